@@ -1,0 +1,95 @@
+/* Option parsing shared by all commands: --name VALUE, --name=VALUE, -C DIR. */
+#include "cmd/cmd.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "spec.h"
+#include "util/err.h"
+
+int args_match(struct args *a, const char *name, bool takes_value, const char **value)
+{
+    const char *arg = a->argv[a->i];
+    size_t n = strlen(name);
+    *value = NULL;
+    if (strncmp(arg, name, n) != 0)
+        return 0;
+    if (arg[n] == '\0') {
+        if (takes_value) {
+            if (a->i + 1 >= a->argc) {
+                usage_error("option '%s' needs a value", name);
+                return -1;
+            }
+            *value = a->argv[++a->i];
+        }
+        a->i++;
+        return 1;
+    }
+    if (arg[n] == '=' && takes_value && name[1] == '-') {
+        *value = arg + n + 1;
+        a->i++;
+        return 1;
+    }
+    return 0;
+}
+
+int args_global(struct args *a, struct global_opts *g)
+{
+    const char *v;
+    int m;
+    if ((m = args_match(a, "--spec", true, &v)) != 0) {
+        if (m > 0)
+            g->spec = v;
+        return m;
+    }
+    if ((m = args_match(a, "--color", true, &v)) != 0) {
+        if (m < 0)
+            return m;
+        if (!strcmp(v, "auto"))
+            g->color = COLOR_AUTO;
+        else if (!strcmp(v, "always"))
+            g->color = COLOR_ALWAYS;
+        else if (!strcmp(v, "never"))
+            g->color = COLOR_NEVER;
+        else {
+            usage_error("--color takes auto, always or never, not '%s'", v);
+            return -1;
+        }
+        return 1;
+    }
+    if ((m = args_match(a, "-q", false, &v)) != 0 || (m = args_match(a, "--quiet", false, &v)) != 0) {
+        g->quiet = true;
+        return m;
+    }
+    return 0;
+}
+
+int usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    fputs("dsci: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputs("\n", stderr);
+    return 2;
+}
+
+int report_error(int code)
+{
+    const char *msg = err_last();
+    fprintf(stderr, "dsci: %s\n", *msg ? msg : "unknown error");
+    return err_exit_code(code);
+}
+
+int find_spec_path(const struct global_opts *g, char **out)
+{
+    if (g->spec) {
+        *out = strdup(g->spec);
+        return *out ? 0 : 3;
+    }
+    int rc = spec_find(out, ".");
+    return rc < 0 ? report_error(rc) : 0;
+}

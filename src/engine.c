@@ -1,0 +1,154 @@
+#include "engine.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "gate.h"
+#include "reader.h"
+#include "util/clock.h"
+#include "util/err.h"
+#include "util/xalloc.h"
+
+struct active_gate {
+    const struct gate *gate;
+    void *state;
+};
+
+struct run {
+    struct active_gate *gates;
+    size_t n_gates;
+    struct result *result;
+};
+
+static int on_example(void *ctx, const struct example *ex)
+{
+    struct run *run = ctx;
+    struct result_metrics *m = &run->result->metrics;
+    m->records++;
+    if (!(ex->errors & ((1u << EX_INVALID_JSON) | (1u << EX_INVALID_UTF8) | (1u << EX_NUL_BYTE) |
+                        (1u << EX_LINE_TOO_LONG) | (1u << EX_TOO_DEEP))))
+        m->valid_json++;
+    if (ex->parsed)
+        m->examples++;
+    for (size_t i = 0; i < run->n_gates; i++)
+        run->gates[i].gate->observe(run->gates[i].state, ex);
+    return 0;
+}
+
+static int read_file_cb(void *source, const char *path, char **out, size_t *len)
+{
+    return source_read_file(source, path, out, len);
+}
+
+/* Every split's patterns, expanded, in spec order. A pattern that names nothing is a
+ * spec error: a typo in a path must not pass as an empty split. */
+static int collect_files(const struct spec *spec, struct source *src, struct run_file **out, size_t *n_out)
+{
+    struct run_file *files = NULL;
+    size_t n = 0, alloc = 0;
+    int rc = 0;
+
+    for (size_t s = 0; s < spec->dataset.n_splits && rc == 0; s++) {
+        const struct spec_split *split = &spec->dataset.splits[s];
+        for (size_t p = 0; p < split->n_patterns && rc == 0; p++) {
+            char **paths = NULL;
+            size_t n_paths = 0;
+            if ((rc = source_expand(src, split->patterns[p], &paths, &n_paths)) < 0)
+                break;
+            if (n_paths == 0)
+                rc = err_set(DSCI_EUSAGE, "%s:%zu: split '%s': no file matches '%s'", spec->path,
+                             split->loc.line, split->name, split->patterns[p]);
+            for (size_t i = 0; i < n_paths; i++) {
+                ALLOC_GROW(files, n + 1, alloc);
+                struct run_file *f = &files[n++];
+                memset(f, 0, sizeof(*f));
+                f->root_path = paths[i];
+                f->path = source_display_path(src, paths[i]);
+                f->split = s;
+            }
+            free(paths);
+        }
+    }
+    *out = files;
+    *n_out = n;
+    return rc;
+}
+
+static void free_files(struct run_file *files, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(files[i].path);
+        free(files[i].root_path);
+        free(files[i].read_error);
+    }
+    free(files);
+}
+
+int engine_check(struct result *out, const struct spec *spec, struct source *src)
+{
+    struct run run = { 0 };
+    struct run_file *files = NULL;
+    size_t n_files = 0;
+    struct reader_options ro;
+    int rc;
+
+    result_init(out);
+    out->date = clock_now_iso8601();
+    out->spec_path = xstrdup(spec->path);
+    out->dataset_name = xstrdup(spec->dataset.name ? spec->dataset.name : "dataset");
+    out->source = xstrdup(source_describe(src));
+    run.result = out;
+
+    if ((rc = collect_files(spec, src, &files, &n_files)) < 0)
+        goto done;
+
+    struct gate_ctx ctx = {
+        .spec = spec, .files = files, .n_files = n_files, .result = out,
+        .read_file = read_file_cb, .source = src,
+    };
+    const struct gate *const *all = gate_list();
+    size_t n_all = 0;
+    while (all[n_all])
+        n_all++;
+    run.gates = xcalloc(n_all ? n_all : 1, sizeof(*run.gates));
+    for (size_t i = 0; i < n_all; i++) {
+        if (!all[i]->enabled(spec))
+            continue;
+        run.gates[run.n_gates].gate = all[i];
+        run.gates[run.n_gates].state = all[i]->begin(&ctx);
+        run.n_gates++;
+    }
+
+    reader_options_from_spec(&ro, spec);
+    ro.hash_file = spec->gates.reproducibility.level != LEVEL_OFF &&
+                   (spec->gates.reproducibility.require & REPRO_CHECKSUMS);
+    for (size_t i = 0; i < n_files; i++) {
+        struct byte_stream stream;
+        if ((rc = source_open_stream(src, files[i].root_path, &stream)) < 0)
+            goto done;
+        ro.file_index = i;
+        rc = reader_run(&files[i], &stream, &ro, on_example, &run);
+        stream.close(stream.ctx);
+        if (rc < 0)
+            goto done;
+        out->metrics.bytes += files[i].bytes;
+        out->metrics.files++;
+    }
+
+    for (size_t i = 0; i < run.n_gates; i++)
+        if ((rc = run.gates[i].gate->finish(run.gates[i].state, &ctx)) < 0)
+            goto done;
+
+    for (size_t i = 0; i < n_files; i++) {
+        if (spec->dataset.format == FORMAT_AUTO && files[i].records)
+            result_add_note(out, "%s: format %s (auto-detected from the first record)", files[i].path,
+                            spec_format_name(files[i].format));
+    }
+    rc = 0;
+done:
+    for (size_t i = 0; i < run.n_gates; i++)
+        run.gates[i].gate->free(run.gates[i].state);
+    free(run.gates);
+    free_files(files, n_files);
+    return rc;
+}

@@ -1,0 +1,123 @@
+/*
+ * Small helpers the gates share (header-only, private to src/gates/): resolving a
+ * file index to its path, and the few number formats every report line uses.
+ */
+#ifndef DSCI_GATES_COMMON_H
+#define DSCI_GATES_COMMON_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+
+#include "gate.h"
+#include "util/xalloc.h"
+
+/* The repo-relative path of run file `i`, borrowed from ctx; "?" when out of range. */
+static inline const char *gate_file_path(const struct gate_ctx *ctx, size_t i)
+{
+    if (i < ctx->n_files && ctx->files[i].path)
+        return ctx->files[i].path;
+    return "?";
+}
+
+/* "105/106 (99.1%)", "4/5 (80%)". Never shows 100% unless all passed, nor 0% unless none did. */
+static inline void gate_format_fraction(char *out, size_t size, uint64_t ok, uint64_t total)
+{
+    unsigned long long o = ok, t = total;
+    if (!total) {
+        snprintf(out, size, "0/0");
+        return;
+    }
+    if (o <= UINT64_MAX / 100 && (o * 100) % t == 0) {   /* a whole percentage */
+        snprintf(out, size, "%llu/%llu (%llu%%)", o, t, o * 100 / t);
+        return;
+    }
+    double pct = 100.0 * (double)ok / (double)total;
+    if (pct > 99.9)
+        pct = 99.9;
+    else if (pct < 0.1)
+        pct = 0.1;
+    snprintf(out, size, "%llu/%llu (%.1f%%)", o, t, pct);
+}
+
+static inline double gate_percent(uint64_t ok, uint64_t total)
+{
+    return total ? 100.0 * (double)ok / (double)total : 100.0;
+}
+
+/* A spec number as written: 30, 0.8, 2.5 ("%g"). */
+#define GATE_NUM_SIZE 32
+static inline const char *gate_num(char out[GATE_NUM_SIZE], double v)
+{
+    snprintf(out, GATE_NUM_SIZE, "%g", v);
+    return out;
+}
+
+/* A threshold that reads as a decimal: 2.0, 2.5 (never "2"). */
+static inline const char *gate_num1(char out[GATE_NUM_SIZE], double v)
+{
+    if (v == (double)(long long)v && v > -1e15 && v < 1e15)
+        snprintf(out, GATE_NUM_SIZE, "%.1f", v);
+    else
+        snprintf(out, GATE_NUM_SIZE, "%g", v);
+    return out;
+}
+
+/*
+ * A growable array for the big per-message / per-example records (tens of MB on a large
+ * dataset), in its own mapping: it grows with mremap(), which moves page tables instead
+ * of copying (realloc() of a heap block copies into fresh memory and takes a page fault
+ * per 4 KiB, which on virtual machines costs more than the work done on the records),
+ * and it asks for transparent huge pages, so first touches fault once per 2 MiB.
+ *
+ *   struct gate_vec v = GATE_VEC_INIT;
+ *   struct rec *r = gate_vec_grow(&v, (n + 1) * sizeof(*r));   // may move
+ *   gate_vec_release(&v);
+ *
+ * Like xmalloc, it exits 3 when memory is exhausted.
+ */
+struct gate_vec {
+    void *ptr;
+    size_t alloc;   /* bytes mapped */
+};
+
+#define GATE_VEC_INIT { NULL, 0 }
+
+static inline void *gate_vec_grow(struct gate_vec *v, size_t bytes)
+{
+    if (bytes <= v->alloc)
+        return v->ptr;
+    const size_t step = (size_t)2 << 20;
+    size_t alloc = v->alloc ? v->alloc : step;
+    while (alloc < bytes) {
+        if (alloc > SIZE_MAX / 2) {
+            alloc = bytes;
+            break;
+        }
+        alloc *= 2;
+    }
+    alloc = (alloc + step - 1) / step * step;
+    void *p = v->ptr ? mremap(v->ptr, v->alloc, alloc, MREMAP_MAYMOVE)
+                     : mmap(NULL, alloc, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) {
+        fprintf(stderr, "dsci: out of memory (allocating %zu bytes)\n", alloc);
+        exit(3);
+    }
+#ifdef MADV_HUGEPAGE
+    madvise(p, alloc, MADV_HUGEPAGE);   /* advice only: fine when refused */
+#endif
+    v->ptr = p;
+    v->alloc = alloc;
+    return p;
+}
+
+static inline void gate_vec_release(struct gate_vec *v)
+{
+    if (v->ptr)
+        munmap(v->ptr, v->alloc);
+    v->ptr = NULL;
+    v->alloc = 0;
+}
+
+#endif

@@ -1,0 +1,485 @@
+/*
+ * Format: every record must be valid JSON, follow its format's schema, have its turns in
+ * order, and have no empty message (and, for OpenAI chat, valid tool calls). Each check
+ * must be 100%. Unlike the other gates, this one also sees records that are not parsed.
+ *
+ * The reader records the byte and structure problems in ex->errors / ex->issues; the
+ * conversation shape (turn order, a missing assistant, empty texts) is judged here, from
+ * the turns. A record counts once per check it fails, with its first problem as the
+ * finding. File-level problems (a broken JSON array, an LFS pointer) fail "Valid JSON";
+ * hygiene (BOM, CRLF, blank lines, no final newline) is only ever a warning.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "gate.h"
+#include "gates/common.h"
+#include "util/buf.h"
+#include "util/unicode_lower.h"
+#include "util/xalloc.h"
+
+#define BIT(k) (1u << (k))
+
+enum format_check {
+    CK_JSON,
+    CK_SCHEMA,
+    CK_TURNS,
+    CK_EMPTY,
+    CK_TOOLS,
+    CK_COUNT
+};
+
+static const uint32_t check_mask[CK_COUNT] = {
+    [CK_JSON] = BIT(EX_INVALID_JSON) | BIT(EX_INVALID_UTF8) | BIT(EX_NUL_BYTE) |
+                BIT(EX_LINE_TOO_LONG) | BIT(EX_TOO_DEEP),
+    [CK_SCHEMA] = BIT(EX_DATA_TYPE) | BIT(EX_MISSING_MESSAGES_LIST) | BIT(EX_MESSAGE_MISSING_KEY) |
+                  BIT(EX_MESSAGE_UNRECOGNIZED_KEY) | BIT(EX_UNRECOGNIZED_ROLE) |
+                  BIT(EX_MISSING_CONTENT) | BIT(EX_MISSING_FIELD),
+    [CK_TURNS] = BIT(EX_TURN_ORDER) | BIT(EX_EXAMPLE_MISSING_ASSISTANT_MESSAGE),
+    [CK_EMPTY] = BIT(EX_EMPTY_MESSAGE),
+    [CK_TOOLS] = BIT(EX_TOOL_ARGUMENTS_INVALID) | BIT(EX_TOOL_UNDECLARED) |
+                 BIT(EX_TOOL_MISSING_PARAMETER),
+};
+
+static const char *const check_id[CK_COUNT] = {
+    "format.valid_json", "format.schema", "format.turn_order", "format.non_empty", "format.tool_calls",
+};
+
+static const char *const check_name[CK_COUNT] = {
+    "Valid JSON", "Schema", "Turn order", "Non-empty messages", "Tool calls",
+};
+
+struct pending {
+    uint32_t file;
+    size_t line;
+    enum example_error kind;
+    char *message;
+};
+
+struct check_state {
+    uint64_t failed, judged;
+    struct pending *v;       /* the first RESULT_MAX_FINDINGS failures */
+    size_t n, alloc;
+};
+
+struct format_state {
+    const struct spec *spec;
+    uint64_t records, valid_json, examples;
+    bool saw_openai;
+    struct check_state checks[CK_COUNT];
+    struct buf msg;          /* scratch for the messages judged here */
+};
+
+static bool format_enabled(const struct spec *spec)
+{
+    return spec->gates.format.level != LEVEL_OFF;
+}
+
+static void *format_begin(const struct gate_ctx *ctx)
+{
+    struct format_state *st = xcalloc(1, sizeof(*st));
+    st->spec = ctx->spec;
+    st->saw_openai = ctx->spec->dataset.format == FORMAT_OPENAI;
+    struct buf init = BUF_INIT;
+    st->msg = init;
+    return st;
+}
+
+static void fail(struct format_state *st, enum format_check ck, const struct example *ex,
+                 size_t line, enum example_error kind, const char *message)
+{
+    struct check_state *c = &st->checks[ck];
+    c->failed++;
+    if (c->n >= RESULT_MAX_FINDINGS)
+        return;
+    ALLOC_GROW(c->v, c->n + 1, c->alloc);
+    struct pending *p = &c->v[c->n++];
+    p->file = (uint32_t)ex->file_index;
+    p->line = line ? line : ex->line;
+    p->kind = kind;
+    p->message = xstrdup(message ? message : example_error_name(kind));
+}
+
+/* Fails `ck` with the record's first recorded issue among `bits`. */
+static void fail_from_issues(struct format_state *st, enum format_check ck, const struct example *ex,
+                             uint32_t bits)
+{
+    for (size_t i = 0; i < ex->n_issues; i++)
+        if (bits & BIT(ex->issues[i].kind)) {
+            fail(st, ck, ex, ex->issues[i].line, ex->issues[i].kind, ex->issues[i].message);
+            return;
+        }
+    /* The details did not fit in the record's issue list: name the kind. */
+    enum example_error kind = (enum example_error)__builtin_ctz(bits);
+    fail(st, ck, ex, ex->line, kind, example_error_name(kind));
+}
+
+/* ---- judging the conversation --------------------------------------------------------- */
+
+static enum dataset_format example_format(const struct format_state *st, const struct example *ex)
+{
+    if (ex->format != FORMAT_AUTO)
+        return ex->format;
+    return st->spec->dataset.format != FORMAT_AUTO ? st->spec->dataset.format : FORMAT_SHAREGPT;
+}
+
+/* Python's str.isspace() code points, so "whitespace only" means what strip() strips. */
+static bool is_space_cp(uint32_t cp)
+{
+    switch (cp) {
+    case 0x09: case 0x0A: case 0x0B: case 0x0C: case 0x0D:
+    case 0x1C: case 0x1D: case 0x1E: case 0x1F: case 0x20:
+    case 0x85: case 0xA0: case 0x1680: case 0x2028: case 0x2029:
+    case 0x202F: case 0x205F: case 0x3000:
+        return true;
+    }
+    return cp >= 0x2000 && cp <= 0x200A;
+}
+
+static bool is_blank(const char *text, size_t len)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    size_t i = 0;
+    while (i < len) {
+        uint32_t cp;
+        size_t n = unicode_utf8_decode(s + i, len - i, &cp);
+        if (!n || !is_space_cp(cp))
+            return false;
+        i += n;
+    }
+    return true;
+}
+
+static const char *role_or(const char *configured, const char *fallback)
+{
+    return configured ? configured : fallback;
+}
+
+/* The role as written, quoted for a message; at most 40 bytes of it. */
+static void put_role(struct buf *b, const struct turn *t)
+{
+    if (!t->role_name) {
+        buf_addstr(b, "no role");
+        return;
+    }
+    buf_printf(b, "'%.*s'", (int)(t->role_name_len > 40 ? 40 : t->role_name_len), t->role_name);
+}
+
+static void judge_sharegpt_order(struct format_state *st, const struct example *ex)
+{
+    const struct spec *spec = st->spec;
+    const char *human = role_or(spec->gates.format.role_human, "human");
+    const char *gpt = role_or(spec->gates.format.role_assistant, "gpt");
+    size_t start = 0;
+    if (ex->n_turns && ex->turns[0].role == ROLE_SYSTEM && spec->gates.format.allow_system)
+        start = 1;
+    struct buf *b = &st->msg;
+    buf_reset(b);
+    for (size_t i = start; i < ex->n_turns; i++) {
+        enum role want = (i - start) % 2 == 0 ? ROLE_USER : ROLE_ASSISTANT;
+        const struct turn *t = &ex->turns[i];
+        if (t->role == want)
+            continue;
+        buf_printf(b, "conversations[%zu] is from ", i);
+        put_role(b, t);
+        buf_printf(b, ", expected '%s'", want == ROLE_USER ? human : gpt);
+        if (i == 0 && t->role == ROLE_SYSTEM)
+            buf_addstr(b, " (a first system message needs gates.format.allow_system)");
+        fail(st, CK_TURNS, ex, ex->line, EX_TURN_ORDER, buf_cstr(b));
+        return;
+    }
+    if (ex->n_turns - start < 2) {
+        buf_printf(b, "conversation has %zu message%s, needs at least a %s and a %s turn",
+                   ex->n_turns, ex->n_turns == 1 ? "" : "s", human, gpt);
+        fail(st, CK_TURNS, ex, ex->line, EX_TURN_ORDER, buf_cstr(b));
+    }
+}
+
+static void judge_turns(struct format_state *st, const struct example *ex, enum dataset_format fmt)
+{
+    uint32_t bits = ex->errors & check_mask[CK_TURNS];
+    if (bits) {   /* the reader already judged it */
+        fail_from_issues(st, CK_TURNS, ex, bits);
+        return;
+    }
+    /* Without a messages list there is no conversation to judge: the schema check fails. */
+    if (ex->errors & (BIT(EX_MISSING_MESSAGES_LIST) | BIT(EX_DATA_TYPE)))
+        return;
+    if (fmt == FORMAT_SHAREGPT) {
+        judge_sharegpt_order(st, ex);
+    } else if (fmt == FORMAT_OPENAI) {
+        for (size_t i = 0; i < ex->n_turns; i++)
+            if (ex->turns[i].role == ROLE_ASSISTANT)
+                return;
+        fail(st, CK_TURNS, ex, ex->line, EX_EXAMPLE_MISSING_ASSISTANT_MESSAGE,
+             "no assistant message");
+    }
+}
+
+static void judge_empty(struct format_state *st, const struct example *ex, enum dataset_format fmt)
+{
+    uint32_t bits = ex->errors & check_mask[CK_EMPTY];
+    if (bits) {
+        fail_from_issues(st, CK_EMPTY, ex, bits);
+        return;
+    }
+    for (size_t i = 0; i < ex->n_turns; i++) {
+        const struct turn *t = &ex->turns[i];
+        if (!t->text || !is_blank(t->text, t->text_len))
+            continue;
+        /* An OpenAI assistant message that calls tools may have no content. */
+        if (fmt == FORMAT_OPENAI && t->role == ROLE_ASSISTANT && t->n_tool_calls)
+            continue;
+        struct buf *b = &st->msg;
+        buf_reset(b);
+        if (fmt == FORMAT_ALPACA) {
+            buf_printf(b, "%s is empty or whitespace only", i == 0 ? "instruction" : "output");
+        } else {
+            buf_printf(b, "%s[%zu] (", fmt == FORMAT_OPENAI ? "messages" : "conversations", i);
+            put_role(b, t);
+            buf_addstr(b, ") is empty or whitespace only");
+        }
+        fail(st, CK_EMPTY, ex, ex->line, EX_EMPTY_MESSAGE, buf_cstr(b));
+        return;
+    }
+}
+
+static void format_observe(void *state, const struct example *ex)
+{
+    struct format_state *st = state;
+    st->records++;
+    st->checks[CK_JSON].judged++;
+    uint32_t e = ex->errors;
+    if (e & check_mask[CK_JSON]) {
+        fail_from_issues(st, CK_JSON, ex, e & check_mask[CK_JSON]);
+        return;
+    }
+    st->valid_json++;
+    st->checks[CK_SCHEMA].judged++;
+    if (e & check_mask[CK_SCHEMA])
+        fail_from_issues(st, CK_SCHEMA, ex, e & check_mask[CK_SCHEMA]);
+    if (!ex->parsed)
+        return;
+    st->examples++;
+    enum dataset_format fmt = example_format(st, ex);
+    st->saw_openai |= fmt == FORMAT_OPENAI;
+    st->checks[CK_TURNS].judged++;
+    st->checks[CK_EMPTY].judged++;
+    st->checks[CK_TOOLS].judged++;
+    judge_turns(st, ex, fmt);
+    judge_empty(st, ex, fmt);
+    if (e & check_mask[CK_TOOLS])
+        fail_from_issues(st, CK_TOOLS, ex, e & check_mask[CK_TOOLS]);
+}
+
+/* ---- the report ------------------------------------------------------------------------- */
+
+/* "Fix 3 records that are not valid JSON" */
+static void remediation_head(struct buf *b, enum format_check ck, uint64_t n)
+{
+    unsigned long long count = (unsigned long long)n;
+    bool one = n == 1;
+    switch (ck) {
+    case CK_JSON:
+        buf_printf(b, "Fix %llu record%s that %s not valid JSON", count, one ? "" : "s",
+                   one ? "is" : "are");
+        break;
+    case CK_SCHEMA:
+        buf_printf(b, "Fix %llu record%s that do%s not follow the format's schema", count,
+                   one ? "" : "s", one ? "es" : "");
+        break;
+    case CK_TURNS:
+        buf_printf(b, "Fix %llu conversation%s whose turns are out of order", count, one ? "" : "s");
+        break;
+    case CK_EMPTY:
+        buf_printf(b, "Fill in or remove the empty messages of %llu record%s", count, one ? "" : "s");
+        break;
+    case CK_TOOLS:
+    case CK_COUNT:
+        buf_printf(b, "Fix the tool calls of %llu record%s", count, one ? "" : "s");
+        break;
+    }
+}
+
+/* File-level problems that make "Valid JSON" fail. Returns how many. */
+static size_t file_problems(struct check *c, const struct gate_ctx *ctx, struct buf *first)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < ctx->n_files; i++) {
+        const struct run_file *f = &ctx->files[i];
+        if (f->lfs_pointer) {
+            check_add_finding(c, f->path, 0, "lfs_pointer",
+                              "LFS pointer, content not available: run git lfs pull");
+            if (!n++)
+                buf_printf(first, "%s is a git LFS pointer, its content is not available: "
+                           "run git lfs pull", f->path);
+        }
+        if (f->read_error) {
+            check_add_finding(c, f->path, f->read_error_line, "invalid_json", "%s", f->read_error);
+            if (!n++)
+                buf_printf(first, "Fix %s:%zu: %s", f->path, f->read_error_line, f->read_error);
+        }
+    }
+    return n;
+}
+
+static void add_record_check(struct section *sec, const struct gate_ctx *ctx, struct format_state *st,
+                             enum format_check ck)
+{
+    struct check_state *cs = &st->checks[ck];
+    struct check *c = result_add_check(sec, check_id[ck], check_name[ck]);
+    char value[96];
+    gate_format_fraction(value, sizeof(value), cs->judged - cs->failed, cs->judged);
+    check_set_value(c, "%s", value);
+    check_set_threshold(c, "target: 100%%");
+    c->value = gate_percent(cs->judged - cs->failed, cs->judged);
+    c->threshold = 100.0;
+
+    struct buf file_first = BUF_INIT;
+    size_t file_failed = ck == CK_JSON ? file_problems(c, ctx, &file_first) : 0;
+    for (size_t i = 0; i < cs->n; i++)
+        check_add_finding(c, gate_file_path(ctx, cs->v[i].file), cs->v[i].line,
+                          example_error_name(cs->v[i].kind), "%s", cs->v[i].message);
+    c->findings_total += cs->failed - cs->n;   /* the failures beyond the stored ones */
+
+    c->status = cs->failed || file_failed ? STATUS_FAIL : STATUS_PASS;
+    if (cs->failed) {
+        const struct pending *p = &cs->v[0];
+        struct buf head = BUF_INIT;
+        remediation_head(&head, ck, cs->failed);
+        check_set_remediation(c, "%s (first: %s:%zu: %s)", buf_cstr(&head),
+                              gate_file_path(ctx, p->file), p->line, p->message);
+        buf_release(&head);
+    } else if (file_failed) {
+        check_set_remediation(c, "%s", buf_cstr(&file_first));
+    }
+    buf_release(&file_first);
+    check_apply_level(c, ctx->spec->gates.format.level, false);
+}
+
+static void hygiene_check(struct section *sec, const struct gate_ctx *ctx)
+{
+    struct check *c = result_add_check(sec, "format.hygiene", "File hygiene");
+    size_t bad_files = 0;
+    bool bom = false, crlf = false, blank = false, newline = false;
+    const char *first = NULL;
+    for (size_t i = 0; i < ctx->n_files; i++) {
+        const struct run_file *f = &ctx->files[i];
+        bool bad = false;
+        if (f->bom) {
+            check_add_finding(c, f->path, 1, "bom", "starts with a UTF-8 BOM (byte order mark)");
+            bad = bom = true;
+        }
+        if (f->crlf_lines) {
+            check_add_finding(c, f->path, f->first_crlf_line, "crlf", "%llu line%s end%s with CRLF",
+                              (unsigned long long)f->crlf_lines, f->crlf_lines == 1 ? "" : "s",
+                              f->crlf_lines == 1 ? "s" : "");
+            bad = crlf = true;
+        }
+        if (f->blank_lines) {
+            check_add_finding(c, f->path, f->first_blank_line, "blank_line", "%llu blank line%s",
+                              (unsigned long long)f->blank_lines, f->blank_lines == 1 ? "" : "s");
+            bad = blank = true;
+        }
+        if (f->no_final_newline) {
+            check_add_finding(c, f->path, 0, "no_final_newline", "no newline at the end of the file");
+            bad = newline = true;
+        }
+        if (bad && !bad_files++)
+            first = f->path;
+    }
+    c->status = bad_files ? STATUS_WARN : STATUS_PASS;
+    if (!bad_files) {
+        check_set_value(c, "%zu file%s clean", ctx->n_files, ctx->n_files == 1 ? "" : "s");
+        return;
+    }
+    check_set_value(c, "%zu of %zu file%s to clean up", bad_files, ctx->n_files,
+                    ctx->n_files == 1 ? "" : "s");
+    struct buf b = BUF_INIT;
+    buf_printf(&b, "Clean up %zu file%s (first: %s):", bad_files, bad_files == 1 ? "" : "s", first);
+    const char *sep = " ";
+    if (bom) {
+        buf_printf(&b, "%sremove the UTF-8 BOM", sep);
+        sep = ", ";
+    }
+    if (crlf) {
+        buf_printf(&b, "%suse LF line ends", sep);
+        sep = ", ";
+    }
+    if (blank) {
+        buf_printf(&b, "%sdrop blank lines", sep);
+        sep = ", ";
+    }
+    if (newline)
+        buf_printf(&b, "%send with a newline", sep);
+    check_set_remediation(c, "%s", buf_cstr(&b));
+    buf_release(&b);
+}
+
+/* "format: sharegpt (auto-detected: a.jsonl, b.jsonl); openai (auto-detected: c.jsonl)" */
+static char *auto_note(const struct gate_ctx *ctx)
+{
+    static const enum dataset_format formats[] = { FORMAT_SHAREGPT, FORMAT_OPENAI, FORMAT_ALPACA };
+    struct buf b = BUF_INIT;
+    for (size_t k = 0; k < sizeof(formats) / sizeof(formats[0]); k++) {
+        size_t n = 0;
+        for (size_t i = 0; i < ctx->n_files; i++) {
+            if (ctx->files[i].format != formats[k])
+                continue;
+            if (!n)
+                buf_printf(&b, "%s%s (auto-detected: ", b.len ? "; " : "format: ",
+                           spec_format_name(formats[k]));
+            if (n < 3)
+                buf_printf(&b, "%s%s", n ? ", " : "", ctx->files[i].path);
+            n++;
+        }
+        if (n > 3)
+            buf_printf(&b, " and %zu more", n - 3);
+        if (n)
+            buf_addch(&b, ')');
+    }
+    return b.len ? buf_detach(&b, NULL) : NULL;
+}
+
+static int format_finish(void *state, const struct gate_ctx *ctx)
+{
+    struct format_state *st = state;
+    const struct spec *spec = ctx->spec;
+
+    struct section *sec = result_add_section(ctx->result, "format", "FORMAT",
+                                             spec->gates.format.level, spec->gates.format.loc);
+    bool openai = st->saw_openai;
+    for (size_t i = 0; i < ctx->n_files; i++)
+        openai |= ctx->files[i].format == FORMAT_OPENAI;
+    for (int ck = 0; ck < CK_COUNT; ck++)
+        if (ck != CK_TOOLS || openai)
+            add_record_check(sec, ctx, st, (enum format_check)ck);
+    hygiene_check(sec, ctx);
+    if (spec->dataset.format == FORMAT_AUTO)
+        sec->note = auto_note(ctx);
+    return 0;
+}
+
+static void format_free(void *state)
+{
+    struct format_state *st = state;
+    if (!st)
+        return;
+    for (int ck = 0; ck < CK_COUNT; ck++) {
+        for (size_t i = 0; i < st->checks[ck].n; i++)
+            free(st->checks[ck].v[i].message);
+        free(st->checks[ck].v);
+    }
+    buf_release(&st->msg);
+    free(st);
+}
+
+const struct gate gate_format = {
+    .name = "format",
+    .title = "FORMAT",
+    .enabled = format_enabled,
+    .begin = format_begin,
+    .observe = format_observe,
+    .finish = format_finish,
+    .free = format_free,
+};

@@ -1,0 +1,561 @@
+/*
+ * Quality: mean message lengths (code points, per role), the share of distinct message
+ * texts, and the variance of conversation lengths, each judged against the spec's bands.
+ *
+ * Distinct texts are counted from 128-bit hashes of the text bytes (a fast
+ * non-cryptographic hash: it only needs to tell texts apart, and SHA-256 would cost more
+ * than everything else here). observe() appends {hash, example} to one of 4096 buckets
+ * chosen by the hash's top bits, which is sequential and cheap; finish() counts each
+ * bucket with a small hash table that fits the cache. A single set probed per message
+ * would take a cache miss on every text of a large dataset. Memory grows with the number
+ * of messages (about 24 bytes each), never with their bytes.
+ * For remediation the gate keeps the few most extreme examples per metric.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gate.h"
+#include "gates/common.h"
+#include "util/buf.h"
+#include "util/xalloc.h"
+
+#define QUALITY_TOP 5
+
+/* ---- 128-bit text hash ------------------------------------------------------------ */
+
+static inline uint64_t fold_mul(uint64_t a, uint64_t b)
+{
+    unsigned __int128 r = (unsigned __int128)a * b;
+    return (uint64_t)r ^ (uint64_t)(r >> 64);
+}
+
+static inline uint64_t rotl64(uint64_t x, int r)
+{
+    return (x << r) | (x >> (64 - r));
+}
+
+static inline uint64_t load64(const unsigned char *p)
+{
+    uint64_t v;
+    memcpy(&v, p, 8);
+    return v;
+}
+
+/* Two lanes that read every 16-byte block in a different order with different
+ * constants; each step multiplies the block into the lane and keeps a rotated copy of
+ * the old lane, so no block can erase what came before. */
+static void text_hash(uint64_t out[2], const char *text, size_t len)
+{
+    static const uint64_t k[8] = {
+        0x9e3779b97f4a7c15ull, 0xc2b2ae3d27d4eb4full, 0x165667b19e3779f9ull, 0xd6e8feb86659fd93ull,
+        0xa0761d6478bd642full, 0xe7037ed1a0b428dbull, 0x8ebc6af09c88c6e3ull, 0x589965cc75374cc3ull,
+    };
+    const unsigned char *p = (const unsigned char *)text;
+    uint64_t a = k[0] ^ (uint64_t)len, b = k[1] + (uint64_t)len;
+    size_t n = len;
+    while (n >= 16) {
+        uint64_t x = load64(p), y = load64(p + 8);
+        a = fold_mul(x ^ k[2] ^ a, y ^ k[3]) ^ rotl64(a, 29);
+        b = fold_mul(y ^ k[4] ^ b, x ^ k[5]) ^ rotl64(b, 37);
+        p += 16;
+        n -= 16;
+    }
+    unsigned char tail[16] = {0};
+    if (n)
+        memcpy(tail, p, n);
+    uint64_t x = load64(tail), y = load64(tail + 8);
+    a = fold_mul(x ^ k[2] ^ a, y ^ k[3]) ^ rotl64(a, 29);
+    b = fold_mul(y ^ k[4] ^ b, x ^ k[5]) ^ rotl64(b, 37);
+    out[0] = fold_mul(a ^ k[6], rotl64(b, 17) ^ k[7]) ^ a;
+    out[1] = fold_mul(b ^ k[7], rotl64(a, 41) ^ k[6]) ^ b;
+}
+
+/* ---- distinct texts ------------------------------------------------------------------ */
+
+/* One message text: its hash and the index of its example (see example_loc). */
+struct text_rec {
+    uint64_t h0, h1;
+    uint32_t example;
+};
+
+/* Where a parsed example is, by its index among the parsed examples. */
+struct example_loc {
+    uint64_t line;
+    uint32_t file;
+};
+
+/*
+ * The texts' records, already split by the top bits of their hash: each bucket is a
+ * list of chunks carved from one growing mapping. Appending touches only the bucket's
+ * last chunk (4096 of them stay in cache), and finish() can count each bucket with a
+ * small table that fits the cache, without copying or sorting anything.
+ */
+#define TEXT_BUCKET_BITS 12
+#define TEXT_BUCKETS ((size_t)1 << TEXT_BUCKET_BITS)
+#define TEXT_CHUNK 63   /* records per chunk: 8 + 63 * 24 = 1520 bytes */
+
+struct text_chunk {
+    uint32_t next;      /* index + 1 of the bucket's next chunk; 0 at the end */
+    uint32_t n;
+    struct text_rec rec[TEXT_CHUNK];
+};
+
+struct text_buckets {
+    struct gate_vec mem;
+    struct text_chunk *chunks;   /* in mem */
+    size_t n_chunks;
+    uint64_t n;                  /* records */
+    uint32_t head[TEXT_BUCKETS], tail[TEXT_BUCKETS];   /* chunk index + 1; 0: empty */
+    uint64_t count[TEXT_BUCKETS];
+};
+
+static inline void text_add(struct text_buckets *tb, uint64_t h0, uint64_t h1, uint32_t example)
+{
+    size_t b = (size_t)(h0 >> (64 - TEXT_BUCKET_BITS));
+    uint32_t t = tb->tail[b];
+    struct text_chunk *c;
+    if (t && tb->chunks[t - 1].n < TEXT_CHUNK) {
+        c = &tb->chunks[t - 1];
+    } else {
+        size_t k = tb->n_chunks++;
+        tb->chunks = gate_vec_grow(&tb->mem, tb->n_chunks * sizeof(*tb->chunks));
+        c = &tb->chunks[k];
+        c->next = 0;
+        c->n = 0;
+        if (t)
+            tb->chunks[t - 1].next = (uint32_t)(k + 1);
+        else
+            tb->head[b] = (uint32_t)(k + 1);
+        tb->tail[b] = (uint32_t)(k + 1);
+    }
+    struct text_rec *r = &c->rec[c->n++];
+    r->h0 = h0;
+    r->h1 = h1;
+    r->example = example;
+    tb->count[b]++;
+    tb->n++;
+}
+
+/* A message text seen more than once: how often, and its first two places. */
+struct repeat {
+    uint64_t count;
+    uint32_t first, second;   /* example indexes */
+};
+
+/* Keeps the QUALITY_TOP most repeated texts, earliest first on ties. */
+static void repeat_offer(struct repeat *top, size_t *n, const struct repeat *r)
+{
+    if (*n == QUALITY_TOP && (r->count < top[QUALITY_TOP - 1].count ||
+                              (r->count == top[QUALITY_TOP - 1].count &&
+                               r->first > top[QUALITY_TOP - 1].first)))
+        return;
+    size_t i = *n < QUALITY_TOP ? (*n)++ : QUALITY_TOP - 1;
+    while (i > 0 && (top[i - 1].count < r->count ||
+                     (top[i - 1].count == r->count && top[i - 1].first > r->first))) {
+        top[i] = top[i - 1];
+        i--;
+    }
+    top[i] = *r;
+}
+
+/* A group of equal texts in the per-bucket table; count 0 = empty slot. */
+struct group_slot {
+    uint64_t h0, h1;
+    uint64_t count;
+    uint32_t first, second;
+};
+
+/* Counts the distinct texts and collects the most repeated ones, bucket by bucket;
+ * releases the records as it goes. Records keep their order inside a bucket, so "first"
+ * is the earliest. */
+static uint64_t count_distinct(struct text_buckets *tb, struct repeat *top, size_t *n_top)
+{
+    uint64_t max = 0;
+    for (size_t b = 0; b < TEXT_BUCKETS; b++)
+        if (tb->count[b] > max)
+            max = tb->count[b];
+    if (!max)
+        return 0;
+    size_t size = 16;
+    while (size < 2 * max)
+        size *= 2;
+    size_t mask = size - 1;
+    struct group_slot *table = xcalloc(size, sizeof(*table));
+    size_t *used = xmalloc(max * sizeof(*used));
+    uint64_t distinct = 0;
+    for (size_t b = 0; b < TEXT_BUCKETS; b++) {
+        size_t n_used = 0;
+        for (uint32_t k = tb->head[b]; k; k = tb->chunks[k - 1].next) {
+            const struct text_chunk *c = &tb->chunks[k - 1];
+            for (uint32_t j = 0; j < c->n; j++) {
+                const struct text_rec *r = &c->rec[j];
+                size_t i = (size_t)r->h1 & mask;
+                for (;;) {
+                    struct group_slot *s = &table[i];
+                    if (!s->count) {
+                        s->h0 = r->h0;
+                        s->h1 = r->h1;
+                        s->count = 1;
+                        s->first = r->example;
+                        used[n_used++] = i;
+                        distinct++;
+                        break;
+                    }
+                    if (s->h0 == r->h0 && s->h1 == r->h1) {
+                        if (++s->count == 2)
+                            s->second = r->example;
+                        break;
+                    }
+                    i = (i + 1) & mask;
+                }
+            }
+        }
+        for (size_t k = 0; k < n_used; k++) {
+            struct group_slot *s = &table[used[k]];
+            if (s->count > 1) {
+                struct repeat rep = { s->count, s->first, s->second };
+                repeat_offer(top, n_top, &rep);
+            }
+            s->count = 0;
+        }
+    }
+    free(used);
+    free(table);
+    gate_vec_release(&tb->mem);
+    tb->chunks = NULL;
+    return distinct;
+}
+
+/* ---- the few most extreme examples of a metric ------------------------------------- */
+
+struct extreme {
+    double value;
+    uint32_t file;
+    size_t line;
+};
+
+/* Keeps the QUALITY_TOP examples with the largest `sign * value`, earliest first on ties. */
+struct top {
+    struct extreme v[QUALITY_TOP];
+    size_t n;
+    double sign;
+};
+
+static void top_offer(struct top *t, double value, const struct example *ex)
+{
+    double score = t->sign * value;
+    if (t->n == QUALITY_TOP && score <= t->sign * t->v[QUALITY_TOP - 1].value)
+        return;
+    size_t i = t->n < QUALITY_TOP ? t->n++ : QUALITY_TOP - 1;
+    while (i > 0 && t->sign * t->v[i - 1].value < score) {
+        t->v[i] = t->v[i - 1];
+        i--;
+    }
+    t->v[i].value = value;
+    t->v[i].file = (uint32_t)ex->file_index;
+    t->v[i].line = ex->line;
+}
+
+/* ---- state -------------------------------------------------------------------------- */
+
+struct quality_state {
+    uint64_t user_chars, user_texts, assistant_chars, assistant_texts;
+    uint64_t examples, turns_sum;
+    unsigned __int128 turns_sumsq;
+    struct text_buckets texts;
+    struct gate_vec locs_mem;
+    struct example_loc *locs;    /* in locs_mem: per parsed example */
+    uint64_t distinct;           /* set by finish */
+    struct repeat repeats[QUALITY_TOP];
+    size_t n_repeats;
+    struct top human_low, human_high, assistant_low, assistant_high, turns_low, turns_high;
+};
+
+static bool quality_enabled(const struct spec *spec)
+{
+    return spec->gates.quality.level != LEVEL_OFF;
+}
+
+static void *quality_begin(const struct gate_ctx *ctx)
+{
+    struct quality_state *st = xcalloc(1, sizeof(*st));
+    st->human_low.sign = st->assistant_low.sign = st->turns_low.sign = -1.0;
+    st->human_high.sign = st->assistant_high.sign = st->turns_high.sign = 1.0;
+    return st;
+}
+
+static void quality_observe(void *state, const struct example *ex)
+{
+    struct quality_state *st = state;
+    if (!ex->parsed)
+        return;
+    uint32_t index = (uint32_t)st->examples;   /* texts point at their example by this */
+    st->locs = gate_vec_grow(&st->locs_mem, (st->examples + 1) * sizeof(*st->locs));
+    st->locs[st->examples].line = ex->line;
+    st->locs[st->examples].file = (uint32_t)ex->file_index;
+    st->examples++;
+    st->turns_sum += ex->n_turns;
+    st->turns_sumsq += (unsigned __int128)ex->n_turns * ex->n_turns;
+    top_offer(&st->turns_low, (double)ex->n_turns, ex);
+    top_offer(&st->turns_high, (double)ex->n_turns, ex);
+
+    uint64_t user_chars = 0, user_n = 0, assistant_chars = 0, assistant_n = 0;
+    for (size_t i = 0; i < ex->n_turns; i++) {
+        const struct turn *t = &ex->turns[i];
+        if (!t->text)
+            continue;
+        if (t->role == ROLE_USER) {
+            user_chars += t->text_chars;
+            user_n++;
+        } else if (t->role == ROLE_ASSISTANT) {
+            assistant_chars += t->text_chars;
+            assistant_n++;
+        }
+        uint64_t h[2];
+        text_hash(h, t->text, t->text_len);
+        text_add(&st->texts, h[0], h[1], index);
+    }
+    st->user_chars += user_chars;
+    st->user_texts += user_n;
+    st->assistant_chars += assistant_chars;
+    st->assistant_texts += assistant_n;
+    if (user_n) {
+        double mean = (double)user_chars / (double)user_n;
+        top_offer(&st->human_low, mean, ex);
+        top_offer(&st->human_high, mean, ex);
+    }
+    if (assistant_n) {
+        double mean = (double)assistant_chars / (double)assistant_n;
+        top_offer(&st->assistant_low, mean, ex);
+        top_offer(&st->assistant_high, mean, ex);
+    }
+}
+
+/* ---- judging ------------------------------------------------------------------------ */
+
+static bool in_band(double v, struct spec_band b)
+{
+    return v >= b.lo && v <= b.hi;
+}
+
+static enum status band_status(double v, const struct spec_band_metric *m)
+{
+    if (in_band(v, m->target))
+        return STATUS_PASS;
+    return in_band(v, m->acceptable) ? STATUS_WARN : STATUS_FAIL;
+}
+
+/* "path:line, path:line" of the kept examples, at most `max`. */
+static void add_locations(struct buf *b, const struct gate_ctx *ctx, const struct extreme *v,
+                          size_t n, size_t max)
+{
+    for (size_t i = 0; i < n && i < max; i++)
+        buf_printf(b, "%s%s:%zu", i ? ", " : "", gate_file_path(ctx, v[i].file), v[i].line);
+}
+
+struct length_words {
+    const char *id, *name, *role, *short_fix, *long_fix;
+};
+
+static void length_check(struct section *sec, const struct gate_ctx *ctx, double value,
+                         const struct spec_band_metric *m, const struct top *low,
+                         const struct top *high, const struct length_words *w)
+{
+    char lo[GATE_NUM_SIZE], hi[GATE_NUM_SIZE];
+    struct check *c = result_add_check(sec, w->id, w->name);
+    c->value = value;
+    check_set_value(c, "%.1f chars", value);
+    check_set_threshold(c, "target: %s-%s", gate_num(lo, m->target.lo), gate_num(hi, m->target.hi));
+    c->status = band_status(value, m);
+    if (c->status != STATUS_PASS) {
+        bool below = value < m->target.lo;
+        const struct spec_band *band = c->status == STATUS_FAIL ? &m->acceptable : &m->target;
+        const struct top *t = below ? low : high;
+        struct buf b = BUF_INIT;
+        buf_printf(&b, "Average %s message is %.1f chars, %s the %s %s-%s: %s",
+                   w->role, value, below ? "below" : "above",
+                   c->status == STATUS_FAIL ? "acceptable" : "target",
+                   gate_num(lo, band->lo), gate_num(hi, band->hi), below ? w->short_fix : w->long_fix);
+        if (t->n) {
+            buf_printf(&b, " (%s: ", below ? "shortest" : "longest");
+            add_locations(&b, ctx, t->v, t->n, 3);
+            buf_addch(&b, ')');
+        }
+        check_set_remediation(c, "%s", buf_cstr(&b));
+        buf_release(&b);
+        for (size_t i = 0; i < t->n; i++)
+            check_add_finding(c, gate_file_path(ctx, t->v[i].file), t->v[i].line,
+                              below ? "short_messages" : "long_messages",
+                              "%s messages average %.1f chars (target: %s-%s)", w->role,
+                              t->v[i].value, gate_num(lo, m->target.lo), gate_num(hi, m->target.hi));
+    }
+    check_apply_level(c, ctx->spec->gates.quality.level, true);
+}
+
+static void unique_check(struct section *sec, const struct gate_ctx *ctx, double value,
+                         const struct quality_state *st)
+{
+    const struct spec_limit_metric *m = &ctx->spec->gates.quality.unique_messages;
+    char t[GATE_NUM_SIZE], a[GATE_NUM_SIZE];
+    struct check *c = result_add_check(sec, "quality.unique_messages", "Unique messages");
+    c->value = value;
+    c->threshold = m->target;
+    check_set_value(c, "%.1f%%", value);
+    check_set_threshold(c, "target: >= %s%%", gate_num(t, m->target));
+    c->status = value >= m->target ? STATUS_PASS
+              : value >= m->acceptable ? STATUS_WARN : STATUS_FAIL;
+    if (c->status != STATUS_PASS) {
+        uint64_t repeats = st->texts.n - st->distinct;
+        struct buf b = BUF_INIT;
+        buf_printf(&b, "Unique messages are %.1f%% (%llu repeated of %llu), below the %s %s%%: "
+                   "remove or rephrase repeated messages",
+                   value, (unsigned long long)repeats, (unsigned long long)st->texts.n,
+                   c->status == STATUS_FAIL ? "acceptable" : "target",
+                   gate_num(a, c->status == STATUS_FAIL ? m->acceptable : m->target));
+        if (st->n_repeats) {
+            const struct example_loc *l = &st->locs[st->repeats[0].first];
+            buf_printf(&b, " (most repeated: %s:%llu, %llu times)", gate_file_path(ctx, l->file),
+                       (unsigned long long)l->line, (unsigned long long)st->repeats[0].count);
+        }
+        check_set_remediation(c, "%s", buf_cstr(&b));
+        buf_release(&b);
+        for (size_t i = 0; i < st->n_repeats; i++) {
+            const struct repeat *r = &st->repeats[i];
+            const struct example_loc *l = &st->locs[r->first], *again = &st->locs[r->second];
+            check_add_finding(c, gate_file_path(ctx, l->file), l->line, "repeated_message",
+                              "a message here appears %llu times (again at %s:%llu)",
+                              (unsigned long long)r->count, gate_file_path(ctx, again->file),
+                              (unsigned long long)again->line);
+        }
+    }
+    check_apply_level(c, ctx->spec->gates.quality.level, true);
+}
+
+/* An example and how far its number of messages is from the mean. */
+struct far {
+    struct extreme ex;
+    double distance;
+};
+
+static int by_distance_desc(const void *a, const void *b)
+{
+    const struct far *x = a, *y = b;
+    if (x->distance != y->distance)
+        return x->distance < y->distance ? 1 : -1;
+    if (x->ex.file != y->ex.file)
+        return x->ex.file < y->ex.file ? -1 : 1;
+    return x->ex.line < y->ex.line ? -1 : x->ex.line > y->ex.line;
+}
+
+static void variance_check(struct section *sec, const struct gate_ctx *ctx, double value,
+                           double mean, const struct quality_state *st)
+{
+    const struct spec_limit_metric *m = &ctx->spec->gates.quality.turn_variance;
+    char t[GATE_NUM_SIZE], a[GATE_NUM_SIZE];
+    struct check *c = result_add_check(sec, "quality.turn_variance", "Turn variance");
+    c->value = value;
+    c->threshold = m->target;
+    check_set_value(c, "%.2f", value);
+    check_set_threshold(c, "target: <= %s", gate_num1(t, m->target));
+    c->status = value <= m->target ? STATUS_PASS
+              : value <= m->acceptable ? STATUS_WARN : STATUS_FAIL;
+    if (c->status != STATUS_PASS) {
+        /* The examples furthest from the mean, among the longest and shortest kept. */
+        struct far far[2 * QUALITY_TOP];
+        size_t n = 0;
+        const struct top *tops[2] = { &st->turns_high, &st->turns_low };
+        for (size_t k = 0; k < 2; k++)
+            for (size_t i = 0; i < tops[k]->n; i++) {
+                const struct extreme *e = &tops[k]->v[i];
+                bool seen = false;
+                for (size_t j = 0; j < n; j++)
+                    seen |= far[j].ex.file == e->file && far[j].ex.line == e->line;
+                if (!seen) {
+                    far[n].ex = *e;
+                    far[n++].distance = fabs(e->value - mean);
+                }
+            }
+        qsort(far, n, sizeof(*far), by_distance_desc);
+        if (n > QUALITY_TOP)
+            n = QUALITY_TOP;
+        struct buf b = BUF_INIT;
+        buf_printf(&b, "Turn variance is %.2f, above the %s %s: balance conversation lengths "
+                   "(mean %.1f messages; furthest: ",
+                   value, c->status == STATUS_FAIL ? "acceptable" : "target",
+                   gate_num1(a, c->status == STATUS_FAIL ? m->acceptable : m->target), mean);
+        for (size_t i = 0; i < n && i < 3; i++)
+            buf_printf(&b, "%s%s:%zu", i ? ", " : "", gate_file_path(ctx, far[i].ex.file),
+                       far[i].ex.line);
+        buf_addch(&b, ')');
+        check_set_remediation(c, "%s", buf_cstr(&b));
+        buf_release(&b);
+        for (size_t i = 0; i < n; i++)
+            check_add_finding(c, gate_file_path(ctx, far[i].ex.file), far[i].ex.line, "turn_count",
+                              "%.0f message%s (mean %.1f)", far[i].ex.value,
+                              far[i].ex.value == 1 ? "" : "s", mean);
+    }
+    check_apply_level(c, ctx->spec->gates.quality.level, true);
+}
+
+static int quality_finish(void *state, const struct gate_ctx *ctx)
+{
+    struct quality_state *st = state;
+    const struct spec *spec = ctx->spec;
+    struct result_metrics *mt = &ctx->result->metrics;
+
+    /* Python: int / int is correctly rounded; so is one IEEE division of exact doubles. */
+    mt->human_length = st->user_texts ? (double)st->user_chars / (double)st->user_texts : 0.0;
+    mt->assistant_length = st->assistant_texts
+        ? (double)st->assistant_chars / (double)st->assistant_texts : 0.0;
+    st->distinct = count_distinct(&st->texts, st->repeats, &st->n_repeats);
+    mt->unique_messages = st->texts.n ? 100.0 * (double)st->distinct / (double)st->texts.n : 100.0;
+
+    /* Population variance from exact integer sums: (n*sumsq - sum^2) / n^2. */
+    double mean = 0.0;
+    mt->turn_variance = 0.0;
+    if (st->examples) {
+        unsigned __int128 n = st->examples, sum = st->turns_sum;
+        unsigned __int128 num = n * st->turns_sumsq - sum * sum;
+        mt->turn_variance = (double)((long double)num / ((long double)n * (long double)n));
+        mean = (double)st->turns_sum / (double)st->examples;
+    }
+
+    struct section *sec = result_add_section(ctx->result, "quality", "QUALITY",
+                                             spec->gates.quality.level, spec->gates.quality.loc);
+    static const struct length_words human = {
+        "quality.human_length", "Avg human length", "human",
+        "add context to short prompts", "split or trim long prompts",
+    };
+    static const struct length_words assistant = {
+        "quality.assistant_length", "Avg assistant length", "assistant",
+        "give fuller answers to short replies", "shorten long answers",
+    };
+    length_check(sec, ctx, mt->human_length, &spec->gates.quality.human_length,
+                 &st->human_low, &st->human_high, &human);
+    length_check(sec, ctx, mt->assistant_length, &spec->gates.quality.assistant_length,
+                 &st->assistant_low, &st->assistant_high, &assistant);
+    unique_check(sec, ctx, mt->unique_messages, st);
+    variance_check(sec, ctx, mt->turn_variance, mean, st);
+    return 0;
+}
+
+static void quality_free(void *state)
+{
+    struct quality_state *st = state;
+    if (!st)
+        return;
+    gate_vec_release(&st->texts.mem);
+    gate_vec_release(&st->locs_mem);
+    free(st);
+}
+
+const struct gate gate_quality = {
+    .name = "quality",
+    .title = "QUALITY",
+    .enabled = quality_enabled,
+    .begin = quality_begin,
+    .observe = quality_observe,
+    .finish = quality_finish,
+    .free = quality_free,
+};

@@ -1,0 +1,22 @@
+/*
+ * The gates in report order. A gate listed here runs when its enabled() says so; the
+ * engine knows nothing else about them.
+ */
+#include <stddef.h>
+
+#include "gate.h"
+
+static const struct gate *const gates[] = {
+    &gate_format,
+    &gate_coverage,
+    &gate_quality,
+    &gate_splits,
+    &gate_duplicates,
+    &gate_reproducibility,
+    NULL,
+};
+
+const struct gate *const *gate_list(void)
+{
+    return gates;
+}

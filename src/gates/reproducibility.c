@@ -1,0 +1,401 @@
+/*
+ * Reproducibility: the version file exists and names a semantic version, its checksums
+ * match the data, it records the generation seed and model, and the dataset card exists
+ * (each only when gates.reproducibility.require asks for it).
+ *
+ * The gate always runs, even at level off, because the report header shows the version
+ * from the version file: it then sets result->version and adds no section.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gate.h"
+#include "gates/common.h"
+#include "sha256.h"
+#include "util/buf.h"
+#include "util/err.h"
+#include "util/xalloc.h"
+#include "version_file.h"
+
+struct repro_state {
+    char unused;
+};
+
+/* What became of reading and parsing the version file. */
+struct loaded {
+    const char *path;         /* spec->dataset.version_file, NULL when not set */
+    struct version_file *vf;  /* NULL unless parsed */
+    bool missing;
+    char *error;              /* "path:line: ..." when it did not parse */
+    size_t error_line;
+};
+
+static bool repro_enabled(const struct spec *spec)
+{
+    return true;
+}
+
+static void *repro_begin(const struct gate_ctx *ctx)
+{
+    return xcalloc(1, sizeof(struct repro_state));
+}
+
+static void repro_observe(void *state, const struct example *ex)
+{
+}
+
+static int read_whole(const struct gate_ctx *ctx, const char *path, char **data, size_t *len)
+{
+    *data = NULL;
+    *len = 0;
+    if (!ctx->read_file)
+        return DSCI_EUSAGE;
+    return ctx->read_file(ctx->source, path, data, len);
+}
+
+static void load(struct loaded *l, const struct gate_ctx *ctx)
+{
+    memset(l, 0, sizeof(*l));
+    l->path = ctx->spec->dataset.version_file;
+    if (!l->path)
+        return;
+    char *data = NULL;
+    size_t len = 0;
+    if (read_whole(ctx, l->path, &data, &len) < 0) {
+        l->missing = true;
+        err_clear();
+        return;
+    }
+    if (version_file_parse(&l->vf, l->path, data, len) < 0) {
+        l->error = xstrdup(err_last());
+        /* "path:LINE: ..." -> LINE for the finding */
+        const char *p = l->error + strlen(l->path);
+        if (*p == ':')
+            l->error_line = strtoul(p + 1, NULL, 10);
+        err_clear();
+    }
+    free(data);
+}
+
+/* The reason a check that needs the version file cannot pass, or NULL. */
+static const char *unusable(const struct loaded *l)
+{
+    if (!l->path)
+        return "no version file in the spec";
+    if (l->missing)
+        return "no version file";
+    if (!l->vf)
+        return "version file does not parse";
+    return NULL;
+}
+
+/* Fails c because the version file is not there or broken; returns true if it did. */
+static bool fail_unusable(struct check *c, const struct gate_ctx *ctx, const struct loaded *l)
+{
+    const char *why = unusable(l);
+    if (!why)
+        return false;
+    c->status = STATUS_FAIL;
+    check_set_value(c, "unknown (%s)", why);
+    if (!l->path)
+        check_set_remediation(c, "Set dataset.version_file in %s and run `dsci bump` to write it",
+                              ctx->spec->path ? ctx->spec->path : "the spec");
+    else if (l->missing)
+        check_set_remediation(c, "Run `dsci bump` to write %s", l->path);
+    else
+        check_set_remediation(c, "Fix %s", l->error);
+    return true;
+}
+
+static void version_check(struct section *sec, const struct gate_ctx *ctx, const struct loaded *l)
+{
+    struct check *c = result_add_check(sec, "reproducibility.version", "Version file");
+    if (fail_unusable(c, ctx, l)) {
+        if (!l->path)
+            check_add_finding(c, ctx->spec->path, ctx->spec->dataset.loc.line, "no_version_file",
+                              "dataset.version_file is not set");
+        else if (l->missing)
+            check_add_finding(c, l->path, 0, "no_version_file", "version file not found");
+        else
+            check_add_finding(c, l->path, l->error_line, "invalid_version_file", "%s", l->error);
+        return;
+    }
+    const char *v = l->vf->version;
+    if (!version_is_semver(v)) {
+        c->status = STATUS_FAIL;
+        if (v) {
+            check_set_value(c, "'%s' is not a semantic version (%s)", v, l->path);
+            check_add_finding(c, l->path, 0, "invalid_version", "version '%s' is not MAJOR.MINOR.PATCH", v);
+        } else {
+            check_set_value(c, "no version (%s)", l->path);
+            check_add_finding(c, l->path, 0, "invalid_version", "no \"version\" string");
+        }
+        check_set_remediation(c, "Set \"version\" in %s to a semantic version such as 1.0.0 "
+                              "(or run `dsci bump`)", l->path);
+        return;
+    }
+    check_set_value(c, "%s (%s)", v, l->path);
+}
+
+static bool same_path(const char *a, const char *b)
+{
+    while (a[0] == '.' && a[1] == '/')
+        a += 2;
+    while (b[0] == '.' && b[1] == '/')
+        b += 2;
+    return !strcmp(a, b);
+}
+
+static const struct run_file *run_file_at(const struct gate_ctx *ctx, const char *path)
+{
+    for (size_t i = 0; i < ctx->n_files; i++) {
+        const struct run_file *f = &ctx->files[i];
+        const char *p = f->root_path ? f->root_path : f->path;
+        if (p && same_path(p, path))
+            return f;
+    }
+    return NULL;
+}
+
+static size_t split_index(const struct spec *spec, const char *name)
+{
+    for (size_t i = 0; i < spec->dataset.n_splits; i++)
+        if (!strcmp(spec->dataset.splits[i].name, name))
+            return i;
+    return SIZE_MAX;
+}
+
+/* "sha256:" and 64 hex digits, lower-cased to *hex. */
+static bool parse_checksum(char hex[65], const char *s)
+{
+    if (strncmp(s, "sha256:", 7))
+        return false;
+    s += 7;
+    for (int i = 0; i < 64; i++) {
+        if (!isxdigit((unsigned char)s[i]))
+            return false;
+        hex[i] = (char)tolower((unsigned char)s[i]);
+    }
+    hex[64] = '\0';
+    return s[64] == '\0';
+}
+
+/* The SHA-256 of a version file entry's data: from the run when it read that file,
+ * else read here. Returns false when the file cannot be read. */
+static bool actual_checksum(char hex[65], const char **shown, const struct gate_ctx *ctx,
+                            const struct version_split *e)
+{
+    const struct run_file *f = NULL;
+    if (e->path) {
+        f = run_file_at(ctx, e->path);
+    } else {
+        /* No path: the run's only file of the split of that name. */
+        size_t s = split_index(ctx->spec, e->name), n = 0;
+        for (size_t i = 0; i < ctx->n_files; i++)
+            if (ctx->files[i].split == s) {
+                f = &ctx->files[i];
+                n++;
+            }
+        if (n != 1)
+            return false;
+    }
+    *shown = f ? f->path : e->path;
+    if (f && f->sha256_valid) {
+        sha256_hex(hex, f->sha256);
+        return true;
+    }
+    const char *path = f ? (f->root_path ? f->root_path : f->path) : e->path;
+    char *data = NULL;
+    size_t len = 0;
+    if (read_whole(ctx, path, &data, &len) < 0) {
+        err_clear();
+        return false;
+    }
+    struct sha256 h;
+    unsigned char digest[32];
+    sha256_init(&h);
+    sha256_update(&h, data, len);
+    sha256_final(&h, digest);
+    sha256_hex(hex, digest);
+    free(data);
+    return true;
+}
+
+static void checksums_check(struct section *sec, const struct gate_ctx *ctx, const struct loaded *l)
+{
+    struct check *c = result_add_check(sec, "reproducibility.checksums", "Checksums");
+    if (fail_unusable(c, ctx, l))
+        return;
+    const struct version_file *vf = l->vf;
+    size_t ok = 0, problems = 0;
+    char first[512] = "";
+#define PROBLEM(path_, line_, kind_, ...)                                        \
+    do {                                                                         \
+        check_add_finding(c, (path_), (line_), (kind_), __VA_ARGS__);            \
+        if (!problems++)                                                         \
+            snprintf(first, sizeof(first), __VA_ARGS__);                         \
+    } while (0)
+
+    for (size_t i = 0; i < vf->n_splits; i++) {
+        const struct version_split *e = &vf->splits[i];
+        char want[65], have[65];
+        const char *shown = e->path ? e->path : e->name;
+        if (!e->checksum) {
+            PROBLEM(l->path, 0, "missing_checksum", "split '%s' has no checksum; run `dsci bump`", e->name);
+            continue;
+        }
+        if (!parse_checksum(want, e->checksum)) {
+            PROBLEM(l->path, 0, "invalid_checksum",
+                    "split '%s': checksum '%.80s' is not sha256:<64 hex digits>", e->name, e->checksum);
+            continue;
+        }
+        if (!actual_checksum(have, &shown, ctx, e)) {
+            PROBLEM(e->path ? e->path : l->path, 0, "missing_file",
+                    "%s: listed in the version file (split '%s') but not found", shown, e->name);
+            continue;
+        }
+        if (strcmp(want, have)) {
+            PROBLEM(shown, 0, "checksum_mismatch",
+                    "%s: sha256 is %.8s\xe2\x80\xa6 but the version file says %.8s\xe2\x80\xa6; run `dsci bump`",
+                    shown, have, want);
+            continue;
+        }
+        ok++;
+    }
+    /* Data the run read that the version file does not account for. */
+    for (size_t s = 0; s < ctx->spec->dataset.n_splits; s++) {
+        const char *name = ctx->spec->dataset.splits[s].name;
+        const struct run_file *f = NULL;
+        for (size_t i = 0; i < ctx->n_files && !f; i++)
+            if (ctx->files[i].split == s)
+                f = &ctx->files[i];
+        if (!f)
+            continue;
+        bool listed = false;
+        for (size_t i = 0; i < vf->n_splits && !listed; i++)
+            listed = !strcmp(vf->splits[i].name, name);
+        if (!listed)
+            PROBLEM(f->path, 0, "unlisted_split",
+                    "split '%s' (%s) is not in the version file; run `dsci bump`", name, f->path);
+    }
+#undef PROBLEM
+    check_set_value(c, "%zu/%zu match", ok, vf->n_splits);
+    c->value = (double)ok;
+    c->threshold = (double)vf->n_splits;
+    if (problems) {
+        c->status = STATUS_FAIL;
+        check_set_remediation(c, "%s%s", first,
+                              problems > 1 ? " (and more: see the findings)" : "");
+    }
+}
+
+static void seed_check(struct section *sec, const struct gate_ctx *ctx, const struct loaded *l)
+{
+    struct check *c = result_add_check(sec, "reproducibility.random_seed", "Random seed");
+    if (fail_unusable(c, ctx, l))
+        return;
+    if (!l->vf->has_random_seed) {
+        c->status = STATUS_FAIL;
+        check_set_value(c, "missing");
+        check_set_remediation(c, "Record the generation seed as generation_config.random_seed in %s",
+                              l->path);
+        check_add_finding(c, l->path, 0, "missing_random_seed", "no generation_config.random_seed");
+        return;
+    }
+    check_set_value(c, "%s", l->vf->seed_text);
+}
+
+static void model_check(struct section *sec, const struct gate_ctx *ctx, const struct loaded *l)
+{
+    struct check *c = result_add_check(sec, "reproducibility.model", "Model");
+    if (fail_unusable(c, ctx, l))
+        return;
+    if (!l->vf->model || !*l->vf->model) {
+        c->status = STATUS_FAIL;
+        check_set_value(c, l->vf->has_model ? "not a name" : "missing");
+        check_set_remediation(c, "Record the model that generated the data as generation_config.model "
+                              "(a string) in %s", l->path);
+        check_add_finding(c, l->path, 0, "missing_model", "generation_config.model is %s",
+                          l->vf->has_model ? "not a non-empty string" : "missing");
+        return;
+    }
+    check_set_value(c, "%s", l->vf->model);
+}
+
+static void card_check(struct section *sec, const struct gate_ctx *ctx)
+{
+    struct check *c = result_add_check(sec, "reproducibility.card", "Dataset card");
+    const char *card = ctx->spec->dataset.card;
+    if (!card) {
+        c->status = STATUS_FAIL;
+        check_set_value(c, "not configured");
+        check_set_remediation(c, "Set dataset.card in %s and run `dsci card` to write it",
+                              ctx->spec->path ? ctx->spec->path : "the spec");
+        check_add_finding(c, ctx->spec->path, ctx->spec->dataset.loc.line, "no_card",
+                          "dataset.card is not set");
+        return;
+    }
+    char *data = NULL;
+    size_t len = 0;
+    if (read_whole(ctx, card, &data, &len) < 0) {
+        err_clear();
+        c->status = STATUS_FAIL;
+        check_set_value(c, "missing (%s)", card);
+        check_set_remediation(c, "Run `dsci card` to write %s", card);
+        check_add_finding(c, card, 0, "no_card", "dataset card not found");
+        return;
+    }
+    free(data);
+    check_set_value(c, "%s", card);
+}
+
+static int repro_finish(void *state, const struct gate_ctx *ctx)
+{
+    const struct spec *spec = ctx->spec;
+    enum gate_level level = spec->gates.reproducibility.level;
+    unsigned require = spec->gates.reproducibility.require;
+    struct loaded l;
+    load(&l, ctx);
+
+    if (l.vf && l.vf->version && *l.vf->version) {
+        free(ctx->result->version);
+        ctx->result->version = xstrdup(l.vf->version);
+    }
+    if (level != LEVEL_OFF) {
+        struct section *sec = result_add_section(ctx->result, "reproducibility", "REPRODUCIBILITY",
+                                                 level, spec->gates.reproducibility.loc);
+        if (require & REPRO_VERSION)
+            version_check(sec, ctx, &l);
+        if (require & REPRO_CHECKSUMS)
+            checksums_check(sec, ctx, &l);
+        if (require & REPRO_RANDOM_SEED)
+            seed_check(sec, ctx, &l);
+        if (require & REPRO_MODEL)
+            model_check(sec, ctx, &l);
+        if (require & REPRO_CARD)
+            card_check(sec, ctx);
+        if (!require)
+            sec->note = xstrdup("nothing required (gates.reproducibility.require is empty)");
+        for (size_t i = 0; i < sec->n_checks; i++)
+            check_apply_level(&sec->checks[i], level, false);
+    }
+    version_file_free(l.vf);
+    free(l.error);
+    return 0;
+}
+
+static void repro_free(void *state)
+{
+    free(state);
+}
+
+const struct gate gate_reproducibility = {
+    .name = "reproducibility",
+    .title = "REPRODUCIBILITY",
+    .enabled = repro_enabled,
+    .begin = repro_begin,
+    .observe = repro_observe,
+    .finish = repro_finish,
+    .free = repro_free,
+};

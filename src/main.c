@@ -1,0 +1,118 @@
+/*
+ * dsci: dataset CI. The command table, shared setup (-C, --version, help) and the
+ * exit path: every command returns the contract's exit code, and main makes sure
+ * stdout really reached its destination before exiting 0 or 1.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd/cmd.h"
+
+#ifndef DSCI_VERSION
+#define DSCI_VERSION "0.0.0"
+#endif
+
+struct command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    void (*help)(void);
+    const char *summary;
+};
+
+static const struct command commands[] = {
+    { "check", cmd_check, cmd_check_help, "run every gate of the spec on the dataset and report" },
+};
+
+static void usage(FILE *out)
+{
+    fputs("usage: dsci [-C DIR] COMMAND [OPTIONS]\n\ncommands:\n", out);
+    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+        fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+    fputs("\n  dsci help COMMAND     options of one command\n"
+          "  dsci --version\n", out);
+}
+
+static const struct command *find_command(const char *name)
+{
+    /* Exact names only: a script must not change meaning when a command is added. */
+    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+        if (!strcmp(commands[i].name, name))
+            return &commands[i];
+    return NULL;
+}
+
+static int finish(int code)
+{
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "dsci: cannot write to standard output: %s\n", strerror(errno));
+        return 3;
+    }
+    return code;
+}
+
+int main(int argc, char **argv)
+{
+    int i = 1;
+    /* Options before the command that only main understands. */
+    while (i < argc && argv[i][0] == '-') {
+        if (!strcmp(argv[i], "-C")) {
+            if (i + 1 >= argc)
+                return usage_error("option '-C' needs a directory");
+            if (chdir(argv[i + 1]) != 0) {
+                fprintf(stderr, "dsci: cannot change to '%s': %s\n", argv[i + 1], strerror(errno));
+                return 2;
+            }
+            i += 2;
+        } else if (!strcmp(argv[i], "--version")) {
+            printf("dsci %s\n", DSCI_VERSION);
+            return finish(0);
+        } else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+            usage(stdout);
+            return finish(0);
+        } else {
+            break;
+        }
+    }
+    if (i >= argc) {
+        usage(stderr);
+        return 2;
+    }
+    if (argv[i][0] == '-') {
+        /* a global option before the command: let the command see it */
+        for (int j = i; j < argc; j++) {
+            if (argv[j][0] != '-') {
+                const struct command *cmd = find_command(argv[j]);
+                if (!cmd)
+                    break;
+                /* move the command name to the front of the option list */
+                char *name = argv[j];
+                memmove(&argv[i + 1], &argv[i], (size_t)(j - i) * sizeof(char *));
+                argv[i] = name;
+                break;
+            }
+        }
+    }
+    if (!strcmp(argv[i], "help")) {
+        if (i + 1 >= argc) {
+            usage(stdout);
+            return finish(0);
+        }
+        const struct command *cmd = find_command(argv[i + 1]);
+        if (!cmd)
+            return usage_error("no such command '%s' (see 'dsci help')", argv[i + 1]);
+        cmd->help();
+        return finish(0);
+    }
+    const struct command *cmd = find_command(argv[i]);
+    if (!cmd)
+        return usage_error("no such command '%s' (see 'dsci help')", argv[i]);
+    for (int j = i + 1; j < argc; j++)
+        if (!strcmp(argv[j], "-h") || !strcmp(argv[j], "--help")) {
+            cmd->help();
+            return finish(0);
+        }
+    return finish(cmd->run(argc - i - 1, argv + i + 1));
+}

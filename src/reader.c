@@ -1,0 +1,1424 @@
+/*
+ * The streaming reader. Two layers:
+ *   - framing: JSONL lines, or the elements of a top-level JSON array, each with the
+ *     line it starts on; the file's own oddities (BOM, CRLF, blank lines, a missing
+ *     final newline, an over-long line) are noted on struct run_file;
+ *   - records: each frame is parsed on its own with yajl's SAX interface into a
+ *     struct example, so one broken record never hides the next.
+ * Nothing here keeps more than the current record, whatever the file size.
+ */
+#include "reader.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <yajl/yajl_parse.h>
+
+#include "sha256.h"
+#include "util/arena.h"
+#include "util/buf.h"
+#include "util/err.h"
+#include "util/xalloc.h"
+
+#define READ_BLOCK ((size_t)1 << 20)
+#define LABEL_MAX_SEGMENTS 16
+
+/* ---------------------------------------------------------------- record parsing */
+
+enum node {
+    N_IGNORE = 0,
+    N_ROOT,
+    N_LIST,          /* conversations / messages */
+    N_MESSAGE,
+    N_TOOL_CALLS,
+    N_TOOL_CALL,
+    N_TOOL_CALL_FN,
+    N_TOOLS,
+    N_TOOL,
+    N_TOOL_FN,
+    N_TOOL_PARAMS,
+    N_TOOL_REQUIRED,
+    N_LABEL,         /* an object on the coverage field's dotted path */
+};
+
+enum key {
+    K_NONE = 0,
+    K_UNKNOWN,
+    /* root */
+    K_CONVERSATIONS, K_MESSAGES, K_TOOLS, K_INSTRUCTION, K_INPUT, K_OUTPUT, K_ID, K_LABEL,
+    /* message */
+    K_FROM, K_VALUE, K_ROLE, K_CONTENT, K_NAME, K_TOOL_CALLS, K_TOOL_CALL_ID, K_WEIGHT,
+    K_FUNCTION_CALL,
+    /* tool calls and tools */
+    K_FUNCTION, K_ARGUMENTS, K_PARAMETERS, K_REQUIRED,
+};
+
+enum list_id { LIST_CONVERSATIONS = 0, LIST_MESSAGES = 1 };
+
+enum value_type { V_ABSENT = 0, V_STRING, V_NULL, V_OTHER };
+
+struct raw_message {
+    bool is_object;
+    enum value_type role_type;      /* from / role */
+    const char *role;
+    size_t role_len;
+    enum value_type text_type;      /* value / content */
+    const char *text;
+    size_t text_len;
+    const char *unknown_key;        /* first key an OpenAI message may not have */
+    size_t unknown_key_len;
+    bool has_function_call;
+    struct tool_call *calls;
+    size_t n_calls, alloc_calls;
+};
+
+struct raw_list {
+    bool present;
+    bool is_array;
+    struct raw_message *items;
+    size_t n, alloc;
+};
+
+struct frame {
+    uint8_t node;
+    uint8_t is_map;
+    uint16_t aux;       /* N_LIST: which list; N_LABEL: path segment index */
+};
+
+struct record {
+    const struct reader_options *o;
+    struct arena *arena;
+    const char *src;            /* the record's bytes, for zero-copy strings */
+    size_t src_len;
+
+    struct frame stack[READER_MAX_DEPTH + 2];
+    int depth;
+    enum key key;               /* the key whose value comes next, in the current map */
+    bool too_deep;
+
+    enum value_type root_type;
+    const char *root_type_name;
+    struct raw_list lists[2];
+    int current_list;           /* the list whose message is open */
+    struct tool_decl *tools;
+    size_t n_tools, alloc_tools;
+    bool has_tools;
+    size_t alloc_required;      /* capacity of the open tool's required[] */
+
+    enum value_type instruction_type, input_type, output_type;
+    const char *instruction, *input, *output;
+    size_t instruction_len, input_len, output_len;
+
+    const char *id;
+    size_t id_len;
+    const char *label;
+    size_t label_len;
+
+    const char *label_seg[LABEL_MAX_SEGMENTS];
+    size_t label_seg_len[LABEL_MAX_SEGMENTS];
+    size_t n_label_segs;
+};
+
+static inline bool key_is(const unsigned char *k, size_t n, const char *lit, size_t lit_len)
+{
+    return n == lit_len && memcmp(k, lit, n) == 0;
+}
+#define KEY_IS(k, n, lit) key_is((k), (n), (lit), sizeof(lit) - 1)
+
+/* Strings that lie inside the record's own bytes (no escapes) are used in place. */
+static const char *keep_string(struct record *r, const unsigned char *s, size_t len)
+{
+    const char *p = (const char *)s;
+    if (p >= r->src && p + len <= r->src + r->src_len)
+        return p;
+    return arena_dup(r->arena, s, len);
+}
+
+static struct frame *top(struct record *r)
+{
+    return &r->stack[r->depth];
+}
+
+static struct raw_message *open_message(struct record *r)
+{
+    struct raw_list *l = &r->lists[r->current_list];
+    return l->n ? &l->items[l->n - 1] : NULL;
+}
+
+static struct tool_call *open_call(struct record *r)
+{
+    struct raw_message *m = open_message(r);
+    return m && m->n_calls ? &m->calls[m->n_calls - 1] : NULL;
+}
+
+#define ARENA_GROW(r, ptr, nr, alloc)                                                  \
+    do {                                                                               \
+        if ((nr) > (alloc)) {                                                          \
+            size_t grow_new_ = (alloc) ? (alloc) * 2 : 8;                              \
+            (ptr) = arena_realloc((r)->arena, (ptr), (alloc) * sizeof(*(ptr)),         \
+                                  grow_new_ * sizeof(*(ptr)));                         \
+            (alloc) = grow_new_;                                                       \
+        }                                                                              \
+    } while (0)
+
+/*
+ * What a value in the current position means: the node it opens (for containers)
+ * is decided from the parent frame and the pending key.
+ */
+static enum node child_node(struct record *r, uint16_t *aux)
+{
+    struct frame *f = top(r);
+    *aux = 0;
+    if (r->depth == 0)
+        return N_ROOT;
+    if (!f->is_map) {
+        switch (f->node) {
+        case N_LIST: return N_MESSAGE;
+        case N_TOOL_CALLS: return N_TOOL_CALL;
+        case N_TOOLS: return N_TOOL;
+        default: return N_IGNORE;
+        }
+    }
+    switch (f->node) {
+    case N_ROOT:
+        switch (r->key) {
+        case K_CONVERSATIONS: *aux = LIST_CONVERSATIONS; return N_LIST;
+        case K_MESSAGES: *aux = LIST_MESSAGES; return N_LIST;
+        case K_TOOLS: return N_TOOLS;
+        case K_LABEL: *aux = 1; return N_LABEL;
+        default: return N_IGNORE;
+        }
+    case N_MESSAGE:
+        return r->key == K_TOOL_CALLS ? N_TOOL_CALLS : N_IGNORE;
+    case N_TOOL_CALL:
+        return r->key == K_FUNCTION ? N_TOOL_CALL_FN : N_IGNORE;
+    case N_TOOL:
+        return r->key == K_FUNCTION ? N_TOOL_FN : N_IGNORE;
+    case N_TOOL_FN:
+        return r->key == K_PARAMETERS ? N_TOOL_PARAMS : N_IGNORE;
+    case N_TOOL_PARAMS:
+        return r->key == K_REQUIRED ? N_TOOL_REQUIRED : N_IGNORE;
+    case N_LABEL:
+        if (r->key == K_LABEL) {
+            *aux = (uint16_t)(f->aux + 1);
+            return N_LABEL;
+        }
+        return N_IGNORE;
+    default:
+        return N_IGNORE;
+    }
+}
+
+/* A scalar or a container start arrives at the current position. */
+static void on_value(struct record *r, enum value_type type, const unsigned char *s, size_t len,
+                     const char *type_name)
+{
+    struct frame *f = top(r);
+    if (r->depth == 0) {
+        r->root_type = type;
+        r->root_type_name = type_name;
+        return;
+    }
+    if (!f->is_map) {
+        if (f->node == N_LIST) {
+            struct raw_list *l = &r->lists[f->aux];
+            ARENA_GROW(r, l->items, l->n + 1, l->alloc);
+            memset(&l->items[l->n++], 0, sizeof(struct raw_message));
+            r->current_list = f->aux;
+        } else if (f->node == N_TOOL_REQUIRED && type == V_STRING && r->n_tools) {
+            struct tool_decl *t = &r->tools[r->n_tools - 1];
+            if (t->n_required + 1 > r->alloc_required) {
+                size_t cap = r->alloc_required ? r->alloc_required * 2 : 8;
+                t->required = arena_realloc(r->arena, t->required,
+                                            r->alloc_required * sizeof(*t->required),
+                                            cap * sizeof(*t->required));
+                t->required_len = arena_realloc(r->arena, t->required_len,
+                                                r->alloc_required * sizeof(*t->required_len),
+                                                cap * sizeof(*t->required_len));
+                r->alloc_required = cap;
+            }
+            t->required[t->n_required] = keep_string(r, s, len);
+            t->required_len[t->n_required++] = len;
+        }
+        return;
+    }
+
+    const char *str = type == V_STRING ? keep_string(r, s, len) : NULL;
+    switch (f->node) {
+    case N_ROOT:
+        switch (r->key) {
+        case K_INSTRUCTION: r->instruction_type = type; r->instruction = str; r->instruction_len = len; break;
+        case K_INPUT: r->input_type = type; r->input = str; r->input_len = len; break;
+        case K_OUTPUT: r->output_type = type; r->output = str; r->output_len = len; break;
+        case K_CONVERSATIONS: r->lists[LIST_CONVERSATIONS].present = true; break;
+        case K_MESSAGES: r->lists[LIST_MESSAGES].present = true; break;
+        case K_TOOLS: r->has_tools = true; break;
+        case K_ID:
+            if (type == V_STRING || (type == V_OTHER && s)) {
+                r->id = type == V_STRING ? str : keep_string(r, s, len);
+                r->id_len = len;
+            }
+            break;
+        case K_LABEL:
+            if (r->n_label_segs == 1 && type == V_STRING) {
+                r->label = str;
+                r->label_len = len;
+            }
+            break;
+        default: break;
+        }
+        break;
+    case N_MESSAGE: {
+        struct raw_message *m = open_message(r);
+        if (!m)
+            break;
+        switch (r->key) {
+        case K_FROM: case K_ROLE: m->role_type = type; m->role = str; m->role_len = len; break;
+        case K_VALUE: case K_CONTENT: m->text_type = type; m->text = str; m->text_len = len; break;
+        case K_FUNCTION_CALL: m->has_function_call = type != V_NULL; break;
+        default: break;
+        }
+        break;
+    }
+    case N_TOOL_CALL_FN: {
+        struct tool_call *c = open_call(r);
+        if (!c || type != V_STRING)
+            break;
+        if (r->key == K_NAME) {
+            c->name = str;
+            c->name_len = len;
+        } else if (r->key == K_ARGUMENTS) {
+            c->arguments = str;
+            c->arguments_len = len;
+        }
+        break;
+    }
+    case N_TOOL_FN:
+        if (r->key == K_NAME && type == V_STRING && r->n_tools) {
+            r->tools[r->n_tools - 1].name = str;
+            r->tools[r->n_tools - 1].name_len = len;
+        }
+        break;
+    case N_LABEL:
+        if (r->key == K_LABEL && f->aux + 1u == r->n_label_segs && type == V_STRING) {
+            r->label = str;
+            r->label_len = len;
+        }
+        break;
+    default:
+        break;
+    }
+}
+
+static int cb_null(void *ctx)
+{
+    on_value(ctx, V_NULL, NULL, 0, "null");
+    return 1;
+}
+
+static int cb_boolean(void *ctx, int v)
+{
+    (void)v;
+    on_value(ctx, V_OTHER, NULL, 0, "a boolean");
+    return 1;
+}
+
+static int cb_number(void *ctx, const char *s, size_t len)
+{
+    on_value(ctx, V_OTHER, (const unsigned char *)s, len, "a number");
+    return 1;
+}
+
+static int cb_string(void *ctx, const unsigned char *s, size_t len)
+{
+    on_value(ctx, V_STRING, s, len, "a string");
+    return 1;
+}
+
+static int push(struct record *r, bool is_map)
+{
+    uint16_t aux;
+    enum node node;
+    if (r->too_deep)
+        return 0;
+    if (r->depth >= READER_MAX_DEPTH) {
+        r->too_deep = true;
+        return 0; /* cancels the parse: yajl itself would happily go deeper */
+    }
+    on_value(r, V_OTHER, NULL, 0, is_map ? "an object" : "an array");
+    node = child_node(r, &aux);
+    /* A container of the wrong kind is ignored (and judged by the format rules later). */
+    bool fits = true;
+    switch (node) {
+    case N_ROOT: case N_MESSAGE: case N_TOOL_CALL: case N_TOOL_CALL_FN: case N_TOOL:
+    case N_TOOL_FN: case N_TOOL_PARAMS: case N_LABEL:
+        fits = is_map;
+        break;
+    case N_LIST: case N_TOOL_CALLS: case N_TOOLS: case N_TOOL_REQUIRED:
+        fits = !is_map;
+        break;
+    default:
+        break;
+    }
+    if (!fits)
+        node = N_IGNORE;
+
+    if (node == N_LIST) {
+        struct raw_list *l = &r->lists[aux];
+        l->n = 0; /* a repeated key: the last one wins, as in most JSON readers */
+        l->is_array = true;
+    } else if (node == N_MESSAGE) {
+        open_message(r)->is_object = true;
+    } else if (node == N_TOOL_CALL) {
+        struct raw_message *m = open_message(r);
+        ARENA_GROW(r, m->calls, m->n_calls + 1, m->alloc_calls);
+        memset(&m->calls[m->n_calls++], 0, sizeof(struct tool_call));
+    } else if (node == N_TOOLS) {
+        r->n_tools = 0;
+    } else if (node == N_TOOL) {
+        ARENA_GROW(r, r->tools, r->n_tools + 1, r->alloc_tools);
+        memset(&r->tools[r->n_tools++], 0, sizeof(struct tool_decl));
+        r->alloc_required = 0;
+    } else if (node == N_TOOL_REQUIRED && r->n_tools) {
+        r->tools[r->n_tools - 1].n_required = 0;
+    }
+
+    r->depth++;
+    r->stack[r->depth].node = (uint8_t)node;
+    r->stack[r->depth].is_map = is_map;
+    r->stack[r->depth].aux = aux;
+    r->key = K_NONE;
+    return 1;
+}
+
+static int cb_start_map(void *ctx)
+{
+    return push(ctx, true);
+}
+
+static int cb_start_array(void *ctx)
+{
+    return push(ctx, false);
+}
+
+static int cb_end(void *ctx)
+{
+    struct record *r = ctx;
+    r->depth--;
+    r->key = K_NONE;
+    return 1;
+}
+
+static enum key message_key(const unsigned char *k, size_t n)
+{
+    switch (n) {
+    case 4:
+        if (KEY_IS(k, n, "from")) return K_FROM;
+        if (KEY_IS(k, n, "role")) return K_ROLE;
+        if (KEY_IS(k, n, "name")) return K_NAME;
+        break;
+    case 5:
+        if (KEY_IS(k, n, "value")) return K_VALUE;
+        break;
+    case 6:
+        if (KEY_IS(k, n, "weight")) return K_WEIGHT;
+        break;
+    case 7:
+        if (KEY_IS(k, n, "content")) return K_CONTENT;
+        break;
+    case 10:
+        if (KEY_IS(k, n, "tool_calls")) return K_TOOL_CALLS;
+        break;
+    case 12:
+        if (KEY_IS(k, n, "tool_call_id")) return K_TOOL_CALL_ID;
+        break;
+    case 13:
+        if (KEY_IS(k, n, "function_call")) return K_FUNCTION_CALL;
+        break;
+    }
+    return K_UNKNOWN;
+}
+
+static int cb_map_key(void *ctx, const unsigned char *k, size_t n)
+{
+    struct record *r = ctx;
+    struct frame *f = top(r);
+    r->key = K_UNKNOWN;
+    switch (f->node) {
+    case N_ROOT:
+        if (KEY_IS(k, n, "conversations")) r->key = K_CONVERSATIONS;
+        else if (KEY_IS(k, n, "messages")) r->key = K_MESSAGES;
+        else if (KEY_IS(k, n, "tools")) r->key = K_TOOLS;
+        else if (KEY_IS(k, n, "instruction")) r->key = K_INSTRUCTION;
+        else if (KEY_IS(k, n, "input")) r->key = K_INPUT;
+        else if (KEY_IS(k, n, "output")) r->key = K_OUTPUT;
+        else if (r->o->id_field && key_is(k, n, r->o->id_field, strlen(r->o->id_field))) r->key = K_ID;
+        else if (r->n_label_segs && key_is(k, n, r->label_seg[0], r->label_seg_len[0])) r->key = K_LABEL;
+        break;
+    case N_MESSAGE: {
+        struct raw_message *m = open_message(r);
+        if (r->current_list == LIST_CONVERSATIONS) {
+            if (KEY_IS(k, n, "from")) r->key = K_FROM;
+            else if (KEY_IS(k, n, "value")) r->key = K_VALUE;
+        } else {
+            r->key = message_key(k, n);
+            if ((r->key == K_UNKNOWN || r->key == K_FROM || r->key == K_VALUE) && m && !m->unknown_key) {
+                m->unknown_key = keep_string(r, k, n);
+                m->unknown_key_len = n;
+            }
+            if (r->key == K_FROM || r->key == K_VALUE)
+                r->key = K_UNKNOWN;
+        }
+        break;
+    }
+    case N_TOOL_CALL:
+    case N_TOOL:
+        if (KEY_IS(k, n, "function")) r->key = K_FUNCTION;
+        break;
+    case N_TOOL_CALL_FN:
+        if (KEY_IS(k, n, "name")) r->key = K_NAME;
+        else if (KEY_IS(k, n, "arguments")) r->key = K_ARGUMENTS;
+        break;
+    case N_TOOL_FN:
+        if (KEY_IS(k, n, "name")) r->key = K_NAME;
+        else if (KEY_IS(k, n, "parameters")) r->key = K_PARAMETERS;
+        break;
+    case N_TOOL_PARAMS:
+        if (KEY_IS(k, n, "required")) r->key = K_REQUIRED;
+        break;
+    case N_LABEL:
+        if (f->aux < r->n_label_segs && key_is(k, n, r->label_seg[f->aux], r->label_seg_len[f->aux]))
+            r->key = K_LABEL;
+        break;
+    default:
+        break;
+    }
+    return 1;
+}
+
+static const yajl_callbacks record_callbacks = {
+    cb_null, cb_boolean, NULL, NULL, cb_number, cb_string,
+    cb_start_map, cb_map_key, cb_end, cb_start_array, cb_end,
+};
+
+/* yajl allocates through the record arena: a handle per record then costs no malloc. */
+struct sized {
+    size_t size;
+    size_t pad;
+};
+
+static void *yajl_arena_malloc(void *ctx, size_t size)
+{
+    struct sized *p = arena_alloc(ctx, sizeof(struct sized) + size);
+    p->size = size;
+    return p + 1;
+}
+
+static void *yajl_arena_realloc(void *ctx, void *old, size_t size)
+{
+    if (!old)
+        return yajl_arena_malloc(ctx, size);
+    struct sized *h = (struct sized *)old - 1;
+    if (size <= h->size)
+        return old;
+    void *p = yajl_arena_malloc(ctx, size);
+    memcpy(p, old, h->size);
+    return p;
+}
+
+static void yajl_arena_free(void *ctx, void *p)
+{
+    (void)ctx;
+    (void)p;
+}
+
+/* ---------------------------------------------------------------- the reader */
+
+struct reader {
+    const struct reader_options *o;
+    struct run_file *file;
+    reader_callback cb;
+    void *cb_ctx;
+    struct arena arena;
+    struct example ex;
+    struct turn *turns;
+    size_t alloc_turns;
+    uint64_t ordinal;
+    const char *label_seg[LABEL_MAX_SEGMENTS];
+    size_t label_seg_len[LABEL_MAX_SEGMENTS];
+    size_t n_label_segs;
+    bool format_announced;
+};
+
+static char *arena_printf(struct arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static char *arena_printf(struct arena *a, const char *fmt, ...)
+{
+    char small[512];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(small, sizeof(small), fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        n = 0;
+    if ((size_t)n < sizeof(small))
+        return arena_dup(a, small, (size_t)n);
+    char *p = arena_alloc(a, (size_t)n + 1);
+    va_start(ap, fmt);
+    vsnprintf(p, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    return p;
+}
+
+/* Quotes untrusted text for a message: at most 40 bytes, on a UTF-8 boundary. */
+static int short_len(const char *s, size_t len)
+{
+    if (len <= 40)
+        return (int)len;
+    size_t n = 40;
+    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+        n--;
+    return (int)n;
+}
+
+/* Position of the first invalid UTF-8 sequence, or len when the bytes are valid. */
+static size_t utf8_invalid_at(const unsigned char *s, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        unsigned char c = s[i];
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        size_t need;
+        uint32_t cp;
+        if (c >= 0xC2 && c <= 0xDF) { need = 1; cp = c & 0x1F; }
+        else if (c >= 0xE0 && c <= 0xEF) { need = 2; cp = c & 0x0F; }
+        else if (c >= 0xF0 && c <= 0xF4) { need = 3; cp = c & 0x07; }
+        else return i;
+        if (len - i <= need)
+            return i;
+        for (size_t k = 1; k <= need; k++) {
+            if ((s[i + k] & 0xC0) != 0x80)
+                return i;
+            cp = (cp << 6) | (s[i + k] & 0x3F);
+        }
+        if ((need == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+            (need == 3 && (cp < 0x10000 || cp > 0x10FFFF)))
+            return i;
+        i += need + 1;
+    }
+    return len;
+}
+
+static enum role map_role(const struct reader_options *o, enum dataset_format format,
+                          const char *name, size_t len)
+{
+    if (format == FORMAT_SHAREGPT) {
+        if (key_is((const unsigned char *)name, len, o->role_human, strlen(o->role_human)))
+            return ROLE_USER;
+        if (key_is((const unsigned char *)name, len, o->role_assistant, strlen(o->role_assistant)))
+            return ROLE_ASSISTANT;
+        if (key_is((const unsigned char *)name, len, o->role_system, strlen(o->role_system)))
+            return ROLE_SYSTEM;
+        return ROLE_OTHER;
+    }
+    const unsigned char *k = (const unsigned char *)name;
+    if (KEY_IS(k, len, "user")) return ROLE_USER;
+    if (KEY_IS(k, len, "assistant")) return ROLE_ASSISTANT;
+    if (KEY_IS(k, len, "system")) return ROLE_SYSTEM;
+    if (KEY_IS(k, len, "tool")) return ROLE_TOOL;
+    if (KEY_IS(k, len, "function")) return ROLE_FUNCTION;
+    return ROLE_OTHER;
+}
+
+static const char *value_type_name(enum value_type t)
+{
+    switch (t) {
+    case V_STRING: return "a string";
+    case V_NULL: return "null";
+    case V_OTHER: return "not a string";
+    case V_ABSENT: break;
+    }
+    return "missing";
+}
+
+static struct turn *add_turn(struct reader *rd)
+{
+    ALLOC_GROW(rd->turns, rd->ex.n_turns + 1, rd->alloc_turns);
+    struct turn *t = &rd->turns[rd->ex.n_turns++];
+    memset(t, 0, sizeof(*t));
+    return t;
+}
+
+/* Top-level keys of a tool call's arguments, which must be a JSON object. */
+struct args_scan {
+    int depth;
+    bool is_object, first;
+    const char **keys;
+    size_t *key_lens;
+    size_t n, alloc;
+    struct arena *arena;
+};
+
+static int args_start_map(void *ctx)
+{
+    struct args_scan *a = ctx;
+    if (a->first)
+        a->is_object = true;
+    a->first = false;
+    a->depth++;
+    return a->depth < READER_MAX_DEPTH;
+}
+
+static int args_start_array(void *ctx)
+{
+    struct args_scan *a = ctx;
+    a->first = false;
+    a->depth++;
+    return a->depth < READER_MAX_DEPTH;
+}
+
+static int args_end(void *ctx)
+{
+    ((struct args_scan *)ctx)->depth--;
+    return 1;
+}
+
+static int args_key(void *ctx, const unsigned char *k, size_t n)
+{
+    struct args_scan *a = ctx;
+    if (a->depth != 1)
+        return 1;
+    if (a->n + 1 > a->alloc) {
+        size_t cap = a->alloc ? a->alloc * 2 : 8;
+        a->keys = arena_realloc(a->arena, a->keys, a->alloc * sizeof(*a->keys), cap * sizeof(*a->keys));
+        a->key_lens = arena_realloc(a->arena, a->key_lens, a->alloc * sizeof(*a->key_lens),
+                                    cap * sizeof(*a->key_lens));
+        a->alloc = cap;
+    }
+    a->keys[a->n] = arena_dup(a->arena, k, n);
+    a->key_lens[a->n++] = n;
+    return 1;
+}
+
+static int args_scalar(void *ctx)
+{
+    ((struct args_scan *)ctx)->first = false;
+    return 1;
+}
+
+static int args_bool(void *ctx, int v)
+{
+    (void)v;
+    return args_scalar(ctx);
+}
+
+static int args_number(void *ctx, const char *s, size_t n)
+{
+    (void)s;
+    (void)n;
+    return args_scalar(ctx);
+}
+
+static int args_string(void *ctx, const unsigned char *s, size_t n)
+{
+    (void)s;
+    (void)n;
+    return args_scalar(ctx);
+}
+
+static const yajl_callbacks args_callbacks = {
+    args_scalar, args_bool, NULL, NULL, args_number, args_string,
+    args_start_map, args_key, args_end, args_start_array, args_end,
+};
+
+static bool parse_args(struct arena *arena, const char *text, size_t len, struct args_scan *out)
+{
+    yajl_alloc_funcs funcs = { yajl_arena_malloc, yajl_arena_realloc, yajl_arena_free, arena };
+    memset(out, 0, sizeof(*out));
+    out->first = true;
+    out->arena = arena;
+    yajl_handle h = yajl_alloc(&args_callbacks, &funcs, out);
+    bool ok = yajl_parse(h, (const unsigned char *)text, len) == yajl_status_ok &&
+              yajl_complete_parse(h) == yajl_status_ok;
+    yajl_free(h);
+    return ok && out->is_object;
+}
+
+bool reader_json_is_object(const char *text, size_t len)
+{
+    struct arena arena = ARENA_INIT;
+    struct args_scan scan;
+    bool ok = parse_args(&arena, text, len, &scan);
+    arena_release(&arena);
+    return ok;
+}
+
+static const struct tool_decl *find_tool(const struct record *r, const char *name, size_t len)
+{
+    for (size_t i = 0; i < r->n_tools; i++)
+        if (r->tools[i].name && r->tools[i].name_len == len && memcmp(r->tools[i].name, name, len) == 0)
+            return &r->tools[i];
+    return NULL;
+}
+
+static void check_tool_calls(struct reader *rd, struct record *r, const struct raw_message *m,
+                             size_t msg_index)
+{
+    struct example *ex = &rd->ex;
+    for (size_t j = 0; j < m->n_calls; j++) {
+        const struct tool_call *c = &m->calls[j];
+        struct args_scan args;
+        if (!c->name) {
+            example_add_issue(ex, EX_TOOL_UNDECLARED, ex->line,
+                              arena_printf(&rd->arena, "message %zu: tool call %zu has no function.name",
+                                           msg_index, j));
+            continue;
+        }
+        if (!c->arguments || !parse_args(&rd->arena, c->arguments, c->arguments_len, &args)) {
+            example_add_issue(ex, EX_TOOL_ARGUMENTS_INVALID, ex->line,
+                              arena_printf(&rd->arena,
+                                           "message %zu: arguments of tool call '%.*s' are not a JSON object",
+                                           msg_index, short_len(c->name, c->name_len), c->name));
+            continue;
+        }
+        if (!r->has_tools)
+            continue;
+        const struct tool_decl *t = find_tool(r, c->name, c->name_len);
+        if (!t) {
+            example_add_issue(ex, EX_TOOL_UNDECLARED, ex->line,
+                              arena_printf(&rd->arena, "message %zu: calls '%.*s', which `tools` does not declare",
+                                           msg_index, short_len(c->name, c->name_len), c->name));
+            continue;
+        }
+        for (size_t p = 0; p < t->n_required; p++) {
+            bool found = false;
+            for (size_t k = 0; k < args.n && !found; k++)
+                found = args.key_lens[k] == t->required_len[p] &&
+                        memcmp(args.keys[k], t->required[p], args.key_lens[k]) == 0;
+            if (!found) {
+                example_add_issue(ex, EX_TOOL_MISSING_PARAMETER, ex->line,
+                                  arena_printf(&rd->arena,
+                                               "message %zu: call to '%.*s' lacks required parameter '%.*s'",
+                                               msg_index, short_len(c->name, c->name_len), c->name,
+                                               short_len(t->required[p], t->required_len[p]), t->required[p]));
+            }
+        }
+    }
+}
+
+static enum dataset_format detect_format(const struct record *r)
+{
+    if (r->lists[LIST_CONVERSATIONS].present)
+        return FORMAT_SHAREGPT;
+    if (r->lists[LIST_MESSAGES].present)
+        return FORMAT_OPENAI;
+    if (r->instruction_type != V_ABSENT)
+        return FORMAT_ALPACA;
+    return FORMAT_SHAREGPT;
+}
+
+static void build_chat(struct reader *rd, struct record *r, enum dataset_format format)
+{
+    struct example *ex = &rd->ex;
+    const struct raw_list *l = &r->lists[format == FORMAT_SHAREGPT ? LIST_CONVERSATIONS : LIST_MESSAGES];
+    const char *list_name = format == FORMAT_SHAREGPT ? "conversations" : "messages";
+    const char *role_key = format == FORMAT_SHAREGPT ? "from" : "role";
+    const char *text_key = format == FORMAT_SHAREGPT ? "value" : "content";
+
+    if (!l->present || !l->is_array) {
+        example_add_issue(ex, EX_MISSING_MESSAGES_LIST, ex->line,
+                          arena_printf(&rd->arena, l->present ? "'%s' is not an array" : "no '%s' array",
+                                       list_name));
+        return;
+    }
+    for (size_t i = 0; i < l->n; i++) {
+        const struct raw_message *m = &l->items[i];
+        if (!m->is_object) {
+            example_add_issue(ex, EX_DATA_TYPE, ex->line,
+                              arena_printf(&rd->arena, "%s[%zu] is not an object", list_name, i));
+            continue;
+        }
+        struct turn *t = add_turn(rd);
+        if (m->role_type == V_STRING) {
+            t->role_name = m->role;
+            t->role_name_len = m->role_len;
+            t->role = map_role(rd->o, format, m->role, m->role_len);
+            if (t->role == ROLE_OTHER)
+                example_add_issue(ex, EX_UNRECOGNIZED_ROLE, ex->line,
+                                  arena_printf(&rd->arena, "%s[%zu]: unrecognized role '%.*s'", list_name, i,
+                                               short_len(m->role, m->role_len), m->role));
+        } else {
+            example_add_issue(ex, EX_MESSAGE_MISSING_KEY, ex->line,
+                              arena_printf(&rd->arena, "%s[%zu]: '%s' is %s", list_name, i, role_key,
+                                           value_type_name(m->role_type)));
+        }
+        if (m->text_type == V_STRING) {
+            t->text = m->text;
+            t->text_len = m->text_len;
+            t->text_chars = utf8_chars(m->text, m->text_len);
+        }
+        t->tool_calls = m->calls;
+        t->n_tool_calls = m->n_calls;
+        bool carries_call = m->n_calls > 0 || m->has_function_call;
+        if (m->text_type != V_STRING && !(format == FORMAT_OPENAI && carries_call &&
+                                          m->text_type != V_OTHER))
+            example_add_issue(ex, EX_MISSING_CONTENT, ex->line,
+                              arena_printf(&rd->arena, "%s[%zu]: '%s' is %s", list_name, i, text_key,
+                                           value_type_name(m->text_type)));
+        if (format == FORMAT_OPENAI) {
+            if (m->unknown_key)
+                example_add_issue(ex, EX_MESSAGE_UNRECOGNIZED_KEY, ex->line,
+                                  arena_printf(&rd->arena, "messages[%zu]: unrecognized key '%.*s'", i,
+                                               short_len(m->unknown_key, m->unknown_key_len), m->unknown_key));
+            check_tool_calls(rd, r, m, i);
+        }
+    }
+}
+
+static void build_alpaca(struct reader *rd, struct record *r)
+{
+    struct example *ex = &rd->ex;
+    struct turn *user = add_turn(rd);
+    struct turn *assistant = add_turn(rd);
+    user->role = ROLE_USER;
+    assistant->role = ROLE_ASSISTANT;
+
+    if (r->instruction_type != V_STRING)
+        example_add_issue(ex, EX_MISSING_FIELD, ex->line,
+                          arena_printf(&rd->arena, "'instruction' is %s", value_type_name(r->instruction_type)));
+    if (r->output_type != V_STRING)
+        example_add_issue(ex, EX_MISSING_FIELD, ex->line,
+                          arena_printf(&rd->arena, "'output' is %s", value_type_name(r->output_type)));
+    if (r->input_type != V_ABSENT && r->input_type != V_STRING && r->input_type != V_NULL)
+        example_add_issue(ex, EX_MISSING_FIELD, ex->line, "'input' is not a string");
+
+    if (r->instruction_type == V_STRING && r->output_type == V_STRING) {
+        if (r->input_type == V_STRING && r->input_len > 0) {
+            /* instruction + blank line + input: how Alpaca's own prompt presents them */
+            char *joined = arena_alloc(&rd->arena, r->instruction_len + 2 + r->input_len + 1);
+            memcpy(joined, r->instruction, r->instruction_len);
+            memcpy(joined + r->instruction_len, "\n\n", 2);
+            memcpy(joined + r->instruction_len + 2, r->input, r->input_len);
+            user->text = joined;
+            user->text_len = r->instruction_len + 2 + r->input_len;
+        } else {
+            user->text = r->instruction;
+            user->text_len = r->instruction_len;
+        }
+    } else if (r->instruction_type == V_STRING) {
+        user->text = r->instruction;
+        user->text_len = r->instruction_len;
+    }
+    if (r->output_type == V_STRING) {
+        assistant->text = r->output;
+        assistant->text_len = r->output_len;
+    }
+    user->text_chars = user->text ? utf8_chars(user->text, user->text_len) : 0;
+    assistant->text_chars = assistant->text ? utf8_chars(assistant->text, assistant->text_len) : 0;
+}
+
+/* Line and column of byte `offset` in a record that starts at `line`, column 1. */
+static void locate(const char *s, size_t offset, size_t line, size_t *out_line, size_t *out_col)
+{
+    size_t col = 1;
+    for (size_t i = 0; i < offset; i++) {
+        if (s[i] == '\n') {
+            line++;
+            col = 1;
+        } else {
+            col++;
+        }
+    }
+    *out_line = line;
+    *out_col = col;
+}
+
+static void describe_parse_error(struct reader *rd, struct record *r, yajl_handle h,
+                                 const char *s, size_t len)
+{
+    struct example *ex = &rd->ex;
+    size_t line, col;
+    const char *nul = memchr(s, '\0', len);
+    size_t bad_utf8 = utf8_invalid_at((const unsigned char *)s, len);
+
+    if (r->too_deep) {
+        example_add_issue(ex, EX_TOO_DEEP, ex->line,
+                          arena_printf(&rd->arena, "nesting deeper than %d levels", READER_MAX_DEPTH));
+    } else if (nul) {
+        locate(s, (size_t)(nul - s), ex->line, &line, &col);
+        example_add_issue(ex, EX_NUL_BYTE, line,
+                          arena_printf(&rd->arena, "NUL byte at line %zu, column %zu: remove it or escape it as \\u0000",
+                                       line, col));
+    } else if (bad_utf8 < len) {
+        locate(s, bad_utf8, ex->line, &line, &col);
+        example_add_issue(ex, EX_INVALID_UTF8, line,
+                          arena_printf(&rd->arena, "invalid UTF-8 (byte 0x%02x) at line %zu, column %zu: re-encode the file as UTF-8",
+                                       (unsigned char)s[bad_utf8], line, col));
+    } else {
+        unsigned char *msg = yajl_get_error(h, 0, (const unsigned char *)s, len);
+        size_t offset = yajl_get_bytes_consumed(h);
+        if (offset > len)
+            offset = len;
+        locate(s, offset, ex->line, &line, &col);
+        const char *text = (const char *)msg;
+        if (strncmp(text, "parse error: ", 13) == 0)
+            text += 13;
+        size_t tlen = strcspn(text, "\n");
+        while (tlen && (text[tlen - 1] == '.' || text[tlen - 1] == ' '))
+            tlen--;
+        example_add_issue(ex, EX_INVALID_JSON, line,
+                          arena_printf(&rd->arena, "invalid JSON at line %zu, column %zu: %.*s", line, col,
+                                       (int)tlen, text));
+        yajl_free_error(h, msg);
+    }
+}
+
+static void reset_example(struct reader *rd, size_t line)
+{
+    struct example *ex = &rd->ex;
+    ex->line = line;
+    ex->ordinal = rd->ordinal++;
+    ex->parsed = false;
+    ex->n_turns = 0;
+    ex->turns = NULL;
+    ex->tools = NULL;
+    ex->n_tools = 0;
+    ex->has_tools = false;
+    ex->id = ex->label = NULL;
+    ex->id_len = ex->label_len = 0;
+    ex->errors = 0;
+    ex->n_issues = 0;
+    memset(ex->hash, 0, sizeof(ex->hash));
+}
+
+static int deliver(struct reader *rd)
+{
+    rd->file->records++;
+    int rc = rd->cb(rd->cb_ctx, &rd->ex);
+    arena_reset(&rd->arena);
+    return rc;
+}
+
+/* One record: a JSONL line or an array element, starting on `line`. */
+static int process_record(struct reader *rd, const char *s, size_t len, size_t line)
+{
+    struct record r;
+    struct example *ex = &rd->ex;
+    reset_example(rd, line);
+
+    memset(&r, 0, sizeof(r));
+    r.o = rd->o;
+    r.arena = &rd->arena;
+    r.src = s;
+    r.src_len = len;
+    r.n_label_segs = rd->n_label_segs;
+    memcpy(r.label_seg, rd->label_seg, sizeof(r.label_seg));
+    memcpy(r.label_seg_len, rd->label_seg_len, sizeof(r.label_seg_len));
+
+    yajl_alloc_funcs funcs = { yajl_arena_malloc, yajl_arena_realloc, yajl_arena_free, &rd->arena };
+    yajl_handle h = yajl_alloc(&record_callbacks, &funcs, &r);
+    yajl_status st = yajl_parse(h, (const unsigned char *)s, len);
+    if (st == yajl_status_ok)
+        st = yajl_complete_parse(h);
+    if (st != yajl_status_ok) {
+        describe_parse_error(rd, &r, h, s, len);
+        yajl_free(h);
+        return deliver(rd);
+    }
+    yajl_free(h);
+
+    if (r.root_type != V_OTHER || !r.root_type_name || strcmp(r.root_type_name, "an object") != 0) {
+        example_add_issue(ex, EX_DATA_TYPE, line,
+                          arena_printf(&rd->arena, "the record is %s, expected an object",
+                                       r.root_type_name ? r.root_type_name : "empty"));
+        return deliver(rd);
+    }
+
+    enum dataset_format format = rd->o->format;
+    if (format == FORMAT_AUTO) {
+        if (rd->file->format == FORMAT_AUTO)
+            rd->file->format = detect_format(&r);
+        format = rd->file->format;
+    } else {
+        rd->file->format = format;
+    }
+    ex->format = format;
+    ex->parsed = true;
+    if (format == FORMAT_ALPACA)
+        build_alpaca(rd, &r);
+    else
+        build_chat(rd, &r, format);
+    ex->turns = rd->turns;
+    ex->tools = r.tools;
+    ex->n_tools = r.n_tools;
+    ex->has_tools = r.has_tools;
+    ex->id = r.id;
+    ex->id_len = r.id_len;
+    ex->label = r.label;
+    ex->label_len = r.label_len;
+    example_hash(ex->hash, ex);
+    return deliver(rd);
+}
+
+static int too_long_record(struct reader *rd, size_t line)
+{
+    reset_example(rd, line);
+    example_add_issue(&rd->ex, EX_LINE_TOO_LONG, line,
+                      arena_printf(&rd->arena,
+                                   "record longer than the %zu-byte limit: split it, or raise dataset.max_line_bytes",
+                                   rd->o->max_line_bytes));
+    return deliver(rd);
+}
+
+/* ---------------------------------------------------------------- framing */
+
+struct input {
+    const struct byte_stream *in;
+    struct run_file *file;
+    bool hash;
+    struct sha256 sha;
+    char *buf;
+    size_t cap, start, end;
+    bool eof;
+};
+
+/* Reads more bytes after the kept ones; moves the kept ones to the front first. */
+static int fill(struct input *in, size_t want_cap)
+{
+    if (in->start > 0) {
+        memmove(in->buf, in->buf + in->start, in->end - in->start);
+        in->end -= in->start;
+        in->start = 0;
+    }
+    if (want_cap > in->cap) {
+        in->buf = xrealloc(in->buf, want_cap);
+        in->cap = want_cap;
+    }
+    if (in->end == in->cap)
+        return 0;
+    ssize_t n = in->in->read(in->in->ctx, in->buf + in->end, in->cap - in->end);
+    if (n < 0)
+        return (int)n;
+    if (n == 0) {
+        in->eof = true;
+        return 0;
+    }
+    if (in->hash)
+        sha256_update(&in->sha, in->buf + in->end, (size_t)n);
+    in->file->bytes += (uint64_t)n;
+    in->end += (size_t)n;
+    return 0;
+}
+
+static bool is_blank(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r')
+            return false;
+    return true;
+}
+
+static int handle_line(struct reader *rd, char *s, size_t len, size_t line)
+{
+    struct run_file *f = rd->file;
+    if (len && s[len - 1] == '\r') {
+        len--;
+        if (f->crlf_lines++ == 0)
+            f->first_crlf_line = line;
+    }
+    if (is_blank(s, len)) {
+        if (f->blank_lines++ == 0)
+            f->first_blank_line = line;
+        return 0;
+    }
+    return process_record(rd, s, len, line);
+}
+
+static int read_jsonl(struct reader *rd, struct input *in, size_t line)
+{
+    size_t max = rd->o->max_line_bytes;
+    bool skipping = false;   /* inside a line that passed the limit */
+    int rc;
+
+    for (;;) {
+        char *p = in->buf + in->start;
+        size_t avail = in->end - in->start;
+        char *nl = memchr(p, '\n', avail);
+        if (nl) {
+            size_t len = (size_t)(nl - p);
+            in->start += len + 1;
+            if (skipping) {
+                skipping = false;
+            } else if (len > max) {
+                if ((rc = too_long_record(rd, line)) != 0)
+                    return rc;
+            } else if ((rc = handle_line(rd, p, len, line)) != 0) {
+                return rc;
+            }
+            line++;
+            continue;
+        }
+        if (in->eof) {
+            if (avail > 0) {
+                rd->file->no_final_newline = true;
+                in->start = in->end;
+                if (!skipping)
+                    return avail > max ? too_long_record(rd, line) : handle_line(rd, p, avail, line);
+            }
+            return 0;
+        }
+        if (avail > max) {
+            /* Report it once and drop its bytes as they come: memory stays at the limit. */
+            if (!skipping && (rc = too_long_record(rd, line)) != 0)
+                return rc;
+            skipping = true;
+            in->start = in->end;
+            avail = 0;
+        }
+        size_t want = in->cap;
+        if (avail == in->cap)
+            want = in->cap * 2 > max + 1 ? max + 1 : in->cap * 2;
+        if (want < READ_BLOCK)
+            want = READ_BLOCK;
+        if ((rc = fill(in, want < avail + 1 ? avail + 1 : want)) < 0)
+            return rc;
+    }
+}
+
+/*
+ * A JSON array of records: a small state machine finds each element's bytes (strings
+ * and nesting tracked, so brackets inside strings do not count) and hands them to the
+ * record parser. The array's own syntax errors end the file with a read_error.
+ */
+enum array_state { A_BEFORE, A_ELEMENT_OR_END, A_ELEMENT, A_IN, A_AFTER, A_DONE };
+
+static void array_error(struct run_file *f, size_t line, const char *msg)
+{
+    if (!f->read_error) {
+        f->read_error = xstrdup(msg);
+        f->read_error_line = line;
+    }
+}
+
+static int read_array(struct reader *rd, struct input *in, size_t line)
+{
+    struct buf rec = BUF_INIT;
+    enum array_state state = A_BEFORE;
+    size_t depth = 0, rec_line = 0;
+    bool in_string = false, escape = false, overflow = false, scalar = false;
+    int rc = 0;
+
+    rec.max = rd->o->max_line_bytes;
+    for (;;) {
+        if (in->start == in->end) {
+            if (in->eof)
+                break;
+            if ((rc = fill(in, READ_BLOCK)) < 0)
+                goto done;
+            continue;
+        }
+        char *p = in->buf + in->start;
+        size_t avail = in->end - in->start;
+        size_t i = 0;
+        for (; i < avail; i++) {
+            char c = p[i];
+            bool element_done = false;
+            switch (state) {
+            case A_BEFORE:
+            case A_ELEMENT_OR_END:
+            case A_ELEMENT:
+                if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
+                    break;
+                if (state == A_BEFORE) {
+                    if (c != '[') {
+                        array_error(rd->file, line, "expected '[' to start the JSON array");
+                        goto done;
+                    }
+                    state = A_ELEMENT_OR_END;
+                    break;
+                }
+                if (c == ']' && state == A_ELEMENT_OR_END) {
+                    state = A_DONE;
+                    break;
+                }
+                if (c == ']' || c == ',') {
+                    array_error(rd->file, line, c == ']' ? "trailing ',' before ']' in the JSON array"
+                                                       : "empty element (two commas) in the JSON array");
+                    goto done;
+                }
+                state = A_IN;
+                rec_line = line;
+                buf_reset(&rec);
+                overflow = false;
+                depth = 0;
+                in_string = escape = false;
+                scalar = !(c == '{' || c == '[' || c == '"');
+                /* fall through: the first byte belongs to the element */
+                /* FALLTHROUGH */
+            case A_IN:
+                if (scalar) {
+                    if (c == ',' || c == ']' || c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+                        element_done = true;
+                        i--; /* the delimiter belongs to the array */
+                        if (c == '\n')
+                            line--; /* counted again below */
+                        break;
+                    }
+                } else if (in_string) {
+                    if (escape)
+                        escape = false;
+                    else if (c == '\\')
+                        escape = true;
+                    else if (c == '"')
+                        in_string = false;
+                } else if (c == '"') {
+                    in_string = true;
+                } else if (c == '{' || c == '[') {
+                    depth++;
+                } else if (c == '}' || c == ']') {
+                    depth--;
+                }
+                if (!overflow && buf_add(&rec, &c, 1) < 0)
+                    overflow = true;
+                if (!in_string && depth == 0 && !scalar &&
+                    (c == '}' || c == ']' || (c == '"' && rec.len > 1) ))
+                    element_done = true;
+                break;
+            case A_AFTER:
+                if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
+                    break;
+                if (c == ',') {
+                    state = A_ELEMENT;
+                } else if (c == ']') {
+                    state = A_DONE;
+                } else {
+                    array_error(rd->file, line, "expected ',' or ']' after an element of the JSON array");
+                    goto done;
+                }
+                break;
+            case A_DONE:
+                if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
+                    break;
+                array_error(rd->file, line, "data after the closing ']' of the JSON array");
+                goto done;
+            }
+            if (c == '\n')
+                line++;
+            if (element_done) {
+                state = A_AFTER;
+                in->start += i + 1;
+                rc = overflow ? too_long_record(rd, rec_line) : process_record(rd, rec.ptr, rec.len, rec_line);
+                if (rc != 0)
+                    goto done;
+                p = in->buf + in->start;
+                avail = in->end - in->start;
+                i = (size_t)-1;
+            }
+        }
+        in->start += i;
+    }
+    if (state == A_IN || state == A_ELEMENT_OR_END || state == A_ELEMENT || state == A_AFTER)
+        array_error(rd->file, line, "unexpected end of file: the JSON array is not closed with ']'");
+    else if (state == A_BEFORE)
+        array_error(rd->file, line, "the file is empty");
+done:
+    buf_release(&rec);
+    return rc;
+}
+
+void reader_options_from_spec(struct reader_options *o, const struct spec *spec)
+{
+    memset(o, 0, sizeof(*o));
+    o->format = spec->dataset.format;
+    o->max_line_bytes = spec->dataset.max_line_bytes ? spec->dataset.max_line_bytes : READER_DEFAULT_MAX_LINE;
+    o->id_field = spec->dataset.id_field;
+    o->label_field = spec->gates.coverage.by == COVERAGE_FIELD ? spec->gates.coverage.field : NULL;
+    o->role_human = spec->gates.format.role_human ? spec->gates.format.role_human : "human";
+    o->role_assistant = spec->gates.format.role_assistant ? spec->gates.format.role_assistant : "gpt";
+    o->role_system = spec->gates.format.role_system ? spec->gates.format.role_system : "system";
+}
+
+int reader_run(struct run_file *file, const struct byte_stream *stream,
+               const struct reader_options *o, reader_callback cb, void *cb_ctx)
+{
+    struct reader rd;
+    struct input in;
+    int rc = 0;
+
+    memset(&rd, 0, sizeof(rd));
+    rd.o = o;
+    rd.file = file;
+    rd.cb = cb;
+    rd.cb_ctx = cb_ctx;
+    rd.ex.path = file->path;
+    rd.ex.split = file->split;
+    rd.ex.file_index = o->file_index;
+    if (o->label_field) {
+        const char *seg = o->label_field;
+        while (*seg && rd.n_label_segs < LABEL_MAX_SEGMENTS) {
+            size_t len = strcspn(seg, ".");
+            rd.label_seg[rd.n_label_segs] = seg;
+            rd.label_seg_len[rd.n_label_segs++] = len;
+            seg += len + (seg[len] == '.');
+        }
+    }
+    file->format = FORMAT_AUTO;
+    file->records = file->bytes = 0;
+
+    memset(&in, 0, sizeof(in));
+    in.in = stream;
+    in.file = file;
+    in.hash = o->hash_file;
+    if (in.hash)
+        sha256_init(&in.sha);
+    if ((rc = fill(&in, READ_BLOCK)) < 0)
+        goto done;
+    while (!in.eof && in.end < 4 && (rc = fill(&in, READ_BLOCK)) >= 0 && in.end > 0 && !in.eof)
+        ;
+    if (rc < 0)
+        goto done;
+    if (in.end - in.start >= 3 && memcmp(in.buf, "\xEF\xBB\xBF", 3) == 0) {
+        file->bom = true;
+        in.start = 3;
+    }
+    /* An array file starts with '['; a JSONL record never does (it must be an object). */
+    size_t first = in.start;
+    while (first < in.end && (in.buf[first] == ' ' || in.buf[first] == '\t' || in.buf[first] == '\r' ||
+                              in.buf[first] == '\n'))
+        first++;
+    file->is_array = first < in.end && in.buf[first] == '[';
+    rc = file->is_array ? read_array(&rd, &in, 1) : read_jsonl(&rd, &in, 1);
+    if (rc < 0)
+        goto done;
+    /* Drain what a stopped or failed read left, so the checksum covers the whole file. */
+    while (in.hash && !in.eof) {
+        in.start = in.end;
+        int frc = fill(&in, READ_BLOCK);
+        if (frc < 0) {
+            rc = frc;
+            goto done;
+        }
+    }
+    if (in.hash) {
+        sha256_final(&in.sha, file->sha256);
+        in.hash = false;
+        file->sha256_valid = true;
+    }
+    if (file->format == FORMAT_AUTO && o->format != FORMAT_AUTO)
+        file->format = o->format;
+done:
+    if (in.hash) {
+        unsigned char discard[32];
+        sha256_final(&in.sha, discard);
+    }
+    free(in.buf);
+    free(rd.turns);
+    arena_release(&rd.arena);
+    return rc;
+}

@@ -1,0 +1,255 @@
+/*
+ * The machine report (--format json): one pretty-printed object with the verdict,
+ * the raw metrics and every gate's checks and stored findings, for other tools
+ * to read and compare. Keys keep a fixed order so diffs of two reports are small.
+ * Every string goes through json_write_string(), the one escaper.
+ */
+#include "report.h"
+
+#include <inttypes.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "util/err.h"
+#include "util/json_write.h"
+
+#ifndef DSCI_VERSION
+#define DSCI_VERSION "0.0.0"
+#endif
+
+/*
+ * A pretty printer with two-space indentation. Each value is preceded by its
+ * separator: a comma unless it is the first in its container, then a newline and
+ * the indent. `key` is NULL for array elements and for the top-level object.
+ */
+struct jw {
+    FILE *out;
+    int depth;
+    bool first;
+};
+
+static void jw_prefix(struct jw *w, const char *key)
+{
+    if (w->depth > 0) {
+        if (!w->first)
+            fputc(',', w->out);
+        fputc('\n', w->out);
+        for (int i = 0; i < w->depth; i++)
+            fputs("  ", w->out);
+    }
+    w->first = false;
+    if (key) {
+        json_write_string(w->out, key, strlen(key));
+        fputs(": ", w->out);
+    }
+}
+
+static void jw_open(struct jw *w, const char *key, char bracket)
+{
+    jw_prefix(w, key);
+    fputc(bracket, w->out);
+    w->depth++;
+    w->first = true;
+}
+
+/* An empty container stays on one line: {} or []. */
+static void jw_close(struct jw *w, char bracket)
+{
+    w->depth--;
+    if (!w->first) {
+        fputc('\n', w->out);
+        for (int i = 0; i < w->depth; i++)
+            fputs("  ", w->out);
+    }
+    fputc(bracket, w->out);
+    w->first = false;
+}
+
+static void jw_str(struct jw *w, const char *key, const char *s)
+{
+    jw_prefix(w, key);
+    if (s)
+        json_write_string(w->out, s, strlen(s));
+    else
+        fputs("null", w->out);
+}
+
+static void jw_u64(struct jw *w, const char *key, uint64_t n)
+{
+    jw_prefix(w, key);
+    fprintf(w->out, "%" PRIu64, n);
+}
+
+/* NAN (the result model's "none") becomes null. */
+static void jw_num(struct jw *w, const char *key, double v)
+{
+    jw_prefix(w, key);
+    json_write_number(w->out, v);
+}
+
+static void jw_bool(struct jw *w, const char *key, bool b)
+{
+    jw_prefix(w, key);
+    fputs(b ? "true" : "false", w->out);
+}
+
+static void jw_null(struct jw *w, const char *key)
+{
+    jw_prefix(w, key);
+    fputs("null", w->out);
+}
+
+/* Local rather than spec_level_name() so the reporter's words cannot drift from
+ * the JSON schema if the spec's spelling of levels ever grows aliases. */
+static const char *level_word(enum gate_level level)
+{
+    switch (level) {
+    case LEVEL_OFF: return "off";
+    case LEVEL_WARN: return "warn";
+    case LEVEL_BLOCK: return "block";
+    }
+    return "off";
+}
+
+static const char *status_word(enum status s)
+{
+    switch (s) {
+    case STATUS_PASS: return "pass";
+    case STATUS_WARN: return "warn";
+    case STATUS_FAIL: return "fail";
+    case STATUS_SKIP: break;
+    }
+    return "skip";
+}
+
+/* A gate's status is its worst check's (FAIL > WARN > PASS > SKIP); "skip" when empty. */
+static enum status section_status(const struct section *s)
+{
+    enum status worst = STATUS_SKIP;
+    for (size_t i = 0; i < s->n_checks; i++)
+        if (s->checks[i].status > worst)
+            worst = s->checks[i].status;
+    return worst;
+}
+
+static void write_metrics(struct jw *w, const struct result *r)
+{
+    const struct result_metrics *m = &r->metrics;
+
+    jw_open(w, "metrics", '{');
+    jw_u64(w, "records", m->records);
+    jw_u64(w, "valid_json", m->valid_json);
+    jw_u64(w, "examples", m->examples);
+    jw_u64(w, "bytes", m->bytes);
+    jw_u64(w, "files", m->files);
+    jw_num(w, "human_length", m->human_length);
+    jw_num(w, "assistant_length", m->assistant_length);
+    jw_num(w, "unique_messages", m->unique_messages);
+    jw_num(w, "turn_variance", m->turn_variance);
+
+    jw_open(w, "splits", '{');
+    for (size_t i = 0; i < r->n_splits && r->split_names; i++)
+        jw_u64(w, r->split_names[i], m->split_examples ? m->split_examples[i] : 0);
+    jw_close(w, '}');
+
+    jw_open(w, "coverage", '{');
+    if (m->category_counts) {
+        for (size_t i = 0; i < r->n_categories && r->category_names; i++)
+            jw_u64(w, r->category_names[i], m->category_counts[i]);
+        jw_u64(w, "(none)", m->category_counts[r->n_categories]);
+    }
+    jw_close(w, '}');
+
+    jw_u64(w, "overlaps", m->overlaps);
+    jw_close(w, '}');
+}
+
+static void write_finding(struct jw *w, const struct finding *f)
+{
+    jw_open(w, NULL, '{');
+    jw_str(w, "path", f->path);
+    if (f->line)
+        jw_u64(w, "line", f->line);
+    else
+        jw_null(w, "line");
+    jw_str(w, "kind", f->kind);
+    jw_str(w, "message", f->message);
+    jw_close(w, '}');
+}
+
+static void write_check(struct jw *w, const struct check *c)
+{
+    jw_open(w, NULL, '{');
+    jw_str(w, "id", c->id);
+    jw_str(w, "name", c->name);
+    jw_str(w, "status", status_word(c->status));
+    jw_bool(w, "blocking", c->blocking);
+    jw_num(w, "value", c->value);
+    jw_str(w, "value_text", c->value_text);
+    jw_num(w, "threshold", c->threshold);
+    jw_str(w, "threshold_text", c->threshold_text);
+    jw_str(w, "remediation", c->remediation);
+    jw_u64(w, "findings_total", c->findings_total);
+    jw_open(w, "findings", '[');
+    for (size_t i = 0; i < c->n_findings; i++)
+        write_finding(w, &c->findings[i]);
+    jw_close(w, ']');
+    jw_close(w, '}');
+}
+
+static void write_section(struct jw *w, const struct section *s)
+{
+    jw_open(w, NULL, '{');
+    jw_str(w, "gate", s->gate);
+    jw_str(w, "title", s->title);
+    jw_str(w, "level", level_word(s->level));
+    jw_str(w, "status", status_word(section_status(s)));
+    if (s->loc.line)
+        jw_u64(w, "spec_line", s->loc.line);
+    else
+        jw_null(w, "spec_line");
+    jw_str(w, "note", s->note);
+    jw_open(w, "checks", '[');
+    for (size_t i = 0; i < s->n_checks; i++)
+        write_check(w, &s->checks[i]);
+    jw_close(w, ']');
+    jw_close(w, '}');
+}
+
+static int write_json(FILE *out, const struct result *r, const struct report_options *opts)
+{
+    struct jw w = { out, 0, true };
+    (void)opts; /* the JSON report has no options: it always holds everything */
+
+    jw_open(&w, NULL, '{');
+    jw_str(&w, "dsci_version", DSCI_VERSION);
+    jw_str(&w, "date", r->date);
+    jw_str(&w, "spec", r->spec_path);
+    jw_str(&w, "dataset", r->dataset_name);
+    jw_str(&w, "version", r->version);
+    jw_str(&w, "source", r->source);
+    jw_str(&w, "baseline", r->baseline);
+    jw_str(&w, "result", result_passed(r) ? "pass" : "fail");
+    jw_u64(&w, "blocking_failures", result_blocking_failures(r));
+
+    jw_open(&w, "notes", '[');
+    for (size_t i = 0; i < r->n_notes; i++)
+        jw_str(&w, NULL, r->notes[i]);
+    jw_close(&w, ']');
+
+    write_metrics(&w, r);
+
+    jw_open(&w, "gates", '[');
+    for (size_t i = 0; i < r->n_sections; i++)
+        write_section(&w, &r->sections[i]);
+    jw_close(&w, ']');
+
+    jw_close(&w, '}');
+    fputc('\n', out);
+
+    if (fflush(out) != 0 || ferror(out))
+        return err_set(DSCI_EENV, "cannot write the json report");
+    return 0;
+}
+
+const struct reporter report_json = { "json", write_json };

@@ -1,0 +1,353 @@
+/*
+ * The human report (--format text): the layout data teams already read, a
+ * banner, one line per check under each gate's title, the verdict, then numbered
+ * remediation steps with the first offending examples as path:line.
+ *
+ * Finding messages and values quote dataset content, so every variable string
+ * goes through put_clean(): a crafted record must not be able to move the cursor,
+ * recolour or retitle the user's terminal.
+ */
+#include "report.h"
+
+#include "util/err.h"
+
+#define RULE "=================================================="
+#define DEFAULT_MAX_EXAMPLES 5
+
+#define COLOR_PASS "\033[32m"
+#define COLOR_WARN "\033[33m"
+#define COLOR_FAIL "\033[1;31m"
+#define COLOR_RESET "\033[0m"
+
+/* Length of the well-formed UTF-8 sequence at s, or 0 (no overlongs, surrogates,
+ * or code points above U+10FFFF). s is NUL-terminated, which stops any scan. */
+static size_t utf8_len(const unsigned char *s)
+{
+    unsigned char c = s[0], lo = 0x80, hi = 0xbf;
+    size_t need;
+
+    if (c >= 0xc2 && c <= 0xdf)
+        need = 2;
+    else if (c >= 0xe0 && c <= 0xef)
+        need = 3, lo = c == 0xe0 ? 0xa0 : 0x80, hi = c == 0xed ? 0x9f : 0xbf;
+    else if (c >= 0xf0 && c <= 0xf4)
+        need = 4, lo = c == 0xf0 ? 0x90 : 0x80, hi = c == 0xf4 ? 0x8f : 0xbf;
+    else
+        return 0;
+    if (s[1] < lo || s[1] > hi)
+        return 0;
+    for (size_t i = 2; i < need; i++)
+        if (s[i] < 0x80 || s[i] > 0xbf)
+            return 0;
+    return need;
+}
+
+/* U+2028/U+2029 and the bidi controls (U+200E/F, U+202A..E, U+2066..9), which
+ * can break a line or reorder what the reader sees ("Trojan Source"). */
+static bool is_format_control(const unsigned char *s, size_t n)
+{
+    if (n != 3 || s[0] != 0xe2)
+        return false;
+    if (s[1] == 0x80)
+        return s[2] == 0x8e || s[2] == 0x8f || (s[2] >= 0xa8 && s[2] <= 0xae);
+    return s[1] == 0x81 && s[2] >= 0xa6 && s[2] <= 0xa9;
+}
+
+/*
+ * Writes untrusted text with every control character shown as '?': C0 bytes,
+ * DEL, the C1 range U+0080..U+009F (U+009B is CSI to many terminals), line
+ * separators and bidi controls, and bytes that are not UTF-8 (a raw 0x9b is CSI
+ * to an 8-bit terminal). Other UTF-8 is kept, so names and messages in any
+ * language print as written.
+ */
+static void put_clean(FILE *out, const char *str)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    while (*s) {
+        if (*s >= 0x20 && *s < 0x7f) {
+            fputc(*s++, out);
+            continue;
+        }
+        size_t n = *s >= 0x80 ? utf8_len(s) : 0;
+        if (n == 0 || (n == 2 && s[0] == 0xc2 && s[1] < 0xa0) || is_format_control(s, n)) {
+            fputc('?', out);
+            s += n ? n : 1;
+            continue;
+        }
+        fwrite(s, 1, n, out);
+        s += n;
+    }
+}
+
+static const char *status_color(enum status s)
+{
+    switch (s) {
+    case STATUS_PASS: return COLOR_PASS;
+    case STATUS_WARN: return COLOR_WARN;
+    case STATUS_FAIL: return COLOR_FAIL;
+    case STATUS_SKIP: break;
+    }
+    return NULL;
+}
+
+static void put_tag(FILE *out, enum status s, bool color)
+{
+    const char *c = color ? status_color(s) : NULL;
+    if (c)
+        fprintf(out, "%s[%s]%s", c, status_name(s), COLOR_RESET);
+    else
+        fprintf(out, "[%s]", status_name(s));
+}
+
+static void write_check(FILE *out, const struct check *c, bool color)
+{
+    fputs("  ", out);
+    put_tag(out, c->status, color);
+    fputc(' ', out);
+    put_clean(out, c->name);
+    if (c->value_text) {
+        fputs(": ", out);
+        put_clean(out, c->value_text);
+    }
+    if (c->threshold_text) {
+        fputs(" (", out);
+        put_clean(out, c->threshold_text);
+        fputc(')', out);
+    }
+    fputc('\n', out);
+}
+
+/* Quiet mode keeps only what needs attention; a skipped check does not. */
+static bool shown_when_quiet(const struct check *c)
+{
+    return c->status == STATUS_WARN || c->status == STATUS_FAIL;
+}
+
+static void write_section(FILE *out, const struct section *s, const struct report_options *o)
+{
+    if (o->quiet) {
+        size_t shown = 0;
+        for (size_t i = 0; i < s->n_checks; i++)
+            shown += shown_when_quiet(&s->checks[i]);
+        if (!shown)
+            return;
+    }
+    put_clean(out, s->title);
+    fputc('\n', out);
+    if (s->note && !o->quiet) {
+        fputs("  ", out);
+        put_clean(out, s->note);
+        fputc('\n', out);
+    }
+    for (size_t i = 0; i < s->n_checks; i++)
+        if (!o->quiet || shown_when_quiet(&s->checks[i]))
+            write_check(out, &s->checks[i], o->color);
+}
+
+static void write_header(FILE *out, const struct result *r, const struct report_options *o)
+{
+    fputs(RULE "\nDATASET VALIDATION REPORT\n" RULE "\n", out);
+    if (o->quiet)
+        return;
+    if (r->date) {
+        fputs("Date: ", out);
+        put_clean(out, r->date);
+        fputc('\n', out);
+    }
+    fputs("Version: ", out);
+    put_clean(out, r->version ? r->version : "unversioned");
+    fputc('\n', out);
+    if (r->dataset_name || r->spec_path) {
+        fputs("Dataset:", out);
+        if (r->dataset_name) {
+            fputc(' ', out);
+            put_clean(out, r->dataset_name);
+        }
+        if (r->spec_path) {
+            fputs(" (", out);
+            put_clean(out, r->spec_path);
+            fputc(')', out);
+        }
+        fputc('\n', out);
+    }
+    if (r->source) {
+        fputs("Source: ", out);
+        put_clean(out, r->source);
+        fputc('\n', out);
+    }
+    if (r->baseline) {
+        fputs("Baseline: ", out);
+        put_clean(out, r->baseline);
+        fputc('\n', out);
+    }
+    for (size_t i = 0; i < r->n_notes; i++) {
+        fputs("Note: ", out);
+        put_clean(out, r->notes[i]);
+        fputc('\n', out);
+    }
+    fputc('\n', out);
+}
+
+static void write_verdict(FILE *out, const struct result *r, const struct report_options *o)
+{
+    bool passed = result_passed(r);
+    const char *c = o->color ? (passed ? COLOR_PASS : COLOR_FAIL) : NULL;
+
+    fputs(RULE "\n", out);
+    if (c)
+        fprintf(out, "%sRESULT: %s%s\n", c, passed ? "PASS" : "FAIL", COLOR_RESET);
+    else
+        fprintf(out, "RESULT: %s\n", passed ? "PASS" : "FAIL");
+    if (passed) {
+        fputs("Dataset is production-ready for fine-tuning.\n", out);
+    } else {
+        fputs("Dataset does not meet production criteria.\n", out);
+        fprintf(out, "Blocking failures: %zu\n", result_blocking_failures(r));
+    }
+    fputs(RULE "\n", out);
+}
+
+static void write_finding(FILE *out, const struct finding *f)
+{
+    fputs("   ", out);
+    if (f->path) {
+        put_clean(out, f->path);
+        if (f->line)
+            fprintf(out, ":%zu", f->line);
+        fputs(": ", out);
+    }
+    put_clean(out, f->message);
+    fputc('\n', out);
+}
+
+/* A gate title ("FORMAT") as a word in a sentence; titles are ASCII. */
+static void put_lower(FILE *out, const char *title)
+{
+    for (const unsigned char *p = (const unsigned char *)title; *p; p++) {
+        unsigned char ch = *p;
+        if (ch < 0x20 || ch == 0x7f)
+            ch = '?';
+        else if (ch >= 'A' && ch <= 'Z')
+            ch = (unsigned char)(ch - 'A' + 'a');
+        fputc(ch, out);
+    }
+}
+
+/* "N. <what to do>" then up to max_examples findings and a count of the rest. */
+static void write_step(FILE *out, size_t number, const struct section *s, const struct check *c,
+                       size_t max_examples)
+{
+    fprintf(out, "%zu. ", number);
+    if (c->remediation) {
+        put_clean(out, c->remediation);
+    } else {
+        fputs("fix ", out);
+        put_lower(out, s->title);
+        fputs(" check '", out);
+        put_clean(out, c->name);
+        fputc('\'', out);
+    }
+    fputc('\n', out);
+
+    size_t shown = c->n_findings < max_examples ? c->n_findings : max_examples;
+    for (size_t i = 0; i < shown; i++)
+        write_finding(out, &c->findings[i]);
+    if (c->findings_total > shown)
+        fprintf(out, "   ... and %llu more\n", (unsigned long long)(c->findings_total - shown));
+}
+
+enum step_pass { STEP_BLOCKING, STEP_NONBLOCKING_FAIL, STEP_WARNING };
+
+static bool in_pass(const struct check *c, enum step_pass pass)
+{
+    switch (pass) {
+    case STEP_BLOCKING:
+        return c->status == STATUS_FAIL && c->blocking;
+    case STEP_NONBLOCKING_FAIL:
+        return c->status == STATUS_FAIL && !c->blocking;
+    case STEP_WARNING:
+        /* A warning without a fix or an example would only repeat its report line. */
+        return c->status == STATUS_WARN && (c->remediation || c->findings_total);
+    }
+    return false;
+}
+
+/* Writes the steps of one pass in report order, numbering on from *number. */
+static void write_steps(FILE *out, const struct result *r, enum step_pass pass, size_t *number,
+                        size_t max_examples)
+{
+    for (size_t i = 0; i < r->n_sections; i++) {
+        const struct section *s = &r->sections[i];
+        for (size_t j = 0; j < s->n_checks; j++)
+            if (in_pass(&s->checks[j], pass))
+                write_step(out, ++*number, s, &s->checks[j], max_examples);
+    }
+}
+
+static size_t count_in_pass(const struct result *r, enum step_pass pass)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < r->n_sections; i++)
+        for (size_t j = 0; j < r->sections[i].n_checks; j++)
+            n += in_pass(&r->sections[i].checks[j], pass);
+    return n;
+}
+
+/*
+ * After the verdict: on failure every FAIL (blocking first) as REMEDIATION STEPS;
+ * then, unless quiet, the warnings worth acting on, so a passing run with a
+ * non-blocking FAIL or a WARN still says what to fix.
+ */
+static void write_followups(FILE *out, const struct result *r, const struct report_options *o)
+{
+    size_t max_examples = o->max_examples ? o->max_examples : DEFAULT_MAX_EXAMPLES;
+    size_t number = 0;
+
+    if (!result_passed(r)) {
+        fputs("\nREMEDIATION STEPS:\n", out);
+        write_steps(out, r, STEP_BLOCKING, &number, max_examples);
+        write_steps(out, r, STEP_NONBLOCKING_FAIL, &number, max_examples);
+        if (!o->quiet && count_in_pass(r, STEP_WARNING)) {
+            number = 0;
+            fputs("\nWARNINGS:\n", out);
+            write_steps(out, r, STEP_WARNING, &number, max_examples);
+        }
+        return;
+    }
+    if (o->quiet)
+        return;
+    /* Passing: non-blocking FAILs and WARNs together, in report order. */
+    bool any = false;
+    for (size_t i = 0; i < r->n_sections; i++) {
+        const struct section *s = &r->sections[i];
+        for (size_t j = 0; j < s->n_checks; j++) {
+            const struct check *c = &s->checks[j];
+            if (!in_pass(c, STEP_NONBLOCKING_FAIL) && !in_pass(c, STEP_WARNING))
+                continue;
+            if (c->status == STATUS_FAIL && !c->remediation && !c->findings_total)
+                continue;
+            if (!any)
+                fputs("\nWARNINGS:\n", out);
+            any = true;
+            write_step(out, ++number, s, c, max_examples);
+        }
+    }
+}
+
+static int write_text(FILE *out, const struct result *r, const struct report_options *opts)
+{
+    static const struct report_options defaults = { false, false, DEFAULT_MAX_EXAMPLES };
+    const struct report_options *o = opts ? opts : &defaults;
+
+    write_header(out, r, o);
+    for (size_t i = 0; i < r->n_sections; i++)
+        write_section(out, &r->sections[i], o);
+    write_verdict(out, r, o);
+    write_followups(out, r, o);
+
+    if (fflush(out) != 0 || ferror(out))
+        return err_set(DSCI_EENV, "cannot write the text report");
+    return 0;
+}
+
+const struct reporter report_text = { "text", write_text };

@@ -1,0 +1,184 @@
+#include "result.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/xalloc.h"
+
+static char *vformat(const char *fmt, va_list ap)
+{
+    va_list copy;
+    va_copy(copy, ap);
+    int n = vsnprintf(NULL, 0, fmt, copy);
+    va_end(copy);
+    if (n < 0)
+        return xstrdup("");
+    char *out = xmalloc((size_t)n + 1);
+    vsnprintf(out, (size_t)n + 1, fmt, ap);
+    return out;
+}
+
+void result_init(struct result *r)
+{
+    memset(r, 0, sizeof(*r));
+}
+
+static void free_check(struct check *c)
+{
+    free(c->id);
+    free(c->name);
+    free(c->value_text);
+    free(c->threshold_text);
+    free(c->remediation);
+    for (size_t i = 0; i < c->n_findings; i++) {
+        free(c->findings[i].path);
+        free(c->findings[i].kind);
+        free(c->findings[i].message);
+    }
+    free(c->findings);
+}
+
+void result_release(struct result *r)
+{
+    if (!r)
+        return;
+    for (size_t i = 0; i < r->n_sections; i++) {
+        struct section *s = &r->sections[i];
+        for (size_t j = 0; j < s->n_checks; j++)
+            free_check(&s->checks[j]);
+        free(s->checks);
+        free(s->gate);
+        free(s->title);
+        free(s->note);
+    }
+    free(r->sections);
+    for (size_t i = 0; i < r->n_notes; i++)
+        free(r->notes[i]);
+    free(r->notes);
+    free(r->date);
+    free(r->spec_path);
+    free(r->dataset_name);
+    free(r->version);
+    free(r->source);
+    free(r->baseline);
+    free(r->metrics.split_examples);
+    free(r->metrics.category_counts);
+    memset(r, 0, sizeof(*r));
+}
+
+struct section *result_add_section(struct result *r, const char *gate, const char *title,
+                                   enum gate_level level, struct spec_loc loc)
+{
+    ALLOC_GROW(r->sections, r->n_sections + 1, r->alloc_sections);
+    struct section *s = &r->sections[r->n_sections++];
+    memset(s, 0, sizeof(*s));
+    s->gate = xstrdup(gate);
+    s->title = xstrdup(title);
+    s->level = level;
+    s->loc = loc;
+    return s;
+}
+
+struct check *result_add_check(struct section *s, const char *id, const char *name)
+{
+    ALLOC_GROW(s->checks, s->n_checks + 1, s->alloc_checks);
+    struct check *c = &s->checks[s->n_checks++];
+    memset(c, 0, sizeof(*c));
+    c->id = xstrdup(id);
+    c->name = xstrdup(name);
+    c->status = STATUS_PASS;
+    c->value = NAN;
+    c->threshold = NAN;
+    return c;
+}
+
+void result_add_note(struct result *r, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *note = vformat(fmt, ap);
+    va_end(ap);
+    ALLOC_GROW(r->notes, r->n_notes + 1, r->alloc_notes);
+    r->notes[r->n_notes++] = note;
+}
+
+#define SET_FORMATTED(field)          \
+    do {                              \
+        va_list ap;                   \
+        va_start(ap, fmt);            \
+        char *s_ = vformat(fmt, ap);  \
+        va_end(ap);                   \
+        free(field);                  \
+        (field) = s_;                 \
+    } while (0)
+
+void check_set_value(struct check *c, const char *fmt, ...)
+{
+    SET_FORMATTED(c->value_text);
+}
+
+void check_set_threshold(struct check *c, const char *fmt, ...)
+{
+    SET_FORMATTED(c->threshold_text);
+}
+
+void check_set_remediation(struct check *c, const char *fmt, ...)
+{
+    SET_FORMATTED(c->remediation);
+}
+
+void check_add_finding(struct check *c, const char *path, size_t line, const char *kind,
+                       const char *fmt, ...)
+{
+    c->findings_total++;
+    if (c->n_findings >= RESULT_MAX_FINDINGS)
+        return;
+    ALLOC_GROW(c->findings, c->n_findings + 1, c->alloc_findings);
+    struct finding *f = &c->findings[c->n_findings++];
+    f->path = path ? xstrdup(path) : NULL;
+    f->line = line;
+    f->kind = xstrdup(kind);
+    va_list ap;
+    va_start(ap, fmt);
+    f->message = vformat(fmt, ap);
+    va_end(ap);
+}
+
+void check_apply_level(struct check *c, enum gate_level level, bool keep_fail_at_warn)
+{
+    c->blocking = false;
+    if (c->status != STATUS_FAIL)
+        return;
+    if (level == LEVEL_BLOCK)
+        c->blocking = true;
+    else if (!keep_fail_at_warn)
+        c->status = STATUS_WARN;
+}
+
+size_t result_blocking_failures(const struct result *r)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < r->n_sections; i++)
+        for (size_t j = 0; j < r->sections[i].n_checks; j++)
+            n += r->sections[i].checks[j].blocking;
+    return n;
+}
+
+bool result_passed(const struct result *r)
+{
+    return result_blocking_failures(r) == 0;
+}
+
+const char *status_name(enum status s)
+{
+    switch (s) {
+    case STATUS_PASS: return "PASS";
+    case STATUS_WARN: return "WARN";
+    case STATUS_FAIL: return "FAIL";
+    case STATUS_SKIP: break;
+    }
+    return "SKIP";
+}

@@ -1,0 +1,106 @@
+/*
+ * What the gates conclude: a run has sections (one per gate), each with checks (one
+ * report line each: "[PASS] Valid JSON: 106/106 (100%)"), each with findings that point
+ * at an example by path:line. Gates fill it once; every reporter reads the same struct.
+ *
+ *   struct check *c = result_add_check(section, "format.valid_json", "Valid JSON");
+ *   c->status = STATUS_FAIL;  check_set_value(c, "%zu/%zu (%.0f%%)", ok, n, pct);
+ *   check_add_finding(c, path, line, "invalid_json", "unexpected '}' at column 12");
+ *
+ * Findings beyond RESULT_MAX_FINDINGS per check are counted, not stored, so a dataset
+ * with a million broken lines costs no memory. Everything is owned by struct result.
+ */
+#ifndef DSCI_RESULT_H
+#define DSCI_RESULT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "spec.h"
+
+#define RESULT_MAX_FINDINGS 1000
+
+enum status { STATUS_SKIP = 0, STATUS_PASS, STATUS_WARN, STATUS_FAIL };
+
+struct finding {
+    char *path;      /* repo-relative; NULL for a finding without a file */
+    size_t line;     /* 0 when not tied to a line */
+    char *kind;      /* machine name: invalid_json, turn_order, below_minimum, ... */
+    char *message;   /* one line, no trailing period */
+};
+
+struct check {
+    char *id;             /* stable: "format.valid_json", "coverage.Create" */
+    char *name;           /* "Valid JSON", "Create" */
+    enum status status;
+    bool blocking;        /* a FAIL of a gate at level block */
+    char *value_text;     /* "106/106 (100%)", "28 examples" */
+    char *threshold_text; /* "target: 20", NULL when none */
+    double value;         /* the measured number, for JSON; NAN when none */
+    double threshold;     /* NAN when none */
+    char *remediation;    /* one specific step when it fails, NULL otherwise */
+    struct finding *findings;
+    size_t n_findings, alloc_findings;
+    uint64_t findings_total; /* including those not stored */
+};
+
+struct section {
+    char *gate;           /* "format" */
+    char *title;          /* "FORMAT" */
+    enum gate_level level;
+    struct spec_loc loc;  /* the gate's key in the spec */
+    char *note;           /* a line shown under the title, NULL when none */
+    struct check *checks;
+    size_t n_checks, alloc_checks;
+};
+
+struct result {
+    char *date;           /* ISO-8601 UTC */
+    char *spec_path;
+    char *dataset_name;
+    char *version;        /* from the version file; NULL when unknown */
+    char *source;         /* "worktree", "index", "rev abc123" */
+    char *baseline;       /* "dataset-v1.2.0" or NULL */
+    struct section *sections;
+    size_t n_sections, alloc_sections;
+    char **notes;         /* run-level notes ("format auto: train.jsonl is sharegpt") */
+    size_t n_notes, alloc_notes;
+
+    /* The measured numbers, also given raw in JSON so other tools can compare them. */
+    struct result_metrics {
+        uint64_t records, valid_json, examples, bytes, files;
+        double human_length, assistant_length, unique_messages, turn_variance;
+        uint64_t *split_examples;   /* per spec split */
+        uint64_t *category_counts;  /* per spec category, then one for "(none)" */
+        uint64_t overlaps;
+    } metrics;
+    size_t n_splits, n_categories;
+    char **split_names;            /* borrowed from the spec */
+    char **category_names;         /* borrowed from the spec */
+};
+
+void result_init(struct result *r);
+void result_release(struct result *r);
+
+struct section *result_add_section(struct result *r, const char *gate, const char *title,
+                                   enum gate_level level, struct spec_loc loc);
+struct check *result_add_check(struct section *s, const char *id, const char *name);
+void result_add_note(struct result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+void check_set_value(struct check *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void check_set_threshold(struct check *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void check_set_remediation(struct check *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void check_add_finding(struct check *c, const char *path, size_t line, const char *kind,
+                       const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* Applies a gate's level to a check's raw status: FAIL at level warn shows as WARN
+ * (except where the gate keeps FAIL, as quality does), and only level block blocks. */
+void check_apply_level(struct check *c, enum gate_level level, bool keep_fail_at_warn);
+
+size_t result_blocking_failures(const struct result *r);
+bool result_passed(const struct result *r);
+
+const char *status_name(enum status s);   /* "PASS" ... */
+
+#endif

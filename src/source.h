@@ -1,0 +1,49 @@
+/*
+ * Where bytes come from: the work tree, the git index, or a revision. The only module
+ * that touches the file system for dataset content (and, from the git-native issue on,
+ * the only one that touches git_*). Every path it accepts is relative to the dataset
+ * root and may not leave the repository (or, outside git, the dataset root).
+ *
+ *   struct source *src = NULL;
+ *   source_open_worktree(&src, spec->root);
+ *   source_expand(src, "data/train-[0-9].jsonl", &paths, &n);      // sorted, repo-relative names
+ *   source_open_stream(src, paths[0], &stream);          // read with stream.read()
+ *   source_free(src);
+ */
+#ifndef DSCI_SOURCE_H
+#define DSCI_SOURCE_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+struct source;
+
+/* A pull stream of bytes. read() returns the number of bytes put in buf, 0 at the
+ * end, or a negative DSCI_E* code (err_last() says why). */
+struct byte_stream {
+    ssize_t (*read)(void *ctx, char *buf, size_t cap);
+    void (*close)(void *ctx);
+    void *ctx;
+};
+
+int source_open_worktree(struct source **out, const char *dataset_root);
+void source_free(struct source *src);
+
+/* "worktree", ... for the report header */
+const char *source_describe(const struct source *src);
+
+/* Expands a path or glob (relative to the dataset root) to the files it names,
+ * sorted. No match gives n = 0 (the caller reports it). A path that escapes the
+ * root is DSCI_EUSAGE. *out: caller frees each string and the array. */
+int source_expand(struct source *src, const char *pattern, char ***out, size_t *n);
+
+/* The path as reports show it: repo-relative (or relative to the current directory). */
+char *source_display_path(const struct source *src, const char *path);
+
+int source_open_stream(struct source *src, const char *path, struct byte_stream *out);
+
+/* Whole small files (version file, card). Missing: DSCI_EUSAGE with a message. */
+int source_read_file(struct source *src, const char *path, char **out, size_t *len);
+int source_exists(struct source *src, const char *path);
+
+#endif

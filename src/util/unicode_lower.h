@@ -1,0 +1,56 @@
+/*
+ * Lower case with Python's str.lower() semantics, so coverage keywords match exactly
+ * the texts the reference pipeline matches. The table is generated from Python itself
+ * by scripts/gen_unicode_lower.py (src/util/unicode_lower_table.h, Unicode version in
+ * UNICODE_LOWER_UNIDATA_VERSION).
+ *
+ *   uint32_t low[3];
+ *   size_t n = unicode_lower(0x130, low);        // 2: 'i', U+0307
+ *
+ *   struct buf b = BUF_INIT;
+ *   unicode_lower_utf8(&b, text, len);           // whole string, like text.lower()
+ *
+ * unicode_lower() is context-free. Python also applies one contextual rule: a capital
+ * sigma (U+03A3) at the end of a word becomes U+03C2, not U+03C3 (unicode_final_sigma
+ * decides it from the surrounding text; unicode_lower_utf8 applies it). Bytes that are
+ * not valid UTF-8 are passed through unchanged.
+ */
+#ifndef DSCI_UNICODE_LOWER_H
+#define DSCI_UNICODE_LOWER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/buf.h"
+
+#define UNICODE_CAPITAL_SIGMA 0x3A3u
+
+enum unicode_case_class {
+    UNICODE_CASE_OTHER = 0,
+    UNICODE_CASED,           /* cased and not case-ignorable */
+    UNICODE_CASE_IGNORABLE,  /* skipped when looking for the word around a sigma */
+};
+
+/* The context-free lower case of cp: writes 1 to 3 code points to out and returns how
+ * many. A code point without a lower case (or not a code point) is returned as is. */
+size_t unicode_lower(uint32_t cp, uint32_t out[3]);
+
+enum unicode_case_class unicode_case_class(uint32_t cp);
+
+/* Decodes one code point from s[0..avail). Returns its length in bytes, or 0 when the
+ * bytes there are not valid UTF-8 (overlong, surrogate, truncated, > U+10FFFF). */
+size_t unicode_utf8_decode(const unsigned char *s, size_t avail, uint32_t *cp);
+
+/* Encodes cp (<= U+10FFFF) to out; returns the number of bytes (1..4). */
+size_t unicode_utf8_encode(uint32_t cp, unsigned char out[4]);
+
+/* Whether the capital sigma at s[pos..pos+cp_len) is in Python's Final_Sigma context
+ * within s[0..len): the nearest code point before it that is not case-ignorable is
+ * cased, and the nearest one after it is not. */
+bool unicode_final_sigma(const char *s, size_t len, size_t pos, size_t cp_len);
+
+/* Appends text.lower() of the UTF-8 s[0..len) to out. */
+void unicode_lower_utf8(struct buf *out, const char *s, size_t len);
+
+#endif

@@ -1,0 +1,427 @@
+/* The streaming reader: framing, formats, line numbers and every malformation. */
+#include "test_helpers.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "example.h"
+#include "reader.h"
+#include "util/xalloc.h"
+
+/* A byte stream over memory that hands out at most `chunk` bytes per read, so that
+ * records straddling read boundaries are exercised. */
+struct mem_stream {
+    const char *data;
+    size_t len, pos, chunk;
+};
+
+static ssize_t mem_read(void *ctx, char *buf, size_t cap)
+{
+    struct mem_stream *m = ctx;
+    size_t n = m->len - m->pos;
+    if (n > cap)
+        n = cap;
+    if (n > m->chunk)
+        n = m->chunk;
+    memcpy(buf, m->data + m->pos, n);
+    m->pos += n;
+    return (ssize_t)n;
+}
+
+static void mem_close(void *ctx)
+{
+    (void)ctx;
+}
+
+/* What a test wants to know about each record, copied out of the callback. */
+struct seen {
+    size_t line;
+    bool parsed;
+    uint32_t errors;
+    enum dataset_format format;
+    size_t n_turns;
+    enum role roles[8];
+    char *texts[8];
+    size_t chars[8];
+    char *first_issue;
+    char *id;
+    char *label;
+    unsigned char hash[32];
+};
+
+struct collected {
+    struct seen items[64];
+    size_t n;
+};
+
+static int collect(void *ctx, const struct example *ex)
+{
+    struct collected *c = ctx;
+    assert_true(c->n < 64);
+    struct seen *s = &c->items[c->n++];
+    memset(s, 0, sizeof(*s));
+    s->line = ex->line;
+    s->parsed = ex->parsed;
+    s->errors = ex->errors;
+    s->format = ex->format;
+    s->n_turns = ex->n_turns;
+    for (size_t i = 0; i < ex->n_turns && i < 8; i++) {
+        s->roles[i] = ex->turns[i].role;
+        s->texts[i] = ex->turns[i].text ? xmemdup(ex->turns[i].text, ex->turns[i].text_len) : NULL;
+        s->chars[i] = ex->turns[i].text_chars;
+    }
+    if (ex->n_issues)
+        s->first_issue = xstrdup(ex->issues[0].message);
+    if (ex->id)
+        s->id = xmemdup(ex->id, ex->id_len);
+    if (ex->label)
+        s->label = xmemdup(ex->label, ex->label_len);
+    memcpy(s->hash, ex->hash, 32);
+    return 0;
+}
+
+static void release(struct collected *c)
+{
+    for (size_t i = 0; i < c->n; i++) {
+        for (size_t j = 0; j < 8; j++)
+            free(c->items[i].texts[j]);
+        free(c->items[i].first_issue);
+        free(c->items[i].id);
+        free(c->items[i].label);
+    }
+    c->n = 0;
+}
+
+static void options(struct reader_options *o, enum dataset_format format)
+{
+    memset(o, 0, sizeof(*o));
+    o->format = format;
+    o->max_line_bytes = READER_DEFAULT_MAX_LINE;
+    o->id_field = "id";
+    o->role_human = "human";
+    o->role_assistant = "gpt";
+    o->role_system = "system";
+}
+
+static int run_chunked(const char *data, size_t len, const struct reader_options *o, struct run_file *f,
+                       struct collected *c, size_t chunk)
+{
+    struct mem_stream m = { data, len, 0, chunk };
+    struct byte_stream s = { mem_read, mem_close, &m };
+    memset(f, 0, sizeof(*f));
+    f->path = "data/train.jsonl";
+    return reader_run(f, &s, o, collect, c);
+}
+
+static int run(const char *data, const struct reader_options *o, struct run_file *f, struct collected *c)
+{
+    return run_chunked(data, strlen(data), o, f, c, (size_t)-1);
+}
+
+#define has(seen, kind) (((seen).errors >> (kind)) & 1u)
+
+static void test_reader__sharegpt_lines_and_roles(void **state)
+{
+    (void)state;
+    struct reader_options o;
+    struct run_file f;
+    struct collected c = { 0 };
+    options(&o, FORMAT_SHAREGPT);
+    const char *data =
+        "{\"id\": \"a1\", \"conversations\": [{\"from\": \"human\", \"value\": \"Héllo\"}, {\"from\": \"gpt\", \"value\": \"Hi \\\"there\\\"\"}]}\n"
+        "\n"
+        "{\"conversations\": [{\"from\": \"system\", \"value\": \"s\"}, {\"from\": \"human\", \"value\": \"q\"}, {\"from\": \"gpt\", \"value\": \"a\"}]}\n";
+    assert_int_equal(run(data, &o, &f, &c), 0);
+    assert_int_equal(c.n, 2);
+    assert_int_equal(c.items[0].line, 1);
+    assert_true(c.items[0].parsed);
+    assert_int_equal(c.items[0].errors, 0);
+    assert_string_equal(c.items[0].id, "a1");
+    assert_int_equal(c.items[0].n_turns, 2);
+    assert_int_equal(c.items[0].roles[0], ROLE_USER);
+    assert_int_equal(c.items[0].roles[1], ROLE_ASSISTANT);
+    assert_string_equal(c.items[0].texts[0], "Héllo");
+    assert_int_equal(c.items[0].chars[0], 5);
+    assert_string_equal(c.items[0].texts[1], "Hi \"there\"");
+    assert_int_equal(c.items[1].line, 3);
+    assert_int_equal(c.items[1].roles[0], ROLE_SYSTEM);
+    assert_int_equal(f.records, 2);
+    assert_int_equal(f.blank_lines, 1);
+    assert_int_equal(f.first_blank_line, 2);
+    assert_false(f.no_final_newline);
+    release(&c);
+}
+
+static void test_reader__broken_bytes_are_findings(void **state)
+{
+    (void)state;
+    struct reader_options o;
+    struct run_file f;
+    struct collected c = { 0 };
+    options(&o, FORMAT_SHAREGPT);
+    static const char data[] =
+        "{\"conversations\": [}\n"                               /* 1 invalid JSON */
+        "{\"conversations\": [{\"from\": \"human\", \"value\": \"\xff\"}]}\n" /* 2 invalid UTF-8 */
+        "{\"conversations\": [{\"from\": \"human\", \"value\": \"a\0b\"}]}\n"  /* 3 NUL */
+        "[1, 2]\n"                                               /* 4 not an object */
+        "{\"conversations\": []} {}\n";                          /* 5 trailing garbage */
+    assert_int_equal(run_chunked(data, sizeof(data) - 1, &o, &f, &c, (size_t)-1), 0);
+    assert_int_equal(c.n, 5);
+    assert_true(has(c.items[0], EX_INVALID_JSON));
+    assert_non_null(strstr(c.items[0].first_issue, "line 1, column"));
+    assert_true(has(c.items[1], EX_INVALID_UTF8));
+    assert_non_null(strstr(c.items[1].first_issue, "0xff"));
+    assert_true(has(c.items[2], EX_NUL_BYTE));
+    assert_non_null(strstr(c.items[2].first_issue, "column 49"));
+    assert_true(has(c.items[3], EX_DATA_TYPE));
+    assert_false(c.items[3].parsed);
+    assert_true(has(c.items[4], EX_INVALID_JSON));
+    for (size_t i = 0; i < 5; i++)
+        assert_int_equal(c.items[i].line, i + 1);
+    release(&c);
+}
+
+static void test_reader__bom_crlf_and_no_final_newline(void **state)
+{
+    (void)state;
+    struct reader_options o;
+    struct run_file f;
+    struct collected c = { 0 };
+    options(&o, FORMAT_AUTO);
+    const char *data =
+        "\xEF\xBB\xBF{\"messages\": [{\"role\": \"user\", \"content\": \"x\"}, {\"role\": \"assistant\", \"content\": \"y\"}]}\r\n"
+        "{\"messages\": [{\"role\": \"user\", \"content\": \"x2\"}, {\"role\": \"assistant\", \"content\": \"y\"}]}";
+    assert_int_equal(run(data, &o, &f, &c), 0);
+    assert_int_equal(c.n, 2);
+    assert_true(f.bom);
+    assert_int_equal(f.crlf_lines, 1);
+    assert_int_equal(f.first_crlf_line, 1);
+    assert_true(f.no_final_newline);
+    assert_int_equal(f.format, FORMAT_OPENAI);
+    assert_int_equal(c.items[0].errors, 0);
+    assert_int_equal(c.items[1].errors, 0);
+    assert_int_equal(c.items[1].line, 2);
+    release(&c);
+}
+
+static void test_reader__line_over_cap_is_skipped_cleanly(void **state)
+{
+    (void)state;
+    struct reader_options o;
+    struct run_file f;
+    struct collected c = { 0 };
+    options(&o, FORMAT_SHAREGPT);
+    o.max_line_bytes = 100;
+    size_t big = 5000;
+    char *data = xmalloc(big + 200);
+    size_t n = 0;
+    n += (size_t)sprintf(data + n, "{\"conversations\": [{\"from\": \"human\", \"value\": \"");
+    memset(data + n, 'x', big);
+    n += big;
+    n += (size_t)sprintf(data + n, "\"}]}\n{\"conversations\": []}\n");
+    /* small reads: the long line arrives in pieces */
+    assert_int_equal(run_chunked(data, n, &o, &f, &c, 7), 0);
+    assert_int_equal(c.n, 2);
+    assert_true(has(c.items[0], EX_LINE_TOO_LONG));
+    assert_int_equal(c.items[0].line, 1);
+    assert_int_equal(c.items[1].line, 2);
+    assert_true(c.items[1].parsed);
+    release(&c);
+    free(data);
+}
+
+static void test_reader__json_array_file(void **state)
+{
+    (void)state;
+    struct reader_options o;
+    struct run_file f;
+    struct collected c = { 0 };
+    options(&o, FORMAT_AUTO);
+    const char *data =
+        "[\n"
+        "  {\"instruction\": \"Add [1,2]\", \"input\": \"a \\\"}\\\" b\", \"output\": \"3\"},\n"
+        "  {\n"
+        "    \"instruction\": \"Say hi\",\n"
+        "    \"output\": \"hi\"\n"
+        "  }\n"
+        "]\n";
+    assert_int_equal(run_chunked(data, strlen(data), &o, &f, &c, 3), 0);
+    assert_true(f.is_array);
+    assert_int_equal(f.format, FORMAT_ALPACA);
+    assert_int_equal(c.n, 2);
+    assert_int_equal(c.items[0].line, 2);
+    assert_int_equal(c.items[1].line, 3);
+    assert_string_equal(c.items[0].texts[0], "Add [1,2]\n\na \"}\" b");
+    assert_string_equal(c.items[1].texts[0], "Say hi");
+    assert_string_equal(c.items[1].texts[1], "hi");
+    assert_null(f.read_error);
+    release(&c);
+}
+
+static void test_reader__broken_array_is_a_file_error(void **state)
+{
+    (void)state;
+    struct reader_options o;
+    struct run_file f;
+    struct collected c = { 0 };
+    options(&o, FORMAT_ALPACA);
+    const char *data = "[{\"instruction\": \"a\", \"output\": \"b\"}\n {\"instruction\": \"c\", \"output\": \"d\"}]";
+    assert_int_equal(run(data, &o, &f, &c), 0);
+    assert_int_equal(c.n, 1);
+    assert_non_null(f.read_error);
+    assert_int_equal(f.read_error_line, 2);
+    free(f.read_error);
+    release(&c);
+
+    assert_int_equal(run("[{\"instruction\": \"a\", \"output\": \"b\"},", &o, &f, &c), 0);
+    assert_non_null(strstr(f.read_error, "not closed"));
+    free(f.read_error);
+    release(&c);
+}
+
+static void test_reader__deep_nesting_is_refused(void **state)
+{
+    (void)state;
+    struct reader_options o;
+    struct run_file f;
+    struct collected c = { 0 };
+    options(&o, FORMAT_SHAREGPT);
+    size_t depth = 100000;
+    char *data = xmalloc(2 * depth + 64);
+    size_t n = 0;
+    n += (size_t)sprintf(data, "{\"x\": ");
+    memset(data + n, '[', depth);
+    n += depth;
+    memset(data + n, ']', depth);
+    n += depth;
+    n += (size_t)sprintf(data + n, "}\n");
+    assert_int_equal(run_chunked(data, n, &o, &f, &c, (size_t)-1), 0);
+    assert_int_equal(c.n, 1);
+    assert_true(has(c.items[0], EX_TOO_DEEP));
+    release(&c);
+    free(data);
+}
+
+static void test_reader__openai_tools(void **state)
+{
+    (void)state;
+    struct reader_options o;
+    struct run_file f;
+    struct collected c = { 0 };
+    options(&o, FORMAT_OPENAI);
+    const char *tools =
+        "\"tools\": [{\"type\": \"function\", \"function\": {\"name\": \"get_task\", \"parameters\": "
+        "{\"type\": \"object\", \"properties\": {\"id\": {\"type\": \"string\"}}, \"required\": [\"id\"]}}}]";
+    char *data = xasprintf(
+        /* 1: fine */
+        "{\"messages\": [{\"role\": \"user\", \"content\": \"get 7\"}, {\"role\": \"assistant\", \"tool_calls\": "
+        "[{\"id\": \"c1\", \"type\": \"function\", \"function\": {\"name\": \"get_task\", \"arguments\": \"{\\\"id\\\": \\\"7\\\"}\"}}]}, "
+        "{\"role\": \"tool\", \"tool_call_id\": \"c1\", \"content\": \"{}\"}, {\"role\": \"assistant\", \"content\": \"done\"}], %s}\n"
+        /* 2: undeclared tool, 3: missing parameter, 4: bad arguments */
+        "{\"messages\": [{\"role\": \"user\", \"content\": \"x\"}, {\"role\": \"assistant\", \"tool_calls\": "
+        "[{\"function\": {\"name\": \"drop_db\", \"arguments\": \"{}\"}}]}], %s}\n"
+        "{\"messages\": [{\"role\": \"user\", \"content\": \"x\"}, {\"role\": \"assistant\", \"tool_calls\": "
+        "[{\"function\": {\"name\": \"get_task\", \"arguments\": \"{\\\"name\\\": 1}\"}}]}], %s}\n"
+        "{\"messages\": [{\"role\": \"user\", \"content\": \"x\"}, {\"role\": \"assistant\", \"tool_calls\": "
+        "[{\"function\": {\"name\": \"get_task\", \"arguments\": \"{nope\"}}]}], %s}\n"
+        /* 5: unknown key, bad role, missing content */
+        "{\"messages\": [{\"role\": \"user\", \"content\": \"x\", \"extra\": 1}, {\"role\": \"robot\", \"content\": \"y\"}, "
+        "{\"role\": \"assistant\"}]}\n",
+        tools, tools, tools, tools);
+    assert_int_equal(run(data, &o, &f, &c), 0);
+    assert_int_equal(c.n, 5);
+    assert_int_equal(c.items[0].errors, 0);
+    assert_int_equal(c.items[0].n_turns, 4);
+    assert_int_equal(c.items[0].roles[2], ROLE_TOOL);
+    assert_true(has(c.items[1], EX_TOOL_UNDECLARED));
+    assert_true(has(c.items[2], EX_TOOL_MISSING_PARAMETER));
+    assert_true(has(c.items[3], EX_TOOL_ARGUMENTS_INVALID));
+    assert_true(has(c.items[4], EX_MESSAGE_UNRECOGNIZED_KEY));
+    assert_true(has(c.items[4], EX_UNRECOGNIZED_ROLE));
+    assert_true(has(c.items[4], EX_MISSING_CONTENT));
+    release(&c);
+    free(data);
+}
+
+static void test_reader__hash_ignores_formatting(void **state)
+{
+    (void)state;
+    struct reader_options o;
+    struct run_file f;
+    struct collected c = { 0 };
+    options(&o, FORMAT_AUTO);
+    /* The same conversation three ways: compact, reordered keys with escapes, and as
+     * OpenAI messages; then one with an edited text. */
+    const char *sharegpt =
+        "{\"conversations\": [{\"from\": \"human\", \"value\": \"café\"}, {\"from\": \"gpt\", \"value\": \"ok\"}]}\n"
+        "{ \"conversations\" : [ { \"value\" : \"caf\\u00e9\" , \"from\" : \"human\" } , {\"value\": \"ok\", \"from\": \"gpt\"} ] }\n"
+        "{\"conversations\": [{\"from\": \"human\", \"value\": \"cafe\"}, {\"from\": \"gpt\", \"value\": \"ok\"}]}\n";
+    assert_int_equal(run(sharegpt, &o, &f, &c), 0);
+    assert_memory_equal(c.items[0].hash, c.items[1].hash, 32);
+    assert_memory_not_equal(c.items[0].hash, c.items[2].hash, 32);
+    unsigned char first[32];
+    memcpy(first, c.items[0].hash, 32);
+    release(&c);
+    const char *openai =
+        "{\"messages\": [{\"role\": \"user\", \"content\": \"café\"}, {\"role\": \"assistant\", \"content\": \"ok\"}]}\n";
+    assert_int_equal(run(openai, &o, &f, &c), 0);
+    assert_memory_equal(first, c.items[0].hash, 32);
+    release(&c);
+}
+
+static void test_reader__label_and_numeric_id(void **state)
+{
+    (void)state;
+    struct reader_options o;
+    struct run_file f;
+    struct collected c = { 0 };
+    options(&o, FORMAT_SHAREGPT);
+    o.label_field = "metadata.operation";
+    const char *data =
+        "{\"id\": 17, \"metadata\": {\"other\": {\"operation\": \"No\"}, \"operation\": \"Delete\"}, "
+        "\"conversations\": [{\"from\": \"human\", \"value\": \"a\"}, {\"from\": \"gpt\", \"value\": \"b\"}]}\n";
+    assert_int_equal(run(data, &o, &f, &c), 0);
+    assert_string_equal(c.items[0].label, "Delete");
+    assert_string_equal(c.items[0].id, "17");
+    release(&c);
+}
+
+static void test_reader__file_checksum_covers_all_bytes(void **state)
+{
+    (void)state;
+    struct reader_options o;
+    struct run_file f;
+    struct collected c = { 0 };
+    options(&o, FORMAT_SHAREGPT);
+    o.hash_file = true;
+    /* sha256("{}\n") */
+    assert_int_equal(run_chunked("{}\n", 3, &o, &f, &c, 1), 0);
+    assert_true(f.sha256_valid);
+    static const unsigned char want[32] = {
+        0xca, 0x3d, 0x16, 0x3b, 0xab, 0x05, 0x53, 0x81, 0x82, 0x72, 0x26, 0x14, 0x05, 0x68, 0xf3, 0xbe,
+        0xf7, 0xea, 0xac, 0x18, 0x7c, 0xeb, 0xd7, 0x68, 0x78, 0xe0, 0xb6, 0x3e, 0x9e, 0x44, 0x23, 0x56,
+    };
+    assert_memory_equal(f.sha256, want, 32);
+    assert_int_equal(f.bytes, 3);
+    assert_true(has(c.items[0], EX_MISSING_MESSAGES_LIST));
+    release(&c);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_reader__sharegpt_lines_and_roles),
+        cmocka_unit_test(test_reader__broken_bytes_are_findings),
+        cmocka_unit_test(test_reader__bom_crlf_and_no_final_newline),
+        cmocka_unit_test(test_reader__line_over_cap_is_skipped_cleanly),
+        cmocka_unit_test(test_reader__json_array_file),
+        cmocka_unit_test(test_reader__broken_array_is_a_file_error),
+        cmocka_unit_test(test_reader__deep_nesting_is_refused),
+        cmocka_unit_test(test_reader__openai_tools),
+        cmocka_unit_test(test_reader__hash_ignores_formatting),
+        cmocka_unit_test(test_reader__label_and_numeric_id),
+        cmocka_unit_test(test_reader__file_checksum_covers_all_bytes),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
