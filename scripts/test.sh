@@ -1,12 +1,22 @@
 #!/bin/sh
-# The whole test suite on a fresh machine: install what is missing, build with warnings
-# as errors, run every unit and end-to-end test through ctest. BUILD_DIR and
-# CMAKE_ARGS let CI reuse it for the sanitizer build (-DDSCI_SANITIZE=ON).
+# The whole test suite on a fresh machine: install what is missing, then build and run
+# every unit and end-to-end test through ctest three times: the normal build (warnings
+# are errors), the ASan+UBSan build, and the static build (which also checks that ldd
+# calls it "not a dynamic executable").
 set -eu
 cd "$(dirname "$0")/.."
 sh scripts/deps.sh
-build_dir=${BUILD_DIR:-build}
-# shellcheck disable=SC2086 # CMAKE_ARGS is a list of words
-cmake -S . -B "$build_dir" -DDSCI_WERROR=ON -DBUILD_TESTING=ON ${CMAKE_ARGS:-} >/dev/null
-cmake --build "$build_dir" -j "$(nproc)"
-ctest --test-dir "$build_dir" --output-on-failure -j "$(nproc)"
+jobs=$(nproc)
+
+run_suite() { # run_suite BUILD_DIR CMAKE_ARGS...
+    dir=$1
+    shift
+    echo "== $dir: cmake $*"
+    cmake -S . -B "$dir" -DDSCI_WERROR=ON -DBUILD_TESTING=ON "$@" >/dev/null
+    cmake --build "$dir" -j "$jobs"
+    ctest --test-dir "$dir" --output-on-failure -j "$jobs"
+}
+
+run_suite build
+run_suite build-sanitize -DDSCI_SANITIZE=ON
+run_suite build-static -DDSCI_STATIC=ON

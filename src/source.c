@@ -202,29 +202,29 @@ int source_expand(struct source *src, const char *pattern, char ***out, size_t *
 static void normalize_lexically(char *path)
 {
     char *out = path, *p = path;
-    bool absolute = *p == '/';
-    if (absolute)
+    if (*p == '/')
         out++, p++;
     char *start = out;
     while (*p) {
         char *end = strchr(p, '/');
         size_t len = end ? (size_t)(end - p) : strlen(p);
+        char *next = p + len + (end != NULL);
+        /* the start of the last component written, to see whether it is ".." */
+        char *last = out;
+        while (last > start && last[-1] != '/')
+            last--;
         if (len == 0 || (len == 1 && p[0] == '.')) {
-            /* skip */
-        } else if (len == 2 && p[0] == '.' && p[1] == '.' && out > start &&
-                   !(out - start >= 3 && !strncmp(out - 3, "../", 3) && (out - start == 3 || out[-4] == '/'))) {
-            out--; /* drop the previous component and its slash */
-            while (out > start && out[-1] != '/')
-                out--;
+            /* nothing to keep */
+        } else if (len == 2 && p[0] == '.' && p[1] == '.' && out > start && !(out - last == 2 && !strncmp(last, "..", 2))) {
+            out = last > start ? last - 1 : start; /* drop the previous component */
         } else {
-            memmove(out, p, len);
+            if (out > start)
+                *out++ = '/';
+            memmove(out, p, len); /* out <= p: the copy never overtakes the reading */
             out += len;
-            *out++ = '/';
         }
-        p += len + (end != NULL);
+        p = next;
     }
-    if (out > start && out[-1] == '/')
-        out--;
     if (out == path)
         *out++ = '.';
     *out = '\0';

@@ -97,7 +97,7 @@ struct example_loc {
 
 struct text_chunk {
     uint32_t next;      /* index + 1 of the bucket's next chunk; 0 at the end */
-    uint32_t n;
+    uint32_t n;         /* set when the chunk is full or counted; see tail_n */
     struct text_rec rec[TEXT_CHUNK];
 };
 
@@ -107,6 +107,7 @@ struct text_buckets {
     size_t n_chunks;
     uint64_t n;                  /* records */
     uint32_t head[TEXT_BUCKETS], tail[TEXT_BUCKETS];   /* chunk index + 1; 0: empty */
+    uint8_t tail_n[TEXT_BUCKETS];   /* records in the tail chunk (its n is set when full) */
     uint64_t count[TEXT_BUCKETS];
 };
 
@@ -114,22 +115,22 @@ static inline void text_add(struct text_buckets *tb, uint64_t h0, uint64_t h1, u
 {
     size_t b = (size_t)(h0 >> (64 - TEXT_BUCKET_BITS));
     uint32_t t = tb->tail[b];
-    struct text_chunk *c;
-    if (t && tb->chunks[t - 1].n < TEXT_CHUNK) {
-        c = &tb->chunks[t - 1];
-    } else {
+    /* Only stores reach the chunk: what a hot loop would read (the fill level) lives in
+     * the dense per-bucket arrays, so a cold chunk never stalls the scan. */
+    if (!t || tb->tail_n[b] == TEXT_CHUNK) {
         size_t k = tb->n_chunks++;
         tb->chunks = gate_vec_grow(&tb->mem, tb->n_chunks * sizeof(*tb->chunks));
-        c = &tb->chunks[k];
-        c->next = 0;
-        c->n = 0;
-        if (t)
+        tb->chunks[k].next = 0;
+        if (t) {
+            tb->chunks[t - 1].n = TEXT_CHUNK;
             tb->chunks[t - 1].next = (uint32_t)(k + 1);
-        else
+        } else {
             tb->head[b] = (uint32_t)(k + 1);
-        tb->tail[b] = (uint32_t)(k + 1);
+        }
+        tb->tail[b] = t = (uint32_t)(k + 1);
+        tb->tail_n[b] = 0;
     }
-    struct text_rec *r = &c->rec[c->n++];
+    struct text_rec *r = &tb->chunks[t - 1].rec[tb->tail_n[b]++];
     r->h0 = h0;
     r->h1 = h1;
     r->example = example;
@@ -172,9 +173,12 @@ struct group_slot {
 static uint64_t count_distinct(struct text_buckets *tb, struct repeat *top, size_t *n_top)
 {
     uint64_t max = 0;
-    for (size_t b = 0; b < TEXT_BUCKETS; b++)
+    for (size_t b = 0; b < TEXT_BUCKETS; b++) {
         if (tb->count[b] > max)
             max = tb->count[b];
+        if (tb->tail[b])
+            tb->chunks[tb->tail[b] - 1].n = tb->tail_n[b];
+    }
     if (!max)
         return 0;
     size_t size = 16;
