@@ -139,11 +139,6 @@ int engine_check(struct result *out, const struct spec *spec, struct source *src
         if ((rc = run.gates[i].gate->finish(run.gates[i].state, &ctx)) < 0)
             goto done;
 
-    for (size_t i = 0; i < n_files; i++) {
-        if (spec->dataset.format == FORMAT_AUTO && files[i].records)
-            result_add_note(out, "%s: format %s (auto-detected from the first record)", files[i].path,
-                            spec_format_name(files[i].format));
-    }
     rc = 0;
 done:
     for (size_t i = 0; i < run.n_gates; i++)

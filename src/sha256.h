@@ -1,5 +1,8 @@
 /*
- * SHA-256 through mbedTLS, hiding the 2.x (_ret) / 3.x naming split.
+ * SHA-256. Checksums of files (the version file's `sha256:`) go through mbedTLS;
+ * content hashes of examples, the hot path, may use the CPU's SHA extensions when it
+ * has them (sha256_init_fast), with mbedTLS as the fallback. Both give the same digest;
+ * the unit tests compare them on thousands of inputs.
  *
  *   struct sha256 h;
  *   sha256_init(&h); sha256_update(&h, p, n); sha256_final(&h, digest);
@@ -7,18 +10,30 @@
 #ifndef DSCI_SHA256_H
 #define DSCI_SHA256_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <mbedtls/sha256.h>
 
 struct sha256 {
-    mbedtls_sha256_context ctx;
+    bool hw;                      /* the SHA-extension path is in use */
+    mbedtls_sha256_context ctx;   /* when !hw */
+    uint32_t state[8];            /* when hw */
+    unsigned char block[64];
+    size_t block_len;
+    uint64_t total;
 };
 
 void sha256_init(struct sha256 *h);
+/* Like sha256_init, but uses the CPU's SHA instructions when available. */
+void sha256_init_fast(struct sha256 *h);
 void sha256_update(struct sha256 *h, const void *data, size_t len);
 /* Writes the digest and releases the context; init again to reuse. */
 void sha256_final(struct sha256 *h, unsigned char out[32]);
 void sha256_hex(char out[65], const unsigned char digest[32]);
+
+/* True when sha256_init_fast uses the SHA extensions on this machine. */
+bool sha256_hw_available(void);
 
 #endif

@@ -1,6 +1,7 @@
 /*
  * Small helpers the gates share (header-only, private to src/gates/): resolving a
- * file index to its path, and the few number formats every report line uses.
+ * file index to its path, the few number formats every report line uses, and the
+ * growable mapping that holds the big per-message / per-example arrays.
  */
 #ifndef DSCI_GATES_COMMON_H
 #define DSCI_GATES_COMMON_H
@@ -11,7 +12,6 @@
 #include <sys/mman.h>
 
 #include "gate.h"
-#include "util/xalloc.h"
 
 /* The repo-relative path of run file `i`, borrowed from ctx; "?" when out of range. */
 static inline const char *gate_file_path(const struct gate_ctx *ctx, size_t i)

@@ -5,11 +5,13 @@
  * By keywords, an example matches when a lower-cased keyword is a substring of its texts
  * joined by one space and lower-cased (Python's str.lower()). Rather than building that
  * string and searching it once per keyword, the gate builds one Aho-Corasick automaton of
- * all keywords per run (a dense DFA over bytes) and streams each text through it once,
- * lower-casing on the fly: ASCII upper case is folded into the DFA's transitions, so
- * ASCII text costs one table step per byte; other code points go through
- * unicode_lower(). Each accepting state knows the lowest category index it completes,
- * and the scan stops as soon as the first category has matched.
+ * all keywords per run (a dense DFA over bytes, 1 KiB per state) and streams each text
+ * through it once, lower-casing on the fly: ASCII capitals are folded into the DFA's
+ * transitions and code points that lower() leaves alone pass as raw bytes, so most text
+ * costs one table step per byte; the others go through unicode_lower(). Each accepting
+ * state knows the lowest category index it completes, and the scan stops as soon as the
+ * first category has matched. Longer texts are scanned as two interleaved halves (see
+ * ac_scan_text), since one scan is a chain of dependent loads.
  *
  * By field, the reader hands over the field's string value (ex->label), which must equal
  * a category name.
@@ -34,6 +36,10 @@ struct ac {
     size_t accept_off;   /* states >= accept_off / 256 accept (they are numbered last) */
     size_t n_states;
     size_t max_len;      /* longest keyword, in lower-cased bytes */
+    /* raw[b]: byte b can go through the DFA as it is: ASCII (capitals are folded into
+     * the DFA), continuation bytes, and the lead bytes of code points that never change
+     * under lower() (CJK, most symbols). Other leads take the decoding path. */
+    uint8_t raw[256];
 };
 
 static void ac_release(struct ac *ac)
@@ -119,6 +125,8 @@ static void ac_build(struct ac *ac, const struct ac_keyword *kw, size_t n_kw)
         if (out[s] != INT32_MAX)
             perm[s] = next++;
 
+    for (int b = 0; b < 256; b++)
+        ac->raw[b] = !unicode_lower_lead_changes((unsigned char)b);
     ac->n_states = n_states;
     ac->max_len = 0;
     for (size_t i = 0; i < n_kw; i++)
@@ -202,9 +210,10 @@ static bool ac_scan_range(const struct ac *ac, struct ac_run *run, const char *t
     const size_t accept = ac->accept_off;
     size_t s = run->s;
     size_t i = from;
+    const uint8_t *raw = ac->raw;
     while (i < to) {
         unsigned c = p[i];
-        if (__builtin_expect(c < 0x80, 1)) {
+        if (__builtin_expect(raw[c], 1)) {
             s = delta[s + c];
             i++;
             if (__builtin_expect(s >= accept, 0) && ac->out[s >> 8] < run->best) {
@@ -226,13 +235,14 @@ static bool ac_scan_range(const struct ac *ac, struct ac_run *run, const char *t
 }
 
 /* Texts at least this long are scanned as two interleaved halves. */
-#define AC_SPLIT_MIN 48
+#define AC_SPLIT_MIN 32
 
-static inline bool ac_accept(const struct ac *ac, struct ac_run *run)
+/* Notes the category of accepting state `state`; false once category 0 matched. */
+static inline bool ac_accept(const struct ac *ac, size_t state, int32_t *best)
 {
-    if (ac->out[run->s >> 8] < run->best)
-        run->best = ac->out[run->s >> 8];
-    return run->best != 0;
+    if (ac->out[state >> 8] < *best)
+        *best = ac->out[state >> 8];
+    return *best != 0;
 }
 
 /*
@@ -255,43 +265,57 @@ static bool ac_scan_text(const struct ac *ac, struct ac_run *run, const char *te
         start--;
         back += (p[start] & 0xC0) != 0x80;
     }
-    if (len < AC_SPLIT_MIN || start < ac->max_len)
+    if (len < AC_SPLIT_MIN || back < ac->max_len)   /* too short to pay, or to overlap */
         return ac_scan_range(ac, run, text, len, 0, len);
 
+    /* The two states stay in locals (never address-taken) so the loop keeps them in
+     * registers; the slow paths go through the ac_run copies. */
     const uint32_t *delta = ac->delta;
     const size_t accept = ac->accept_off;
+    const uint8_t *raw = ac->raw;
     struct ac_run a = *run, b = { 0, run->best };
+    size_t sa = a.s, sb = 0;
     size_t i = 0, j = start;
     while (i < mid && j < len) {
         unsigned ca = p[i], cb = p[j];
-        if (__builtin_expect((ca | cb) < 0x80, 1)) {
-            a.s = delta[a.s + ca];
-            b.s = delta[b.s + cb];
+        if (__builtin_expect(raw[ca] & raw[cb], 1)) {
+            sa = delta[sa + ca];
+            sb = delta[sb + cb];
             i++;
             j++;
-            if (__builtin_expect((a.s | b.s) >= accept, 0) &&
-                ((a.s >= accept && !ac_accept(ac, &a)) || (b.s >= accept && !ac_accept(ac, &b))))
-                return run->best = 0, false;
+            if (__builtin_expect(sa >= accept, 0) && !ac_accept(ac, sa, &a.best))
+                goto first_category;
+            if (__builtin_expect(sb >= accept, 0) && !ac_accept(ac, sb, &b.best))
+                goto first_category;
             continue;
         }
-        if (ca >= 0x80) {
+        if (!raw[ca]) {
+            a.s = sa;
             size_t n = ac_feed_other(ac, &a, text, len, i);
             if (!n)
-                return run->best = 0, false;
+                goto first_category;
+            sa = a.s;
             i += n;
         }
-        if (cb >= 0x80) {
+        if (!raw[cb]) {
+            b.s = sb;
             size_t n = ac_feed_other(ac, &b, text, len, j);
             if (!n)
-                return run->best = 0, false;
+                goto first_category;
+            sb = b.s;
             j += n;
         }
     }
+    a.s = sa;
+    b.s = sb;
     if (!ac_scan_range(ac, &a, text, len, i, mid) || !ac_scan_range(ac, &b, text, len, j, len))
-        return run->best = 0, false;
+        goto first_category;
     run->s = b.s;
     run->best = a.best < b.best ? a.best : b.best;
     return run->best != 0;
+first_category:   /* category 0 matched: nothing can beat it */
+    run->best = 0;
+    return false;
 }
 
 /* ---- state -------------------------------------------------------------------------- */

@@ -4,11 +4,11 @@
  *
  * Distinct texts are counted from 128-bit hashes of the text bytes (a fast
  * non-cryptographic hash: it only needs to tell texts apart, and SHA-256 would cost more
- * than everything else here). observe() appends {hash, example} to one of 4096 buckets
- * chosen by the hash's top bits, which is sequential and cheap; finish() counts each
- * bucket with a small hash table that fits the cache. A single set probed per message
- * would take a cache miss on every text of a large dataset. Memory grows with the number
- * of messages (about 24 bytes each), never with their bytes.
+ * than everything else here). observe() only appends {hash, example} to an array, which
+ * is sequential and cheap; finish() groups equal hashes (one counting pass into cache-
+ * sized buckets, then a small hash table per bucket). A set probed per message would
+ * take a cache miss on every text of a large dataset. Memory grows with the number of
+ * messages (24 bytes each, twice that briefly in finish), never with their bytes.
  * For remediation the gate keeps the few most extreme examples per metric.
  */
 #include <math.h>
@@ -85,59 +85,6 @@ struct example_loc {
     uint32_t file;
 };
 
-/*
- * The texts' records, already split by the top bits of their hash: each bucket is a
- * list of chunks carved from one growing mapping. Appending touches only the bucket's
- * last chunk (4096 of them stay in cache), and finish() can count each bucket with a
- * small table that fits the cache, without copying or sorting anything.
- */
-#define TEXT_BUCKET_BITS 12
-#define TEXT_BUCKETS ((size_t)1 << TEXT_BUCKET_BITS)
-#define TEXT_CHUNK 63   /* records per chunk: 8 + 63 * 24 = 1520 bytes */
-
-struct text_chunk {
-    uint32_t next;      /* index + 1 of the bucket's next chunk; 0 at the end */
-    uint32_t n;         /* set when the chunk is full or counted; see tail_n */
-    struct text_rec rec[TEXT_CHUNK];
-};
-
-struct text_buckets {
-    struct gate_vec mem;
-    struct text_chunk *chunks;   /* in mem */
-    size_t n_chunks;
-    uint64_t n;                  /* records */
-    uint32_t head[TEXT_BUCKETS], tail[TEXT_BUCKETS];   /* chunk index + 1; 0: empty */
-    uint8_t tail_n[TEXT_BUCKETS];   /* records in the tail chunk (its n is set when full) */
-    uint64_t count[TEXT_BUCKETS];
-};
-
-static inline void text_add(struct text_buckets *tb, uint64_t h0, uint64_t h1, uint32_t example)
-{
-    size_t b = (size_t)(h0 >> (64 - TEXT_BUCKET_BITS));
-    uint32_t t = tb->tail[b];
-    /* Only stores reach the chunk: what a hot loop would read (the fill level) lives in
-     * the dense per-bucket arrays, so a cold chunk never stalls the scan. */
-    if (!t || tb->tail_n[b] == TEXT_CHUNK) {
-        size_t k = tb->n_chunks++;
-        tb->chunks = gate_vec_grow(&tb->mem, tb->n_chunks * sizeof(*tb->chunks));
-        tb->chunks[k].next = 0;
-        if (t) {
-            tb->chunks[t - 1].n = TEXT_CHUNK;
-            tb->chunks[t - 1].next = (uint32_t)(k + 1);
-        } else {
-            tb->head[b] = (uint32_t)(k + 1);
-        }
-        tb->tail[b] = t = (uint32_t)(k + 1);
-        tb->tail_n[b] = 0;
-    }
-    struct text_rec *r = &tb->chunks[t - 1].rec[tb->tail_n[b]++];
-    r->h0 = h0;
-    r->h1 = h1;
-    r->example = example;
-    tb->count[b]++;
-    tb->n++;
-}
-
 /* A message text seen more than once: how often, and its first two places. */
 struct repeat {
     uint64_t count;
@@ -160,27 +107,47 @@ static void repeat_offer(struct repeat *top, size_t *n, const struct repeat *r)
     top[i] = *r;
 }
 
-/* A group of equal texts in the per-bucket table; count 0 = empty slot. */
+/* A group of equal texts in the per-bucket table; count 0 = empty slot. Indexes are
+ * relative to the bucket's start. */
 struct group_slot {
-    uint64_t h0, h1;
     uint64_t count;
     uint32_t first, second;
 };
 
-/* Counts the distinct texts and collects the most repeated ones, bucket by bucket;
- * releases the records as it goes. Records keep their order inside a bucket, so "first"
- * is the earliest. */
-static uint64_t count_distinct(struct text_buckets *tb, struct repeat *top, size_t *n_top)
+/* Counts the distinct hashes of the n records in *texts and collects the most repeated
+ * ones. One counting pass and one scatter split the records by the top bits of h0 into
+ * buckets of a few hundred, each counted with a small table that stays in the cache;
+ * records keep their order inside a bucket, so "first" is the earliest. *texts is
+ * released once copied, to keep the peak memory down. */
+static uint64_t count_distinct(struct gate_vec *texts, size_t n, struct repeat *top, size_t *n_top)
 {
-    uint64_t max = 0;
-    for (size_t b = 0; b < TEXT_BUCKETS; b++) {
-        if (tb->count[b] > max)
-            max = tb->count[b];
-        if (tb->tail[b])
-            tb->chunks[tb->tail[b] - 1].n = tb->tail_n[b];
-    }
-    if (!max)
+    const struct text_rec *v = texts->ptr;
+    if (!n)
         return 0;
+    unsigned bits = 0;
+    while (bits < 20 && ((size_t)256 << bits) < n)
+        bits++;
+    size_t n_buckets = (size_t)1 << bits;
+#define BUCKET(r) (bits ? (size_t)((r).h0 >> (64 - bits)) : 0)
+    size_t *start = xcalloc(n_buckets + 1, sizeof(*start));
+    for (size_t i = 0; i < n; i++)
+        start[BUCKET(v[i]) + 1]++;
+    size_t max = 0;
+    for (size_t b = 0; b < n_buckets; b++) {
+        if (start[b + 1] > max)
+            max = start[b + 1];
+        start[b + 1] += start[b];
+    }
+    size_t *fill = xmalloc(n_buckets * sizeof(*fill));
+    memcpy(fill, start, n_buckets * sizeof(*fill));
+    struct gate_vec out_mem = GATE_VEC_INIT;
+    struct text_rec *out = gate_vec_grow(&out_mem, n * sizeof(*out));
+    for (size_t i = 0; i < n; i++)
+        out[fill[BUCKET(v[i])]++] = v[i];
+#undef BUCKET
+    free(fill);
+    gate_vec_release(texts);
+
     size_t size = 16;
     while (size < 2 * max)
         size *= 2;
@@ -188,37 +155,33 @@ static uint64_t count_distinct(struct text_buckets *tb, struct repeat *top, size
     struct group_slot *table = xcalloc(size, sizeof(*table));
     size_t *used = xmalloc(max * sizeof(*used));
     uint64_t distinct = 0;
-    for (size_t b = 0; b < TEXT_BUCKETS; b++) {
-        size_t n_used = 0;
-        for (uint32_t k = tb->head[b]; k; k = tb->chunks[k - 1].next) {
-            const struct text_chunk *c = &tb->chunks[k - 1];
-            for (uint32_t j = 0; j < c->n; j++) {
-                const struct text_rec *r = &c->rec[j];
-                size_t i = (size_t)r->h1 & mask;
-                for (;;) {
-                    struct group_slot *s = &table[i];
-                    if (!s->count) {
-                        s->h0 = r->h0;
-                        s->h1 = r->h1;
-                        s->count = 1;
-                        s->first = r->example;
-                        used[n_used++] = i;
-                        distinct++;
-                        break;
-                    }
-                    if (s->h0 == r->h0 && s->h1 == r->h1) {
-                        if (++s->count == 2)
-                            s->second = r->example;
-                        break;
-                    }
-                    i = (i + 1) & mask;
+    for (size_t b = 0; b < n_buckets; b++) {
+        const struct text_rec *r = out + start[b];
+        size_t m = start[b + 1] - start[b], n_used = 0;
+        for (size_t j = 0; j < m; j++) {
+            size_t i = (size_t)r[j].h1 & mask;
+            for (;;) {
+                struct group_slot *s = &table[i];
+                if (!s->count) {
+                    s->count = 1;
+                    s->first = (uint32_t)j;
+                    used[n_used++] = i;
+                    distinct++;
+                    break;
                 }
+                const struct text_rec *f = &r[s->first];
+                if (f->h0 == r[j].h0 && f->h1 == r[j].h1) {
+                    if (++s->count == 2)
+                        s->second = (uint32_t)j;
+                    break;
+                }
+                i = (i + 1) & mask;
             }
         }
         for (size_t k = 0; k < n_used; k++) {
             struct group_slot *s = &table[used[k]];
             if (s->count > 1) {
-                struct repeat rep = { s->count, s->first, s->second };
+                struct repeat rep = { s->count, r[s->first].example, r[s->second].example };
                 repeat_offer(top, n_top, &rep);
             }
             s->count = 0;
@@ -226,8 +189,8 @@ static uint64_t count_distinct(struct text_buckets *tb, struct repeat *top, size
     }
     free(used);
     free(table);
-    gate_vec_release(&tb->mem);
-    tb->chunks = NULL;
+    gate_vec_release(&out_mem);
+    free(start);
     return distinct;
 }
 
@@ -267,7 +230,9 @@ struct quality_state {
     uint64_t user_chars, user_texts, assistant_chars, assistant_texts;
     uint64_t examples, turns_sum;
     unsigned __int128 turns_sumsq;
-    struct text_buckets texts;
+    struct gate_vec texts_mem;
+    struct text_rec *texts;      /* in texts_mem */
+    size_t n_texts;
     struct gate_vec locs_mem;
     struct example_loc *locs;    /* in locs_mem: per parsed example */
     uint64_t distinct;           /* set by finish */
@@ -305,6 +270,7 @@ static void quality_observe(void *state, const struct example *ex)
     top_offer(&st->turns_high, (double)ex->n_turns, ex);
 
     uint64_t user_chars = 0, user_n = 0, assistant_chars = 0, assistant_n = 0;
+    st->texts = gate_vec_grow(&st->texts_mem, (st->n_texts + ex->n_turns) * sizeof(*st->texts));
     for (size_t i = 0; i < ex->n_turns; i++) {
         const struct turn *t = &ex->turns[i];
         if (!t->text)
@@ -318,7 +284,10 @@ static void quality_observe(void *state, const struct example *ex)
         }
         uint64_t h[2];
         text_hash(h, t->text, t->text_len);
-        text_add(&st->texts, h[0], h[1], index);
+        struct text_rec *r = &st->texts[st->n_texts++];
+        r->h0 = h[0];
+        r->h1 = h[1];
+        r->example = index;
     }
     st->user_chars += user_chars;
     st->user_texts += user_n;
@@ -362,12 +331,19 @@ struct length_words {
     const char *id, *name, *role, *short_fix, *long_fix;
 };
 
-static void length_check(struct section *sec, const struct gate_ctx *ctx, double value,
+static void length_check(struct section *sec, const struct gate_ctx *ctx, double value, uint64_t measured,
                          const struct spec_band_metric *m, const struct top *low,
                          const struct top *high, const struct length_words *w)
 {
     char lo[GATE_NUM_SIZE], hi[GATE_NUM_SIZE];
     struct check *c = result_add_check(sec, w->id, w->name);
+    if (measured == 0) {
+        /* An average of nothing is no evidence either way; the format gate already
+         * fails a dataset without usable messages. */
+        c->status = STATUS_SKIP;
+        check_set_value(c, "no %s messages to measure", w->role);
+        return;
+    }
     c->value = value;
     check_set_value(c, "%.1f chars", value);
     check_set_threshold(c, "target: %s-%s", gate_num(lo, m->target.lo), gate_num(hi, m->target.hi));
@@ -410,11 +386,11 @@ static void unique_check(struct section *sec, const struct gate_ctx *ctx, double
     c->status = value >= m->target ? STATUS_PASS
               : value >= m->acceptable ? STATUS_WARN : STATUS_FAIL;
     if (c->status != STATUS_PASS) {
-        uint64_t repeats = st->texts.n - st->distinct;
+        uint64_t repeats = st->n_texts - st->distinct;
         struct buf b = BUF_INIT;
         buf_printf(&b, "Unique messages are %.1f%% (%llu repeated of %llu), below the %s %s%%: "
                    "remove or rephrase repeated messages",
-                   value, (unsigned long long)repeats, (unsigned long long)st->texts.n,
+                   value, (unsigned long long)repeats, (unsigned long long)st->n_texts,
                    c->status == STATUS_FAIL ? "acceptable" : "target",
                    gate_num(a, c->status == STATUS_FAIL ? m->acceptable : m->target));
         if (st->n_repeats) {
@@ -512,8 +488,8 @@ static int quality_finish(void *state, const struct gate_ctx *ctx)
     mt->human_length = st->user_texts ? (double)st->user_chars / (double)st->user_texts : 0.0;
     mt->assistant_length = st->assistant_texts
         ? (double)st->assistant_chars / (double)st->assistant_texts : 0.0;
-    st->distinct = count_distinct(&st->texts, st->repeats, &st->n_repeats);
-    mt->unique_messages = st->texts.n ? 100.0 * (double)st->distinct / (double)st->texts.n : 100.0;
+    st->distinct = count_distinct(&st->texts_mem, st->n_texts, st->repeats, &st->n_repeats);
+    mt->unique_messages = st->n_texts ? 100.0 * (double)st->distinct / (double)st->n_texts : 100.0;
 
     /* Population variance from exact integer sums: (n*sumsq - sum^2) / n^2. */
     double mean = 0.0;
@@ -535,9 +511,9 @@ static int quality_finish(void *state, const struct gate_ctx *ctx)
         "quality.assistant_length", "Avg assistant length", "assistant",
         "give fuller answers to short replies", "shorten long answers",
     };
-    length_check(sec, ctx, mt->human_length, &spec->gates.quality.human_length,
+    length_check(sec, ctx, mt->human_length, st->user_texts, &spec->gates.quality.human_length,
                  &st->human_low, &st->human_high, &human);
-    length_check(sec, ctx, mt->assistant_length, &spec->gates.quality.assistant_length,
+    length_check(sec, ctx, mt->assistant_length, st->assistant_texts, &spec->gates.quality.assistant_length,
                  &st->assistant_low, &st->assistant_high, &assistant);
     unique_check(sec, ctx, mt->unique_messages, st);
     variance_check(sec, ctx, mt->turn_variance, mean, st);
@@ -549,7 +525,7 @@ static void quality_free(void *state)
     struct quality_state *st = state;
     if (!st)
         return;
-    gate_vec_release(&st->texts.mem);
+    gate_vec_release(&st->texts_mem);
     gate_vec_release(&st->locs_mem);
     free(st);
 }

@@ -229,12 +229,16 @@ static void checksums_check(struct section *sec, const struct gate_ctx *ctx, con
         return;
     const struct version_file *vf = l->vf;
     size_t ok = 0, problems = 0;
-    char first[512] = "";
+    char first[768] = "";
+    /* Each problem is a finding; the first, with its path, is the remediation. */
 #define PROBLEM(path_, line_, kind_, ...)                                        \
     do {                                                                         \
         check_add_finding(c, (path_), (line_), (kind_), __VA_ARGS__);            \
-        if (!problems++)                                                         \
-            snprintf(first, sizeof(first), __VA_ARGS__);                         \
+        if (!problems++) {                                                       \
+            int at_ = snprintf(first, sizeof(first), "%s: ", (path_));           \
+            if (at_ > 0 && (size_t)at_ < sizeof(first))                          \
+                snprintf(first + at_, sizeof(first) - (size_t)at_, __VA_ARGS__); \
+        }                                                                        \
     } while (0)
 
     for (size_t i = 0; i < vf->n_splits; i++) {
@@ -252,13 +256,13 @@ static void checksums_check(struct section *sec, const struct gate_ctx *ctx, con
         }
         if (!actual_checksum(have, &shown, ctx, e)) {
             PROBLEM(e->path ? e->path : l->path, 0, "missing_file",
-                    "%s: listed in the version file (split '%s') but not found", shown, e->name);
+                    "listed in the version file (split '%s') but not found", e->name);
             continue;
         }
         if (strcmp(want, have)) {
             PROBLEM(shown, 0, "checksum_mismatch",
-                    "%s: sha256 is %.8s\xe2\x80\xa6 but the version file says %.8s\xe2\x80\xa6; run `dsci bump`",
-                    shown, have, want);
+                    "sha256 is %.8s\xe2\x80\xa6 but the version file says %.8s\xe2\x80\xa6; run `dsci bump`",
+                    have, want);
             continue;
         }
         ok++;
@@ -277,7 +281,7 @@ static void checksums_check(struct section *sec, const struct gate_ctx *ctx, con
             listed = !strcmp(vf->splits[i].name, name);
         if (!listed)
             PROBLEM(f->path, 0, "unlisted_split",
-                    "split '%s' (%s) is not in the version file; run `dsci bump`", name, f->path);
+                    "split '%s' is not in the version file; run `dsci bump`", name);
     }
 #undef PROBLEM
     check_set_value(c, "%zu/%zu match", ok, vf->n_splits);

@@ -30,6 +30,11 @@ size_t unicode_lower(uint32_t cp, uint32_t out[3])
     return 3;
 }
 
+bool unicode_lower_lead_changes(unsigned char lead)
+{
+    return unicode_lower_lead[lead] != 0;
+}
+
 enum unicode_case_class unicode_case_class(uint32_t cp)
 {
     size_t lo = 0, hi = UNICODE_CASE_N_RANGES;

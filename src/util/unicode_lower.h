@@ -38,6 +38,10 @@ size_t unicode_lower(uint32_t cp, uint32_t out[3]);
 
 enum unicode_case_class unicode_case_class(uint32_t cp);
 
+/* Whether some code point whose UTF-8 starts with byte `lead` changes under lower()
+ * (a capital sigma included). Text with no such lead byte lower-cases to itself. */
+bool unicode_lower_lead_changes(unsigned char lead);
+
 /* Decodes one code point from s[0..avail). Returns its length in bytes, or 0 when the
  * bytes there are not valid UTF-8 (overlong, surrogate, truncated, > U+10FFFF). */
 size_t unicode_utf8_decode(const unsigned char *s, size_t avail, uint32_t *cp);

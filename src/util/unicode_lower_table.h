@@ -4,6 +4,7 @@
  *
  * unicode_lower_stage1[cp >> 7] picks a block of unicode_lower_stage2; its entry
  * (cp & 127) indexes unicode_lower_values (0: the code point is unchanged).
+ * unicode_lower_lead flags the UTF-8 lead bytes of code points that change;
  * unicode_case_ranges lists the cased / case-ignorable code points for Final_Sigma.
  */
 #ifndef DSCI_UNICODE_LOWER_TABLE_H
@@ -699,6 +700,18 @@ static const uint32_t unicode_lower_values[1408][3] = {
     {0x1E938, 0x0, 0x0}, {0x1E939, 0x0, 0x0}, {0x1E93A, 0x0, 0x0}, {0x1E93B, 0x0, 0x0},
     {0x1E93C, 0x0, 0x0}, {0x1E93D, 0x0, 0x0}, {0x1E93E, 0x0, 0x0}, {0x1E93F, 0x0, 0x0},
     {0x1E940, 0x0, 0x0}, {0x1E941, 0x0, 0x0}, {0x1E942, 0x0, 0x0}, {0x1E943, 0x0, 0x0},
+};
+
+/* 1 for a UTF-8 lead byte of some code point whose lower case differs. */
+static const uint8_t unicode_lower_lead[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 };
 
 /* {first, last, class}: 1 = cased (and not case-ignorable), 2 = case-ignorable. */

@@ -494,51 +494,116 @@ static size_t naive_category(const struct fx *f, const struct example *ex)
     return found;
 }
 
-static void test_gates__coverage_matches_naive_search(void **state)
+/* Random texts over a small alphabet (ASCII of both cases, sigma, İ, ß, é/É, CJK) against
+ * overlapping keywords: the automaton must agree with join + lower + search. Long texts
+ * take the two-halves scan, so a keyword may straddle the middle. */
+static void coverage_random(size_t n, size_t max_pieces, unsigned seed)
 {
-    /* Random texts over a small alphabet (ASCII of both cases, sigma, İ, ß, é/É) against
-     * overlapping keywords: the automaton must agree with join+lower+search. */
     static const char *const pieces[] = {
         "a", "b", "A", "B", "ab", "AB", " ", "\xce\xa3", "\xcf\x83", "\xcf\x82", "\xc4\xb0", "i",
-        "\xcc\x87", "\xc3\x9f", "\xc3\xa9", "\xc3\x89", ".", "ba",
+        "\xcc\x87", "\xc3\x9f", "\xc3\xa9", "\xc3\x89", ".", "ba", "\xe4\xb8\xad", "x",
     };
     static const char *kw0[] = { "abab", "\xcf\x83" "a" };
     static const char *kw1[] = { "ba b", "i\xcc\x87", "\xc3\xa9\xc3\xa9" };
-    static const char *kw2[] = { "b\xcf\x82", "\xc3\x9f" "a", "aaa" };
+    static const char *kw2[] = { "b\xcf\x82", "\xc3\x9f" "a", "aaa", "\xe4\xb8\xad" "x" };
     static const char *kw3[] = { "A", "\xce\xa3" };
     struct fx *f = fx_new();
     add_category(f, "c0", 0, kw0, 2);
     add_category(f, "c1", 0, kw1, 3);
-    add_category(f, "c2", 0, kw2, 3);
+    add_category(f, "c2", 0, kw2, 4);
     add_category(f, "c3", 0, kw3, 2);
-    enum { N = 3000 };
-    struct conv *c = xcalloc(N, sizeof(*c));
-    char **texts = xcalloc(N * 3, sizeof(*texts));
+    struct conv *c = xcalloc(n, sizeof(*c));
+    char **texts = xcalloc(n * 3, sizeof(*texts));
     uint64_t want[5] = { 0 };
-    unsigned seed = 12345;
-    for (size_t i = 0; i < N; i++) {
+    for (size_t i = 0; i < n; i++) {
         size_t n_turns = 1 + (seed = seed * 1103515245u + 12345u) % 3;
         conv_init(&c[i], 0, i + 1, n_turns);
         for (size_t t = 0; t < n_turns; t++) {
             struct buf b = BUF_INIT;
-            size_t len = (seed = seed * 1103515245u + 12345u) % 7;
+            size_t len = ((seed = seed * 1103515245u + 12345u) >> 8) % (max_pieces + 1);
             for (size_t k = 0; k < len; k++)
                 buf_addstr(&b, pieces[((seed = seed * 1103515245u + 12345u) >> 8) %
                                       (sizeof(pieces) / sizeof(pieces[0]))]);
-            texts[i * 3 + t] = b.ptr ? buf_detach(&b, NULL) : xstrdup("");
+            texts[i * 3 + t] = buf_detach(&b, NULL);
             c[i].t[t] = T(t % 2 ? ROLE_ASSISTANT : ROLE_USER, texts[i * 3 + t]);
         }
         want[naive_category(f, &c[i].ex)]++;
     }
-    run_convs(&gate_coverage, f, c, N);
+    run_convs(&gate_coverage, f, c, n);
     for (int k = 0; k < 5; k++)
         assert_int_equal(f->result.metrics.category_counts[k], want[k]);
-    assert_true(want[4] > 0 && want[0] > 0 && want[1] > 0 && want[2] > 0 && want[3] > 0);
-    for (size_t i = 0; i < N * 3; i++)
+    for (int k = 0; k < 5; k++)   /* the mix exercised every outcome */
+        assert_true(want[k] > 0);
+    for (size_t i = 0; i < n * 3; i++)
         free(texts[i]);
     free(texts);
     free(c);
     fx_free(f);
+}
+
+static void test_gates__coverage_keyword_at_every_offset(void **state)
+{
+    /* One keyword in a text that otherwise matches nothing, at every offset of texts
+     * long enough for the two-halves scan: found wherever it sits, the middle included. */
+    static const char *kw_needle[] = { "needle", "\xc3\xa9t\xc3\xa9" };   /* été */
+    static const char *kw_join[] = { "end start" };
+    static const char *const forms[] = { "NEEDLE", "\xc3\x89T\xc3\x89", "n\xc3\xa9\xc3\xa9" "dle" };
+    static const bool found[] = { true, true, false };
+    static const size_t lens[] = { 32, 33, 47, 64, 101 };
+    for (size_t fm = 0; fm < 3; fm++) {
+        for (size_t li = 0; li < sizeof(lens) / sizeof(lens[0]); li++) {
+            size_t len = lens[li], klen = strlen(forms[fm]);
+            struct fx *f = fx_new();
+            add_category(f, "Needle", 0, kw_needle, 2);
+            size_t n = len - klen + 1;
+            struct conv *c = xcalloc(n, sizeof(*c));
+            char **texts = xcalloc(n, sizeof(*texts));
+            for (size_t k = 0; k < n; k++) {
+                texts[k] = xmalloc(len + 1);
+                memset(texts[k], 'q', len);
+                memcpy(texts[k] + k, forms[fm], klen);
+                texts[k][len] = '\0';
+                conv_init(&c[k], 0, k + 1, 1);
+                c[k].t[0] = T(ROLE_USER, texts[k]);
+            }
+            run_convs(&gate_coverage, f, c, n);
+            assert_int_equal(f->result.metrics.category_counts[0], found[fm] ? n : 0);
+            for (size_t k = 0; k < n; k++)
+                free(texts[k]);
+            free(texts);
+            free(c);
+            fx_free(f);
+        }
+    }
+
+    /* Across the join of two long texts: "...end" + " " + "start..." */
+    struct fx *f = fx_new();
+    add_category(f, "Join", 0, kw_join, 1);
+    char a[80], b[80];
+    memset(a, 'q', sizeof(a));
+    memcpy(a + sizeof(a) - 4, "END", 4);
+    memset(b, 'q', sizeof(b) - 1);
+    memcpy(b, "Start", 5);
+    b[sizeof(b) - 1] = '\0';
+    struct conv c = { 0 };
+    conv_init(&c, 0, 1, 2);
+    c.t[0] = T(ROLE_USER, a);
+    c.t[1] = T(ROLE_ASSISTANT, b);
+    run_convs(&gate_coverage, f, &c, 1);
+    assert_int_equal(f->result.metrics.category_counts[0], 1);
+    fx_free(f);
+}
+
+static void test_gates__coverage_matches_naive_search(void **state)
+{
+    coverage_random(3000, 6, 12345);
+}
+
+static void test_gates__coverage_matches_naive_search_long_texts(void **state)
+{
+    /* Sparser matches: mostly letters that match nothing, so the outcome is decided by
+     * a keyword somewhere in a long text, often across the middle. */
+    coverage_random(1500, 90, 777);
 }
 
 /* ---- quality ------------------------------------------------------------------------- */
@@ -656,7 +721,9 @@ static void test_gates__quality_no_texts(void **state)
     assert_float_equal(m->unique_messages, 100.0, 0);
     assert_float_equal(m->turn_variance, 0, 0);
     assert_int_equal(check(f, "quality.unique_messages")->status, STATUS_PASS);
-    assert_int_equal(check(f, "quality.human_length")->status, STATUS_FAIL);
+    /* an average of nothing is skipped, not failed: the format gate speaks for empty data */
+    assert_int_equal(check(f, "quality.human_length")->status, STATUS_SKIP);
+    assert_false(check(f, "quality.human_length")->blocking);
     fx_free(f);
 }
 
@@ -741,6 +808,51 @@ static void test_gates__quality_unique_many_messages(void **state)
     assert_float_equal(f->result.metrics.unique_messages, 100.0 * 20000 / 30000, 1e-12);
     free(texts);
     free(c);
+    fx_free(f);
+}
+
+static void test_gates__quality_most_repeated_messages(void **state)
+{
+    /* One text per example: G x9, A x7, B x3, C x3, D x2, E x2, F x2 and 40 distinct. */
+    static const struct { const char *text; size_t copies; } groups[] = {
+        { "A", 7 }, { "B", 3 }, { "C", 3 }, { "D", 2 }, { "E", 2 }, { "F", 2 }, { "G", 9 },
+    };
+    struct fx *f = fx_new();
+    f->spec.gates.quality.unique_messages.target = 99;
+    f->spec.gates.quality.unique_messages.acceptable = 98;
+    enum { N = 28 + 40 };
+    struct conv c[N];
+    char distinct[40][8];
+    memset(c, 0, sizeof(c));
+    size_t k = 0;
+    for (size_t round = 0; round < 9; round++)   /* interleave the copies */
+        for (size_t g = 0; g < 7; g++)
+            if (round < groups[g].copies) {
+                conv_init(&c[k], 0, k + 1, 1);
+                c[k].t[0] = T(ROLE_USER, groups[g].text);
+                k++;
+            }
+    for (size_t i = 0; i < 40; i++, k++) {
+        snprintf(distinct[i], sizeof(distinct[i]), "u%zu", i);
+        conv_init(&c[k], 0, k + 1, 1);
+        c[k].t[0] = T(ROLE_USER, distinct[i]);
+    }
+    assert_int_equal(k, N);
+    run_convs(&gate_quality, f, c, N);
+    /* 7 + 40 distinct of 68 */
+    assert_float_equal(f->result.metrics.unique_messages, 100.0 * 47 / 68, 1e-12);
+    struct check *ch = check(f, "quality.unique_messages");
+    assert_int_equal(ch->status, STATUS_FAIL);
+    assert_int_equal(ch->n_findings, 5);
+    /* G (first at line 7), A (line 1), B (line 2), C (line 3), D (line 4) */
+    static const size_t lines[5] = { 7, 1, 2, 3, 4 };
+    static const char *const counts[5] = { "9 times", "7 times", "3 times", "3 times", "2 times" };
+    for (int i = 0; i < 5; i++) {
+        assert_int_equal(ch->findings[i].line, lines[i]);
+        assert_contains(ch->findings[i].message, counts[i]);
+    }
+    assert_string_equal(ch->findings[0].message, "a message here appears 9 times "
+                                                 "(again at data/splits/train.jsonl:14)");
     fx_free(f);
 }
 
@@ -981,6 +1093,34 @@ static void test_gates__duplicates_exact(void **state)
     assert_int_equal(k->findings[2].line, 6);
     assert_string_equal(k->findings[2].message, "duplicate of data/splits/train.jsonl:2");
     assert_null(section(f, "duplicates")->note);
+    free(c);
+    fx_free(f);
+}
+
+static void test_gates__duplicates_many(void **state)
+{
+    /* 5000 train examples (the bucketed sort); every 50th repeats the one 7 lines up,
+     * and test holds copies of train ones (overlaps, not duplicates). */
+    struct fx *f = fx_new();
+    size_t counts[3] = { 5000, 0, 100 }, n;
+    struct conv *c = split_convs(counts, &n);
+    size_t planted = 0;
+    for (size_t i = 50; i < 5000; i += 50) {
+        memcpy(c[i].ex.hash, c[i - 7].ex.hash, sizeof(c[i].ex.hash));
+        planted++;
+    }
+    for (size_t i = 0; i < 100; i++)
+        memcpy(c[5000 + i].ex.hash, c[i * 3 + 1].ex.hash, sizeof(c[0].ex.hash));
+    run_convs(&gate_duplicates, f, c, n);
+    struct check *k = check(f, "duplicates.exact");
+    assert_int_equal(k->n_findings, planted);
+    assert_int_equal(k->value, (double)planted);
+    for (size_t i = 0; i < k->n_findings; i++) {
+        char want[64];
+        assert_int_equal(k->findings[i].line, 51 + 50 * i);
+        snprintf(want, sizeof(want), "duplicate of data/splits/train.jsonl:%zu", 51 + 50 * i - 7);
+        assert_string_equal(k->findings[i].message, want);
+    }
     free(c);
     fx_free(f);
 }
@@ -1500,11 +1640,13 @@ static void test_gates__repro_checksum_mismatch(void **state)
     assert_int_equal(k->n_findings, 1);
     char hex[65];
     hex_of(hex, data_texts[0]);
-    char *want = xasprintf("data/splits/train.jsonl: sha256 is %.8s\xe2\x80\xa6 but the version file "
-                           "says 9c1b0000\xe2\x80\xa6; run `dsci bump`", hex);
+    char *want = xasprintf("sha256 is %.8s\xe2\x80\xa6 but the version file says "
+                           "9c1b0000\xe2\x80\xa6; run `dsci bump`", hex);
     assert_string_equal(k->findings[0].message, want);
     assert_string_equal(k->findings[0].path, "data/splits/train.jsonl");
-    assert_string_equal(k->remediation, want);
+    char *want_fix = xasprintf("data/splits/train.jsonl: %s", want);
+    assert_string_equal(k->remediation, want_fix);
+    free(want_fix);
     free(want);
     fx_free(f);
     tmp_cleanup(&d);
@@ -1522,8 +1664,10 @@ static void test_gates__repro_unlisted_split_and_bad_checksum(void **state)
     assert_int_equal(k->n_findings, 2);
     assert_string_equal(k->findings[0].kind, "invalid_checksum");
     assert_string_equal(k->findings[1].kind, "unlisted_split");
-    assert_string_equal(k->findings[1].message,
-                        "split 'test' (data/splits/test.jsonl) is not in the version file; run `dsci bump`");
+    assert_string_equal(k->findings[1].message, "split 'test' is not in the version file; run `dsci bump`");
+    assert_string_equal(k->findings[1].path, "data/splits/test.jsonl");
+    assert_string_equal(k->remediation, "data/hf_dataset/version.json: split 'train': checksum 'md5:abc' is "
+                                        "not sha256:<64 hex digits> (and more: see the findings)");
     fx_free(f);
     tmp_cleanup(&d);
 }
@@ -1664,7 +1808,9 @@ int main(void)
         cmocka_unit_test(test_gates__coverage_non_ascii_lowercase),
         cmocka_unit_test(test_gates__coverage_by_field),
         cmocka_unit_test(test_gates__coverage_empty_keyword_matches_all),
+        cmocka_unit_test(test_gates__coverage_keyword_at_every_offset),
         cmocka_unit_test(test_gates__coverage_matches_naive_search),
+        cmocka_unit_test(test_gates__coverage_matches_naive_search_long_texts),
         cmocka_unit_test(test_gates__quality_length_band_edges),
         cmocka_unit_test(test_gates__quality_assistant_counts_code_points),
         cmocka_unit_test(test_gates__quality_fail_stays_fail_at_warn),
@@ -1673,6 +1819,7 @@ int main(void)
         cmocka_unit_test(test_gates__quality_unique_messages),
         cmocka_unit_test(test_gates__quality_unique_is_exact_bytes_any_role),
         cmocka_unit_test(test_gates__quality_unique_many_messages),
+        cmocka_unit_test(test_gates__quality_most_repeated_messages),
         cmocka_unit_test(test_gates__quality_turn_variance),
         cmocka_unit_test(test_gates__quality_findings_are_the_extremes),
         cmocka_unit_test(test_gates__splits_ratio_and_tolerance),
@@ -1681,6 +1828,7 @@ int main(void)
         cmocka_unit_test(test_gates__splits_overlap),
         cmocka_unit_test(test_gates__splits_overlap_many),
         cmocka_unit_test(test_gates__duplicates_exact),
+        cmocka_unit_test(test_gates__duplicates_many),
         cmocka_unit_test(test_gates__duplicates_none_and_near_note),
         cmocka_unit_test(test_gates__format_all_valid),
         cmocka_unit_test(test_gates__format_json_errors),

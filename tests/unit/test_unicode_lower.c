@@ -140,6 +140,24 @@ static void test_unicode_lower__case_classes(void **state)
     assert_int_equal(unicode_case_class(0x4E2D), UNICODE_CASE_OTHER);
 }
 
+static void test_unicode_lower__lead_bytes(void **state)
+{
+    /* Every code point whose lead byte is not flagged lowers to itself. */
+    for (uint32_t cp = 0x80; cp <= 0x10FFFF; cp++) {
+        if (cp >= 0xD800 && cp <= 0xDFFF)
+            continue;
+        unsigned char enc[4];
+        unicode_utf8_encode(cp, enc);
+        uint32_t low[3];
+        if (!unicode_lower_lead_changes(enc[0]) && (unicode_lower(cp, low) != 1 || low[0] != cp))
+            fail_msg("U+%04X changes but its lead byte 0x%02X is not flagged", cp, enc[0]);
+    }
+    assert_false(unicode_lower_lead_changes('A'));          /* ASCII is not a lead here */
+    assert_true(unicode_lower_lead_changes(0xC3));          /* À */
+    assert_true(unicode_lower_lead_changes(0xCE));          /* Σ */
+    assert_false(unicode_lower_lead_changes(0xE4));         /* CJK */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -152,6 +170,7 @@ int main(void)
         cmocka_unit_test(test_unicode_lower__invalid_bytes_pass_through),
         cmocka_unit_test(test_unicode_lower__utf8_codec),
         cmocka_unit_test(test_unicode_lower__case_classes),
+        cmocka_unit_test(test_unicode_lower__lead_bytes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
