@@ -1383,6 +1383,13 @@ int reader_run(struct run_file *file, const struct byte_stream *stream,
         ;
     if (rc < 0)
         goto done;
+    /* A git LFS pointer is a small text file standing in for the real data: judging
+     * its bytes as records would report nonsense, so it is named for what it is. */
+    static const char lfs_magic[] = "version https://git-lfs.github.com/spec/";
+    if (in.end >= sizeof(lfs_magic) - 1 && memcmp(in.buf, lfs_magic, sizeof(lfs_magic) - 1) == 0) {
+        file->lfs_pointer = true;
+        goto drain;
+    }
     if (in.end - in.start >= 3 && memcmp(in.buf, "\xEF\xBB\xBF", 3) == 0) {
         file->bom = true;
         in.start = 3;
@@ -1396,6 +1403,7 @@ int reader_run(struct run_file *file, const struct byte_stream *stream,
     rc = file->is_array ? read_array(&rd, &in, 1) : read_jsonl(&rd, &in, 1);
     if (rc < 0)
         goto done;
+drain:
     /* Drain what a stopped or failed read left, so the checksum covers the whole file. */
     while (in.hash && !in.eof) {
         in.start = in.end;

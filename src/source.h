@@ -26,10 +26,22 @@ struct byte_stream {
     void *ctx;
 };
 
+struct repo;
+
 int source_open_worktree(struct source **out, const char *dataset_root);
+
+/*
+ * Git sources read blobs through libgit2, never a checkout: the index (`staged`, what
+ * a commit would record; GIT_INDEX_FILE honoured through repo_open) or the tree of a
+ * revision. `dataset_root` is relative to the repository top ("" for the top itself);
+ * it may be changed once the spec is known (source_set_root). The repo is borrowed.
+ */
+int source_open_index(struct source **out, struct repo *repo, const char *dataset_root);
+int source_open_rev(struct source **out, struct repo *repo, const char *rev, const char *dataset_root);
+void source_set_root(struct source *src, const char *dataset_root);
 void source_free(struct source *src);
 
-/* "worktree", ... for the report header */
+/* "worktree", "index", "dataset-v1.2.0 (3f2a9c1)" for the report header */
 const char *source_describe(const struct source *src);
 
 /* Expands a path or glob (relative to the dataset root) to the files it names,

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "dataset.h"
 #include "engine.h"
 #include "report.h"
 #include "source.h"
@@ -27,6 +28,8 @@ struct output {
 
 struct check_opts {
     struct global_opts g;
+    enum dataset_place place;
+    const char *rev;
     struct output outputs[MAX_OUTPUTS];
     size_t n_outputs;
     size_t max_examples;
@@ -34,11 +37,13 @@ struct check_opts {
 
 void cmd_check_help(void)
 {
-    fputs("usage: dsci check [--worktree] [--spec PATH] [--format F [--output FILE]]... [-q]\n"
+    fputs("usage: dsci check [--worktree | --staged | --rev REV] [--spec PATH] [--format F [--output FILE]]... [-q]\n"
           "\n"
           "Runs every gate of the dataset spec and prints the validation report.\n"
           "\n"
           "  --worktree           read the files on disk (the default)\n"
+          "  --staged             read what is staged in the git index (the pre-commit hook)\n"
+          "  --rev REV            read the tree of a commit, tag or branch (no checkout)\n"
           "  --spec PATH          the spec (default: the only spec in ./specs/)\n"
           "  --format F           text (default) or json; repeatable\n"
           "  --output FILE        write the preceding --format to FILE instead of stdout\n"
@@ -61,10 +66,21 @@ static int parse(struct check_opts *o, int argc, char **argv)
                 return 2;
             continue;
         }
-        if ((m = args_match(&a, "--worktree", false, &v)) != 0)
+        if ((m = args_match(&a, "--worktree", false, &v)) != 0) {
+            o->place = DATASET_WORKTREE;
             continue;
-        if ((m = args_match(&a, "--staged", false, &v)) != 0 || (m = args_match(&a, "--rev", true, &v)) != 0)
-            return m < 0 ? 2 : usage_error("--staged and --rev need the git-native reader, which this build does not have yet");
+        }
+        if ((m = args_match(&a, "--staged", false, &v)) != 0) {
+            o->place = DATASET_INDEX;
+            continue;
+        }
+        if ((m = args_match(&a, "--rev", true, &v)) != 0) {
+            if (m < 0)
+                return 2;
+            o->place = DATASET_REV;
+            o->rev = v;
+            continue;
+        }
         if ((m = args_match(&a, "--format", true, &v)) != 0) {
             if (m < 0)
                 return 2;
@@ -149,8 +165,7 @@ static int write_output(const struct output *out, const struct result *r, const 
 int cmd_check(int argc, char **argv)
 {
     struct check_opts o;
-    struct spec *spec = NULL;
-    struct source *src = NULL;
+    struct dataset ds = { 0 };
     struct result result;
     char *spec_path = NULL;
     int exit_code, rc;
@@ -162,8 +177,8 @@ int cmd_check(int argc, char **argv)
         return exit_code;
     if ((exit_code = find_spec_path(&o.g, &spec_path)) != 0)
         return exit_code;
-    if ((rc = spec_load(&spec, spec_path)) < 0 || (rc = source_open_worktree(&src, spec->root)) < 0 ||
-        (rc = engine_check(&result, spec, src)) < 0) {
+    if ((rc = dataset_open(&ds, o.place, o.rev, spec_path)) < 0 ||
+        (rc = engine_check(&result, ds.spec, ds.src)) < 0) {
         exit_code = report_error(rc);
         goto done;
     }
@@ -185,8 +200,7 @@ int cmd_check(int argc, char **argv)
     }
 done:
     result_release(&result);
-    source_free(src);
-    spec_free(spec);
+    dataset_close(&ds);
     free(spec_path);
     return exit_code;
 }

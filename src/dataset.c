@@ -1,0 +1,125 @@
+#include "dataset.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "source_impl.h"
+#include "util/err.h"
+#include "util/xalloc.h"
+
+/* The spec's path from the repository top, given a path from the current directory. */
+static int spec_path_in_repo(const struct repo *repo, const char *spec_path, char **out)
+{
+    const char *top = repo_workdir(repo);
+    if (!top) {
+        /* bare: there is no current position in a tree; take the path as repo-relative */
+        *out = xstrdup(spec_path);
+        source_normalize(*out);
+        return 0;
+    }
+    char *cwd = realpath(".", NULL);
+    if (!cwd)
+        return err_set(DSCI_EENV, "cannot resolve the current directory");
+    char *full = spec_path[0] == '/' ? xstrdup(spec_path) : source_join(cwd, spec_path);
+    free(cwd);
+    source_normalize(full);
+    size_t n = strlen(top);
+    if (strncmp(full, top, n) != 0 || full[n] != '/') {
+        int rc = err_set(DSCI_EUSAGE, "%s: the spec is outside the repository (%s)", spec_path, top);
+        free(full);
+        return rc;
+    }
+    *out = xstrdup(full + n + 1);
+    free(full);
+    return 0;
+}
+
+int dataset_open(struct dataset *out, enum dataset_place place, const char *rev, const char *spec_path)
+{
+    int rc;
+    char *data = NULL;
+    size_t len = 0;
+
+    memset(out, 0, sizeof(*out));
+    out->place = place;
+    if (place == DATASET_WORKTREE) {
+        if ((rc = spec_load(&out->spec, spec_path)) < 0 || (rc = source_open_worktree(&out->src, out->spec->root)) < 0)
+            goto fail;
+        /* The repository, when there is one, serves the baseline. */
+        if (repo_open(&out->repo, out->spec->root) < 0) {
+            out->repo = NULL;
+            err_clear();
+        } else {
+            spec_path_in_repo(out->repo, spec_path, &out->spec_repo_path);
+        }
+        return 0;
+    }
+
+    if ((rc = repo_open(&out->repo, ".")) < 0) {
+        err_set(rc, "%s: --%s needs a git repository: %s", spec_path, place == DATASET_INDEX ? "staged" : "rev",
+                err_last());
+        goto fail;
+    }
+    if ((rc = spec_path_in_repo(out->repo, spec_path, &out->spec_repo_path)) < 0)
+        goto fail;
+    rc = place == DATASET_INDEX ? source_open_index(&out->src, out->repo, "")
+                                : source_open_rev(&out->src, out->repo, rev, "");
+    if (rc < 0)
+        goto fail;
+    if ((rc = source_read_file(out->src, out->spec_repo_path, &data, &len)) < 0)
+        goto fail;
+    rc = spec_load_buffer(&out->spec, out->spec_repo_path, data, len);
+    free(data);
+    if (rc < 0)
+        goto fail;
+    source_set_root(out->src, out->spec->root);
+    return 0;
+fail:
+    dataset_close(out);
+    return rc;
+}
+
+int dataset_open_baseline(struct dataset *out, const struct dataset *head, const char *rev)
+{
+    memset(out, 0, sizeof(*out));
+    if (!head->repo)
+        return err_set(DSCI_EENV, "not a git repository: there is no baseline to compare with");
+    out->place = DATASET_REV;
+    const char *root = ".";
+    char *root_buf = NULL;
+    if (head->spec_repo_path) {
+        /* the dataset root, relative to the repository top */
+        root_buf = xstrdup(head->spec_repo_path);
+        char *slash = strrchr(root_buf, '/');
+        if (slash) {
+            *slash = '\0';
+            char *up = strrchr(root_buf, '/');
+            const char *dirname = up ? up + 1 : root_buf;
+            if (!strcmp(dirname, "specs")) {
+                if (up)
+                    *up = '\0';
+                else
+                    root_buf[0] = '\0';
+            }
+        } else {
+            root_buf[0] = '\0';
+        }
+        root = root_buf;
+    }
+    int rc = source_open_rev(&out->src, head->repo, rev, root);
+    free(root_buf);
+    if (rc < 0)
+        return rc;
+    out->spec = NULL;   /* the head's spec is used: see dataset.h */
+    return 0;
+}
+
+void dataset_close(struct dataset *ds)
+{
+    source_free(ds->src);
+    spec_free(ds->spec);
+    repo_free(ds->repo);
+    free(ds->spec_repo_path);
+    memset(ds, 0, sizeof(*ds));
+}

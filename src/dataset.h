@@ -1,0 +1,43 @@
+/*
+ * A dataset opened for reading: its spec and the source of its bytes, from the work
+ * tree, the index or a revision. The spec is read from the same place as the data, so
+ * a staged spec change is judged together with the staged data. A baseline, opened
+ * from a head dataset, reads the old data with the head's spec: old and new are
+ * measured by the same rules.
+ *
+ *   struct dataset ds;
+ *   if (dataset_open(&ds, DATASET_INDEX, NULL, spec_path) < 0) ...
+ *   engine_check(&result, ds.spec, ds.src);
+ *   dataset_close(&ds);
+ */
+#ifndef DSCI_DATASET_H
+#define DSCI_DATASET_H
+
+#include "repo.h"
+#include "source.h"
+#include "spec.h"
+
+enum dataset_place { DATASET_WORKTREE = 0, DATASET_INDEX, DATASET_REV };
+
+struct dataset {
+    enum dataset_place place;
+    struct repo *repo;      /* NULL outside git for the work tree */
+    struct source *src;
+    struct spec *spec;
+    char *spec_repo_path;   /* the spec's path relative to the repository top (NULL outside git) */
+};
+
+/*
+ * spec_path is relative to the current directory (as the user typed it). For the index
+ * and revisions, a repository is required (DSCI_EENV otherwise). `rev` only for
+ * DATASET_REV.
+ */
+int dataset_open(struct dataset *out, enum dataset_place place, const char *rev, const char *spec_path);
+
+/* Opens `rev` of the same repository with the same spec (a baseline to compare with):
+ * the spec object is shared, not copied. */
+int dataset_open_baseline(struct dataset *out, const struct dataset *head, const char *rev);
+
+void dataset_close(struct dataset *ds);
+
+#endif

@@ -1,0 +1,50 @@
+/*
+ * The git repository around the dataset, through libgit2 (never a git subprocess).
+ * source.c reads bytes from it; this module answers questions about it: where it is,
+ * where its hooks go, which tags it has, what is an ancestor of what.
+ *
+ *   struct repo *repo = NULL;
+ *   if (repo_open(&repo, ".") < 0) ...        // DSCI_EENV: not a git repository
+ *   repo_free(repo);
+ *
+ * repo_open honours GIT_DIR, GIT_WORK_TREE and GIT_INDEX_FILE the way git does
+ * (GIT_REPOSITORY_OPEN_FROM_ENV), so a pre-commit hook sees the index git prepared.
+ */
+#ifndef DSCI_REPO_H
+#define DSCI_REPO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct repo;
+
+/* Opens the repository containing `dir` (searching upwards). Outside a repository:
+ * DSCI_EENV with "not a git repository" (callers that can do without git check
+ * repo_open's code and go on). */
+int repo_open(struct repo **out, const char *dir);
+void repo_free(struct repo *repo);
+
+/* The work tree's top folder (realpath, no trailing slash); NULL for a bare repository. */
+const char *repo_workdir(const struct repo *repo);
+bool repo_is_bare(const struct repo *repo);
+bool repo_is_shallow(const struct repo *repo);
+
+/* Where hooks live: core.hooksPath (relative to the work tree when relative) or
+ * $GIT_DIR/hooks (the common dir for linked worktrees). *out is malloc'd. */
+int repo_hooks_dir(const struct repo *repo, char **out);
+
+/* Tag names starting with `prefix`, sorted by name. *out: free each and the array. */
+int repo_list_tags(const struct repo *repo, const char *prefix, char ***out, size_t *n);
+
+/* 1 when `ancestor` is `rev` or an ancestor of it, 0 when not, < 0 on error (a name
+ * that does not resolve is DSCI_EUSAGE). Names are anything git rev-parse accepts
+ * that libgit2 supports (tags, branches, HEAD~2, abbreviated ids). */
+int repo_is_ancestor(const struct repo *repo, const char *ancestor, const char *rev);
+
+/* The full commit id (40 hex) a name resolves to; DSCI_EUSAGE when it does not. */
+int repo_resolve_commit(const struct repo *repo, const char *rev, char out[41]);
+
+/* libgit2's handle, for source.c only. */
+struct git_repository *repo_git(const struct repo *repo);
+
+#endif
