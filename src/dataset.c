@@ -43,6 +43,7 @@ int dataset_open(struct dataset *out, enum dataset_place place, const char *rev,
 
     memset(out, 0, sizeof(*out));
     out->place = place;
+    out->rev = rev;
     if (place == DATASET_WORKTREE) {
         if ((rc = spec_load(&out->spec, spec_path)) < 0 || (rc = source_open_worktree(&out->src, out->spec->root)) < 0)
             goto fail;

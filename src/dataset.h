@@ -21,6 +21,7 @@ enum dataset_place { DATASET_WORKTREE = 0, DATASET_INDEX, DATASET_REV };
 
 struct dataset {
     enum dataset_place place;
+    const char *rev;        /* DATASET_REV: the revision, borrowed from the caller */
     struct repo *repo;      /* NULL outside git for the work tree */
     struct source *src;
     struct spec *spec;

@@ -18,6 +18,7 @@ struct run {
     struct active_gate *gates;
     size_t n_gates;
     struct result *result;
+    const struct engine_observer *extra;
 };
 
 static int on_example(void *ctx, const struct example *ex)
@@ -32,6 +33,8 @@ static int on_example(void *ctx, const struct example *ex)
         m->examples++;
     for (size_t i = 0; i < run->n_gates; i++)
         run->gates[i].gate->observe(run->gates[i].state, ex);
+    if (run->extra)
+        run->extra->observe(run->extra->ctx, ex);
     return 0;
 }
 
@@ -84,7 +87,8 @@ static void free_files(struct run_file *files, size_t n)
     free(files);
 }
 
-int engine_check(struct result *out, const struct spec *spec, struct source *src)
+int engine_check(struct result *out, const struct spec *spec, struct source *src,
+                 const struct engine_observer *extra)
 {
     struct run run = { 0 };
     struct run_file *files = NULL;
@@ -98,6 +102,7 @@ int engine_check(struct result *out, const struct spec *spec, struct source *src
     out->dataset_name = xstrdup(spec->dataset.name ? spec->dataset.name : "dataset");
     out->source = xstrdup(source_describe(src));
     run.result = out;
+    run.extra = extra;
 
     if ((rc = collect_files(spec, src, &files, &n_files)) < 0)
         goto done;

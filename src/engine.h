@@ -4,19 +4,27 @@
  * section. Never prints, never exits.
  *
  *   struct result r;
- *   int rc = engine_check(&r, spec, src);   // r is filled even when rc < 0 is not
+ *   int rc = engine_check(&r, spec, src, NULL);
  *   ...
  *   result_release(&r);
  */
 #ifndef DSCI_ENGINE_H
 #define DSCI_ENGINE_H
 
+#include "example.h"
 #include "result.h"
 #include "source.h"
 #include "spec.h"
 
+/* Someone else who wants to see every example of the run (the diff collector). */
+struct engine_observer {
+    void (*observe)(void *ctx, const struct example *ex);
+    void *ctx;
+};
+
 /* Returns 0 (whatever the verdict: see result_passed), or a negative DSCI_E* for a
- * usage/spec problem (a split's file is missing) or an I/O failure. */
-int engine_check(struct result *out, const struct spec *spec, struct source *src);
+ * usage/spec problem (a split's file is missing) or an I/O failure. `extra` may be NULL. */
+int engine_check(struct result *out, const struct spec *spec, struct source *src,
+                 const struct engine_observer *extra);
 
 #endif

@@ -70,6 +70,18 @@ extern const struct gate gate_splits;
 extern const struct gate gate_duplicates;
 extern const struct gate gate_reproducibility;
 
+/* The category of a parsed example by the spec's coverage rules: an index into
+ * spec->gates.coverage.categories, or n_categories for none. `state` comes from
+ * gate_coverage.begin(), which works whatever the gate's level. */
+size_t gate_coverage_classify(const void *state, const struct example *ex);
+
+struct diff;
+
+/* The regression gate is not a streaming gate: it compares the finished head run with
+ * the baseline's run and the diff, and adds its "REGRESSION (vs BASELINE)" section. */
+void gate_regression_add(struct result *head, const struct spec *spec, const char *baseline,
+                         const struct diff *diff, const struct result *base);
+
 /* All gates, in report order, NULL-terminated. */
 const struct gate *const *gate_list(void);
 

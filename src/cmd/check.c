@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "compare.h"
 #include "dataset.h"
 #include "engine.h"
 #include "report.h"
@@ -30,6 +31,7 @@ struct check_opts {
     struct global_opts g;
     enum dataset_place place;
     const char *rev;
+    const char *base;        /* --base: auto (default), none, or a revision */
     struct output outputs[MAX_OUTPUTS];
     size_t n_outputs;
     size_t max_examples;
@@ -37,13 +39,16 @@ struct check_opts {
 
 void cmd_check_help(void)
 {
-    fputs("usage: dsci check [--worktree | --staged | --rev REV] [--spec PATH] [--format F [--output FILE]]... [-q]\n"
+    fputs("usage: dsci check [--worktree | --staged | --rev REV] [--base REV] [--spec PATH] [--format F [--output FILE]]... [-q]\n"
           "\n"
           "Runs every gate of the dataset spec and prints the validation report.\n"
           "\n"
           "  --worktree           read the files on disk (the default)\n"
           "  --staged             read what is staged in the git index (the pre-commit hook)\n"
           "  --rev REV            read the tree of a commit, tag or branch (no checkout)\n"
+          "  --base REV|auto|none the version to compare with (default auto: the highest\n"
+          "                       tag <tag_prefix><semver> on HEAD's history); none skips\n"
+          "                       the regression gates\n"
           "  --spec PATH          the spec (default: the only spec in ./specs/)\n"
           "  --format F           text (default) or json; repeatable\n"
           "  --output FILE        write the preceding --format to FILE instead of stdout\n"
@@ -79,6 +84,12 @@ static int parse(struct check_opts *o, int argc, char **argv)
                 return 2;
             o->place = DATASET_REV;
             o->rev = v;
+            continue;
+        }
+        if ((m = args_match(&a, "--base", true, &v)) != 0) {
+            if (m < 0)
+                return 2;
+            o->base = v;
             continue;
         }
         if ((m = args_match(&a, "--format", true, &v)) != 0) {
@@ -166,6 +177,7 @@ int cmd_check(int argc, char **argv)
 {
     struct check_opts o;
     struct dataset ds = { 0 };
+    struct comparison cmp = { 0 };
     struct result result;
     char *spec_path = NULL;
     int exit_code, rc;
@@ -178,7 +190,7 @@ int cmd_check(int argc, char **argv)
     if ((exit_code = find_spec_path(&o.g, &spec_path)) != 0)
         return exit_code;
     if ((rc = dataset_open(&ds, o.place, o.rev, spec_path)) < 0 ||
-        (rc = engine_check(&result, ds.spec, ds.src)) < 0) {
+        (rc = compare_run(&result, &cmp, &ds, o.base ? o.base : "auto")) < 0) {
         exit_code = report_error(rc);
         goto done;
     }
@@ -200,6 +212,7 @@ int cmd_check(int argc, char **argv)
     }
 done:
     result_release(&result);
+    comparison_release(&cmp);
     dataset_close(&ds);
     free(spec_path);
     return exit_code;

@@ -427,6 +427,12 @@ static size_t match_field(const struct coverage_state *st, const struct example 
     return st->n_categories;
 }
 
+size_t gate_coverage_classify(const void *state, const struct example *ex)
+{
+    const struct coverage_state *st = state;
+    return st->by_field ? match_field(st, ex) : match_keywords(st, ex);
+}
+
 static void coverage_observe(void *state, const struct example *ex)
 {
     struct coverage_state *st = state;

@@ -11,96 +11,13 @@
 #include <string.h>
 
 #include "util/err.h"
+#include "util/json_pretty.h"
 #include "util/json_write.h"
 
 #ifndef DSCI_VERSION
 #define DSCI_VERSION "0.0.0"
 #endif
 
-/*
- * A pretty printer with two-space indentation. Each value is preceded by its
- * separator: a comma unless it is the first in its container, then a newline and
- * the indent. `key` is NULL for array elements and for the top-level object.
- */
-struct jw {
-    FILE *out;
-    int depth;
-    bool first;
-};
-
-static void jw_prefix(struct jw *w, const char *key)
-{
-    if (w->depth > 0) {
-        if (!w->first)
-            fputc(',', w->out);
-        fputc('\n', w->out);
-        for (int i = 0; i < w->depth; i++)
-            fputs("  ", w->out);
-    }
-    w->first = false;
-    if (key) {
-        json_write_string(w->out, key, strlen(key));
-        fputs(": ", w->out);
-    }
-}
-
-static void jw_open(struct jw *w, const char *key, char bracket)
-{
-    jw_prefix(w, key);
-    fputc(bracket, w->out);
-    w->depth++;
-    w->first = true;
-}
-
-/* An empty container stays on one line: {} or []. */
-static void jw_close(struct jw *w, char bracket)
-{
-    w->depth--;
-    if (!w->first) {
-        fputc('\n', w->out);
-        for (int i = 0; i < w->depth; i++)
-            fputs("  ", w->out);
-    }
-    fputc(bracket, w->out);
-    w->first = false;
-}
-
-static void jw_str(struct jw *w, const char *key, const char *s)
-{
-    jw_prefix(w, key);
-    if (s)
-        json_write_string(w->out, s, strlen(s));
-    else
-        fputs("null", w->out);
-}
-
-static void jw_u64(struct jw *w, const char *key, uint64_t n)
-{
-    jw_prefix(w, key);
-    fprintf(w->out, "%" PRIu64, n);
-}
-
-/* NAN (the result model's "none") becomes null. */
-static void jw_num(struct jw *w, const char *key, double v)
-{
-    jw_prefix(w, key);
-    json_write_number(w->out, v);
-}
-
-static void jw_bool(struct jw *w, const char *key, bool b)
-{
-    jw_prefix(w, key);
-    fputs(b ? "true" : "false", w->out);
-}
-
-static void jw_null(struct jw *w, const char *key)
-{
-    jw_prefix(w, key);
-    fputs("null", w->out);
-}
-
-/* Local rather than spec_level_name() so the reporter's words cannot drift from
- * the JSON schema if the spec's spelling of levels ever grows aliases. */
 static const char *level_word(enum gate_level level)
 {
     switch (level) {

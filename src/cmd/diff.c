@@ -1,0 +1,108 @@
+/*
+ * dsci diff [BASE [HEAD]]: the example-level diff between two versions of the dataset.
+ *
+ * BASE defaults to the automatic baseline (the highest version tag on HEAD's history),
+ * HEAD to the work tree; --staged compares the index instead. Prints added / removed /
+ * modified / unchanged per split and per coverage category, and metric changes.
+ * Exit 0 when it could compare, 2 for usage errors, 3 when there is no repository.
+ */
+#include "cmd/cmd.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compare.h"
+#include "dataset.h"
+#include "report_diff.h"
+#include "util/err.h"
+
+void cmd_diff_help(void)
+{
+    fputs("usage: dsci diff [BASE [HEAD]] [--staged] [--spec PATH] [--format text|json]\n"
+          "\n"
+          "Compares two versions of the dataset example by example. Examples are matched by\n"
+          "content hash, so reordering or reformatting a file is not a change.\n"
+          "\n"
+          "  BASE          a tag, branch or commit (default: the highest version tag\n"
+          "                <tag_prefix><semver> on HEAD's history)\n"
+          "  HEAD          a tag, branch or commit (default: the work tree)\n"
+          "  --staged      compare the git index instead of the work tree\n"
+          "  --format F    text (default) or json\n",
+          stdout);
+}
+
+int cmd_diff(int argc, char **argv)
+{
+    struct global_opts g = { 0 };
+    struct args a = { argc, argv, 0 };
+    const char *positional[2] = { NULL, NULL };
+    size_t n_positional = 0;
+    bool json = false, staged = false;
+    struct dataset ds = { 0 };
+    struct comparison cmp = { 0 };
+    struct result head;
+    char *spec_path = NULL;
+    int exit_code = 0, rc;
+
+    while (a.i < a.argc) {
+        const char *v;
+        int m;
+        if ((m = args_global(&a, &g)) != 0) {
+            if (m < 0)
+                return 2;
+            continue;
+        }
+        if ((m = args_match(&a, "--staged", false, &v)) != 0) {
+            staged = true;
+            continue;
+        }
+        if ((m = args_match(&a, "--format", true, &v)) != 0) {
+            if (m < 0)
+                return 2;
+            if (!strcmp(v, "json"))
+                json = true;
+            else if (strcmp(v, "text") != 0)
+                return usage_error("diff --format takes text or json, not '%s'", v);
+            continue;
+        }
+        if (argv[a.i][0] == '-')
+            return usage_error("unknown option '%s' for diff (see 'dsci help diff')", argv[a.i]);
+        if (n_positional == 2)
+            return usage_error("diff takes at most two revisions, got '%s' too", argv[a.i]);
+        positional[n_positional++] = argv[a.i++];
+    }
+    if (staged && positional[1])
+        return usage_error("give either HEAD or --staged, not both");
+    if ((exit_code = find_spec_path(&g, &spec_path)) != 0)
+        return exit_code;
+
+    result_init(&head);
+    enum dataset_place place = positional[1] ? DATASET_REV : staged ? DATASET_INDEX : DATASET_WORKTREE;
+    if ((rc = dataset_open(&ds, place, positional[1], spec_path)) < 0 ||
+        (rc = compare_run(&head, &cmp, &ds, positional[0] ? positional[0] : "auto")) < 0) {
+        exit_code = report_error(rc);
+        goto done;
+    }
+    if (!cmp.have) {
+        /* the notes say why there is nothing to compare with */
+        for (size_t i = 0; i < head.n_notes; i++)
+            fprintf(stderr, "dsci: %s\n", head.notes[i]);
+        fprintf(stderr, "dsci: no baseline to compare with; name one: dsci diff BASE\n");
+        exit_code = ds.repo ? 2 : 3;
+        goto done;
+    }
+    struct diff_report r = {
+        ds.spec, &cmp.diff, &cmp.base, &head, cmp.baseline,
+        positional[1] ? positional[1] : staged ? "index" : "worktree",
+    };
+    rc = json ? report_diff_json(stdout, &r) : report_diff_text(stdout, &r);
+    if (rc < 0)
+        exit_code = report_error(rc);
+done:
+    result_release(&head);
+    comparison_release(&cmp);
+    dataset_close(&ds);
+    free(spec_path);
+    return exit_code;
+}

@@ -1,0 +1,145 @@
+#include "compare.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+#include "gate.h"
+#include "repo.h"
+#include "semver.h"
+#include "util/buf.h"
+#include "util/err.h"
+#include "util/xalloc.h"
+
+struct ancestry {
+    const struct repo *repo;
+    const char *head;
+};
+
+static int is_ancestor(void *ctx, const char *tag)
+{
+    struct ancestry *a = ctx;
+    return repo_is_ancestor(a->repo, tag, a->head);
+}
+
+static void add_notes(struct result *r, struct buf *notes)
+{
+    char *line = notes->ptr;
+    while (line && *line) {
+        char *end = strchr(line, '\n');
+        size_t len = end ? (size_t)(end - line) : strlen(line);
+        if (len)
+            result_add_note(r, "%.*s", (int)len, line);
+        line += len + (end != NULL);
+    }
+}
+
+int compare_find_baseline(char **out, const struct dataset *head, const char *base_opt, struct result *notes_to)
+{
+    const struct spec *spec = head->spec;
+    char head_id[41];
+    *out = NULL;
+
+    if (base_opt && !strcmp(base_opt, "none"))
+        return 0;
+    if (!head->repo) {
+        result_add_note(notes_to, "not in a git repository: no baseline, regression gates skipped");
+        return 0;
+    }
+    const char *ref = "HEAD";
+    if (head->place == DATASET_REV && head->rev)
+        ref = head->rev;
+    if (base_opt && strcmp(base_opt, "auto") != 0) {
+        int rc = repo_resolve_commit(head->repo, base_opt, head_id);
+        if (rc < 0)
+            return rc;
+        *out = xstrdup(base_opt);
+        return 0;
+    }
+    if (repo_resolve_commit(head->repo, ref, head_id) < 0) {
+        err_clear();
+        result_add_note(notes_to, "no commit yet: no baseline, regression gates skipped");
+        return 0;
+    }
+
+    const char *prefix = spec->versioning.tag_prefix ? spec->versioning.tag_prefix : "v";
+    char **tags = NULL;
+    size_t n = 0, pick = 0;
+    struct buf notes = BUF_INIT;
+    int rc = repo_list_tags(head->repo, prefix, &tags, &n);
+    if (rc < 0)
+        return rc;
+    struct ancestry a = { head->repo, ref };
+    rc = semver_pick_baseline(&pick, (const char *const *)tags, n, prefix, is_ancestor, &a, &notes);
+    if (rc == 0) {
+        add_notes(notes_to, &notes);
+        if (pick < n) {
+            *out = xstrdup(tags[pick]);
+        } else {
+            result_add_note(notes_to, "no tag '%s<version>' on %s's history: no baseline, regression gates skipped%s",
+                            prefix, ref,
+                            repo_is_shallow(head->repo)
+                                ? " (this is a shallow clone: fetch the tags with `git fetch --tags "
+                                  "--unshallow`, or use actions/checkout with fetch-depth: 0)"
+                                : "");
+        }
+    }
+    buf_release(&notes);
+    for (size_t i = 0; i < n; i++)
+        free(tags[i]);
+    free(tags);
+    return rc;
+}
+
+int compare_run(struct result *head_result, struct comparison *cmp, struct dataset *head, const char *base_opt)
+{
+    struct result notes;
+    struct diff_side base_side, head_side;
+    struct dataset base_ds;
+    int rc;
+
+    memset(cmp, 0, sizeof(*cmp));
+    memset(&base_ds, 0, sizeof(base_ds));
+    result_init(&notes);
+    diff_side_init(&head_side, head->spec);
+    diff_side_init(&base_side, head->spec);
+
+    if ((rc = compare_find_baseline(&cmp->baseline, head, base_opt, &notes)) < 0)
+        goto done;
+    struct engine_observer obs = diff_side_observer(&head_side);
+    if ((rc = engine_check(head_result, head->spec, head->src, cmp->baseline ? &obs : NULL)) < 0)
+        goto done;
+    for (size_t i = 0; i < notes.n_notes; i++)
+        result_add_note(head_result, "%s", notes.notes[i]);
+    if (!cmp->baseline)
+        goto done;
+
+    if ((rc = dataset_open_baseline(&base_ds, head, cmp->baseline)) < 0)
+        goto done;
+    struct engine_observer base_obs = diff_side_observer(&base_side);
+    rc = engine_check(&cmp->base, head->spec, base_ds.src, &base_obs);
+    if (rc < 0) {
+        err_set(rc, "reading the baseline %s: %s", cmp->baseline, err_last());
+        goto done;
+    }
+    diff_compute(&cmp->diff, &base_side, &head_side);
+    cmp->have = true;
+    head_result->baseline = xstrdup(cmp->baseline);
+    gate_regression_add(head_result, head->spec, cmp->baseline, &cmp->diff, &cmp->base);
+done:
+    dataset_close(&base_ds);
+    diff_side_release(&base_side);
+    diff_side_release(&head_side);
+    result_release(&notes);
+    return rc;
+}
+
+void comparison_release(struct comparison *cmp)
+{
+    free(cmp->baseline);
+    if (cmp->have) {
+        result_release(&cmp->base);
+        diff_release(&cmp->diff);
+    }
+    memset(cmp, 0, sizeof(*cmp));
+}

@@ -1,0 +1,39 @@
+/*
+ * A check compared with a baseline: which version to compare with (auto: the highest
+ * semantic-version tag with the spec's prefix that is an ancestor of HEAD), reading
+ * both sides, the example-level diff, and the regression gate's section.
+ *
+ *   struct comparison cmp;
+ *   compare_run(&result, &cmp, &ds, "auto");   // result has the head's gates + REGRESSION
+ *   ... cmp.diff, cmp.base ...
+ *   comparison_release(&cmp);
+ */
+#ifndef DSCI_COMPARE_H
+#define DSCI_COMPARE_H
+
+#include <stdbool.h>
+
+#include "dataset.h"
+#include "diff.h"
+#include "result.h"
+
+struct comparison {
+    char *baseline;          /* the tag or revision compared with; NULL when none */
+    bool have;               /* base and diff are filled */
+    struct result base;      /* the baseline's own run (metrics) */
+    struct diff diff;
+};
+
+/*
+ * Finds the baseline for `base_opt` ("auto", "none" or a revision). Sets *out to NULL
+ * with a note in `notes_to` when there is none (outside git, no matching tag, ...).
+ */
+int compare_find_baseline(char **out, const struct dataset *head, const char *base_opt, struct result *notes_to);
+
+/* Runs the head's check into `head_result` and, when a baseline is found, the baseline
+ * and the diff, and adds the REGRESSION section. */
+int compare_run(struct result *head_result, struct comparison *cmp, struct dataset *head, const char *base_opt);
+
+void comparison_release(struct comparison *cmp);
+
+#endif
