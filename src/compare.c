@@ -19,7 +19,13 @@ struct ancestry {
 static int is_ancestor(void *ctx, const char *tag)
 {
     struct ancestry *a = ctx;
-    return repo_is_ancestor(a->repo, tag, a->head);
+    int rc = repo_is_ancestor(a->repo, tag, a->head);
+    if (rc == DSCI_EUSAGE) {
+        /* a tag of a tree or blob is no version of the dataset: skip it, do not fail */
+        err_clear();
+        return 0;
+    }
+    return rc;
 }
 
 static void add_notes(struct result *r, struct buf *notes)

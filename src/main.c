@@ -24,6 +24,8 @@ struct command {
 
 static const struct command commands[] = {
     { "check", cmd_check, cmd_check_help, "run every gate of the spec on the dataset and report" },
+    { "diff", cmd_diff, cmd_diff_help, "compare two versions of the dataset example by example" },
+    { "hook", cmd_hook, cmd_hook_help, "install the pre-commit hook in this repository" },
 };
 
 static void usage(FILE *out)

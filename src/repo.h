@@ -44,6 +44,12 @@ int repo_is_ancestor(const struct repo *repo, const char *ancestor, const char *
 /* The full commit id (40 hex) a name resolves to; DSCI_EUSAGE when it does not. */
 int repo_resolve_commit(const struct repo *repo, const char *rev, char out[41]);
 
+/* The paths the index changes relative to HEAD (every path of the index before the
+ * first commit): additions, modifications and deletions, repo-relative, sorted, each
+ * once. The index is GIT_INDEX_FILE's when set, as git points a commit hook at it.
+ * *out: free each and the array. (src/repo_status.c) */
+int repo_staged_paths(const struct repo *repo, char ***out, size_t *n);
+
 /* libgit2's handle, for source.c only. */
 struct git_repository *repo_git(const struct repo *repo);
 

@@ -46,5 +46,9 @@ int find_spec_path(const struct global_opts *g, char **out);
 
 int cmd_check(int argc, char **argv);
 void cmd_check_help(void);
+int cmd_diff(int argc, char **argv);
+void cmd_diff_help(void);
+int cmd_hook(int argc, char **argv);
+void cmd_hook_help(void);
 
 #endif
