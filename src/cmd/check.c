@@ -18,6 +18,7 @@
 #include "report.h"
 #include "source.h"
 #include "spec.h"
+#include "util/atomic_file.h"
 #include "util/err.h"
 
 #define MAX_OUTPUTS 8
@@ -136,8 +137,8 @@ static int parse(struct check_opts *o, int argc, char **argv)
     return 0;
 }
 
-/* Writes one report; files are written to a temporary name and renamed, so a reader
- * of report.json never sees half a report. */
+/* Writes one report. A file is written whole or not at all, so a reader of
+ * report.json never sees half a report. */
 static int write_output(const struct output *out, const struct result *r, const struct report_options *ro)
 {
     if (!out->path || !strcmp(out->path, "-")) {
@@ -146,30 +147,17 @@ static int write_output(const struct output *out, const struct result *r, const 
             return err_set(DSCI_EENV, "cannot write the %s report to standard output", out->reporter->name);
         return 0;
     }
-    size_t n = strlen(out->path);
-    char *tmp = malloc(n + 16);
-    if (!tmp)
+    char *text = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&text, &len);
+    if (!mem)
         return err_set(DSCI_EENV, "out of memory");
-    snprintf(tmp, n + 16, "%s.tmp.XXXXXX", out->path);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        int rc = err_set(DSCI_EENV, "%s: cannot create: %m", out->path);
-        free(tmp);
-        return rc;
-    }
-    FILE *f = fdopen(fd, "w");
-    int rc = f ? out->reporter->write(f, r, ro) : -1;
-    if (f && (fflush(f) != 0 || fsync(fileno(f)) != 0))
-        rc = -1;
-    if (f ? fclose(f) != 0 : close(fd) != 0)
-        rc = -1;
-    if (rc == 0 && rename(tmp, out->path) != 0)
-        rc = -1;
-    if (rc != 0) {
-        unlink(tmp);
-        rc = err_set(DSCI_EENV, "%s: cannot write the %s report: %m", out->path, out->reporter->name);
-    }
-    free(tmp);
+    int rc = out->reporter->write(mem, r, ro);
+    if (fclose(mem) != 0 && rc == 0)
+        rc = err_set(DSCI_EENV, "cannot build the %s report", out->reporter->name);
+    if (rc == 0)
+        rc = atomic_write_file(out->path, text, len, 0644);
+    free(text);
     return rc;
 }
 

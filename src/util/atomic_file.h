@@ -1,0 +1,17 @@
+/*
+ * Files dsci writes (reports, the version file, the dataset card, the spec from init,
+ * hooks) are written whole or not at all: a temporary file in the same folder, fsync,
+ * rename over the target, fsync of the folder. An interrupted run leaves the old file.
+ *
+ *   if (atomic_write_file("data/version.json", text, len, 0644) < 0)
+ *       ... DSCI_EENV, err_last() names the file ...
+ */
+#ifndef DSCI_ATOMIC_FILE_H
+#define DSCI_ATOMIC_FILE_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+int atomic_write_file(const char *path, const void *data, size_t len, mode_t mode);
+
+#endif
