@@ -97,7 +97,8 @@ int compare_find_baseline(char **out, const struct dataset *head, const char *ba
     return rc;
 }
 
-int compare_run(struct result *head_result, struct comparison *cmp, struct dataset *head, const char *base_opt)
+int compare_run(struct result *head_result, struct comparison *cmp, struct dataset *head, const char *base_opt,
+                bool hash_files)
 {
     struct result notes;
     struct diff_side base_side, head_side;
@@ -113,7 +114,8 @@ int compare_run(struct result *head_result, struct comparison *cmp, struct datas
     if ((rc = compare_find_baseline(&cmp->baseline, head, base_opt, &notes)) < 0)
         goto done;
     struct engine_observer obs = diff_side_observer(&head_side);
-    if ((rc = engine_check(head_result, head->spec, head->src, cmp->baseline ? &obs : NULL)) < 0)
+    struct engine_options head_opts = { cmp->baseline ? &obs : NULL, hash_files };
+    if ((rc = engine_check(head_result, head->spec, head->src, &head_opts)) < 0)
         goto done;
     for (size_t i = 0; i < notes.n_notes; i++)
         result_add_note(head_result, "%s", notes.notes[i]);
@@ -123,7 +125,8 @@ int compare_run(struct result *head_result, struct comparison *cmp, struct datas
     if ((rc = dataset_open_baseline(&base_ds, head, cmp->baseline)) < 0)
         goto done;
     struct engine_observer base_obs = diff_side_observer(&base_side);
-    rc = engine_check(&cmp->base, head->spec, base_ds.src, &base_obs);
+    struct engine_options base_opts = { &base_obs, hash_files };
+    rc = engine_check(&cmp->base, head->spec, base_ds.src, &base_opts);
     if (rc < 0) {
         err_set(rc, "reading the baseline %s: %s", cmp->baseline, err_last());
         goto done;

@@ -31,8 +31,10 @@ struct comparison {
 int compare_find_baseline(char **out, const struct dataset *head, const char *base_opt, struct result *notes_to);
 
 /* Runs the head's check into `head_result` and, when a baseline is found, the baseline
- * and the diff, and adds the REGRESSION section. */
-int compare_run(struct result *head_result, struct comparison *cmp, struct dataset *head, const char *base_opt);
+ * and the diff, and adds the REGRESSION section. hash_files: fill result.files' SHA-256
+ * on both sides (bump and card need them). */
+int compare_run(struct result *head_result, struct comparison *cmp, struct dataset *head, const char *base_opt,
+                bool hash_files);
 
 void comparison_release(struct comparison *cmp);
 

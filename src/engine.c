@@ -15,6 +15,7 @@ struct active_gate {
 };
 
 struct run {
+    uint64_t *examples_per_file;
     struct active_gate *gates;
     size_t n_gates;
     struct result *result;
@@ -29,8 +30,10 @@ static int on_example(void *ctx, const struct example *ex)
     if (!(ex->errors & ((1u << EX_INVALID_JSON) | (1u << EX_INVALID_UTF8) | (1u << EX_NUL_BYTE) |
                         (1u << EX_LINE_TOO_LONG) | (1u << EX_TOO_DEEP))))
         m->valid_json++;
-    if (ex->parsed)
+    if (ex->parsed) {
         m->examples++;
+        run->examples_per_file[ex->file_index]++;
+    }
     for (size_t i = 0; i < run->n_gates; i++)
         run->gates[i].gate->observe(run->gates[i].state, ex);
     if (run->extra)
@@ -88,11 +91,13 @@ static void free_files(struct run_file *files, size_t n)
 }
 
 int engine_check(struct result *out, const struct spec *spec, struct source *src,
-                 const struct engine_observer *extra)
+                 const struct engine_options *opts)
 {
+    const struct engine_observer *extra = opts ? opts->observer : NULL;
     struct run run = { 0 };
     struct run_file *files = NULL;
     size_t n_files = 0;
+    uint64_t *examples_per_file = NULL;
     struct reader_options ro;
     int rc;
 
@@ -124,9 +129,12 @@ int engine_check(struct result *out, const struct spec *spec, struct source *src
         run.n_gates++;
     }
 
+    run.examples_per_file = xcalloc(n_files ? n_files : 1, sizeof(uint64_t));
+    examples_per_file = run.examples_per_file;
     reader_options_from_spec(&ro, spec);
-    ro.hash_file = spec->gates.reproducibility.level != LEVEL_OFF &&
-                   (spec->gates.reproducibility.require & REPRO_CHECKSUMS);
+    ro.hash_file = (opts && opts->hash_files) ||
+                   (spec->gates.reproducibility.level != LEVEL_OFF &&
+                    (spec->gates.reproducibility.require & REPRO_CHECKSUMS));
     for (size_t i = 0; i < n_files; i++) {
         struct byte_stream stream;
         if ((rc = source_open_stream(src, files[i].root_path, &stream)) < 0)
@@ -139,6 +147,20 @@ int engine_check(struct result *out, const struct spec *spec, struct source *src
         out->metrics.bytes += files[i].bytes;
         out->metrics.files++;
     }
+    out->files = xcalloc(n_files ? n_files : 1, sizeof(*out->files));
+    for (size_t i = 0; i < n_files; i++) {
+        struct result_file *rf = &out->files[out->n_files++];
+        rf->path = xstrdup(files[i].path);
+        rf->root_path = xstrdup(files[i].root_path);
+        rf->split = files[i].split;
+        rf->format = files[i].format;
+        rf->bytes = files[i].bytes;
+        rf->records = files[i].records;
+        rf->examples = examples_per_file ? examples_per_file[i] : 0;
+        memcpy(rf->sha256, files[i].sha256, 32);
+        rf->sha256_valid = files[i].sha256_valid;
+        rf->lfs_pointer = files[i].lfs_pointer;
+    }
 
     for (size_t i = 0; i < run.n_gates; i++)
         if ((rc = run.gates[i].gate->finish(run.gates[i].state, &ctx)) < 0)
@@ -149,6 +171,7 @@ done:
     for (size_t i = 0; i < run.n_gates; i++)
         run.gates[i].gate->free(run.gates[i].state);
     free(run.gates);
+    free(run.examples_per_file);
     free_files(files, n_files);
     return rc;
 }

@@ -4,12 +4,14 @@
  * section. Never prints, never exits.
  *
  *   struct result r;
- *   int rc = engine_check(&r, spec, src, NULL);
+ *   int rc = engine_check(&r, spec, src, NULL);   // r is filled up to the failure
  *   ...
  *   result_release(&r);
  */
 #ifndef DSCI_ENGINE_H
 #define DSCI_ENGINE_H
+
+#include <stdbool.h>
 
 #include "example.h"
 #include "result.h"
@@ -22,9 +24,14 @@ struct engine_observer {
     void *ctx;
 };
 
+struct engine_options {
+    const struct engine_observer *observer;   /* NULL for none */
+    bool hash_files;   /* SHA-256 of every file (result.files), even when no gate needs it */
+};
+
 /* Returns 0 (whatever the verdict: see result_passed), or a negative DSCI_E* for a
- * usage/spec problem (a split's file is missing) or an I/O failure. `extra` may be NULL. */
+ * usage/spec problem (a split's file is missing) or an I/O failure. `opts` may be NULL. */
 int engine_check(struct result *out, const struct spec *spec, struct source *src,
-                 const struct engine_observer *extra);
+                 const struct engine_options *opts);
 
 #endif

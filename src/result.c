@@ -64,6 +64,11 @@ void result_release(struct result *r)
     free(r->version);
     free(r->source);
     free(r->baseline);
+    for (size_t i = 0; i < r->n_files; i++) {
+        free(r->files[i].path);
+        free(r->files[i].root_path);
+    }
+    free(r->files);
     free(r->metrics.split_examples);
     free(r->metrics.category_counts);
     memset(r, 0, sizeof(*r));

@@ -55,6 +55,18 @@ struct section {
     size_t n_checks, alloc_checks;
 };
 
+/* One file the run read: what the version file and the card record about it. */
+struct result_file {
+    char *path;             /* as reports show it */
+    char *root_path;        /* relative to the dataset root, as the spec names it */
+    size_t split;
+    enum dataset_format format;
+    uint64_t bytes, records, examples;
+    unsigned char sha256[32];
+    bool sha256_valid;      /* computed only when asked (engine_options.hash_files) */
+    bool lfs_pointer;
+};
+
 struct result {
     char *date;           /* ISO-8601 UTC */
     char *spec_path;
@@ -75,6 +87,8 @@ struct result {
         uint64_t *category_counts;  /* per spec category, then one for "(none)" */
         uint64_t overlaps;
     } metrics;
+    struct result_file *files;     /* in spec order */
+    size_t n_files;
     size_t n_splits, n_categories;
     char **split_names;            /* borrowed from the spec */
     char **category_names;         /* borrowed from the spec */

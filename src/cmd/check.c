@@ -178,7 +178,7 @@ int cmd_check(int argc, char **argv)
     if ((exit_code = find_spec_path(&o.g, &spec_path)) != 0)
         return exit_code;
     if ((rc = dataset_open(&ds, o.place, o.rev, spec_path)) < 0 ||
-        (rc = compare_run(&result, &cmp, &ds, o.base ? o.base : "auto")) < 0) {
+        (rc = compare_run(&result, &cmp, &ds, o.base ? o.base : "auto", false)) < 0) {
         exit_code = report_error(rc);
         goto done;
     }

@@ -80,7 +80,7 @@ int cmd_diff(int argc, char **argv)
     result_init(&head);
     enum dataset_place place = positional[1] ? DATASET_REV : staged ? DATASET_INDEX : DATASET_WORKTREE;
     if ((rc = dataset_open(&ds, place, positional[1], spec_path)) < 0 ||
-        (rc = compare_run(&head, &cmp, &ds, positional[0] ? positional[0] : "auto")) < 0) {
+        (rc = compare_run(&head, &cmp, &ds, positional[0] ? positional[0] : "auto", false)) < 0) {
         exit_code = report_error(rc);
         goto done;
     }
