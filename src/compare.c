@@ -1,5 +1,6 @@
 #include "compare.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -97,6 +98,57 @@ int compare_find_baseline(char **out, const struct dataset *head, const char *ba
     return rc;
 }
 
+/* The spec the baseline was written with, read from the baseline itself. */
+static struct spec *read_base_spec(const struct dataset *head, struct dataset *base_ds)
+{
+    char *data = NULL;
+    size_t len = 0;
+    struct spec *spec = NULL;
+    if (!head->spec_repo_path)
+        return NULL;
+    /* The baseline source is rooted at the dataset root: the spec is specs/NAME below
+     * it, or NAME itself when it does not live in a specs/ folder (see spec.h). */
+    const char *path = head->spec_repo_path;
+    const char *name = strrchr(path, '/');
+    name = name ? name + 1 : path;
+    size_t dir_len = (size_t)(name - path);
+    bool in_specs = dir_len >= 6 && !strncmp(name - 6, "specs/", 6) && (dir_len == 6 || name[-7] == '/');
+    char *rel = in_specs ? xasprintf("specs/%s", name) : xstrdup(name);
+    if (source_read_file(base_ds->src, rel, &data, &len) == 0)
+        spec_load_buffer(&spec, head->spec_repo_path, data, len);
+    free(data);
+    free(rel);
+    err_clear();
+    return spec;
+}
+
+static void merge_splits(struct comparison *cmp, const struct spec *head)
+{
+    const struct spec *base = cmp->base_spec;
+    size_t n = head->dataset.n_splits + (base ? base->dataset.n_splits : 0);
+    cmp->merged = *head;
+    cmp->merged_splits = xcalloc(n ? n : 1, sizeof(struct spec_split));
+    size_t k = 0;
+    for (size_t i = 0; i < head->dataset.n_splits; i++) {
+        cmp->merged_splits[k] = head->dataset.splits[i];
+        for (size_t j = 0; base && j < base->dataset.n_splits; j++)
+            if (!strcmp(base->dataset.splits[j].name, head->dataset.splits[i].name)) {
+                cmp->merged_splits[k].patterns = base->dataset.splits[j].patterns;
+                cmp->merged_splits[k].n_patterns = base->dataset.splits[j].n_patterns;
+            }
+        k++;
+    }
+    for (size_t j = 0; base && j < base->dataset.n_splits; j++) {
+        bool known = false;
+        for (size_t i = 0; i < head->dataset.n_splits && !known; i++)
+            known = !strcmp(base->dataset.splits[j].name, head->dataset.splits[i].name);
+        if (!known)
+            cmp->merged_splits[k++] = base->dataset.splits[j];
+    }
+    cmp->merged.dataset.splits = cmp->merged_splits;
+    cmp->merged.dataset.n_splits = k;
+}
+
 int compare_run(struct result *head_result, struct comparison *cmp, struct dataset *head, const char *base_opt,
                 bool hash_files)
 {
@@ -107,14 +159,23 @@ int compare_run(struct result *head_result, struct comparison *cmp, struct datas
 
     memset(cmp, 0, sizeof(*cmp));
     memset(&base_ds, 0, sizeof(base_ds));
+    memset(&base_side, 0, sizeof(base_side));
+    memset(&head_side, 0, sizeof(head_side));
     result_init(&notes);
-    diff_side_init(&head_side, head->spec);
-    diff_side_init(&base_side, head->spec);
 
     if ((rc = compare_find_baseline(&cmp->baseline, head, base_opt, &notes)) < 0)
         goto done;
+    if (cmp->baseline) {
+        if ((rc = dataset_open_baseline(&base_ds, head, cmp->baseline)) < 0)
+            goto done;
+        cmp->base_spec = read_base_spec(head, &base_ds);
+    }
+    merge_splits(cmp, head->spec);
+    diff_side_init(&head_side, &cmp->merged);
+    diff_side_init(&base_side, &cmp->merged);
+
     struct engine_observer obs = diff_side_observer(&head_side);
-    struct engine_options head_opts = { cmp->baseline ? &obs : NULL, hash_files };
+    struct engine_options head_opts = { cmp->baseline ? &obs : NULL, hash_files, false };
     if ((rc = engine_check(head_result, head->spec, head->src, &head_opts)) < 0)
         goto done;
     for (size_t i = 0; i < notes.n_notes; i++)
@@ -122,13 +183,13 @@ int compare_run(struct result *head_result, struct comparison *cmp, struct datas
     if (!cmp->baseline)
         goto done;
 
-    if ((rc = dataset_open_baseline(&base_ds, head, cmp->baseline)) < 0)
-        goto done;
     struct engine_observer base_obs = diff_side_observer(&base_side);
-    struct engine_options base_opts = { &base_obs, hash_files };
-    rc = engine_check(&cmp->base, head->spec, base_ds.src, &base_opts);
+    struct engine_options base_opts = { &base_obs, hash_files, true };
+    rc = engine_check(&cmp->base, &cmp->merged, base_ds.src, &base_opts);
     if (rc < 0) {
-        err_set(rc, "reading the baseline %s: %s", cmp->baseline, err_last());
+        char why[512];
+        snprintf(why, sizeof(why), "%s", err_last());
+        err_set(rc, "reading the baseline %s: %s", cmp->baseline, why);
         goto done;
     }
     diff_compute(&cmp->diff, &base_side, &head_side);
@@ -146,6 +207,8 @@ done:
 void comparison_release(struct comparison *cmp)
 {
     free(cmp->baseline);
+    free(cmp->merged_splits);
+    spec_free(cmp->base_spec);
     if (cmp->have) {
         result_release(&cmp->base);
         diff_release(&cmp->diff);

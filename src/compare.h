@@ -20,6 +20,12 @@
 struct comparison {
     char *baseline;          /* the tag or revision compared with; NULL when none */
     bool have;               /* base and diff are filled */
+    /* The head's spec with the splits of both sides: the head's splits first (with the
+     * baseline's own file names where the baseline's spec names them), then splits only
+     * the baseline has. Split indices in the diff refer to it. */
+    struct spec merged;
+    struct spec_split *merged_splits;
+    struct spec *base_spec;  /* the spec as it was at the baseline; NULL when unreadable */
     struct result base;      /* the baseline's own run (metrics) */
     struct diff diff;
 };

@@ -1,5 +1,6 @@
 #include "dataset.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -58,8 +59,10 @@ int dataset_open(struct dataset *out, enum dataset_place place, const char *rev,
     }
 
     if ((rc = repo_open(&out->repo, ".")) < 0) {
-        err_set(rc, "%s: --%s needs a git repository: %s", spec_path, place == DATASET_INDEX ? "staged" : "rev",
-                err_last());
+        /* err_set formats into the buffer err_last() points at: copy it first */
+        char why[512];
+        snprintf(why, sizeof(why), "%s", err_last());
+        err_set(rc, "--%s needs a git repository: %s", place == DATASET_INDEX ? "staged" : "rev", why);
         goto fail;
     }
     if ((rc = spec_path_in_repo(out->repo, spec_path, &out->spec_repo_path)) < 0)

@@ -48,7 +48,8 @@ static int read_file_cb(void *source, const char *path, char **out, size_t *len)
 
 /* Every split's patterns, expanded, in spec order. A pattern that names nothing is a
  * spec error: a typo in a path must not pass as an empty split. */
-static int collect_files(const struct spec *spec, struct source *src, struct run_file **out, size_t *n_out)
+static int collect_files(const struct spec *spec, struct source *src, bool missing_ok, struct result *r,
+                         struct run_file **out, size_t *n_out)
 {
     struct run_file *files = NULL;
     size_t n = 0, alloc = 0;
@@ -61,10 +62,17 @@ static int collect_files(const struct spec *spec, struct source *src, struct run
             size_t n_paths = 0;
             if ((rc = source_expand(src, split->patterns[p], &paths, &n_paths)) < 0)
                 break;
-            if (n_paths == 0)
+            if (n_paths == 0 && !missing_ok)
                 rc = err_set(DSCI_EUSAGE, "%s:%zu: split '%s': no file matches '%s'", spec->path,
                              split->loc.line, split->name, split->patterns[p]);
+            else if (n_paths == 0)
+                result_add_note(r, "split '%s': no file matches '%s' here", split->name, split->patterns[p]);
             for (size_t i = 0; i < n_paths; i++) {
+                if (missing_ok && !source_exists(src, paths[i])) {
+                    result_add_note(r, "split '%s': '%s' is not there", split->name, paths[i]);
+                    free(paths[i]);
+                    continue;
+                }
                 ALLOC_GROW(files, n + 1, alloc);
                 struct run_file *f = &files[n++];
                 memset(f, 0, sizeof(*f));
@@ -109,7 +117,7 @@ int engine_check(struct result *out, const struct spec *spec, struct source *src
     run.result = out;
     run.extra = extra;
 
-    if ((rc = collect_files(spec, src, &files, &n_files)) < 0)
+    if ((rc = collect_files(spec, src, opts && opts->missing_ok, out, &files, &n_files)) < 0)
         goto done;
 
     struct gate_ctx ctx = {

@@ -27,6 +27,8 @@ struct engine_observer {
 struct engine_options {
     const struct engine_observer *observer;   /* NULL for none */
     bool hash_files;   /* SHA-256 of every file (result.files), even when no gate needs it */
+    bool missing_ok;   /* a split file that is not there is an empty split (a baseline
+                        * from before the split existed), noted, not an error */
 };
 
 /* Returns 0 (whatever the verdict: see result_passed), or a negative DSCI_E* for a

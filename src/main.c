@@ -26,6 +26,7 @@ static const struct command commands[] = {
     { "check", cmd_check, cmd_check_help, "run every gate of the spec on the dataset and report" },
     { "diff", cmd_diff, cmd_diff_help, "compare two versions of the dataset example by example" },
     { "hook", cmd_hook, cmd_hook_help, "install the pre-commit hook in this repository" },
+    { "init", cmd_init, cmd_init_help, "write a starter spec for the dataset found here" },
 };
 
 static void usage(FILE *out)

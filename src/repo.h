@@ -50,6 +50,28 @@ int repo_resolve_commit(const struct repo *repo, const char *rev, char out[41]);
  * *out: free each and the array. (src/repo_status.c) */
 int repo_staged_paths(const struct repo *repo, char ***out, size_t *n);
 
+/* 1 when the tag `name` exists (refs/tags/<name>), 0 when not, < 0 on error. */
+int repo_tag_exists(const struct repo *repo, const char *name);
+
+/*
+ * Creates the annotated tag `name` on the commit HEAD points at, with `message`. The
+ * tagger is git's committer identity (GIT_COMMITTER_NAME/EMAIL, else user.name and
+ * user.email), or "dsci <dsci@localhost>" when there is none, as in CI. A tag is never
+ * moved: an existing one is DSCI_EUSAGE "tag 'x' already exists; dsci never moves tags",
+ * as are a name git refuses and a HEAD without a commit. *out_id (41 bytes, may be
+ * NULL) gets the tag object's id.
+ */
+int repo_create_tag(const struct repo *repo, const char *name, const char *message, char *out_id);
+
+/*
+ * Which of `paths` (repository-relative) are not committed as they are: changed in the
+ * work tree or the index against HEAD, untracked, ignored or missing. *out lists them in
+ * the order given (free each and the array); *n is 0 when every path equals HEAD.
+ * Needs a work tree.
+ */
+int repo_uncommitted_paths(const struct repo *repo, const char *const *paths, size_t n_paths, char ***out,
+                           size_t *n);
+
 /* libgit2's handle, for source.c only. */
 struct git_repository *repo_git(const struct repo *repo);
 

@@ -66,145 +66,179 @@ static git_repository *open_submodule(struct gitsrc *g, git_repository *parent, 
     return sub;
 }
 
-/* Walks `path` through `tree` component by component, entering submodules. On success
- * *blob_id / *mode describe the final entry and *owner the repository holding it. */
-static int walk_tree(struct gitsrc *g, git_repository *git, const git_tree *tree, const char *path,
-                     const char *shown, git_oid *blob_id, git_filemode_t *mode, git_repository **owner)
-{
-    git_tree_entry *entry = NULL;
-    if (git_tree_entry_bypath(&entry, tree, path) == 0) {
-        git_oid_cpy(blob_id, git_tree_entry_id(entry));
-        *mode = git_tree_entry_filemode(entry);
-        *owner = git;
-        git_tree_entry_free(entry);
-        return 0;
-    }
-    /* Not found as is: perhaps a prefix is a submodule (a gitlink entry). */
-    char *prefix = xstrdup(path);
-    for (char *slash = strchr(prefix, '/'); slash; slash = strchr(slash + 1, '/')) {
-        *slash = '\0';
-        if (git_tree_entry_bypath(&entry, tree, prefix) == 0) {
-            git_filemode_t m = git_tree_entry_filemode(entry);
-            git_oid commit_id;
-            git_oid_cpy(&commit_id, git_tree_entry_id(entry));
-            git_tree_entry_free(entry);
-            if (m != GIT_FILEMODE_COMMIT)
-                break;
-            git_repository *sub = open_submodule(g, git, prefix);
-            git_commit *commit = NULL;
-            git_tree *subtree = NULL;
-            int rc;
-            if (!sub || git_commit_lookup(&commit, sub, &commit_id) < 0) {
-                rc = err_set(DSCI_EUSAGE, "'%s' is in submodule '%s', which is not checked out here; "
-                                          "run `git submodule update --init`", shown, prefix);
-            } else if (git_commit_tree(&subtree, commit) < 0) {
-                rc = git_fail(DSCI_EENV, "cannot read a submodule tree");
-            } else {
-                rc = walk_tree(g, sub, subtree, slash + 1, shown, blob_id, mode, owner);
-            }
-            git_tree_free(subtree);
-            git_commit_free(commit);
-            free(prefix);
-            return rc;
-        }
-        *slash = '/';
-    }
-    free(prefix);
-    return err_set(DSCI_EUSAGE, "%s: no such file in %s", shown, g->where);
-}
+/* Where a lookup stands: a repository and its tree, or (top level, staged) the index. */
+struct place {
+    git_repository *git;
+    const git_tree *tree;     /* NULL: the index of the top-level repository */
+};
 
-static int lookup_index(struct gitsrc *g, const char *path, const char *shown, git_oid *blob_id,
-                        git_filemode_t *mode, git_repository **owner)
+/* The entry at exactly `path` in `at`: 0, or -1 when there is none. */
+static int lookup_exact(struct gitsrc *g, const struct place *at, const char *path, git_oid *id,
+                        git_filemode_t *mode)
 {
-    const git_index_entry *e = git_index_get_bypath(g->index, path, 0);
-    if (e) {
-        git_oid_cpy(blob_id, &e->id);
+    if (!at->tree) {
+        const git_index_entry *e = git_index_get_bypath(g->index, path, 0);
+        if (!e)
+            return -1;
+        git_oid_cpy(id, &e->id);
         *mode = (git_filemode_t)e->mode;
-        *owner = g->git;
         return 0;
     }
-    char *prefix = xstrdup(path);
-    for (char *slash = strchr(prefix, '/'); slash; slash = strchr(slash + 1, '/')) {
-        *slash = '\0';
-        e = git_index_get_bypath(g->index, prefix, 0);
-        if (e && e->mode == GIT_FILEMODE_COMMIT) {
-            git_repository *sub = open_submodule(g, g->git, prefix);
-            git_commit *commit = NULL;
-            git_tree *subtree = NULL;
-            int rc;
-            if (!sub || git_commit_lookup(&commit, sub, &e->id) < 0)
-                rc = err_set(DSCI_EUSAGE, "'%s' is in submodule '%s', which is not checked out here; "
-                                          "run `git submodule update --init`", shown, prefix);
-            else if (git_commit_tree(&subtree, commit) < 0)
-                rc = git_fail(DSCI_EENV, "cannot read a submodule tree");
-            else
-                rc = walk_tree(g, sub, subtree, slash + 1, shown, blob_id, mode, owner);
-            git_tree_free(subtree);
-            git_commit_free(commit);
-            free(prefix);
-            return rc;
-        }
-        *slash = '/';
-    }
-    free(prefix);
-    return err_set(DSCI_EUSAGE, "%s: no such file in %s (is it staged?)", shown, g->where);
+    git_tree_entry *entry = NULL;
+    if (git_tree_entry_bypath(&entry, at->tree, path) < 0)
+        return -1;
+    git_oid_cpy(id, git_tree_entry_id(entry));
+    *mode = git_tree_entry_filemode(entry);
+    git_tree_entry_free(entry);
+    return 0;
 }
 
-/* The blob for a repository path, following symlinks that stay inside. */
+/* Enters the submodule at `sm_path` (recorded at `commit_id`) of `at`. */
+static int enter_submodule(struct gitsrc *g, struct place *at, const char *sm_path, const git_oid *commit_id,
+                           const char *shown, git_tree **tree_out)
+{
+    git_repository *sub = open_submodule(g, at->git, sm_path);
+    git_commit *commit = NULL;
+    if (!sub || git_commit_lookup(&commit, sub, commit_id) < 0)
+        return err_set(DSCI_EUSAGE, "'%s' is in submodule '%s', which is not checked out here; "
+                                    "run `git submodule update --init`", shown, sm_path);
+    int rc = git_commit_tree(tree_out, commit);
+    git_commit_free(commit);
+    if (rc < 0)
+        return git_fail(DSCI_EENV, "cannot read a submodule tree");
+    at->git = sub;
+    at->tree = *tree_out;
+    return 0;
+}
+
+/* The path after following the symlink at `link` (target text `target`), with `rest`
+ * (what followed the link in the path) appended; refused when it leaves the repository. */
+static int follow_link(const char *link, const char *target, size_t target_len, const char *rest,
+                       char **out)
+{
+    if (target_len == 0 || target[0] == '/' || memchr(target, '\0', target_len))
+        return err_set(DSCI_EUSAGE, "%s: symlink to '%.*s' points outside the repository", link,
+                       (int)target_len, target);
+    const char *slash = strrchr(link, '/');
+    char *dir = slash ? xmemdup(link, (size_t)(slash - link)) : xstrdup("");
+    char *t = xmemdup(target, target_len);
+    char *joined = source_join(dir, t);
+    char *next = rest && *rest ? xasprintf("%s/%s", joined, rest) : xstrdup(joined);
+    source_normalize(next);
+    free(dir);
+    free(t);
+    free(joined);
+    if (!strcmp(next, "..") || !strncmp(next, "../", 3)) {
+        int rc = err_set(DSCI_EUSAGE, "%s: symlink to '%.*s' points outside the repository", link,
+                         (int)target_len, target);
+        free(next);
+        return rc;
+    }
+    *out = next;
+    return 0;
+}
+
+static char *link_target(git_repository *git, const git_oid *id, size_t *len)
+{
+    git_blob *blob = NULL;
+    if (git_blob_lookup(&blob, git, id) < 0)
+        return NULL;
+    *len = (size_t)git_blob_rawsize(blob);
+    char *t = xmemdup(git_blob_rawcontent(blob), *len);
+    git_blob_free(blob);
+    return t;
+}
+
+/*
+ * The blob at a repository path. Symlinks (at the end or in the middle of the path)
+ * are followed while they stay inside; a path through a submodule continues in the
+ * submodule's repository at the commit recorded here. Bounded, so loops end.
+ */
 static int find_blob(struct source *src, const char *path, git_blob **out)
 {
     struct gitsrc *g = src->impl;
+    struct place at = { g->git, g->tree };
+    git_tree *owned[MAX_SYMLINK_HOPS + 1];
+    size_t n_owned = 0;
     char *current = NULL;
     int rc = repo_path(src, path, &current);
     if (rc < 0)
         return rc;
-    for (int hop = 0;; hop++) {
+    char *shown = xstrdup(current);
+
+    for (int step = 0;; step++) {
         git_oid id;
         git_filemode_t mode;
-        git_repository *owner;
-        rc = g->tree ? walk_tree(g, g->git, g->tree, current, current, &id, &mode, &owner)
-                     : lookup_index(g, current, current, &id, &mode, &owner);
+        if (step > MAX_SYMLINK_HOPS) {
+            rc = err_set(DSCI_EUSAGE, "%s: too many symlinks or submodules on the way (a loop?)", shown);
+            break;
+        }
+        if (lookup_exact(g, &at, current, &id, &mode) == 0) {
+            if (mode == GIT_FILEMODE_TREE || mode == GIT_FILEMODE_COMMIT) {
+                rc = err_set(DSCI_EUSAGE, "%s: is a directory, expected a data file", shown);
+                break;
+            }
+            if (mode == GIT_FILEMODE_LINK) {
+                size_t tlen = 0;
+                char *target = link_target(at.git, &id, &tlen), *next = NULL;
+                rc = target ? follow_link(current, target, tlen, NULL, &next) : git_fail(DSCI_EENV, current);
+                free(target);
+                if (rc < 0)
+                    break;
+                free(current);
+                current = next;
+                continue;
+            }
+            if (git_blob_lookup(out, at.git, &id) < 0)
+                rc = git_fail(DSCI_EENV, shown);
+            break;
+        }
+        /* Not there as is: a directory on the way may be a submodule or a symlink. */
+        bool moved = false;
+        char *prefix = xstrdup(current);
+        for (char *slash = strchr(prefix, '/'); slash && !moved && rc == 0; slash = strchr(slash + 1, '/')) {
+            *slash = '\0';
+            if (lookup_exact(g, &at, prefix, &id, &mode) == 0) {
+                const char *rest = slash + 1;
+                if (mode == GIT_FILEMODE_COMMIT && n_owned <= MAX_SYMLINK_HOPS) {
+                    rc = enter_submodule(g, &at, prefix, &id, shown, &owned[n_owned]);
+                    if (rc == 0) {
+                        n_owned++;
+                        char *next = xstrdup(rest);
+                        free(current);
+                        current = next;
+                        moved = true;
+                    }
+                } else if (mode == GIT_FILEMODE_LINK) {
+                    size_t tlen = 0;
+                    char *target = link_target(at.git, &id, &tlen), *next = NULL;
+                    rc = target ? follow_link(prefix, target, tlen, rest, &next) : git_fail(DSCI_EENV, prefix);
+                    free(target);
+                    if (rc == 0) {
+                        free(current);
+                        current = next;
+                        moved = true;
+                    }
+                } else if (mode != GIT_FILEMODE_TREE) {
+                    *slash = '/';
+                    break; /* a file where a directory should be */
+                }
+            }
+            if (!moved)
+                *slash = '/';
+        }
+        free(prefix);
         if (rc < 0)
             break;
-        if (mode == GIT_FILEMODE_TREE || mode == GIT_FILEMODE_COMMIT) {
-            rc = err_set(DSCI_EUSAGE, "%s: is a directory, expected a data file", current);
+        if (!moved) {
+            rc = err_set(DSCI_EUSAGE, "%s: no such file in %s%s", shown, g->where, g->tree ? "" : " (is it staged?)");
             break;
         }
-        git_blob *blob = NULL;
-        if (git_blob_lookup(&blob, owner, &id) < 0) {
-            rc = git_fail(DSCI_EENV, current);
-            break;
-        }
-        if (mode != GIT_FILEMODE_LINK) {
-            *out = blob;
-            break;
-        }
-        /* A symlink: its blob is the target. Resolve it next to the link. */
-        size_t tlen = (size_t)git_blob_rawsize(blob);
-        char *target = xmemdup(git_blob_rawcontent(blob), tlen);
-        git_blob_free(blob);
-        if (hop >= MAX_SYMLINK_HOPS || target[0] == '/' || memchr(target, '\0', tlen)) {
-            rc = err_set(DSCI_EUSAGE, "%s: symlink to '%s' %s", current, target,
-                         hop >= MAX_SYMLINK_HOPS ? "is part of a loop" : "points outside the repository");
-            free(target);
-            break;
-        }
-        char *slash = strrchr(current, '/');
-        char *dir = slash ? xmemdup(current, (size_t)(slash - current)) : xstrdup("");
-        char *next = source_join(dir, target);
-        source_normalize(next);
-        free(dir);
-        if (!strcmp(next, "..") || !strncmp(next, "../", 3)) {
-            rc = err_set(DSCI_EUSAGE, "%s: symlink to '%s' points outside the repository", current, target);
-            free(target);
-            free(next);
-            break;
-        }
-        free(target);
-        free(current);
-        current = next;
     }
+    for (size_t i = 0; i < n_owned; i++)
+        git_tree_free(owned[i]);
     free(current);
+    free(shown);
     return rc;
 }
 
@@ -281,9 +315,25 @@ static char *git_display_path(const struct source *src, const char *path)
 
 struct glob_walk {
     const char *pattern;
+    const char *prefix;      /* path of the submodule being walked, "" at the top */
     char **list;
     size_t n, alloc;
+    /* submodules met on the way whose path starts the pattern: walked afterwards */
+    char **sm_paths;
+    git_oid *sm_ids;
+    size_t n_sm, alloc_sm, alloc_sm_ids;
 };
+
+static void note_submodule(struct glob_walk *w, const char *path, const git_oid *id)
+{
+    size_t n = strlen(path);
+    if (strncmp(w->pattern, path, n) != 0 || w->pattern[n] != '/')
+        return;
+    ALLOC_GROW(w->sm_paths, w->n_sm + 1, w->alloc_sm);
+    ALLOC_GROW(w->sm_ids, w->n_sm + 1, w->alloc_sm_ids);
+    w->sm_paths[w->n_sm] = xstrdup(path);
+    git_oid_cpy(&w->sm_ids[w->n_sm++], id);
+}
 
 static void glob_offer(struct glob_walk *w, const char *full_path)
 {
@@ -295,13 +345,41 @@ static void glob_offer(struct glob_walk *w, const char *full_path)
 
 static int tree_walk_cb(const char *root, const git_tree_entry *entry, void *payload)
 {
+    struct glob_walk *w = payload;
     git_filemode_t mode = git_tree_entry_filemode(entry);
-    if (mode != GIT_FILEMODE_BLOB && mode != GIT_FILEMODE_BLOB_EXECUTABLE && mode != GIT_FILEMODE_LINK)
-        return 0;
-    char *full = xasprintf("%s%s", root, git_tree_entry_name(entry));
-    glob_offer(payload, full);
+    char *full = xasprintf("%s%s%s", w->prefix, root, git_tree_entry_name(entry));
+    if (mode == GIT_FILEMODE_COMMIT)
+        note_submodule(w, full, git_tree_entry_id(entry));
+    else if (mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE || mode == GIT_FILEMODE_LINK)
+        glob_offer(w, full);
     free(full);
     return 0;
+}
+
+/* Data in a submodule: its files are listed from the commit the superproject records. */
+static void walk_submodules(struct gitsrc *g, struct glob_walk *w)
+{
+    for (size_t i = 0; i < w->n_sm; i++) {
+        git_repository *sub = open_submodule(g, g->git, w->sm_paths[i]);
+        git_commit *commit = NULL;
+        git_tree *tree = NULL;
+        if (sub && git_commit_lookup(&commit, sub, &w->sm_ids[i]) == 0 && git_commit_tree(&tree, commit) == 0) {
+            char *prefix = xasprintf("%s/", w->sm_paths[i]);
+            const char *saved = w->prefix;
+            w->prefix = prefix;
+            /* nested submodules are appended to w and walked by this same loop */
+            git_tree_walk(tree, GIT_TREEWALK_PRE, tree_walk_cb, w);
+            w->prefix = saved;
+            free(prefix);
+        }
+        git_tree_free(tree);
+        git_commit_free(commit);
+        err_clear();
+    }
+    for (size_t i = 0; i < w->n_sm; i++)
+        free(w->sm_paths[i]);
+    free(w->sm_paths);
+    free(w->sm_ids);
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -316,7 +394,7 @@ static int git_expand_glob(struct source *src, const char *pattern, char ***out,
     int rc = repo_path(src, pattern, &full_pattern);
     if (rc < 0)
         return rc;
-    struct glob_walk w = { full_pattern, NULL, 0, 0 };
+    struct glob_walk w = { .pattern = full_pattern, .prefix = "" };
     if (g->tree) {
         if (git_tree_walk(g->tree, GIT_TREEWALK_PRE, tree_walk_cb, &w) < 0)
             rc = git_fail(DSCI_EENV, "cannot walk the tree");
@@ -324,10 +402,15 @@ static int git_expand_glob(struct source *src, const char *pattern, char ***out,
         size_t count = git_index_entrycount(g->index);
         for (size_t i = 0; i < count; i++) {
             const git_index_entry *e = git_index_get_byindex(g->index, i);
-            if (e && git_index_entry_stage(e) == 0 && e->mode != GIT_FILEMODE_COMMIT)
+            if (!e || git_index_entry_stage(e) != 0)
+                continue;
+            if (e->mode == GIT_FILEMODE_COMMIT)
+                note_submodule(&w, e->path, &e->id);
+            else
                 glob_offer(&w, e->path);
         }
     }
+    walk_submodules(g, &w);
     free(full_pattern);
     /* Back to root-relative names, which is what the other calls take. */
     size_t strip = !strcmp(src->root, ".") ? 0 : strlen(src->root) + 1;

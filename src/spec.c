@@ -947,9 +947,42 @@ static int parse_dataset(struct ctx *c, const struct ynode *key, const struct yn
 /* ------------------------------------------------------------------------------ */
 /* versioning:                                                                     */
 
+static const char *const bump_rule_names[BUMP_RULE_COUNT] = {
+    "format_change", "split_removed", "category_removed", "removed_over_limit",
+    "examples_added", "category_added", "examples_modified", "metadata_changed",
+};
+
+/* versioning.rules: rule -> major | minor | patch | none. */
+static int parse_bump_rules(struct ctx *c, const struct ynode *v)
+{
+    static const char *const parts[] = { "major", "minor", "patch", "none" };
+    static const int part_values[] = { SEMVER_MAJOR, SEMVER_MINOR, SEMVER_PATCH, SEMVER_NONE };
+    int r;
+
+    if (v->is_null)
+        return 0;
+    if ((r = expect_map(c, v)) < 0 || (r = check_known(c, v, bump_rule_names, BUMP_RULE_COUNT)) < 0)
+        return r;
+    for (size_t i = 0; i < v->n; i += 2) {
+        const char *k = v->items[i]->value;
+        size_t mark = kp_push(c, k);
+        for (size_t rule = 0; rule < BUMP_RULE_COUNT; rule++) {
+            if (strcmp(k, bump_rule_names[rule]))
+                continue;
+            int part = (int)c->spec->versioning.rules[rule];
+            r = get_choice(c, v->items[i + 1], parts, part_values, ARRAY_SIZE(parts), &part);
+            c->spec->versioning.rules[rule] = (enum semver_part)part;
+        }
+        kp_pop(c, mark);
+        if (r < 0)
+            return r;
+    }
+    return 0;
+}
+
 static int parse_versioning(struct ctx *c, const struct ynode *key, const struct ynode *v)
 {
-    static const char *const keys[] = { "tag_prefix" };
+    static const char *const keys[] = { "tag_prefix", "rules" };
     struct spec *s = c->spec;
     int r;
 
@@ -962,8 +995,15 @@ static int parse_versioning(struct ctx *c, const struct ynode *key, const struct
         const struct ynode *val = v->items[i + 1];
         size_t mark = kp_push(c, v->items[i]->value);
 
-        /* tag_prefix: the only key. An empty prefix (tags like 1.2.0) is fine; characters
-         * git refuses in a tag name are caught here rather than at `bump --tag`. */
+        if (!strcmp(v->items[i]->value, "rules")) {
+            r = parse_bump_rules(c, val);
+            kp_pop(c, mark);
+            if (r < 0)
+                return r;
+            continue;
+        }
+        /* tag_prefix. An empty prefix (tags like 1.2.0) is fine; characters git refuses
+         * in a tag name are caught here rather than at `bump --tag`. */
         r = get_str(c, val, &s->versioning.tag_prefix, false);
         if (r == 0 && is_value(val) && strpbrk(val->value, " \t~^:?*[\\")) {
             char tmp[64];
@@ -1732,6 +1772,14 @@ static void spec_defaults(struct spec *s)
     s->dataset.id_field = xstrdup("id");
     s->dataset.max_line_bytes = (size_t)64 << 20;
     s->versioning.tag_prefix = xstrdup("v");
+    s->versioning.rules[BUMP_RULE_FORMAT_CHANGE] = SEMVER_MAJOR;
+    s->versioning.rules[BUMP_RULE_SPLIT_REMOVED] = SEMVER_MAJOR;
+    s->versioning.rules[BUMP_RULE_CATEGORY_REMOVED] = SEMVER_MAJOR;
+    s->versioning.rules[BUMP_RULE_REMOVED_OVER_LIMIT] = SEMVER_MAJOR;
+    s->versioning.rules[BUMP_RULE_EXAMPLES_ADDED] = SEMVER_MINOR;
+    s->versioning.rules[BUMP_RULE_CATEGORY_ADDED] = SEMVER_MINOR;
+    s->versioning.rules[BUMP_RULE_EXAMPLES_MODIFIED] = SEMVER_PATCH;
+    s->versioning.rules[BUMP_RULE_METADATA_CHANGED] = SEMVER_PATCH;
 
     s->gates.format.level = LEVEL_BLOCK;
     s->gates.format.role_human = xstrdup("human");
@@ -2021,4 +2069,9 @@ const char *spec_format_name(enum dataset_format format)
         return "alpaca";
     }
     return "unknown";
+}
+
+const char *spec_bump_rule_name(enum bump_rule rule)
+{
+    return (unsigned)rule < BUMP_RULE_COUNT ? bump_rule_names[rule] : "unknown";
 }

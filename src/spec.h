@@ -17,6 +17,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "semver.h"
+
 enum gate_level { LEVEL_OFF = 0, LEVEL_WARN, LEVEL_BLOCK };
 
 enum dataset_format { FORMAT_AUTO = 0, FORMAT_SHAREGPT, FORMAT_OPENAI, FORMAT_ALPACA };
@@ -84,6 +86,20 @@ enum pii_detector {
 
 enum coverage_by { COVERAGE_KEYWORDS = 0, COVERAGE_FIELD };
 
+/* versioning.rules: the kinds of change `dsci bump` tells apart; each bumps the part
+ * the spec gives it (docs/spec.md has the defaults). */
+enum bump_rule {
+    BUMP_RULE_FORMAT_CHANGE = 0,
+    BUMP_RULE_SPLIT_REMOVED,
+    BUMP_RULE_CATEGORY_REMOVED,
+    BUMP_RULE_REMOVED_OVER_LIMIT,
+    BUMP_RULE_EXAMPLES_ADDED,
+    BUMP_RULE_CATEGORY_ADDED,
+    BUMP_RULE_EXAMPLES_MODIFIED,
+    BUMP_RULE_METADATA_CHANGED,
+    BUMP_RULE_COUNT
+};
+
 struct spec {
     char *path;   /* the spec file, as given */
     char *root;   /* dataset root: the folder above specs/, or the spec's folder */
@@ -109,6 +125,7 @@ struct spec {
 
     struct {
         char *tag_prefix;      /* default "v" */
+        enum semver_part rules[BUMP_RULE_COUNT];   /* versioning.rules */
         struct spec_loc loc;
     } versioning;
 
@@ -188,5 +205,7 @@ void spec_free(struct spec *spec);
 
 const char *spec_level_name(enum gate_level level);
 const char *spec_format_name(enum dataset_format format);
+/* The versioning.rules key of a rule: "format_change", ... */
+const char *spec_bump_rule_name(enum bump_rule rule);
 
 #endif

@@ -50,5 +50,7 @@ int cmd_diff(int argc, char **argv);
 void cmd_diff_help(void);
 int cmd_hook(int argc, char **argv);
 void cmd_hook_help(void);
+int cmd_init(int argc, char **argv);
+void cmd_init_help(void);
 
 #endif

@@ -93,7 +93,7 @@ int cmd_diff(int argc, char **argv)
         goto done;
     }
     struct diff_report r = {
-        ds.spec, &cmp.diff, &cmp.base, &head, cmp.baseline,
+        &cmp.merged, &cmp.diff, &cmp.base, &head, cmp.baseline,
         positional[1] ? positional[1] : staged ? "index" : "worktree",
     };
     rc = json ? report_diff_json(stdout, &r) : report_diff_text(stdout, &r);

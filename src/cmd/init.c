@@ -1,0 +1,173 @@
+/*
+ * dsci init: write a starter spec for the dataset found here.
+ *
+ * Looks for JSON Lines / JSON data below the current folder (or -C DIR), measures it,
+ * and writes a commented spec to specs/<name>.yaml (--name, default the folder's name;
+ * --output another path, whose dataset root is then the folder scanned). It never
+ * overwrites: an existing file is a usage error (exit 2), as is a folder without data.
+ * Prints what it found, what it wrote and what to run next.
+ */
+#include "cmd/cmd.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "init.h"
+#include "spec.h"
+#include "util/buf.h"
+#include "util/err.h"
+#include "util/xalloc.h"
+
+struct init_opts {
+    struct global_opts g;
+    const char *name;
+    const char *output;
+};
+
+void cmd_init_help(void)
+{
+    fputs("usage: dsci init [--name NAME] [--output PATH] [-q]\n"
+          "\n"
+          "Looks at the dataset in this folder (*.jsonl and *.json files of ShareGPT, OpenAI\n"
+          "chat or Alpaca records, in any subfolder but hidden ones, node_modules and specs/)\n"
+          "and writes a commented starter spec: format, splits from the file names (train,\n"
+          "val/valid/dev, test/eval), categories from a label field such as metadata.category,\n"
+          "quality bands and split ratios from the data as it is today.\n"
+          "\n"
+          "  --name NAME      dataset.name and the file name (default: this folder's name)\n"
+          "  --output PATH    where to write (default: specs/NAME.yaml); the data is looked\n"
+          "                   for in that spec's dataset root (the folder above specs/)\n"
+          "  -q, --quiet      print nothing but errors\n"
+          "\n"
+          "dsci init never overwrites a file: edit the spec it wrote, or remove it first.\n"
+          "\n"
+          "exit: 0 written, 2 usage error, no data found or the spec exists, 3 I/O error\n",
+          stdout);
+}
+
+static bool yaml_name(const char *path)
+{
+    size_t n = strlen(path);
+    return (n > 5 && !strcmp(path + n - 5, ".yaml")) || (n > 4 && !strcmp(path + n - 4, ".yml"));
+}
+
+static int parse(struct init_opts *o, int argc, char **argv)
+{
+    struct args a = { argc, argv, 0 };
+    while (a.i < a.argc) {
+        const char *v;
+        int m;
+        if (!strcmp(argv[a.i], "--spec") || !strncmp(argv[a.i], "--spec=", 7))
+            return usage_error("init writes a spec rather than reading one: say where with --output PATH");
+        if ((m = args_global(&a, &o->g)) != 0) {
+            if (m < 0)
+                return 2;
+            continue;
+        }
+        if ((m = args_match(&a, "--name", true, &v)) != 0) {
+            if (m < 0)
+                return 2;
+            if (!init_name_ok(v))
+                return usage_error("--name '%s': use letters, digits, '.', '_' and '-' (not first), at most "
+                                   "100; it names the spec file", v);
+            o->name = v;
+            continue;
+        }
+        if ((m = args_match(&a, "--output", true, &v)) != 0) {
+            if (m < 0)
+                return 2;
+            if (!yaml_name(v))
+                return usage_error("--output '%s': a spec is a .yaml or .yml file", v);
+            o->output = v;
+            continue;
+        }
+        if (!strcmp(argv[a.i], "--force") || !strcmp(argv[a.i], "-f"))
+            return usage_error("dsci init has no %s: it never overwrites a spec; edit it, or remove it first",
+                               argv[a.i]);
+        if (argv[a.i][0] == '-')
+            return usage_error("unknown option '%s' for init (see 'dsci help init')", argv[a.i]);
+        return usage_error("init takes no arguments, got '%s' (to look at another folder: dsci -C DIR init)",
+                           argv[a.i]);
+    }
+    return 0;
+}
+
+static const char *skip_dot_slash(const char *p)
+{
+    while (p[0] == '.' && p[1] == '/')
+        p += 2;
+    return p;
+}
+
+/* What to run next: plain `dsci check` when it would find this spec on its own. */
+static void print_next(const char *output)
+{
+    char *found = NULL;
+    if (spec_find(&found, ".") == 0 && !strcmp(skip_dot_slash(found), skip_dot_slash(output)))
+        puts("next: review it, then run: dsci check");
+    else
+        printf("next: review it, then run: dsci check --spec %s\n", output);
+    err_clear();
+    free(found);
+}
+
+static void print_scan(const struct init_scan *scan)
+{
+    struct buf line = BUF_INIT;
+    init_describe(&line, scan);
+    printf("detected: %s\n", buf_cstr(&line));
+    buf_release(&line);
+    for (size_t k = 0; k < scan->n_splits; k++) {
+        const struct init_split *sp = &scan->splits[k];
+        size_t n = 0;
+        for (size_t i = 0; i < scan->n_files; i++) {
+            if (strcmp(scan->files[i].split, sp->name))
+                continue;
+            if (n++ == 0)
+                printf("  %-12s %s", sp->name, scan->files[i].path);
+            else
+                printf(", %s", scan->files[i].path);
+        }
+        printf(" (%llu example%s)\n", (unsigned long long)sp->examples, sp->examples == 1 ? "" : "s");
+    }
+    for (size_t i = 0; i < scan->n_skipped; i++)
+        printf("left out: %s\n", scan->skipped[i]);
+}
+
+int cmd_init(int argc, char **argv)
+{
+    struct init_opts o;
+    struct init_scan scan = INIT_SCAN_INIT;
+    char *name = NULL, *output = NULL;
+    int exit_code = 0, rc;
+
+    memset(&o, 0, sizeof(o));
+    if ((exit_code = parse(&o, argc, argv)) != 0)
+        return exit_code;
+    if (o.output) {
+        char *root = init_spec_root(o.output);
+        name = o.name ? xstrdup(o.name) : init_default_name(root);
+        free(root);
+        output = xstrdup(o.output);
+    } else {
+        name = o.name ? xstrdup(o.name) : init_default_name(".");
+        output = xasprintf("specs/%s.yaml", name);
+    }
+
+    struct init_options io = { name, output };
+    if ((rc = init_run(&scan, &io)) < 0) {
+        exit_code = report_error(rc);
+        goto done;
+    }
+    if (!o.g.quiet) {
+        print_scan(&scan);
+        printf("wrote %s\n", output);
+        print_next(output);
+    }
+done:
+    init_scan_release(&scan);
+    free(name);
+    free(output);
+    return exit_code;
+}
