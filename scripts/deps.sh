@@ -3,7 +3,7 @@
 # so a developer's machine that already has them is not touched (and no root is needed then).
 set -eu
 
-packages="build-essential cmake pkg-config git jq python3 valgrind \
+packages="build-essential cmake pkg-config git jq python3 python3-yaml valgrind \
 libgit2-dev libmbedtls-dev libyaml-dev libyajl-dev libpcre2-dev libcmocka-dev \
 libssl-dev libssh2-1-dev libhttp-parser-dev zlib1g-dev pre-commit"
 

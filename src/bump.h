@@ -35,7 +35,11 @@
  * version file's record (`recorded`) stands in for the baseline: split counts and
  * checksums only, so format and category rules cannot fire. */
 struct bump_input {
-    const struct spec *spec;             /* the head's spec: rules, splits, categories */
+    const struct spec *spec;             /* rules, categories, and the splits the diff and
+                                          * both runs index (compare's merged spec: the
+                                          * head's splits, then those only the baseline has) */
+    const struct spec *head_spec;        /* the head's own spec, to tell a split dropped
+                                          * from it; NULL: the same as spec */
     const struct diff *diff;             /* NULL without a baseline */
     const struct result *base;           /* the baseline's run; NULL without a baseline */
     const struct result *head;           /* the work tree's run, files hashed */

@@ -98,8 +98,8 @@ int card_render(struct buf *out, const char *path, const char *existing, size_t 
 
 /*
  * A unified diff of two texts (line based, three lines of context), for --dry-run.
- * Appends nothing when they are equal. Past `max_cells` of comparison work it gives a
- * one-line summary instead of the hunks.
+ * Appends nothing when they are equal. When the changed middle is too large to compare
+ * line by line, one summary line stands for the hunks.
  */
 void card_text_diff(struct buf *out, const char *label, const char *a, size_t a_len, const char *b,
                     size_t b_len);
@@ -126,5 +126,12 @@ bool card_job_changed(const struct card_job *job);
 /* Writes new_text atomically, creating missing folders of the card's path. */
 int card_job_write(const struct card_job *job);
 void card_job_release(struct card_job *job);
+
+/* The card check of `dsci check` (src/gates/card.c): adds "Dataset card: up to date" or
+ * "stale (run `dsci card`)" to the REPRODUCIBILITY section, by rendering the card as
+ * `dsci card` would (without the diff, which only a new changelog entry uses, and a
+ * missing entry makes the card stale whatever it would say). */
+struct gate;
+extern const struct gate gate_card;
 
 #endif

@@ -67,7 +67,7 @@ const struct card_fm_entry *card_doc_key(const struct card_doc *doc, const char 
 /* ---- the sample and the features (card_sample.c) ------------------------------------ */
 
 struct card_sample {
-    char *path;              /* the file, as reports name it */
+    char *path;              /* the file, relative to the dataset root */
     size_t split;            /* index into spec->dataset.splits */
     size_t line;             /* 1-based line of the record; 0 in a JSON array file */
     bool is_array;           /* the file is a JSON array rather than JSON Lines */

@@ -729,7 +729,7 @@ static void arrange(struct init_scan *scan, char **paths, size_t n)
     scan->files = xcalloc(n, sizeof(*scan->files));
     for (size_t k = 0; k < scan->n_splits; k++)
         for (size_t i = 0; i < n; i++) {
-            if (strcmp(names[i], scan->splits[k].name))
+            if (!names[i] || strcmp(names[i], scan->splits[k].name))
                 continue;
             struct init_file *f = &scan->files[scan->n_files++];
             f->path = paths[i];
@@ -840,6 +840,8 @@ int init_scan_run(struct init_scan *out, const char *root)
     out->root = xstrdup(root);
     if ((rc = walk(&found, root, NULL, 0)) < 0)
         goto done;
+    if (found.truncated)
+        skip_file(&found, "every data file after the first %d (too many to look at)", INIT_MAX_FILES);
     if ((rc = source_open_worktree(&src, root)) < 0)
         goto done;
 
@@ -857,16 +859,18 @@ int init_scan_run(struct init_scan *out, const char *root)
             skip_file(&found, "%s (the name is not UTF-8)", path);
             continue;
         }
+        /* A file that cannot be opened or read (outside the repository through a
+         * symbolic link, unreadable) is left out with the reason, not fatal. */
         rc = read_one(src, path, NULL, &file, probe_cb, &p);
-        if (rc < 0 && rc != DSCI_EUSAGE)
-            goto done;
         if (rc < 0) {
             skip_file(&found, "%s (%s)", path, err_last());
             err_clear();
         } else if (file.lfs_pointer) {
             skip_file(&found, "%s (a git LFS pointer; run git lfs pull)", path);
+        } else if (!p.parsed && !file.is_array && has_suffix_ci(path, ".json")) {
+            skip_file(&found, "%s (one JSON document, not records)", path);
         } else if (!p.parsed) {
-            skip_file(&found, "%s (no JSON object in its first records)", path);
+            skip_file(&found, "%s (no JSON object among its first records)", path);
         } else if (!p.recognized) {
             skip_file(&found, "%s (not ShareGPT, OpenAI or Alpaca records)", path);
         } else {
@@ -1036,8 +1040,8 @@ void init_describe(struct buf *out, const struct init_scan *s)
     }
     buf_printf(out, ", %llu example%s", (unsigned long long)s->examples, plural(s->examples));
     if (s->records > s->examples)
-        buf_printf(out, " (and %llu record%s that do not parse)", (unsigned long long)(s->records - s->examples),
-                   plural(s->records - s->examples));
+        buf_printf(out, " (and %llu record%s that do%s not parse)", (unsigned long long)(s->records - s->examples),
+                   plural(s->records - s->examples), s->records - s->examples == 1 ? "es" : "");
     if (s->field)
         buf_printf(out, ", categories from %s (%zu values)", s->field->path, s->field->n_values);
     else
@@ -1085,7 +1089,6 @@ static void render_files(struct buf *out, const struct init_scan *s)
 static void render_dataset(struct buf *out, const struct init_scan *s, const char *name)
 {
     struct buf t = BUF_INIT;
-    char *c;
 
     emit(out, "dataset:", NULL);
     buf_addstr(&t, "  name: ");
@@ -1117,8 +1120,8 @@ static void render_dataset(struct buf *out, const struct init_scan *s, const cha
     emit(out, "  # language: [en]", NULL);
     emit(out, "versioning:", NULL);
     emit(out, "  tag_prefix: v", "release tags look like v1.2.0 (`dsci bump --tag`)");
+    emit(out, "  # rules: {examples_added: minor}", "which part each kind of change bumps");
     buf_release(&t);
-    (void)c;
 }
 
 static void render_coverage(struct buf *out, const struct init_scan *s)
@@ -1366,8 +1369,11 @@ static int make_parents(const char *path)
         if (*p != '/' && !end)
             continue;
         *p = '\0';
+        struct stat st;
         if (mkdir(dir, 0777) != 0 && errno != EEXIST)
             rc = err_set(DSCI_EENV, "%s: cannot create the folder: %s", dir, strerror(errno));
+        else if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+            rc = err_set(DSCI_EENV, "%s: cannot create the folder: a file is in the way", dir);
         if (end)
             break;
         *p = '/';
@@ -1392,16 +1398,16 @@ char *init_default_name(const char *root)
     return name;
 }
 
-int init_run(struct init_scan *scan, const struct init_options *o)
+int init_run(struct init_scan *out, const struct init_options *o)
 {
     struct buf text = BUF_INIT;
     struct spec *spec = NULL;
     char *root = init_spec_root(o->output);
     int rc;
 
-    if ((rc = output_free(o->output)) < 0 || (rc = init_scan_run(scan, root)) < 0)
+    if ((rc = output_free(o->output)) < 0 || (rc = init_scan_run(out, root)) < 0)
         goto done;
-    init_render(&text, scan, o->name);
+    init_render(&text, out, o->name);
     if (spec_load_buffer(&spec, o->output, text.ptr, text.len) < 0) {
         char *why = xstrdup(err_last());
         rc = err_set(DSCI_EINTERNAL, "the starter spec does not load (a bug in dsci init): %s", why);

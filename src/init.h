@@ -73,7 +73,7 @@ struct init_scan {
     char *root;                  /* the folder scanned, as given */
     struct init_file *files;     /* taken, in split order then path order */
     size_t n_files;
-    char **skipped;              /* "path: why" for *.json/*.jsonl files left out */
+    char **skipped;              /* "path (why)" for data files left out */
     size_t n_skipped;
     struct init_split *splits;   /* train, validation, test first, then the others */
     size_t n_splits;
@@ -102,7 +102,7 @@ struct init_options {
  * and again before writing) or no data was found; DSCI_EENV for I/O errors. *scan is
  * filled as far as the scan went; the caller releases it.
  */
-int init_run(struct init_scan *scan, const struct init_options *o);
+int init_run(struct init_scan *out, const struct init_options *o);
 
 /* The dataset name for a folder: init_sanitize_name of its real name. Caller frees. */
 char *init_default_name(const char *root);

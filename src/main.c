@@ -25,6 +25,8 @@ struct command {
 static const struct command commands[] = {
     { "check", cmd_check, cmd_check_help, "run every gate of the spec on the dataset and report" },
     { "diff", cmd_diff, cmd_diff_help, "compare two versions of the dataset example by example" },
+    { "bump", cmd_bump, cmd_bump_help, "compute the next version, write the version file, optionally tag" },
+    { "card", cmd_card, cmd_card_help, "regenerate the dataset card from the data, the spec and the version file" },
     { "hook", cmd_hook, cmd_hook_help, "install the pre-commit hook in this repository" },
     { "init", cmd_init, cmd_init_help, "write a starter spec for the dataset found here" },
 };
@@ -86,6 +88,11 @@ int main(int argc, char **argv)
     if (argv[i][0] == '-') {
         /* a global option before the command: let the command see it */
         for (int j = i; j < argc; j++) {
+            /* the value of a global option is not the command: `dsci --spec x.yaml check` */
+            if (!strcmp(argv[j], "--spec") || !strcmp(argv[j], "--color")) {
+                j++;
+                continue;
+            }
             if (argv[j][0] != '-') {
                 const struct command *cmd = find_command(argv[j]);
                 if (!cmd)

@@ -48,8 +48,12 @@ int cmd_check(int argc, char **argv);
 void cmd_check_help(void);
 int cmd_diff(int argc, char **argv);
 void cmd_diff_help(void);
+int cmd_bump(int argc, char **argv);
+void cmd_bump_help(void);
 int cmd_hook(int argc, char **argv);
 void cmd_hook_help(void);
+int cmd_card(int argc, char **argv);
+void cmd_card_help(void);
 int cmd_init(int argc, char **argv);
 void cmd_init_help(void);
 

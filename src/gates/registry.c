@@ -4,6 +4,7 @@
  */
 #include <stddef.h>
 
+#include "card.h"
 #include "gate.h"
 
 static const struct gate *const gates[] = {
@@ -13,6 +14,7 @@ static const struct gate *const gates[] = {
     &gate_splits,
     &gate_duplicates,
     &gate_reproducibility,
+    &gate_card,   /* after reproducibility: adds to its section */
     NULL,
 };
 

@@ -1,0 +1,194 @@
+/*
+ * dsci bump: compute the next semantic version from the diff against the baseline,
+ * write the version file, and with --tag create the annotated tag on HEAD.
+ *
+ * Prints the decision and its reason ("dsci: 1.0.0 -> 1.1.0 (minor: 12 examples added,
+ * net +12)") and what it wrote; --format json prints one object instead. Exit 0 when it
+ * bumped or found nothing to do, 2 for usage, spec and version-file errors, an existing
+ * tag or uncommitted data for --tag, 3 for I/O and for --tag outside git.
+ */
+#include "cmd/cmd.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bump.h"
+#include "dataset.h"
+#include "util/err.h"
+#include "util/json_pretty.h"
+
+struct bump_cli {
+    struct global_opts g;
+    struct bump_options bump;
+    bool json;
+};
+
+void cmd_bump_help(void)
+{
+    fputs("usage: dsci bump [--dry-run] [--tag] [--base REV|auto|none] [--spec PATH] [--format text|json]\n"
+          "\n"
+          "Computes the next semantic version of the dataset in the work tree from its diff\n"
+          "against the baseline (major: format changed, split or category removed, too many\n"
+          "examples removed; minor: examples or a category added; patch: examples modified,\n"
+          "files or card changed; see versioning.rules in docs/spec.md), and writes the\n"
+          "version file (dataset.version_file) with the checksums of every split.\n"
+          "\n"
+          "  --dry-run           print the decision and what would change; write nothing\n"
+          "  --tag               also create the annotated tag <tag_prefix><version> on HEAD\n"
+          "                      (the version file and the data must be committed)\n"
+          "  --base REV|auto|none  the version bumped from (default auto: the highest tag\n"
+          "                      <tag_prefix><semver> on HEAD's history); none: the version\n"
+          "                      file's version, judged by its recorded checksums\n"
+          "  --format F          text (default) or json\n"
+          "  --spec PATH, -q/--quiet, -C DIR\n"
+          "\n"
+          "Without a baseline or a version file, the first version is 1.0.0; to start from\n"
+          "another, write {\"version\": \"0.1.0\"} to the version file first.\n"
+          "\n"
+          "exit: 0 bumped or nothing to do, 2 usage, spec or version file error, existing tag,\n"
+          "      uncommitted data for --tag, 3 environment or I/O error\n",
+          stdout);
+}
+
+static int parse(struct bump_cli *o, int argc, char **argv)
+{
+    struct args a = { argc, argv, 0 };
+    while (a.i < a.argc) {
+        const char *v;
+        int m;
+        if ((m = args_global(&a, &o->g)) != 0) {
+            if (m < 0)
+                return 2;
+            continue;
+        }
+        if ((m = args_match(&a, "--dry-run", false, &v)) != 0) {
+            o->bump.dry_run = true;
+            continue;
+        }
+        if ((m = args_match(&a, "--tag", false, &v)) != 0) {
+            o->bump.tag = true;
+            continue;
+        }
+        if ((m = args_match(&a, "--base", true, &v)) != 0) {
+            if (m < 0)
+                return 2;
+            if (!*v)
+                return usage_error("--base needs a revision, auto or none");
+            o->bump.base = v;
+            continue;
+        }
+        if ((m = args_match(&a, "--format", true, &v)) != 0) {
+            if (m < 0)
+                return 2;
+            if (!strcmp(v, "json"))
+                o->json = true;
+            else if (!strcmp(v, "text"))
+                o->json = false;
+            else
+                return usage_error("bump --format takes text or json, not '%s'", v);
+            continue;
+        }
+        if (argv[a.i][0] == '-')
+            return usage_error("unknown option '%s' for bump (see 'dsci help bump')", argv[a.i]);
+        return usage_error("bump takes no arguments, got '%s'", argv[a.i]);
+    }
+    return 0;
+}
+
+static void print_text(const struct bump_outcome *o, bool dry_run)
+{
+    const struct bump_decision *d = &o->decision;
+    if (o->nothing) {
+        if (o->baseline)
+            printf("dsci: no change since %s; nothing to bump\n", o->baseline);
+        else
+            printf("dsci: no change since version %s; nothing to bump\n", o->version);
+    } else if (o->first) {
+        printf("dsci: %s (%s)\n", o->version, d->reason);
+    } else if (o->from && d->part != SEMVER_NONE) {
+        printf("dsci: %s -> %s (%s: %s)\n", o->from, o->version, semver_part_name(d->part), d->reason);
+    } else {
+        printf("dsci: %s (none: %s)\n", o->version, d->reason);
+    }
+    if (o->up_to_date)
+        printf("dsci: version file already up to date (%s)\n", o->version);
+    if (o->written)
+        printf("dsci: wrote %s\n", o->version_file);
+    if (o->would_write) {
+        printf("dsci: would write %s:\n", o->version_file);
+        fputs(o->summary.ptr ? o->summary.ptr : "", stdout);
+    }
+    if (o->tag && o->tag_created)
+        printf("dsci: created tag '%s'\n", o->tag);
+    else if (o->tag && dry_run)
+        printf("dsci: would create tag '%s'\n", o->tag);
+}
+
+static void print_json(const struct bump_outcome *o, bool dry_run)
+{
+    struct jw w = { stdout, 0, true };
+    jw_open(&w, NULL, '{');
+    jw_str(&w, "previous", o->from);
+    jw_str(&w, "version", o->version);
+    jw_str(&w, "bump", semver_part_name(o->decision.part));
+    jw_str(&w, "reason", o->decision.reason);
+    jw_bool(&w, "written", o->written);
+    jw_str(&w, "tag", o->tag && (o->tag_created || dry_run) ? o->tag : NULL);
+    jw_str(&w, "baseline", o->baseline);
+    jw_bool(&w, "dry_run", dry_run);
+    jw_bool(&w, "up_to_date", o->nothing || o->up_to_date);
+    jw_open(&w, "rules", '[');
+    for (size_t i = 0; i < o->decision.n_hits; i++) {
+        const struct bump_hit *h = &o->decision.hits[i];
+        jw_open(&w, NULL, '{');
+        jw_str(&w, "rule", spec_bump_rule_name(h->rule));
+        jw_str(&w, "bump", semver_part_name(h->part));
+        jw_str(&w, "reason", h->reason);
+        jw_close(&w, '}');
+    }
+    jw_close(&w, ']');
+    jw_close(&w, '}');
+    fputc('\n', stdout);
+}
+
+int cmd_bump(int argc, char **argv)
+{
+    struct bump_cli o;
+    struct dataset ds = { 0 };
+    struct bump_outcome out;
+    char *spec_path = NULL;
+    int exit_code, rc;
+
+    memset(&o, 0, sizeof(o));
+    memset(&out, 0, sizeof(out));
+    if ((exit_code = parse(&o, argc, argv)) != 0)
+        return exit_code;
+    if ((exit_code = find_spec_path(&o.g, &spec_path)) != 0)
+        return exit_code;
+    if ((rc = dataset_open(&ds, DATASET_WORKTREE, NULL, spec_path)) < 0) {
+        exit_code = report_error(rc);
+        goto done;
+    }
+    rc = bump_run(&out, &ds, &o.bump);
+    if (!o.g.quiet)
+        for (size_t i = 0; i < out.n_notes; i++)
+            fprintf(stderr, "dsci: %s\n", out.notes[i]);
+    if (rc < 0) {
+        /* what was decided and done before the failure still matters (a written file) */
+        if (out.decided && !o.json)
+            print_text(&out, o.bump.dry_run);
+        exit_code = report_error(rc);
+        goto done;
+    }
+    if (o.json)
+        print_json(&out, o.bump.dry_run);
+    else
+        print_text(&out, o.bump.dry_run);
+    exit_code = 0;
+done:
+    bump_outcome_release(&out);
+    dataset_close(&ds);
+    free(spec_path);
+    return exit_code;
+}
