@@ -49,6 +49,8 @@ int compare_find_baseline(char **out, const struct dataset *head, const char *ba
 
     if (base_opt && !strcmp(base_opt, "none"))
         return 0;
+    if (!head->repo && base_opt && strcmp(base_opt, "auto") != 0)
+        return err_set(DSCI_EENV, "--base %s needs a git repository, and this dataset is not in one", base_opt);
     if (!head->repo) {
         result_add_note(notes_to, "not in a git repository: no baseline, regression gates skipped");
         return 0;

@@ -19,11 +19,19 @@ static int spec_path_in_repo(const struct repo *repo, const char *spec_path, cha
         source_normalize(*out);
         return 0;
     }
-    char *cwd = realpath(".", NULL);
-    if (!cwd)
-        return err_set(DSCI_EENV, "cannot resolve the current directory");
-    char *full = spec_path[0] == '/' ? xstrdup(spec_path) : source_join(cwd, spec_path);
-    free(cwd);
+    /* The spec's folder through realpath, like the work tree's top: a path that goes
+     * through a symlink (or /tmp -> /private/tmp) must still be found inside. */
+    char *dir = xstrdup(spec_path);
+    char *slash = strrchr(dir, '/');
+    const char *name = slash ? spec_path + (slash - dir) + 1 : spec_path;
+    if (slash)
+        *slash = '\0';
+    char *real_dir = realpath(slash ? (*dir ? dir : "/") : ".", NULL);
+    free(dir);
+    if (!real_dir)
+        return err_set(DSCI_EUSAGE, "%s: cannot resolve the spec's folder", spec_path);
+    char *full = source_join(real_dir, name);
+    free(real_dir);
     source_normalize(full);
     size_t n = strlen(top);
     if (strncmp(full, top, n) != 0 || full[n] != '/') {
@@ -52,8 +60,8 @@ int dataset_open(struct dataset *out, enum dataset_place place, const char *rev,
         if (repo_open(&out->repo, out->spec->root) < 0) {
             out->repo = NULL;
             err_clear();
-        } else {
-            spec_path_in_repo(out->repo, spec_path, &out->spec_repo_path);
+        } else if ((rc = spec_path_in_repo(out->repo, spec_path, &out->spec_repo_path)) < 0) {
+            goto fail;
         }
         return 0;
     }

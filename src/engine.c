@@ -68,6 +68,19 @@ static int collect_files(const struct spec *spec, struct source *src, bool missi
             else if (n_paths == 0)
                 result_add_note(r, "split '%s': no file matches '%s' here", split->name, split->patterns[p]);
             for (size_t i = 0; i < n_paths; i++) {
+                /* A file named twice: once per split is enough; in two splits it is a spec error. */
+                size_t seen = n;
+                for (size_t k = 0; k < n; k++)
+                    if (!strcmp(files[k].root_path, paths[i]))
+                        seen = k;
+                if (seen < n && files[seen].split != s && rc == 0)
+                    rc = err_set(DSCI_EUSAGE, "%s:%zu: '%s' is in split '%s' and in split '%s'; a file belongs to one split",
+                                 spec->path, split->loc.line, paths[i], spec->dataset.splits[files[seen].split].name,
+                                 split->name);
+                if (seen < n || rc != 0) {
+                    free(paths[i]);
+                    continue;
+                }
                 if (missing_ok && !source_exists(src, paths[i])) {
                     result_add_note(r, "split '%s': '%s' is not there", split->name, paths[i]);
                     free(paths[i]);

@@ -62,6 +62,7 @@ enum value_type { V_ABSENT = 0, V_STRING, V_NULL, V_OTHER };
 
 struct raw_message {
     bool is_object;
+    size_t index;                   /* position in the list, counting non-objects too */
     enum value_type role_type;      /* from / role */
     const char *role;
     size_t role_len;
@@ -75,11 +76,17 @@ struct raw_message {
     size_t n_calls, alloc_calls;
 };
 
+/* The messages of a record. The items array is the reader's, reused from record to
+ * record (heap, grown in place), and holds only the object elements: a hostile list of
+ * millions of scalars costs a counter, not memory. */
 struct raw_list {
     bool present;
     bool is_array;
     struct raw_message *items;
     size_t n, alloc;
+    size_t n_elements;              /* all elements, objects or not */
+    bool has_non_object, truncated;
+    size_t first_non_object;
 };
 
 struct frame {
@@ -101,8 +108,9 @@ struct record {
 
     enum value_type root_type;
     const char *root_type_name;
-    struct raw_list lists[2];
+    struct raw_list *lists;     /* [2], owned by the reader */
     int current_list;           /* the list whose message is open */
+    bool element_stored;        /* the list element just started was kept */
     struct tool_decl *tools;
     size_t n_tools, alloc_tools;
     bool has_tools;
@@ -225,9 +233,22 @@ static void on_value(struct record *r, enum value_type type, const unsigned char
     if (!f->is_map) {
         if (f->node == N_LIST) {
             struct raw_list *l = &r->lists[f->aux];
-            ARENA_GROW(r, l->items, l->n + 1, l->alloc);
-            memset(&l->items[l->n++], 0, sizeof(struct raw_message));
-            r->current_list = f->aux;
+            size_t index = l->n_elements++;
+            r->element_stored = false;
+            if (type != V_OTHER || strcmp(type_name, "an object") != 0) {
+                if (!l->has_non_object) {
+                    l->has_non_object = true;
+                    l->first_non_object = index;
+                }
+            } else if (l->n >= READER_MAX_MESSAGES) {
+                l->truncated = true;
+            } else {
+                ALLOC_GROW(l->items, l->n + 1, l->alloc);
+                memset(&l->items[l->n], 0, sizeof(struct raw_message));
+                l->items[l->n++].index = index;
+                r->current_list = f->aux;
+                r->element_stored = true;
+            }
         } else if (f->node == N_TOOL_REQUIRED && type == V_STRING && r->n_tools) {
             struct tool_decl *t = &r->tools[r->n_tools - 1];
             if (t->n_required + 1 > r->alloc_required) {
@@ -253,8 +274,16 @@ static void on_value(struct record *r, enum value_type type, const unsigned char
         case K_INSTRUCTION: r->instruction_type = type; r->instruction = str; r->instruction_len = len; break;
         case K_INPUT: r->input_type = type; r->input = str; r->input_len = len; break;
         case K_OUTPUT: r->output_type = type; r->output = str; r->output_len = len; break;
-        case K_CONVERSATIONS: r->lists[LIST_CONVERSATIONS].present = true; break;
-        case K_MESSAGES: r->lists[LIST_MESSAGES].present = true; break;
+        case K_CONVERSATIONS:
+        case K_MESSAGES: {
+            /* a repeated key: the last value wins, as in most JSON readers */
+            struct raw_list *l = &r->lists[r->key == K_CONVERSATIONS ? LIST_CONVERSATIONS : LIST_MESSAGES];
+            l->present = true;
+            l->is_array = false;
+            l->n = l->n_elements = 0;
+            l->has_non_object = l->truncated = false;
+            break;
+        }
         case K_TOOLS: r->has_tools = true; break;
         case K_ID:
             if (type == V_STRING || (type == V_OTHER && s)) {
@@ -367,11 +396,15 @@ static int push(struct record *r, bool is_map)
         node = N_IGNORE;
 
     if (node == N_LIST) {
-        struct raw_list *l = &r->lists[aux];
-        l->n = 0; /* a repeated key: the last one wins, as in most JSON readers */
-        l->is_array = true;
+        r->lists[aux].is_array = true;
+    } else if (node == N_MESSAGE && !r->element_stored) {
+        node = N_IGNORE; /* beyond READER_MAX_MESSAGES: counted, not kept */
     } else if (node == N_MESSAGE) {
         open_message(r)->is_object = true;
+    } else if (node == N_TOOL_CALLS) {
+        struct raw_message *m = open_message(r);
+        if (m)
+            m->n_calls = 0; /* a repeated tool_calls key replaces the earlier one */
     } else if (node == N_TOOL_CALL) {
         struct raw_message *m = open_message(r);
         ARENA_GROW(r, m->calls, m->n_calls + 1, m->alloc_calls);
@@ -546,6 +579,7 @@ struct reader {
     struct example ex;
     struct turn *turns;
     size_t alloc_turns;
+    struct raw_list lists[2];
     uint64_t ordinal;
     const char *label_seg[LABEL_MAX_SEGMENTS];
     size_t label_seg_len[LABEL_MAX_SEGMENTS];
@@ -572,6 +606,17 @@ static char *arena_printf(struct arena *a, const char *fmt, ...)
     va_end(ap);
     return p;
 }
+
+/* Adds a problem to the current example; the message is only formatted while there is
+ * room for it (EXAMPLE_MAX_ISSUES), so a record with a million bad messages costs no
+ * million formatted strings. The kind's bit is always set. */
+#define ISSUE(rd, kind, line, ...)                                                       \
+    do {                                                                                 \
+        if ((rd)->ex.n_issues < EXAMPLE_MAX_ISSUES)                                      \
+            example_add_issue(&(rd)->ex, (kind), (line), arena_printf(&(rd)->arena, __VA_ARGS__)); \
+        else                                                                             \
+            (rd)->ex.errors |= 1u << (kind);                                             \
+    } while (0)
 
 /* Quotes untrusted text for a message: at most 40 bytes, on a UTF-8 boundary. */
 static int short_len(const char *s, size_t len)
@@ -767,46 +812,64 @@ static const struct tool_decl *find_tool(const struct record *r, const char *nam
     return NULL;
 }
 
+struct name_ref {
+    const char *name;
+    size_t len;
+};
+
+static int cmp_name_ref(const void *pa, const void *pb)
+{
+    const struct name_ref *a = pa, *b = pb;
+    if (a->len != b->len)
+        return a->len < b->len ? -1 : 1;
+    return memcmp(a->name, b->name, a->len);
+}
+
 static void check_tool_calls(struct reader *rd, struct record *r, const struct raw_message *m,
-                             size_t msg_index)
+                             size_t msg_index, size_t *budget)
 {
     struct example *ex = &rd->ex;
     for (size_t j = 0; j < m->n_calls; j++) {
+        /* Each call is checked against the declared tools (a linear search); a record
+         * with more calls than the budget has the rest parsed but not validated. */
+        if (*budget == 0)
+            return;
+        (*budget)--;
         const struct tool_call *c = &m->calls[j];
         struct args_scan args;
         if (!c->name) {
-            example_add_issue(ex, EX_TOOL_UNDECLARED, ex->line,
-                              arena_printf(&rd->arena, "message %zu: tool call %zu has no function.name",
-                                           msg_index, j));
+            ISSUE(rd, EX_TOOL_UNDECLARED, ex->line, "message %zu: tool call %zu has no function.name",
+                                           msg_index, j);
             continue;
         }
         if (!c->arguments || !parse_args(&rd->arena, c->arguments, c->arguments_len, &args)) {
-            example_add_issue(ex, EX_TOOL_ARGUMENTS_INVALID, ex->line,
-                              arena_printf(&rd->arena,
-                                           "message %zu: arguments of tool call '%.*s' are not a JSON object",
-                                           msg_index, short_len(c->name, c->name_len), c->name));
+            ISSUE(rd, EX_TOOL_ARGUMENTS_INVALID, ex->line, "message %zu: arguments of tool call '%.*s' are not a JSON object",
+                                           msg_index, short_len(c->name, c->name_len), c->name);
             continue;
         }
         if (!r->has_tools)
             continue;
         const struct tool_decl *t = find_tool(r, c->name, c->name_len);
         if (!t) {
-            example_add_issue(ex, EX_TOOL_UNDECLARED, ex->line,
-                              arena_printf(&rd->arena, "message %zu: calls '%.*s', which `tools` does not declare",
-                                           msg_index, short_len(c->name, c->name_len), c->name));
+            ISSUE(rd, EX_TOOL_UNDECLARED, ex->line, "message %zu: calls '%.*s', which `tools` does not declare",
+                                           msg_index, short_len(c->name, c->name_len), c->name);
             continue;
         }
+        /* sorted once, then each required name is a binary search: a hostile call with
+         * 40k parameters against 40k required names stays fast */
+        struct name_ref *sorted = arena_alloc(&rd->arena, (args.n ? args.n : 1) * sizeof(*sorted));
+        for (size_t k = 0; k < args.n; k++) {
+            sorted[k].name = args.keys[k];
+            sorted[k].len = args.key_lens[k];
+        }
+        qsort(sorted, args.n, sizeof(*sorted), cmp_name_ref);
         for (size_t p = 0; p < t->n_required; p++) {
-            bool found = false;
-            for (size_t k = 0; k < args.n && !found; k++)
-                found = args.key_lens[k] == t->required_len[p] &&
-                        memcmp(args.keys[k], t->required[p], args.key_lens[k]) == 0;
+            struct name_ref want = { t->required[p], t->required_len[p] };
+            bool found = bsearch(&want, sorted, args.n, sizeof(*sorted), cmp_name_ref) != NULL;
             if (!found) {
-                example_add_issue(ex, EX_TOOL_MISSING_PARAMETER, ex->line,
-                                  arena_printf(&rd->arena,
-                                               "message %zu: call to '%.*s' lacks required parameter '%.*s'",
+                ISSUE(rd, EX_TOOL_MISSING_PARAMETER, ex->line, "message %zu: call to '%.*s' lacks required parameter '%.*s'",
                                                msg_index, short_len(c->name, c->name_len), c->name,
-                                               short_len(t->required[p], t->required_len[p]), t->required[p]));
+                                               short_len(t->required[p], t->required_len[p]), t->required[p]);
             }
         }
     }
@@ -832,31 +895,30 @@ static void build_chat(struct reader *rd, struct record *r, enum dataset_format 
     const char *text_key = format == FORMAT_SHAREGPT ? "value" : "content";
 
     if (!l->present || !l->is_array) {
-        example_add_issue(ex, EX_MISSING_MESSAGES_LIST, ex->line,
-                          arena_printf(&rd->arena, l->present ? "'%s' is not an array" : "no '%s' array",
-                                       list_name));
+        ISSUE(rd, EX_MISSING_MESSAGES_LIST, ex->line, l->present ? "'%s' is not an array" : "no '%s' array",
+                                       list_name);
         return;
     }
-    for (size_t i = 0; i < l->n; i++) {
-        const struct raw_message *m = &l->items[i];
-        if (!m->is_object) {
-            example_add_issue(ex, EX_DATA_TYPE, ex->line,
-                              arena_printf(&rd->arena, "%s[%zu] is not an object", list_name, i));
-            continue;
-        }
+    if (l->has_non_object)
+        ISSUE(rd, EX_DATA_TYPE, ex->line, "%s[%zu] is not an object", list_name, l->first_non_object);
+    if (l->truncated)
+        ISSUE(rd, EX_DATA_TYPE, ex->line, "more than %d messages in one record: only the first %d are read",
+              READER_MAX_MESSAGES, READER_MAX_MESSAGES);
+    size_t tool_call_budget = READER_MAX_TOOL_CALLS_CHECKED;
+    for (size_t k = 0; k < l->n; k++) {
+        const struct raw_message *m = &l->items[k];
+        size_t i = m->index;
         struct turn *t = add_turn(rd);
         if (m->role_type == V_STRING) {
             t->role_name = m->role;
             t->role_name_len = m->role_len;
             t->role = map_role(rd->o, format, m->role, m->role_len);
             if (t->role == ROLE_OTHER)
-                example_add_issue(ex, EX_UNRECOGNIZED_ROLE, ex->line,
-                                  arena_printf(&rd->arena, "%s[%zu]: unrecognized role '%.*s'", list_name, i,
-                                               short_len(m->role, m->role_len), m->role));
+                ISSUE(rd, EX_UNRECOGNIZED_ROLE, ex->line, "%s[%zu]: unrecognized role '%.*s'", list_name, i,
+                                               short_len(m->role, m->role_len), m->role);
         } else {
-            example_add_issue(ex, EX_MESSAGE_MISSING_KEY, ex->line,
-                              arena_printf(&rd->arena, "%s[%zu]: '%s' is %s", list_name, i, role_key,
-                                           value_type_name(m->role_type)));
+            ISSUE(rd, EX_MESSAGE_MISSING_KEY, ex->line, "%s[%zu]: '%s' is %s", list_name, i, role_key,
+                                           value_type_name(m->role_type));
         }
         if (m->text_type == V_STRING) {
             t->text = m->text;
@@ -868,15 +930,13 @@ static void build_chat(struct reader *rd, struct record *r, enum dataset_format 
         bool carries_call = m->n_calls > 0 || m->has_function_call;
         if (m->text_type != V_STRING && !(format == FORMAT_OPENAI && carries_call &&
                                           m->text_type != V_OTHER))
-            example_add_issue(ex, EX_MISSING_CONTENT, ex->line,
-                              arena_printf(&rd->arena, "%s[%zu]: '%s' is %s", list_name, i, text_key,
-                                           value_type_name(m->text_type)));
+            ISSUE(rd, EX_MISSING_CONTENT, ex->line, "%s[%zu]: '%s' is %s", list_name, i, text_key,
+                                           value_type_name(m->text_type));
         if (format == FORMAT_OPENAI) {
             if (m->unknown_key)
-                example_add_issue(ex, EX_MESSAGE_UNRECOGNIZED_KEY, ex->line,
-                                  arena_printf(&rd->arena, "messages[%zu]: unrecognized key '%.*s'", i,
-                                               short_len(m->unknown_key, m->unknown_key_len), m->unknown_key));
-            check_tool_calls(rd, r, m, i);
+                ISSUE(rd, EX_MESSAGE_UNRECOGNIZED_KEY, ex->line, "messages[%zu]: unrecognized key '%.*s'", i,
+                                               short_len(m->unknown_key, m->unknown_key_len), m->unknown_key);
+            check_tool_calls(rd, r, m, i, &tool_call_budget);
         }
     }
 }
@@ -890,11 +950,9 @@ static void build_alpaca(struct reader *rd, struct record *r)
     assistant->role = ROLE_ASSISTANT;
 
     if (r->instruction_type != V_STRING)
-        example_add_issue(ex, EX_MISSING_FIELD, ex->line,
-                          arena_printf(&rd->arena, "'instruction' is %s", value_type_name(r->instruction_type)));
+        ISSUE(rd, EX_MISSING_FIELD, ex->line, "'instruction' is %s", value_type_name(r->instruction_type));
     if (r->output_type != V_STRING)
-        example_add_issue(ex, EX_MISSING_FIELD, ex->line,
-                          arena_printf(&rd->arena, "'output' is %s", value_type_name(r->output_type)));
+        ISSUE(rd, EX_MISSING_FIELD, ex->line, "'output' is %s", value_type_name(r->output_type));
     if (r->input_type != V_ABSENT && r->input_type != V_STRING && r->input_type != V_NULL)
         example_add_issue(ex, EX_MISSING_FIELD, ex->line, "'input' is not a string");
 
@@ -948,18 +1006,15 @@ static void describe_parse_error(struct reader *rd, struct record *r, yajl_handl
     size_t bad_utf8 = utf8_invalid_at((const unsigned char *)s, len);
 
     if (r->too_deep) {
-        example_add_issue(ex, EX_TOO_DEEP, ex->line,
-                          arena_printf(&rd->arena, "nesting deeper than %d levels", READER_MAX_DEPTH));
+        ISSUE(rd, EX_TOO_DEEP, ex->line, "nesting deeper than %d levels", READER_MAX_DEPTH);
     } else if (nul) {
         locate(s, (size_t)(nul - s), ex->line, &line, &col);
-        example_add_issue(ex, EX_NUL_BYTE, line,
-                          arena_printf(&rd->arena, "NUL byte at line %zu, column %zu: remove it or escape it as \\u0000",
-                                       line, col));
+        ISSUE(rd, EX_NUL_BYTE, line, "NUL byte at line %zu, column %zu: remove it or escape it as \\u0000",
+                                       line, col);
     } else if (bad_utf8 < len) {
         locate(s, bad_utf8, ex->line, &line, &col);
-        example_add_issue(ex, EX_INVALID_UTF8, line,
-                          arena_printf(&rd->arena, "invalid UTF-8 (byte 0x%02x) at line %zu, column %zu: re-encode the file as UTF-8",
-                                       (unsigned char)s[bad_utf8], line, col));
+        ISSUE(rd, EX_INVALID_UTF8, line, "invalid UTF-8 (byte 0x%02x) at line %zu, column %zu: re-encode the file as UTF-8",
+                                       (unsigned char)s[bad_utf8], line, col);
     } else {
         unsigned char *msg = yajl_get_error(h, 0, (const unsigned char *)s, len);
         size_t offset = yajl_get_bytes_consumed(h);
@@ -972,9 +1027,8 @@ static void describe_parse_error(struct reader *rd, struct record *r, yajl_handl
         size_t tlen = strcspn(text, "\n");
         while (tlen && (text[tlen - 1] == '.' || text[tlen - 1] == ' '))
             tlen--;
-        example_add_issue(ex, EX_INVALID_JSON, line,
-                          arena_printf(&rd->arena, "invalid JSON at line %zu, column %zu: %.*s", line, col,
-                                       (int)tlen, text));
+        ISSUE(rd, EX_INVALID_JSON, line, "invalid JSON at line %zu, column %zu: %.*s", line, col,
+                                       (int)tlen, text);
         yajl_free_error(h, msg);
     }
 }
@@ -1013,6 +1067,12 @@ static int process_record(struct reader *rd, const char *s, size_t len, size_t l
     reset_example(rd, line);
 
     memset(&r, 0, sizeof(r));
+    for (int i = 0; i < 2; i++) {
+        struct raw_list *l = &rd->lists[i];
+        l->present = l->is_array = l->has_non_object = l->truncated = false;
+        l->n = l->n_elements = 0;
+    }
+    r.lists = rd->lists;
     r.o = rd->o;
     r.arena = &rd->arena;
     r.src = s;
@@ -1034,9 +1094,8 @@ static int process_record(struct reader *rd, const char *s, size_t len, size_t l
     yajl_free(h);
 
     if (r.root_type != V_OTHER || !r.root_type_name || strcmp(r.root_type_name, "an object") != 0) {
-        example_add_issue(ex, EX_DATA_TYPE, line,
-                          arena_printf(&rd->arena, "the record is %s, expected an object",
-                                       r.root_type_name ? r.root_type_name : "empty"));
+        ISSUE(rd, EX_DATA_TYPE, line, "the record is %s, expected an object",
+                                       r.root_type_name ? r.root_type_name : "empty");
         return deliver(rd);
     }
 
@@ -1069,10 +1128,8 @@ static int process_record(struct reader *rd, const char *s, size_t len, size_t l
 static int too_long_record(struct reader *rd, size_t line)
 {
     reset_example(rd, line);
-    example_add_issue(&rd->ex, EX_LINE_TOO_LONG, line,
-                      arena_printf(&rd->arena,
-                                   "record longer than the %zu-byte limit: split it, or raise dataset.max_line_bytes",
-                                   rd->o->max_line_bytes));
+    ISSUE(rd, EX_LINE_TOO_LONG, line, "record longer than the %zu-byte limit: split it, or raise dataset.max_line_bytes",
+                                   rd->o->max_line_bytes);
     return deliver(rd);
 }
 
@@ -1379,7 +1436,8 @@ int reader_run(struct run_file *file, const struct byte_stream *stream,
         sha256_init(&in.sha);
     if ((rc = fill(&in, READ_BLOCK)) < 0)
         goto done;
-    while (!in.eof && in.end < 4 && (rc = fill(&in, READ_BLOCK)) >= 0 && in.end > 0 && !in.eof)
+    /* enough bytes to recognise an LFS pointer or a BOM, however short the reads */
+    while (!in.eof && in.end < 64 && (rc = fill(&in, READ_BLOCK)) >= 0)
         ;
     if (rc < 0)
         goto done;
@@ -1427,6 +1485,8 @@ done:
     }
     free(in.buf);
     free(rd.turns);
+    free(rd.lists[0].items);
+    free(rd.lists[1].items);
     arena_release(&rd.arena);
     return rc;
 }

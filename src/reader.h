@@ -33,6 +33,8 @@ struct reader_options {
 
 #define READER_DEFAULT_MAX_LINE ((size_t)64 << 20)
 #define READER_MAX_DEPTH 512
+#define READER_MAX_MESSAGES 100000   /* per record; more are counted, not kept */
+#define READER_MAX_TOOL_CALLS_CHECKED 1000 /* per record, against its declared tools */
 
 void reader_options_from_spec(struct reader_options *o, const struct spec *spec);
 

@@ -14,6 +14,7 @@
 #include <git2.h>
 
 #include "repo.h"
+#include "util/buf.h"
 #include "util/err.h"
 #include "util/xalloc.h"
 
@@ -374,12 +375,26 @@ static void walk_submodules(struct gitsrc *g, struct glob_walk *w)
         }
         git_tree_free(tree);
         git_commit_free(commit);
-        err_clear();
     }
     for (size_t i = 0; i < w->n_sm; i++)
         free(w->sm_paths[i]);
     free(w->sm_paths);
     free(w->sm_ids);
+}
+
+static char *root_relative(const char *root, const char *repo_rel)
+{
+    if (!strcmp(root, "."))
+        return xstrdup(repo_rel);
+    size_t n = strlen(root);
+    if (!strncmp(repo_rel, root, n) && repo_rel[n] == '/')
+        return xstrdup(repo_rel + n + 1);
+    struct buf b = BUF_INIT;
+    for (const char *p = root; *p; p++)
+        if (p == root || p[-1] == '/')
+            buf_addstr(&b, "../");
+    buf_addstr(&b, repo_rel);
+    return buf_detach(&b, NULL);
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -412,10 +427,10 @@ static int git_expand_glob(struct source *src, const char *pattern, char ***out,
     }
     walk_submodules(g, &w);
     free(full_pattern);
-    /* Back to root-relative names, which is what the other calls take. */
-    size_t strip = !strcmp(src->root, ".") ? 0 : strlen(src->root) + 1;
+    /* Back to root-relative names, which is what the other calls take; a match beside
+     * the root (a pattern like ../shared/x) climbs out of it with "../". */
     for (size_t i = 0; i < w.n; i++) {
-        char *rel = xstrdup(w.list[i] + (strlen(w.list[i]) >= strip ? strip : 0));
+        char *rel = root_relative(src->root, w.list[i]);
         free(w.list[i]);
         w.list[i] = rel;
     }

@@ -1,10 +1,12 @@
 /* Option parsing shared by all commands: --name VALUE, --name=VALUE, -C DIR. */
 #include "cmd/cmd.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "spec.h"
 #include "util/err.h"
@@ -58,6 +60,14 @@ int args_global(struct args *a, struct global_opts *g)
             return -1;
         }
         return 1;
+    }
+    if ((m = args_match(a, "-C", true, &v)) != 0) {
+        /* like git -C, also after the command name: relative paths are from DIR */
+        if (m > 0 && chdir(v) != 0) {
+            usage_error("cannot change to '%s': %s", v, strerror(errno));
+            return -1;
+        }
+        return m;
     }
     if ((m = args_match(a, "-q", false, &v)) != 0 || (m = args_match(a, "--quiet", false, &v)) != 0) {
         g->quiet = true;

@@ -7,6 +7,7 @@
 
 #include "example.h"
 #include "reader.h"
+#include "util/buf.h"
 #include "util/xalloc.h"
 
 /* A byte stream over memory that hands out at most `chunk` bytes per read, so that
@@ -408,6 +409,61 @@ static void test_reader__file_checksum_covers_all_bytes(void **state)
     release(&c);
 }
 
+static void test_reader__hostile_lists_stay_cheap(void **state)
+{
+    (void)state;
+    struct reader_options o;
+    struct run_file f;
+    struct collected c = { 0 };
+    options(&o, FORMAT_OPENAI);
+    /* a million scalars: counted, one issue, no message kept */
+    struct buf b = BUF_INIT;
+    buf_addstr(&b, "{\"messages\": [");
+    for (int i = 0; i < 1000000; i++)
+        buf_addstr(&b, i ? ",1" : "1");
+    buf_addstr(&b, "]}\n");
+    /* more objects than READER_MAX_MESSAGES: the rest are counted, not kept */
+    buf_addstr(&b, "{\"messages\": [");
+    for (int i = 0; i < READER_MAX_MESSAGES + 5; i++)
+        buf_addstr(&b, i ? ",{}" : "{}");
+    buf_addstr(&b, "]}\n");
+    assert_int_equal(run_chunked(b.ptr, b.len, &o, &f, &c, 65536), 0);
+    assert_int_equal(c.n, 2);
+    assert_true(has(c.items[0], EX_DATA_TYPE));
+    assert_int_equal(c.items[0].n_turns, 0);
+    assert_non_null(strstr(c.items[0].first_issue, "messages[0] is not an object"));
+    assert_true(has(c.items[1], EX_DATA_TYPE));
+    assert_int_equal(c.items[1].n_turns, READER_MAX_MESSAGES);
+    release(&c);
+    buf_release(&b);
+}
+
+static void test_reader__repeated_keys_last_wins(void **state)
+{
+    (void)state;
+    struct reader_options o;
+    struct run_file f;
+    struct collected c = { 0 };
+    options(&o, FORMAT_SHAREGPT);
+    const char *data =
+        "{\"conversations\": [{\"from\": \"human\", \"value\": \"hi\"}, {\"from\": \"gpt\", \"value\": \"yo\"}], "
+        "\"conversations\": 5}\n"
+        "{\"conversations\": 5, \"conversations\": [{\"from\": \"human\", \"value\": \"a\"}, {\"from\": \"gpt\", \"value\": \"b\"}]}\n";
+    assert_int_equal(run(data, &o, &f, &c), 0);
+    assert_true(has(c.items[0], EX_MISSING_MESSAGES_LIST));
+    assert_int_equal(c.items[1].errors, 0);
+    assert_int_equal(c.items[1].n_turns, 2);
+    release(&c);
+
+    options(&o, FORMAT_OPENAI);
+    const char *calls =
+        "{\"messages\": [{\"role\": \"user\", \"content\": \"x\"}, {\"role\": \"assistant\", \"content\": null, "
+        "\"tool_calls\": [{\"function\": {\"name\": \"f\", \"arguments\": \"{}\"}}], \"tool_calls\": []}]}\n";
+    assert_int_equal(run(calls, &o, &f, &c), 0);
+    assert_true(has(c.items[0], EX_MISSING_CONTENT));
+    release(&c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -422,6 +478,8 @@ int main(void)
         cmocka_unit_test(test_reader__hash_ignores_formatting),
         cmocka_unit_test(test_reader__label_and_numeric_id),
         cmocka_unit_test(test_reader__file_checksum_covers_all_bytes),
+        cmocka_unit_test(test_reader__hostile_lists_stay_cheap),
+        cmocka_unit_test(test_reader__repeated_keys_last_wins),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
