@@ -1588,7 +1588,12 @@ def main():
     write(os.path.join(args.out, "data", "hf_dataset", "version.json"),
           json.dumps(vf, ensure_ascii=False, indent=2) + "\n")
     example = next(r for r in splits["train"] if len(r["conversations"]) == 4)
-    write(os.path.join(args.out, "data", "hf_dataset", "README.md"), card(splits, split_bytes, counts, q, example))
+    # The card's generated blocks belong to `dsci card`; this script only writes the
+    # first, hand-written card when there is none, so regenerating the data keeps the
+    # card dsci maintains (run `dsci card` afterwards to refresh its blocks).
+    card_path = os.path.join(args.out, "data", "hf_dataset", "README.md")
+    if not os.path.exists(card_path):
+        write(card_path, card(splits, split_bytes, counts, q, example))
     write(os.path.join(args.out, "specs", "task-api.yaml"), SPEC_YAML)
     write(os.path.join(args.out, "README.md"), README)
 

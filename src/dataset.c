@@ -92,6 +92,41 @@ fail:
     return rc;
 }
 
+int dataset_use_spec_from(struct dataset *ds, const char *rev, struct spec **head_spec)
+{
+    struct source *at = NULL;
+    struct spec *spec = NULL;
+    char *data = NULL;
+    size_t len = 0;
+    int rc;
+
+    *head_spec = NULL;
+    if (!ds->repo || !ds->spec_repo_path)
+        return err_set(DSCI_EENV, "--spec-from %s needs a git repository", rev);
+    if ((rc = source_open_rev(&at, ds->repo, rev, "")) < 0)
+        goto done;
+    if ((rc = source_read_file(at, ds->spec_repo_path, &data, &len)) < 0) {
+        char why[512];
+        snprintf(why, sizeof(why), "%s", err_last());
+        err_set(rc, "--spec-from %s: %s (a new spec cannot judge its own pull request: merge it first, "
+                    "or pass --spec-from head where that is safe)", rev, why);
+        goto done;
+    }
+    if ((rc = spec_load_buffer(&spec, ds->spec_repo_path, data, len)) < 0)
+        goto done;
+    /* Same path, same root rule; keep the root in the form this dataset's source uses. */
+    free(spec->root);
+    spec->root = xstrdup(ds->spec->root);
+    *head_spec = ds->spec;
+    ds->spec = spec;
+    spec = NULL;
+done:
+    free(data);
+    spec_free(spec);
+    source_free(at);
+    return rc;
+}
+
 int dataset_open_baseline(struct dataset *out, const struct dataset *head, const char *rev)
 {
     memset(out, 0, sizeof(*out));

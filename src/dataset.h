@@ -35,6 +35,13 @@ struct dataset {
  */
 int dataset_open(struct dataset *out, enum dataset_place place, const char *rev, const char *spec_path);
 
+/*
+ * Judges the data by the spec as it is at `rev` (a pull request's base: the PR cannot
+ * loosen its own gates). The dataset's own spec is handed back in *head_spec (the
+ * caller's to spec_free) so the changes can be reported.
+ */
+int dataset_use_spec_from(struct dataset *ds, const char *rev, struct spec **head_spec);
+
 /* Opens `rev` of the same repository with the same spec (a baseline to compare with):
  * the spec object is shared, not copied. */
 int dataset_open_baseline(struct dataset *out, const struct dataset *head, const char *rev);

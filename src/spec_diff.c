@@ -1,0 +1,146 @@
+#include "spec_diff.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/xalloc.h"
+
+struct lines {
+    char **v;
+    size_t n, alloc;
+};
+
+static void add(struct lines *l, char *line)
+{
+    ALLOC_GROW(l->v, l->n + 1, l->alloc);
+    l->v[l->n++] = line;
+}
+
+static void level(struct lines *l, const char *key, enum gate_level a, enum gate_level b)
+{
+    if (a != b)
+        add(l, xasprintf("%s: %s -> %s", key, spec_level_name(a), spec_level_name(b)));
+}
+
+static void number(struct lines *l, const char *key, double a, double b)
+{
+    if (a != b)
+        add(l, xasprintf("%s: %g -> %g", key, a, b));
+}
+
+static void band(struct lines *l, const char *key, const struct spec_band_metric *a, const struct spec_band_metric *b)
+{
+    if (a->target.lo != b->target.lo || a->target.hi != b->target.hi)
+        add(l, xasprintf("%s.target: [%g, %g] -> [%g, %g]", key, a->target.lo, a->target.hi, b->target.lo, b->target.hi));
+    if (a->acceptable.lo != b->acceptable.lo || a->acceptable.hi != b->acceptable.hi)
+        add(l, xasprintf("%s.acceptable: [%g, %g] -> [%g, %g]", key, a->acceptable.lo, a->acceptable.hi,
+                         b->acceptable.lo, b->acceptable.hi));
+}
+
+static bool same_words(char **a, size_t na, char **b, size_t nb)
+{
+    if (na != nb)
+        return false;
+    for (size_t i = 0; i < na; i++)
+        if (strcmp(a[i], b[i]) != 0)
+            return false;
+    return true;
+}
+
+static const struct spec_category *find_category(const struct spec *s, const char *name)
+{
+    for (size_t i = 0; i < s->gates.coverage.n_categories; i++)
+        if (!strcmp(s->gates.coverage.categories[i].name, name))
+            return &s->gates.coverage.categories[i];
+    return NULL;
+}
+
+static void categories(struct lines *l, const struct spec *a, const struct spec *b)
+{
+    for (size_t i = 0; i < a->gates.coverage.n_categories; i++) {
+        const struct spec_category *ca = &a->gates.coverage.categories[i];
+        const struct spec_category *cb = find_category(b, ca->name);
+        if (!cb) {
+            add(l, xasprintf("gates.coverage.categories[%s]: removed", ca->name));
+            continue;
+        }
+        if (ca->min != cb->min)
+            add(l, xasprintf("gates.coverage.categories[%s].min: %zu -> %zu", ca->name, ca->min, cb->min));
+        if (!same_words(ca->keywords, ca->n_keywords, cb->keywords, cb->n_keywords))
+            add(l, xasprintf("gates.coverage.categories[%s].keywords: changed", ca->name));
+    }
+    for (size_t i = 0; i < b->gates.coverage.n_categories; i++)
+        if (!find_category(a, b->gates.coverage.categories[i].name))
+            add(l, xasprintf("gates.coverage.categories[%s]: added (min %zu)", b->gates.coverage.categories[i].name,
+                             b->gates.coverage.categories[i].min));
+}
+
+static const struct spec_split_rule *find_rule(const struct spec *s, const char *name)
+{
+    for (size_t i = 0; i < s->gates.splits.n_rules; i++)
+        if (!strcmp(s->gates.splits.rules[i].name, name))
+            return &s->gates.splits.rules[i];
+    return NULL;
+}
+
+static void split_rules(struct lines *l, const struct spec *a, const struct spec *b)
+{
+    for (size_t i = 0; i < a->gates.splits.n_rules; i++) {
+        const struct spec_split_rule *ra = &a->gates.splits.rules[i], *rb = find_rule(b, ra->name);
+        if (!rb) {
+            add(l, xasprintf("gates.splits.%s: removed", ra->name));
+            continue;
+        }
+        if (ra->ratio != rb->ratio || ra->has_ratio != rb->has_ratio)
+            add(l, xasprintf("gates.splits.%s.ratio: %g -> %g", ra->name, ra->ratio, rb->ratio));
+        if (ra->min != rb->min)
+            add(l, xasprintf("gates.splits.%s.min: %zu -> %zu", ra->name, ra->min, rb->min));
+    }
+    for (size_t i = 0; i < b->gates.splits.n_rules; i++)
+        if (!find_rule(a, b->gates.splits.rules[i].name))
+            add(l, xasprintf("gates.splits.%s: added", b->gates.splits.rules[i].name));
+}
+
+void spec_diff_lines(char ***out, size_t *n, const struct spec *a, const struct spec *b)
+{
+    struct lines l = { 0 };
+
+    if (a->dataset.format != b->dataset.format)
+        add(&l, xasprintf("dataset.format: %s -> %s", spec_format_name(a->dataset.format),
+                          spec_format_name(b->dataset.format)));
+    level(&l, "gates.format.level", a->gates.format.level, b->gates.format.level);
+    level(&l, "gates.coverage.level", a->gates.coverage.level, b->gates.coverage.level);
+    categories(&l, a, b);
+    level(&l, "gates.quality.level", a->gates.quality.level, b->gates.quality.level);
+    band(&l, "gates.quality.human_length", &a->gates.quality.human_length, &b->gates.quality.human_length);
+    band(&l, "gates.quality.assistant_length", &a->gates.quality.assistant_length, &b->gates.quality.assistant_length);
+    number(&l, "gates.quality.unique_messages.target", a->gates.quality.unique_messages.target,
+           b->gates.quality.unique_messages.target);
+    number(&l, "gates.quality.unique_messages.acceptable", a->gates.quality.unique_messages.acceptable,
+           b->gates.quality.unique_messages.acceptable);
+    number(&l, "gates.quality.turn_variance.target", a->gates.quality.turn_variance.target, b->gates.quality.turn_variance.target);
+    number(&l, "gates.quality.turn_variance.acceptable", a->gates.quality.turn_variance.acceptable,
+           b->gates.quality.turn_variance.acceptable);
+    level(&l, "gates.duplicates.exact", a->gates.duplicates.exact, b->gates.duplicates.exact);
+    level(&l, "gates.duplicates.near", a->gates.duplicates.near, b->gates.duplicates.near);
+    number(&l, "gates.duplicates.threshold", a->gates.duplicates.threshold, b->gates.duplicates.threshold);
+    level(&l, "gates.leakage.level", a->gates.leakage.level, b->gates.leakage.level);
+    number(&l, "gates.leakage.near_threshold", a->gates.leakage.near_threshold, b->gates.leakage.near_threshold);
+    level(&l, "gates.pii.level", a->gates.pii.level, b->gates.pii.level);
+    if (a->gates.pii.detect != b->gates.pii.detect)
+        add(&l, xstrdup("gates.pii.detect: changed"));
+    if (!same_words(a->gates.pii.allow, a->gates.pii.n_allow, b->gates.pii.allow, b->gates.pii.n_allow))
+        add(&l, xstrdup("gates.pii.allow: changed"));
+    level(&l, "gates.reproducibility.level", a->gates.reproducibility.level, b->gates.reproducibility.level);
+    if (a->gates.reproducibility.require != b->gates.reproducibility.require)
+        add(&l, xstrdup("gates.reproducibility.require: changed"));
+    level(&l, "gates.splits.level", a->gates.splits.level, b->gates.splits.level);
+    number(&l, "gates.splits.tolerance", a->gates.splits.tolerance, b->gates.splits.tolerance);
+    split_rules(&l, a, b);
+    level(&l, "gates.regression.level", a->gates.regression.level, b->gates.regression.level);
+    level(&l, "gates.regression.coverage_drop", a->gates.regression.coverage_drop, b->gates.regression.coverage_drop);
+    number(&l, "gates.regression.max_removed", a->gates.regression.max_removed, b->gates.regression.max_removed);
+    level(&l, "gates.regression.metric_drift", a->gates.regression.metric_drift, b->gates.regression.metric_drift);
+    *out = l.v;
+    *n = l.n;
+}
