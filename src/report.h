@@ -14,10 +14,19 @@
 
 #include "result.h"
 
+struct comparison;
+
 struct report_options {
     bool color;              /* ANSI colours in text output */
     bool quiet;              /* text: only failures and the verdict */
     size_t max_examples;     /* path:line examples per failed check in text; default 5 */
+    /* What github and markdown add to the result; each may be NULL / 0 (borrowed). */
+    const struct comparison *comparison; /* the baseline comparison, for deltas */
+    const struct spec *spec;             /* the head's spec, for coverage keywords */
+    const char *bump;                    /* "major" ... "none"; NULL when not decided */
+    const char *next_version;            /* the proposed version; NULL when none */
+    const char *bump_reason;             /* why; NULL when none */
+    size_t max_bytes;                    /* markdown: stay below this size; 0 for no cap */
 };
 
 struct reporter {
@@ -28,7 +37,12 @@ struct reporter {
 
 extern const struct reporter report_text;
 extern const struct reporter report_json;
+extern const struct reporter report_github;
+extern const struct reporter report_markdown;
+extern const struct reporter report_sarif, report_junit;
 
 const struct reporter *report_find(const char *name);
+/* The i-th registered reporter, NULL past the end (for "known: ..." messages). */
+const struct reporter *report_at(size_t i);
 
 #endif

@@ -4,6 +4,11 @@
  * Reads the spec, opens the source (the work tree), runs the engine, then writes each
  * requested format (--format F [--output FILE], repeatable) and exits 0 when every
  * blocking gate passed, 1 when one failed, 2 for usage/spec errors, 3 for I/O.
+ *
+ * In GitHub Actions (GITHUB_ACTIONS=true) the default format is github, and the
+ * markdown summary and the step outputs (result, version, next_version, bump,
+ * blocking_failures, report_path) are appended to $GITHUB_STEP_SUMMARY and
+ * $GITHUB_OUTPUT whatever the formats.
  */
 #include "cmd/cmd.h"
 
@@ -12,6 +17,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bump.h"
+#include "ci_outputs.h"
 #include "compare.h"
 #include "dataset.h"
 #include "engine.h"
@@ -19,9 +26,11 @@
 #include "source.h"
 #include "spec.h"
 #include "util/atomic_file.h"
+#include "util/buf.h"
 #include "util/err.h"
 
 #define MAX_OUTPUTS 8
+#define STEP_SUMMARY_MAX (1000 * 1000)   /* GitHub takes at most 1 MiB per step */
 
 struct output {
     const struct reporter *reporter;
@@ -51,7 +60,8 @@ void cmd_check_help(void)
           "                       tag <tag_prefix><semver> on HEAD's history); none skips\n"
           "                       the regression gates\n"
           "  --spec PATH          the spec (default: the only spec in ./specs/)\n"
-          "  --format F           text (default) or json; repeatable\n"
+          "  --format F           text (default; github in GitHub Actions), json, github,\n"
+          "                       markdown, ...; repeatable\n"
           "  --output FILE        write the preceding --format to FILE instead of stdout\n"
           "  --max-examples N     offending examples listed per failed check (default 5)\n"
           "  --color auto|always|never, -q/--quiet, -C DIR\n"
@@ -59,6 +69,12 @@ void cmd_check_help(void)
           "exit: 0 all blocking gates passed, 1 a blocking gate failed, 2 usage or spec error,\n"
           "      3 environment or I/O error\n",
           stdout);
+}
+
+static bool in_github_actions(void)
+{
+    const char *v = getenv("GITHUB_ACTIONS");
+    return v && !strcmp(v, "true");
 }
 
 static int parse(struct check_opts *o, int argc, char **argv)
@@ -97,8 +113,14 @@ static int parse(struct check_opts *o, int argc, char **argv)
             if (m < 0)
                 return 2;
             const struct reporter *rep = report_find(v);
-            if (!rep)
-                return usage_error("unknown format '%s' (known: text, json)", v);
+            if (!rep) {
+                struct buf known = BUF_INIT;
+                for (size_t k = 0; report_at(k); k++)
+                    buf_printf(&known, "%s%s", k ? ", " : "", report_at(k)->name);
+                int ue = usage_error("unknown format '%s' (known: %s)", v, buf_cstr(&known));
+                buf_release(&known);
+                return ue;
+            }
             if (o->n_outputs == MAX_OUTPUTS)
                 return usage_error("at most %d --format options", MAX_OUTPUTS);
             o->outputs[o->n_outputs].reporter = rep;
@@ -130,11 +152,22 @@ static int parse(struct check_opts *o, int argc, char **argv)
         return usage_error("check takes no arguments, got '%s'", argv[a.i]);
     }
     if (o->n_outputs == 0) {
-        o->outputs[0].reporter = &report_text;
+        o->outputs[0].reporter = in_github_actions() ? &report_github : &report_text;
         o->outputs[0].path = NULL;
         o->n_outputs = 1;
     }
     return 0;
+}
+
+/* The bump decision needs both sides' files hashed: only worth it where it is shown. */
+static bool want_bump(const struct check_opts *o)
+{
+    if (in_github_actions())
+        return true;
+    for (size_t i = 0; i < o->n_outputs; i++)
+        if (o->outputs[i].reporter == &report_markdown)
+            return true;
+    return false;
 }
 
 /* Writes one report. A file is written whole or not at all, so a reader of
@@ -161,8 +194,89 @@ static int write_output(const struct output *out, const struct result *r, const 
     return rc;
 }
 
+/* What a bump would make of this change: cheap once the comparison is there. Only with
+ * a baseline (the version file's record is bump's business). */
+struct bump_view {
+    bool decided;
+    struct bump_decision decision;
+    char *next_version;      /* NULL when there is nothing to bump from */
+};
+
+static void decide_bump(struct bump_view *out, const struct dataset *ds, const struct comparison *cmp,
+                        const struct result *head)
+{
+    memset(out, 0, sizeof(*out));
+    if (!cmp->have)
+        return;
+    struct bump_input in = {
+        .spec = &cmp->merged, .head_spec = ds->spec, .diff = &cmp->diff,
+        .base = &cmp->base, .head = head, .base_spec = cmp->base_spec,
+    };
+    bump_decide(&out->decision, &in);
+    out->decided = true;
+
+    const char *prefix = ds->spec->versioning.tag_prefix ? ds->spec->versioning.tag_prefix : "";
+    struct semver from = SEMVER_INIT, next = SEMVER_INIT;
+    bool have_from = cmp->baseline && !strncmp(cmp->baseline, prefix, strlen(prefix)) &&
+                     semver_parse(&from, cmp->baseline + strlen(prefix)) == 0;
+    if (!have_from) {
+        semver_release(&from);
+        have_from = cmp->base.version && semver_parse(&from, cmp->base.version) == 0;
+    }
+    if (have_from && out->decision.part != SEMVER_NONE && semver_bump(&next, &from, out->decision.part) == 0)
+        out->next_version = semver_format(&next);
+    err_clear();
+    semver_release(&from);
+    semver_release(&next);
+}
+
+/* $GITHUB_STEP_SUMMARY and $GITHUB_OUTPUT, when the runner gives them. */
+static int write_github_files(const struct check_opts *o, const struct result *r, const struct report_options *ro)
+{
+    const char *summary = getenv("GITHUB_STEP_SUMMARY"), *outputs = getenv("GITHUB_OUTPUT");
+    int rc = 0;
+
+    if (summary && *summary) {
+        struct report_options mo = *ro;
+        char *text = NULL;
+        size_t len = 0;
+        mo.color = false;
+        mo.max_bytes = STEP_SUMMARY_MAX;
+        FILE *mem = open_memstream(&text, &len);
+        if (!mem)
+            return err_set(DSCI_EENV, "out of memory");
+        rc = report_markdown.write(mem, r, &mo);
+        if (fclose(mem) != 0 && rc == 0)
+            rc = err_set(DSCI_EENV, "cannot build the step summary");
+        if (rc == 0)
+            rc = ci_append_file(summary, text, len);
+        free(text);
+        if (rc < 0)
+            return rc;
+    }
+    if (outputs && *outputs) {
+        const char *report_path = "";
+        for (size_t i = 0; i < o->n_outputs; i++)
+            if (o->outputs[i].reporter == &report_json && o->outputs[i].path && strcmp(o->outputs[i].path, "-"))
+                report_path = o->outputs[i].path;
+        char blocking[32];
+        snprintf(blocking, sizeof(blocking), "%zu", result_blocking_failures(r));
+        struct ci_output kv[] = {
+            { "result", result_passed(r) ? "pass" : "fail" },
+            { "version", r->version ? r->version : "" },
+            { "next_version", ro->next_version ? ro->next_version : "" },
+            { "bump", ro->bump ? ro->bump : "none" },
+            { "blocking_failures", blocking },
+            { "report_path", report_path },
+        };
+        rc = ci_outputs_append(outputs, kv, sizeof(kv) / sizeof(kv[0]));
+    }
+    return rc;
+}
+
 int cmd_check(int argc, char **argv)
 {
+    struct bump_view bv = { 0 };
     struct check_opts o;
     struct dataset ds = { 0 };
     struct comparison cmp = { 0 };
@@ -178,7 +292,7 @@ int cmd_check(int argc, char **argv)
     if ((exit_code = find_spec_path(&o.g, &spec_path)) != 0)
         return exit_code;
     if ((rc = dataset_open(&ds, o.place, o.rev, spec_path)) < 0 ||
-        (rc = compare_run(&result, &cmp, &ds, o.base ? o.base : "auto", false)) < 0) {
+        (rc = compare_run(&result, &cmp, &ds, o.base ? o.base : "auto", want_bump(&o))) < 0) {
         exit_code = report_error(rc);
         goto done;
     }
@@ -187,7 +301,17 @@ int cmd_check(int argc, char **argv)
         .color = o.g.color == COLOR_ALWAYS || (o.g.color == COLOR_AUTO && isatty(STDOUT_FILENO) && !getenv("NO_COLOR")),
         .quiet = o.g.quiet,
         .max_examples = o.max_examples,
+        .comparison = &cmp,
+        .spec = ds.spec,
     };
+    if (want_bump(&o)) {
+        decide_bump(&bv, &ds, &cmp, &result);
+        if (bv.decided) {
+            ro.bump = semver_part_name(bv.decision.part);
+            ro.bump_reason = bv.decision.reason;
+            ro.next_version = bv.next_version;
+        }
+    }
     exit_code = result_passed(&result) ? 0 : 1;
     for (size_t i = 0; i < o.n_outputs; i++) {
         struct report_options file_ro = ro;
@@ -198,7 +322,12 @@ int cmd_check(int argc, char **argv)
             break;
         }
     }
+    if (in_github_actions() && (rc = write_github_files(&o, &result, &ro)) < 0)
+        exit_code = report_error(rc);
 done:
+    if (bv.decided)
+        bump_decision_release(&bv.decision);
+    free(bv.next_version);
     result_release(&result);
     comparison_release(&cmp);
     dataset_close(&ds);

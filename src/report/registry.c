@@ -9,6 +9,10 @@
 static const struct reporter *const reporters[] = {
     &report_text,
     &report_json,
+    &report_github,
+    &report_markdown,
+    &report_sarif,
+    &report_junit,
     NULL,
 };
 
@@ -20,4 +24,12 @@ const struct reporter *report_find(const char *name)
         if (!strcmp(reporters[i]->name, name))
             return reporters[i];
     return NULL;
+}
+
+const struct reporter *report_at(size_t i)
+{
+    for (size_t k = 0; k <= i; k++)
+        if (!reporters[k])
+            return NULL;
+    return reporters[i];
 }

@@ -336,7 +336,7 @@ static void write_followups(FILE *out, const struct result *r, const struct repo
 
 static int write_text(FILE *out, const struct result *r, const struct report_options *opts)
 {
-    static const struct report_options defaults = { false, false, DEFAULT_MAX_EXAMPLES };
+    static const struct report_options defaults = { .max_examples = DEFAULT_MAX_EXAMPLES };
     const struct report_options *o = opts ? opts : &defaults;
 
     write_header(out, r, o);

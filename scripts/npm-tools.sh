@@ -1,0 +1,67 @@
+#!/bin/sh
+# Installs the npm validators the test suite uses into a cache folder and prints
+# that folder's absolute path; the tools are then in DIR/node_modules/.bin.
+#
+#   dir=$(scripts/npm-tools.sh [DIR])  || skip "npm unreachable"
+#   "$dir/node_modules/.bin/sarif-multitool" validate report.sarif
+#
+# DIR defaults to $DSCI_NPM_DIR, then $DSCI_BUILD_DIR/npm, then $HOME/.cache/dsci-npm.
+# Installing twice is a no-op. Exit 0 when the tools are ready, 77 when npm or the
+# registry cannot be reached (tests turn that into a visible SKIP), 1 otherwise.
+set -eu
+
+dir=${1:-${DSCI_NPM_DIR:-}}
+if [ -z "$dir" ]; then
+    if [ -n "${DSCI_BUILD_DIR:-}" ]; then
+        dir=$DSCI_BUILD_DIR/npm
+    else
+        dir=${HOME:-/tmp}/.cache/dsci-npm
+    fi
+fi
+
+pkgs="@microsoft/sarif-multitool @action-validator/cli"
+multitool=node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool
+
+if ! command -v npm >/dev/null 2>&1; then
+    echo "npm-tools: npm is not installed" >&2
+    exit 77
+fi
+
+mkdir -p "$dir"
+dir=$(cd "$dir" && pwd)
+
+ready() {
+    [ -x "$dir/node_modules/.bin/sarif-multitool" ] && [ -x "$dir/$multitool" ] &&
+        [ -x "$dir/node_modules/.bin/action-validator" ]
+}
+
+if ! ready; then
+    # Concurrent tests share the cache: one installs, the others wait for it.
+    lock=$dir/.install.lock
+    tries=0
+    while ! mkdir "$lock" 2>/dev/null; do
+        tries=$((tries + 1))
+        if [ "$tries" -gt 600 ]; then
+            echo "npm-tools: stale lock $lock" >&2
+            exit 1
+        fi
+        sleep 1
+    done
+    trap 'rmdir "$lock" 2>/dev/null || true' EXIT
+    if ! ready; then
+        [ -f "$dir/package.json" ] || printf '{ "private": true }\n' >"$dir/package.json"
+        # shellcheck disable=SC2086
+        if ! (cd "$dir" && npm install --no-audit --no-fund --loglevel=error $pkgs) >"$dir/install.log" 2>&1; then
+            cat "$dir/install.log" >&2
+            if grep -qiE 'ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREACH|network|E403|E5[0-9][0-9]' "$dir/install.log"; then
+                echo "npm-tools: the npm registry is unreachable" >&2
+                exit 77
+            fi
+            exit 1
+        fi
+        # npm 11 blocks install scripts, so the .NET binary is not made executable for us.
+        [ -f "$dir/$multitool" ] && chmod u+x "$dir/$multitool"
+    fi
+    ready || { echo "npm-tools: install finished but the tools are missing" >&2; exit 1; }
+fi
+printf '%s\n' "$dir"

@@ -1,0 +1,400 @@
+/*
+ * GitHub-flavoured markdown (--format markdown, and what dsci appends to
+ * $GITHUB_STEP_SUMMARY): the verdict, a gate table, the coverage-gap table, metric
+ * deltas against the baseline, the proposed version, and the first findings of each
+ * gate in collapsible <details>.
+ *
+ * Dataset text is untrusted: md_text() escapes what could break a table cell or inject
+ * HTML or markup (| < > & ` * _ [ ] \ @ and line breaks). With opts->max_bytes the
+ * findings are cut first so the whole stays below the cap (a step summary is at most
+ * 1 MiB).
+ */
+#include "report.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "compare.h"
+#include "spec.h"
+#include "util/buf.h"
+#include "util/err.h"
+
+#define MD_FINDINGS_PER_GATE 20
+#define MD_RESERVE 1024       /* room kept for the closing lines once cut */
+
+/* Untrusted text for a table cell or a paragraph. */
+static void md_text(struct buf *b, const char *str)
+{
+    const unsigned char *s = (const unsigned char *)(str ? str : "");
+    for (; *s; s++) {
+        switch (*s) {
+        case '&': buf_addstr(b, "&amp;"); break;
+        case '<': buf_addstr(b, "&lt;"); break;
+        case '>': buf_addstr(b, "&gt;"); break;
+        case '`': buf_addstr(b, "&#96;"); break;
+        case '@': buf_addstr(b, "&#64;"); break;
+        case '|': case '\\': case '*': case '_': case '[': case ']': case '~': case '#':
+            buf_addch(b, '\\');
+            buf_addch(b, (char)*s);
+            break;
+        case '\r': case '\n': case '\t': buf_addch(b, ' '); break;
+        default:
+            buf_addch(b, *s < 0x20 || *s == 0x7f ? '?' : (char)*s);
+        }
+    }
+}
+
+/* Untrusted text inside a `code span`: nothing is interpreted there but a backtick
+ * (which would end it) and a line break. */
+static void md_code(struct buf *b, const char *str)
+{
+    const unsigned char *s = (const unsigned char *)(str ? str : "");
+    buf_addch(b, '`');
+    for (; *s; s++)
+        buf_addch(b, *s == '`' ? '\'' : *s < 0x20 || *s == 0x7f ? '?' : (char)*s);
+    buf_addch(b, '`');
+}
+
+static enum status section_status(const struct section *s, bool *blocking, size_t *failed)
+{
+    enum status worst = STATUS_SKIP;
+    *blocking = false;
+    *failed = 0;
+    for (size_t i = 0; i < s->n_checks; i++) {
+        const struct check *c = &s->checks[i];
+        if (c->status > worst)
+            worst = c->status;
+        if (c->status == STATUS_FAIL || c->status == STATUS_WARN)
+            (*failed)++;
+        if (c->status == STATUS_FAIL && c->blocking)
+            *blocking = true;
+    }
+    return worst;
+}
+
+static void write_verdict(struct buf *b, const struct result *r)
+{
+    size_t blocking = result_blocking_failures(r), warnings = 0;
+    for (size_t i = 0; i < r->n_sections; i++)
+        for (size_t k = 0; k < r->sections[i].n_checks; k++) {
+            const struct check *c = &r->sections[i].checks[k];
+            warnings += c->status == STATUS_WARN || (c->status == STATUS_FAIL && !c->blocking);
+        }
+    buf_addstr(b, "## dsci check");
+    if (r->dataset_name) {
+        buf_addstr(b, ": ");
+        md_text(b, r->dataset_name);
+    }
+    if (r->version) {
+        buf_addstr(b, " ");
+        md_text(b, r->version);
+    }
+    buf_addstr(b, "\n\n");
+    if (result_passed(r))
+        buf_printf(b, "**dsci: PASS** — every blocking gate passed");
+    else
+        buf_printf(b, "**dsci: FAIL** — %zu blocking failure%s", blocking, blocking == 1 ? "" : "s");
+    if (warnings)
+        buf_printf(b, ", %zu warning%s", warnings, warnings == 1 ? "" : "s");
+    buf_addstr(b, "\n\n");
+    if (r->baseline) {
+        buf_addstr(b, "Compared with ");
+        md_code(b, r->baseline);
+        buf_addstr(b, ". ");
+    }
+    if (r->source) {
+        buf_addstr(b, "Source: ");
+        md_text(b, r->source);
+        buf_addstr(b, ".");
+    }
+    if (r->baseline || r->source)
+        buf_addstr(b, "\n\n");
+}
+
+static void write_gate_table(struct buf *b, const struct result *r)
+{
+    if (!r->n_sections)
+        return;
+    buf_addstr(b, "| Gate | Level | Status | Checks failed |\n| --- | --- | --- | --- |\n");
+    for (size_t i = 0; i < r->n_sections; i++) {
+        const struct section *s = &r->sections[i];
+        bool blocking;
+        size_t failed;
+        enum status st = section_status(s, &blocking, &failed);
+        buf_addstr(b, "| ");
+        md_text(b, s->title);
+        buf_printf(b, " | %s | %s%s | %zu of %zu |\n", spec_level_name(s->level), status_name(st),
+                   blocking ? " (blocking)" : "", failed, s->n_checks);
+    }
+    buf_addstr(b, "\n");
+}
+
+static const struct spec_category *find_category(const struct spec *spec, const char *name)
+{
+    for (size_t i = 0; spec && i < spec->gates.coverage.n_categories; i++)
+        if (!strcmp(spec->gates.coverage.categories[i].name, name))
+            return &spec->gates.coverage.categories[i];
+    return NULL;
+}
+
+static bool base_category(const struct comparison *cmp, const char *name, uint64_t *out)
+{
+    if (!cmp || !cmp->have || !cmp->base.metrics.category_counts)
+        return false;
+    for (size_t i = 0; i < cmp->base.n_categories; i++)
+        if (!strcmp(cmp->base.category_names[i], name)) {
+            *out = cmp->base.metrics.category_counts[i];
+            return true;
+        }
+    return false;
+}
+
+static void write_coverage(struct buf *b, const struct result *r, const struct report_options *o)
+{
+    const struct section *s = NULL;
+    for (size_t i = 0; i < r->n_sections && !s; i++)
+        if (!strcmp(r->sections[i].gate, "coverage"))
+            s = &r->sections[i];
+    if (!s || !s->n_checks)
+        return;
+    buf_addstr(b, "### Coverage gaps\n\n"
+                  "| Category | Count | Minimum | Baseline count | Gap | What to add |\n"
+                  "| --- | ---: | ---: | ---: | ---: | --- |\n");
+    for (size_t i = 0; i < s->n_checks; i++) {
+        const struct check *c = &s->checks[i];
+        uint64_t have = isnan(c->value) ? 0 : (uint64_t)c->value;
+        uint64_t min = isnan(c->threshold) ? 0 : (uint64_t)c->threshold, base = 0;
+        bool has_base = base_category(o->comparison, c->name, &base);
+        uint64_t gap = min > have ? min - have : 0;
+        uint64_t drop = has_base && base > have ? base - have : 0;
+
+        buf_addstr(b, "| ");
+        md_text(b, c->name);
+        buf_printf(b, " | %llu | %llu | ", (unsigned long long)have, (unsigned long long)min);
+        if (has_base)
+            buf_printf(b, "%llu", (unsigned long long)base);
+        else
+            buf_addstr(b, "n/a");
+        buf_printf(b, " | %llu", (unsigned long long)gap);
+        if (drop)
+            buf_printf(b, " (-%llu vs baseline)", (unsigned long long)drop);
+        buf_addstr(b, " | ");
+        if (gap || drop) {
+            uint64_t need = gap > drop ? gap : drop;
+            buf_printf(b, "%llu more '", (unsigned long long)need);
+            md_text(b, c->name);
+            buf_printf(b, "' conversation%s", need == 1 ? "" : "s");
+            const struct spec_category *cat = find_category(o->spec, c->name);
+            if (cat && cat->n_keywords) {
+                buf_addstr(b, " (keywords: ");
+                for (size_t k = 0; k < cat->n_keywords; k++) {
+                    if (k)
+                        buf_addstr(b, ", ");
+                    md_text(b, cat->keywords[k]);
+                }
+                buf_addstr(b, ")");
+            }
+            if (!gap)
+                buf_addstr(b, " to make up for the drop since the baseline");
+        } else {
+            buf_addstr(b, "nothing");
+        }
+        buf_addstr(b, " |\n");
+    }
+    if (r->metrics.category_counts && r->metrics.category_counts[r->n_categories])
+        buf_printf(b, "\n%llu example%s match no category.\n",
+                   (unsigned long long)r->metrics.category_counts[r->n_categories],
+                   r->metrics.category_counts[r->n_categories] == 1 ? "" : "s");
+    buf_addstr(b, "\n");
+}
+
+static void delta_u(struct buf *b, const char *name, uint64_t base, uint64_t now)
+{
+    long long d = (long long)now - (long long)base;
+    buf_printf(b, "| %s | %llu | %llu | %s%lld |\n", name, (unsigned long long)base,
+               (unsigned long long)now, d > 0 ? "+" : "", d);
+}
+
+static void delta_d(struct buf *b, const char *name, double base, double now)
+{
+    if (isnan(base) || isnan(now))
+        return;
+    double d = now - base;
+    buf_printf(b, "| %s | %.2f | %.2f | %s%.2f |\n", name, base, now, d > 0 ? "+" : "", d);
+}
+
+static void write_deltas(struct buf *b, const struct result *r, const struct comparison *cmp)
+{
+    if (!cmp || !cmp->have)
+        return;
+    const struct result_metrics *o = &cmp->base.metrics, *n = &r->metrics;
+    buf_addstr(b, "### Changes since ");
+    md_code(b, cmp->baseline ? cmp->baseline : "the baseline");
+    buf_addstr(b, "\n\n| Metric | Baseline | Now | Change |\n| --- | ---: | ---: | ---: |\n");
+    delta_u(b, "Examples", o->examples, n->examples);
+    for (size_t i = 0; i < r->n_splits && n->split_examples; i++)
+        for (size_t k = 0; k < cmp->base.n_splits && o->split_examples; k++)
+            if (!strcmp(r->split_names[i], cmp->base.split_names[k])) {
+                struct buf name = BUF_INIT;
+                buf_addstr(&name, "Examples in ");
+                md_text(&name, r->split_names[i]);
+                delta_u(b, buf_cstr(&name), o->split_examples[k], n->split_examples[i]);
+                buf_release(&name);
+            }
+    delta_u(b, "Records", o->records, n->records);
+    delta_u(b, "Files", o->files, n->files);
+    delta_u(b, "Bytes", o->bytes, n->bytes);
+    delta_d(b, "Mean human length", o->human_length, n->human_length);
+    delta_d(b, "Mean assistant length", o->assistant_length, n->assistant_length);
+    delta_d(b, "Unique messages", o->unique_messages, n->unique_messages);
+    delta_d(b, "Turn variance", o->turn_variance, n->turn_variance);
+    delta_u(b, "Split overlaps", o->overlaps, n->overlaps);
+    buf_addstr(b, "\n");
+}
+
+static void write_bump(struct buf *b, const struct result *r, const struct report_options *o)
+{
+    if (!o->bump)
+        return;
+    buf_addstr(b, "### Version\n\n");
+    if (o->next_version && *o->next_version) {
+        buf_addstr(b, "Proposed: ");
+        if (r->version && strcmp(r->version, o->next_version)) {
+            md_code(b, r->version);
+            buf_addstr(b, " → ");
+        }
+        md_code(b, o->next_version);
+        buf_addstr(b, " (");
+        md_text(b, o->bump);
+        buf_addstr(b, " bump");
+        if (o->bump_reason) {
+            buf_addstr(b, ": ");
+            md_text(b, o->bump_reason);
+        }
+        buf_addstr(b, ")\n\n");
+    } else {
+        buf_addstr(b, "No version bump proposed");
+        if (o->bump_reason) {
+            buf_addstr(b, ": ");
+            md_text(b, o->bump_reason);
+        }
+        buf_addstr(b, ".\n\n");
+    }
+}
+
+static void finding_item(struct buf *item, const struct check *c, const struct finding *f)
+{
+    buf_addstr(item, "- ");
+    if (f && f->path) {
+        struct buf loc = BUF_INIT;
+        if (f->line)
+            buf_printf(&loc, "%s:%zu", f->path, f->line);
+        else
+            buf_addstr(&loc, f->path);
+        md_code(item, buf_cstr(&loc));
+        buf_release(&loc);
+        buf_addstr(item, " ");
+    }
+    buf_addstr(item, "**");
+    md_text(item, c->name);
+    buf_addstr(item, "**: ");
+    if (f) {
+        md_text(item, f->message);
+    } else {
+        md_text(item, c->value_text ? c->value_text : status_name(c->status));
+        if (c->threshold_text) {
+            buf_addstr(item, " (");
+            md_text(item, c->threshold_text);
+            buf_addstr(item, ")");
+        }
+    }
+    if (c->remediation && (!f || f == &c->findings[0])) {
+        buf_addstr(item, " — ");
+        md_text(item, c->remediation);
+    }
+    buf_addstr(item, "\n");
+}
+
+/* Adds item unless that would pass the cap; returns false once cut. */
+static bool fits(struct buf *b, const struct buf *item, size_t max)
+{
+    if (max && b->len + item->len + MD_RESERVE > max)
+        return false;
+    buf_add(b, item->ptr ? item->ptr : "", item->len);
+    return true;
+}
+
+static void write_details(struct buf *b, const struct result *r, const struct report_options *o)
+{
+    uint64_t cut = 0;
+    bool cutting = false;
+    for (size_t i = 0; i < r->n_sections; i++) {
+        const struct section *s = &r->sections[i];
+        uint64_t total = 0;
+        for (size_t k = 0; k < s->n_checks; k++) {
+            const struct check *c = &s->checks[k];
+            if (c->status == STATUS_FAIL || c->status == STATUS_WARN)
+                total += c->findings_total ? c->findings_total : 1;
+        }
+        if (!total)
+            continue;
+        if (cutting) {
+            cut += total;
+            continue;
+        }
+        struct buf item = BUF_INIT;
+        buf_addstr(&item, "<details><summary>");
+        md_text(&item, s->title);
+        buf_printf(&item, ": %llu finding%s</summary>\n\n", (unsigned long long)total, total == 1 ? "" : "s");
+        if (!fits(b, &item, o->max_bytes)) {
+            buf_release(&item);
+            cutting = true;
+            cut += total;
+            continue;
+        }
+        uint64_t listed = 0;
+        for (size_t k = 0; k < s->n_checks && !cutting; k++) {
+            const struct check *c = &s->checks[k];
+            if (c->status != STATUS_FAIL && c->status != STATUS_WARN)
+                continue;
+            for (size_t f = 0; f < (c->n_findings ? c->n_findings : 1) && listed < MD_FINDINGS_PER_GATE; f++) {
+                buf_reset(&item);
+                finding_item(&item, c, c->n_findings ? &c->findings[f] : NULL);
+                if (!fits(b, &item, o->max_bytes)) {
+                    cutting = true;
+                    break;
+                }
+                listed++;
+            }
+        }
+        buf_release(&item);
+        if (listed < total) {
+            if (cutting)
+                cut += total - listed;
+            else
+                buf_printf(b, "- … and %llu more (run `dsci check --format text` for all)\n",
+                           (unsigned long long)(total - listed));
+        }
+        buf_addstr(b, "\n</details>\n\n");
+    }
+    if (cut)
+        buf_printf(b, "_The summary was cut to stay under its size limit: %llu more finding%s not shown; "
+                      "run `dsci check --format text` for all._\n\n",
+                   (unsigned long long)cut, cut == 1 ? "" : "s");
+}
+
+static int markdown_write(FILE *out, const struct result *r, const struct report_options *o)
+{
+    struct buf b = BUF_INIT;
+    write_verdict(&b, r);
+    write_gate_table(&b, r);
+    write_coverage(&b, r, o);
+    write_deltas(&b, r, o->comparison);
+    write_bump(&b, r, o);
+    write_details(&b, r, o);
+    int rc = fwrite(b.ptr ? b.ptr : "", 1, b.len, out) == b.len && !ferror(out) ? 0 : DSCI_EENV;
+    buf_release(&b);
+    return rc;
+}
+
+const struct reporter report_markdown = { "markdown", markdown_write };
