@@ -21,6 +21,8 @@
 #include "ci_outputs.h"
 #include "compare.h"
 #include "dataset.h"
+#include "repo.h"
+#include "spec_diff.h"
 #include "engine.h"
 #include "report.h"
 #include "source.h"
@@ -42,6 +44,7 @@ struct check_opts {
     enum dataset_place place;
     const char *rev;
     const char *base;        /* --base: auto (default), none, or a revision */
+    const char *spec_from;   /* --spec-from: base, head, or a revision; NULL: head (base in PRs) */
     struct output outputs[MAX_OUTPUTS];
     size_t n_outputs;
     size_t max_examples;
@@ -56,6 +59,9 @@ void cmd_check_help(void)
           "  --worktree           read the files on disk (the default)\n"
           "  --staged             read what is staged in the git index (the pre-commit hook)\n"
           "  --rev REV            read the tree of a commit, tag or branch (no checkout)\n"
+          "  --spec-from base|head|REV  judge with the spec as it is at REV (base: the pull\n"
+          "                       request's base branch, the default on pull_request events,\n"
+          "                       so a PR cannot loosen its own gates)\n"
           "  --base REV|auto|none the version to compare with (default auto: the highest\n"
           "                       tag <tag_prefix><semver> on HEAD's history); none skips\n"
           "                       the regression gates\n"
@@ -101,6 +107,12 @@ static int parse(struct check_opts *o, int argc, char **argv)
                 return 2;
             o->place = DATASET_REV;
             o->rev = v;
+            continue;
+        }
+        if ((m = args_match(&a, "--spec-from", true, &v)) != 0) {
+            if (m < 0)
+                return 2;
+            o->spec_from = v;
             continue;
         }
         if ((m = args_match(&a, "--base", true, &v)) != 0) {
@@ -274,11 +286,67 @@ static int write_github_files(const struct check_opts *o, const struct result *r
     return rc;
 }
 
+/*
+ * Which revision's spec judges the data. On pull_request events the default is the
+ * base branch (GITHUB_BASE_REF): the pull request must not be able to loosen the
+ * gates it is judged by. Returns an exit code (0: go on); *out NULL means the spec
+ * from the same place as the data.
+ */
+static int resolve_spec_from(const struct check_opts *o, const struct dataset *ds, const char **out)
+{
+    static char resolved[512];
+    const char *want = o->spec_from;
+    const char *event = getenv("GITHUB_EVENT_NAME");
+    *out = NULL;
+    if (!want && event && (!strcmp(event, "pull_request") || !strcmp(event, "pull_request_target")))
+        want = "base";
+    if (!want || !strcmp(want, "head"))
+        return 0;
+    if (!ds->repo)
+        return usage_error("--spec-from %s needs a git repository", want);
+    if (strcmp(want, "base") != 0) {
+        *out = want;
+        return 0;
+    }
+    const char *base_ref = getenv("GITHUB_BASE_REF");
+    if (!base_ref || !*base_ref)
+        return usage_error("--spec-from base: GITHUB_BASE_REF is not set (it is on pull_request events); "
+                           "name the revision instead, e.g. --spec-from origin/main");
+    const char *forms[] = { "origin/%s", "refs/remotes/origin/%s", "%s" };
+    for (size_t i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
+        char id[41];
+        snprintf(resolved, sizeof(resolved), forms[i], base_ref);
+        if (repo_resolve_commit(ds->repo, resolved, id) == 0) {
+            *out = resolved;
+            return 0;
+        }
+    }
+    err_clear();
+    return usage_error("--spec-from base: the base branch '%s' is not in this clone; check out with "
+                       "fetch-depth: 0 (actions/checkout) so the spec can be read from it", base_ref);
+}
+
+/* A pull request that edits the spec is told what it changes, though the base spec judged it. */
+static void note_spec_changes(struct result *r, const struct spec *judge, const struct spec *own, const char *rev)
+{
+    char **lines = NULL;
+    size_t n = 0;
+    spec_diff_lines(&lines, &n, judge, own);
+    if (n)
+        result_add_note(r, "this change edits the spec; it was judged with the spec from %s. Changed: %zu", rev, n);
+    for (size_t i = 0; i < n; i++) {
+        result_add_note(r, "spec change: %s", lines[i]);
+        free(lines[i]);
+    }
+    free(lines);
+}
+
 int cmd_check(int argc, char **argv)
 {
     struct bump_view bv = { 0 };
     struct check_opts o;
     struct dataset ds = { 0 };
+    struct spec *own_spec = NULL;
     struct comparison cmp = { 0 };
     struct result result;
     char *spec_path = NULL;
@@ -291,11 +359,23 @@ int cmd_check(int argc, char **argv)
         return exit_code;
     if ((exit_code = find_spec_path(&o.g, &spec_path)) != 0)
         return exit_code;
-    if ((rc = dataset_open(&ds, o.place, o.rev, spec_path)) < 0 ||
-        (rc = compare_run(&result, &cmp, &ds, o.base ? o.base : "auto", want_bump(&o))) < 0) {
+    if ((rc = dataset_open(&ds, o.place, o.rev, spec_path)) < 0) {
         exit_code = report_error(rc);
         goto done;
     }
+    const char *spec_rev = NULL;
+    if ((exit_code = resolve_spec_from(&o, &ds, &spec_rev)) != 0)
+        goto done;
+    if (spec_rev && (rc = dataset_use_spec_from(&ds, spec_rev, &own_spec)) < 0) {
+        exit_code = report_error(rc);
+        goto done;
+    }
+    if ((rc = compare_run(&result, &cmp, &ds, o.base ? o.base : "auto", want_bump(&o))) < 0) {
+        exit_code = report_error(rc);
+        goto done;
+    }
+    if (own_spec)
+        note_spec_changes(&result, ds.spec, own_spec, spec_rev);
 
     struct report_options ro = {
         .color = o.g.color == COLOR_ALWAYS || (o.g.color == COLOR_AUTO && isatty(STDOUT_FILENO) && !getenv("NO_COLOR")),
@@ -330,6 +410,7 @@ done:
     free(bv.next_version);
     result_release(&result);
     comparison_release(&cmp);
+    spec_free(own_spec);
     dataset_close(&ds);
     free(spec_path);
     return exit_code;
