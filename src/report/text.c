@@ -9,6 +9,8 @@
  */
 #include "report.h"
 
+#include "util/utf8.h"
+
 #include "util/err.h"
 
 #define RULE "=================================================="
@@ -19,28 +21,6 @@
 #define COLOR_FAIL "\033[1;31m"
 #define COLOR_RESET "\033[0m"
 
-/* Length of the well-formed UTF-8 sequence at s, or 0 (no overlongs, surrogates,
- * or code points above U+10FFFF). s is NUL-terminated, which stops any scan. */
-static size_t utf8_len(const unsigned char *s)
-{
-    unsigned char c = s[0], lo = 0x80, hi = 0xbf;
-    size_t need;
-
-    if (c >= 0xc2 && c <= 0xdf)
-        need = 2;
-    else if (c >= 0xe0 && c <= 0xef)
-        need = 3, lo = c == 0xe0 ? 0xa0 : 0x80, hi = c == 0xed ? 0x9f : 0xbf;
-    else if (c >= 0xf0 && c <= 0xf4)
-        need = 4, lo = c == 0xf0 ? 0x90 : 0x80, hi = c == 0xf4 ? 0x8f : 0xbf;
-    else
-        return 0;
-    if (s[1] < lo || s[1] > hi)
-        return 0;
-    for (size_t i = 2; i < need; i++)
-        if (s[i] < 0x80 || s[i] > 0xbf)
-            return 0;
-    return need;
-}
 
 /* U+2028/U+2029 and the bidi controls (U+200E/F, U+202A..E, U+2066..9), which
  * can break a line or reorder what the reader sees ("Trojan Source"). */

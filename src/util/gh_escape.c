@@ -6,32 +6,13 @@
  */
 #include "util/gh_escape.h"
 
+#include "util/utf8.h"
+
 #include <errno.h>
 #include <stdbool.h>
 #include <string.h>
 #include <sys/random.h>
 
-/* Length of the well-formed UTF-8 sequence at s, or 0. s is NUL-terminated. */
-static size_t utf8_len(const unsigned char *s)
-{
-    unsigned char c = s[0], lo = 0x80, hi = 0xbf;
-    size_t need;
-
-    if (c >= 0xc2 && c <= 0xdf)
-        need = 2;
-    else if (c >= 0xe0 && c <= 0xef)
-        need = 3, lo = c == 0xe0 ? 0xa0 : 0x80, hi = c == 0xed ? 0x9f : 0xbf;
-    else if (c >= 0xf0 && c <= 0xf4)
-        need = 4, lo = c == 0xf0 ? 0x90 : 0x80, hi = c == 0xf4 ? 0x8f : 0xbf;
-    else
-        return 0;
-    if (s[1] < lo || s[1] > hi)
-        return 0;
-    for (size_t i = 2; i < need; i++)
-        if (s[i] < 0x80 || s[i] > 0xbf)
-            return 0;
-    return need;
-}
 
 static int escape(struct buf *out, const char *str, size_t max, bool property)
 {

@@ -1,5 +1,7 @@
 #include "util/xml_write.h"
 
+#include "util/utf8.h"
+
 #include <stdint.h>
 #include <string.h>
 
@@ -20,43 +22,6 @@ static void sink_put(struct sink *k, const char *p, size_t n)
 
 static const char replacement[] = "\xef\xbf\xbd"; /* U+FFFD */
 
-/*
- * Length of the well-formed UTF-8 sequence at s, or 0 when there is none; then
- * *bad_len is the "maximal subpart" to replace with one U+FFFD (Unicode table 3-7:
- * no overlong forms, no surrogates, nothing above U+10FFFF).
- */
-static size_t utf8_sequence(const unsigned char *s, size_t avail, size_t *bad_len)
-{
-    unsigned char c = s[0], lo = 0x80, hi = 0xbf;
-    size_t need;
-
-    *bad_len = 1;
-    if (c >= 0xc2 && c <= 0xdf) {
-        need = 2;
-    } else if (c >= 0xe0 && c <= 0xef) {
-        need = 3;
-        if (c == 0xe0)
-            lo = 0xa0;
-        else if (c == 0xed)
-            hi = 0x9f;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-        need = 4;
-        if (c == 0xf0)
-            lo = 0x90;
-        else if (c == 0xf4)
-            hi = 0x8f;
-    } else {
-        return 0;
-    }
-    for (size_t i = 1; i < need; i++) {
-        if (i >= avail)
-            return 0;
-        if (s[i] < (i == 1 ? lo : 0x80) || s[i] > (i == 1 ? hi : 0xbf))
-            return 0;
-        *bad_len = i + 1;
-    }
-    return need;
-}
 
 static void escape_to(struct sink *k, const char *str, size_t len, bool attr)
 {
