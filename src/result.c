@@ -60,6 +60,7 @@ void result_release(struct result *r)
     free(r->notes);
     free(r->date);
     free(r->spec_path);
+    free(r->spec_repo_path);
     free(r->dataset_name);
     free(r->version);
     free(r->source);

@@ -70,6 +70,7 @@ struct result_file {
 struct result {
     char *date;           /* ISO-8601 UTC */
     char *spec_path;
+    char *spec_repo_path;  /* the spec from the repository top, for annotations; NULL outside git */
     char *dataset_name;
     char *version;        /* from the version file; NULL when unknown */
     char *source;         /* "worktree", "index", "rev abc123" */

@@ -30,6 +30,7 @@
 #include "util/atomic_file.h"
 #include "util/buf.h"
 #include "util/err.h"
+#include "util/xalloc.h"
 
 #define MAX_OUTPUTS 8
 #define STEP_SUMMARY_MAX (1000 * 1000)   /* GitHub takes at most 1 MiB per step */
@@ -376,6 +377,8 @@ int cmd_check(int argc, char **argv)
     }
     if (own_spec)
         note_spec_changes(&result, ds.spec, own_spec, spec_rev);
+    if (ds.spec_repo_path)
+        result.spec_repo_path = xstrdup(ds.spec_repo_path);
 
     struct report_options ro = {
         .color = o.g.color == COLOR_ALWAYS || (o.g.color == COLOR_AUTO && isatty(STDOUT_FILENO) && !getenv("NO_COLOR")),

@@ -115,7 +115,7 @@ static void put_ann(struct buf *b, const struct result *r, const struct ann *a)
             path = a->f->path;
             line = a->f->line;
         } else {
-            path = r->spec_path;
+            path = r->spec_repo_path ? r->spec_repo_path : r->spec_path;
             line = a->sec->loc.line;
         }
         if (path) {

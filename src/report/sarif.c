@@ -388,7 +388,7 @@ static void write_check_results(struct jw *w, struct rules *rules, const struct 
         if (f->path && *f->path)
             write_result(w, rules, ri, c, buf_cstr(&text), f->path, f->line, f->kind);
         else /* a finding without a file belongs to the gate's key in the spec */
-            write_result(w, rules, ri, c, buf_cstr(&text), r->spec_path, s->loc.line, f->kind);
+            write_result(w, rules, ri, c, buf_cstr(&text), r->spec_repo_path ? r->spec_repo_path : r->spec_path, s->loc.line, f->kind);
     }
     /* The check itself, where its findings do not already say everything. */
     if (c->n_findings == 0 || c->findings_total > c->n_findings) {
@@ -402,7 +402,7 @@ static void write_check_results(struct jw *w, struct rules *rules, const struct 
             buf_addstr(&text, c->remediation);
             end_sentence(&text);
         }
-        write_result(w, rules, ri, c, buf_cstr(&text), r->spec_path, s->loc.line, NULL);
+        write_result(w, rules, ri, c, buf_cstr(&text), r->spec_repo_path ? r->spec_repo_path : r->spec_path, s->loc.line, NULL);
     }
     buf_release(&text);
 }
