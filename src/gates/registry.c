@@ -7,12 +7,18 @@
 #include "card.h"
 #include "gate.h"
 
+extern const struct gate gate_pii;   /* src/gates/pii.c */
+
+extern const struct gate gate_leakage;   /* src/gates/leakage.c */
+
 static const struct gate *const gates[] = {
     &gate_format,
     &gate_coverage,
     &gate_quality,
     &gate_splits,
     &gate_duplicates,
+    &gate_pii,
+    &gate_leakage,
     &gate_reproducibility,
     &gate_card,   /* after reproducibility: adds to its section */
     NULL,

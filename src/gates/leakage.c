@@ -1,0 +1,249 @@
+/*
+ * Leakage: the spec's first split is the training split; no example of any other split
+ * (validation, test) may appear in it, exactly (same content hash) or nearly (MinHash
+ * estimated Jaccard similarity >= leakage.near_threshold, over the same shingles and
+ * permutations as gates.duplicates; docs/near-duplicates.md). Each leaking held-out
+ * example gets one finding at its own location naming the train example it leaks into:
+ * the first exact copy, else the most similar candidate.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "gate.h"
+#include "gates/common.h"
+#include "minhash.h"
+#include "util/xalloc.h"
+
+struct leak_rec {
+    uint64_t h0, h1;
+    uint64_t line;
+    uint32_t file, split;
+};
+
+struct leakage_state {
+    struct minhash mh;
+    struct gate_vec recs_mem, sigs_mem;
+    struct leak_rec *recs;
+    uint32_t *sigs;
+    unsigned char *no_words;   /* per record: no token, so no near comparison */
+    struct gate_vec words_mem;
+    size_t n;
+};
+
+/* The best train match of each held-out record. */
+struct leak_match {
+    uint32_t train;          /* UINT32_MAX: none */
+    float sim;
+    bool exact;
+};
+
+static bool leakage_enabled(const struct spec *spec)
+{
+    return spec->gates.leakage.level != LEVEL_OFF;
+}
+
+static void *leakage_begin(const struct gate_ctx *ctx)
+{
+    struct leakage_state *st = xcalloc(1, sizeof(*st));
+    minhash_init(&st->mh, ctx->spec->gates.duplicates.shingle, ctx->spec->gates.duplicates.permutations);
+    return st;
+}
+
+static void leakage_observe(void *state, const struct example *ex)
+{
+    struct leakage_state *st = state;
+    if (!ex->parsed)
+        return;
+    size_t p = st->mh.permutations;
+    st->sigs = gate_vec_grow(&st->sigs_mem, (st->n + 1) * p * sizeof(*st->sigs));
+    st->recs = gate_vec_grow(&st->recs_mem, (st->n + 1) * sizeof(*st->recs));
+    st->no_words = gate_vec_grow(&st->words_mem, st->n + 1);
+    st->no_words[st->n] = !minhash_signature(&st->mh, st->sigs + st->n * p, ex);
+    struct leak_rec *r = &st->recs[st->n++];
+    memcpy(&r->h0, ex->hash, 8);
+    memcpy(&r->h1, ex->hash + 8, 8);
+    r->line = ex->line;
+    r->file = (uint32_t)ex->file_index;
+    r->split = (uint32_t)ex->split;
+}
+
+struct leak_key {
+    uint64_t h0, h1;
+    uint32_t split, idx;
+};
+
+static int leak_key_cmp(const void *a, const void *b)
+{
+    const struct leak_key *x = a, *y = b;
+    if (x->h0 != y->h0)
+        return x->h0 < y->h0 ? -1 : 1;
+    if (x->h1 != y->h1)
+        return x->h1 < y->h1 ? -1 : 1;
+    if (x->split != y->split)
+        return x->split < y->split ? -1 : 1;
+    return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+/* Exact: sorted by (content, split, index), a content whose first record is in train
+ * leaks through every held-out record that follows it. */
+static void exact_leaks(struct leakage_state *st, struct leak_match *m)
+{
+    struct leak_key *k = xmalloc((st->n ? st->n : 1) * sizeof(*k));
+    for (size_t i = 0; i < st->n; i++) {
+        k[i].h0 = st->recs[i].h0;
+        k[i].h1 = st->recs[i].h1;
+        k[i].split = st->recs[i].split;
+        k[i].idx = (uint32_t)i;
+    }
+    qsort(k, st->n, sizeof(*k), leak_key_cmp);
+    for (size_t i = 0; i < st->n;) {
+        size_t j = i + 1;
+        while (j < st->n && k[j].h0 == k[i].h0 && k[j].h1 == k[i].h1)
+            j++;
+        if (k[i].split == 0)
+            for (size_t x = i + 1; x < j; x++)
+                if (k[x].split != 0) {
+                    m[k[x].idx].train = k[i].idx;
+                    m[k[x].idx].sim = 1.0f;
+                    m[k[x].idx].exact = true;
+                }
+        i = j;
+    }
+    free(k);
+}
+
+struct near_ctx {
+    const struct leakage_state *st;
+    struct leak_match *m;
+    double threshold;
+};
+
+static void leak_candidate(void *ctx, uint32_t x, uint32_t y)
+{
+    struct near_ctx *nc = ctx;
+    const struct leakage_state *st = nc->st;
+    uint32_t sx = st->recs[x].split, sy = st->recs[y].split;
+    if ((sx == 0) == (sy == 0))
+        return;   /* both train or both held out */
+    uint32_t train = sx == 0 ? x : y, held = sx == 0 ? y : x;
+    struct leak_match *m = &nc->m[held];
+    if (m->exact)
+        return;
+    size_t p = st->mh.permutations;
+    double sim = minhash_similarity(&st->mh, st->sigs + (size_t)x * p, st->sigs + (size_t)y * p);
+    if (sim < nc->threshold)
+        return;
+    /* the most similar train example; on a tie the first in file order */
+    if (m->train == UINT32_MAX || (float)sim > m->sim || ((float)sim == m->sim && train < m->train)) {
+        m->train = train;
+        m->sim = (float)sim;
+    }
+}
+
+static int leakage_finish(void *state, const struct gate_ctx *ctx)
+{
+    struct leakage_state *st = state;
+    const struct spec *spec = ctx->spec;
+    enum gate_level level = spec->gates.leakage.level;
+    struct section *sec = result_add_section(ctx->result, "leakage", "LEAKAGE", level,
+                                             spec->gates.leakage.loc);
+    const char *train_name = spec->dataset.n_splits ? spec->dataset.splits[0].name : "train";
+    double threshold = spec->gates.leakage.near_threshold;
+    size_t n = st->n;
+
+    struct leak_match *m = xmalloc((n ? n : 1) * sizeof(*m));
+    for (size_t i = 0; i < n; i++) {
+        m[i].train = UINT32_MAX;
+        m[i].sim = 0;
+        m[i].exact = false;
+    }
+    bool held_out = false;
+    for (size_t i = 0; i < n && !held_out; i++)
+        held_out = st->recs[i].split != 0;
+    if (held_out) {
+        exact_leaks(st, m);
+        struct minhash_bands bands;
+        minhash_bands_choose(&bands, threshold, st->mh.permutations);
+        struct near_ctx nc = { st, m, threshold - 1e-9 };
+        minhash_lsh(&st->mh, &bands, st->sigs, st->no_words, n, leak_candidate, &nc);
+    }
+
+    /* records are in file order already (the engine reads files in spec order) */
+    uint64_t exact = 0, near = 0;
+    for (size_t i = 0; i < n; i++)
+        if (m[i].train != UINT32_MAX) {
+            if (m[i].exact)
+                exact++;
+            else
+                near++;
+        }
+
+    char t[GATE_NUM_SIZE];
+    struct check *ce = result_add_check(sec, "leakage.exact", "Exact leaks into train");
+    ce->value = (double)exact;
+    ce->threshold = 0;
+    check_set_value(ce, "%llu", (unsigned long long)exact);
+    ce->status = exact ? STATUS_FAIL : STATUS_PASS;
+    struct check *cn = result_add_check(sec, "leakage.near", "Near leaks into train");
+    cn->value = (double)near;
+    cn->threshold = threshold;
+    check_set_threshold(cn, "similarity \xe2\x89\xa5 %s", gate_num(t, threshold));
+    check_set_value(cn, "%llu", (unsigned long long)near);
+    cn->status = near ? STATUS_FAIL : STATUS_PASS;
+
+    /* findings in file order of the held-out example */
+    size_t *order = xmalloc((exact + near + 1) * sizeof(*order));
+    size_t n_order = 0;
+    for (size_t i = 0; i < n; i++)
+        if (m[i].train != UINT32_MAX)
+            order[n_order++] = i;
+    for (size_t k = 0; k < n_order; k++) {
+        const struct leak_rec *h = &st->recs[order[k]];
+        const struct leak_match *x = &m[order[k]];
+        const struct leak_rec *tr = &st->recs[x->train];
+        if (x->exact)
+            check_add_finding(ce, gate_file_path(ctx, h->file), h->line, "leak_exact",
+                              "leaks into %s (%s:%llu, exact copy)", train_name,
+                              gate_file_path(ctx, tr->file), (unsigned long long)tr->line);
+        else
+            check_add_finding(cn, gate_file_path(ctx, h->file), h->line, "leak_near",
+                              "leaks into %s (%s:%llu, similarity %.2f)", train_name,
+                              gate_file_path(ctx, tr->file), (unsigned long long)tr->line,
+                              (double)x->sim);
+    }
+    if (exact && ce->n_findings)
+        check_set_remediation(ce, "Remove %llu held-out example%s copied from %s (first: %s:%llu)",
+                              (unsigned long long)exact, exact == 1 ? "" : "s", train_name,
+                              ce->findings[0].path, (unsigned long long)ce->findings[0].line);
+    if (near && cn->n_findings)
+        check_set_remediation(cn, "Remove or rewrite %llu held-out example%s nearly identical to "
+                              "%s examples (first: %s:%llu)", (unsigned long long)near,
+                              near == 1 ? "" : "s", train_name, cn->findings[0].path,
+                              (unsigned long long)cn->findings[0].line);
+    free(order);
+    free(m);
+    check_apply_level(ce, level, false);
+    check_apply_level(cn, level, false);
+    return 0;
+}
+
+static void leakage_free(void *state)
+{
+    struct leakage_state *st = state;
+    if (!st)
+        return;
+    gate_vec_release(&st->recs_mem);
+    gate_vec_release(&st->sigs_mem);
+    gate_vec_release(&st->words_mem);
+    free(st);
+}
+
+const struct gate gate_leakage = {
+    .name = "leakage",
+    .title = "LEAKAGE",
+    .enabled = leakage_enabled,
+    .begin = leakage_begin,
+    .observe = leakage_observe,
+    .finish = leakage_finish,
+    .free = leakage_free,
+};

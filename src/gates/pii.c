@@ -1,0 +1,159 @@
+/*
+ * PII: every turn text of a parsed example goes through the detectors gates.pii.detect
+ * enables (src/gates/pii_detect.c); each match is counted, and the first
+ * RESULT_MAX_FINDINGS per detector are kept as (file, line, redacted value) so finish()
+ * can report them. Only redacted values are ever stored: no report format can carry
+ * a whole secret. One check per enabled detector: "[FAIL] Emails: 3 found in 2 examples".
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gate.h"
+#include "gates/common.h"
+#include "gates/pii_detect.h"
+#include "util/err.h"
+#include "util/xalloc.h"
+
+static const struct {
+    unsigned bit;
+    const char *id, *name, *noun, *kind;
+} detectors[] = {
+    { PII_EMAIL, "pii.email", "Emails", "email", "pii_email" },
+    { PII_PHONE, "pii.phone", "Phone numbers", "phone number", "pii_phone" },
+    { PII_CREDIT_CARD, "pii.credit_card", "Credit cards", "credit card number", "pii_credit_card" },
+    { PII_IPV4, "pii.ipv4", "IPv4 addresses", "IPv4 address", "pii_ipv4" },
+    { PII_IPV6, "pii.ipv6", "IPv6 addresses", "IPv6 address", "pii_ipv6" },
+    { PII_API_KEY, "pii.api_key", "API keys", "API key", "pii_api_key" },
+};
+#define N_DETECTORS (sizeof(detectors) / sizeof(*detectors))
+
+struct pii_hit {
+    size_t file;
+    size_t line;
+    char value[PII_REDACTED_MAX];
+};
+
+struct pii_state {
+    struct pii_scanner *scanner;
+    char *error;                          /* a bad allow entry, reported by finish() */
+    uint64_t found[N_DETECTORS];
+    uint64_t examples[N_DETECTORS];
+    struct pii_hit *hits[N_DETECTORS];
+    size_t n_hits[N_DETECTORS], alloc_hits[N_DETECTORS];
+    const struct example *cur;            /* during observe() */
+    uint64_t cur_found[N_DETECTORS];
+};
+
+static size_t detector_index(enum pii_detector kind)
+{
+    for (size_t i = 0; i < N_DETECTORS; i++)
+        if (detectors[i].bit == (unsigned)kind)
+            return i;
+    return 0;
+}
+
+static bool pii_enabled(const struct spec *spec)
+{
+    return spec->gates.pii.level != LEVEL_OFF;
+}
+
+static void *pii_begin(const struct gate_ctx *ctx)
+{
+    const struct spec *spec = ctx->spec;
+    struct pii_state *st = xcalloc(1, sizeof(*st));
+    if (pii_scanner_new(&st->scanner, spec->gates.pii.detect, spec->gates.pii.allow,
+                        spec->gates.pii.n_allow) < 0)
+        st->error = xstrdup(err_last());
+    return st;
+}
+
+static void on_match(void *arg, enum pii_detector kind, const char *redacted)
+{
+    struct pii_state *st = arg;
+    size_t d = detector_index(kind);
+    st->found[d]++;
+    st->cur_found[d]++;
+    if (st->n_hits[d] >= RESULT_MAX_FINDINGS)
+        return;
+    ALLOC_GROW(st->hits[d], st->n_hits[d] + 1, st->alloc_hits[d]);
+    struct pii_hit *h = &st->hits[d][st->n_hits[d]++];
+    h->file = st->cur->file_index;
+    h->line = st->cur->line;
+    snprintf(h->value, sizeof(h->value), "%s", redacted);
+}
+
+static void pii_observe(void *state, const struct example *ex)
+{
+    struct pii_state *st = state;
+    if (!st->scanner || !ex->parsed)
+        return;
+    st->cur = ex;
+    memset(st->cur_found, 0, sizeof(st->cur_found));
+    for (size_t i = 0; i < ex->n_turns; i++)
+        pii_scan(st->scanner, ex->turns[i].text, ex->turns[i].text_len, on_match, st);
+    for (size_t d = 0; d < N_DETECTORS; d++)
+        st->examples[d] += st->cur_found[d] > 0;
+    st->cur = NULL;
+}
+
+static int pii_finish(void *state, const struct gate_ctx *ctx)
+{
+    struct pii_state *st = state;
+    const struct spec *spec = ctx->spec;
+    if (st->error)
+        return err_set(DSCI_EUSAGE, "%s:%zu: %s", spec->path, spec->gates.pii.loc.line, st->error);
+    struct section *sec = result_add_section(ctx->result, "pii", "PII", spec->gates.pii.level,
+                                             spec->gates.pii.loc);
+    for (size_t d = 0; d < N_DETECTORS; d++) {
+        if (!(spec->gates.pii.detect & detectors[d].bit))
+            continue;
+        struct check *c = result_add_check(sec, detectors[d].id, detectors[d].name);
+        uint64_t n = st->found[d];
+        c->value = (double)n;
+        c->threshold = 0;
+        if (!n) {
+            check_set_value(c, "none found");
+            c->status = STATUS_PASS;
+        } else {
+            unsigned long long ex = st->examples[d];
+            check_set_value(c, "%llu found in %llu example%s", (unsigned long long)n, ex,
+                            ex == 1 ? "" : "s");
+            c->status = STATUS_FAIL;
+            for (size_t i = 0; i < st->n_hits[d]; i++) {
+                struct pii_hit *h = &st->hits[d][i];
+                check_add_finding(c, gate_file_path(ctx, h->file), h->line, detectors[d].kind,
+                                  "%s %s", detectors[d].noun, h->value);
+            }
+            c->findings_total = n;
+            check_set_remediation(c, "Remove or mask the %llu %s%s (first: %s:%zu); if they are fake, "
+                                  "allow them in gates.pii.allow", (unsigned long long)n,
+                                  detectors[d].noun, n == 1 ? "" : "s",
+                                  gate_file_path(ctx, st->hits[d][0].file), st->hits[d][0].line);
+        }
+        check_apply_level(c, spec->gates.pii.level, false);
+    }
+    return 0;
+}
+
+static void pii_free(void *state)
+{
+    struct pii_state *st = state;
+    if (!st)
+        return;
+    pii_scanner_free(st->scanner);
+    for (size_t d = 0; d < N_DETECTORS; d++)
+        free(st->hits[d]);
+    free(st->error);
+    free(st);
+}
+
+const struct gate gate_pii = {
+    .name = "pii",
+    .title = "PII",
+    .enabled = pii_enabled,
+    .begin = pii_begin,
+    .observe = pii_observe,
+    .finish = pii_finish,
+    .free = pii_free,
+};

@@ -1,0 +1,756 @@
+/*
+ * PII detectors. Each detector has a cheap prefilter that finds the first place a
+ * match could start (memchr for '@', ':' or '.', one table-driven pass for digit runs
+ * and key-like tokens), then PCRE2 finds the candidate and C validates it: digit counts
+ * for phones, Luhn and issuer prefixes for cards, octet ranges and version contexts for
+ * IPv4, inet_pton for IPv6, prefixes or entropy for keys. Texts without a plausible
+ * start are never handed to PCRE2, which keeps the gate near the reader's speed.
+ *
+ * The patterns are ASCII and compiled without PCRE2_UTF: they run on bytes, so any
+ * input (even invalid UTF-8) is safe and a multi-byte character is simply a boundary.
+ * User regexes from `allow:` are compiled with PCRE2_UTF | PCRE2_UCP and only ever see
+ * matched values, which are ASCII.
+ */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "gates/pii_detect.h"
+#include "util/err.h"
+#include "util/xalloc.h"
+
+/* Valgrind cannot follow PCRE2's JIT code (it reports uninitialised reads inside it), so
+ * under valgrind the interpreter runs instead; the results are the same. */
+#if defined(__has_include)
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#endif
+#endif
+#ifndef RUNNING_ON_VALGRIND
+#define RUNNING_ON_VALGRIND 0
+#endif
+
+enum { D_EMAIL, D_PHONE, D_CARD, D_IPV4, D_IPV6, D_KEY, D_COUNT };
+
+static const char *const patterns[D_COUNT] = {
+    [D_EMAIL] = "(?<![A-Za-z0-9._%+\\-])[A-Za-z0-9%+_\\-][A-Za-z0-9._%+\\-]{0,63}@"
+                "(?:[A-Za-z0-9](?:[A-Za-z0-9\\-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z]{2,24}(?![A-Za-z0-9\\-])",
+    /* +CC with separators, +E.164, (NNN) NNN-NNNN, NNN-NNN-NNNN; never a bare digit run */
+    [D_PHONE] = "(?<![\\w+.\\-/])(?:"
+                "\\+[1-9]\\d{0,2}(?:[ .\\-]?\\(\\d{1,4}\\)|[ .\\-]\\d{1,4})(?:[ .\\-]\\d{2,8}){1,5}"
+                "|\\+[1-9]\\d{9,14}"
+                "|\\(\\d{3}\\)[ .\\-]?\\d{3}[ .\\-]\\d{4}"
+                "|\\d{3}[.\\-]\\d{3}[.\\-]\\d{4})"
+                "(?![\\w\\-]|[.\\-/:]\\d)",
+    [D_CARD] = "(?<![\\w\\-.+])\\d(?:[ \\-]?\\d){12,18}(?![\\w\\-]|[.,]\\d)",
+    [D_IPV4] = "(?<![\\w.\\-])(?:(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}"
+               "(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(?![\\w\\-]|\\.\\d)",
+    [D_IPV6] = "(?<![\\w:.])(?=[0-9A-Fa-f]*:[0-9A-Fa-f]*:)[0-9A-Fa-f:]{2,39}"
+               "(?:(?<=:)\\d{1,3}(?:\\.\\d{1,3}){3})?(?![\\w:]|\\.\\d)",
+    [D_KEY] = "(?<![A-Za-z0-9_])(?:sk-(?:proj-|ant-)?[A-Za-z0-9_\\-]{20,}|[sr]k_(?:live|test)_[A-Za-z0-9]{16,}"
+              "|gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,}|AKIA[0-9A-Z]{16}"
+              "|xox[baprs]-[A-Za-z0-9\\-]{10,}|AIza[0-9A-Za-z_\\-]{35})(?![A-Za-z0-9_])",
+};
+
+static const unsigned bits[D_COUNT] = {
+    PII_EMAIL, PII_PHONE, PII_CREDIT_CARD, PII_IPV4, PII_IPV6, PII_API_KEY,
+};
+
+struct net {
+    int family;             /* AF_INET or AF_INET6 */
+    unsigned char addr[16];
+    unsigned prefix;        /* bits */
+};
+
+struct pii_scanner {
+    unsigned detect;
+    pcre2_code *re[D_COUNT];
+    pcre2_match_data *md;
+    char **domains;         /* lowercased: allows the domain and its subdomains */
+    size_t n_domains;
+    char **values;          /* exact values (ASCII case-insensitive) */
+    size_t n_values;
+    pcre2_code **regexes;
+    size_t n_regexes;
+    struct net *nets;
+    size_t n_nets;
+};
+
+/* Allowed whatever the spec says (docs/pii.md): RFC 2606/6761 names, documentation and
+ * loopback/unspecified addresses. None of them can identify a person. */
+static const char *const default_domains[] = {
+    "example.com", "example.org", "example.net", "example", "test", "invalid", "localhost",
+};
+static const char *const default_nets[] = {
+    "192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24", "2001:db8::/32",
+    "127.0.0.0/8", "0.0.0.0/32", "255.255.255.255/32", "::1/128", "::/128",
+};
+
+/* ---- character classes ----------------------------------------------------------------- */
+
+enum { C_DIGIT = 1, C_NUMSEP = 2, C_KEY = 4, C_HEX = 8, C_LOWER = 16, C_UPPER = 32 };
+static unsigned char cls[256];
+
+static void init_classes(void)
+{
+    if (cls['0'])
+        return;
+    for (int c = 0; c < 256; c++) {
+        unsigned char v = 0;
+        if (c >= '0' && c <= '9')
+            v |= C_DIGIT | C_KEY | C_HEX;
+        if (c >= 'a' && c <= 'z')
+            v |= C_KEY | C_LOWER | (c <= 'f' ? C_HEX : 0);
+        if (c >= 'A' && c <= 'Z')
+            v |= C_KEY | C_UPPER | (c <= 'F' ? C_HEX : 0);
+        if (c == '_' || c == '-' || c == '+' || c == '/' || c == '=')
+            v |= C_KEY;
+        if (c == ' ' || c == '-' || c == '.' || c == '(' || c == ')' || c == '+')
+            v |= C_NUMSEP;
+        cls[c] = v;
+    }
+}
+
+#define IS(c, k) (cls[(unsigned char)(c)] & (k))
+
+/* ---- setup ------------------------------------------------------------------------------- */
+
+static pcre2_code *compile(const char *pat, size_t len, uint32_t opts, char *msg, size_t msg_size)
+{
+    int ec;
+    PCRE2_SIZE off;
+    pcre2_code *re = pcre2_compile((PCRE2_SPTR)pat, len, opts, &ec, &off, NULL);
+    if (!re) {
+        PCRE2_UCHAR buf[256];
+        pcre2_get_error_message(ec, buf, sizeof(buf));
+        snprintf(msg, msg_size, "%s at offset %zu", (const char *)buf, (size_t)off);
+        return NULL;
+    }
+    /* JIT when the library has it; pcre2_match() falls back to the interpreter otherwise. */
+    if (!RUNNING_ON_VALGRIND)
+        (void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
+    return re;
+}
+
+static bool parse_net(struct net *out, const char *s)
+{
+    const char *slash = strchr(s, '/');
+    char addr[64];
+    size_t n = slash ? (size_t)(slash - s) : strlen(s);
+    if (!n || n >= sizeof(addr))
+        return false;
+    memcpy(addr, s, n);
+    addr[n] = 0;
+    memset(out, 0, sizeof(*out));
+    unsigned max;
+    if (inet_pton(AF_INET, addr, out->addr) == 1) {
+        out->family = AF_INET;
+        max = 32;
+    } else if (inet_pton(AF_INET6, addr, out->addr) == 1) {
+        out->family = AF_INET6;
+        max = 128;
+    } else {
+        return false;
+    }
+    out->prefix = max;
+    if (slash) {
+        char *end;
+        unsigned long p = strtoul(slash + 1, &end, 10);
+        if (end == slash + 1 || *end || p > max)
+            return false;
+        out->prefix = (unsigned)p;
+    }
+    return true;
+}
+
+static bool net_contains(const struct net *n, int family, const unsigned char *addr)
+{
+    if (n->family != family)
+        return false;
+    unsigned full = n->prefix / 8, rest = n->prefix % 8;
+    if (memcmp(n->addr, addr, full))
+        return false;
+    if (!rest)
+        return true;
+    unsigned char mask = (unsigned char)(0xFF << (8 - rest));
+    return (n->addr[full] & mask) == (addr[full] & mask);
+}
+
+static char *lower_dup(const char *s)
+{
+    char *d = xstrdup(s);
+    for (char *p = d; *p; p++)
+        *p = (char)tolower((unsigned char)*p);
+    return d;
+}
+
+static bool looks_like_domain(const char *s)
+{
+    if (!*s || strchr(s, '@') || *s == '.')
+        return false;
+    for (const char *p = s; *p; p++)
+        if (!isalnum((unsigned char)*p) && *p != '.' && *p != '-')
+            return false;
+    return true;
+}
+
+static void add_domain(struct pii_scanner *s, const char *d)
+{
+    s->domains = xrealloc(s->domains, (s->n_domains + 1) * sizeof(*s->domains));
+    s->domains[s->n_domains++] = lower_dup(d);
+}
+
+int pii_scanner_new(struct pii_scanner **out, unsigned detect, char *const *allow, size_t n_allow)
+{
+    char msg[300];
+    int rc = 0;
+    struct pii_scanner *s = xcalloc(1, sizeof(*s));
+    init_classes();
+    s->detect = detect;
+    for (int d = 0; d < D_COUNT; d++) {
+        if (!(detect & bits[d]))
+            continue;
+        s->re[d] = compile(patterns[d], PCRE2_ZERO_TERMINATED, 0, msg, sizeof(msg));
+        if (!s->re[d]) {
+            rc = err_set(DSCI_EINTERNAL, "pii: built-in pattern %d does not compile: %s", d, msg);
+            goto done;
+        }
+    }
+    s->md = pcre2_match_data_create(1, NULL);
+
+    for (size_t i = 0; i < sizeof(default_domains) / sizeof(*default_domains); i++)
+        add_domain(s, default_domains[i]);
+    s->nets = xcalloc(sizeof(default_nets) / sizeof(*default_nets) + n_allow, sizeof(*s->nets));
+    for (size_t i = 0; i < sizeof(default_nets) / sizeof(*default_nets); i++)
+        parse_net(&s->nets[s->n_nets++], default_nets[i]);
+
+    for (size_t i = 0; i < n_allow; i++) {
+        const char *a = allow[i];
+        size_t len = strlen(a);
+        if (len >= 2 && a[0] == '/' && a[len - 1] == '/') {
+            pcre2_code *re = compile(a + 1, len - 2, PCRE2_UTF | PCRE2_UCP, msg, sizeof(msg));
+            if (!re) {
+                rc = err_set(DSCI_EUSAGE, "gates.pii.allow: invalid regex '%s': %s", a, msg);
+                goto done;
+            }
+            s->regexes = xrealloc(s->regexes, (s->n_regexes + 1) * sizeof(*s->regexes));
+            s->regexes[s->n_regexes++] = re;
+            continue;
+        }
+        struct net n;
+        if ((strchr(a, '/') || strchr(a, ':') || (len && isdigit((unsigned char)a[len - 1])))
+            && parse_net(&n, a)) {
+            s->nets[s->n_nets++] = n;
+            continue;
+        }
+        if (looks_like_domain(a) && strchr(a, '.'))
+            add_domain(s, a);
+        s->values = xrealloc(s->values, (s->n_values + 1) * sizeof(*s->values));
+        s->values[s->n_values++] = xstrdup(a);
+    }
+done:
+    if (rc < 0) {
+        pii_scanner_free(s);
+        s = NULL;
+    }
+    *out = s;
+    return rc;
+}
+
+void pii_scanner_free(struct pii_scanner *s)
+{
+    if (!s)
+        return;
+    for (int d = 0; d < D_COUNT; d++)
+        pcre2_code_free(s->re[d]);
+    pcre2_match_data_free(s->md);
+    for (size_t i = 0; i < s->n_domains; i++)
+        free(s->domains[i]);
+    free(s->domains);
+    for (size_t i = 0; i < s->n_values; i++)
+        free(s->values[i]);
+    free(s->values);
+    for (size_t i = 0; i < s->n_regexes; i++)
+        pcre2_code_free(s->regexes[i]);
+    free(s->regexes);
+    free(s->nets);
+    free(s);
+}
+
+/* ---- allow list ---------------------------------------------------------------------------- */
+
+static size_t digits_only(char *out, size_t size, const char *s, size_t n)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n && k + 1 < size; i++)
+        if (s[i] >= '0' && s[i] <= '9')
+            out[k++] = s[i];
+    out[k] = 0;
+    return k;
+}
+
+static bool domain_allowed(const struct pii_scanner *s, const char *dom, size_t n)
+{
+    for (size_t i = 0; i < s->n_domains; i++) {
+        size_t dl = strlen(s->domains[i]);
+        if (dl > n)
+            continue;
+        if (strncasecmp(dom + n - dl, s->domains[i], dl))
+            continue;
+        if (dl == n || dom[n - dl - 1] == '.')
+            return true;
+    }
+    return false;
+}
+
+static bool allowed(struct pii_scanner *s, int d, const char *m, size_t n)
+{
+    for (size_t i = 0; i < s->n_values; i++) {
+        const char *v = s->values[i];
+        if (strlen(v) == n && !strncasecmp(v, m, n))
+            return true;
+        if (d == D_PHONE || d == D_CARD) {
+            char a[64], b[64];
+            if (digits_only(a, sizeof(a), v, strlen(v)) && digits_only(b, sizeof(b), m, n)
+                && !strcmp(a, b))
+                return true;
+        }
+    }
+    if (d == D_EMAIL) {
+        const char *at = memchr(m, '@', n);
+        if (at && domain_allowed(s, at + 1, n - (size_t)(at + 1 - m)))
+            return true;
+    }
+    if (d == D_IPV4 || d == D_IPV6) {
+        char buf[64];
+        unsigned char addr[16];
+        if (n < sizeof(buf)) {
+            memcpy(buf, m, n);
+            buf[n] = 0;
+            int fam = d == D_IPV4 ? AF_INET : AF_INET6;
+            if (inet_pton(fam, buf, addr) == 1)
+                for (size_t i = 0; i < s->n_nets; i++)
+                    if (net_contains(&s->nets[i], fam, addr))
+                        return true;
+        }
+    }
+    for (size_t i = 0; i < s->n_regexes; i++) {
+        pcre2_match_data *md = pcre2_match_data_create_from_pattern(s->regexes[i], NULL);
+        int r = pcre2_match(s->regexes[i], (PCRE2_SPTR)m, n, 0, 0, md, NULL);
+        pcre2_match_data_free(md);
+        if (r >= 0)
+            return true;
+    }
+    return false;
+}
+
+/* ---- validation -------------------------------------------------------------------------- */
+
+int pii_luhn_ok(const char *digits, size_t n)
+{
+    unsigned sum = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned v = (unsigned)(digits[n - 1 - i] - '0');
+        if (i & 1) {
+            v *= 2;
+            if (v > 9)
+                v -= 9;
+        }
+        sum += v;
+    }
+    return n > 0 && sum % 10 == 0;
+}
+
+/* Issuer (IIN) prefixes and lengths of the card networks in use. */
+static bool iin_ok(const char *d, size_t n)
+{
+    unsigned p2 = (unsigned)((d[0] - '0') * 10 + (d[1] - '0'));
+    unsigned p3 = p2 * 10 + (unsigned)(d[2] - '0');
+    unsigned p4 = p3 * 10 + (unsigned)(d[3] - '0');
+    if (d[0] == '4')
+        return n == 13 || n == 16 || n == 19;                          /* Visa */
+    if ((p2 >= 51 && p2 <= 55) || (p4 >= 2221 && p4 <= 2720))
+        return n == 16;                                                /* Mastercard */
+    if (p2 == 34 || p2 == 37)
+        return n == 15;                                                /* Amex */
+    if (p4 == 6011 || p2 == 65 || (p3 >= 644 && p3 <= 649))
+        return n >= 16 && n <= 19;                                     /* Discover */
+    if (p4 >= 3528 && p4 <= 3589)
+        return n >= 16 && n <= 19;                                     /* JCB */
+    if (p2 == 36 || p2 == 38 || p2 == 39 || (p3 >= 300 && p3 <= 305))
+        return n >= 14 && n <= 19;                                     /* Diners */
+    if (p2 == 62)
+        return n >= 16 && n <= 19;                                     /* UnionPay */
+    if (p2 == 50 || (p2 >= 56 && p2 <= 69))
+        return n >= 13 && n <= 19;                                     /* Maestro */
+    return false;
+}
+
+/* Separators, if any, are one kind of character between groups of 3-6 digits. */
+static bool card_ok(const char *m, size_t n, const char *text, size_t len, size_t end)
+{
+    char d[32];
+    size_t nd = digits_only(d, sizeof(d), m, n);
+    if (nd < 13 || nd > 19)
+        return false;
+    char sep = 0;
+    size_t group = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (m[i] >= '0' && m[i] <= '9') {
+            group++;
+            continue;
+        }
+        if ((sep && m[i] != sep) || group < 3 || group > 6)
+            return false;
+        sep = m[i];
+        group = 0;
+    }
+    if (sep && (group < 1 || group > 6))
+        return false;
+    /* the number goes on: part of a longer run, not a card */
+    if (end + 1 < len && (text[end] == ' ' || text[end] == '-') && IS(text[end + 1], C_DIGIT))
+        return false;
+    return iin_ok(d, nd) && pii_luhn_ok(d, nd);
+}
+
+static bool phone_ok(const char *m, size_t n)
+{
+    char d[32];
+    size_t nd = digits_only(d, sizeof(d), m, n);
+    return nd >= 10 && nd <= 15;
+}
+
+/* "version 1.2.3.4", "v: 10.0.0.1", "build 1.2.3.4": a version, not an address. */
+static bool version_context(const char *text, size_t start)
+{
+    static const char *const words[] = { "version", "ver", "v", "release", "build", "firmware",
+                                         "rev", "revision", "release" };
+    size_t i = start;
+    while (i > 0 && (text[i - 1] == ' ' || text[i - 1] == ':' || text[i - 1] == '='))
+        i--;
+    size_t e = i;
+    while (i > 0 && isalpha((unsigned char)text[i - 1]) && e - i < 10)
+        i--;
+    if (i > 0 && isalpha((unsigned char)text[i - 1]))
+        return false;
+    for (size_t w = 0; w < sizeof(words) / sizeof(*words); w++)
+        if (strlen(words[w]) == e - i && !strncasecmp(text + i, words[w], e - i))
+            return true;
+    return false;
+}
+
+static bool ipv6_ok(const char *m, size_t n, unsigned char addr[16])
+{
+    char buf[64];
+    if (n >= sizeof(buf))
+        return false;
+    memcpy(buf, m, n);
+    buf[n] = 0;
+    if (inet_pton(AF_INET6, buf, addr) != 1)
+        return false;
+    size_t hex = 0, groups = 0, run = 0;
+    for (size_t i = 0; i < n && m[i] != '.'; i++) {
+        if (m[i] == ':') {
+            groups += run > 0;
+            run = 0;
+        } else {
+            hex++;
+            run++;
+        }
+    }
+    groups += run > 0 && !memchr(m, '.', n);
+    return hex >= 4 && groups >= 2;
+}
+
+double pii_entropy(const char *s, size_t n)
+{
+    unsigned count[256] = { 0 };
+    for (size_t i = 0; i < n; i++)
+        count[(unsigned char)s[i]]++;
+    double h = 0;
+    for (int c = 0; c < 256; c++)
+        if (count[c]) {
+            double p = (double)count[c] / (double)n;
+            h -= p * log2(p);
+        }
+    return h;
+}
+
+/* A token of >= 32 key characters that reads as random: entropy >= 4.0 bits per char, at
+ * least two each of lower case, upper case and digits, no lower-case run of 8 (words,
+ * paths), not starting with '/' (an absolute path). Hex (git SHAs, UUIDs) cannot reach
+ * the mix of cases. */
+static bool high_entropy(const char *t, size_t n)
+{
+    if (n < 32 || t[0] == '/')
+        return false;
+    size_t lo = 0, up = 0, dg = 0, run = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = cls[(unsigned char)t[i]];
+        lo += !!(c & C_LOWER);
+        up += !!(c & C_UPPER);
+        dg += !!(c & C_DIGIT);
+        run = (c & C_LOWER) ? run + 1 : 0;
+        if (run >= 8)
+            return false;
+    }
+    return lo >= 2 && up >= 2 && dg >= 2 && pii_entropy(t, n) >= 4.0;
+}
+
+/* ---- redaction ------------------------------------------------------------------------------ */
+
+static void redact(char *out, int d, const char *m, size_t n)
+{
+    size_t k = 0;
+#define PUT(c) do { if (k + 1 < PII_REDACTED_MAX) out[k++] = (c); } while (0)
+#define PUTS(s) do { for (const char *p_ = (s); *p_; p_++) PUT(*p_); } while (0)
+    switch (d) {
+    case D_EMAIL: {
+        const char *at = memchr(m, '@', n);
+        const char *dot = m + n;
+        while (dot > at && dot[-1] != '.')
+            dot--;
+        PUT(m[0]);
+        PUTS("***@");
+        PUT(at[1]);
+        for (const char *p = at + 2; p < dot - 1 && p < at + 12; p++)
+            PUT('*');
+        PUT('.');
+        for (const char *p = dot; p < m + n && p < dot + 6; p++)
+            PUT(*p);
+        break;
+    }
+    case D_PHONE: {
+        size_t nd = 0, seen = 0;
+        for (size_t i = 0; i < n; i++)
+            nd += m[i] >= '0' && m[i] <= '9';
+        for (size_t i = 0; i < n; i++) {
+            if (m[i] >= '0' && m[i] <= '9')
+                PUT(++seen > nd - 2 ? m[i] : '*');
+            else
+                PUT(m[i]);
+        }
+        break;
+    }
+    case D_CARD: {
+        size_t nd = 0, seen = 0;
+        for (size_t i = 0; i < n; i++)
+            nd += m[i] >= '0' && m[i] <= '9';
+        for (size_t i = 0; i < n; i++) {
+            if (m[i] >= '0' && m[i] <= '9') {
+                seen++;
+                PUT(seen <= 4 || seen > nd - 4 ? m[i] : '*');
+            } else {
+                PUT(m[i]);
+            }
+        }
+        break;
+    }
+    case D_IPV4: {
+        const char *dot = memchr(m, '.', n);
+        for (const char *p = m; p < dot; p++)
+            PUT(*p);
+        PUTS(".*.*.*");
+        break;
+    }
+    case D_IPV6: {
+        for (size_t i = 0; i < n && i < 4 && m[i] != ':'; i++)
+            PUT(m[i]);
+        PUTS(":****:****");
+        break;
+    }
+    default: {   /* keys: the known prefix (not secret) or two characters, then the last two */
+        static const char *const prefixes[] = { "sk-proj-", "sk-ant-", "sk-", "sk_live_", "sk_test_",
+                                                "rk_live_", "rk_test_", "ghp_", "gho_", "ghu_", "ghs_",
+                                                "ghr_", "github_pat_", "AKIA", "xoxb-", "xoxa-",
+                                                "xoxp-", "xoxr-", "xoxs-", "AIza" };
+        size_t keep = 2;
+        for (size_t i = 0; i < sizeof(prefixes) / sizeof(*prefixes); i++) {
+            size_t pl = strlen(prefixes[i]);
+            if (n > pl + 8 && !strncmp(m, prefixes[i], pl)) {
+                keep = pl;
+                break;
+            }
+        }
+        for (size_t i = 0; i < keep; i++)
+            PUT(m[i]);
+        PUTS("***\xE2\x80\xA6***");
+        PUT(m[n - 2]);
+        PUT(m[n - 1]);
+        break;
+    }
+    }
+    out[k] = 0;
+#undef PUT
+#undef PUTS
+}
+
+/* ---- scanning ------------------------------------------------------------------------------- */
+
+/* Next match of detector d in text[from..len), or false. */
+static bool next_match(struct pii_scanner *s, int d, const char *text, size_t len, size_t from,
+                       size_t *ms, size_t *me)
+{
+    int r = pcre2_match(s->re[d], (PCRE2_SPTR)text, len, from, 0, s->md, NULL);
+    if (r < 0)
+        return false;
+    PCRE2_SIZE *ov = pcre2_get_ovector_pointer(s->md);
+    *ms = ov[0];
+    *me = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
+    return true;
+}
+
+static void report(struct pii_scanner *s, int d, const char *m, size_t n, pii_match_fn fn, void *arg)
+{
+    if (allowed(s, d, m, n))
+        return;
+    char red[PII_REDACTED_MAX];
+    redact(red, d, m, n);
+    fn(arg, (enum pii_detector)bits[d], red);
+}
+
+static void scan_email(struct pii_scanner *s, const char *text, size_t len, pii_match_fn fn, void *arg)
+{
+    const char *at = memchr(text, '@', len);
+    size_t pos = 0, ms, me;
+    while (at) {
+        size_t a = (size_t)(at - text);
+        size_t from = a > 64 ? a - 64 : 0;
+        if (from < pos)
+            from = pos;
+        if (!next_match(s, D_EMAIL, text, len, from, &ms, &me))
+            return;   /* none from here on */
+        report(s, D_EMAIL, text + ms, me - ms, fn, arg);
+        pos = me;
+        at = pos < len ? memchr(text + pos, '@', len - pos) : NULL;
+    }
+}
+
+/* One pass: does a run of digits and number separators hold >= need digits? Returns the
+ * offset of the first such run, or len. */
+static size_t digit_run(const char *text, size_t len, size_t from, size_t need)
+{
+    size_t start = from, digits = 0;
+    for (size_t i = from; i < len; i++) {
+        unsigned char c = cls[(unsigned char)text[i]];
+        if (c & C_DIGIT) {
+            if (!digits)
+                start = i;
+            if (++digits >= need)
+                return start > 0 && text[start - 1] == '+' ? start - 1
+                     : start > 0 && text[start - 1] == '(' ? start - 1 : start;
+        } else if (!(c & C_NUMSEP)) {
+            digits = 0;
+        }
+    }
+    return len;
+}
+
+static void scan_numbers(struct pii_scanner *s, int d, size_t need, const char *text, size_t len,
+                         pii_match_fn fn, void *arg)
+{
+    size_t pos = 0, ms, me;
+    while (pos < len) {
+        size_t from = digit_run(text, len, pos, need);
+        if (from >= len || !next_match(s, d, text, len, from, &ms, &me))
+            return;
+        if (d == D_PHONE ? phone_ok(text + ms, me - ms) : card_ok(text + ms, me - ms, text, len, me))
+            report(s, d, text + ms, me - ms, fn, arg);
+        pos = me;
+    }
+}
+
+static void scan_ipv4(struct pii_scanner *s, const char *text, size_t len, pii_match_fn fn, void *arg)
+{
+    size_t pos = 0, ms, me;
+    while (pos < len) {
+        const char *dot = memchr(text + pos, '.', len - pos);
+        while (dot && !(dot > text && IS(dot[-1], C_DIGIT) && dot + 1 < text + len && IS(dot[1], C_DIGIT)))
+            dot = dot + 1 < text + len ? memchr(dot + 1, '.', (size_t)(text + len - dot - 1)) : NULL;
+        if (!dot)
+            return;
+        size_t from = (size_t)(dot - text) >= pos + 3 ? (size_t)(dot - text) - 3 : pos;
+        if (!next_match(s, D_IPV4, text, len, from, &ms, &me))
+            return;
+        if (!version_context(text, ms))
+            report(s, D_IPV4, text + ms, me - ms, fn, arg);
+        pos = me;
+    }
+}
+
+static void scan_ipv6(struct pii_scanner *s, const char *text, size_t len, pii_match_fn fn, void *arg)
+{
+    size_t pos = 0, ms, me;
+    unsigned char addr[16];
+    while (pos < len) {
+        const char *c = memchr(text + pos, ':', len - pos);
+        while (c && !(c + 1 < text + len && (IS(c[1], C_HEX) || c[1] == ':')
+                      && (c == text || IS(c[-1], C_HEX) || c[-1] == ':')))
+            c = c + 1 < text + len ? memchr(c + 1, ':', (size_t)(text + len - c - 1)) : NULL;
+        if (!c)
+            return;
+        size_t from = (size_t)(c - text) >= pos + 4 ? (size_t)(c - text) - 4 : pos;
+        if (!next_match(s, D_IPV6, text, len, from, &ms, &me))
+            return;
+        if (ipv6_ok(text + ms, me - ms, addr))
+            report(s, D_IPV6, text + ms, me - ms, fn, arg);
+        pos = me;
+    }
+}
+
+/* Tokens of key characters; known prefixes by PCRE2 inside the token, the rest by entropy. */
+static void scan_keys(struct pii_scanner *s, const char *text, size_t len, pii_match_fn fn, void *arg)
+{
+    size_t i = 0, ms, me;
+    while (i < len) {
+        while (i < len && !IS(text[i], C_KEY))
+            i++;
+        size_t t = i;
+        while (i < len && IS(text[i], C_KEY))
+            i++;
+        size_t n = i - t;
+        if (n < 14)
+            continue;
+        if (next_match(s, D_KEY, text, i, t, &ms, &me)) {
+            report(s, D_KEY, text + ms, me - ms, fn, arg);
+            continue;
+        }
+        /* key=VALUE: judge the value; trailing '=' is base64 padding */
+        size_t e = i;
+        while (e > t && text[e - 1] == '=')
+            e--;
+        size_t b = t;
+        for (size_t k = t; k < e; k++)
+            if (text[k] == '=')
+                b = k + 1;
+        if (high_entropy(text + b, i - b))
+            report(s, D_KEY, text + b, i - b, fn, arg);
+    }
+}
+
+void pii_scan(struct pii_scanner *s, const char *text, size_t len, pii_match_fn fn, void *arg)
+{
+    if (!text || !len)
+        return;
+    if (s->re[D_EMAIL])
+        scan_email(s, text, len, fn, arg);
+    if (s->re[D_PHONE])
+        scan_numbers(s, D_PHONE, 10, text, len, fn, arg);
+    if (s->re[D_CARD])
+        scan_numbers(s, D_CARD, 13, text, len, fn, arg);
+    if (s->re[D_IPV4])
+        scan_ipv4(s, text, len, fn, arg);
+    if (s->re[D_IPV6])
+        scan_ipv6(s, text, len, fn, arg);
+    if (s->re[D_KEY])
+        scan_keys(s, text, len, fn, arg);
+}

@@ -1,0 +1,42 @@
+/*
+ * PII detection for the pii gate, kept apart from the gate so tests can feed it
+ * strings: a scanner holds the compiled PCRE2 patterns (JIT when the library has it)
+ * and the allow list; pii_scan() reports each match that survives validation
+ * (Luhn, octet ranges, inet_pton) and the allow list, already redacted.
+ *
+ *   struct pii_scanner *s = NULL;
+ *   if (pii_scanner_new(&s, PII_EMAIL | PII_IPV4, allow, n_allow) < 0) ...err_last()...
+ *   pii_scan(s, text, len, on_match, arg);   // on_match(arg, PII_EMAIL, "j***@e******.com")
+ *   pii_scanner_free(s);
+ *
+ * The redacted form keeps at most four leading and four trailing characters of a value
+ * (fewer for short ones), so no report can carry a whole secret. A scanner is not
+ * thread-safe: it owns one match-data block.
+ */
+#ifndef DSCI_GATES_PII_DETECT_H
+#define DSCI_GATES_PII_DETECT_H
+
+#include <stddef.h>
+
+#include "spec.h"
+
+#define PII_REDACTED_MAX 48   /* bytes of a redacted value, with its NUL */
+
+struct pii_scanner;
+
+typedef void (*pii_match_fn)(void *arg, enum pii_detector kind, const char *redacted);
+
+/* Compiles the detectors in `detect` and the allow list (regex entries are /.../).
+ * Returns 0, or DSCI_EUSAGE with a message naming the bad allow entry; *out is the
+ * caller's to pii_scanner_free(). */
+int pii_scanner_new(struct pii_scanner **out, unsigned detect, char *const *allow, size_t n_allow);
+void pii_scanner_free(struct pii_scanner *s);
+
+/* Reports every match in text[0..len), in order of detector then position. */
+void pii_scan(struct pii_scanner *s, const char *text, size_t len, pii_match_fn fn, void *arg);
+
+/* Exposed for tests. */
+int pii_luhn_ok(const char *digits, size_t n);
+double pii_entropy(const char *s, size_t n);
+
+#endif

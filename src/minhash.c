@@ -1,0 +1,362 @@
+#include "minhash.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/unicode_lower.h"
+#include "util/xalloc.h"
+
+/* splitmix64: the seed expander for the permutations and the finaliser of hashes. */
+static inline uint64_t mix64(uint64_t x)
+{
+    x ^= x >> 30;
+    x *= 0xbf58476d1ce4e5b9ull;
+    x ^= x >> 27;
+    x *= 0x94d049bb133111ebull;
+    x ^= x >> 31;
+    return x;
+}
+
+#define MINHASH_SEED 0x6473636923d5a1e7ull   /* fixed: signatures are the same on every run */
+#define TOKEN_PRIME 0x100000001b3ull          /* FNV-1a over code points */
+#define TOKEN_BASIS 0xcbf29ce484222325ull
+#define SHINGLE_BASE 0x9e3779b97f4a7c15ull    /* rolling polynomial over token hashes */
+
+void minhash_init(struct minhash *mh, size_t shingle, size_t permutations)
+{
+    memset(mh, 0, sizeof(*mh));
+    mh->shingle = shingle < 1 ? 1 : shingle > 64 ? 64 : shingle;   /* the shingler's ring */
+    if (permutations < 1)
+        permutations = 1;
+    if (permutations > MINHASH_MAX_PERMUTATIONS)
+        permutations = MINHASH_MAX_PERMUTATIONS;
+    mh->permutations = permutations;
+    uint64_t s = MINHASH_SEED;
+    for (size_t i = 0; i < permutations; i++) {
+        s += 0x9e3779b97f4a7c15ull;
+        mh->a[i] = mix64(s) | 1;
+        s += 0x9e3779b97f4a7c15ull;
+        mh->b[i] = mix64(s);
+    }
+}
+
+/*
+ * Word characters, decided on the lower-cased code point: ASCII letters and digits,
+ * and every non-ASCII code point outside the Latin-1 punctuation and symbols, the
+ * punctuation / symbol / arrow / box-drawing blocks (U+2000-U+2BFF), CJK punctuation,
+ * the fullwidth ASCII punctuation and the emoji planes. bench/near_dup_recall.py has
+ * the same rule.
+ */
+static bool word_cp(uint32_t c)
+{
+    if (c < 0x80)
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    if (c <= 0xBF || c == 0xD7 || c == 0xF7)
+        return false;
+    if (c >= 0x2000 && c <= 0x2BFF)
+        return false;
+    if (c >= 0x3000 && c <= 0x303F)
+        return false;
+    if (c >= 0xFE10 && c <= 0xFE6F)
+        return false;
+    if ((c >= 0xFF01 && c <= 0xFF0F) || (c >= 0xFF1A && c <= 0xFF20) || (c >= 0xFF3B && c <= 0xFF40) ||
+        (c >= 0xFF5B && c <= 0xFF65))
+        return false;
+    if (c >= 0x1F000 && c <= 0x1FAFF)
+        return false;
+    if (c >= 0xFE00 && c <= 0xFE0F)   /* variation selectors (emoji presentation) */
+        return false;
+    return true;
+}
+
+/* Builds the shingle hashes of one example into a caller-owned scratch. */
+struct shingler {
+    const struct minhash *mh;
+    uint32_t *sig;
+    uint64_t ring[64];      /* last `shingle` token hashes (spec caps shingle at 64) */
+    size_t n_tokens;        /* tokens of the current turn */
+    uint64_t roll;          /* polynomial over the ring */
+    uint64_t base_k;        /* SHINGLE_BASE^(shingle - 1): the weight of the oldest token */
+    bool any;
+};
+
+static inline void add_shingle(struct shingler *s, uint64_t h)
+{
+    const struct minhash *mh = s->mh;
+    uint32_t x = (uint32_t)(h >> 32) ^ (uint32_t)h;
+    uint32_t *sig = s->sig;
+    size_t n = mh->permutations;
+    /* Multiply-add-shift hashing of a 32-bit key with 64-bit a, b: strongly universal,
+     * and plain enough for the compiler to vectorise. */
+    for (size_t i = 0; i < n; i++) {
+        uint32_t v = (uint32_t)((mh->a[i] * (uint64_t)x + mh->b[i]) >> 32);
+        sig[i] = v < sig[i] ? v : sig[i];
+    }
+    s->any = true;
+}
+
+static inline void end_token(struct shingler *s, uint64_t th)
+{
+    size_t k = s->mh->shingle;
+    th = mix64(th);
+    size_t slot = s->n_tokens % k;
+    if (s->n_tokens >= k)
+        s->roll -= s->ring[slot] * s->base_k;
+    s->roll = s->roll * SHINGLE_BASE + th;
+    s->ring[slot] = th;
+    s->n_tokens++;
+    if (s->n_tokens >= k)
+        add_shingle(s, mix64(s->roll ^ (uint64_t)k));
+}
+
+static inline void end_turn(struct shingler *s)
+{
+    /* a turn shorter than one shingle still counts, as one shorter shingle */
+    if (s->n_tokens && s->n_tokens < s->mh->shingle)
+        add_shingle(s, mix64(s->roll ^ (uint64_t)s->n_tokens));
+    s->n_tokens = 0;
+    s->roll = 0;
+}
+
+static void shingle_text(struct shingler *s, const char *text, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)text;
+    uint64_t th = TOKEN_BASIS;
+    bool in = false;
+    size_t i = 0;
+    while (i < len) {
+        unsigned char c = p[i];
+        if (c < 0x80) {
+            i++;
+            if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z')) {
+                if (c <= 'Z' && c >= 'A')
+                    c = (unsigned char)(c + 32);
+                th = (th ^ c) * TOKEN_PRIME;
+                in = true;
+            } else if (in) {
+                end_token(s, th);
+                th = TOKEN_BASIS;
+                in = false;
+            }
+            continue;
+        }
+        uint32_t cp, low[3];
+        size_t l = unicode_utf8_decode(p + i, len - i, &cp);
+        if (!l) {   /* not UTF-8: a separator */
+            i++;
+            if (in) {
+                end_token(s, th);
+                th = TOKEN_BASIS;
+                in = false;
+            }
+            continue;
+        }
+        i += l;
+        size_t nl = unicode_lower(cp, low);
+        for (size_t j = 0; j < nl; j++) {
+            uint32_t lc = low[j] == 0x3C2 ? 0x3C3 : low[j];   /* final sigma folds to sigma */
+            if (word_cp(lc)) {
+                th = (th ^ lc) * TOKEN_PRIME;
+                in = true;
+            } else if (in) {
+                end_token(s, th);
+                th = TOKEN_BASIS;
+                in = false;
+            }
+        }
+    }
+    if (in)
+        end_token(s, th);
+    end_turn(s);
+}
+
+bool minhash_signature_texts(const struct minhash *mh, uint32_t *out, const char *const *texts,
+                             const size_t *lens, size_t n)
+{
+    struct shingler s;
+    memset(&s, 0, sizeof(s));
+    s.mh = mh;
+    s.sig = out;
+    s.base_k = 1;
+    for (size_t i = 1; i < mh->shingle; i++)
+        s.base_k *= SHINGLE_BASE;
+    for (size_t i = 0; i < mh->permutations; i++)
+        out[i] = UINT32_MAX;
+    for (size_t i = 0; i < n; i++)
+        if (texts[i])
+            shingle_text(&s, texts[i], lens[i]);
+    return s.any;
+}
+
+/* The duplicates and leakage gates see the same example one after the other and ask
+ * for the same signature: a one-entry cache per thread, keyed by the example (its
+ * address, position and content hash) and the parameters, computes it once. */
+static _Thread_local struct {
+    const struct example *ex;
+    uint64_t ordinal;
+    size_t file_index, line, shingle, permutations;
+    unsigned char hash[32];
+    bool valid, any;
+    uint32_t sig[MINHASH_MAX_PERMUTATIONS];
+} cache;
+
+bool minhash_signature(const struct minhash *mh, uint32_t *out, const struct example *ex)
+{
+    size_t n = mh->permutations;
+    if (cache.valid && cache.ex == ex && cache.ordinal == ex->ordinal &&
+        cache.file_index == ex->file_index && cache.line == ex->line &&
+        cache.shingle == mh->shingle && cache.permutations == n &&
+        !memcmp(cache.hash, ex->hash, sizeof(cache.hash))) {
+        memcpy(out, cache.sig, n * sizeof(*out));
+        return cache.any;
+    }
+    struct shingler s;
+    memset(&s, 0, sizeof(s));
+    s.mh = mh;
+    s.sig = out;
+    s.base_k = 1;
+    for (size_t i = 1; i < mh->shingle; i++)
+        s.base_k *= SHINGLE_BASE;
+    for (size_t i = 0; i < n; i++)
+        out[i] = UINT32_MAX;
+    for (size_t i = 0; i < ex->n_turns; i++)
+        if (ex->turns[i].text)
+            shingle_text(&s, ex->turns[i].text, ex->turns[i].text_len);
+    cache.ex = ex;
+    cache.ordinal = ex->ordinal;
+    cache.file_index = ex->file_index;
+    cache.line = ex->line;
+    cache.shingle = mh->shingle;
+    cache.permutations = n;
+    memcpy(cache.hash, ex->hash, sizeof(cache.hash));
+    cache.any = s.any;
+    memcpy(cache.sig, out, n * sizeof(*out));
+    cache.valid = true;
+    return s.any;
+}
+
+double minhash_similarity(const struct minhash *mh, const uint32_t *x, const uint32_t *y)
+{
+    size_t eq = 0, n = mh->permutations;
+    for (size_t i = 0; i < n; i++)
+        eq += x[i] == y[i];
+    return (double)eq / (double)n;
+}
+
+/* P(candidate | similarity s) = 1 - (1 - s^r)^b, integrated by Simpson's rule. */
+static double area(double lo, double hi, size_t b, size_t r, bool false_negative)
+{
+    const int steps = 64;
+    double h = (hi - lo) / steps, sum = 0;
+    for (int i = 0; i <= steps; i++) {
+        double s = lo + h * i;
+        double p = 1.0 - pow(1.0 - pow(s, (double)r), (double)b);
+        double f = false_negative ? 1.0 - p : p;
+        sum += f * (i == 0 || i == steps ? 1 : (i % 2 ? 4 : 2));
+    }
+    return sum * h / 3.0;
+}
+
+void minhash_bands_choose(struct minhash_bands *out, double threshold, size_t permutations)
+{
+    double best = INFINITY;
+    out->bands = permutations ? permutations : 1;
+    out->rows = 1;
+    for (size_t b = 1; b <= permutations; b++)
+        for (size_t r = 1; r <= permutations / b; r++) {
+            double err = 0.5 * area(0.0, threshold, b, r, false) +
+                         0.5 * area(threshold, 1.0, b, r, true);
+            if (err < best) {
+                best = err;
+                out->bands = b;
+                out->rows = r;
+            }
+        }
+}
+
+uint64_t minhash_band_key(const struct minhash_bands *bands, const uint32_t *sig, size_t band)
+{
+    const uint32_t *row = sig + band * bands->rows;
+    uint64_t h = mix64((uint64_t)band + 0x5851f42d4c957f2dull);
+    for (size_t i = 0; i < bands->rows; i++)
+        h = mix64(h ^ row[i]) + 0x14057b7ef767814full;
+    return h;
+}
+
+struct band_rec {
+    uint64_t key;
+    uint32_t idx;
+};
+
+/* Sorts by key, keeping index order within a key: one counting pass on the top bits
+ * (keys are uniform) leaves buckets of a few records each for a stable insertion sort. */
+static void band_sort(struct band_rec *v, struct band_rec *tmp, size_t n, size_t *start, unsigned bits)
+{
+    size_t n_buckets = (size_t)1 << bits;
+    memset(start, 0, (n_buckets + 1) * sizeof(*start));
+    for (size_t i = 0; i < n; i++)
+        start[(v[i].key >> (64 - bits)) + 1]++;
+    for (size_t b = 0; b < n_buckets; b++)
+        start[b + 1] += start[b];
+    for (size_t i = 0; i < n; i++)
+        tmp[start[v[i].key >> (64 - bits)]++] = v[i];
+    /* start[b] now ends bucket b: walk buckets back from the ends */
+    size_t lo = 0;
+    for (size_t b = 0; b < n_buckets; b++) {
+        size_t hi = start[b];
+        for (size_t i = lo + 1; i < hi; i++) {
+            struct band_rec x = tmp[i];
+            size_t j = i;
+            while (j > lo && tmp[j - 1].key > x.key) {
+                tmp[j] = tmp[j - 1];
+                j--;
+            }
+            tmp[j] = x;
+        }
+        lo = hi;
+    }
+    memcpy(v, tmp, n * sizeof(*v));
+}
+
+void minhash_lsh(const struct minhash *mh, const struct minhash_bands *bands, const uint32_t *sigs,
+                 const unsigned char *skip, size_t n,
+                 void (*candidate)(void *ctx, uint32_t x, uint32_t y), void *ctx)
+{
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        m += !(skip && skip[i]);
+    if (m < 2)
+        return;
+    unsigned bits = 4;
+    while (bits < 22 && ((size_t)1 << (bits + 1)) <= m / 2)
+        bits++;
+    struct band_rec *v = xmalloc(m * sizeof(*v));
+    struct band_rec *tmp = xmalloc(m * sizeof(*tmp));
+    size_t *start = xmalloc((((size_t)1 << bits) + 1) * sizeof(*start));
+    for (size_t band = 0; band < bands->bands; band++) {
+        size_t k = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (skip && skip[i])
+                continue;
+            v[k].key = minhash_band_key(bands, sigs + i * mh->permutations, band);
+            v[k].idx = (uint32_t)i;
+            k++;
+        }
+        band_sort(v, tmp, m, start, bits);
+        for (size_t i = 0; i < m;) {
+            size_t j = i + 1;
+            while (j < m && v[j].key == v[i].key)
+                j++;
+            for (size_t y = i + 1; y < j; y++) {
+                size_t from = y - i > MINHASH_BUCKET_WINDOW ? y - MINHASH_BUCKET_WINDOW : i;
+                for (size_t x = from; x < y; x++)
+                    candidate(ctx, v[x].idx, v[y].idx);
+            }
+            i = j;
+        }
+    }
+    free(start);
+    free(tmp);
+    free(v);
+}

@@ -1,0 +1,206 @@
+/*
+ * MinHash signatures and LSH banding: tokenisation rules, similarity estimates close to
+ * the true Jaccard similarity, determinism, band choice, and candidate search.
+ */
+#include "test_helpers.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "minhash.h"
+#include "util/xalloc.h"
+
+static double sim_texts(size_t shingle, size_t perms, const char *a, const char *b)
+{
+    static struct minhash mh;
+    minhash_init(&mh, shingle, perms);
+    uint32_t *x = xmalloc(perms * sizeof(*x)), *y = xmalloc(perms * sizeof(*y));
+    size_t la = strlen(a), lb = strlen(b);
+    assert_true(minhash_signature_texts(&mh, x, &a, &la, 1));
+    assert_true(minhash_signature_texts(&mh, y, &b, &lb, 1));
+    double s = minhash_similarity(&mh, x, y);
+    free(x);
+    free(y);
+    return s;
+}
+
+static void test_minhash__case_and_punctuation_ignored(void **state)
+{
+    (void)state;
+    assert_true(sim_texts(3, 128, "Hello, World! How are you today?", "hello world how ARE you -- today")
+                == 1.0);
+    /* non-ASCII letters are word characters, lower-cased; punctuation blocks are not */
+    assert_true(sim_texts(2, 128, "CAFÉ über Straße \xe2\x80\x94 naïve", "café ÜBER straße naïve") == 1.0);
+    /* final sigma and sigma are the same letter */
+    assert_true(sim_texts(1, 64, "ΟΔΟΣ", "οδοσ") == 1.0);
+}
+
+static void test_minhash__no_tokens(void **state)
+{
+    (void)state;
+    struct minhash mh;
+    minhash_init(&mh, 5, 16);
+    uint32_t sig[16];
+    const char *t = "  ... !!! \xe2\x80\x94 ";
+    size_t l = strlen(t);
+    assert_false(minhash_signature_texts(&mh, sig, &t, &l, 1));
+    for (int i = 0; i < 16; i++)
+        assert_int_equal(sig[i], UINT32_MAX);
+    /* a short text is one shorter shingle */
+    t = "ok";
+    l = 2;
+    assert_true(minhash_signature_texts(&mh, sig, &t, &l, 1));
+}
+
+static void test_minhash__turns_do_not_share_shingles(void **state)
+{
+    (void)state;
+    struct minhash mh;
+    minhash_init(&mh, 2, 256);
+    uint32_t a[256], b[256];
+    const char *ta[] = { "one two", "three four" };
+    size_t la[] = { 7, 10 };
+    const char *tb = "one two three four";
+    size_t lb = strlen(tb);
+    minhash_signature_texts(&mh, a, ta, la, 2);
+    minhash_signature_texts(&mh, b, &tb, &lb, 1);
+    /* {one two, three four} vs {one two, two three, three four}: J = 2/3 */
+    double s = minhash_similarity(&mh, a, b);
+    print_message("sim %f\n", s);
+    assert_true(fabs(s - 2.0 / 3.0) < 0.12);
+}
+
+/* Estimates track the true Jaccard similarity of shingle sets built word by word. */
+static void test_minhash__estimate_close_to_jaccard(void **state)
+{
+    (void)state;
+    char a[4096], b[4096];
+    size_t la = 0, lb = 0;
+    /* 100 distinct words; b replaces every 10th word: shingle size 1 gives J = 90/110 */
+    for (int i = 0; i < 100; i++) {
+        la += (size_t)snprintf(a + la, sizeof(a) - la, "w%d ", i);
+        if (i % 10 == 0)
+            lb += (size_t)snprintf(b + lb, sizeof(b) - lb, "x%d ", i);
+        else
+            lb += (size_t)snprintf(b + lb, sizeof(b) - lb, "w%d ", i);
+    }
+    double s = sim_texts(1, 512, a, b);
+    print_message("sim %f\n", s);
+    assert_true(fabs(s - 90.0 / 110.0) < 0.06);
+}
+
+static void test_minhash__deterministic(void **state)
+{
+    (void)state;
+    struct minhash m1, m2;
+    minhash_init(&m1, 5, 128);
+    minhash_init(&m2, 5, 128);
+    assert_memory_equal(m1.a, m2.a, sizeof(m1.a));
+    uint32_t x[128], y[128];
+    const char *t = "the quick brown fox jumps over the lazy dog again and again";
+    size_t l = strlen(t);
+    minhash_signature_texts(&m1, x, &t, &l, 1);
+    minhash_signature_texts(&m2, y, &t, &l, 1);
+    assert_memory_equal(x, y, sizeof(x));
+}
+
+static void test_minhash__bands(void **state)
+{
+    (void)state;
+    struct minhash_bands b;
+    minhash_bands_choose(&b, 0.8, 128);
+    assert_true(b.bands * b.rows <= 128);
+    double s = pow(1.0 / (double)b.bands, 1.0 / (double)b.rows);   /* the S-curve's midpoint */
+    assert_true(s > 0.6 && s < 0.85);
+    minhash_bands_choose(&b, 0.5, 128);
+    assert_true(b.bands * b.rows <= 128);
+    assert_true(pow(1.0 / (double)b.bands, 1.0 / (double)b.rows) < 0.6);
+}
+
+struct pairs {
+    uint32_t x[64], y[64];
+    size_t n;
+};
+
+static void collect(void *ctx, uint32_t x, uint32_t y)
+{
+    struct pairs *p = ctx;
+    for (size_t i = 0; i < p->n; i++)
+        if (p->x[i] == x && p->y[i] == y)
+            return;
+    assert_true(p->n < 64);
+    p->x[p->n] = x;
+    p->y[p->n] = y;
+    p->n++;
+}
+
+static void test_minhash__lsh_finds_near_pair(void **state)
+{
+    (void)state;
+    static const char *texts[] = {
+        "please create a new task for the quarterly budget review meeting with alice tomorrow morning",
+        "the weather in zurich is sunny and warm this week according to the forecast we read",
+        "please create a new task for the quarterly budget review meeting with alice tomorrow evening",
+        "list every open ticket assigned to the backend team sorted by priority and due date",
+    };
+    struct minhash mh;
+    minhash_init(&mh, 3, 128);
+    uint32_t sigs[4 * 128];
+    for (size_t i = 0; i < 4; i++) {
+        size_t l = strlen(texts[i]);
+        minhash_signature_texts(&mh, sigs + i * 128, &texts[i], &l, 1);
+    }
+    struct minhash_bands b;
+    minhash_bands_choose(&b, 0.7, 128);
+    struct pairs p = { .n = 0 };
+    minhash_lsh(&mh, &b, sigs, NULL, 4, collect, &p);
+    assert_int_equal(p.n, 1);
+    assert_int_equal(p.x[0], 0);
+    assert_int_equal(p.y[0], 2);
+    /* skipped examples take no part */
+    unsigned char skip[4] = { 0, 0, 1, 0 };
+    p.n = 0;
+    minhash_lsh(&mh, &b, sigs, skip, 4, collect, &p);
+    assert_int_equal(p.n, 0);
+}
+
+static void count_pair(void *ctx, uint32_t x, uint32_t y)
+{
+    size_t *n = ctx;
+    assert_true(x < y);
+    assert_true(y - x <= MINHASH_BUCKET_WINDOW);
+    (*n)++;
+}
+
+/* A degenerate bucket (many identical signatures) costs a window per member, not m^2. */
+static void test_minhash__lsh_big_bucket_is_capped(void **state)
+{
+    (void)state;
+    enum { N = 2000 };
+    struct minhash mh;
+    minhash_init(&mh, 1, 8);
+    uint32_t *sigs = xcalloc(N * 8, sizeof(*sigs));
+    struct minhash_bands b = { 1, 8 };
+    size_t count = 0;
+    minhash_lsh(&mh, &b, sigs, NULL, N, count_pair, &count);
+    size_t w = MINHASH_BUCKET_WINDOW;
+    assert_int_equal(count, w * (w + 1) / 2 + (N - 1 - w) * w);
+    free(sigs);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_minhash__case_and_punctuation_ignored),
+        cmocka_unit_test(test_minhash__no_tokens),
+        cmocka_unit_test(test_minhash__turns_do_not_share_shingles),
+        cmocka_unit_test(test_minhash__estimate_close_to_jaccard),
+        cmocka_unit_test(test_minhash__deterministic),
+        cmocka_unit_test(test_minhash__bands),
+        cmocka_unit_test(test_minhash__lsh_finds_near_pair),
+        cmocka_unit_test(test_minhash__lsh_big_bucket_is_capped),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

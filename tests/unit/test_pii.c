@@ -1,0 +1,255 @@
+/*
+ * The PII detectors on planted values and on look-alikes that must not fire, the
+ * redaction of every report, the allow list, and the gate's checks.
+ */
+#include "test_helpers.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gate.h"
+#include "gates/pii_detect.h"
+#include "util/err.h"
+#include "util/xalloc.h"
+
+extern const struct gate gate_pii;
+
+#define ALL (PII_EMAIL | PII_PHONE | PII_CREDIT_CARD | PII_IPV4 | PII_IPV6 | PII_API_KEY)
+
+struct hits {
+    size_t n;
+    unsigned kind[16];
+    char value[16][PII_REDACTED_MAX];
+};
+
+static void collect(void *arg, enum pii_detector kind, const char *redacted)
+{
+    struct hits *h = arg;
+    if (h->n < 16) {
+        h->kind[h->n] = kind;
+        snprintf(h->value[h->n], PII_REDACTED_MAX, "%s", redacted);
+    }
+    h->n++;
+}
+
+/* Scans text with all detectors and the given allow list. */
+static struct hits scan(const char *text, char *const *allow, size_t n_allow)
+{
+    struct pii_scanner *s = NULL;
+    struct hits h = { 0 };
+    assert_int_equal(pii_scanner_new(&s, ALL, allow, n_allow), 0);
+    pii_scan(s, text, strlen(text), collect, &h);
+    pii_scanner_free(s);
+    return h;
+}
+
+static void expect_one(const char *text, unsigned kind, const char *redacted)
+{
+    struct hits h = scan(text, NULL, 0);
+    if (h.n != 1 || h.kind[0] != kind || strcmp(h.value[0], redacted))
+        fail_msg("'%s': %zu hits, first kind %u '%s' (want kind %u '%s')", text, h.n,
+                 h.n ? h.kind[0] : 0, h.n ? h.value[0] : "", kind, redacted);
+}
+
+static void expect_none(const char *text)
+{
+    struct hits h = scan(text, NULL, 0);
+    if (h.n)
+        fail_msg("'%s': unexpected hit kind %u '%s'", text, h.kind[0], h.value[0]);
+}
+
+static void test_pii__email(void **state)
+{
+    expect_one("mail john.doe@acme-corp.com today", PII_EMAIL, "j***@a********.com");
+    expect_one("<jane+tag@mail.co.uk>.", PII_EMAIL, "j***@m******.uk");
+    expect_none("user@example.com and admin@mail.example.org are examples");
+    expect_none("no address @ here, nor @handle, nor a@b");
+}
+
+static void test_pii__phone(void **state)
+{
+    expect_one("call +1 (415) 555-2671 now", PII_PHONE, "+* (***) ***-**71");
+    expect_one("UK office: +44 20 7946 0958.", PII_PHONE, "+** ** **** **58");
+    expect_one("ring (415) 555-2671", PII_PHONE, "(***) ***-**71");
+    expect_one("ring 415-555-2671", PII_PHONE, "***-***-**71");
+    expect_one("E.164 +14155552671", PII_PHONE, "+*********71");
+    expect_none("due 2025-03-14 at 10:30:00, build 2025.03.14");
+    expect_none("order number 12345678901 shipped");
+    expect_none("+1 555 12");   /* too few digits */
+}
+
+static void test_pii__credit_card(void **state)
+{
+    expect_one("card 4111 1111 1111 1111 exp", PII_CREDIT_CARD, "4111 **** **** 1111");
+    expect_one("card 5500-0000-0000-0004", PII_CREDIT_CARD, "5500-****-****-0004");
+    expect_one("amex 378282246310005", PII_CREDIT_CARD, "3782*******0005");
+    expect_none("card 4111 1111 1111 1112 exp");   /* Luhn fails */
+    expect_none("id 1234567812345670");            /* Luhn ok, no issuer starts with 12 */
+    expect_none("mixed 4111 1111-1111 1111");     /* inconsistent separators */
+}
+
+static void test_pii__ipv4(void **state)
+{
+    expect_one("server at 10.12.1.200 is down", PII_IPV4, "10.*.*.*");
+    expect_one("host 8.8.8.8.", PII_IPV4, "8.*.*.*");
+    expect_none("doc 192.0.2.15 and 203.0.113.9 and 127.0.0.1");
+    expect_none("version 1.2.3.4 and v1.2.3.4 and Version: 10.0.0.1");
+    expect_none("dotted 1.2.3.4.5 and 300.1.1.1 and 1.2.3");
+}
+
+static void test_pii__ipv6(void **state)
+{
+    expect_one("addr 2a00:1450:4001:82a::200e here", PII_IPV6, "2a00:****:****");
+    expect_one("link fe80::1ff:fe23:4567:890a.", PII_IPV6, "fe80:****:****");
+    expect_none("doc 2001:db8::1 and ::1");
+    expect_none("at 10:30:45, std::vector, a[::2], MAC 00:1A:2B:3C:4D:5E");
+}
+
+static void test_pii__api_key(void **state)
+{
+    expect_one("key sk-abcdefghijklmnopqrstuvwxyz0123459f", PII_API_KEY, "sk-***\xE2\x80\xA6***9f");
+    expect_one("token=ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789 ok", PII_API_KEY,
+               "ghp_***\xE2\x80\xA6***89");
+    expect_one("AKIAIOSFODNN7EXAMPLE", PII_API_KEY, "AKIA***\xE2\x80\xA6***LE");
+    expect_one("slack xoxb-123456789012-abcdefghij", PII_API_KEY, "xoxb-***\xE2\x80\xA6***ij");
+    expect_one("secret: Zx9Qm2Lr7Tk4Wp8Yb3Nc6Vd1Hf5Gj0Ks", PII_API_KEY, "Zx***\xE2\x80\xA6***Ks");
+    /* not keys: git SHA, UUID, short base64, words, a path */
+    expect_none("commit 3f786850e387550fdab836ed7e6dc881de23001b");
+    expect_none("id 123e4567-e89b-12d3-a456-426614174000");
+    expect_none("b64 SGVsbG8gV29ybGQ= done");
+    expect_none("see /usr/local/lib/python3.11/site-packages/Foo2Bar9");
+    expect_none("sk-short and ghp_short");
+}
+
+static void test_pii__never_full_secret(void **state)
+{
+    const char *secrets[] = { "john.doe@acme-corp.com", "4111 1111 1111 1111", "+1 (415) 555-2671",
+                              "sk-abcdefghijklmnopqrstuvwxyz0123459f", "Zx9Qm2Lr7Tk4Wp8Yb3Nc6Vd1Hf5Gj0Ks" };
+    for (size_t i = 0; i < sizeof(secrets) / sizeof(*secrets); i++) {
+        struct hits h = scan(secrets[i], NULL, 0);
+        assert_int_equal(h.n, 1);
+        assert_null(strstr(h.value[0], secrets[i]));
+        assert_true(strlen(h.value[0]) < PII_REDACTED_MAX);
+    }
+}
+
+static void test_pii__allow_list(void **state)
+{
+    char *allow[] = { (char *)"acme-corp.com", (char *)"4111111111111111", (char *)"/^10\\./",
+                      (char *)"172.16.0.0/12" };
+    struct hits h = scan("a@acme-corp.com b@mail.acme-corp.com c@notacme-corp.com", allow, 4);
+    assert_int_equal(h.n, 1);
+    assert_string_equal(h.value[0], "c***@n**********.com");
+    h = scan("card 4111 1111 1111 1111, 10.1.2.3, 172.20.1.1, 172.32.1.1", allow, 4);
+    assert_int_equal(h.n, 1);
+    assert_string_equal(h.value[0], "172.*.*.*");
+
+    struct pii_scanner *s = NULL;
+    char *bad[] = { (char *)"/(unclosed/" };
+    assert_int_equal(pii_scanner_new(&s, ALL, bad, 1), DSCI_EUSAGE);
+    assert_null(s);
+    assert_non_null(strstr(err_last(), "invalid regex '/(unclosed/'"));
+}
+
+static void test_pii__luhn_and_entropy(void **state)
+{
+    assert_true(pii_luhn_ok("4111111111111111", 16));
+    assert_false(pii_luhn_ok("4111111111111112", 16));
+    assert_true(pii_entropy("aaaa", 4) == 0.0);
+    assert_true(pii_entropy("abcd", 4) == 2.0);
+}
+
+/* ---- the gate ---------------------------------------------------------------------------- */
+
+static void test_pii__gate_checks(void **state)
+{
+    struct spec spec;
+    memset(&spec, 0, sizeof(spec));
+    spec.path = (char *)"specs/task.yaml";
+    spec.gates.pii.level = LEVEL_BLOCK;
+    spec.gates.pii.detect = PII_EMAIL | PII_CREDIT_CARD;
+    struct run_file files[1] = { { .path = (char *)"data/train.jsonl" } };
+    struct result result;
+    result_init(&result);
+    struct gate_ctx ctx = { .spec = &spec, .files = files, .n_files = 1, .result = &result };
+
+    struct turn t[2] = { { .text = "mail jo@corp.io or al@corp.io" }, { .text = "fine" } };
+    t[0].text_len = strlen(t[0].text);
+    t[1].text_len = strlen(t[1].text);
+    struct example ex[3];
+    memset(ex, 0, sizeof(ex));
+    for (size_t i = 0; i < 3; i++) {
+        ex[i].parsed = true;
+        ex[i].line = i + 1;
+        ex[i].turns = i == 1 ? t + 1 : t;
+        ex[i].n_turns = 1;
+    }
+    assert_true(gate_pii.enabled(&spec));
+    void *st = gate_pii.begin(&ctx);
+    for (size_t i = 0; i < 3; i++)
+        gate_pii.observe(st, &ex[i]);
+    assert_int_equal(gate_pii.finish(st, &ctx), 0);
+    gate_pii.free(st);
+
+    assert_int_equal(result.n_sections, 1);
+    struct section *sec = &result.sections[0];
+    assert_string_equal(sec->title, "PII");
+    assert_int_equal(sec->n_checks, 2);
+    struct check *c = &sec->checks[0];
+    assert_string_equal(c->name, "Emails");
+    assert_int_equal(c->status, STATUS_FAIL);
+    assert_true(c->blocking);
+    assert_string_equal(c->value_text, "4 found in 2 examples");
+    assert_int_equal(c->n_findings, 4);
+    assert_string_equal(c->findings[0].path, "data/train.jsonl");
+    assert_int_equal(c->findings[0].line, 1);
+    assert_string_equal(c->findings[0].kind, "pii_email");
+    assert_string_equal(c->findings[0].message, "email j***@c***.io");
+    assert_non_null(strstr(c->remediation, "Remove or mask the 4 emails (first: data/train.jsonl:1)"));
+    assert_string_equal(sec->checks[1].value_text, "none found");
+    assert_int_equal(sec->checks[1].status, STATUS_PASS);
+    result_release(&result);
+
+    spec.gates.pii.level = LEVEL_OFF;
+    assert_false(gate_pii.enabled(&spec));
+}
+
+static void test_pii__gate_bad_allow_is_usage_error(void **state)
+{
+    struct spec spec;
+    memset(&spec, 0, sizeof(spec));
+    spec.path = (char *)"specs/task.yaml";
+    spec.gates.pii.level = LEVEL_WARN;
+    spec.gates.pii.detect = PII_EMAIL;
+    char *allow[] = { (char *)"/[/" };
+    spec.gates.pii.allow = allow;
+    spec.gates.pii.n_allow = 1;
+    spec.gates.pii.loc.line = 7;
+    struct result result;
+    result_init(&result);
+    struct gate_ctx ctx = { .spec = &spec, .result = &result };
+    void *st = gate_pii.begin(&ctx);
+    assert_int_equal(gate_pii.finish(st, &ctx), DSCI_EUSAGE);
+    assert_non_null(strstr(err_last(), "specs/task.yaml:7: gates.pii.allow: invalid regex"));
+    gate_pii.free(st);
+    result_release(&result);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_pii__email),
+        cmocka_unit_test(test_pii__phone),
+        cmocka_unit_test(test_pii__credit_card),
+        cmocka_unit_test(test_pii__ipv4),
+        cmocka_unit_test(test_pii__ipv6),
+        cmocka_unit_test(test_pii__api_key),
+        cmocka_unit_test(test_pii__never_full_secret),
+        cmocka_unit_test(test_pii__allow_list),
+        cmocka_unit_test(test_pii__luhn_and_entropy),
+        cmocka_unit_test(test_pii__gate_checks),
+        cmocka_unit_test(test_pii__gate_bad_allow_is_usage_error),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
