@@ -143,7 +143,7 @@ int engine_check(struct result *out, const struct spec *spec, struct source *src
         n_all++;
     run.gates = xcalloc(n_all ? n_all : 1, sizeof(*run.gates));
     for (size_t i = 0; i < n_all; i++) {
-        if (!all[i]->enabled(spec))
+        if (!all[i]->enabled(spec) || (opts && opts->measures_only && !all[i]->measures))
             continue;
         run.gates[run.n_gates].gate = all[i];
         run.gates[run.n_gates].state = all[i]->begin(&ctx);

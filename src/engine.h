@@ -29,6 +29,8 @@ struct engine_options {
     bool hash_files;   /* SHA-256 of every file (result.files), even when no gate needs it */
     bool missing_ok;   /* a split file that is not there is an empty split (a baseline
                         * from before the split existed), noted, not an error */
+    bool measures_only; /* only the gates that measure (a baseline): skip PII, near-
+                         * duplicates, leakage, the card, whose verdicts nobody reads */
 };
 
 /* Returns 0 (whatever the verdict: see result_passed), or a negative DSCI_E* for a

@@ -61,6 +61,9 @@ struct gate {
     void (*observe)(void *state, const struct example *ex);
     int (*finish)(void *state, const struct gate_ctx *ctx);
     void (*free)(void *state);
+    /* Its numbers describe a version (metrics, counts, version, file checksums): a
+     * baseline run, which is read only to be compared with, runs just these gates. */
+    bool measures;
 };
 
 extern const struct gate gate_format;

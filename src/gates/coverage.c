@@ -538,4 +538,5 @@ const struct gate gate_coverage = {
     .observe = coverage_observe,
     .finish = coverage_finish,
     .free = coverage_free,
+    .measures = true,
 };

@@ -490,4 +490,5 @@ const struct gate gate_quality = {
     .observe = quality_observe,
     .finish = quality_finish,
     .free = quality_free,
+    .measures = true,
 };

@@ -402,4 +402,5 @@ const struct gate gate_reproducibility = {
     .observe = repro_observe,
     .finish = repro_finish,
     .free = repro_free,
+    .measures = true,
 };

@@ -264,4 +264,5 @@ const struct gate gate_splits = {
     .observe = splits_observe,
     .finish = splits_finish,
     .free = splits_free,
+    .measures = true,
 };
