@@ -4,9 +4,11 @@
 #include <string.h>
 
 #include "gate.h"
+#include "gates/signatures.h"
 #include "reader.h"
 #include "util/clock.h"
 #include "util/err.h"
+#include "util/jobs.h"
 #include "util/xalloc.h"
 
 struct active_gate {
@@ -20,6 +22,7 @@ struct run {
     size_t n_gates;
     struct result *result;
     const struct engine_observer *extra;
+    struct signature_store *signatures;
 };
 
 static int on_example(void *ctx, const struct example *ex)
@@ -33,6 +36,8 @@ static int on_example(void *ctx, const struct example *ex)
     if (ex->parsed) {
         m->examples++;
         run->examples_per_file[ex->file_index]++;
+        if (run->signatures)
+            signature_store_add(run->signatures, ex);
     }
     for (size_t i = 0; i < run->n_gates; i++)
         run->gates[i].gate->observe(run->gates[i].state, ex);
@@ -150,6 +155,14 @@ int engine_check(struct result *out, const struct spec *spec, struct source *src
         run.n_gates++;
     }
 
+    /* Similarity needs signatures; the workers make them while this thread reads on. */
+    bool measures_only = opts && opts->measures_only;
+    if (!measures_only && (spec->gates.duplicates.near != LEVEL_OFF || spec->gates.leakage.level != LEVEL_OFF)) {
+        unsigned jobs = jobs_count();
+        run.signatures = signature_store_new(spec->gates.duplicates.shingle, spec->gates.duplicates.permutations,
+                                             jobs > 1 ? jobs - 1 : 0);
+    }
+
     run.examples_per_file = xcalloc(n_files ? n_files : 1, sizeof(uint64_t));
     examples_per_file = run.examples_per_file;
     reader_options_from_spec(&ro, spec);
@@ -183,6 +196,10 @@ int engine_check(struct result *out, const struct spec *spec, struct source *src
         rf->lfs_pointer = files[i].lfs_pointer;
     }
 
+    if (run.signatures) {
+        signature_store_finish(run.signatures);
+        ctx.signatures = run.signatures;
+    }
     for (size_t i = 0; i < run.n_gates; i++)
         if ((rc = run.gates[i].gate->finish(run.gates[i].state, &ctx)) < 0)
             goto done;
@@ -192,6 +209,7 @@ done:
     for (size_t i = 0; i < run.n_gates; i++)
         run.gates[i].gate->free(run.gates[i].state);
     free(run.gates);
+    signature_store_free(run.signatures);
     free(run.examples_per_file);
     free_files(files, n_files);
     return rc;

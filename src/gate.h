@@ -51,7 +51,12 @@ struct gate_ctx {
      * DSCI_EUSAGE when missing. */
     int (*read_file)(void *source, const char *path, char **out, size_t *out_len);
     void *source;
+    /* The MinHash signatures of every parsed example, at finish() time, when a gate
+     * that compares by similarity is on (src/gates/signatures.h); NULL otherwise. */
+    const struct signature_store *signatures;
 };
+
+struct signature_store;
 
 struct gate {
     const char *name;        /* spec key: "format" */

@@ -89,7 +89,8 @@ int main(int argc, char **argv)
         /* a global option before the command: let the command see it */
         for (int j = i; j < argc; j++) {
             /* the value of a global option is not the command: `dsci --spec x.yaml check` */
-            if (!strcmp(argv[j], "--spec") || !strcmp(argv[j], "--color")) {
+            if (!strcmp(argv[j], "--spec") || !strcmp(argv[j], "--color") || !strcmp(argv[j], "--jobs") ||
+                !strcmp(argv[j], "-j")) {
                 j++;
                 continue;
             }

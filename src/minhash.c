@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "minhash_fold.h"
 #include "util/unicode_lower.h"
 #include "util/xalloc.h"
 
@@ -32,6 +33,7 @@ void minhash_init(struct minhash *mh, size_t shingle, size_t permutations)
     if (permutations > MINHASH_MAX_PERMUTATIONS)
         permutations = MINHASH_MAX_PERMUTATIONS;
     mh->permutations = permutations;
+    minhash_fold_avx2_available();   /* decided here, before any worker thread reads it */
     uint64_t s = MINHASH_SEED;
     for (size_t i = 0; i < permutations; i++) {
         s += 0x9e3779b97f4a7c15ull;
@@ -70,7 +72,10 @@ static bool word_cp(uint32_t c)
     return true;
 }
 
-/* Builds the shingle hashes of one example into a caller-owned scratch. */
+/* Builds the shingle hashes of one example; they are folded into the signature in runs,
+ * which lets the fold keep signature slots in registers (src/minhash_fold.c). */
+#define SHINGLE_RUN 256
+
 struct shingler {
     const struct minhash *mh;
     uint32_t *sig;
@@ -79,20 +84,22 @@ struct shingler {
     uint64_t roll;          /* polynomial over the ring */
     uint64_t base_k;        /* SHINGLE_BASE^(shingle - 1): the weight of the oldest token */
     bool any;
+    uint32_t run[SHINGLE_RUN];
+    size_t n_run;
 };
+
+static void flush_run(struct shingler *s)
+{
+    if (s->n_run)
+        minhash_fold(s->mh, s->sig, s->run, s->n_run);
+    s->n_run = 0;
+}
 
 static inline void add_shingle(struct shingler *s, uint64_t h)
 {
-    const struct minhash *mh = s->mh;
-    uint32_t x = (uint32_t)(h >> 32) ^ (uint32_t)h;
-    uint32_t *sig = s->sig;
-    size_t n = mh->permutations;
-    /* Multiply-add-shift hashing of a 32-bit key with 64-bit a, b: strongly universal,
-     * and plain enough for the compiler to vectorise. */
-    for (size_t i = 0; i < n; i++) {
-        uint32_t v = (uint32_t)((mh->a[i] * (uint64_t)x + mh->b[i]) >> 32);
-        sig[i] = v < sig[i] ? v : sig[i];
-    }
+    s->run[s->n_run++] = (uint32_t)(h >> 32) ^ (uint32_t)h;
+    if (s->n_run == SHINGLE_RUN)
+        flush_run(s);
     s->any = true;
 }
 
@@ -171,68 +178,41 @@ static void shingle_text(struct shingler *s, const char *text, size_t len)
     end_turn(s);
 }
 
+static void shingler_start(struct shingler *s, const struct minhash *mh, uint32_t *out)
+{
+    s->mh = mh;
+    s->sig = out;
+    s->n_tokens = 0;
+    s->roll = 0;
+    s->any = false;
+    s->n_run = 0;
+    s->base_k = 1;
+    for (size_t i = 1; i < mh->shingle; i++)
+        s->base_k *= SHINGLE_BASE;
+    for (size_t i = 0; i < mh->permutations; i++)
+        out[i] = UINT32_MAX;
+}
+
 bool minhash_signature_texts(const struct minhash *mh, uint32_t *out, const char *const *texts,
                              const size_t *lens, size_t n)
 {
     struct shingler s;
-    memset(&s, 0, sizeof(s));
-    s.mh = mh;
-    s.sig = out;
-    s.base_k = 1;
-    for (size_t i = 1; i < mh->shingle; i++)
-        s.base_k *= SHINGLE_BASE;
-    for (size_t i = 0; i < mh->permutations; i++)
-        out[i] = UINT32_MAX;
+    shingler_start(&s, mh, out);
     for (size_t i = 0; i < n; i++)
         if (texts[i])
             shingle_text(&s, texts[i], lens[i]);
+    flush_run(&s);
     return s.any;
 }
 
-/* The duplicates and leakage gates see the same example one after the other and ask
- * for the same signature: a one-entry cache per thread, keyed by the example (its
- * address, position and content hash) and the parameters, computes it once. */
-static _Thread_local struct {
-    const struct example *ex;
-    uint64_t ordinal;
-    size_t file_index, line, shingle, permutations;
-    unsigned char hash[32];
-    bool valid, any;
-    uint32_t sig[MINHASH_MAX_PERMUTATIONS];
-} cache;
-
 bool minhash_signature(const struct minhash *mh, uint32_t *out, const struct example *ex)
 {
-    size_t n = mh->permutations;
-    if (cache.valid && cache.ex == ex && cache.ordinal == ex->ordinal &&
-        cache.file_index == ex->file_index && cache.line == ex->line &&
-        cache.shingle == mh->shingle && cache.permutations == n &&
-        !memcmp(cache.hash, ex->hash, sizeof(cache.hash))) {
-        memcpy(out, cache.sig, n * sizeof(*out));
-        return cache.any;
-    }
     struct shingler s;
-    memset(&s, 0, sizeof(s));
-    s.mh = mh;
-    s.sig = out;
-    s.base_k = 1;
-    for (size_t i = 1; i < mh->shingle; i++)
-        s.base_k *= SHINGLE_BASE;
-    for (size_t i = 0; i < n; i++)
-        out[i] = UINT32_MAX;
+    shingler_start(&s, mh, out);
     for (size_t i = 0; i < ex->n_turns; i++)
         if (ex->turns[i].text)
             shingle_text(&s, ex->turns[i].text, ex->turns[i].text_len);
-    cache.ex = ex;
-    cache.ordinal = ex->ordinal;
-    cache.file_index = ex->file_index;
-    cache.line = ex->line;
-    cache.shingle = mh->shingle;
-    cache.permutations = n;
-    memcpy(cache.hash, ex->hash, sizeof(cache.hash));
-    cache.any = s.any;
-    memcpy(cache.sig, out, n * sizeof(*out));
-    cache.valid = true;
+    flush_run(&s);
     return s.any;
 }
 
@@ -277,11 +257,20 @@ void minhash_bands_choose(struct minhash_bands *out, double threshold, size_t pe
 
 uint64_t minhash_band_key(const struct minhash_bands *bands, const uint32_t *sig, size_t band)
 {
+    /* Two rows per multiply: each step is a bijection of the state for a given word,
+     * so vectors that differ rarely meet, and a rare false match only costs a check. */
     const uint32_t *row = sig + band * bands->rows;
-    uint64_t h = mix64((uint64_t)band + 0x5851f42d4c957f2dull);
-    for (size_t i = 0; i < bands->rows; i++)
-        h = mix64(h ^ row[i]) + 0x14057b7ef767814full;
-    return h;
+    uint64_t h = ((uint64_t)band + 1) * 0x9e3779b97f4a7c15ull;
+    size_t i = 0;
+    for (; i + 2 <= bands->rows; i += 2) {
+        h = (h ^ (row[i] | (uint64_t)row[i + 1] << 32)) * 0xbf58476d1ce4e5b9ull;
+        h ^= h >> 32;
+    }
+    if (i < bands->rows) {
+        h = (h ^ row[i]) * 0xbf58476d1ce4e5b9ull;
+        h ^= h >> 32;
+    }
+    return mix64(h);
 }
 
 struct band_rec {

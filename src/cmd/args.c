@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "spec.h"
+#include "util/jobs.h"
 #include "util/err.h"
 
 int args_match(struct args *a, const char *name, bool takes_value, const char **value)
@@ -68,6 +69,17 @@ int args_global(struct args *a, struct global_opts *g)
             return -1;
         }
         return m;
+    }
+    if ((m = args_match(a, "--jobs", true, &v)) != 0 || (m = args_match(a, "-j", true, &v)) != 0) {
+        if (m < 0)
+            return m;
+        unsigned n = jobs_parse(v);
+        if (!n) {
+            usage_error("--jobs takes a number of threads from 1 to %d, not '%s'", JOBS_MAX, v);
+            return -1;
+        }
+        jobs_set(n);
+        return 1;
     }
     if ((m = args_match(a, "-q", false, &v)) != 0 || (m = args_match(a, "--quiet", false, &v)) != 0) {
         g->quiet = true;

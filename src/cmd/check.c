@@ -71,6 +71,8 @@ void cmd_check_help(void)
           "                       markdown, ...; repeatable\n"
           "  --output FILE        write the preceding --format to FILE instead of stdout\n"
           "  --max-examples N     offending examples listed per failed check (default 5)\n"
+          "  -j, --jobs N         threads to use (default: DSCI_JOBS, else every CPU); the\n"
+          "                       results are the same for any N\n"
           "  --color auto|always|never, -q/--quiet, -C DIR\n"
           "\n"
           "exit: 0 all blocking gates passed, 1 a blocking gate failed, 2 usage or spec error,\n"

@@ -16,30 +16,14 @@
 #include "gate.h"
 #include "gates/common.h"
 #include "gates/hashes.h"
+#include "gates/signatures.h"
 #include "minhash.h"
 #include "util/buf.h"
 #include "util/xalloc.h"
 
-/* Where a signed example is; sigs holds its signature at the same index. */
-struct near_rec {
-    uint64_t h0, h1;
-    uint64_t line;
-    uint32_t file, split;
-};
-
-struct near_state {
-    struct minhash mh;
-    struct gate_vec recs_mem, sigs_mem;
-    struct near_rec *recs;
-    uint32_t *sigs;
-    size_t n;
-    uint64_t no_words;      /* parsed examples without a token: not compared */
-};
-
 struct duplicates_state {
-    bool exact, near;
+    bool exact;
     struct hash_list hashes;
-    struct near_state ns;
 };
 
 static bool duplicates_enabled(const struct spec *spec)
@@ -51,10 +35,6 @@ static void *duplicates_begin(const struct gate_ctx *ctx)
 {
     struct duplicates_state *st = xcalloc(1, sizeof(*st));
     st->exact = ctx->spec->gates.duplicates.exact != LEVEL_OFF;
-    st->near = ctx->spec->gates.duplicates.near != LEVEL_OFF;
-    if (st->near)
-        minhash_init(&st->ns.mh, ctx->spec->gates.duplicates.shingle,
-                     ctx->spec->gates.duplicates.permutations);
     return st;
 }
 
@@ -63,22 +43,6 @@ static void duplicates_observe(void *state, const struct example *ex)
     struct duplicates_state *st = state;
     if (ex->parsed && st->exact)
         hash_list_add(&st->hashes, ex);
-    if (ex->parsed && st->near) {
-        struct near_state *ns = &st->ns;
-        size_t p = ns->mh.permutations;
-        ns->sigs = gate_vec_grow(&ns->sigs_mem, (ns->n + 1) * p * sizeof(*ns->sigs));
-        if (!minhash_signature(&ns->mh, ns->sigs + ns->n * p, ex)) {
-            ns->no_words++;
-            return;
-        }
-        ns->recs = gate_vec_grow(&ns->recs_mem, (ns->n + 1) * sizeof(*ns->recs));
-        struct near_rec *r = &ns->recs[ns->n++];
-        memcpy(&r->h0, ex->hash, 8);
-        memcpy(&r->h1, ex->hash + 8, 8);
-        r->line = ex->line;
-        r->file = (uint32_t)ex->file_index;
-        r->split = (uint32_t)ex->split;
-    }
 }
 
 struct copy_key {
@@ -98,11 +62,13 @@ static int copy_key_cmp(const void *a, const void *b)
     return x->idx < y->idx ? -1 : x->idx > y->idx;
 }
 
-/* skip[i] = 1 for every exact copy (same content, same split) after the first. */
-static unsigned char *exact_copies(const struct near_state *ns)
+/* skip[i] = 1 for every exact copy (same content, same split) after the first, and for
+ * every example without a word. */
+static unsigned char *near_skip(const struct signature_store *ns)
 {
-    unsigned char *skip = xcalloc(ns->n ? ns->n : 1, 1);
+    unsigned char *skip = xmalloc(ns->n ? ns->n : 1);
     struct copy_key *k = xmalloc((ns->n ? ns->n : 1) * sizeof(*k));
+    memcpy(skip, ns->no_words, ns->n);
     for (size_t i = 0; i < ns->n; i++) {
         k[i].h0 = ns->recs[i].h0;
         k[i].h1 = ns->recs[i].h1;
@@ -119,7 +85,7 @@ static unsigned char *exact_copies(const struct near_state *ns)
 
 /* Union-find whose root is always the smallest index: the first example in file order. */
 struct clusters {
-    const struct near_state *ns;
+    const struct signature_store *ns;
     double threshold;
     uint32_t *parent;
     float *lo, *hi;         /* similarity range of the verified pairs, at the root */
@@ -137,12 +103,11 @@ static uint32_t uf_find(uint32_t *parent, uint32_t x)
 static void near_candidate(void *ctx, uint32_t x, uint32_t y)
 {
     struct clusters *cl = ctx;
-    const struct near_state *ns = cl->ns;
+    const struct signature_store *ns = cl->ns;
     if (ns->recs[x].split != ns->recs[y].split)
         return;   /* across splits: the leakage gate's business */
     uint32_t rx = uf_find(cl->parent, x), ry = uf_find(cl->parent, y);
-    size_t p = ns->mh.permutations;
-    double sim = minhash_similarity(&ns->mh, ns->sigs + (size_t)x * p, ns->sigs + (size_t)y * p);
+    double sim = minhash_similarity(&ns->mh, signature_store_sig(ns, x), signature_store_sig(ns, y));
     if (sim < cl->threshold)
         return;
     float s = (float)sim;
@@ -166,27 +131,27 @@ struct cluster {
     uint32_t first, n;      /* members[first .. first + n) */
 };
 
-static const struct near_state *sort_ns;   /* qsort has no context argument */
+static const struct signature_store *sort_ns;   /* qsort has no context argument */
 
 static int cluster_cmp(const void *a, const void *b)
 {
-    const struct near_rec *x = &sort_ns->recs[((const struct cluster *)a)->root];
-    const struct near_rec *y = &sort_ns->recs[((const struct cluster *)b)->root];
+    const struct sig_rec *x = &sort_ns->recs[((const struct cluster *)a)->root];
+    const struct sig_rec *y = &sort_ns->recs[((const struct cluster *)b)->root];
     if (x->file != y->file)
         return x->file < y->file ? -1 : 1;
     return x->line < y->line ? -1 : x->line > y->line;
 }
 
-static void near_location(struct buf *b, const struct gate_ctx *ctx, const struct near_rec *r)
+static void near_location(struct buf *b, const struct gate_ctx *ctx, const struct sig_rec *r)
 {
     buf_printf(b, "%s:%llu", gate_file_path(ctx, r->file), (unsigned long long)r->line);
 }
 
 #define NEAR_LIST_MAX 5
 
-static void near_check(struct section *sec, const struct gate_ctx *ctx, struct duplicates_state *st)
+static void near_check(struct section *sec, const struct gate_ctx *ctx)
 {
-    struct near_state *ns = &st->ns;
+    const struct signature_store *ns = ctx->signatures;
     const struct spec *spec = ctx->spec;
     double threshold = spec->gates.duplicates.threshold;
     size_t n = ns->n;
@@ -199,7 +164,7 @@ static void near_check(struct section *sec, const struct gate_ctx *ctx, struct d
         cl.lo[i] = 2.0f;
         cl.hi[i] = -1.0f;
     }
-    unsigned char *skip = exact_copies(ns);
+    unsigned char *skip = near_skip(ns);
     struct minhash_bands bands;
     minhash_bands_choose(&bands, threshold, ns->mh.permutations);
     minhash_lsh(&ns->mh, &bands, ns->sigs, skip, n, near_candidate, &cl);
@@ -250,7 +215,7 @@ static void near_check(struct section *sec, const struct gate_ctx *ctx, struct d
     struct buf b = BUF_INIT;
     for (size_t k = 0; k < n_clusters; k++) {
         const struct cluster *x = &clusters[k];
-        const struct near_rec *root = &ns->recs[x->root];
+        const struct sig_rec *root = &ns->recs[x->root];
         double lo = cl.lo[x->root], hi = cl.hi[x->root];
         buf_reset(&b);
         buf_printf(&b, "%u examples are near-duplicates (similarity %.2f", x->n, lo);
@@ -348,8 +313,8 @@ static int duplicates_finish(void *state, const struct gate_ctx *ctx)
                                              spec->gates.duplicates.loc);
     if (exact != LEVEL_OFF)
         exact_check(sec, ctx, st);
-    if (near != LEVEL_OFF)
-        near_check(sec, ctx, st);
+    if (near != LEVEL_OFF && ctx->signatures)
+        near_check(sec, ctx);
     return 0;
 }
 
@@ -359,8 +324,6 @@ static void duplicates_free(void *state)
     if (!st)
         return;
     hash_list_release(&st->hashes);
-    gate_vec_release(&st->ns.recs_mem);
-    gate_vec_release(&st->ns.sigs_mem);
     free(st);
 }
 

@@ -11,24 +11,9 @@
 
 #include "gate.h"
 #include "gates/common.h"
+#include "gates/signatures.h"
 #include "minhash.h"
 #include "util/xalloc.h"
-
-struct leak_rec {
-    uint64_t h0, h1;
-    uint64_t line;
-    uint32_t file, split;
-};
-
-struct leakage_state {
-    struct minhash mh;
-    struct gate_vec recs_mem, sigs_mem;
-    struct leak_rec *recs;
-    uint32_t *sigs;
-    unsigned char *no_words;   /* per record: no token, so no near comparison */
-    struct gate_vec words_mem;
-    size_t n;
-};
 
 /* The best train match of each held-out record. */
 struct leak_match {
@@ -42,29 +27,17 @@ static bool leakage_enabled(const struct spec *spec)
     return spec->gates.leakage.level != LEVEL_OFF;
 }
 
+/* Everything it needs is in the run's signature store (ctx->signatures). */
 static void *leakage_begin(const struct gate_ctx *ctx)
 {
-    struct leakage_state *st = xcalloc(1, sizeof(*st));
-    minhash_init(&st->mh, ctx->spec->gates.duplicates.shingle, ctx->spec->gates.duplicates.permutations);
-    return st;
+    (void)ctx;
+    return NULL;
 }
 
 static void leakage_observe(void *state, const struct example *ex)
 {
-    struct leakage_state *st = state;
-    if (!ex->parsed)
-        return;
-    size_t p = st->mh.permutations;
-    st->sigs = gate_vec_grow(&st->sigs_mem, (st->n + 1) * p * sizeof(*st->sigs));
-    st->recs = gate_vec_grow(&st->recs_mem, (st->n + 1) * sizeof(*st->recs));
-    st->no_words = gate_vec_grow(&st->words_mem, st->n + 1);
-    st->no_words[st->n] = !minhash_signature(&st->mh, st->sigs + st->n * p, ex);
-    struct leak_rec *r = &st->recs[st->n++];
-    memcpy(&r->h0, ex->hash, 8);
-    memcpy(&r->h1, ex->hash + 8, 8);
-    r->line = ex->line;
-    r->file = (uint32_t)ex->file_index;
-    r->split = (uint32_t)ex->split;
+    (void)state;
+    (void)ex;
 }
 
 struct leak_key {
@@ -86,7 +59,7 @@ static int leak_key_cmp(const void *a, const void *b)
 
 /* Exact: sorted by (content, split, index), a content whose first record is in train
  * leaks through every held-out record that follows it. */
-static void exact_leaks(struct leakage_state *st, struct leak_match *m)
+static void exact_leaks(const struct signature_store *st, struct leak_match *m)
 {
     struct leak_key *k = xmalloc((st->n ? st->n : 1) * sizeof(*k));
     for (size_t i = 0; i < st->n; i++) {
@@ -113,7 +86,7 @@ static void exact_leaks(struct leakage_state *st, struct leak_match *m)
 }
 
 struct near_ctx {
-    const struct leakage_state *st;
+    const struct signature_store *st;
     struct leak_match *m;
     double threshold;
 };
@@ -121,7 +94,7 @@ struct near_ctx {
 static void leak_candidate(void *ctx, uint32_t x, uint32_t y)
 {
     struct near_ctx *nc = ctx;
-    const struct leakage_state *st = nc->st;
+    const struct signature_store *st = nc->st;
     uint32_t sx = st->recs[x].split, sy = st->recs[y].split;
     if ((sx == 0) == (sy == 0))
         return;   /* both train or both held out */
@@ -129,8 +102,7 @@ static void leak_candidate(void *ctx, uint32_t x, uint32_t y)
     struct leak_match *m = &nc->m[held];
     if (m->exact)
         return;
-    size_t p = st->mh.permutations;
-    double sim = minhash_similarity(&st->mh, st->sigs + (size_t)x * p, st->sigs + (size_t)y * p);
+    double sim = minhash_similarity(&st->mh, signature_store_sig(st, x), signature_store_sig(st, y));
     if (sim < nc->threshold)
         return;
     /* the most similar train example; on a tie the first in file order */
@@ -142,14 +114,15 @@ static void leak_candidate(void *ctx, uint32_t x, uint32_t y)
 
 static int leakage_finish(void *state, const struct gate_ctx *ctx)
 {
-    struct leakage_state *st = state;
+    (void)state;
+    const struct signature_store *st = ctx->signatures;
     const struct spec *spec = ctx->spec;
     enum gate_level level = spec->gates.leakage.level;
     struct section *sec = result_add_section(ctx->result, "leakage", "LEAKAGE", level,
                                              spec->gates.leakage.loc);
     const char *train_name = spec->dataset.n_splits ? spec->dataset.splits[0].name : "train";
     double threshold = spec->gates.leakage.near_threshold;
-    size_t n = st->n;
+    size_t n = st ? st->n : 0;
 
     struct leak_match *m = xmalloc((n ? n : 1) * sizeof(*m));
     for (size_t i = 0; i < n; i++) {
@@ -198,9 +171,9 @@ static int leakage_finish(void *state, const struct gate_ctx *ctx)
         if (m[i].train != UINT32_MAX)
             order[n_order++] = i;
     for (size_t k = 0; k < n_order; k++) {
-        const struct leak_rec *h = &st->recs[order[k]];
+        const struct sig_rec *h = &st->recs[order[k]];
         const struct leak_match *x = &m[order[k]];
-        const struct leak_rec *tr = &st->recs[x->train];
+        const struct sig_rec *tr = &st->recs[x->train];
         if (x->exact)
             check_add_finding(ce, gate_file_path(ctx, h->file), h->line, "leak_exact",
                               "leaks into %s (%s:%llu, exact copy)", train_name,
@@ -229,13 +202,7 @@ static int leakage_finish(void *state, const struct gate_ctx *ctx)
 
 static void leakage_free(void *state)
 {
-    struct leakage_state *st = state;
-    if (!st)
-        return;
-    gate_vec_release(&st->recs_mem);
-    gate_vec_release(&st->sigs_mem);
-    gate_vec_release(&st->words_mem);
-    free(st);
+    (void)state;
 }
 
 const struct gate gate_leakage = {

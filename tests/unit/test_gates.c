@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "gate.h"
+#include "gates/signatures.h"
 #include "sha256.h"
 #include "util/buf.h"
 #include "util/err.h"
@@ -161,14 +162,26 @@ static void set_hash(struct example *ex, unsigned value)
     ex->hash[20] = 0x5A;   /* beyond the 128 bits compared: must not matter */
 }
 
+/* Like the engine: the similarity gates find the signatures in the run's store. */
 static void run_gate(const struct gate *g, struct fx *f, struct example *const *ex, size_t n)
 {
     assert_true(g->enabled(&f->spec));
+    struct signature_store *sigs = NULL;
+    if (f->spec.gates.duplicates.near != LEVEL_OFF || f->spec.gates.leakage.level != LEVEL_OFF)
+        sigs = signature_store_new(f->spec.gates.duplicates.shingle, f->spec.gates.duplicates.permutations, 0);
     void *st = g->begin(&f->ctx);
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
         g->observe(st, ex[i]);
+        if (sigs && ex[i]->parsed)
+            signature_store_add(sigs, ex[i]);
+    }
+    if (sigs)
+        signature_store_finish(sigs);
+    f->ctx.signatures = sigs;
     assert_int_equal(g->finish(st, &f->ctx), 0);
+    f->ctx.signatures = NULL;
     g->free(st);
+    signature_store_free(sigs);
 }
 
 static void run_convs(const struct gate *g, struct fx *f, struct conv *c, size_t n)

@@ -9,7 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gates/signatures.h"
 #include "minhash.h"
+#include "minhash_fold.h"
 #include "util/xalloc.h"
 
 static double sim_texts(size_t shingle, size_t perms, const char *a, const char *b)
@@ -190,6 +192,73 @@ static void test_minhash__lsh_big_bucket_is_capped(void **state)
     free(sigs);
 }
 
+/* Every kernel gives the same bits: odd slot counts (the scalar tail), long and short
+ * runs, extreme hash values. */
+static void test_minhash__fold_kernels_agree(void **state)
+{
+    (void)state;
+    if (!minhash_fold_avx2_available())
+        skip();
+    uint64_t r = 0x243f6a8885a308d3ull;
+    for (size_t perms = 1; perms <= 70; perms += 3) {
+        struct minhash mh;
+        minhash_init(&mh, 5, perms);
+        for (size_t n = 0; n <= 300; n += 37) {
+            uint32_t *x = xmalloc((n + 1) * sizeof(*x));
+            for (size_t k = 0; k < n; k++) {
+                r = r * 6364136223846793005ull + 1442695040888963407ull;
+                x[k] = k % 11 == 0 ? UINT32_MAX : k % 13 == 0 ? 0 : (uint32_t)(r >> 32);
+            }
+            uint32_t a[70], b[70];
+            for (size_t i = 0; i < perms; i++)
+                a[i] = b[i] = (uint32_t)(UINT32_MAX - i * 7919);
+            minhash_fold_scalar(&mh, a, x, n);
+            minhash_fold_avx2(&mh, b, x, n);
+            assert_memory_equal(a, b, perms * sizeof(*a));
+            free(x);
+        }
+    }
+}
+
+/* The store's signatures do not depend on how many workers made them. */
+static void test_minhash__store_same_for_any_workers(void **state)
+{
+    (void)state;
+    enum { N = 3000 };
+    static char texts[N][96];
+    static struct turn turns[N][2];
+    static struct example ex[N];
+    for (size_t i = 0; i < N; i++) {
+        snprintf(texts[i], sizeof(texts[i]), "please create task %zu for team %zu before friday %zu", i % 97, i % 13, i);
+        turns[i][0].text = texts[i];
+        turns[i][0].text_len = strlen(texts[i]);
+        turns[i][1].text = i % 5 ? "done, created it" : NULL;
+        turns[i][1].text_len = i % 5 ? 16 : 0;
+        ex[i].turns = turns[i];
+        ex[i].n_turns = 2;
+        ex[i].parsed = true;
+        ex[i].line = i + 1;
+        ex[i].hash[0] = (unsigned char)i;
+    }
+    struct signature_store *ref = NULL;
+    for (unsigned workers = 0; workers <= 3; workers++) {
+        struct signature_store *s = signature_store_new(5, 64, workers);
+        for (size_t i = 0; i < N; i++)
+            signature_store_add(s, &ex[i]);
+        signature_store_finish(s);
+        assert_int_equal(s->n, N);
+        if (!ref) {
+            ref = s;
+            continue;
+        }
+        assert_memory_equal(s->sigs, ref->sigs, (size_t)N * 64 * sizeof(uint32_t));
+        assert_memory_equal(s->no_words, ref->no_words, N);
+        assert_memory_equal(s->recs, ref->recs, N * sizeof(*s->recs));
+        signature_store_free(s);
+    }
+    signature_store_free(ref);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -201,6 +270,8 @@ int main(void)
         cmocka_unit_test(test_minhash__bands),
         cmocka_unit_test(test_minhash__lsh_finds_near_pair),
         cmocka_unit_test(test_minhash__lsh_big_bucket_is_capped),
+        cmocka_unit_test(test_minhash__fold_kernels_agree),
+        cmocka_unit_test(test_minhash__store_same_for_any_workers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
