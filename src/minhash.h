@@ -56,8 +56,9 @@ struct minhash_bands {
 };
 
 /* Picks b and r for a similarity threshold the way datasketch does: the pair that
- * minimises the (equally weighted) false positive and false negative areas under the
- * S-curve 1 - (1 - s^r)^b. */
+ * minimises the weighted false positive and false negative areas under the S-curve
+ * 1 - (1 - s^r)^b, with false negatives weighted 9 to 1 (candidates are verified, so a
+ * false positive costs little; a miss is a missed duplicate). */
 void minhash_bands_choose(struct minhash_bands *out, double threshold, size_t permutations);
 
 /* A 64-bit key of the rows of `band` (never equal across bands with high probability). */

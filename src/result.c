@@ -136,21 +136,42 @@ void check_set_remediation(struct check *c, const char *fmt, ...)
     SET_FORMATTED(c->remediation);
 }
 
-void check_add_finding(struct check *c, const char *path, size_t line, const char *kind,
-                       const char *fmt, ...)
+static struct finding *add_finding(struct check *c, const char *path, size_t line, const char *kind,
+                                   const char *fmt, va_list ap)
 {
     c->findings_total++;
     if (c->n_findings >= RESULT_MAX_FINDINGS)
-        return;
+        return NULL;
     ALLOC_GROW(c->findings, c->n_findings + 1, c->alloc_findings);
     struct finding *f = &c->findings[c->n_findings++];
+    memset(f, 0, sizeof(*f));
     f->path = path ? xstrdup(path) : NULL;
     f->line = line;
     f->kind = xstrdup(kind);
+    f->message = vformat(fmt, ap);
+    return f;
+}
+
+void check_add_finding(struct check *c, const char *path, size_t line, const char *kind,
+                       const char *fmt, ...)
+{
     va_list ap;
     va_start(ap, fmt);
-    f->message = vformat(fmt, ap);
+    add_finding(c, path, line, kind, fmt, ap);
     va_end(ap);
+}
+
+void check_add_keyed_finding(struct check *c, const unsigned char key[FINDING_KEY_SIZE], const char *path,
+                             size_t line, const char *kind, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    struct finding *f = add_finding(c, path, line, kind, fmt, ap);
+    va_end(ap);
+    if (f) {
+        memcpy(f->key, key, FINDING_KEY_SIZE);
+        f->keyed = true;
+    }
 }
 
 void check_apply_level(struct check *c, enum gate_level level, bool keep_fail_at_warn)

@@ -20,6 +20,7 @@
 #include "spec.h"
 
 #define RESULT_MAX_FINDINGS 1000
+#define FINDING_KEY_SIZE 16
 
 enum status { STATUS_SKIP = 0, STATUS_PASS, STATUS_WARN, STATUS_FAIL };
 
@@ -28,6 +29,11 @@ struct finding {
     size_t line;     /* 0 when not tied to a line */
     char *kind;      /* machine name: invalid_json, turn_order, below_minimum, ... */
     char *message;   /* one line, no trailing period */
+    /* What the finding is about, by content (docs/known-findings.md): the same problem
+     * in the same example(s) has the same key wherever the lines move. */
+    unsigned char key[FINDING_KEY_SIZE];
+    bool keyed;
+    bool accepted;   /* listed in the known-findings file */
 };
 
 struct check {
@@ -43,6 +49,7 @@ struct check {
     struct finding *findings;
     size_t n_findings, alloc_findings;
     uint64_t findings_total; /* including those not stored */
+    uint64_t accepted;       /* findings listed in the known-findings file */
 };
 
 struct section {
@@ -108,6 +115,12 @@ void check_set_threshold(struct check *c, const char *fmt, ...) __attribute__((f
 void check_set_remediation(struct check *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void check_add_finding(struct check *c, const char *path, size_t line, const char *kind,
                        const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* The same, for a finding about particular examples: `key` identifies the problem by
+ * their content hashes (finding_key_of), so the known-findings file can accept it. */
+void check_add_keyed_finding(struct check *c, const unsigned char key[FINDING_KEY_SIZE], const char *path,
+                             size_t line, const char *kind, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
 
 /* Applies a gate's level to a check's raw status: FAIL at level warn shows as WARN
  * (except where the gate keeps FAIL, as quality does), and only level block blocks. */

@@ -24,6 +24,7 @@
 #include "repo.h"
 #include "spec_diff.h"
 #include "engine.h"
+#include "known_findings.h"
 #include "report.h"
 #include "source.h"
 #include "spec.h"
@@ -49,6 +50,7 @@ struct check_opts {
     struct output outputs[MAX_OUTPUTS];
     size_t n_outputs;
     size_t max_examples;
+    bool update_known;       /* --update-baseline */
 };
 
 void cmd_check_help(void)
@@ -71,6 +73,10 @@ void cmd_check_help(void)
           "                       markdown, ...; repeatable\n"
           "  --output FILE        write the preceding --format to FILE instead of stdout\n"
           "  --max-examples N     offending examples listed per failed check (default 5)\n"
+          "  --update-baseline    accept every current finding of duplicates, leakage, splits\n"
+          "                       overlap and PII: write them to .dsci-baseline.json at the\n"
+          "                       dataset root (accepted findings do not fail; see\n"
+          "                       docs/known-findings.md)\n"
           "  -j, --jobs N         threads to use (default: DSCI_JOBS, else every CPU); the\n"
           "                       results are the same for any N\n"
           "  --color auto|always|never, -q/--quiet, -C DIR\n"
@@ -160,6 +166,10 @@ static int parse(struct check_opts *o, int argc, char **argv)
             if (*end || n < 0 || n > 1000)
                 return usage_error("--max-examples takes a number from 0 to 1000, not '%s'", v);
             o->max_examples = (size_t)n;
+            continue;
+        }
+        if ((m = args_match(&a, "--update-baseline", false, &v)) != 0) {
+            o->update_known = true;
             continue;
         }
         if (argv[a.i][0] == '-')
@@ -344,6 +354,54 @@ static void note_spec_changes(struct result *r, const struct spec *judge, const 
     free(lines);
 }
 
+/* The known-findings file from the same place as the data; none is fine. */
+static int apply_known_findings(struct dataset *ds, struct result *r)
+{
+    if (!source_exists(ds->src, KNOWN_FINDINGS_FILE))
+        return 0;
+    char *text = NULL, *shown = source_display_path(ds->src, KNOWN_FINDINGS_FILE);
+    size_t len = 0;
+    struct known_findings *k = NULL;
+    int rc = source_read_file(ds->src, KNOWN_FINDINGS_FILE, &text, &len);
+    if (rc == 0)
+        rc = known_findings_parse(&k, text, len, shown);
+    if (rc == 0)
+        known_findings_apply(k, r, shown);
+    known_findings_free(k);
+    free(text);
+    free(shown);
+    return rc;
+}
+
+/* --update-baseline: the file that accepts what this run found, in the work tree. */
+static int update_known_findings(const struct dataset *ds, struct result *r)
+{
+    const char *root = ds->spec->root && *ds->spec->root ? ds->spec->root : ".";
+    char *target = !strcmp(root, ".") ? xstrdup(KNOWN_FINDINGS_FILE) : xasprintf("%s/%s", root, KNOWN_FINDINGS_FILE);
+    struct buf text = BUF_INIT;
+    size_t n = known_findings_render(&text, r);
+    int rc = atomic_write_file(target, text.ptr, text.len, 0644);
+    if (rc == 0) {
+        struct known_findings *k = NULL;
+        /* judge by what was written, exactly as the next run will */
+        if ((rc = known_findings_parse(&k, text.ptr, text.len, target)) == 0) {
+            for (size_t s = 0; s < r->n_sections; s++)
+                for (size_t c = 0; c < r->sections[s].n_checks; c++) {
+                    struct check *ck = &r->sections[s].checks[c];
+                    for (size_t f = 0; f < ck->n_findings; f++)
+                        ck->findings[f].accepted = false;
+                    ck->accepted = 0;
+                }
+            known_findings_apply(k, r, target);
+            result_add_note(r, "wrote %s: %zu accepted finding%s", target, n, n == 1 ? "" : "s");
+        }
+        known_findings_free(k);
+    }
+    buf_release(&text);
+    free(target);
+    return rc;
+}
+
 int cmd_check(int argc, char **argv)
 {
     struct bump_view bv = { 0 };
@@ -374,6 +432,16 @@ int cmd_check(int argc, char **argv)
         goto done;
     }
     if ((rc = compare_run(&result, &cmp, &ds, o.base ? o.base : "auto", want_bump(&o))) < 0) {
+        exit_code = report_error(rc);
+        goto done;
+    }
+    if (o.update_known && ds.place == DATASET_REV) {
+        exit_code = usage_error("--update-baseline writes the work tree's %s; it does not go with --rev",
+                                KNOWN_FINDINGS_FILE);
+        goto done;
+    }
+    rc = o.update_known ? update_known_findings(&ds, &result) : apply_known_findings(&ds, &result);
+    if (rc < 0) {
         exit_code = report_error(rc);
         goto done;
     }

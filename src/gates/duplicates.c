@@ -15,6 +15,7 @@
 
 #include "gate.h"
 #include "gates/common.h"
+#include "gates/finding_key.h"
 #include "gates/hashes.h"
 #include "gates/signatures.h"
 #include "minhash.h"
@@ -213,6 +214,8 @@ static void near_check(struct section *sec, const struct gate_ctx *ctx)
         check_set_value(c, "0");
     c->status = n_clusters ? STATUS_FAIL : STATUS_PASS;
     struct buf b = BUF_INIT;
+    struct copy_key *member_keys = NULL;
+    size_t alloc_member_keys = 0;
     for (size_t k = 0; k < n_clusters; k++) {
         const struct cluster *x = &clusters[k];
         const struct sig_rec *root = &ns->recs[x->root];
@@ -229,8 +232,24 @@ static void near_check(struct section *sec, const struct gate_ctx *ctx)
         }
         if (x->n > NEAR_LIST_MAX)
             buf_printf(&b, ", \xe2\x80\xa6 (%u more)", x->n - NEAR_LIST_MAX);
-        check_add_finding(c, gate_file_path(ctx, root->file), root->line, "near_duplicate", "%s",
-                          buf_cstr(&b));
+        /* the members' contents in content order: the key survives moved lines */
+        struct finding_key fk;
+        unsigned char key[FINDING_KEY_SIZE];
+        ALLOC_GROW(member_keys, x->n, alloc_member_keys);
+        for (uint32_t m = 0; m < x->n; m++) {
+            const struct sig_rec *r = &ns->recs[members[x->first + m]];
+            member_keys[m].h0 = r->h0;
+            member_keys[m].h1 = r->h1;
+            member_keys[m].split = 0;
+            member_keys[m].idx = 0;
+        }
+        qsort(member_keys, x->n, sizeof(*member_keys), copy_key_cmp);
+        finding_key_start(&fk);
+        for (uint32_t m = 0; m < x->n; m++)
+            finding_key_add(&fk, member_keys[m].h0, member_keys[m].h1);
+        finding_key_end(&fk, key);
+        check_add_keyed_finding(c, key, gate_file_path(ctx, root->file), root->line, "near_duplicate", "%s",
+                                buf_cstr(&b));
     }
     if (n_clusters) {
         buf_reset(&b);
@@ -240,6 +259,7 @@ static void near_check(struct section *sec, const struct gate_ctx *ctx)
                               buf_cstr(&b), clusters[0].n);
     }
     buf_release(&b);
+    free(member_keys);
     free(members);
     free(clusters);
     free(count);
@@ -268,6 +288,8 @@ static void exact_check(struct section *sec, const struct gate_ctx *ctx, struct 
             for (size_t k = i + 1; k < j; k++) {
                 ALLOC_GROW(pairs, n_pairs + 1, alloc_pairs);
                 struct hash_pair *p = &pairs[n_pairs++];
+                p->h0 = l->v[k].h0;
+                p->h1 = l->v[k].h1;
                 p->file = l->v[k].file;
                 p->line = l->v[k].line;
                 p->other_file = l->v[i].file;
@@ -289,10 +311,13 @@ static void exact_check(struct section *sec, const struct gate_ctx *ctx, struct 
     else
         check_set_value(c, "0");
     c->status = n_pairs ? STATUS_FAIL : STATUS_PASS;
-    for (size_t i = 0; i < n_pairs; i++)
-        check_add_finding(c, gate_file_path(ctx, pairs[i].file), pairs[i].line, "exact_duplicate",
+    for (size_t i = 0; i < n_pairs; i++) {
+        unsigned char key[FINDING_KEY_SIZE];
+        finding_key_of(key, pairs[i].h0, pairs[i].h1);
+        check_add_keyed_finding(c, key, gate_file_path(ctx, pairs[i].file), pairs[i].line, "exact_duplicate",
                           "duplicate of %s:%llu", gate_file_path(ctx, pairs[i].other_file),
                           (unsigned long long)pairs[i].other_line);
+    }
     if (n_pairs)
         check_set_remediation(c, "Remove %zu exact duplicate%s (first: %s:%llu duplicates %s:%llu)",
                               n_pairs, n_pairs == 1 ? "" : "s",

@@ -135,6 +135,7 @@ static inline void hash_list_release(struct hash_list *l)
 
 /* A finding to report in file order: where, and the record it points back to. */
 struct hash_pair {
+    uint64_t h0, h1;         /* the shared content */
     uint32_t file, other_file;
     uint32_t other_split;
     uint64_t line, other_line;

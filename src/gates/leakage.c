@@ -11,6 +11,7 @@
 
 #include "gate.h"
 #include "gates/common.h"
+#include "gates/finding_key.h"
 #include "gates/signatures.h"
 #include "minhash.h"
 #include "util/xalloc.h"
@@ -174,15 +175,21 @@ static int leakage_finish(void *state, const struct gate_ctx *ctx)
         const struct sig_rec *h = &st->recs[order[k]];
         const struct leak_match *x = &m[order[k]];
         const struct sig_rec *tr = &st->recs[x->train];
+        struct finding_key fk;
+        unsigned char key[FINDING_KEY_SIZE];
+        finding_key_start(&fk);
+        finding_key_add(&fk, h->h0, h->h1);
+        finding_key_add(&fk, tr->h0, tr->h1);
+        finding_key_end(&fk, key);
         if (x->exact)
-            check_add_finding(ce, gate_file_path(ctx, h->file), h->line, "leak_exact",
-                              "leaks into %s (%s:%llu, exact copy)", train_name,
-                              gate_file_path(ctx, tr->file), (unsigned long long)tr->line);
+            check_add_keyed_finding(ce, key, gate_file_path(ctx, h->file), h->line, "leak_exact",
+                                    "leaks into %s (%s:%llu, exact copy)", train_name,
+                                    gate_file_path(ctx, tr->file), (unsigned long long)tr->line);
         else
-            check_add_finding(cn, gate_file_path(ctx, h->file), h->line, "leak_near",
-                              "leaks into %s (%s:%llu, similarity %.2f)", train_name,
-                              gate_file_path(ctx, tr->file), (unsigned long long)tr->line,
-                              (double)x->sim);
+            check_add_keyed_finding(cn, key, gate_file_path(ctx, h->file), h->line, "leak_near",
+                                    "leaks into %s (%s:%llu, similarity %.2f)", train_name,
+                                    gate_file_path(ctx, tr->file), (unsigned long long)tr->line,
+                                    (double)x->sim);
     }
     if (exact && ce->n_findings)
         check_set_remediation(ce, "Remove %llu held-out example%s copied from %s (first: %s:%llu)",

@@ -31,6 +31,7 @@ static const struct {
 struct pii_hit {
     size_t file;
     size_t line;
+    unsigned char key[FINDING_KEY_SIZE];   /* the example's */
     char value[PII_REDACTED_MAX];
 };
 
@@ -80,6 +81,7 @@ static void on_match(void *arg, enum pii_detector kind, const char *redacted)
     struct pii_hit *h = &st->hits[d][st->n_hits[d]++];
     h->file = st->cur->file_index;
     h->line = st->cur->line;
+    memcpy(h->key, st->cur->hash, FINDING_KEY_SIZE);
     snprintf(h->value, sizeof(h->value), "%s", redacted);
 }
 
@@ -122,7 +124,7 @@ static int pii_finish(void *state, const struct gate_ctx *ctx)
             c->status = STATUS_FAIL;
             for (size_t i = 0; i < st->n_hits[d]; i++) {
                 struct pii_hit *h = &st->hits[d][i];
-                check_add_finding(c, gate_file_path(ctx, h->file), h->line, detectors[d].kind,
+                check_add_keyed_finding(c, h->key, gate_file_path(ctx, h->file), h->line, detectors[d].kind,
                                   "%s %s", detectors[d].noun, h->value);
             }
             c->findings_total = n;

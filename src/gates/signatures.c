@@ -161,7 +161,10 @@ static void collect(struct signature_store *s, struct batch *b)
     struct signature_work *w = s->work;
     s->no_words = gate_vec_grow(&w->words_mem, b->first + b->count);
     memcpy(s->no_words + b->first, b->no_words, b->count);
+    /* under the lock: an idle worker may be looking at this batch's state */
+    pthread_mutex_lock(&w->lock);
     b->state = BATCH_FREE;
+    pthread_mutex_unlock(&w->lock);
     b->count = 0;
     b->text_len = 0;
     b->n_turns = 0;
@@ -177,10 +180,13 @@ static struct batch *filling_batch(struct signature_store *s)
     pthread_mutex_lock(&w->lock);
     while (b->state == BATCH_QUEUED || b->state == BATCH_WORKING)
         pthread_cond_wait(&w->done, &w->lock);
+    bool done = b->state == BATCH_DONE;
     pthread_mutex_unlock(&w->lock);
-    if (b->state == BATCH_DONE)
+    if (done)
         collect(s, b);
+    pthread_mutex_lock(&w->lock);
     b->state = BATCH_FILLING;
+    pthread_mutex_unlock(&w->lock);
     b->first = s->n;
     w->filling = true;
     return b;
@@ -243,7 +249,9 @@ void signature_store_finish(struct signature_store *s)
         if (w->filling && last->count)
             submit(w, last);
         else if (w->filling) {
+            pthread_mutex_lock(&w->lock);
             last->state = BATCH_FREE;
+            pthread_mutex_unlock(&w->lock);
             w->filling = false;
         }
         pthread_mutex_lock(&w->lock);

@@ -11,6 +11,7 @@
 
 #include "gate.h"
 #include "gates/common.h"
+#include "gates/finding_key.h"
 #include "gates/hashes.h"
 #include "util/buf.h"
 #include "util/xalloc.h"
@@ -196,6 +197,8 @@ static void overlap_check(struct section *sec, const struct gate_ctx *ctx, struc
             shared = true;
             ALLOC_GROW(pairs, n_pairs + 1, alloc_pairs);
             struct hash_pair *p = &pairs[n_pairs++];
+            p->h0 = l->v[i].h0;
+            p->h1 = l->v[i].h1;
             p->file = l->v[i].file;
             p->line = l->v[i].line;
             p->other_file = l->v[k].file;
@@ -218,9 +221,11 @@ static void overlap_check(struct section *sec, const struct gate_ctx *ctx, struc
         const struct hash_pair *p = &pairs[i];
         const char *other = p->other_split < spec->dataset.n_splits
             ? spec->dataset.splits[p->other_split].name : "?";
-        check_add_finding(c, gate_file_path(ctx, p->file), p->line, "split_overlap",
-                          "also in %s:%llu (split %s)", gate_file_path(ctx, p->other_file),
-                          (unsigned long long)p->other_line, other);
+        unsigned char key[FINDING_KEY_SIZE];
+        finding_key_of(key, p->h0, p->h1);
+        check_add_keyed_finding(c, key, gate_file_path(ctx, p->file), p->line, "split_overlap",
+                                "also in %s:%llu (split %s)", gate_file_path(ctx, p->other_file),
+                                (unsigned long long)p->other_line, other);
     }
     if (overlaps)
         check_set_remediation(c, "Remove %llu example%s found in more than one split "

@@ -85,6 +85,8 @@ static void collect(struct ann_list *l, const struct result *r)
             if (c->n_findings == 0)
                 push(l, a);
             for (size_t k = 0; k < c->n_findings; k++) {
+                if (c->findings[k].accepted)
+                    continue;
                 a.f = &c->findings[k];
                 a.round = k;
                 push(l, a);

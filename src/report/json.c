@@ -91,6 +91,13 @@ static void write_finding(struct jw *w, const struct finding *f)
         jw_null(w, "line");
     jw_str(w, "kind", f->kind);
     jw_str(w, "message", f->message);
+    if (f->keyed) {
+        char hex[2 * FINDING_KEY_SIZE + 1];
+        for (size_t i = 0; i < FINDING_KEY_SIZE; i++)
+            snprintf(hex + 2 * i, 3, "%02x", f->key[i]);
+        jw_str(w, "key", hex);
+    }
+    jw_bool(w, "accepted", f->accepted);
     jw_close(w, '}');
 }
 
@@ -107,6 +114,7 @@ static void write_check(struct jw *w, const struct check *c)
     jw_str(w, "threshold_text", c->threshold_text);
     jw_str(w, "remediation", c->remediation);
     jw_u64(w, "findings_total", c->findings_total);
+    jw_u64(w, "accepted", c->accepted);
     jw_open(w, "findings", '[');
     for (size_t i = 0; i < c->n_findings; i++)
         write_finding(w, &c->findings[i]);

@@ -65,6 +65,8 @@ static void check_details(struct buf *b, const struct check *c)
 {
     for (size_t i = 0; i < c->n_findings; i++) {
         const struct finding *f = &c->findings[i];
+        if (f->accepted)
+            continue;
         if (f->path && *f->path) {
             buf_addstr(b, f->path);
             if (f->line)

@@ -358,6 +358,8 @@ static void write_details(struct buf *b, const struct result *r, const struct re
             if (c->status != STATUS_FAIL && c->status != STATUS_WARN)
                 continue;
             for (size_t f = 0; f < (c->n_findings ? c->n_findings : 1) && listed < MD_FINDINGS_PER_GATE; f++) {
+                if (c->n_findings && c->findings[f].accepted)
+                    continue;
                 buf_reset(&item);
                 finding_item(&item, c, c->n_findings ? &c->findings[f] : NULL);
                 if (!fits(b, &item, o->max_bytes)) {

@@ -382,6 +382,8 @@ static void write_check_results(struct jw *w, struct rules *rules, const struct 
         return;
     for (size_t i = 0; i < c->n_findings; i++) {
         const struct finding *f = &c->findings[i];
+        if (f->accepted)
+            continue;
         buf_reset(&text);
         buf_printf(&text, "%s: %s", c->name ? c->name : "check", f->message ? f->message : "");
         end_sentence(&text);

@@ -229,11 +229,16 @@ static void write_step(FILE *out, size_t number, const struct section *s, const 
     }
     fputc('\n', out);
 
-    size_t shown = c->n_findings < max_examples ? c->n_findings : max_examples;
-    for (size_t i = 0; i < shown; i++)
-        write_finding(out, &c->findings[i]);
-    if (c->findings_total > shown)
-        fprintf(out, "   ... and %llu more\n", (unsigned long long)(c->findings_total - shown));
+    /* accepted findings (the known-findings file) are not what needs fixing */
+    size_t shown = 0;
+    for (size_t i = 0; i < c->n_findings && shown < max_examples; i++)
+        if (!c->findings[i].accepted) {
+            write_finding(out, &c->findings[i]);
+            shown++;
+        }
+    uint64_t unaccepted = c->findings_total - c->accepted;
+    if (unaccepted > shown)
+        fprintf(out, "   ... and %llu more\n", (unsigned long long)(unaccepted - shown));
 }
 
 enum step_pass { STEP_BLOCKING, STEP_NONBLOCKING_FAIL, STEP_WARNING };

@@ -533,12 +533,14 @@ static void test_report__json_fail(void **state)
                                  "          \"threshold_text\": \"target: 95%\",\n"
                                  "          \"remediation\": \"raise the share of distinct messages\",\n"
                                  "          \"findings_total\": 1,\n"
+                                 "          \"accepted\": 0,\n"
                                  "          \"findings\": [\n"
                                  "            {\n"
                                  "              \"path\": \"data/splits/val.jsonl\",\n"
                                  "              \"line\": null,\n"
                                  "              \"kind\": \"repeated\",\n"
-                                 "              \"message\": \"3 repeated messages\"\n"
+                                 "              \"message\": \"3 repeated messages\",\n"
+                                 "              \"accepted\": false\n"
                                  "            }\n"
                                  "          ]\n"));
     assert_non_null(strstr(text, "\"gate\": \"format\",\n"
@@ -554,7 +556,7 @@ static void test_report__json_fail(void **state)
     assert_non_null(strstr(text, "\"path\": \"data/\\\"x\\\".jsonl\",\n"
                                  "              \"line\": 99,\n"
                                  "              \"kind\": \"invalid_json\",\n"
-                                 "              \"message\": \"bad \\ufffd byte \\u2028 and \\u001b[31m\"\n"));
+                                 "              \"message\": \"bad \\ufffd byte \\u2028 and \\u001b[31m\",\n"));
     assert_non_null(strstr(text, "\"remediation\": null,\n"));
     size_t len = strlen(text);
     assert_true(len > 7);
