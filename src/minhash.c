@@ -1,6 +1,7 @@
 #include "minhash.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -81,6 +82,7 @@ struct shingler {
     uint32_t *sig;
     uint64_t ring[64];      /* last `shingle` token hashes (spec caps shingle at 64) */
     size_t n_tokens;        /* tokens of the current turn */
+    size_t slot;            /* where the next token goes in the ring */
     uint64_t roll;          /* polynomial over the ring */
     uint64_t base_k;        /* SHINGLE_BASE^(shingle - 1): the weight of the oldest token */
     bool any;
@@ -107,11 +109,12 @@ static inline void end_token(struct shingler *s, uint64_t th)
 {
     size_t k = s->mh->shingle;
     th = mix64(th);
-    size_t slot = s->n_tokens % k;
+    size_t slot = s->slot;   /* n_tokens % k, without a division per token */
     if (s->n_tokens >= k)
         s->roll -= s->ring[slot] * s->base_k;
     s->roll = s->roll * SHINGLE_BASE + th;
     s->ring[slot] = th;
+    s->slot = slot + 1 == k ? 0 : slot + 1;
     s->n_tokens++;
     if (s->n_tokens >= k)
         add_shingle(s, mix64(s->roll ^ (uint64_t)k));
@@ -123,6 +126,7 @@ static inline void end_turn(struct shingler *s)
     if (s->n_tokens && s->n_tokens < s->mh->shingle)
         add_shingle(s, mix64(s->roll ^ (uint64_t)s->n_tokens));
     s->n_tokens = 0;
+    s->slot = 0;
     s->roll = 0;
 }
 
@@ -183,6 +187,7 @@ static void shingler_start(struct shingler *s, const struct minhash *mh, uint32_
     s->mh = mh;
     s->sig = out;
     s->n_tokens = 0;
+    s->slot = 0;
     s->roll = 0;
     s->any = false;
     s->n_run = 0;
@@ -314,9 +319,100 @@ static void band_sort(struct band_rec *v, struct band_rec *tmp, size_t n, size_t
     memcpy(v, tmp, n * sizeof(*v));
 }
 
+/* One band's work: keys, sort, and the candidate pairs of its buckets. With `emit` set
+ * the pairs go straight to the callback; otherwise they are collected for replay. */
+struct band_job {
+    const struct minhash *mh;
+    const struct minhash_bands *bands;
+    const uint32_t *sigs;
+    const unsigned char *skip;
+    size_t n, m, band;
+    unsigned bits;
+    struct band_rec *v, *tmp;
+    size_t *start;
+    void (*emit)(void *ctx, uint32_t x, uint32_t y);
+    void *ctx;
+    uint32_t *pairs;         /* x0, y0, x1, y1, ... */
+    size_t n_pairs, alloc_pairs;
+};
+
+static void band_job_init(struct band_job *j, const struct minhash *mh, const struct minhash_bands *bands,
+                          const uint32_t *sigs, const unsigned char *skip, size_t n, size_t m, unsigned bits)
+{
+    memset(j, 0, sizeof(*j));
+    j->mh = mh;
+    j->bands = bands;
+    j->sigs = sigs;
+    j->skip = skip;
+    j->n = n;
+    j->m = m;
+    j->bits = bits;
+    j->v = xmalloc(m * sizeof(*j->v));
+    j->tmp = xmalloc(m * sizeof(*j->tmp));
+    j->start = xmalloc((((size_t)1 << bits) + 1) * sizeof(*j->start));
+}
+
+static void band_job_release(struct band_job *j)
+{
+    free(j->v);
+    free(j->tmp);
+    free(j->start);
+    free(j->pairs);
+}
+
+static void band_run(struct band_job *j)
+{
+    struct band_rec *v = j->v;
+    size_t k = 0, m = j->m;
+    j->n_pairs = 0;
+    for (size_t i = 0; i < j->n; i++) {
+        if (j->skip && j->skip[i])
+            continue;
+        v[k].key = minhash_band_key(j->bands, j->sigs + i * j->mh->permutations, j->band);
+        v[k].idx = (uint32_t)i;
+        k++;
+    }
+    band_sort(v, j->tmp, m, j->start, j->bits);
+    for (size_t i = 0; i < m;) {
+        size_t e = i + 1;
+        while (e < m && v[e].key == v[i].key)
+            e++;
+        for (size_t y = i + 1; y < e; y++) {
+            size_t from = y - i > MINHASH_BUCKET_WINDOW ? y - MINHASH_BUCKET_WINDOW : i;
+            for (size_t x = from; x < y; x++) {
+                if (j->emit) {
+                    j->emit(j->ctx, v[x].idx, v[y].idx);
+                    continue;
+                }
+                ALLOC_GROW(j->pairs, 2 * j->n_pairs + 2, j->alloc_pairs);
+                j->pairs[2 * j->n_pairs] = v[x].idx;
+                j->pairs[2 * j->n_pairs + 1] = v[y].idx;
+                j->n_pairs++;
+            }
+        }
+        i = e;
+    }
+}
+
+static void *band_thread(void *arg)
+{
+    band_run(arg);
+    return NULL;
+}
+
 void minhash_lsh(const struct minhash *mh, const struct minhash_bands *bands, const uint32_t *sigs,
                  const unsigned char *skip, size_t n,
                  void (*candidate)(void *ctx, uint32_t x, uint32_t y), void *ctx)
+{
+    minhash_lsh_threads(mh, bands, sigs, skip, n, candidate, ctx, 1);
+}
+
+/* Bands are independent: `threads` of them are keyed, sorted and scanned at once, and
+ * their pairs handed to the callback afterwards in band order, so the calls are the
+ * same as with one thread. */
+void minhash_lsh_threads(const struct minhash *mh, const struct minhash_bands *bands, const uint32_t *sigs,
+                         const unsigned char *skip, size_t n,
+                         void (*candidate)(void *ctx, uint32_t x, uint32_t y), void *ctx, unsigned threads)
 {
     size_t m = 0;
     for (size_t i = 0; i < n; i++)
@@ -326,32 +422,42 @@ void minhash_lsh(const struct minhash *mh, const struct minhash_bands *bands, co
     unsigned bits = 4;
     while (bits < 22 && ((size_t)1 << (bits + 1)) <= m / 2)
         bits++;
-    struct band_rec *v = xmalloc(m * sizeof(*v));
-    struct band_rec *tmp = xmalloc(m * sizeof(*tmp));
-    size_t *start = xmalloc((((size_t)1 << bits) + 1) * sizeof(*start));
-    for (size_t band = 0; band < bands->bands; band++) {
-        size_t k = 0;
-        for (size_t i = 0; i < n; i++) {
-            if (skip && skip[i])
-                continue;
-            v[k].key = minhash_band_key(bands, sigs + i * mh->permutations, band);
-            v[k].idx = (uint32_t)i;
-            k++;
-        }
-        band_sort(v, tmp, m, start, bits);
-        for (size_t i = 0; i < m;) {
-            size_t j = i + 1;
-            while (j < m && v[j].key == v[i].key)
-                j++;
-            for (size_t y = i + 1; y < j; y++) {
-                size_t from = y - i > MINHASH_BUCKET_WINDOW ? y - MINHASH_BUCKET_WINDOW : i;
-                for (size_t x = from; x < y; x++)
-                    candidate(ctx, v[x].idx, v[y].idx);
-            }
-            i = j;
-        }
+    if (threads < 1)
+        threads = 1;
+    if (threads > bands->bands)
+        threads = (unsigned)bands->bands;
+    struct band_job *jobs = xcalloc(threads, sizeof(*jobs));
+    pthread_t *tids = xcalloc(threads, sizeof(*tids));
+    bool *started = xcalloc(threads, sizeof(*started));
+    for (unsigned t = 0; t < threads; t++)
+        band_job_init(&jobs[t], mh, bands, sigs, skip, n, m, bits);
+    if (threads == 1) {
+        jobs[0].emit = candidate;
+        jobs[0].ctx = ctx;
     }
-    free(start);
-    free(tmp);
-    free(v);
+    for (size_t band = 0; band < bands->bands; band += threads) {
+        size_t round = bands->bands - band < threads ? bands->bands - band : threads;
+        for (size_t t = 0; t < round; t++)
+            jobs[t].band = band + t;
+        for (size_t t = 1; t < round; t++)
+            started[t] = pthread_create(&tids[t], NULL, band_thread, &jobs[t]) == 0;
+        band_run(&jobs[0]);
+        for (size_t t = 1; t < round; t++) {
+            if (started[t])
+                pthread_join(tids[t], NULL);
+            else
+                band_run(&jobs[t]);   /* no thread to be had: do it here */
+            started[t] = false;
+        }
+        if (threads == 1)
+            continue;
+        for (size_t t = 0; t < round; t++)
+            for (size_t i = 0; i < jobs[t].n_pairs; i++)
+                candidate(ctx, jobs[t].pairs[2 * i], jobs[t].pairs[2 * i + 1]);
+    }
+    for (unsigned t = 0; t < threads; t++)
+        band_job_release(&jobs[t]);
+    free(started);
+    free(tids);
+    free(jobs);
 }

@@ -79,4 +79,10 @@ void minhash_lsh(const struct minhash *mh, const struct minhash_bands *bands, co
                  const unsigned char *skip, size_t n,
                  void (*candidate)(void *ctx, uint32_t x, uint32_t y), void *ctx);
 
+/* The same on up to `threads` threads, with the same calls in the same order (the pairs
+ * of a round of bands are held until the round is done). */
+void minhash_lsh_threads(const struct minhash *mh, const struct minhash_bands *bands, const uint32_t *sigs,
+                         const unsigned char *skip, size_t n,
+                         void (*candidate)(void *ctx, uint32_t x, uint32_t y), void *ctx, unsigned threads);
+
 #endif

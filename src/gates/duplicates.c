@@ -19,6 +19,7 @@
 #include "gates/hashes.h"
 #include "gates/signatures.h"
 #include "minhash.h"
+#include "util/jobs.h"
 #include "util/buf.h"
 #include "util/xalloc.h"
 
@@ -46,9 +47,9 @@ static void duplicates_observe(void *state, const struct example *ex)
         hash_list_add(&st->hashes, ex);
 }
 
+/* For a cluster's key: its members' contents in content order. */
 struct copy_key {
     uint64_t h0, h1;
-    uint32_t split, idx;
 };
 
 static int copy_key_cmp(const void *a, const void *b)
@@ -56,11 +57,7 @@ static int copy_key_cmp(const void *a, const void *b)
     const struct copy_key *x = a, *y = b;
     if (x->h0 != y->h0)
         return x->h0 < y->h0 ? -1 : 1;
-    if (x->h1 != y->h1)
-        return x->h1 < y->h1 ? -1 : 1;
-    if (x->split != y->split)
-        return x->split < y->split ? -1 : 1;
-    return x->idx < y->idx ? -1 : x->idx > y->idx;
+    return x->h1 < y->h1 ? -1 : x->h1 > y->h1;
 }
 
 /* skip[i] = 1 for every exact copy (same content, same split) after the first, and for
@@ -68,19 +65,13 @@ static int copy_key_cmp(const void *a, const void *b)
 static unsigned char *near_skip(const struct signature_store *ns)
 {
     unsigned char *skip = xmalloc(ns->n ? ns->n : 1);
-    struct copy_key *k = xmalloc((ns->n ? ns->n : 1) * sizeof(*k));
     memcpy(skip, ns->no_words, ns->n);
-    for (size_t i = 0; i < ns->n; i++) {
-        k[i].h0 = ns->recs[i].h0;
-        k[i].h1 = ns->recs[i].h1;
-        k[i].split = ns->recs[i].split;
-        k[i].idx = (uint32_t)i;
+    const uint32_t *v = ns->by_content;
+    for (size_t i = 1; i < ns->n; i++) {
+        const struct sig_rec *a = &ns->recs[v[i - 1]], *b = &ns->recs[v[i]];
+        if (a->h0 == b->h0 && a->h1 == b->h1 && a->split == b->split)
+            skip[v[i]] = 1;
     }
-    qsort(k, ns->n, sizeof(*k), copy_key_cmp);
-    for (size_t i = 1; i < ns->n; i++)
-        if (k[i].h0 == k[i - 1].h0 && k[i].h1 == k[i - 1].h1 && k[i].split == k[i - 1].split)
-            skip[k[i].idx] = 1;
-    free(k);
     return skip;
 }
 
@@ -168,7 +159,7 @@ static void near_check(struct section *sec, const struct gate_ctx *ctx)
     unsigned char *skip = near_skip(ns);
     struct minhash_bands bands;
     minhash_bands_choose(&bands, threshold, ns->mh.permutations);
-    minhash_lsh(&ns->mh, &bands, ns->sigs, skip, n, near_candidate, &cl);
+    minhash_lsh_threads(&ns->mh, &bands, ns->sigs, skip, n, near_candidate, &cl, jobs_count());
 
     /* Members by root: sizes, one cluster per root of two or more, offsets, then the
      * members in index order (so each cluster lists its examples in file order). */
@@ -240,8 +231,6 @@ static void near_check(struct section *sec, const struct gate_ctx *ctx)
             const struct sig_rec *r = &ns->recs[members[x->first + m]];
             member_keys[m].h0 = r->h0;
             member_keys[m].h1 = r->h1;
-            member_keys[m].split = 0;
-            member_keys[m].idx = 0;
         }
         qsort(member_keys, x->n, sizeof(*member_keys), copy_key_cmp);
         finding_key_start(&fk);

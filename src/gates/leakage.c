@@ -14,6 +14,7 @@
 #include "gates/finding_key.h"
 #include "gates/signatures.h"
 #include "minhash.h"
+#include "util/jobs.h"
 #include "util/xalloc.h"
 
 /* The best train match of each held-out record. */
@@ -41,49 +42,25 @@ static void leakage_observe(void *state, const struct example *ex)
     (void)ex;
 }
 
-struct leak_key {
-    uint64_t h0, h1;
-    uint32_t split, idx;
-};
-
-static int leak_key_cmp(const void *a, const void *b)
-{
-    const struct leak_key *x = a, *y = b;
-    if (x->h0 != y->h0)
-        return x->h0 < y->h0 ? -1 : 1;
-    if (x->h1 != y->h1)
-        return x->h1 < y->h1 ? -1 : 1;
-    if (x->split != y->split)
-        return x->split < y->split ? -1 : 1;
-    return x->idx < y->idx ? -1 : x->idx > y->idx;
-}
-
-/* Exact: sorted by (content, split, index), a content whose first record is in train
- * leaks through every held-out record that follows it. */
+/* Exact: in content order (content, split, index), a content whose first record is in
+ * train leaks through every held-out record that follows it. */
 static void exact_leaks(const struct signature_store *st, struct leak_match *m)
 {
-    struct leak_key *k = xmalloc((st->n ? st->n : 1) * sizeof(*k));
-    for (size_t i = 0; i < st->n; i++) {
-        k[i].h0 = st->recs[i].h0;
-        k[i].h1 = st->recs[i].h1;
-        k[i].split = st->recs[i].split;
-        k[i].idx = (uint32_t)i;
-    }
-    qsort(k, st->n, sizeof(*k), leak_key_cmp);
+    const uint32_t *v = st->by_content;
     for (size_t i = 0; i < st->n;) {
+        const struct sig_rec *first = &st->recs[v[i]];
         size_t j = i + 1;
-        while (j < st->n && k[j].h0 == k[i].h0 && k[j].h1 == k[i].h1)
+        while (j < st->n && st->recs[v[j]].h0 == first->h0 && st->recs[v[j]].h1 == first->h1)
             j++;
-        if (k[i].split == 0)
+        if (first->split == 0)
             for (size_t x = i + 1; x < j; x++)
-                if (k[x].split != 0) {
-                    m[k[x].idx].train = k[i].idx;
-                    m[k[x].idx].sim = 1.0f;
-                    m[k[x].idx].exact = true;
+                if (st->recs[v[x]].split != 0) {
+                    m[v[x]].train = v[i];
+                    m[v[x]].sim = 1.0f;
+                    m[v[x]].exact = true;
                 }
         i = j;
     }
-    free(k);
 }
 
 struct near_ctx {
@@ -139,7 +116,7 @@ static int leakage_finish(void *state, const struct gate_ctx *ctx)
         struct minhash_bands bands;
         minhash_bands_choose(&bands, threshold, st->mh.permutations);
         struct near_ctx nc = { st, m, threshold - 1e-9 };
-        minhash_lsh(&st->mh, &bands, st->sigs, st->no_words, n, leak_candidate, &nc);
+        minhash_lsh_threads(&st->mh, &bands, st->sigs, st->no_words, n, leak_candidate, &nc, jobs_count());
     }
 
     /* records are in file order already (the engine reads files in spec order) */

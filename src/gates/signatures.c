@@ -241,6 +241,53 @@ void signature_store_add(struct signature_store *s, const struct example *ex)
         submit(w, b);
 }
 
+static bool content_less(const struct sig_rec *r, uint32_t a, uint32_t b)
+{
+    if (r[a].h0 != r[b].h0)
+        return r[a].h0 < r[b].h0;
+    if (r[a].h1 != r[b].h1)
+        return r[a].h1 < r[b].h1;
+    if (r[a].split != r[b].split)
+        return r[a].split < r[b].split;
+    return a < b;
+}
+
+/* Both similarity gates first need exact copies grouped: one sort for both. Content
+ * hashes are uniform, so a counting pass on the top bits leaves buckets of a few
+ * records for an insertion sort. */
+static void sort_by_content(struct signature_store *s)
+{
+    size_t n = s->n;
+    unsigned bits = 4;
+    while (bits < 22 && ((size_t)1 << (bits + 1)) <= n / 2)
+        bits++;
+    size_t n_buckets = (size_t)1 << bits;
+    size_t *start = xcalloc(n_buckets + 1, sizeof(*start));
+    uint32_t *v = xmalloc((n ? n : 1) * sizeof(*v));
+    for (size_t i = 0; i < n; i++)
+        start[(s->recs[i].h0 >> (64 - bits)) + 1]++;
+    for (size_t b = 0; b < n_buckets; b++)
+        start[b + 1] += start[b];
+    for (size_t i = 0; i < n; i++)   /* ascending i: each bucket starts in index order */
+        v[start[s->recs[i].h0 >> (64 - bits)]++] = (uint32_t)i;
+    size_t lo = 0;
+    for (size_t b = 0; b < n_buckets; b++) {
+        size_t hi = start[b];
+        for (size_t i = lo + 1; i < hi; i++) {
+            uint32_t x = v[i];
+            size_t j = i;
+            while (j > lo && content_less(s->recs, x, v[j - 1])) {
+                v[j] = v[j - 1];
+                j--;
+            }
+            v[j] = x;
+        }
+        lo = hi;
+    }
+    free(start);
+    s->by_content = v;
+}
+
 void signature_store_finish(struct signature_store *s)
 {
     struct signature_work *w = s->work;
@@ -270,6 +317,8 @@ void signature_store_finish(struct signature_store *s)
     }
     /* an empty store still hands out valid (empty) arrays */
     s->no_words = gate_vec_grow(&w->words_mem, s->n ? s->n : 1);
+    if (!s->by_content)
+        sort_by_content(s);
 }
 
 void signature_store_free(struct signature_store *s)
@@ -285,6 +334,7 @@ void signature_store_free(struct signature_store *s)
     }
     free(w->batches);
     free(w->threads);
+    free(s->by_content);
     if (w->n_batches) {
         pthread_mutex_destroy(&w->lock);
         pthread_cond_destroy(&w->queued);

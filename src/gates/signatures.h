@@ -35,6 +35,7 @@ struct signature_store {
     struct sig_rec *recs;      /* n records */
     uint32_t *sigs;            /* n * mh.permutations, valid after finish() */
     unsigned char *no_words;   /* n flags: the example has no token (never compared) */
+    uint32_t *by_content;      /* after finish(): indices sorted by content hash, split, index */
     struct signature_work *work;   /* private */
 };
 
