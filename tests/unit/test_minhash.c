@@ -222,6 +222,51 @@ static void test_minhash__fold_kernels_agree(void **state)
     }
 }
 
+struct call_log {
+    uint32_t *v;
+    size_t n, alloc;
+};
+
+static void log_pair(void *ctx, uint32_t x, uint32_t y)
+{
+    struct call_log *l = ctx;
+    ALLOC_GROW(l->v, l->n + 2, l->alloc);
+    l->v[l->n++] = x;
+    l->v[l->n++] = y;
+}
+
+/* Bands on threads: the very same calls in the very same order as on one thread. */
+static void test_minhash__lsh_threads_same_calls(void **state)
+{
+    (void)state;
+    enum { N = 4000, P = 16 };
+    struct minhash mh;
+    minhash_init(&mh, 1, P);
+    uint32_t *sigs = xmalloc(N * P * sizeof(*sigs));
+    unsigned char *skip = xcalloc(N, 1);
+    uint64_t r = 42;
+    for (size_t i = 0; i < N * P; i++) {
+        r = r * 6364136223846793005ull + 1442695040888963407ull;
+        sigs[i] = (uint32_t)(r >> 61);   /* 8 values per slot: many shared buckets */
+    }
+    for (size_t i = 0; i < N; i += 7)
+        skip[i] = 1;
+    struct minhash_bands b = { 8, 2 };
+    struct call_log one = { 0 }, many = { 0 };
+    minhash_lsh(&mh, &b, sigs, skip, N, log_pair, &one);
+    for (unsigned t = 2; t <= 9; t += 7) {
+        many.n = 0;
+        minhash_lsh_threads(&mh, &b, sigs, skip, N, log_pair, &many, t);
+        assert_true(one.n > 1000);
+        assert_int_equal(many.n, one.n);
+        assert_memory_equal(many.v, one.v, one.n * sizeof(*one.v));
+    }
+    free(one.v);
+    free(many.v);
+    free(skip);
+    free(sigs);
+}
+
 /* The store's signatures do not depend on how many workers made them. */
 static void test_minhash__store_same_for_any_workers(void **state)
 {
@@ -274,6 +319,7 @@ int main(void)
         cmocka_unit_test(test_minhash__lsh_big_bucket_is_capped),
         cmocka_unit_test(test_minhash__fold_kernels_agree),
         cmocka_unit_test(test_minhash__store_same_for_any_workers),
+        cmocka_unit_test(test_minhash__lsh_threads_same_calls),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
