@@ -36,6 +36,9 @@ train.append(conv("write to user@example.com, build version 1.2.3.4",
                   "ok, server 10.20.30.40 and key sk-proj-AbCdEf0123456789XyZaBcDeF0123456789"))
 # look-alikes that must not fire: bad Luhn, ISO date, documentation IP
 train.append(conv("card 4111 1111 1111 1112 on 2025-03-14", "see 192.0.2.7 for docs"))
+# line 45: the other detectors: an international phone number, IPv6, a GitHub token
+train.append(conv("call me at +44 20 7946 0958 tomorrow",
+                  "host 2a00:1450:4009:81f::200e, token ghp_Zx9Qw8Er7Ty6Ui5Op4As3Df2Gh1Jk0LmNbVc"))
 # test: line 1 an exact copy of train line 11, line 2 a near copy of train line 21
 test = [train[10], conv(train[20]["conversations"][0]["value"] + " x", train[20]["conversations"][1]["value"])]
 test += [conv(words_(25), words_(40)) for _ in range(5)]
@@ -50,7 +53,11 @@ expect_line out "data/train.jsonl:41"
 expect_line out "[FAIL] Emails: 1 found in 1 example"
 expect_line out "[FAIL] Credit cards: 1 found in 1 example"
 expect_line out "[FAIL] IPv4 addresses: 1 found in 1 example"
-expect_line out "[FAIL] API keys: 1 found in 1 example"
+expect_line out "[FAIL] API keys: 2 found in 2 examples"
+expect_line out "[FAIL] Phone numbers: 1 found in 1 example"
+expect_line out "[FAIL] IPv6 addresses: 1 found in 1 example"
+expect_line out "data/train.jsonl:45: phone number"
+expect_line out "data/train.jsonl:45: IPv6 address"
 expect_line out "data/train.jsonl:42: email j***@"
 expect_line out "4111 **** **** 1111"
 expect_line out "[FAIL] Exact leaks into train: 1"
@@ -64,7 +71,8 @@ dsci -C ds check >run2.txt 2>&1 || true
 test_cmp run1.txt run2.txt
 for f in text json markdown sarif junit github; do
     dsci -C ds check --format "$f" >"report.$f" 2>&1 || true
-    for secret in "jane.doe@corp-mail.net" "4111 1111 1111 1111" "AbCdEf0123456789XyZaBcDeF0123456789" "10.20.30.40"; do
+    for secret in "jane.doe@corp-mail.net" "4111 1111 1111 1111" "AbCdEf0123456789XyZaBcDeF0123456789" "10.20.30.40" \
+                  "+44 20 7946 0958" "2a00:1450:4009:81f::200e" "Zx9Qw8Er7Ty6Ui5Op4As3Df2Gh1Jk0LmNbVc"; do
         expect_no_line "report.$f" "$secret"
     done
 done
