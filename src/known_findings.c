@@ -179,6 +179,13 @@ static void rejudge(struct check *c)
         c->blocking = false;
         free(c->remediation);
         c->remediation = NULL;
+    } else if (c->remediation) {
+        /* the gate's step counts (and may point at) findings that are accepted */
+        char *step = c->remediation;
+        c->remediation = xasprintf("%s (of these, %llu %s accepted in %s and need%s nothing)", step,
+                                   (unsigned long long)c->accepted, c->accepted == 1 ? "is" : "are",
+                                   KNOWN_FINDINGS_FILE, c->accepted == 1 ? "s" : "");
+        free(step);
     }
 }
 

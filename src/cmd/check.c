@@ -176,6 +176,9 @@ static int parse(struct check_opts *o, int argc, char **argv)
             return usage_error("unknown option '%s' for check (see 'dsci help check')", argv[a.i]);
         return usage_error("check takes no arguments, got '%s'", argv[a.i]);
     }
+    if (o->update_known && o->place == DATASET_REV)
+        return usage_error("--update-baseline writes the work tree's %s; it does not go with --rev",
+                           KNOWN_FINDINGS_FILE);
     if (o->n_outputs == 0) {
         o->outputs[0].reporter = in_github_actions() ? &report_github : &report_text;
         o->outputs[0].path = NULL;
@@ -433,11 +436,6 @@ int cmd_check(int argc, char **argv)
     }
     if ((rc = compare_run(&result, &cmp, &ds, o.base ? o.base : "auto", want_bump(&o))) < 0) {
         exit_code = report_error(rc);
-        goto done;
-    }
-    if (o.update_known && ds.place == DATASET_REV) {
-        exit_code = usage_error("--update-baseline writes the work tree's %s; it does not go with --rev",
-                                KNOWN_FINDINGS_FILE);
         goto done;
     }
     rc = o.update_known ? update_known_findings(&ds, &result) : apply_known_findings(&ds, &result);

@@ -334,7 +334,7 @@ static void write_details(struct buf *b, const struct result *r, const struct re
         for (size_t k = 0; k < s->n_checks; k++) {
             const struct check *c = &s->checks[k];
             if (c->status == STATUS_FAIL || c->status == STATUS_WARN)
-                total += c->findings_total ? c->findings_total : 1;
+                total += c->findings_total ? c->findings_total - c->accepted : 1;
         }
         if (!total)
             continue;

@@ -1,5 +1,7 @@
 #include "util/jobs.h"
 
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -25,9 +27,16 @@ unsigned jobs_count(void)
 {
     if (chosen)
         return chosen;
-    unsigned env = jobs_parse(getenv("DSCI_JOBS"));
+    const char *v = getenv("DSCI_JOBS");
+    unsigned env = jobs_parse(v);
     if (env)
         return env;
+    static bool warned;
+    if (v && *v && !warned) {
+        /* the environment is not a command line: say so, and go on with the default */
+        fprintf(stderr, "dsci: ignoring DSCI_JOBS='%s' (want a number of threads from 1 to %d)\n", v, JOBS_MAX);
+        warned = true;
+    }
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     if (cpus < 1)
         return 1;
