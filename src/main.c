@@ -90,7 +90,7 @@ int main(int argc, char **argv)
         for (int j = i; j < argc; j++) {
             /* the value of a global option is not the command: `dsci --spec x.yaml check` */
             if (!strcmp(argv[j], "--spec") || !strcmp(argv[j], "--color") || !strcmp(argv[j], "--jobs") ||
-                !strcmp(argv[j], "-j")) {
+                !strcmp(argv[j], "-j") || !strcmp(argv[j], "-C")) {
                 j++;
                 continue;
             }

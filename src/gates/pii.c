@@ -46,6 +46,13 @@ struct pii_state {
     uint64_t cur_found[N_DETECTORS];
 };
 
+/* "emails", "IPv4 addresses" */
+static const char *plural_suffix(const char *noun)
+{
+    size_t len = strlen(noun);
+    return len && noun[len - 1] == 's' ? "es" : "s";
+}
+
 static size_t detector_index(enum pii_detector kind)
 {
     for (size_t i = 0; i < N_DETECTORS; i++)
@@ -125,12 +132,12 @@ static int pii_finish(void *state, const struct gate_ctx *ctx)
             for (size_t i = 0; i < st->n_hits[d]; i++) {
                 struct pii_hit *h = &st->hits[d][i];
                 check_add_keyed_finding(c, h->key, gate_file_path(ctx, h->file), h->line, detectors[d].kind,
-                                  "%s %s", detectors[d].noun, h->value);
+                                        "%s %s", detectors[d].noun, h->value);
             }
             c->findings_total = n;
             check_set_remediation(c, "Remove or mask the %llu %s%s (first: %s:%zu); if they are fake, "
                                   "allow them in gates.pii.allow", (unsigned long long)n,
-                                  detectors[d].noun, n == 1 ? "" : "s",
+                                  detectors[d].noun, n == 1 ? "" : plural_suffix(detectors[d].noun),
                                   gate_file_path(ctx, st->hits[d][0].file), st->hits[d][0].line);
         }
         check_apply_level(c, spec->gates.pii.level, false);

@@ -15,7 +15,7 @@ void jobs_set(unsigned n)
 unsigned jobs_parse(const char *s)
 {
     char *end;
-    if (!s || !*s)
+    if (!s || *s < '0' || *s > '9')   /* no sign, no space: "1".."64" only */
         return 0;
     long v = strtol(s, &end, 10);
     if (*end || v < 1 || v > JOBS_MAX)
