@@ -1,10 +1,10 @@
 /*
- * PII detectors. Each detector has a cheap prefilter that finds the first place a
- * match could start (memchr for '@', ':' or '.', one table-driven pass for digit runs
- * and key-like tokens), then PCRE2 finds the candidate and C validates it: digit counts
- * for phones, Luhn and issuer prefixes for cards, octet ranges and version contexts for
- * IPv4, inet_pton for IPv6, prefixes or entropy for keys. Texts without a plausible
- * start are never handed to PCRE2, which keeps the gate near the reader's speed.
+ * PII detectors. One table-driven pass over a text finds where a match of each detector
+ * could first start (an '@', a run of digits, a '.' or ':' between digits, a key-like
+ * token), then PCRE2 finds the candidate and C validates it: digit counts for phones,
+ * Luhn and issuer prefixes for cards, octet ranges and version contexts for IPv4,
+ * inet_pton for IPv6, prefixes or entropy for keys. Texts without a plausible start cost
+ * that one pass and are never handed to PCRE2, which keeps the gate near the reader's speed.
  *
  * The patterns are ASCII and compiled without PCRE2_UTF: they run on bytes, so any
  * input (even invalid UTF-8) is safe and a multi-byte character is simply a boundary.
@@ -100,6 +100,12 @@ static const char *const default_nets[] = {
 enum { C_DIGIT = 1, C_NUMSEP = 2, C_KEY = 4, C_HEX = 8, C_LOWER = 16, C_UPPER = 32 };
 static unsigned char cls[256];
 
+/* The classes find_starts() tests, as planes: byte p of plane_bits[c] is 1 when c is in
+ * plane p, so the entries of eight bytes shifted by 0..7 and ORed are eight 8-bit masks side
+ * by side, one per plane, with no branch and no dependence on byte order. */
+enum { P_KEY, P_DIGIT, P_DIGSEP, P_HEXC, P_AT, P_DOT, P_COLON };
+static uint64_t plane_bits[256];
+
 static void init_classes(void)
 {
     if (cls['0'])
@@ -117,6 +123,17 @@ static void init_classes(void)
         if (c == ' ' || c == '-' || c == '.' || c == '(' || c == ')' || c == '+')
             v |= C_NUMSEP;
         cls[c] = v;
+    }
+    for (int c = 0; c < 256; c++) {
+        uint64_t v = 0;
+        v |= (uint64_t)!!(cls[c] & C_KEY) << (8 * P_KEY);
+        v |= (uint64_t)!!(cls[c] & C_DIGIT) << (8 * P_DIGIT);
+        v |= (uint64_t)!!(cls[c] & (C_DIGIT | C_NUMSEP)) << (8 * P_DIGSEP);
+        v |= (uint64_t)(!!(cls[c] & C_HEX) || c == ':') << (8 * P_HEXC);
+        v |= (uint64_t)(c == '@') << (8 * P_AT);
+        v |= (uint64_t)(c == '.') << (8 * P_DOT);
+        v |= (uint64_t)(c == ':') << (8 * P_COLON);
+        plane_bits[c] = v;
     }
 }
 
@@ -594,6 +611,217 @@ static void redact(char *out, int d, const char *m, size_t n)
 #undef PUTS
 }
 
+/* ---- where a match could start ------------------------------------------------------------- */
+
+/* One pass over the text finds, for every detector at once, the offset its prefilter would
+ * hand to PCRE2: most texts hold no plausible start and cost that one pass. The pass works
+ * on blocks of 64 bytes as bit masks (bit j: byte j is in the class), which turns "a run of
+ * 14 key characters" or "a digit on both sides of a dot" into a few shifts and ANDs
+ * instead of a branch per byte. The masks are built from a table, in plain C, so the
+ * result is the same on every architecture. */
+
+#define PLANE(v, p) (((v) >> (8 * (p))) & 0xFF)
+#define KEY_RUN 14          /* the shortest token scan_keys() judges */
+#define PHONE_DIGITS 10     /* the fewest digits of a phone number */
+#define CARD_DIGITS 13      /* ... and of a card number */
+
+/* The planes of bytes p[0..8), side by side. */
+static inline uint64_t planes8(const unsigned char *p)
+{
+    return plane_bits[p[0]] | plane_bits[p[1]] << 1 | plane_bits[p[2]] << 2
+         | plane_bits[p[3]] << 3 | plane_bits[p[4]] << 4 | plane_bits[p[5]] << 5
+         | plane_bits[p[6]] << 6 | plane_bits[p[7]] << 7;
+}
+
+/* v[i] holds the planes of bytes 8i..8i+7 of the block p[0..n); bytes past n are in no
+ * class, so the end of the text can neither start nor extend anything. */
+static inline void block_planes(uint64_t v[8], const unsigned char *p, size_t n)
+{
+    if (n == 64) {
+        for (int i = 0; i < 8; i++)
+            v[i] = planes8(p + 8 * i);
+        return;
+    }
+    size_t i = 0;
+    for (; i < n / 8; i++)
+        v[i] = planes8(p + 8 * i);
+    if (n % 8) {
+        uint64_t w = 0;
+        for (size_t k = 0; k < n % 8; k++)
+            w |= plane_bits[p[8 * i + k]] << k;
+        v[i++] = w;
+    }
+    for (; i < 8; i++)
+        v[i] = 0;
+}
+
+static inline uint64_t block_mask(const uint64_t v[8], int plane)
+{
+    uint64_t m = 0;
+    for (int i = 0; i < 8; i++)
+        m |= PLANE(v[i], plane) << (8 * i);
+    return m;
+}
+
+static inline unsigned ctz64(uint64_t x) { return (unsigned)__builtin_ctzll(x); }     /* x != 0 */
+static inline unsigned clz64(uint64_t x) { return (unsigned)__builtin_clzll(x); }     /* x != 0 */
+
+/* What find_starts() carries from one block to the next. */
+struct starts {
+    size_t *out;          /* per detector: where PCRE2 starts, or len */
+    unsigned want;        /* detectors (1 << d) still looking for their first start */
+    size_t keys;          /* key characters just before the block, counted from pos */
+    size_t digits;        /* digits of the run of digits and separators reaching the block */
+    size_t first;         /* ... and where its first digit is */
+};
+
+static inline void found(struct starts *st, int d, size_t from)
+{
+    st->out[d] = from;
+    st->want &= ~(1u << d);
+}
+
+/* A phone or card candidate starts at the run's first digit, or at the '+' or '(' just
+ * before it. */
+static size_t number_from(const char *text, size_t start)
+{
+    return start > 0 && (text[start - 1] == '+' || text[start - 1] == '(') ? start - 1 : start;
+}
+
+/* Bytes b..b+n hold enough digits that a run may reach 10 or 13 in them: follow the runs
+ * byte by byte. */
+static void number_walk(struct starts *st, const char *text, size_t b, size_t n)
+{
+    for (size_t i = b; i < b + n && (st->want & (1u << D_PHONE | 1u << D_CARD)); i++) {
+        unsigned char c = cls[(unsigned char)text[i]];
+        if (c & C_DIGIT) {
+            if (!st->digits)
+                st->first = i;
+            st->digits++;
+            if ((st->want & 1u << D_PHONE) && st->digits >= PHONE_DIGITS)
+                found(st, D_PHONE, number_from(text, st->first));
+            if ((st->want & 1u << D_CARD) && st->digits >= CARD_DIGITS)
+                found(st, D_CARD, number_from(text, st->first));
+        } else if (!(c & C_NUMSEP)) {
+            st->digits = 0;
+        }
+    }
+}
+
+static void number_block(struct starts *st, const char *text, size_t b, size_t n, const uint64_t v[8],
+                         uint64_t any, uint64_t all)
+{
+    if (!PLANE(any, P_DIGIT)) {
+        if (PLANE(all, P_DIGSEP) != 0xFF)
+            st->digits = 0;
+        return;
+    }
+    uint64_t dg = block_mask(v, P_DIGIT);
+    size_t need = st->want & 1u << D_PHONE ? PHONE_DIGITS : CARD_DIGITS;
+    if (st->digits + (size_t)__builtin_popcountll(dg) >= need) {
+        number_walk(st, text, b, n);
+        return;
+    }
+    /* no run gets there in this block: carry the digits of the run at its end */
+    uint64_t breaks = ~block_mask(v, P_DIGSEP);
+    if (!breaks) {
+        if (!st->digits)
+            st->first = b + ctz64(dg);
+        st->digits += (size_t)__builtin_popcountll(dg);
+        return;
+    }
+    unsigned last = 63 - clz64(breaks);
+    uint64_t after = last == 63 ? 0 : dg >> (last + 1);
+    st->digits = (size_t)__builtin_popcountll(after);
+    if (st->digits)
+        st->first = b + last + 1 + ctz64(after);
+}
+
+static void key_block(struct starts *st, size_t b, const uint64_t v[8], uint64_t all)
+{
+    uint64_t k = block_mask(v, P_KEY);
+    size_t lead = PLANE(all, P_KEY) == 0xFF ? 64 : ctz64(~k);
+    if (st->keys + lead >= KEY_RUN) {
+        found(st, D_KEY, b - st->keys);
+        return;
+    }
+    /* bit j: bytes j..j+KEY_RUN-1 are all key characters (1 + 1 + 2 + 4 + 6 = 14 - 1) */
+    uint64_t r = k & k >> 1;
+    r &= r >> 2;
+    r &= r >> 4;
+    r &= r >> 6;
+    if (r)
+        found(st, D_KEY, b + ctz64(r));   /* the first such j starts its token */
+    else
+        st->keys = lead == 64 ? st->keys + 64 : clz64(~k);
+}
+
+/*
+ * out[d], for each detector d in `want` (bit 1 << d), becomes the offset at or after pos
+ * where its prefilter fires first, or len when it never does:
+ *   email   '@' at a: max(a - 64, pos), as the local part is at most 64 characters
+ *   phone   the first run of digits and number separators with 10 digits (cards: 13)
+ *   ipv4    a '.' with digits on both sides at x: max(x - 3, pos)
+ *   ipv6    a ':' with a hex digit or ':' after and before (or at offset 0) at c: max(c - 4, pos)
+ *   key     the start of the first token of 14 or more key characters
+ * Runs (digits, key tokens) count from pos, as a scan that stopped at a match's end
+ * resumes there; a neighbour test may look at the byte before pos.
+ */
+static void find_starts(size_t out[D_COUNT], const char *text, size_t len, size_t pos, unsigned want)
+{
+    const unsigned char *u = (const unsigned char *)text;
+    struct starts st = { .out = out, .want = want };
+
+    for (int d = 0; d < D_COUNT; d++)
+        out[d] = len;
+    for (size_t b = pos; b < len && st.want; b += 64) {
+        size_t n = len - b < 64 ? len - b : 64;
+        uint64_t v[8];
+        block_planes(v, u + b, n);
+        uint64_t any = v[0] | v[1] | v[2] | v[3] | v[4] | v[5] | v[6] | v[7];
+        uint64_t all = v[0] & v[1] & v[2] & v[3] & v[4] & v[5] & v[6] & v[7];
+        /* the bytes just outside the block, for the neighbour tests */
+        bool has_next = n == 64 && b + 64 < len;
+        unsigned prev_c = b > 0 ? cls[u[b - 1]] : 0, next_c = has_next ? cls[u[b + 64]] : 0;
+
+        if ((st.want & 1u << D_EMAIL) && PLANE(any, P_AT)) {
+            size_t a = b + ctz64(block_mask(v, P_AT));
+            size_t from = a > 64 ? a - 64 : 0;
+            found(&st, D_EMAIL, from < pos ? pos : from);
+        }
+        if ((st.want & 1u << D_IPV4) && PLANE(any, P_DOT) && PLANE(any, P_DIGIT)) {
+            uint64_t dg = block_mask(v, P_DIGIT);
+            uint64_t m = block_mask(v, P_DOT) & (dg << 1 | !!(prev_c & C_DIGIT))
+                       & (dg >> 1 | (uint64_t)!!(next_c & C_DIGIT) << 63);
+            if (m) {
+                size_t x = b + ctz64(m);
+                found(&st, D_IPV4, x >= pos + 3 ? x - 3 : pos);
+            }
+        }
+        if ((st.want & 1u << D_IPV6) && PLANE(any, P_COLON)) {
+            uint64_t hx = block_mask(v, P_HEXC);
+            bool prev = b == 0 || (prev_c & C_HEX) || u[b - 1] == ':';
+            bool next = has_next && ((next_c & C_HEX) || u[b + 64] == ':');
+            uint64_t m = block_mask(v, P_COLON) & (hx << 1 | prev) & (hx >> 1 | (uint64_t)next << 63);
+            if (m) {
+                size_t c = b + ctz64(m);
+                found(&st, D_IPV6, c >= pos + 4 ? c - 4 : pos);
+            }
+        }
+        if (st.want & (1u << D_PHONE | 1u << D_CARD))
+            number_block(&st, text, b, n, v, any, all);
+        if (st.want & 1u << D_KEY)
+            key_block(&st, b, v, all);
+    }
+}
+
+static size_t next_start(int d, const char *text, size_t len, size_t pos)
+{
+    size_t out[D_COUNT];
+    find_starts(out, text, len, pos, 1u << d);
+    return out[d];
+}
+
 /* ---- scanning ------------------------------------------------------------------------------- */
 
 /* Next match of detector d in text[from..len), or false. */
@@ -618,122 +846,53 @@ static void report(struct pii_scanner *s, int d, const char *m, size_t n, pii_ma
     fn(arg, (enum pii_detector)bits[d], red);
 }
 
-static void scan_email(struct pii_scanner *s, const char *text, size_t len, pii_match_fn fn, void *arg)
+/* Email, phone, card, IPv4 and IPv6: PCRE2 from each plausible start; a start with no match
+ * after it means none in the rest of the text either. */
+static void scan_from(struct pii_scanner *s, int d, const char *text, size_t len, size_t from,
+                      pii_match_fn fn, void *arg)
 {
-    const char *at = memchr(text, '@', len);
-    size_t pos = 0, ms, me;
-    while (at) {
-        size_t a = (size_t)(at - text);
-        size_t from = a > 64 ? a - 64 : 0;
-        if (from < pos)
-            from = pos;
-        if (!next_match(s, D_EMAIL, text, len, from, &ms, &me))
-            return;   /* none from here on */
-        report(s, D_EMAIL, text + ms, me - ms, fn, arg);
-        pos = me;
-        at = pos < len ? memchr(text + pos, '@', len - pos) : NULL;
-    }
-}
-
-/* One pass: does a run of digits and number separators hold >= need digits? Returns the
- * offset of the first such run, or len. */
-static size_t digit_run(const char *text, size_t len, size_t from, size_t need)
-{
-    size_t start = from, digits = 0;
-    for (size_t i = from; i < len; i++) {
-        unsigned char c = cls[(unsigned char)text[i]];
-        if (c & C_DIGIT) {
-            if (!digits)
-                start = i;
-            if (++digits >= need)
-                return start > 0 && text[start - 1] == '+' ? start - 1
-                     : start > 0 && text[start - 1] == '(' ? start - 1 : start;
-        } else if (!(c & C_NUMSEP)) {
-            digits = 0;
-        }
-    }
-    return len;
-}
-
-static void scan_numbers(struct pii_scanner *s, int d, size_t need, const char *text, size_t len,
-                         pii_match_fn fn, void *arg)
-{
-    size_t pos = 0, ms, me;
-    while (pos < len) {
-        size_t from = digit_run(text, len, pos, need);
-        if (from >= len || !next_match(s, d, text, len, from, &ms, &me))
-            return;
-        if (d == D_PHONE ? phone_ok(text + ms, me - ms) : card_ok(text + ms, me - ms, text, len, me))
-            report(s, d, text + ms, me - ms, fn, arg);
-        pos = me;
-    }
-}
-
-static void scan_ipv4(struct pii_scanner *s, const char *text, size_t len, pii_match_fn fn, void *arg)
-{
-    size_t pos = 0, ms, me;
-    while (pos < len) {
-        const char *dot = memchr(text + pos, '.', len - pos);
-        while (dot && !(dot > text && IS(dot[-1], C_DIGIT) && dot + 1 < text + len && IS(dot[1], C_DIGIT)))
-            dot = dot + 1 < text + len ? memchr(dot + 1, '.', (size_t)(text + len - dot - 1)) : NULL;
-        if (!dot)
-            return;
-        size_t from = (size_t)(dot - text) >= pos + 3 ? (size_t)(dot - text) - 3 : pos;
-        if (!next_match(s, D_IPV4, text, len, from, &ms, &me))
-            return;
-        if (!version_context(text, ms))
-            report(s, D_IPV4, text + ms, me - ms, fn, arg);
-        pos = me;
-    }
-}
-
-static void scan_ipv6(struct pii_scanner *s, const char *text, size_t len, pii_match_fn fn, void *arg)
-{
-    size_t pos = 0, ms, me;
+    size_t ms, me;
     unsigned char addr[16];
-    while (pos < len) {
-        const char *c = memchr(text + pos, ':', len - pos);
-        while (c && !(c + 1 < text + len && (IS(c[1], C_HEX) || c[1] == ':')
-                      && (c == text || IS(c[-1], C_HEX) || c[-1] == ':')))
-            c = c + 1 < text + len ? memchr(c + 1, ':', (size_t)(text + len - c - 1)) : NULL;
-        if (!c)
+    while (from < len) {
+        if (!next_match(s, d, text, len, from, &ms, &me))
             return;
-        size_t from = (size_t)(c - text) >= pos + 4 ? (size_t)(c - text) - 4 : pos;
-        if (!next_match(s, D_IPV6, text, len, from, &ms, &me))
-            return;
-        if (ipv6_ok(text + ms, me - ms, addr))
-            report(s, D_IPV6, text + ms, me - ms, fn, arg);
-        pos = me;
+        const char *m = text + ms;
+        size_t n = me - ms;
+        bool ok = d == D_EMAIL ? true
+                : d == D_PHONE ? phone_ok(m, n)
+                : d == D_CARD ? card_ok(m, n, text, len, me)
+                : d == D_IPV4 ? !version_context(text, ms)
+                : ipv6_ok(m, n, addr);
+        if (ok)
+            report(s, d, m, n, fn, arg);
+        from = next_start(d, text, len, me);
     }
 }
 
 /* Tokens of key characters; known prefixes by PCRE2 inside the token, the rest by entropy. */
-static void scan_keys(struct pii_scanner *s, const char *text, size_t len, pii_match_fn fn, void *arg)
+static void scan_keys(struct pii_scanner *s, const char *text, size_t len, size_t t,
+                      pii_match_fn fn, void *arg)
 {
-    size_t i = 0, ms, me;
-    while (i < len) {
-        while (i < len && !IS(text[i], C_KEY))
-            i++;
-        size_t t = i;
+    size_t ms, me;
+    while (t < len) {
+        size_t i = t;
         while (i < len && IS(text[i], C_KEY))
             i++;
-        size_t n = i - t;
-        if (n < 14)
-            continue;
         if (next_match(s, D_KEY, text, i, t, &ms, &me)) {
             report(s, D_KEY, text + ms, me - ms, fn, arg);
-            continue;
+        } else {
+            /* key=VALUE: judge the value; trailing '=' is base64 padding */
+            size_t e = i;
+            while (e > t && text[e - 1] == '=')
+                e--;
+            size_t b = t;
+            for (size_t k = t; k < e; k++)
+                if (text[k] == '=')
+                    b = k + 1;
+            if (high_entropy(text + b, i - b))
+                report(s, D_KEY, text + b, i - b, fn, arg);
         }
-        /* key=VALUE: judge the value; trailing '=' is base64 padding */
-        size_t e = i;
-        while (e > t && text[e - 1] == '=')
-            e--;
-        size_t b = t;
-        for (size_t k = t; k < e; k++)
-            if (text[k] == '=')
-                b = k + 1;
-        if (high_entropy(text + b, i - b))
-            report(s, D_KEY, text + b, i - b, fn, arg);
+        t = next_start(D_KEY, text, len, i);
     }
 }
 
@@ -741,16 +900,19 @@ void pii_scan(struct pii_scanner *s, const char *text, size_t len, pii_match_fn 
 {
     if (!text || !len)
         return;
-    if (s->re[D_EMAIL])
-        scan_email(s, text, len, fn, arg);
-    if (s->re[D_PHONE])
-        scan_numbers(s, D_PHONE, 10, text, len, fn, arg);
-    if (s->re[D_CARD])
-        scan_numbers(s, D_CARD, 13, text, len, fn, arg);
-    if (s->re[D_IPV4])
-        scan_ipv4(s, text, len, fn, arg);
-    if (s->re[D_IPV6])
-        scan_ipv6(s, text, len, fn, arg);
-    if (s->re[D_KEY])
-        scan_keys(s, text, len, fn, arg);
+    unsigned want = 0;
+    for (int d = 0; d < D_COUNT; d++)
+        if (s->re[d])
+            want |= 1u << d;
+    size_t from[D_COUNT];
+    find_starts(from, text, len, 0, want);
+    /* detector by detector, so each one's matches come in text order */
+    for (int d = 0; d < D_COUNT; d++) {
+        if (from[d] >= len)
+            continue;
+        if (d == D_KEY)
+            scan_keys(s, text, len, from[d], fn, arg);
+        else
+            scan_from(s, d, text, len, from[d], fn, arg);
+    }
 }

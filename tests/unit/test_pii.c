@@ -160,6 +160,148 @@ static void test_pii__luhn_and_entropy(void **state)
     assert_true(pii_entropy("abcd", 4) == 2.0);
 }
 
+/* Words shorter than a key token, without digits, '@', '.', ':' or a version word: no
+ * detector can start in it, wherever it is cut. */
+static const char filler[] =
+    "lorem ipsum, dolor sit amet; consectetur adipiscing elit sed do eiusmod tempor incididunt "
+    "ut labore et dolore magna aliqua ut enim ad minim quis nostrud exercitation ullamco laboris";
+
+static struct hits scan_buf(struct pii_scanner *s, const char *text, size_t len)
+{
+    struct hits h = { 0 };
+    /* a buffer of exactly len bytes, so a sanitizer build catches any read past the text */
+    char *copy = xmalloc(len ? len : 1);
+    memcpy(copy, text, len);
+    pii_scan(s, copy, len, collect, &h);
+    free(copy);
+    return h;
+}
+
+/* The scan looks at the text 64 bytes at a time: a value must be found wherever it falls,
+ * at the start, across a block edge or at the very end. */
+static void test_pii__found_at_any_offset(void **state)
+{
+    static const struct {
+        const char *value;
+        unsigned kind;
+        const char *redacted;
+    } planted[] = {
+        { "john.doe@acme-corp.com", PII_EMAIL, "j***@a********.com" },
+        { "+1 (415) 555-2671", PII_PHONE, "+* (***) ***-**71" },
+        { "415-555-2671", PII_PHONE, "***-***-**71" },
+        { "4111 1111 1111 1111", PII_CREDIT_CARD, "4111 **** **** 1111" },
+        { "378282246310005", PII_CREDIT_CARD, "3782*******0005" },
+        { "10.12.1.200", PII_IPV4, "10.*.*.*" },
+        { "2a00:1450:4001:82a::200e", PII_IPV6, "2a00:****:****" },
+        { "sk-abcdefghijklmnopqrstuvwxyz0123459f", PII_API_KEY, "sk-***\xE2\x80\xA6***9f" },
+        { "Zx9Qm2Lr7Tk4Wp8Yb3Nc6Vd1Hf5Gj0KsZx9Qm2Lr7Tk4Wp8Yb3Nc6Vd1Hf5Gj0KsZx9Qm2Lr7Tk4Wp8Yb3Nc6Vd1Hf5Gj0Ks",
+          PII_API_KEY, "Zx***\xE2\x80\xA6***Ks" },
+    };
+    static const size_t tails[] = { 0, 1, 70 };
+    struct pii_scanner *s = NULL;
+    char text[512];
+    assert_int_equal(pii_scanner_new(&s, ALL, NULL, 0), 0);
+    assert_true(sizeof(filler) > 150);
+    for (size_t i = 0; i < sizeof(planted) / sizeof(*planted); i++) {
+        size_t vlen = strlen(planted[i].value);
+        for (size_t pad = 0; pad <= 150; pad++) {
+            for (size_t t = 0; t < sizeof(tails) / sizeof(*tails); t++) {
+                size_t n = 0;
+                if (pad) {
+                    memcpy(text, filler, pad - 1);
+                    n = pad - 1;
+                    text[n++] = ' ';
+                }
+                memcpy(text + n, planted[i].value, vlen);
+                n += vlen;
+                if (tails[t]) {
+                    text[n++] = ' ';
+                    memcpy(text + n, filler, tails[t] - 1);
+                    n += tails[t] - 1;
+                }
+                struct hits h = scan_buf(s, text, n);
+                if (h.n != 1 || h.kind[0] != planted[i].kind || strcmp(h.value[0], planted[i].redacted))
+                    fail_msg("'%s' at %zu, %zu after: %zu hits, first kind %u '%s'", planted[i].value,
+                             n - vlen - (tails[t] ? tails[t] : 0), tails[t], h.n, h.n ? h.kind[0] : 0,
+                             h.n ? h.value[0] : "");
+            }
+        }
+    }
+    pii_scanner_free(s);
+}
+
+/* Runs of digits, separators and key characters that go on for several blocks. */
+static void test_pii__long_runs(void **state)
+{
+    struct pii_scanner *s = NULL;
+    char text[600];
+    assert_int_equal(pii_scanner_new(&s, ALL, NULL, 0), 0);
+
+    /* a phone after 200 spaces: the run of separators has no digit until the phone */
+    memset(text, ' ', 200);
+    memcpy(text + 200, "415-555-2671", 12);
+    struct hits h = scan_buf(s, text, 212);
+    assert_int_equal(h.n, 1);
+    assert_string_equal(h.value[0], "***-***-**71");
+
+    /* separated digits over 300 bytes: one run of digits and separators, never a number */
+    for (size_t i = 0; i < 300; i++)
+        text[i] = i % 3 ? ' ' : (char)('0' + i % 10);
+    assert_int_equal(scan_buf(s, text, 300).n, 0);
+
+    /* a token of 500 lower-case letters is a word, not a key; the card after it is found */
+    memset(text, 'q', 500);
+    memcpy(text + 500, " 4111 1111 1111 1111", 20);
+    h = scan_buf(s, text, 520);
+    assert_int_equal(h.n, 1);
+    assert_int_equal(h.kind[0], PII_CREDIT_CARD);
+
+    /* key=VALUE whose value starts in a later block */
+    memset(text, 'k', 100);
+    memcpy(text + 100, "=Zx9Qm2Lr7Tk4Wp8Yb3Nc6Vd1Hf5Gj0Ks", 33);
+    h = scan_buf(s, text, 133);
+    assert_int_equal(h.n, 1);
+    assert_string_equal(h.value[0], "Zx***\xE2\x80\xA6***Ks");
+    pii_scanner_free(s);
+}
+
+/* The gate keeps the first findings of each detector: the scan reports detector by
+ * detector, each in text order, however the values are interleaved. */
+static void test_pii__order_is_detector_then_position(void **state)
+{
+    static const char text[] =
+        "b@acme-corp.com at 10.0.0.2, card 4111 1111 1111 1111, then a@acme-corp.com; "
+        "keys sk-abcdefghijklmnopqrstuvwxyz0123459f and AKIAIOSFODNN7EXAMPLE, phone 415-555-2671, "
+        "host 10.0.0.1 and 2a00:1450:4001:82a::200e, another card 5500-0000-0000-0004 and "
+        "phone +44 20 7946 0958 for c@mail.acme-corp.com";
+    static const struct {
+        unsigned kind;
+        const char *redacted;
+    } want[] = {
+        { PII_EMAIL, "b***@a********.com" },
+        { PII_EMAIL, "a***@a********.com" },
+        { PII_EMAIL, "c***@m**********.com" },
+        { PII_PHONE, "***-***-**71" },
+        { PII_PHONE, "+** ** **** **58" },
+        { PII_CREDIT_CARD, "4111 **** **** 1111" },
+        { PII_CREDIT_CARD, "5500-****-****-0004" },
+        { PII_IPV4, "10.*.*.*" },
+        { PII_IPV4, "10.*.*.*" },
+        { PII_IPV6, "2a00:****:****" },
+        { PII_API_KEY, "sk-***\xE2\x80\xA6***9f" },
+        { PII_API_KEY, "AKIA***\xE2\x80\xA6***LE" },
+    };
+    struct pii_scanner *s = NULL;
+    assert_int_equal(pii_scanner_new(&s, ALL, NULL, 0), 0);
+    struct hits h = scan_buf(s, text, strlen(text));
+    pii_scanner_free(s);
+    assert_int_equal(h.n, sizeof(want) / sizeof(*want));
+    for (size_t i = 0; i < h.n; i++) {
+        assert_int_equal(h.kind[i], want[i].kind);
+        assert_string_equal(h.value[i], want[i].redacted);
+    }
+}
+
 /* ---- the gate ---------------------------------------------------------------------------- */
 
 static void test_pii__gate_checks(void **state)
@@ -248,6 +390,9 @@ int main(void)
         cmocka_unit_test(test_pii__never_full_secret),
         cmocka_unit_test(test_pii__allow_list),
         cmocka_unit_test(test_pii__luhn_and_entropy),
+        cmocka_unit_test(test_pii__found_at_any_offset),
+        cmocka_unit_test(test_pii__long_runs),
+        cmocka_unit_test(test_pii__order_is_detector_then_position),
         cmocka_unit_test(test_pii__gate_checks),
         cmocka_unit_test(test_pii__gate_bad_allow_is_usage_error),
     };
