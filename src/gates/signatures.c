@@ -178,8 +178,22 @@ static struct batch *filling_batch(struct signature_store *s)
     if (w->filling)
         return b;
     pthread_mutex_lock(&w->lock);
-    while (b->state == BATCH_QUEUED || b->state == BATCH_WORKING)
+    while (b->state == BATCH_QUEUED || b->state == BATCH_WORKING) {
+        /* Rather than wait for the workers, sign the oldest waiting batch here: when
+         * signing is the slower side, both cores keep working. */
+        struct batch *q = &w->batches[w->next_work];
+        if (q->state == BATCH_QUEUED) {
+            q->state = BATCH_WORKING;
+            w->next_work = (w->next_work + 1) % w->n_batches;
+            pthread_mutex_unlock(&w->lock);
+            batch_sign(&s->mh, (uint32_t *)w->sig_base, q);
+            pthread_mutex_lock(&w->lock);
+            q->state = BATCH_DONE;
+            pthread_cond_broadcast(&w->done);
+            continue;
+        }
         pthread_cond_wait(&w->done, &w->lock);
+    }
     bool done = b->state == BATCH_DONE;
     pthread_mutex_unlock(&w->lock);
     if (done)
