@@ -184,14 +184,14 @@ static bool parse_checksum(char hex[65], const char *s)
 /* The SHA-256 of a version file entry's data: from the run when it read that file,
  * else read here. Returns false when the file cannot be read. */
 static bool actual_checksum(char hex[65], const char **shown, const struct gate_ctx *ctx,
-                            const struct version_split *e)
+                            const char *name, const char *entry_path)
 {
     const struct run_file *f = NULL;
-    if (e->path) {
-        f = run_file_at(ctx, e->path);
+    if (entry_path) {
+        f = run_file_at(ctx, entry_path);
     } else {
         /* No path: the run's only file of the split of that name. */
-        size_t s = split_index(ctx->spec, e->name), n = 0;
+        size_t s = split_index(ctx->spec, name), n = 0;
         for (size_t i = 0; i < ctx->n_files; i++)
             if (ctx->files[i].split == s) {
                 f = &ctx->files[i];
@@ -200,12 +200,12 @@ static bool actual_checksum(char hex[65], const char **shown, const struct gate_
         if (n != 1)
             return false;
     }
-    *shown = f ? f->path : e->path;
+    *shown = f ? f->path : entry_path;
     if (f && f->sha256_valid) {
         sha256_hex(hex, f->sha256);
         return true;
     }
-    const char *path = f ? (f->root_path ? f->root_path : f->path) : e->path;
+    const char *path = f ? (f->root_path ? f->root_path : f->path) : entry_path;
     char *data = NULL;
     size_t len = 0;
     if (read_whole(ctx, path, &data, &len) < 0) {
@@ -241,52 +241,75 @@ static void checksums_check(struct section *sec, const struct gate_ctx *ctx, con
         }                                                                        \
     } while (0)
 
+    /* One entry per file: a split of several files lists each under "files". */
+    size_t total = 0;
     for (size_t i = 0; i < vf->n_splits; i++) {
         const struct version_split *e = &vf->splits[i];
-        char want[65], have[65];
-        const char *shown = e->path ? e->path : e->name;
-        if (!e->checksum) {
-            PROBLEM(l->path, 0, "missing_checksum", "split '%s' has no checksum; run `dsci bump`", e->name);
-            continue;
+        size_t n = e->n_files ? e->n_files : 1;
+        for (size_t k = 0; k < n; k++) {
+            const char *path = e->n_files ? e->files[k].path : e->path;
+            const char *checksum = e->n_files ? e->files[k].checksum : e->checksum;
+            char want[65], have[65];
+            const char *shown = path ? path : e->name;
+            total++;
+            if (!checksum) {
+                PROBLEM(l->path, 0, "missing_checksum", "split '%s'%s%s has no checksum; run `dsci bump`",
+                        e->name, path && e->n_files ? ", file " : "", path && e->n_files ? path : "");
+                continue;
+            }
+            if (!parse_checksum(want, checksum)) {
+                PROBLEM(l->path, 0, "invalid_checksum",
+                        "split '%s': checksum '%.80s' is not sha256:<64 hex digits>", e->name, checksum);
+                continue;
+            }
+            if (!actual_checksum(have, &shown, ctx, e->name, path)) {
+                PROBLEM(path ? path : l->path, 0, "missing_file",
+                        "listed in the version file (split '%s') but not found", e->name);
+                continue;
+            }
+            if (strcmp(want, have)) {
+                PROBLEM(shown, 0, "checksum_mismatch",
+                        "sha256 is %.8s\xe2\x80\xa6 but the version file says %.8s\xe2\x80\xa6; run `dsci bump`",
+                        have, want);
+                continue;
+            }
+            ok++;
         }
-        if (!parse_checksum(want, e->checksum)) {
-            PROBLEM(l->path, 0, "invalid_checksum",
-                    "split '%s': checksum '%.80s' is not sha256:<64 hex digits>", e->name, e->checksum);
-            continue;
-        }
-        if (!actual_checksum(have, &shown, ctx, e)) {
-            PROBLEM(e->path ? e->path : l->path, 0, "missing_file",
-                    "listed in the version file (split '%s') but not found", e->name);
-            continue;
-        }
-        if (strcmp(want, have)) {
-            PROBLEM(shown, 0, "checksum_mismatch",
-                    "sha256 is %.8s\xe2\x80\xa6 but the version file says %.8s\xe2\x80\xa6; run `dsci bump`",
-                    have, want);
-            continue;
-        }
-        ok++;
     }
-    /* Data the run read that the version file does not account for. */
-    for (size_t s = 0; s < ctx->spec->dataset.n_splits; s++) {
-        const char *name = ctx->spec->dataset.splits[s].name;
-        const struct run_file *f = NULL;
-        for (size_t i = 0; i < ctx->n_files && !f; i++)
-            if (ctx->files[i].split == s)
-                f = &ctx->files[i];
-        if (!f)
+    /* Data the run read that the version file does not account for: a split it does not
+     * list, or a file of a listed split that is not among the split's files. */
+    for (size_t i = 0; i < ctx->n_files; i++) {
+        const struct run_file *f = &ctx->files[i];
+        const char *name = ctx->spec->dataset.splits[f->split].name;
+        const struct version_split *e = NULL;
+        for (size_t k = 0; k < vf->n_splits && !e; k++)
+            if (!strcmp(vf->splits[k].name, name))
+                e = &vf->splits[k];
+        if (!e) {
+            bool first_of_split = true;   /* one finding per split */
+            for (size_t j = 0; j < i && first_of_split; j++)
+                first_of_split = ctx->files[j].split != f->split;
+            if (first_of_split)
+                PROBLEM(f->path, 0, "unlisted_split",
+                        "split '%s' is not in the version file; run `dsci bump`", name);
             continue;
-        bool listed = false;
-        for (size_t i = 0; i < vf->n_splits && !listed; i++)
-            listed = !strcmp(vf->splits[i].name, name);
+        }
+        const char *p = f->root_path ? f->root_path : f->path;
+        bool listed = !e->path && !e->n_files;   /* a bare entry stands for the split's only file */
+        if (e->n_files) {
+            for (size_t k = 0; k < e->n_files && !listed; k++)
+                listed = e->files[k].path && same_path(e->files[k].path, p);
+        } else if (e->path) {
+            listed = same_path(e->path, p);
+        }
         if (!listed)
-            PROBLEM(f->path, 0, "unlisted_split",
-                    "split '%s' is not in the version file; run `dsci bump`", name);
+            PROBLEM(f->path, 0, "unlisted_file",
+                    "in split '%s' but not in the version file; run `dsci bump`", name);
     }
 #undef PROBLEM
-    check_set_value(c, "%zu/%zu match", ok, vf->n_splits);
+    check_set_value(c, "%zu/%zu match", ok, total);
     c->value = (double)ok;
-    c->threshold = (double)vf->n_splits;
+    c->threshold = (double)total;
     if (problems) {
         c->status = STATUS_FAIL;
         check_set_remediation(c, "%s%s", first,

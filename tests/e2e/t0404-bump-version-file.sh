@@ -148,6 +148,24 @@ r = json.load(open(sys.argv[1]))
 checks = {c["id"]: c["status"] for g in r["gates"] for c in g["checks"]}
 assert checks["reproducibility.checksums"] == "pass", checks
 PY
+cp -R data/splits/train "$TRASH/train-parts"
+
+say "every file of the split is verified, not only the first"
+printf '%s\n' '{"conversations": [{"from": "human", "value": "Create a task to water the plants"}, {"from": "gpt", "value": "Created the task: water the plants."}]}' >>data/splits/train/part-01.jsonl
+test_must_fail 1 dsci check
+expect_line out "[FAIL] Checksums: 3/4 match"
+expect_line out "data/splits/train/part-01.jsonl: sha256 is"
+cp "$TRASH/train-parts/part-01.jsonl" data/splits/train/part-01.jsonl
+
+say "a file of the split that the version file does not list"
+cp "$TRASH/train-parts/part-01.jsonl" data/splits/train/part-02.jsonl
+sed -i '1s/Create/Add/' data/splits/train/part-02.jsonl
+test_must_fail 1 dsci check
+expect_line out "data/splits/train/part-02.jsonl: in split 'train' but not in the version file; run \`dsci bump\`"
+rm data/splits/train/part-02.jsonl
+test_ok dsci card
+test_ok dsci check
+expect_line out "[PASS] Checksums: 4/4 match"
 
 say "the version file's folder must exist inside the repository"
 sed -i 's|^  version_file: .*|  version_file: ../outside/version.json|' specs/task-api.yaml
