@@ -79,7 +79,7 @@ int compare_find_baseline(char **out, const struct dataset *head, const char *ba
     if (rc < 0)
         return rc;
     struct ancestry a = { head->repo, ref };
-    rc = semver_pick_baseline(&pick, (const char *const *)tags, n, prefix, is_ancestor, &a, &notes);
+    rc = semver_pick_baseline(&pick, (const char *const *)tags, n, prefix, is_ancestor, &a, ref, &notes);
     if (rc == 0) {
         add_notes(notes_to, &notes);
         if (pick < n) {

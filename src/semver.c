@@ -404,7 +404,7 @@ static void note(struct buf *notes, const char *verb, const char *tag, const cha
 }
 
 int semver_pick_baseline(size_t *out_index, const char *const *tags, size_t n, const char *prefix,
-                         int (*is_ancestor)(void *ctx, const char *tag), void *ctx,
+                         int (*is_ancestor)(void *ctx, const char *tag), void *ctx, const char *head_name,
                          struct buf *notes)
 {
     struct candidate *cands = NULL;
@@ -440,7 +440,9 @@ int semver_pick_baseline(size_t *out_index, const char *const *tags, size_t n, c
             *out_index = cands[k].index;
             break;
         }
-        note(notes, "skipped", cands[k].name, "not an ancestor of HEAD");
+        if (notes)
+            (void)buf_printf(notes, "skipped tag '%s': not an ancestor of %s\n", cands[k].name,
+                             head_name ? head_name : "HEAD");
     }
 
 done:

@@ -84,11 +84,12 @@ const char *semver_part_name(enum semver_part part);
  * ancestors, add one line each to `notes` (may be NULL), e.g.
  *   ignored tag 'dataset-vnext': not a semantic version
  *   skipped tag 'dataset-v2.0.0': not an ancestor of HEAD
+ * (head_name names the revision checked; NULL: HEAD).
  * is_ancestor is asked from the highest version down and not past the pick, since each
  * question may be a walk of the history; lower versions are therefore never noted.
  */
 int semver_pick_baseline(size_t *out_index, const char *const *tags, size_t n, const char *prefix,
-                         int (*is_ancestor)(void *ctx, const char *tag), void *ctx,
+                         int (*is_ancestor)(void *ctx, const char *tag), void *ctx, const char *head_name,
                          struct buf *notes);
 
 #endif

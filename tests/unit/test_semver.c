@@ -410,7 +410,7 @@ static void test_semver__baseline_skips_non_ancestor(void **state)
     size_t pick = 99;
 
     assert_int_equal(semver_pick_baseline(&pick, issue_tags, ARRAY_SIZE(issue_tags), "dataset-v",
-                                          fake_is_ancestor, &h, &notes), 0);
+                                          fake_is_ancestor, &h, NULL, &notes), 0);
     assert_int_equal(pick, 1);
     assert_string_equal(issue_tags[pick], "dataset-v1.10.0");
     assert_string_equal(buf_cstr(&notes),
@@ -418,6 +418,11 @@ static void test_semver__baseline_skips_non_ancestor(void **state)
                         "skipped tag 'dataset-v2.0.0-rc.1': not an ancestor of HEAD\n");
     /* asked from the top down, and no further than the pick */
     assert_int_equal(h.calls, 2);
+    /* checking another revision (--rev): the note names it */
+    buf_reset(&notes);
+    assert_int_equal(semver_pick_baseline(&pick, issue_tags, ARRAY_SIZE(issue_tags), "dataset-v",
+                                          fake_is_ancestor, &h, "release/1.x", &notes), 0);
+    assert_non_null(strstr(buf_cstr(&notes), "skipped tag 'dataset-v2.0.0-rc.1': not an ancestor of release/1.x\n"));
     buf_release(&notes);
 }
 
@@ -429,7 +434,7 @@ static void test_semver__baseline_all_ancestors(void **state)
     size_t pick = 99;
 
     assert_int_equal(semver_pick_baseline(&pick, issue_tags, ARRAY_SIZE(issue_tags), "dataset-v",
-                                          fake_is_ancestor, &h, &notes), 0);
+                                          fake_is_ancestor, &h, NULL, &notes), 0);
     assert_int_equal(pick, 2);
     assert_string_equal(issue_tags[pick], "dataset-v2.0.0-rc.1");
     assert_string_equal(buf_cstr(&notes), "ignored tag 'dataset-vnext': not a semantic version\n");
@@ -439,7 +444,7 @@ static void test_semver__baseline_all_ancestors(void **state)
     /* no callback: every tag qualifies; no notes buffer: nothing written */
     pick = 99;
     assert_int_equal(semver_pick_baseline(&pick, issue_tags, ARRAY_SIZE(issue_tags), "dataset-v",
-                                          NULL, NULL, NULL), 0);
+                                          NULL, NULL, NULL, NULL), 0);
     assert_int_equal(pick, 2);
 }
 
@@ -454,7 +459,7 @@ static void test_semver__baseline_none(void **state)
     size_t pick = 99;
 
     assert_int_equal(semver_pick_baseline(&pick, issue_tags, ARRAY_SIZE(issue_tags), "dataset-v",
-                                          fake_is_ancestor, &h, &notes), 0);
+                                          fake_is_ancestor, &h, NULL, &notes), 0);
     assert_int_equal(pick, ARRAY_SIZE(issue_tags));
     assert_non_null(strstr(buf_cstr(&notes), "'dataset-vnext'"));
     assert_non_null(strstr(buf_cstr(&notes), "skipped tag 'dataset-v1.2.0'"));
@@ -463,10 +468,10 @@ static void test_semver__baseline_none(void **state)
 
     /* no tags at all, and no tag with the prefix */
     pick = 99;
-    assert_int_equal(semver_pick_baseline(&pick, NULL, 0, "dataset-v", fake_is_ancestor, &h, NULL), 0);
+    assert_int_equal(semver_pick_baseline(&pick, NULL, 0, "dataset-v", fake_is_ancestor, &h, NULL, NULL), 0);
     assert_int_equal(pick, 0);
     static const char *const foreign[] = { "v1.0.0", "release-2" };
-    assert_int_equal(semver_pick_baseline(&pick, foreign, 2, "dataset-v", fake_is_ancestor, &h, NULL), 0);
+    assert_int_equal(semver_pick_baseline(&pick, foreign, 2, "dataset-v", fake_is_ancestor, &h, NULL, NULL), 0);
     assert_int_equal(pick, 2);
 }
 
@@ -478,15 +483,15 @@ static void test_semver__baseline_ties_by_name(void **state)
     static const char *const backward[] = { "v1.2.0+a", "v1.1.0", "v1.2.0", "v1.2.0+b" };
     size_t pick = 99;
 
-    assert_int_equal(semver_pick_baseline(&pick, forward, 4, "v", NULL, NULL, NULL), 0);
+    assert_int_equal(semver_pick_baseline(&pick, forward, 4, "v", NULL, NULL, NULL, NULL), 0);
     assert_string_equal(forward[pick], "v1.2.0");
-    assert_int_equal(semver_pick_baseline(&pick, backward, 4, "v", NULL, NULL, NULL), 0);
+    assert_int_equal(semver_pick_baseline(&pick, backward, 4, "v", NULL, NULL, NULL, NULL), 0);
     assert_string_equal(backward[pick], "v1.2.0");
 
     /* when that one is not an ancestor, its equal twin is next */
     static const char *const not_ancestors[] = { "v1.2.0" };
     struct history h = { not_ancestors, 1, NULL, 0 };
-    assert_int_equal(semver_pick_baseline(&pick, forward, 4, "v", fake_is_ancestor, &h, NULL), 0);
+    assert_int_equal(semver_pick_baseline(&pick, forward, 4, "v", fake_is_ancestor, &h, NULL, NULL), 0);
     assert_string_equal(forward[pick], "v1.2.0+a");
 }
 
@@ -497,7 +502,7 @@ static void test_semver__baseline_prefix_and_errors(void **state)
     static const char *const tags[] = { "1.0.0", "v2.0.0", "0.9.0", "dataset-v01.0.0" };
     struct buf notes = BUF_INIT;
     size_t pick = 99;
-    assert_int_equal(semver_pick_baseline(&pick, tags, 4, "", NULL, NULL, &notes), 0);
+    assert_int_equal(semver_pick_baseline(&pick, tags, 4, "", NULL, NULL, NULL, &notes), 0);
     assert_int_equal(pick, 0);
     assert_string_equal(buf_cstr(&notes), "ignored tag 'v2.0.0': not a semantic version\n"
                                           "ignored tag 'dataset-v01.0.0': not a semantic version\n");
@@ -506,14 +511,14 @@ static void test_semver__baseline_prefix_and_errors(void **state)
     /* a prefix match that is not a version leaves err_last() alone */
     err_clear();
     assert_int_equal(semver_pick_baseline(&pick, issue_tags, ARRAY_SIZE(issue_tags), "dataset-v",
-                                          NULL, NULL, NULL), 0);
+                                          NULL, NULL, NULL, NULL), 0);
     assert_string_equal(err_last(), "");
 
     /* a failing lookup is passed up with its message, and nothing is picked */
     struct history h = { NULL, 0, "dataset-v2.0.0-rc.1", 0 };
     pick = 99;
     assert_int_equal(semver_pick_baseline(&pick, issue_tags, ARRAY_SIZE(issue_tags), "dataset-v",
-                                          fake_is_ancestor, &h, NULL), DSCI_EENV);
+                                          fake_is_ancestor, &h, NULL, NULL), DSCI_EENV);
     assert_int_equal(pick, ARRAY_SIZE(issue_tags));
     assert_string_equal(err_last(), "cannot peel 'dataset-v2.0.0-rc.1'");
 
@@ -521,7 +526,7 @@ static void test_semver__baseline_prefix_and_errors(void **state)
     struct buf small = BUF_INIT;
     small.max = 10;
     assert_int_equal(semver_pick_baseline(&pick, issue_tags, ARRAY_SIZE(issue_tags), "dataset-v",
-                                          NULL, NULL, &small), 0);
+                                          NULL, NULL, NULL, &small), 0);
     assert_int_equal(small.len, 0);
     buf_release(&small);
 }
