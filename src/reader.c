@@ -9,6 +9,7 @@
  */
 #include "reader.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -570,12 +571,17 @@ static void yajl_arena_free(void *ctx, void *p)
 
 /* ---------------------------------------------------------------- the reader */
 
+struct parse_pool;
+
 struct reader {
     const struct reader_options *o;
     struct run_file *file;
     reader_callback cb;
     void *cb_ctx;
+    bool keep;               /* a worker's reader: records stay in the arena until delivered */
+    struct parse_pool *pool; /* parallel parsing of JSONL lines, NULL when serial */
     struct arena arena;
+    struct arena scratch;    /* yajl's, reset after every record */
     struct example ex;
     struct turn *turns;
     size_t alloc_turns;
@@ -1039,6 +1045,7 @@ static void reset_example(struct reader *rd, size_t line)
     ex->line = line;
     ex->ordinal = rd->ordinal++;
     ex->parsed = false;
+    ex->format = rd->file->format;   /* so far; not whatever the reader's previous record had */
     ex->n_turns = 0;
     ex->turns = NULL;
     ex->tools = NULL;
@@ -1053,6 +1060,8 @@ static void reset_example(struct reader *rd, size_t line)
 
 static int deliver(struct reader *rd)
 {
+    if (rd->keep)   /* a worker: the chunk keeps it, the reading thread delivers it */
+        return rd->cb(rd->cb_ctx, &rd->ex);
     rd->file->records++;
     int rc = rd->cb(rd->cb_ctx, &rd->ex);
     arena_reset(&rd->arena);
@@ -1081,7 +1090,9 @@ static int process_record(struct reader *rd, const char *s, size_t len, size_t l
     memcpy(r.label_seg, rd->label_seg, sizeof(r.label_seg));
     memcpy(r.label_seg_len, rd->label_seg_len, sizeof(r.label_seg_len));
 
-    yajl_alloc_funcs funcs = { yajl_arena_malloc, yajl_arena_realloc, yajl_arena_free, &rd->arena };
+    /* yajl's own memory (handle, lexer, buffers) is scratch, apart from the record's, which
+     * a worker keeps until the record is delivered */
+    yajl_alloc_funcs funcs = { yajl_arena_malloc, yajl_arena_realloc, yajl_arena_free, &rd->scratch };
     yajl_handle h = yajl_alloc(&record_callbacks, &funcs, &r);
     yajl_status st = yajl_parse(h, (const unsigned char *)s, len);
     if (st == yajl_status_ok)
@@ -1089,9 +1100,11 @@ static int process_record(struct reader *rd, const char *s, size_t len, size_t l
     if (st != yajl_status_ok) {
         describe_parse_error(rd, &r, h, s, len);
         yajl_free(h);
+        arena_reset(&rd->scratch);
         return deliver(rd);
     }
     yajl_free(h);
+    arena_reset(&rd->scratch);
 
     if (r.root_type != V_OTHER || !r.root_type_name || strcmp(r.root_type_name, "an object") != 0) {
         ISSUE(rd, EX_DATA_TYPE, line, "the record is %s, expected an object",
@@ -1181,6 +1194,8 @@ static bool is_blank(const char *s, size_t len)
     return true;
 }
 
+static int pool_add(struct reader *rd, const char *s, size_t len, size_t line, bool too_long);
+
 static int handle_line(struct reader *rd, char *s, size_t len, size_t line)
 {
     struct run_file *f = rd->file;
@@ -1194,7 +1209,288 @@ static int handle_line(struct reader *rd, char *s, size_t len, size_t line)
             f->first_blank_line = line;
         return 0;
     }
+    /* in parallel once the file's format is known (the first object decides it) */
+    if (rd->pool && f->format != FORMAT_AUTO)
+        return pool_add(rd, s, len, line, false);
     return process_record(rd, s, len, line);
+}
+
+/* ---------------------------------------------------------------- parallel parsing */
+
+/*
+ * JSONL lines are parsed on worker threads once the file's format is known: the reading
+ * thread cuts the stream into chunks of whole lines (copied, since the read buffer moves),
+ * a worker parses a chunk's records into the chunk's own arena, and the reading thread
+ * hands them to the callback chunk by chunk, in file order. Chunks go round a small ring,
+ * which bounds the memory in flight; when the workers are behind, the reading thread
+ * parses a waiting chunk itself rather than wait. The records, their order and every
+ * message are the same as when parsing serially.
+ */
+#define CHUNK_BYTES ((size_t)1 << 20)
+#define CHUNK_LINES 2048
+
+enum chunk_state { CHUNK_FREE, CHUNK_FILLING, CHUNK_QUEUED, CHUNK_WORKING, CHUNK_DONE };
+
+struct chunk_line {
+    size_t off, len, line;
+    bool too_long;
+};
+
+struct chunk {
+    enum chunk_state state;
+    enum dataset_format format;   /* the file's, when the chunk was handed over */
+    char *bytes;
+    size_t len, alloc;
+    struct chunk_line *lines;
+    size_t n_lines, alloc_lines;
+    struct arena arena;           /* the parsed records' memory */
+    struct example *ex;
+    size_t n_ex, alloc_ex;
+};
+
+struct parse_worker {
+    struct reader rd;             /* its own parser state */
+    struct run_file file;         /* its own copy: process_record records the format there */
+    struct chunk *cur;
+};
+
+struct parse_pool {
+    struct reader *main;
+    unsigned n_threads;
+    pthread_t *threads;
+    struct parse_worker *workers; /* n_threads + 1: the last is the reading thread's */
+    struct chunk *chunks;
+    size_t n_chunks, fill, next_work;
+    bool filling, stopping;
+    int stop_rc;                  /* a callback's non-zero return: deliver no more */
+    pthread_mutex_t lock;
+    pthread_cond_t queued, done;
+};
+
+/* The worker reader's callback: keep the record in the chunk. */
+static int keep_example(void *ctx, const struct example *ex)
+{
+    struct parse_worker *w = ctx;
+    struct chunk *c = w->cur;
+    ALLOC_GROW(c->ex, c->n_ex + 1, c->alloc_ex);
+    struct example *kept = &c->ex[c->n_ex++];
+    *kept = *ex;
+    if (ex->n_turns) {   /* the reader reuses its turn array from record to record */
+        struct turn *t = arena_alloc(&w->rd.arena, ex->n_turns * sizeof(*t));
+        memcpy(t, ex->turns, ex->n_turns * sizeof(*t));
+        kept->turns = t;
+    }
+    return 0;
+}
+
+static void chunk_parse(struct parse_worker *w, struct chunk *c)
+{
+    w->cur = c;
+    w->file.format = c->format;
+    w->rd.arena = c->arena;
+    for (size_t i = 0; i < c->n_lines; i++) {
+        const struct chunk_line *l = &c->lines[i];
+        if (l->too_long)
+            too_long_record(&w->rd, l->line);
+        else
+            process_record(&w->rd, c->bytes + l->off, l->len, l->line);
+    }
+    c->arena = w->rd.arena;
+    memset(&w->rd.arena, 0, sizeof(w->rd.arena));
+    w->cur = NULL;
+}
+
+static void *parse_thread(void *arg)
+{
+    struct parse_worker *w = arg;
+    struct parse_pool *pool = w->rd.pool;
+    pthread_mutex_lock(&pool->lock);
+    for (;;) {
+        struct chunk *c = &pool->chunks[pool->next_work];
+        while (c->state != CHUNK_QUEUED && !pool->stopping) {
+            pthread_cond_wait(&pool->queued, &pool->lock);
+            c = &pool->chunks[pool->next_work];
+        }
+        if (c->state != CHUNK_QUEUED)
+            break;
+        c->state = CHUNK_WORKING;
+        pool->next_work = (pool->next_work + 1) % pool->n_chunks;
+        pthread_mutex_unlock(&pool->lock);
+        chunk_parse(w, c);
+        pthread_mutex_lock(&pool->lock);
+        c->state = CHUNK_DONE;
+        pthread_cond_broadcast(&pool->done);
+    }
+    pthread_mutex_unlock(&pool->lock);
+    return NULL;
+}
+
+static void worker_reader_init(struct parse_worker *w, const struct reader *main, struct parse_pool *pool)
+{
+    memset(w, 0, sizeof(*w));
+    w->file = *main->file;
+    w->file.path = NULL;
+    w->file.root_path = NULL;
+    w->file.read_error = NULL;
+    w->rd.o = main->o;
+    w->rd.file = &w->file;
+    w->rd.cb = keep_example;
+    w->rd.cb_ctx = w;
+    w->rd.keep = true;
+    w->rd.pool = pool;
+    w->rd.ex = main->ex;   /* path, split, file index */
+    memcpy(w->rd.label_seg, main->label_seg, sizeof(w->rd.label_seg));
+    memcpy(w->rd.label_seg_len, main->label_seg_len, sizeof(w->rd.label_seg_len));
+    w->rd.n_label_segs = main->n_label_segs;
+}
+
+static struct parse_pool *pool_new(struct reader *main, unsigned threads)
+{
+    struct parse_pool *pool = xcalloc(1, sizeof(*pool));
+    pool->main = main;
+    pthread_mutex_init(&pool->lock, NULL);
+    pthread_cond_init(&pool->queued, NULL);
+    pthread_cond_init(&pool->done, NULL);
+    pool->n_chunks = 2 * (size_t)threads + 2;
+    pool->chunks = xcalloc(pool->n_chunks, sizeof(*pool->chunks));
+    pool->workers = xcalloc((size_t)threads + 1, sizeof(*pool->workers));
+    for (unsigned i = 0; i <= threads; i++)
+        worker_reader_init(&pool->workers[i], main, pool);
+    pool->threads = xcalloc(threads ? threads : 1, sizeof(*pool->threads));
+    for (unsigned i = 0; i < threads; i++) {
+        if (pthread_create(&pool->threads[i], NULL, parse_thread, &pool->workers[i]) != 0)
+            break;   /* fewer threads is only slower: the reading thread parses what is left */
+        pool->n_threads++;
+    }
+    return pool;
+}
+
+/* Parses the oldest waiting chunk on the reading thread; false when none is waiting.
+ * Called with the lock held. */
+static bool pool_steal(struct parse_pool *pool)
+{
+    struct chunk *q = &pool->chunks[pool->next_work];
+    if (q->state != CHUNK_QUEUED)
+        return false;
+    q->state = CHUNK_WORKING;
+    pool->next_work = (pool->next_work + 1) % pool->n_chunks;
+    pthread_mutex_unlock(&pool->lock);
+    chunk_parse(&pool->workers[pool->n_threads], q);
+    pthread_mutex_lock(&pool->lock);
+    q->state = CHUNK_DONE;
+    pthread_cond_broadcast(&pool->done);
+    return true;
+}
+
+/* Waits until chunk c is parsed (parsing others meanwhile), then hands its records to
+ * the callback and empties it. */
+static void pool_deliver(struct parse_pool *pool, struct chunk *c)
+{
+    pthread_mutex_lock(&pool->lock);
+    while (c->state == CHUNK_QUEUED || c->state == CHUNK_WORKING)
+        if (!pool_steal(pool))
+            pthread_cond_wait(&pool->done, &pool->lock);
+    bool done = c->state == CHUNK_DONE;
+    pthread_mutex_unlock(&pool->lock);
+    struct reader *rd = pool->main;
+    for (size_t i = 0; done && i < c->n_ex && !pool->stop_rc; i++) {
+        struct example *ex = &c->ex[i];
+        ex->ordinal = rd->ordinal++;
+        rd->file->records++;
+        pool->stop_rc = rd->cb(rd->cb_ctx, ex);
+    }
+    arena_reset(&c->arena);
+    c->n_ex = c->n_lines = c->len = 0;
+    pthread_mutex_lock(&pool->lock);
+    c->state = CHUNK_FREE;
+    pthread_mutex_unlock(&pool->lock);
+}
+
+static void pool_submit(struct parse_pool *pool, struct chunk *c)
+{
+    pthread_mutex_lock(&pool->lock);
+    c->state = CHUNK_QUEUED;
+    pthread_cond_signal(&pool->queued);
+    pthread_mutex_unlock(&pool->lock);
+    pool->fill = (pool->fill + 1) % pool->n_chunks;
+    pool->filling = false;
+}
+
+static int pool_add(struct reader *rd, const char *s, size_t len, size_t line, bool too_long)
+{
+    struct parse_pool *pool = rd->pool;
+    struct chunk *c = &pool->chunks[pool->fill];
+    if (!pool->filling) {
+        if (c->state != CHUNK_FREE)   /* the oldest chunk in the ring: its records go first */
+            pool_deliver(pool, c);
+        if (pool->stop_rc)
+            return pool->stop_rc;
+        pthread_mutex_lock(&pool->lock);
+        c->state = CHUNK_FILLING;
+        pthread_mutex_unlock(&pool->lock);
+        c->format = rd->file->format;
+        pool->filling = true;
+    }
+    ALLOC_GROW(c->lines, c->n_lines + 1, c->alloc_lines);
+    struct chunk_line *l = &c->lines[c->n_lines++];
+    l->off = c->len;
+    l->len = len;
+    l->line = line;
+    l->too_long = too_long;
+    if (len) {
+        ALLOC_GROW(c->bytes, c->len + len, c->alloc);
+        memcpy(c->bytes + c->len, s, len);
+        c->len += len;
+    }
+    if (c->n_lines == CHUNK_LINES || c->len >= CHUNK_BYTES)
+        pool_submit(pool, c);
+    return 0;
+}
+
+/* Hands over the last chunk, delivers every chunk still in the ring in order (none when
+ * `deliver` is false: a read error), stops the threads and frees the pool. */
+static int pool_finish(struct reader *rd, bool deliver)
+{
+    struct parse_pool *pool = rd->pool;
+    if (pool->filling)
+        pool_submit(pool, &pool->chunks[pool->fill]);
+    for (size_t k = 0; k < pool->n_chunks; k++) {
+        struct chunk *c = &pool->chunks[(pool->fill + k) % pool->n_chunks];
+        if (c->state == CHUNK_FREE)
+            continue;
+        if (!deliver)
+            pool->stop_rc = pool->stop_rc ? pool->stop_rc : -1;
+        pool_deliver(pool, c);
+    }
+    int rc = deliver ? pool->stop_rc : 0;
+    pthread_mutex_lock(&pool->lock);
+    pool->stopping = true;
+    pthread_cond_broadcast(&pool->queued);
+    pthread_mutex_unlock(&pool->lock);
+    for (unsigned i = 0; i < pool->n_threads; i++)
+        pthread_join(pool->threads[i], NULL);
+    for (size_t i = 0; i < pool->n_chunks; i++) {
+        free(pool->chunks[i].bytes);
+        free(pool->chunks[i].lines);
+        free(pool->chunks[i].ex);
+        arena_release(&pool->chunks[i].arena);
+    }
+    for (unsigned i = 0; i <= pool->n_threads; i++) {
+        free(pool->workers[i].rd.turns);
+        free(pool->workers[i].rd.lists[0].items);
+        free(pool->workers[i].rd.lists[1].items);
+        arena_release(&pool->workers[i].rd.arena);
+        arena_release(&pool->workers[i].rd.scratch);
+    }
+    free(pool->chunks);
+    free(pool->workers);
+    free(pool->threads);
+    pthread_mutex_destroy(&pool->lock);
+    pthread_cond_destroy(&pool->queued);
+    pthread_cond_destroy(&pool->done);
+    free(pool);
+    rd->pool = NULL;
+    return rc;
 }
 
 static int read_jsonl(struct reader *rd, struct input *in, size_t line)
@@ -1213,7 +1509,9 @@ static int read_jsonl(struct reader *rd, struct input *in, size_t line)
             if (skipping) {
                 skipping = false;
             } else if (len > max) {
-                if ((rc = too_long_record(rd, line)) != 0)
+                rc = rd->pool && rd->file->format != FORMAT_AUTO ? pool_add(rd, NULL, 0, line, true)
+                                                                 : too_long_record(rd, line);
+                if (rc != 0)
                     return rc;
             } else if ((rc = handle_line(rd, p, len, line)) != 0) {
                 return rc;
@@ -1225,15 +1523,22 @@ static int read_jsonl(struct reader *rd, struct input *in, size_t line)
             if (avail > 0) {
                 rd->file->no_final_newline = true;
                 in->start = in->end;
+                if (!skipping && avail > max)
+                    return rd->pool && rd->file->format != FORMAT_AUTO ? pool_add(rd, NULL, 0, line, true)
+                                                                       : too_long_record(rd, line);
                 if (!skipping)
-                    return avail > max ? too_long_record(rd, line) : handle_line(rd, p, avail, line);
+                    return handle_line(rd, p, avail, line);
             }
             return 0;
         }
         if (avail > max) {
             /* Report it once and drop its bytes as they come: memory stays at the limit. */
-            if (!skipping && (rc = too_long_record(rd, line)) != 0)
-                return rc;
+            if (!skipping) {
+                rc = rd->pool && rd->file->format != FORMAT_AUTO ? pool_add(rd, NULL, 0, line, true)
+                                                                 : too_long_record(rd, line);
+                if (rc != 0)
+                    return rc;
+            }
             skipping = true;
             in->start = in->end;
             avail = 0;
@@ -1458,7 +1763,14 @@ int reader_run(struct run_file *file, const struct byte_stream *stream,
                               in.buf[first] == '\n'))
         first++;
     file->is_array = first < in.end && in.buf[first] == '[';
+    if (!file->is_array && o->parse_threads)
+        rd.pool = pool_new(&rd, o->parse_threads);
     rc = file->is_array ? read_array(&rd, &in, 1) : read_jsonl(&rd, &in, 1);
+    if (rd.pool) {
+        int prc = pool_finish(&rd, rc >= 0);
+        if (rc == 0)
+            rc = prc;
+    }
     if (rc < 0)
         goto done;
 drain:
@@ -1488,5 +1800,6 @@ done:
     free(rd.lists[0].items);
     free(rd.lists[1].items);
     arena_release(&rd.arena);
+    arena_release(&rd.scratch);
     return rc;
 }

@@ -29,6 +29,7 @@ struct reader_options {
     const char *role_human, *role_assistant, *role_system;
     size_t file_index;         /* copied to example.file_index */
     bool hash_file;            /* compute run_file.sha256 of the exact bytes */
+    unsigned parse_threads;    /* JSONL records parsed on this many more threads (0: here) */
 };
 
 #define READER_DEFAULT_MAX_LINE ((size_t)64 << 20)

@@ -7,6 +7,7 @@
 
 #include "example.h"
 #include "reader.h"
+#include "sha256.h"
 #include "util/buf.h"
 #include "util/xalloc.h"
 
@@ -464,6 +465,115 @@ static void test_reader__repeated_keys_last_wins(void **state)
     release(&c);
 }
 
+
+/* Everything a gate could see of the delivered records, folded into one digest. */
+struct digest {
+    struct sha256 sha;
+    size_t n, stop_at;
+};
+
+static void digest_bytes(struct digest *d, const void *p, size_t len)
+{
+    sha256_update(&d->sha, &len, sizeof(len));
+    if (len)
+        sha256_update(&d->sha, p, len);
+}
+
+static int digest_example(void *ctx, const struct example *ex)
+{
+    struct digest *d = ctx;
+    uint64_t fields[] = { ex->line, ex->ordinal, ex->parsed, ex->errors, ex->format, ex->n_turns,
+                          ex->n_issues, ex->n_tools, ex->file_index, ex->split };
+    digest_bytes(d, fields, sizeof(fields));
+    digest_bytes(d, ex->hash, sizeof(ex->hash));
+    for (size_t i = 0; i < ex->n_turns; i++) {
+        digest_bytes(d, &ex->turns[i].role, sizeof(ex->turns[i].role));
+        digest_bytes(d, ex->turns[i].text ? ex->turns[i].text : "", ex->turns[i].text ? ex->turns[i].text_len : 0);
+        digest_bytes(d, &ex->turns[i].n_tool_calls, sizeof(ex->turns[i].n_tool_calls));
+    }
+    for (size_t i = 0; i < ex->n_issues; i++) {
+        digest_bytes(d, &ex->issues[i].line, sizeof(ex->issues[i].line));
+        digest_bytes(d, ex->issues[i].message, strlen(ex->issues[i].message));
+    }
+    digest_bytes(d, ex->id ? ex->id : "", ex->id ? ex->id_len : 0);
+    d->n++;
+    return d->stop_at && d->n == d->stop_at ? 7 : 0;
+}
+
+static int digest_run(const char *data, size_t len, const struct reader_options *o, size_t chunk, size_t stop_at,
+                      unsigned char out[32], size_t *n, struct run_file *f)
+{
+    struct mem_stream m = { data, len, 0, chunk };
+    struct byte_stream s = { mem_read, mem_close, &m };
+    struct digest d;
+    memset(f, 0, sizeof(*f));
+    f->path = "data/train.jsonl";
+    sha256_init(&d.sha);
+    d.n = 0;
+    d.stop_at = stop_at;
+    int rc = reader_run(f, &s, o, digest_example, &d);
+    sha256_final(&d.sha, out);
+    *n = d.n;
+    return rc;
+}
+
+/* Records parsed on worker threads reach the callback exactly as when parsed here: same
+ * order, lines, ordinals, errors and messages; over many chunks, with broken records,
+ * lines over the cap, CRLF and blank lines, a format decided only by the fifth line, odd
+ * read sizes, and a callback that stops the reading. */
+static void test_reader__parallel_same_as_serial(void **state)
+{
+    (void)state;
+    struct buf b = BUF_INIT;
+    buf_addstr(&b, "not json\n{\"broken\": \n\n[1, 2]\n\"text\"\n");
+    for (size_t i = 0; i < 20000; i++) {   /* several rounds of the chunk ring */
+        switch (i % 11) {
+        case 0: buf_printf(&b, "{\"id\": %zu, \"conversations\": [{\"from\": \"human\", \"value\": \"q\\u00e9 %zu\"}]}\n", i, i); break;
+        case 1: buf_printf(&b, "{\"conversations\": [{\"from\": \"gpt\", \"value\": \"a\"}, {\"from\": \"human\"}]}\r\n"); break;
+        case 2: buf_printf(&b, "{\"conversations\": [{\"from\": \"human\", \"value\": \"%0300zu\"}]}\n", i); break;
+        case 3: buf_addstr(&b, "{\"conversations\": [ bad json here\n"); break;
+        case 4: buf_addstr(&b, "{\"conversations\": [{\"from\": \"human\", \"value\": \"bad \xff byte\"}]}\n"); break;
+        case 5: buf_addstr(&b, "   \t \n"); break;
+        case 6: buf_printf(&b, "{\"messages\": [{\"role\": \"user\", \"content\": \"other format %zu\"}]}\n", i); break;
+        default:
+            buf_printf(&b, "{\"id\": \"r%zu\", \"conversations\": [{\"from\": \"human\", \"value\": \"create task %zu\"}, "
+                           "{\"from\": \"gpt\", \"value\": \"done \\\"%zu\\\"\"}]}\n", i, i, i);
+        }
+    }
+    buf_addstr(&b, "{\"conversations\": [{\"from\": \"human\", \"value\": \"last, no newline\"}]}");
+    struct reader_options o;
+    options(&o, FORMAT_AUTO);
+    o.max_line_bytes = 200;   /* case 2 lines are over it */
+    unsigned char want[32], got[32];
+    size_t n_want, n_got;
+    struct run_file fw, fg;
+    assert_int_equal(digest_run(b.ptr, b.len, &o, (size_t)-1, 0, want, &n_want, &fw), 0);
+    assert_true(n_want > 16000);
+    const size_t reads[] = { 7, 65536, (size_t)-1 };   /* bytes per read() */
+    for (unsigned threads = 1; threads <= 3; threads += 2)
+        for (size_t r = 0; r < sizeof(reads) / sizeof(reads[0]); r++) {
+            size_t chunk = reads[r];
+            o.parse_threads = threads;
+            assert_int_equal(digest_run(b.ptr, b.len, &o, chunk, 0, got, &n_got, &fg), 0);
+            assert_int_equal(n_got, n_want);
+            assert_memory_equal(got, want, 32);
+            assert_int_equal(fg.records, fw.records);
+            assert_int_equal(fg.format, fw.format);
+            assert_int_equal(fg.crlf_lines, fw.crlf_lines);
+            assert_int_equal(fg.blank_lines, fw.blank_lines);
+            assert_int_equal(fg.first_blank_line, fw.first_blank_line);
+            assert_true(fg.no_final_newline);
+        }
+    /* the callback stops the reading: the same records up to there, then nothing */
+    o.parse_threads = 0;
+    assert_int_equal(digest_run(b.ptr, b.len, &o, (size_t)-1, 5000, want, &n_want, &fw), 7);
+    o.parse_threads = 3;
+    assert_int_equal(digest_run(b.ptr, b.len, &o, (size_t)-1, 5000, got, &n_got, &fg), 7);
+    assert_int_equal(n_got, 5000);
+    assert_memory_equal(got, want, 32);
+    buf_release(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -480,6 +590,7 @@ int main(void)
         cmocka_unit_test(test_reader__file_checksum_covers_all_bytes),
         cmocka_unit_test(test_reader__hostile_lists_stay_cheap),
         cmocka_unit_test(test_reader__repeated_keys_last_wins),
+        cmocka_unit_test(test_reader__parallel_same_as_serial),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
