@@ -63,20 +63,21 @@ void arena_reset(struct arena *a)
     struct arena_block *b = a->head;
     if (!b)
         return;
-    /* Keep one block, the largest seen, so a run of big records does not thrash. */
-    struct arena_block *keep = b;
-    for (struct arena_block *it = b->next; it; it = it->next)
-        if (it->size > keep->size)
-            keep = it;
+    if (!b->next) {
+        b->used = 0;
+        return;
+    }
+    /* Several blocks: next time, one block as big as all of them, so a reader that needs
+     * this much again (a big record, a chunk of records) gets it without a malloc per
+     * block, and without giving pages back to the system only to fault them in again. */
+    size_t total = 0;
     while (b) {
         struct arena_block *next = b->next;
-        if (b != keep)
-            free(b);
+        total += b->size;
+        free(b);
         b = next;
     }
-    keep->next = NULL;
-    keep->used = 0;
-    a->head = keep;
+    a->head = new_block(total, NULL);
 }
 
 void arena_release(struct arena *a)

@@ -1,6 +1,7 @@
 /*
  * A bump allocator for per-record storage: pointers handed out stay valid until
- * arena_reset(), which keeps the first block so steady-state records allocate nothing.
+ * arena_reset(), which leaves one block as big as everything used, so steady-state
+ * records allocate nothing.
  *
  *   struct arena a = ARENA_INIT;
  *   char *copy = arena_dup(&a, text, len);
