@@ -48,7 +48,7 @@ struct options {
 /* The signed records: sigs[k * permutations ...] belongs to record ordinal[k]. */
 struct signed_set {
     const struct minhash *mh;
-    uint32_t *sigs;
+    minhash_slot *sigs;
     uint64_t *ordinal;
     unsigned char (*hash)[16];   /* the first 16 bytes of the content hash, as the gate keeps */
     size_t n, alloc;

@@ -198,30 +198,43 @@ static void shingler_start(struct shingler *s, const struct minhash *mh, uint32_
         out[i] = UINT32_MAX;
 }
 
-bool minhash_signature_texts(const struct minhash *mh, uint32_t *out, const char *const *texts,
+/* The minima are computed on 32 bits and kept as their low 16 (b-bit minwise hashing):
+ * two different minima agree by chance once in 65,536 slots, which moves a similarity
+ * estimate by 0.00002, and the signatures take half the memory. */
+static void narrow(const struct minhash *mh, minhash_slot *out, const uint32_t *full)
+{
+    for (size_t i = 0; i < mh->permutations; i++)
+        out[i] = (minhash_slot)full[i];
+}
+
+bool minhash_signature_texts(const struct minhash *mh, minhash_slot *out, const char *const *texts,
                              const size_t *lens, size_t n)
 {
     struct shingler s;
-    shingler_start(&s, mh, out);
+    uint32_t full[MINHASH_MAX_PERMUTATIONS];
+    shingler_start(&s, mh, full);
     for (size_t i = 0; i < n; i++)
         if (texts[i])
             shingle_text(&s, texts[i], lens[i]);
     flush_run(&s);
+    narrow(mh, out, full);
     return s.any;
 }
 
-bool minhash_signature(const struct minhash *mh, uint32_t *out, const struct example *ex)
+bool minhash_signature(const struct minhash *mh, minhash_slot *out, const struct example *ex)
 {
     struct shingler s;
-    shingler_start(&s, mh, out);
+    uint32_t full[MINHASH_MAX_PERMUTATIONS];
+    shingler_start(&s, mh, full);
     for (size_t i = 0; i < ex->n_turns; i++)
         if (ex->turns[i].text)
             shingle_text(&s, ex->turns[i].text, ex->turns[i].text_len);
     flush_run(&s);
+    narrow(mh, out, full);
     return s.any;
 }
 
-double minhash_similarity(const struct minhash *mh, const uint32_t *x, const uint32_t *y)
+double minhash_similarity(const struct minhash *mh, const minhash_slot *x, const minhash_slot *y)
 {
     size_t eq = 0, n = mh->permutations;
     for (size_t i = 0; i < n; i++)
@@ -266,22 +279,26 @@ void minhash_bands_choose(struct minhash_bands *out, double threshold, size_t pe
         }
 }
 
-uint64_t minhash_band_key(const struct minhash_bands *bands, const uint32_t *sig, size_t band)
+uint64_t minhash_band_key(const struct minhash_bands *bands, const minhash_slot *sig, size_t band)
 {
-    /* Two rows per multiply: each step is a bijection of the state for a given word,
+    /* Four rows per multiply: each step is a bijection of the state for a given word,
      * so vectors that differ rarely meet, and a rare false match only costs a check. */
-    const uint32_t *row = sig + band * bands->rows;
+    const minhash_slot *row = sig + band * bands->rows;
     uint64_t h = ((uint64_t)band + 1) * 0x9e3779b97f4a7c15ull;
     size_t i = 0;
-    for (; i + 2 <= bands->rows; i += 2) {
-        h = (h ^ (row[i] | (uint64_t)row[i + 1] << 32)) * 0xbf58476d1ce4e5b9ull;
+    for (; i + 4 <= bands->rows; i += 4) {
+        uint64_t word;
+        memcpy(&word, row + i, sizeof(word));
+        h = (h ^ word) * 0xbf58476d1ce4e5b9ull;
         h ^= h >> 32;
     }
     if (i < bands->rows) {
-        h = (h ^ row[i]) * 0xbf58476d1ce4e5b9ull;
+        uint64_t word = 0;
+        memcpy(&word, row + i, (bands->rows - i) * sizeof(*row));
+        h = (h ^ word) * 0xbf58476d1ce4e5b9ull;
         h ^= h >> 32;
     }
-    return mix64(h);
+    return mix64(h ^ bands->rows);
 }
 
 struct band_rec {
@@ -324,7 +341,7 @@ static void band_sort(struct band_rec *v, struct band_rec *tmp, size_t n, size_t
 struct band_job {
     const struct minhash *mh;
     const struct minhash_bands *bands;
-    const uint32_t *sigs;
+    const minhash_slot *sigs;
     const unsigned char *skip;
     size_t n, m, band;
     unsigned bits;
@@ -337,7 +354,7 @@ struct band_job {
 };
 
 static void band_job_init(struct band_job *j, const struct minhash *mh, const struct minhash_bands *bands,
-                          const uint32_t *sigs, const unsigned char *skip, size_t n, size_t m, unsigned bits)
+                          const minhash_slot *sigs, const unsigned char *skip, size_t n, size_t m, unsigned bits)
 {
     memset(j, 0, sizeof(*j));
     j->mh = mh;
@@ -400,7 +417,7 @@ static void *band_thread(void *arg)
     return NULL;
 }
 
-void minhash_lsh(const struct minhash *mh, const struct minhash_bands *bands, const uint32_t *sigs,
+void minhash_lsh(const struct minhash *mh, const struct minhash_bands *bands, const minhash_slot *sigs,
                  const unsigned char *skip, size_t n,
                  void (*candidate)(void *ctx, uint32_t x, uint32_t y), void *ctx)
 {
@@ -410,7 +427,7 @@ void minhash_lsh(const struct minhash *mh, const struct minhash_bands *bands, co
 /* Bands are independent: `threads` of them are keyed, sorted and scanned at once, and
  * their pairs handed to the callback afterwards in band order, so the calls are the
  * same as with one thread. */
-void minhash_lsh_threads(const struct minhash *mh, const struct minhash_bands *bands, const uint32_t *sigs,
+void minhash_lsh_threads(const struct minhash *mh, const struct minhash_bands *bands, const minhash_slot *sigs,
                          const unsigned char *skip, size_t n,
                          void (*candidate)(void *ctx, uint32_t x, uint32_t y), void *ctx, unsigned threads)
 {

@@ -5,7 +5,7 @@
  *
  *   struct minhash mh;
  *   minhash_init(&mh, 5, 128);                      // shingle size, permutations
- *   uint32_t *sig = xmalloc(mh.permutations * sizeof(*sig));
+ *   minhash_slot *sig = xmalloc(mh.permutations * sizeof(*sig));
  *   if (minhash_signature(&mh, sig, ex))            // false: no token at all
  *       ...
  *   double j = minhash_similarity(&mh, sig_a, sig_b);   // fraction of equal slots
@@ -31,6 +31,9 @@
 
 #define MINHASH_MAX_PERMUTATIONS 1024
 
+/* One slot of a signature: the low 16 bits of the slot's minimum (see minhash.c). */
+typedef uint16_t minhash_slot;
+
 struct minhash {
     size_t shingle;          /* tokens per shingle, >= 1 */
     size_t permutations;     /* signature slots, 1..MINHASH_MAX_PERMUTATIONS */
@@ -41,15 +44,15 @@ struct minhash {
 void minhash_init(struct minhash *mh, size_t shingle, size_t permutations);
 
 /* Fills out[0..permutations) with the signature of the example's turn texts. Returns
- * false (and a signature of all UINT32_MAX) when the texts hold no token. */
-bool minhash_signature(const struct minhash *mh, uint32_t *out, const struct example *ex);
+ * false (and a signature of all UINT16_MAX) when the texts hold no token. */
+bool minhash_signature(const struct minhash *mh, minhash_slot *out, const struct example *ex);
 
 /* The same for turn texts given directly (tests, tools). */
-bool minhash_signature_texts(const struct minhash *mh, uint32_t *out, const char *const *texts,
+bool minhash_signature_texts(const struct minhash *mh, minhash_slot *out, const char *const *texts,
                              const size_t *lens, size_t n);
 
 /* Estimated Jaccard similarity: the fraction of equal slots. */
-double minhash_similarity(const struct minhash *mh, const uint32_t *x, const uint32_t *y);
+double minhash_similarity(const struct minhash *mh, const minhash_slot *x, const minhash_slot *y);
 
 struct minhash_bands {
     size_t bands, rows;      /* bands * rows <= permutations */
@@ -62,7 +65,7 @@ struct minhash_bands {
 void minhash_bands_choose(struct minhash_bands *out, double threshold, size_t permutations);
 
 /* A 64-bit key of the rows of `band` (never equal across bands with high probability). */
-uint64_t minhash_band_key(const struct minhash_bands *bands, const uint32_t *sig, size_t band);
+uint64_t minhash_band_key(const struct minhash_bands *bands, const minhash_slot *sig, size_t band);
 
 /* Examples in one bucket compared with this many before them at most: a bucket of
  * m > MINHASH_BUCKET_WINDOW + 1 members (degenerate data) costs m * window, not m^2,
@@ -75,13 +78,13 @@ uint64_t minhash_band_key(const struct minhash_bands *bands, const uint32_t *sig
  * pair that shares a band bucket (a pair may come once per shared band), in a fixed
  * order: band by band, buckets by key, members by index. The callback verifies.
  */
-void minhash_lsh(const struct minhash *mh, const struct minhash_bands *bands, const uint32_t *sigs,
+void minhash_lsh(const struct minhash *mh, const struct minhash_bands *bands, const minhash_slot *sigs,
                  const unsigned char *skip, size_t n,
                  void (*candidate)(void *ctx, uint32_t x, uint32_t y), void *ctx);
 
 /* The same on up to `threads` threads, with the same calls in the same order (the pairs
  * of a round of bands are held until the round is done). */
-void minhash_lsh_threads(const struct minhash *mh, const struct minhash_bands *bands, const uint32_t *sigs,
+void minhash_lsh_threads(const struct minhash *mh, const struct minhash_bands *bands, const minhash_slot *sigs,
                          const unsigned char *skip, size_t n,
                          void (*candidate)(void *ctx, uint32_t x, uint32_t y), void *ctx, unsigned threads);
 

@@ -51,7 +51,7 @@ struct signature_work {
     pthread_cond_t queued, done;
 };
 
-static void batch_sign(const struct minhash *mh, uint32_t *sigs, struct batch *b)
+static void batch_sign(const struct minhash *mh, minhash_slot *sigs, struct batch *b)
 {
     size_t turn = 0, at = 0, p = mh->permutations, alloc = 0;
     const char **texts = NULL;
@@ -121,7 +121,7 @@ static void *worker_main(void *arg)
         b->state = BATCH_WORKING;
         w->next_work = (w->next_work + 1) % w->n_batches;
         pthread_mutex_unlock(&w->lock);
-        batch_sign(&s->mh, (uint32_t *)w->sig_base, b);
+        batch_sign(&s->mh, (minhash_slot *)w->sig_base, b);
         pthread_mutex_lock(&w->lock);
         b->state = BATCH_DONE;
         pthread_cond_broadcast(&w->done);
@@ -137,7 +137,7 @@ struct signature_store *signature_store_new(size_t shingle, size_t permutations,
     s->work = w;
     minhash_init(&s->mh, shingle, permutations);
     sig_reserve(w);
-    s->sigs = (uint32_t *)w->sig_base;
+    s->sigs = (minhash_slot *)w->sig_base;
     if (!workers)
         return s;
     pthread_mutex_init(&w->lock, NULL);
@@ -186,7 +186,7 @@ static struct batch *filling_batch(struct signature_store *s)
             q->state = BATCH_WORKING;
             w->next_work = (w->next_work + 1) % w->n_batches;
             pthread_mutex_unlock(&w->lock);
-            batch_sign(&s->mh, (uint32_t *)w->sig_base, q);
+            batch_sign(&s->mh, (minhash_slot *)w->sig_base, q);
             pthread_mutex_lock(&w->lock);
             q->state = BATCH_DONE;
             pthread_cond_broadcast(&w->done);

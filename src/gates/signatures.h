@@ -33,7 +33,7 @@ struct signature_store {
     struct minhash mh;
     size_t n;                  /* examples added */
     struct sig_rec *recs;      /* n records */
-    uint32_t *sigs;            /* n * mh.permutations, valid after finish() */
+    minhash_slot *sigs;        /* n * mh.permutations, valid after finish() */
     unsigned char *no_words;   /* n flags: the example has no token (never compared) */
     uint32_t *by_content;      /* after finish(): indices sorted by content hash, split, index */
     struct signature_work *work;   /* private */
@@ -44,7 +44,7 @@ void signature_store_add(struct signature_store *s, const struct example *ex);
 void signature_store_finish(struct signature_store *s);
 void signature_store_free(struct signature_store *s);
 
-static inline const uint32_t *signature_store_sig(const struct signature_store *s, size_t i)
+static inline const minhash_slot *signature_store_sig(const struct signature_store *s, size_t i)
 {
     return s->sigs + i * s->mh.permutations;
 }

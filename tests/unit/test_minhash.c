@@ -18,7 +18,7 @@ static double sim_texts(size_t shingle, size_t perms, const char *a, const char 
 {
     static struct minhash mh;
     minhash_init(&mh, shingle, perms);
-    uint32_t *x = xmalloc(perms * sizeof(*x)), *y = xmalloc(perms * sizeof(*y));
+    minhash_slot *x = xmalloc(perms * sizeof(*x)), *y = xmalloc(perms * sizeof(*y));
     size_t la = strlen(a), lb = strlen(b);
     assert_true(minhash_signature_texts(&mh, x, &a, &la, 1));
     assert_true(minhash_signature_texts(&mh, y, &b, &lb, 1));
@@ -44,12 +44,12 @@ static void test_minhash__no_tokens(void **state)
     (void)state;
     struct minhash mh;
     minhash_init(&mh, 5, 16);
-    uint32_t sig[16];
+    minhash_slot sig[16];
     const char *t = "  ... !!! \xe2\x80\x94 ";
     size_t l = strlen(t);
     assert_false(minhash_signature_texts(&mh, sig, &t, &l, 1));
     for (int i = 0; i < 16; i++)
-        assert_int_equal(sig[i], UINT32_MAX);
+        assert_int_equal(sig[i], UINT16_MAX);
     /* a short text is one shorter shingle */
     t = "ok";
     l = 2;
@@ -61,7 +61,7 @@ static void test_minhash__turns_do_not_share_shingles(void **state)
     (void)state;
     struct minhash mh;
     minhash_init(&mh, 2, 256);
-    uint32_t a[256], b[256];
+    minhash_slot a[256], b[256];
     const char *ta[] = { "one two", "three four" };
     size_t la[] = { 7, 10 };
     const char *tb = "one two three four";
@@ -100,7 +100,7 @@ static void test_minhash__deterministic(void **state)
     minhash_init(&m1, 5, 128);
     minhash_init(&m2, 5, 128);
     assert_memory_equal(m1.a, m2.a, sizeof(m1.a));
-    uint32_t x[128], y[128];
+    minhash_slot x[128], y[128];
     const char *t = "the quick brown fox jumps over the lazy dog again and again";
     size_t l = strlen(t);
     minhash_signature_texts(&m1, x, &t, &l, 1);
@@ -124,7 +124,7 @@ static void test_minhash__bands(void **state)
 }
 
 struct pairs {
-    uint32_t x[64], y[64];
+    minhash_slot x[64], y[64];
     size_t n;
 };
 
@@ -151,7 +151,7 @@ static void test_minhash__lsh_finds_near_pair(void **state)
     };
     struct minhash mh;
     minhash_init(&mh, 3, 128);
-    uint32_t sigs[4 * 128];
+    minhash_slot sigs[4 * 128];
     for (size_t i = 0; i < 4; i++) {
         size_t l = strlen(texts[i]);
         minhash_signature_texts(&mh, sigs + i * 128, &texts[i], &l, 1);
@@ -185,7 +185,7 @@ static void test_minhash__lsh_big_bucket_is_capped(void **state)
     enum { N = 2000 };
     struct minhash mh;
     minhash_init(&mh, 1, 8);
-    uint32_t *sigs = xcalloc(N * 8, sizeof(*sigs));
+    minhash_slot *sigs = xcalloc(N * 8, sizeof(*sigs));
     struct minhash_bands b = { 1, 8 };
     size_t count = 0;
     minhash_lsh(&mh, &b, sigs, NULL, N, count_pair, &count);
@@ -242,12 +242,12 @@ static void test_minhash__lsh_threads_same_calls(void **state)
     enum { N = 4000, P = 16 };
     struct minhash mh;
     minhash_init(&mh, 1, P);
-    uint32_t *sigs = xmalloc(N * P * sizeof(*sigs));
+    minhash_slot *sigs = xmalloc(N * P * sizeof(*sigs));
     unsigned char *skip = xcalloc(N, 1);
     uint64_t r = 42;
     for (size_t i = 0; i < N * P; i++) {
         r = r * 6364136223846793005ull + 1442695040888963407ull;
-        sigs[i] = (uint32_t)(r >> 61);   /* 8 values per slot: many shared buckets */
+        sigs[i] = (minhash_slot)(r >> 61);   /* 8 values per slot: many shared buckets */
     }
     for (size_t i = 0; i < N; i += 7)
         skip[i] = 1;
@@ -298,7 +298,7 @@ static void test_minhash__store_same_for_any_workers(void **state)
             ref = s;
             continue;
         }
-        assert_memory_equal(s->sigs, ref->sigs, (size_t)N * 64 * sizeof(uint32_t));
+        assert_memory_equal(s->sigs, ref->sigs, (size_t)N * 64 * sizeof(minhash_slot));
         assert_memory_equal(s->no_words, ref->no_words, N);
         assert_memory_equal(s->recs, ref->recs, N * sizeof(*s->recs));
         signature_store_free(s);
