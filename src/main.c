@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cmd/cmd.h"
+#include "util/jobs.h"
 
 #ifndef DSCI_VERSION
 #define DSCI_VERSION "0.0.0"
@@ -61,6 +62,10 @@ static int finish(int code)
 int main(int argc, char **argv)
 {
     int i = 1;
+    const char *jobs_env = getenv("DSCI_JOBS");
+    if (jobs_env && *jobs_env && !jobs_parse(jobs_env))   /* not a command line: warn, go on */
+        fprintf(stderr, "dsci: ignoring DSCI_JOBS='%s' (want a number of threads from 1 to %d)\n", jobs_env,
+                JOBS_MAX);
     /* Options before the command that only main understands. */
     while (i < argc && argv[i][0] == '-') {
         if (!strcmp(argv[i], "-C")) {

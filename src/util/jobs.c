@@ -1,7 +1,5 @@
 #include "util/jobs.h"
 
-#include <stdbool.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -27,16 +25,9 @@ unsigned jobs_count(void)
 {
     if (chosen)
         return chosen;
-    const char *v = getenv("DSCI_JOBS");
-    unsigned env = jobs_parse(v);
+    unsigned env = jobs_parse(getenv("DSCI_JOBS"));
     if (env)
         return env;
-    static bool warned;
-    if (v && *v && !warned) {
-        /* the environment is not a command line: say so, and go on with the default */
-        fprintf(stderr, "dsci: ignoring DSCI_JOBS='%s' (want a number of threads from 1 to %d)\n", v, JOBS_MAX);
-        warned = true;
-    }
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     if (cpus < 1)
         return 1;

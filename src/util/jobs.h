@@ -13,7 +13,8 @@
 void jobs_set(unsigned n);
 unsigned jobs_count(void);
 
-/* Parses a job count "1".."JOBS_MAX"; returns 0 for anything else. */
+/* Parses a job count "1".."JOBS_MAX"; returns 0 for anything else (a DSCI_JOBS like that
+ * is ignored; main() says so). */
 unsigned jobs_parse(const char *s);
 
 #endif
