@@ -155,10 +155,11 @@ int engine_check(struct result *out, const struct spec *spec, struct source *src
         run.n_gates++;
     }
 
-    /* Similarity needs signatures; the workers make them while this thread reads on. */
+    /* Records are parsed, and similarity signatures made, on workers while this thread
+     * runs the gates; both kinds of worker share the cores. */
+    unsigned jobs = jobs_count();
     bool measures_only = opts && opts->measures_only;
     if (!measures_only && (spec->gates.duplicates.near != LEVEL_OFF || spec->gates.leakage.level != LEVEL_OFF)) {
-        unsigned jobs = jobs_count();   /* the workers share the cores with the parsers */
         run.signatures = signature_store_new(spec->gates.duplicates.shingle, spec->gates.duplicates.permutations,
                                              jobs > 1 ? jobs - 1 : 0);
     }
@@ -166,7 +167,6 @@ int engine_check(struct result *out, const struct spec *spec, struct source *src
     run.examples_per_file = xcalloc(n_files ? n_files : 1, sizeof(uint64_t));
     examples_per_file = run.examples_per_file;
     reader_options_from_spec(&ro, spec);
-    unsigned jobs = jobs_count();
     ro.parse_threads = jobs > 1 ? jobs - 1 : 0;
     ro.hash_file = (opts && opts->hash_files) ||
                    (spec->gates.reproducibility.level != LEVEL_OFF &&
