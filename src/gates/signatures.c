@@ -3,7 +3,7 @@
  * copy of its examples' turn texts (the reader's buffers are gone once observe()
  * returns). Signatures are written straight to their final place: the signature array
  * is one reserved range of address space that never moves, made writable ahead of the
- * examples by the main thread, so the workers (not the reader) pay for first touching
+ * examples by the main thread, so whoever signs (mostly the workers) pays for first touching
  * its pages. The main thread collects finished batches in order and refills them: a
  * ring of a few batches bounds the memory in flight whatever the dataset size.
  */
