@@ -358,21 +358,55 @@ static void note_spec_changes(struct result *r, const struct spec *judge, const 
 }
 
 /* The known-findings file from the same place as the data; none is fine. */
-static int apply_known_findings(struct dataset *ds, struct result *r)
+/* Whether the file differs between two places (absent counts as a content). */
+static bool file_differs(struct source *a, struct source *b, const char *path)
 {
-    if (!source_exists(ds->src, KNOWN_FINDINGS_FILE))
-        return 0;
-    char *text = NULL, *shown = source_display_path(ds->src, KNOWN_FINDINGS_FILE);
-    size_t len = 0;
-    struct known_findings *k = NULL;
-    int rc = source_read_file(ds->src, KNOWN_FINDINGS_FILE, &text, &len);
-    if (rc == 0)
-        rc = known_findings_parse(&k, text, len, shown);
-    if (rc == 0)
-        known_findings_apply(k, r, shown);
-    known_findings_free(k);
-    free(text);
-    free(shown);
+    bool in_a = source_exists(a, path) > 0, in_b = source_exists(b, path) > 0;
+    if (in_a != in_b || !in_a)
+        return in_a != in_b;
+    char *x = NULL, *y = NULL;
+    size_t nx = 0, ny = 0;
+    bool differ = source_read_file(a, path, &x, &nx) < 0 || source_read_file(b, path, &y, &ny) < 0 ||
+                  nx != ny || memcmp(x, y, nx) != 0;
+    err_clear();
+    free(x);
+    free(y);
+    return differ;
+}
+
+/*
+ * The known-findings file, from the same place as the data; with --spec-from (the base
+ * branch in a pull request) from that revision, like the spec: a pull request must not
+ * accept its own findings. None is fine.
+ */
+static int apply_known_findings(struct dataset *ds, const char *spec_rev, struct result *r)
+{
+    struct dataset at;
+    struct source *from = ds->src;
+    int rc = 0;
+    memset(&at, 0, sizeof(at));
+    if (spec_rev) {
+        if ((rc = dataset_open_baseline(&at, ds, spec_rev)) < 0)
+            return rc;
+        from = at.src;
+        if (file_differs(from, ds->src, KNOWN_FINDINGS_FILE))
+            result_add_note(r, "this change edits %s; it was judged with the one from %s (the edit applies "
+                            "once merged)", KNOWN_FINDINGS_FILE, spec_rev);
+    }
+    if (source_exists(from, KNOWN_FINDINGS_FILE) > 0) {
+        char *text = NULL, *shown = source_display_path(from, KNOWN_FINDINGS_FILE);
+        size_t len = 0;
+        struct known_findings *k = NULL;
+        rc = source_read_file(from, KNOWN_FINDINGS_FILE, &text, &len);
+        if (rc == 0)
+            rc = known_findings_parse(&k, text, len, shown);
+        if (rc == 0)
+            known_findings_apply(k, r, shown);
+        known_findings_free(k);
+        free(text);
+        free(shown);
+    }
+    dataset_close(&at);
     return rc;
 }
 
@@ -438,7 +472,7 @@ int cmd_check(int argc, char **argv)
         exit_code = report_error(rc);
         goto done;
     }
-    rc = o.update_known ? update_known_findings(&ds, &result) : apply_known_findings(&ds, &result);
+    rc = o.update_known ? update_known_findings(&ds, &result) : apply_known_findings(&ds, spec_rev, &result);
     if (rc < 0) {
         exit_code = report_error(rc);
         goto done;

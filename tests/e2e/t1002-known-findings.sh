@@ -122,3 +122,21 @@ test_must_fail 2 dsci -C ds check
 expect_line err "format 9 is not one this dsci reads"
 test_must_fail 2 dsci -C ds check --rev HEAD --update-baseline
 expect_line err "--update-baseline writes the work tree's .dsci-baseline.json"
+
+say "judged with the base branch's spec (--spec-from), the file comes from there too"
+rm -rf pr && mkdir -p pr/specs pr/data
+cp ds/specs/p.yaml pr/specs/p.yaml
+printf '%s\n' '{"conversations": [{"from": "human", "value": "mail ops@corp-mail.net please"}, {"from": "gpt", "value": "ok"}]}' \
+    '{"conversations": [{"from": "human", "value": "plan the spring offsite agenda"}, {"from": "gpt", "value": "Draft sent."}]}' >pr/data/train.jsonl
+printf '%s\n' '{"conversations": [{"from": "human", "value": "summarise the quarterly budget review"}, {"from": "gpt", "value": "Done."}]}' >pr/data/test.jsonl
+(cd pr && git init -q && git add -A && git commit -q -m base)
+test_ok dsci -C pr check --update-baseline
+(cd pr && git add .dsci-baseline.json && git commit -q -m "accept the ops address" && git checkout -q -b feature)
+printf '%s\n' '{"conversations": [{"from": "human", "value": "and tell cfo@corp-mail.net too"}, {"from": "gpt", "value": "ok"}]}' >>pr/data/train.jsonl
+test_ok dsci -C pr check --update-baseline          # the pull request accepts its own new finding ...
+(cd pr && git add -A && git commit -q -m "new data, accepted by itself")
+test_ok dsci -C pr check                             # ... which its own file would let through,
+test_must_fail 1 dsci -C pr check --spec-from main   # but not the base branch's file
+expect_line out "[FAIL] Emails: 2 found in 2 examples"
+expect_line out "this change edits .dsci-baseline.json; it was judged with the one from main"
+expect_line out "data/train.jsonl:3: email"
