@@ -185,6 +185,9 @@ int cmd_bump(int argc, char **argv)
         print_json(&out, o.bump.dry_run);
     else
         print_text(&out, o.bump.dry_run);
+    /* the card shows the version and the checksums: it is stale until regenerated */
+    if (out.written && !o.json && ds.spec->dataset.card)
+        printf("dsci: run `dsci card` to bring %s up to date with it\n", ds.spec->dataset.card);
     exit_code = 0;
 done:
     bump_outcome_release(&out);

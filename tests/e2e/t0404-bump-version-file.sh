@@ -39,6 +39,7 @@ open(path, "w", encoding="utf-8").write("".join(json.dumps(r, ensure_ascii=False
 PY
 test_ok dsci bump
 expect_line out "dsci: 1.0.0 -> 1.0.1 (patch: 1 example modified)"
+expect_line out "dsci: run \`dsci card\` to bring data/hf_dataset/README.md up to date with it"
 python3 - "$TRASH/old.json" "$VF" <<'PY'
 import json, sys
 def load(p):   # numbers as their text, keys in order
