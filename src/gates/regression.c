@@ -126,9 +126,20 @@ void gate_regression_add(struct result *head, const struct spec *spec, const cha
     struct section *sec = result_add_section(head, "regression", title, spec->gates.regression.level,
                                              spec->gates.regression.loc);
     free(title);
-    sec->note = xasprintf("%llu added, %llu removed, %llu modified, %llu unchanged",
+    /* An LFS pointer has no examples to compare: say why they look removed. */
+    const char *pointer = NULL;
+    size_t pointers = 0;
+    for (size_t i = 0; i < head->n_files; i++)
+        if (head->files[i].lfs_pointer && !pointers++)
+            pointer = head->files[i].path;
+    char lfs[512] = "";
+    if (pointers)
+        snprintf(lfs, sizeof(lfs), " (%s%s %s a git LFS pointer: its examples count as removed until the "
+                 "LFS objects are fetched, e.g. `git lfs pull`)", pointer, pointers > 1 ? " and others" : "",
+                 pointers > 1 ? "are" : "is");
+    sec->note = xasprintf("%llu added, %llu removed, %llu modified, %llu unchanged%s",
                           (unsigned long long)diff->total.added, (unsigned long long)diff->total.removed,
-                          (unsigned long long)diff->total.modified, (unsigned long long)diff->total.unchanged);
+                          (unsigned long long)diff->total.modified, (unsigned long long)diff->total.unchanged, lfs);
     coverage_checks(sec, spec, diff);
     removed_check(sec, spec, diff);
     drift_checks(sec, spec, head, base);

@@ -187,6 +187,7 @@ case_lfs() {
         test_must_fail 1 dsci -C repo/task-api check $(echo "$where" | tr = ' ')
         expect_line out "task-api/data/splits/val.jsonl: LFS pointer, content not available"
         expect_no_line out "val.jsonl:1: invalid JSON"
+        expect_line out "is a git LFS pointer: its examples count as removed until the LFS objects are fetched"
         expect_line out "RESULT: FAIL"
     done
 }
