@@ -37,6 +37,9 @@ static void free_check(struct check *c)
         free(c->findings[i].path);
         free(c->findings[i].kind);
         free(c->findings[i].message);
+        for (size_t k = 0; k < c->findings[i].n_related; k++)
+            free(c->findings[i].related[k].path);
+        free(c->findings[i].related);
     }
     free(c->findings);
 }
@@ -172,6 +175,18 @@ void check_add_keyed_finding(struct check *c, const unsigned char key[FINDING_KE
         memcpy(f->key, key, FINDING_KEY_SIZE);
         f->keyed = true;
     }
+}
+
+void check_relate_last(struct check *c, const char *path, size_t line)
+{
+    /* only when the last add stored its finding: findings_total counts the unstored too */
+    if (!c->n_findings || c->findings_total != c->n_findings)
+        return;
+    struct finding *f = &c->findings[c->n_findings - 1];
+    f->related = xreallocarray(f->related, f->n_related + 1, sizeof(*f->related));
+    f->related[f->n_related].path = xstrdup(path ? path : "");
+    f->related[f->n_related].line = line;
+    f->n_related++;
 }
 
 void check_apply_level(struct check *c, enum gate_level level, bool keep_fail_at_warn)

@@ -24,6 +24,13 @@
 
 enum status { STATUS_SKIP = 0, STATUS_PASS, STATUS_WARN, STATUS_FAIL };
 
+/* Another place a finding is about: the original of a duplicate, the other members of a
+ * near-duplicate cluster, the train example a held-out one leaks into. */
+struct finding_ref {
+    char *path;
+    size_t line;
+};
+
 struct finding {
     char *path;      /* repo-relative; NULL for a finding without a file */
     size_t line;     /* 0 when not tied to a line */
@@ -34,6 +41,8 @@ struct finding {
     unsigned char key[FINDING_KEY_SIZE];
     bool keyed;
     bool accepted;   /* listed in the known-findings file */
+    struct finding_ref *related;
+    size_t n_related;
 };
 
 struct check {
@@ -121,6 +130,9 @@ void check_add_finding(struct check *c, const char *path, size_t line, const cha
 void check_add_keyed_finding(struct check *c, const unsigned char key[FINDING_KEY_SIZE], const char *path,
                              size_t line, const char *kind, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
+
+/* Adds a related place to the finding added last (nothing when it was not stored). */
+void check_relate_last(struct check *c, const char *path, size_t line);
 
 /* Applies a gate's level to a check's raw status: FAIL at level warn shows as WARN
  * (except where the gate keeps FAIL, as quality does), and only level block blocks. */

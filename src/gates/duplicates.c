@@ -139,7 +139,8 @@ static void near_location(struct buf *b, const struct gate_ctx *ctx, const struc
     buf_printf(b, "%s:%llu", gate_file_path(ctx, r->file), (unsigned long long)r->line);
 }
 
-#define NEAR_LIST_MAX 5
+#define NEAR_LIST_MAX 5       /* members named in the message */
+#define NEAR_RELATED_MAX 100  /* members given as related locations (JSON, SARIF) */
 
 static void near_check(struct section *sec, const struct gate_ctx *ctx)
 {
@@ -239,6 +240,10 @@ static void near_check(struct section *sec, const struct gate_ctx *ctx)
         finding_key_end(&fk, key);
         check_add_keyed_finding(c, key, gate_file_path(ctx, root->file), root->line, "near_duplicate", "%s",
                                 buf_cstr(&b));
+        for (uint32_t m = 1; m < x->n && m <= NEAR_RELATED_MAX; m++) {
+            const struct sig_rec *r = &ns->recs[members[x->first + m]];
+            check_relate_last(c, gate_file_path(ctx, r->file), r->line);
+        }
     }
     if (n_clusters) {
         buf_reset(&b);
@@ -306,6 +311,7 @@ static void exact_check(struct section *sec, const struct gate_ctx *ctx, struct 
         check_add_keyed_finding(c, key, gate_file_path(ctx, pairs[i].file), pairs[i].line, "exact_duplicate",
                           "duplicate of %s:%llu", gate_file_path(ctx, pairs[i].other_file),
                           (unsigned long long)pairs[i].other_line);
+        check_relate_last(c, gate_file_path(ctx, pairs[i].other_file), pairs[i].other_line);
     }
     if (n_pairs)
         check_set_remediation(c, "Remove %zu exact duplicate%s (first: %s:%llu duplicates %s:%llu)",

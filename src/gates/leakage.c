@@ -162,11 +162,15 @@ static int leakage_finish(void *state, const struct gate_ctx *ctx)
             check_add_keyed_finding(ce, key, gate_file_path(ctx, h->file), h->line, "leak_exact",
                                     "leaks into %s (%s:%llu, exact copy)", train_name,
                                     gate_file_path(ctx, tr->file), (unsigned long long)tr->line);
+        if (x->exact)
+            check_relate_last(ce, gate_file_path(ctx, tr->file), tr->line);
         else
             check_add_keyed_finding(cn, key, gate_file_path(ctx, h->file), h->line, "leak_near",
                                     "leaks into %s (%s:%llu, similarity %.2f)", train_name,
                                     gate_file_path(ctx, tr->file), (unsigned long long)tr->line,
                                     (double)x->sim);
+        if (!x->exact)
+            check_relate_last(cn, gate_file_path(ctx, tr->file), tr->line);
     }
     if (exact && ce->n_findings)
         check_set_remediation(ce, "Remove %llu held-out example%s copied from %s (first: %s:%llu)",

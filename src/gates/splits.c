@@ -226,6 +226,7 @@ static void overlap_check(struct section *sec, const struct gate_ctx *ctx, struc
         check_add_keyed_finding(c, key, gate_file_path(ctx, p->file), p->line, "split_overlap",
                                 "also in %s:%llu (split %s)", gate_file_path(ctx, p->other_file),
                                 (unsigned long long)p->other_line, other);
+        check_relate_last(c, gate_file_path(ctx, p->other_file), p->other_line);
     }
     if (overlaps)
         check_set_remediation(c, "Remove %llu example%s found in more than one split "

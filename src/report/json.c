@@ -98,6 +98,16 @@ static void write_finding(struct jw *w, const struct finding *f)
         jw_str(w, "key", hex);
     }
     jw_bool(w, "accepted", f->accepted);
+    if (f->n_related) {
+        jw_open(w, "related", '[');
+        for (size_t i = 0; i < f->n_related; i++) {
+            jw_open(w, NULL, '{');
+            jw_str(w, "path", f->related[i].path);
+            jw_u64(w, "line", f->related[i].line);
+            jw_close(w, '}');
+        }
+        jw_close(w, ']');
+    }
     jw_close(w, '}');
 }
 

@@ -340,7 +340,8 @@ static void write_location(struct jw *w, const char *path, size_t line)
 }
 
 static void write_result(struct jw *w, const struct rules *rules, size_t ri, const struct check *c,
-                         const char *text, const char *path, size_t line, const char *kind)
+                         const char *text, const char *path, size_t line, const char *kind,
+                         const struct finding *f)
 {
     jw_open(w, NULL, '{');
     jw_str(w, "ruleId", rules->v[ri].rule_id);
@@ -351,6 +352,12 @@ static void write_result(struct jw *w, const struct rules *rules, size_t ri, con
     if (path && *path)
         write_location(w, path, line);
     jw_close(w, ']');
+    if (f && f->n_related) {   /* the other copies, members, or the train example */
+        jw_open(w, "relatedLocations", '[');
+        for (size_t i = 0; i < f->n_related; i++)
+            write_location(w, f->related[i].path, f->related[i].line);
+        jw_close(w, ']');
+    }
     jw_open(w, "properties", '{');
     jw_str(w, "check", c->id ? c->id : "");
     jw_str(w, "status", status_name(c->status));
@@ -388,9 +395,9 @@ static void write_check_results(struct jw *w, struct rules *rules, const struct 
         buf_printf(&text, "%s: %s", c->name ? c->name : "check", f->message ? f->message : "");
         end_sentence(&text);
         if (f->path && *f->path)
-            write_result(w, rules, ri, c, buf_cstr(&text), f->path, f->line, f->kind);
+            write_result(w, rules, ri, c, buf_cstr(&text), f->path, f->line, f->kind, f);
         else /* a finding without a file belongs to the gate's key in the spec */
-            write_result(w, rules, ri, c, buf_cstr(&text), r->spec_repo_path ? r->spec_repo_path : r->spec_path, s->loc.line, f->kind);
+            write_result(w, rules, ri, c, buf_cstr(&text), r->spec_repo_path ? r->spec_repo_path : r->spec_path, s->loc.line, f->kind, f);
     }
     /* The check itself, where its findings do not already say everything. */
     if (c->n_findings == 0 || c->findings_total > c->n_findings) {
@@ -404,7 +411,7 @@ static void write_check_results(struct jw *w, struct rules *rules, const struct 
             buf_addstr(&text, c->remediation);
             end_sentence(&text);
         }
-        write_result(w, rules, ri, c, buf_cstr(&text), r->spec_repo_path ? r->spec_repo_path : r->spec_path, s->loc.line, NULL);
+        write_result(w, rules, ri, c, buf_cstr(&text), r->spec_repo_path ? r->spec_repo_path : r->spec_path, s->loc.line, NULL, NULL);
     }
     buf_release(&text);
 }

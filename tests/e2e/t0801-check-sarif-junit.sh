@@ -13,6 +13,9 @@ for f in fail/data/splits/*.jsonl; do
     grep -v '"operation": "Delete"' "$f" >"$f.new" || true
     mv "$f.new" "$f"
 done
+# An exact copy of the first record: a finding with a related location (the original).
+head -n 1 fail/data/splits/train.jsonl >>fail/data/splits/train.jsonl
+dup_line=$(wc -l <fail/data/splits/train.jsonl)
 # A record that is not JSON, full of what breaks XML and JSON writers: quotes, <, &,
 # a control character, invalid UTF-8 and "]]>".
 printf '{"x": <&"'"'"'\001\377 ]]> %%s\n' >>fail/data/splits/train.jsonl
@@ -60,6 +63,18 @@ assert f is not None and f.get("message").startswith("Valid JSON: "), f
 assert "data/splits/train.jsonl:%s: " % line in f.text, f.text
 case = root.find("./testsuite[@name='COVERAGE']/testcase[@name='Delete']")
 assert case.find("failure").get("type") == "blocking"
+PY
+
+# The duplicate points at its original as a related location.
+python3 - fail.sarif "$dup_line" <<'PY' || fail "fail.sarif lacks the duplicate's related location"
+import json, sys
+doc = json.load(open(sys.argv[1]))
+dup = [r for r in doc["runs"][0]["results"] if r["properties"].get("kind") == "exact_duplicate"]
+assert len(dup) == 1, dup
+loc = dup[0]["locations"][0]["physicalLocation"]
+assert loc["region"]["startLine"] == int(sys.argv[2]), loc
+rel = dup[0]["relatedLocations"][0]["physicalLocation"]
+assert rel["artifactLocation"]["uri"] == "data/splits/train.jsonl" and rel["region"]["startLine"] == 1, rel
 PY
 
 # SARIF: the shape code scanning reads, then Microsoft's validator.

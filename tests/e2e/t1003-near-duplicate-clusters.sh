@@ -260,11 +260,19 @@ msgs = [f'{f["path"]}:{f["line"]}: ' + re.sub(r"\(similarity [0-9.\u2013]+\)", "
         for f in near["findings"]]
 assert msgs == text, (msgs, text)
 assert all(len(f["key"]) == 32 and not f["accepted"] for f in near["findings"]), near
+# every other member is a related location, in file order, as the message lists them
+for f in near["findings"]:
+    members = re.findall(r"(data/[a-z-]+\.jsonl):([0-9]+)", f["message"].split("): ", 1)[1])
+    related = [(x["path"], x["line"]) for x in f["related"]]
+    assert [(p, int(l)) for p, l in members[1:]] == related[:len(members) - 1], (members, related)
+    n = int(f["message"].split(" ")[0])
+    assert len(related) == n - 1, (n, related)
 exact = checks["duplicates.exact"]
 assert [(f["path"], f["line"], f["kind"]) for f in exact["findings"]] == [
     ("data/train-b.jsonl", 120, "exact_duplicate"), ("data/train-b.jsonl", 151, "exact_duplicate")], exact
 leak = checks["leakage.near"]
 assert [(f["path"], f["line"], f["kind"]) for f in leak["findings"]] == [("data/test.jsonl", 12, "leak_near")], leak
+assert leak["findings"][0]["related"] == [{"path": "data/train-b.jsonl", "line": 90}], leak
 PY
 
 say "threshold 0.95 drops the loosest cluster (similarity about 0.91)"
