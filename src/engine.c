@@ -168,6 +168,7 @@ int engine_check(struct result *out, const struct spec *spec, struct source *src
     examples_per_file = run.examples_per_file;
     reader_options_from_spec(&ro, spec);
     ro.parse_threads = jobs > 1 ? jobs - 1 : 0;
+    ro.parallel_after = (uint64_t)8 << 20;
     ro.hash_file = (opts && opts->hash_files) ||
                    (spec->gates.reproducibility.level != LEVEL_OFF &&
                     (spec->gates.reproducibility.require & REPRO_CHECKSUMS));

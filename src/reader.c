@@ -1195,6 +1195,19 @@ static bool is_blank(const char *s, size_t len)
 }
 
 static int pool_add(struct reader *rd, const char *s, size_t len, size_t line, bool too_long);
+static struct parse_pool *pool_new(struct reader *main, unsigned threads);
+
+/* Records go to the parsing threads once the file's format is known (the first object
+ * decides it) and the file has proved big enough to be worth the threads. */
+static bool use_pool(struct reader *rd)
+{
+    if (rd->pool)
+        return true;
+    if (!rd->o->parse_threads || rd->file->format == FORMAT_AUTO || rd->file->bytes < rd->o->parallel_after)
+        return false;
+    rd->pool = pool_new(rd, rd->o->parse_threads);
+    return true;
+}
 
 static int handle_line(struct reader *rd, char *s, size_t len, size_t line)
 {
@@ -1209,8 +1222,7 @@ static int handle_line(struct reader *rd, char *s, size_t len, size_t line)
             f->first_blank_line = line;
         return 0;
     }
-    /* in parallel once the file's format is known (the first object decides it) */
-    if (rd->pool && f->format != FORMAT_AUTO)
+    if (use_pool(rd))
         return pool_add(rd, s, len, line, false);
     return process_record(rd, s, len, line);
 }
@@ -1509,7 +1521,7 @@ static int read_jsonl(struct reader *rd, struct input *in, size_t line)
             if (skipping) {
                 skipping = false;
             } else if (len > max) {
-                rc = rd->pool && rd->file->format != FORMAT_AUTO ? pool_add(rd, NULL, 0, line, true)
+                rc = use_pool(rd) ? pool_add(rd, NULL, 0, line, true)
                                                                  : too_long_record(rd, line);
                 if (rc != 0)
                     return rc;
@@ -1524,7 +1536,7 @@ static int read_jsonl(struct reader *rd, struct input *in, size_t line)
                 rd->file->no_final_newline = true;
                 in->start = in->end;
                 if (!skipping && avail > max)
-                    return rd->pool && rd->file->format != FORMAT_AUTO ? pool_add(rd, NULL, 0, line, true)
+                    return use_pool(rd) ? pool_add(rd, NULL, 0, line, true)
                                                                        : too_long_record(rd, line);
                 if (!skipping)
                     return handle_line(rd, p, avail, line);
@@ -1534,7 +1546,7 @@ static int read_jsonl(struct reader *rd, struct input *in, size_t line)
         if (avail > max) {
             /* Report it once and drop its bytes as they come: memory stays at the limit. */
             if (!skipping) {
-                rc = rd->pool && rd->file->format != FORMAT_AUTO ? pool_add(rd, NULL, 0, line, true)
+                rc = use_pool(rd) ? pool_add(rd, NULL, 0, line, true)
                                                                  : too_long_record(rd, line);
                 if (rc != 0)
                     return rc;
@@ -1763,8 +1775,6 @@ int reader_run(struct run_file *file, const struct byte_stream *stream,
                               in.buf[first] == '\n'))
         first++;
     file->is_array = first < in.end && in.buf[first] == '[';
-    if (!file->is_array && o->parse_threads)
-        rd.pool = pool_new(&rd, o->parse_threads);
     rc = file->is_array ? read_array(&rd, &in, 1) : read_jsonl(&rd, &in, 1);
     if (rd.pool) {
         int prc = pool_finish(&rd, rc >= 0);

@@ -15,6 +15,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "example.h"
 #include "gate.h"
@@ -30,6 +31,8 @@ struct reader_options {
     size_t file_index;         /* copied to example.file_index */
     bool hash_file;            /* compute run_file.sha256 of the exact bytes */
     unsigned parse_threads;    /* JSONL records parsed on this many more threads (0: here) */
+    uint64_t parallel_after;   /* ... once this many bytes of the file are read (small files:
+                                * starting threads costs more than it saves) */
 };
 
 #define READER_DEFAULT_MAX_LINE ((size_t)64 << 20)
