@@ -21,8 +21,9 @@ struct entry {
 };
 
 struct known_findings {
-    struct entry *v;
+    struct entry *v;           /* in file order: stale entries are named in that order */
     size_t n, alloc;
+    struct entry **by_key;     /* sorted by key, then check: looked up once per finding */
     size_t stale;
 };
 
@@ -53,6 +54,18 @@ static const char *string_at(yajl_val obj, const char *name)
     const char *path[] = { name, NULL };
     yajl_val v = yajl_tree_get(obj, path, yajl_t_string);
     return v ? YAJL_GET_STRING(v) : NULL;
+}
+
+static int entry_cmp(const unsigned char *key, const char *check, const struct entry *e)
+{
+    int c = memcmp(key, e->key, FINDING_KEY_SIZE);
+    return c ? c : strcmp(check, e->check);
+}
+
+static int by_key_cmp(const void *a, const void *b)
+{
+    const struct entry *x = *(const struct entry *const *)a, *y = *(const struct entry *const *)b;
+    return entry_cmp(x->key, x->check, y);
 }
 
 int known_findings_parse(struct known_findings **out, const char *text, size_t len, const char *path)
@@ -121,6 +134,11 @@ int known_findings_parse(struct known_findings **out, const char *text, size_t l
         known_findings_free(k);
         return rc;
     }
+    k->by_key = xmalloc((k->n ? k->n : 1) * sizeof(*k->by_key));
+    for (size_t i = 0; i < k->n; i++)
+        k->by_key[i] = &k->v[i];
+    if (k->n)
+        qsort(k->by_key, k->n, sizeof(*k->by_key), by_key_cmp);
     *out = k;
     return 0;
 }
@@ -134,6 +152,7 @@ void known_findings_free(struct known_findings *k)
         free(k->v[i].where);
     }
     free(k->v);
+    free(k->by_key);
     free(k);
 }
 
@@ -147,13 +166,22 @@ size_t known_findings_stale(const struct known_findings *k)
     return k ? k->stale : 0;
 }
 
-/* Entries are few (hundreds); a linear scan per finding is cheaper than an index. */
-static struct entry *find(struct known_findings *k, const char *check, const unsigned char *key)
+/* Marks every entry for (check, key) as matched (a file may list one twice); false when
+ * there is none. Thousands of entries and findings: a binary search each. */
+static bool match(struct known_findings *k, const char *check, const unsigned char *key)
 {
-    for (size_t i = 0; i < k->n; i++)
-        if (!memcmp(k->v[i].key, key, FINDING_KEY_SIZE) && !strcmp(k->v[i].check, check))
-            return &k->v[i];
-    return NULL;
+    size_t lo = 0, hi = k->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (entry_cmp(key, check, k->by_key[mid]) > 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    bool found = false;
+    for (size_t i = lo; i < k->n && entry_cmp(key, check, k->by_key[i]) == 0; i++)
+        k->by_key[i]->matched = found = true;
+    return found;
 }
 
 static const struct check *find_check(const struct result *r, const char *id)
@@ -198,10 +226,8 @@ void known_findings_apply(struct known_findings *k, struct result *r, const char
             struct check *c = &r->sections[s].checks[ci];
             for (size_t f = 0; f < c->n_findings; f++) {
                 struct finding *fd = &c->findings[f];
-                struct entry *e = fd->keyed ? find(k, c->id, fd->key) : NULL;
-                if (!e)
+                if (!fd->keyed || !match(k, c->id, fd->key))
                     continue;
-                e->matched = true;
                 fd->accepted = true;
                 c->accepted++;
             }
