@@ -9,7 +9,6 @@
  */
 #include "reader.h"
 
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -22,6 +21,7 @@
 #include "util/arena.h"
 #include "util/buf.h"
 #include "util/err.h"
+#include "util/work_ring.h"
 #include "util/xalloc.h"
 
 #define READ_BLOCK ((size_t)1 << 20)
@@ -1241,16 +1241,13 @@ static int handle_line(struct reader *rd, char *s, size_t len, size_t line)
 #define CHUNK_BYTES ((size_t)1 << 20)
 #define CHUNK_LINES 2048
 
-enum chunk_state { CHUNK_FREE, CHUNK_FILLING, CHUNK_QUEUED, CHUNK_WORKING, CHUNK_DONE };
-
 struct chunk_line {
     size_t off, len, line;
     bool too_long;
 };
 
 struct chunk {
-    enum chunk_state state;
-    enum dataset_format format;   /* the file's, when the chunk was handed over */
+    enum dataset_format format;   /* the file's, when the chunk was filled */
     char *bytes;
     size_t len, alloc;
     struct chunk_line *lines;
@@ -1268,15 +1265,12 @@ struct parse_worker {
 
 struct parse_pool {
     struct reader *main;
-    unsigned n_threads;
-    pthread_t *threads;
-    struct parse_worker *workers; /* n_threads + 1: the last is the reading thread's */
-    struct chunk *chunks;
-    size_t n_chunks, fill, next_work;
-    bool filling, stopping;
+    struct work_ring *ring;
+    struct chunk *chunks;         /* the ring's slots */
+    size_t n_chunks;
+    struct parse_worker *workers; /* one per thread, and the reading thread's last */
+    unsigned n_workers;
     int stop_rc;                  /* a callback's non-zero return: deliver no more */
-    pthread_mutex_t lock;
-    pthread_cond_t queued, done;
 };
 
 /* The worker reader's callback: keep the record in the chunk. */
@@ -1295,8 +1289,11 @@ static int keep_example(void *ctx, const struct example *ex)
     return 0;
 }
 
-static void chunk_parse(struct parse_worker *w, struct chunk *c)
+static void parse_chunk(void *ctx, size_t slot, unsigned worker)
 {
+    struct parse_pool *pool = ctx;
+    struct parse_worker *w = &pool->workers[worker];
+    struct chunk *c = &pool->chunks[slot];
     w->cur = c;
     w->file.format = c->format;
     w->rd.arena = c->arena;
@@ -1312,29 +1309,20 @@ static void chunk_parse(struct parse_worker *w, struct chunk *c)
     w->cur = NULL;
 }
 
-static void *parse_thread(void *arg)
+/* Hands a parsed chunk's records to the callback, in order, and empties the chunk. */
+static void deliver_chunk(void *ctx, size_t slot)
 {
-    struct parse_worker *w = arg;
-    struct parse_pool *pool = w->rd.pool;
-    pthread_mutex_lock(&pool->lock);
-    for (;;) {
-        struct chunk *c = &pool->chunks[pool->next_work];
-        while (c->state != CHUNK_QUEUED && !pool->stopping) {
-            pthread_cond_wait(&pool->queued, &pool->lock);
-            c = &pool->chunks[pool->next_work];
-        }
-        if (c->state != CHUNK_QUEUED)
-            break;
-        c->state = CHUNK_WORKING;
-        pool->next_work = (pool->next_work + 1) % pool->n_chunks;
-        pthread_mutex_unlock(&pool->lock);
-        chunk_parse(w, c);
-        pthread_mutex_lock(&pool->lock);
-        c->state = CHUNK_DONE;
-        pthread_cond_broadcast(&pool->done);
+    struct parse_pool *pool = ctx;
+    struct chunk *c = &pool->chunks[slot];
+    struct reader *rd = pool->main;
+    for (size_t i = 0; i < c->n_ex && !pool->stop_rc; i++) {
+        struct example *ex = &c->ex[i];
+        ex->ordinal = rd->ordinal++;
+        rd->file->records++;
+        pool->stop_rc = rd->cb(rd->cb_ctx, ex);
     }
-    pthread_mutex_unlock(&pool->lock);
-    return NULL;
+    arena_reset(&c->arena);
+    c->n_ex = c->n_lines = c->len = 0;
 }
 
 static void worker_reader_init(struct parse_worker *w, const struct reader *main, struct parse_pool *pool)
@@ -1358,91 +1346,26 @@ static void worker_reader_init(struct parse_worker *w, const struct reader *main
 
 static struct parse_pool *pool_new(struct reader *main, unsigned threads)
 {
+    static const struct work_ring_ops ops = { parse_chunk, deliver_chunk };
     struct parse_pool *pool = xcalloc(1, sizeof(*pool));
     pool->main = main;
-    pthread_mutex_init(&pool->lock, NULL);
-    pthread_cond_init(&pool->queued, NULL);
-    pthread_cond_init(&pool->done, NULL);
     pool->n_chunks = 2 * (size_t)threads + 2;
     pool->chunks = xcalloc(pool->n_chunks, sizeof(*pool->chunks));
-    pool->workers = xcalloc((size_t)threads + 1, sizeof(*pool->workers));
-    for (unsigned i = 0; i <= threads; i++)
+    pool->n_workers = threads + 1;
+    pool->workers = xcalloc(pool->n_workers, sizeof(*pool->workers));
+    for (unsigned i = 0; i < pool->n_workers; i++)
         worker_reader_init(&pool->workers[i], main, pool);
-    pool->threads = xcalloc(threads ? threads : 1, sizeof(*pool->threads));
-    for (unsigned i = 0; i < threads; i++) {
-        if (pthread_create(&pool->threads[i], NULL, parse_thread, &pool->workers[i]) != 0)
-            break;   /* fewer threads is only slower: the reading thread parses what is left */
-        pool->n_threads++;
-    }
+    pool->ring = work_ring_new(pool->n_chunks, threads, &ops, pool);
     return pool;
-}
-
-/* Parses the oldest waiting chunk on the reading thread; false when none is waiting.
- * Called with the lock held. */
-static bool pool_steal(struct parse_pool *pool)
-{
-    struct chunk *q = &pool->chunks[pool->next_work];
-    if (q->state != CHUNK_QUEUED)
-        return false;
-    q->state = CHUNK_WORKING;
-    pool->next_work = (pool->next_work + 1) % pool->n_chunks;
-    pthread_mutex_unlock(&pool->lock);
-    chunk_parse(&pool->workers[pool->n_threads], q);
-    pthread_mutex_lock(&pool->lock);
-    q->state = CHUNK_DONE;
-    pthread_cond_broadcast(&pool->done);
-    return true;
-}
-
-/* Waits until chunk c is parsed (parsing others meanwhile), then hands its records to
- * the callback and empties it. */
-static void pool_deliver(struct parse_pool *pool, struct chunk *c)
-{
-    pthread_mutex_lock(&pool->lock);
-    while (c->state == CHUNK_QUEUED || c->state == CHUNK_WORKING)
-        if (!pool_steal(pool))
-            pthread_cond_wait(&pool->done, &pool->lock);
-    bool done = c->state == CHUNK_DONE;
-    pthread_mutex_unlock(&pool->lock);
-    struct reader *rd = pool->main;
-    for (size_t i = 0; done && i < c->n_ex && !pool->stop_rc; i++) {
-        struct example *ex = &c->ex[i];
-        ex->ordinal = rd->ordinal++;
-        rd->file->records++;
-        pool->stop_rc = rd->cb(rd->cb_ctx, ex);
-    }
-    arena_reset(&c->arena);
-    c->n_ex = c->n_lines = c->len = 0;
-    pthread_mutex_lock(&pool->lock);
-    c->state = CHUNK_FREE;
-    pthread_mutex_unlock(&pool->lock);
-}
-
-static void pool_submit(struct parse_pool *pool, struct chunk *c)
-{
-    pthread_mutex_lock(&pool->lock);
-    c->state = CHUNK_QUEUED;
-    pthread_cond_signal(&pool->queued);
-    pthread_mutex_unlock(&pool->lock);
-    pool->fill = (pool->fill + 1) % pool->n_chunks;
-    pool->filling = false;
 }
 
 static int pool_add(struct reader *rd, const char *s, size_t len, size_t line, bool too_long)
 {
     struct parse_pool *pool = rd->pool;
-    struct chunk *c = &pool->chunks[pool->fill];
-    if (!pool->filling) {
-        if (c->state != CHUNK_FREE)   /* the oldest chunk in the ring: its records go first */
-            pool_deliver(pool, c);
-        if (pool->stop_rc)
-            return pool->stop_rc;
-        pthread_mutex_lock(&pool->lock);
-        c->state = CHUNK_FILLING;
-        pthread_mutex_unlock(&pool->lock);
-        c->format = rd->file->format;
-        pool->filling = true;
-    }
+    struct chunk *c = &pool->chunks[work_ring_fill(pool->ring)];   /* the oldest chunk's records go first */
+    if (pool->stop_rc)
+        return pool->stop_rc;
+    c->format = rd->file->format;
     ALLOC_GROW(c->lines, c->n_lines + 1, c->alloc_lines);
     struct chunk_line *l = &c->lines[c->n_lines++];
     l->off = c->len;
@@ -1455,39 +1378,27 @@ static int pool_add(struct reader *rd, const char *s, size_t len, size_t line, b
         c->len += len;
     }
     if (c->n_lines == CHUNK_LINES || c->len >= CHUNK_BYTES)
-        pool_submit(pool, c);
+        work_ring_submit(pool->ring);
     return 0;
 }
 
-/* Hands over the last chunk, delivers every chunk still in the ring in order (none when
- * `deliver` is false: a read error), stops the threads and frees the pool. */
+/* Parses and delivers what is left in order (nothing more when `deliver` is false: a
+ * read error), stops the threads and frees the pool. */
 static int pool_finish(struct reader *rd, bool deliver)
 {
     struct parse_pool *pool = rd->pool;
-    if (pool->filling)
-        pool_submit(pool, &pool->chunks[pool->fill]);
-    for (size_t k = 0; k < pool->n_chunks; k++) {
-        struct chunk *c = &pool->chunks[(pool->fill + k) % pool->n_chunks];
-        if (c->state == CHUNK_FREE)
-            continue;
-        if (!deliver)
-            pool->stop_rc = pool->stop_rc ? pool->stop_rc : -1;
-        pool_deliver(pool, c);
-    }
+    if (!deliver && !pool->stop_rc)
+        pool->stop_rc = -1;
+    work_ring_finish(pool->ring);
     int rc = deliver ? pool->stop_rc : 0;
-    pthread_mutex_lock(&pool->lock);
-    pool->stopping = true;
-    pthread_cond_broadcast(&pool->queued);
-    pthread_mutex_unlock(&pool->lock);
-    for (unsigned i = 0; i < pool->n_threads; i++)
-        pthread_join(pool->threads[i], NULL);
+    work_ring_free(pool->ring);
     for (size_t i = 0; i < pool->n_chunks; i++) {
         free(pool->chunks[i].bytes);
         free(pool->chunks[i].lines);
         free(pool->chunks[i].ex);
         arena_release(&pool->chunks[i].arena);
     }
-    for (unsigned i = 0; i <= pool->n_threads; i++) {
+    for (unsigned i = 0; i < pool->n_workers; i++) {
         free(pool->workers[i].rd.turns);
         free(pool->workers[i].rd.lists[0].items);
         free(pool->workers[i].rd.lists[1].items);
@@ -1496,10 +1407,6 @@ static int pool_finish(struct reader *rd, bool deliver)
     }
     free(pool->chunks);
     free(pool->workers);
-    free(pool->threads);
-    pthread_mutex_destroy(&pool->lock);
-    pthread_cond_destroy(&pool->queued);
-    pthread_cond_destroy(&pool->done);
     free(pool);
     rd->pool = NULL;
     return rc;

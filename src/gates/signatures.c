@@ -9,22 +9,19 @@
  */
 #include "gates/signatures.h"
 
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 
 #include "gates/common.h"
+#include "util/work_ring.h"
 #include "util/xalloc.h"
 
 #define BATCH_EXAMPLES 512
 #define BATCH_BYTES ((size_t)1 << 20)
 
-enum batch_state { BATCH_FREE, BATCH_FILLING, BATCH_QUEUED, BATCH_WORKING, BATCH_DONE };
-
 struct batch {
-    enum batch_state state;
     size_t first;              /* store index of its first example */
     size_t count;
     char *text;                /* the turn texts, back to back */
@@ -39,16 +36,9 @@ struct signature_work {
     struct gate_vec recs_mem, words_mem;
     unsigned char *sig_base;   /* the reserved range */
     size_t sig_reserved, sig_writable;   /* bytes */
-    unsigned n_threads;
-    pthread_t *threads;
+    struct work_ring *ring;    /* NULL: the main thread signs each example as it comes */
     size_t n_batches;
-    struct batch *batches;
-    size_t fill;               /* the batch the main thread fills or will fill next */
-    bool filling;              /* batches[fill] has examples of this round (main thread only) */
-    size_t next_work;          /* the batch the next idle worker takes */
-    bool stopping;
-    pthread_mutex_t lock;
-    pthread_cond_t queued, done;
+    struct batch *batches;     /* the ring's slots */
 };
 
 static void batch_sign(const struct minhash *mh, minhash_slot *sigs, struct batch *b)
@@ -105,29 +95,24 @@ static void sig_commit(struct signature_work *w, size_t bytes)
     w->sig_writable = want;
 }
 
-static void *worker_main(void *arg)
+static void sign_slot(void *ctx, size_t slot, unsigned worker)
 {
-    struct signature_store *s = arg;
+    struct signature_store *s = ctx;
+    (void)worker;
+    batch_sign(&s->mh, (minhash_slot *)s->work->sig_base, &s->work->batches[slot]);
+}
+
+/* Takes in a finished batch's word flags and empties it for the next round. */
+static void collect_slot(void *ctx, size_t slot)
+{
+    struct signature_store *s = ctx;
     struct signature_work *w = s->work;
-    pthread_mutex_lock(&w->lock);
-    for (;;) {
-        struct batch *b = &w->batches[w->next_work];
-        while (b->state != BATCH_QUEUED && !w->stopping) {
-            pthread_cond_wait(&w->queued, &w->lock);
-            b = &w->batches[w->next_work];
-        }
-        if (b->state != BATCH_QUEUED)
-            break;
-        b->state = BATCH_WORKING;
-        w->next_work = (w->next_work + 1) % w->n_batches;
-        pthread_mutex_unlock(&w->lock);
-        batch_sign(&s->mh, (minhash_slot *)w->sig_base, b);
-        pthread_mutex_lock(&w->lock);
-        b->state = BATCH_DONE;
-        pthread_cond_broadcast(&w->done);
-    }
-    pthread_mutex_unlock(&w->lock);
-    return NULL;
+    struct batch *b = &w->batches[slot];
+    s->no_words = gate_vec_grow(&w->words_mem, b->first + b->count);
+    memcpy(s->no_words + b->first, b->no_words, b->count);
+    b->count = 0;
+    b->text_len = 0;
+    b->n_turns = 0;
 }
 
 struct signature_store *signature_store_new(size_t shingle, size_t permutations, unsigned workers)
@@ -140,80 +125,12 @@ struct signature_store *signature_store_new(size_t shingle, size_t permutations,
     s->sigs = (minhash_slot *)w->sig_base;
     if (!workers)
         return s;
-    pthread_mutex_init(&w->lock, NULL);
-    pthread_cond_init(&w->queued, NULL);
-    pthread_cond_init(&w->done, NULL);
     /* one batch per worker at work, one more ready for each, one being filled */
+    static const struct work_ring_ops ops = { sign_slot, collect_slot };
     w->n_batches = 2 * (size_t)workers + 1;
     w->batches = xcalloc(w->n_batches, sizeof(*w->batches));
-    w->threads = xcalloc(workers, sizeof(*w->threads));
-    for (unsigned i = 0; i < workers; i++) {
-        if (pthread_create(&w->threads[i], NULL, worker_main, s) != 0)
-            break;   /* fewer threads (or none: the main thread signs) is only slower */
-        w->n_threads++;
-    }
+    w->ring = work_ring_new(w->n_batches, workers, &ops, s);
     return s;
-}
-
-/* Takes in a finished batch's word flags and frees it for the next round. */
-static void collect(struct signature_store *s, struct batch *b)
-{
-    struct signature_work *w = s->work;
-    s->no_words = gate_vec_grow(&w->words_mem, b->first + b->count);
-    memcpy(s->no_words + b->first, b->no_words, b->count);
-    /* under the lock: an idle worker may be looking at this batch's state */
-    pthread_mutex_lock(&w->lock);
-    b->state = BATCH_FREE;
-    pthread_mutex_unlock(&w->lock);
-    b->count = 0;
-    b->text_len = 0;
-    b->n_turns = 0;
-}
-
-/* The batch to fill: the next in the ring, once its previous contents are collected. */
-static struct batch *filling_batch(struct signature_store *s)
-{
-    struct signature_work *w = s->work;
-    struct batch *b = &w->batches[w->fill];
-    if (w->filling)
-        return b;
-    pthread_mutex_lock(&w->lock);
-    while (b->state == BATCH_QUEUED || b->state == BATCH_WORKING) {
-        /* Rather than wait for the workers, sign the oldest waiting batch here: when
-         * signing is the slower side, both cores keep working. */
-        struct batch *q = &w->batches[w->next_work];
-        if (q->state == BATCH_QUEUED) {
-            q->state = BATCH_WORKING;
-            w->next_work = (w->next_work + 1) % w->n_batches;
-            pthread_mutex_unlock(&w->lock);
-            batch_sign(&s->mh, (minhash_slot *)w->sig_base, q);
-            pthread_mutex_lock(&w->lock);
-            q->state = BATCH_DONE;
-            pthread_cond_broadcast(&w->done);
-            continue;
-        }
-        pthread_cond_wait(&w->done, &w->lock);
-    }
-    bool done = b->state == BATCH_DONE;
-    pthread_mutex_unlock(&w->lock);
-    if (done)
-        collect(s, b);
-    pthread_mutex_lock(&w->lock);
-    b->state = BATCH_FILLING;
-    pthread_mutex_unlock(&w->lock);
-    b->first = s->n;
-    w->filling = true;
-    return b;
-}
-
-static void submit(struct signature_work *w, struct batch *b)
-{
-    pthread_mutex_lock(&w->lock);
-    b->state = BATCH_QUEUED;
-    pthread_cond_signal(&w->queued);
-    pthread_mutex_unlock(&w->lock);
-    w->fill = (w->fill + 1) % w->n_batches;
-    w->filling = false;
 }
 
 void signature_store_add(struct signature_store *s, const struct example *ex)
@@ -229,14 +146,16 @@ void signature_store_add(struct signature_store *s, const struct example *ex)
     r->split = (uint32_t)ex->split;
 
     sig_commit(w, (s->n + 1) * p * sizeof(*s->sigs));
-    if (!w->n_threads) {
+    if (!w->ring) {
         s->no_words = gate_vec_grow(&w->words_mem, s->n + 1);
         s->no_words[s->n] = !minhash_signature(&s->mh, s->sigs + s->n * p, ex);
         s->n++;
         return;
     }
 
-    struct batch *b = filling_batch(s);
+    struct batch *b = &w->batches[work_ring_fill(w->ring)];
+    if (!b->count)
+        b->first = s->n;
     size_t turns = 0;
     for (size_t i = 0; i < ex->n_turns; i++) {
         const struct turn *t = &ex->turns[i];
@@ -252,7 +171,7 @@ void signature_store_add(struct signature_store *s, const struct example *ex)
     b->ex_turns[b->count++] = turns;
     s->n++;
     if (b->count == BATCH_EXAMPLES || b->text_len >= BATCH_BYTES)
-        submit(w, b);
+        work_ring_submit(w->ring);
 }
 
 static bool content_less(const struct sig_rec *r, uint32_t a, uint32_t b)
@@ -305,30 +224,8 @@ static void sort_by_content(struct signature_store *s)
 void signature_store_finish(struct signature_store *s)
 {
     struct signature_work *w = s->work;
-    if (w->n_threads) {
-        struct batch *last = &w->batches[w->fill];
-        if (w->filling && last->count)
-            submit(w, last);
-        else if (w->filling) {
-            pthread_mutex_lock(&w->lock);
-            last->state = BATCH_FREE;
-            pthread_mutex_unlock(&w->lock);
-            w->filling = false;
-        }
-        pthread_mutex_lock(&w->lock);
-        for (size_t i = 0; i < w->n_batches; i++)
-            while (w->batches[i].state == BATCH_QUEUED || w->batches[i].state == BATCH_WORKING)
-                pthread_cond_wait(&w->done, &w->lock);
-        w->stopping = true;
-        pthread_cond_broadcast(&w->queued);
-        pthread_mutex_unlock(&w->lock);
-        for (unsigned i = 0; i < w->n_threads; i++)
-            pthread_join(w->threads[i], NULL);
-        w->n_threads = 0;
-        for (size_t i = 0; i < w->n_batches; i++)
-            if (w->batches[i].state == BATCH_DONE)
-                collect(s, &w->batches[i]);
-    }
+    if (w->ring)
+        work_ring_finish(w->ring);
     /* an empty store still hands out valid (empty) arrays */
     s->no_words = gate_vec_grow(&w->words_mem, s->n ? s->n : 1);
     if (!s->by_content)
@@ -340,20 +237,13 @@ void signature_store_free(struct signature_store *s)
     if (!s)
         return;
     struct signature_work *w = s->work;
-    if (w->n_threads)
-        signature_store_finish(s);
+    work_ring_free(w->ring);
     for (size_t i = 0; i < w->n_batches; i++) {
         free(w->batches[i].text);
         free(w->batches[i].turn_len);
     }
     free(w->batches);
-    free(w->threads);
     free(s->by_content);
-    if (w->n_batches) {
-        pthread_mutex_destroy(&w->lock);
-        pthread_cond_destroy(&w->queued);
-        pthread_cond_destroy(&w->done);
-    }
     gate_vec_release(&w->recs_mem);
     if (w->sig_base)
         munmap(w->sig_base, w->sig_reserved);
