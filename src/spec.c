@@ -1430,6 +1430,23 @@ static int parse_leakage(struct ctx *c, const struct ynode *key, const struct yn
 static const char *const pii_names[] = { "email", "phone", "credit_card", "ipv4", "ipv6", "api_key" };
 static const int pii_bits[] = { PII_EMAIL, PII_PHONE, PII_CREDIT_CARD, PII_IPV4, PII_IPV6, PII_API_KEY };
 
+/* Where each allow entry is, so a regex that misbehaves on the data (a PCRE2 limit) can be
+ * named by its own line. */
+static void allow_locations(struct spec *s, const struct ynode *val)
+{
+    free(s->gates.pii.allow_loc);
+    s->gates.pii.allow_loc = NULL;
+    size_t n = s->gates.pii.n_allow;
+    if (!n)
+        return;
+    s->gates.pii.allow_loc = xcalloc(n, sizeof(*s->gates.pii.allow_loc));
+    for (size_t i = 0; i < n; i++) {
+        const struct ynode *item = val->kind == Y_SCALAR ? val : val->items[i];
+        s->gates.pii.allow_loc[i].line = item->line;
+        s->gates.pii.allow_loc[i].column = item->col;
+    }
+}
+
 static int parse_pii(struct ctx *c, const struct ynode *key, const struct ynode *v)
 {
     static const char *const keys[] = { "level", "detect", "allow" };
@@ -1451,8 +1468,8 @@ static int parse_pii(struct ctx *c, const struct ynode *key, const struct ynode 
             r = get_level(c, val, &s->gates.pii.level);
         else if (!strcmp(k, "detect"))
             r = get_flags(c, val, pii_names, pii_bits, ARRAY_SIZE(pii_names), &s->gates.pii.detect);
-        else
-            r = get_strlist(c, val, &s->gates.pii.allow, &s->gates.pii.n_allow, true);
+        else if ((r = get_strlist(c, val, &s->gates.pii.allow, &s->gates.pii.n_allow, true)) == 0)
+            allow_locations(s, val);
         kp_pop(c, mark);
         if (r < 0)
             return r;
@@ -2037,6 +2054,7 @@ void spec_free(struct spec *spec)
     }
     free(spec->gates.coverage.categories);
     free_strv(spec->gates.pii.allow, spec->gates.pii.n_allow);
+    free(spec->gates.pii.allow_loc);
     for (size_t i = 0; i < spec->gates.splits.n_rules; i++)
         free(spec->gates.splits.rules[i].name);
     free(spec->gates.splits.rules);

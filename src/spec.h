@@ -166,6 +166,7 @@ struct spec {
             enum gate_level level;
             unsigned detect;      /* enum pii_detector bits */
             char **allow;
+            struct spec_loc *allow_loc;  /* where each allow entry is; NULL in specs built by hand */
             size_t n_allow;
             struct spec_loc loc;
         } pii;

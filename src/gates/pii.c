@@ -4,6 +4,10 @@
  * RESULT_MAX_FINDINGS per detector are kept as (file, line, redacted value) so finish()
  * can report them. Only redacted values are ever stored: no report format can carry
  * a whole secret. One check per enabled detector: "[FAIL] Emails: 3 found in 2 examples".
+ *
+ * An allow regex that hits a PCRE2 limit (catastrophic backtracking, pii_detect.c) stops the
+ * scan at once: finish() reports a spec error naming the regex's own line, the limit and the
+ * example it was judging, so a bad regex costs milliseconds, never a hung run.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +42,9 @@ struct pii_hit {
 struct pii_state {
     struct pii_scanner *scanner;
     char *error;                          /* a bad allow entry, reported by finish() */
+    bool stopped;                         /* a regex hit a PCRE2 limit: scan no more */
+    struct pii_limit limit;               /* ... which, judging which example */
+    size_t limit_file, limit_line;
     uint64_t found[N_DETECTORS];
     uint64_t examples[N_DETECTORS];
     struct pii_hit *hits[N_DETECTORS];
@@ -76,6 +83,31 @@ static void *pii_begin(const struct gate_ctx *ctx)
     return st;
 }
 
+/* The message for a scan that stopped at a PCRE2 limit (st->limit), in finish(). */
+static int limit_error(struct pii_state *st, const struct gate_ctx *ctx)
+{
+    const struct spec *spec = ctx->spec;
+    const struct pii_limit *l = &st->limit;
+    const char *noun = detectors[detector_index(l->detector)].noun;
+    const char *where = gate_file_path(ctx, st->limit_file);
+    char value[64] = "";
+    if (l->value)
+        snprintf(value, sizeof(value), " (%lu%s%s)", l->value, *l->unit ? " " : "", l->unit);
+    if (l->allow_index == PII_BUILTIN || l->allow_index >= spec->gates.pii.n_allow)
+        return err_set(DSCI_EINTERNAL, "pii: the built-in %s pattern hit PCRE2's %s limit%s on %s:%zu; "
+                       "this is a bug in dsci, please report it", noun, l->limit, value, where, st->limit_line);
+    char at[64];
+    const struct spec_loc *loc = spec->gates.pii.allow_loc ? &spec->gates.pii.allow_loc[l->allow_index] : NULL;
+    if (loc)
+        snprintf(at, sizeof(at), "%zu:%zu", loc->line, loc->column);
+    else
+        snprintf(at, sizeof(at), "%zu", spec->gates.pii.loc.line);
+    return err_set(DSCI_EUSAGE, "%s:%s: gates.pii.allow: the regex '%s' hit PCRE2's %s limit%s judging the %s "
+                   "in %s:%zu; it backtracks catastrophically: remove nested repeats such as (a+)+ or (a|aa)+",
+                   spec->path, at, spec->gates.pii.allow[l->allow_index], l->limit, value, noun, where,
+                   st->limit_line);
+}
+
 static void on_match(void *arg, enum pii_detector kind, const char *redacted)
 {
     struct pii_state *st = arg;
@@ -95,12 +127,18 @@ static void on_match(void *arg, enum pii_detector kind, const char *redacted)
 static void pii_observe(void *state, const struct example *ex)
 {
     struct pii_state *st = state;
-    if (!st->scanner || !ex->parsed)
+    if (!st->scanner || st->stopped || !ex->parsed)
         return;
     st->cur = ex;
     memset(st->cur_found, 0, sizeof(st->cur_found));
     for (size_t i = 0; i < ex->n_turns; i++)
-        pii_scan(st->scanner, ex->turns[i].text, ex->turns[i].text_len, on_match, st);
+        if (pii_scan(st->scanner, ex->turns[i].text, ex->turns[i].text_len, on_match, st) < 0) {
+            st->stopped = true;
+            st->limit = *pii_scanner_limit(st->scanner);
+            st->limit_file = ex->file_index;
+            st->limit_line = ex->line;
+            break;
+        }
     for (size_t d = 0; d < N_DETECTORS; d++)
         st->examples[d] += st->cur_found[d] > 0;
     st->cur = NULL;
@@ -110,6 +148,8 @@ static int pii_finish(void *state, const struct gate_ctx *ctx)
 {
     struct pii_state *st = state;
     const struct spec *spec = ctx->spec;
+    if (st->stopped)
+        return limit_error(st, ctx);
     if (st->error)
         return err_set(DSCI_EUSAGE, "%s:%zu: %s", spec->path, spec->gates.pii.loc.line, st->error);
     struct section *sec = result_add_section(ctx->result, "pii", "PII", spec->gates.pii.level,

@@ -10,6 +10,16 @@
  * input (even invalid UTF-8) is safe and a multi-byte character is simply a boundary.
  * User regexes from `allow:` are compiled with PCRE2_UTF | PCRE2_UCP and only ever see
  * matched values, which are ASCII.
+ *
+ * Every pcre2_match() runs under limits (one match context): a regex with nested repeats,
+ * such as /^([a-z0-9]+\.?)+@example\.com$/ or /(a|aa)+$/, backtracks exponentially on a
+ * value like "aaaa...a@corp.net" and would otherwise run for hours over a dataset. The
+ * interpreter honours the match, depth and heap limits; JIT code honours the match limit
+ * and its own stack (a bounded one is assigned), not the depth limit. A limit that is hit
+ * stops the scan (pii_scan() < 0, pii_scanner_limit() says which regex and which limit):
+ * for an allow regex the gate reports a spec error naming its line, never a silent pass
+ * and never a hang. The built-in patterns are written so they cannot reach the limits
+ * (every repeat of a group is bounded); if one ever did, the scan stops the same way.
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
@@ -41,9 +51,18 @@
 
 enum { D_EMAIL, D_PHONE, D_CARD, D_IPV4, D_IPV6, D_KEY, D_COUNT };
 
+/* The limits of every match (docs/pii.md). A sane allow regex on a matched value (at most a
+ * few hundred bytes, a key token perhaps more) needs a few thousand steps; a detector from
+ * one start position fewer still. A match that hits a limit costs a few milliseconds. */
+#define PII_MATCH_LIMIT 1000000u             /* backtracking steps per start position */
+#define PII_DEPTH_LIMIT 10000u               /* nested backtracking points (interpreter) */
+#define PII_HEAP_LIMIT_KIB 32768u            /* heap for the interpreter's backtracking frames */
+#define PII_JIT_STACK_MIN (32u * 1024)
+#define PII_JIT_STACK_MAX (1024u * 1024)
+
 static const char *const patterns[D_COUNT] = {
     [D_EMAIL] = "(?<![A-Za-z0-9._%+\\-])[A-Za-z0-9%+_\\-][A-Za-z0-9._%+\\-]{0,63}@"
-                "(?:[A-Za-z0-9](?:[A-Za-z0-9\\-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z]{2,24}(?![A-Za-z0-9\\-])",
+                "(?:[A-Za-z0-9](?:[A-Za-z0-9\\-]{0,61}[A-Za-z0-9])?\\.){1,126}[A-Za-z]{2,24}(?![A-Za-z0-9\\-])",
     /* +CC with separators, +E.164, (NNN) NNN-NNNN, NNN-NNN-NNNN; never a bare digit run */
     [D_PHONE] = "(?<![\\w+.\\-/])(?:"
                 "\\+[1-9]\\d{0,2}(?:[ .\\-]?\\(\\d{1,4}\\)|[ .\\-]\\d{1,4})(?:[ .\\-]\\d{2,8}){1,5}"
@@ -80,7 +99,12 @@ struct pii_scanner {
     char **values;          /* exact values (ASCII case-insensitive) */
     size_t n_values;
     pcre2_code **regexes;
+    size_t *regex_entry;    /* the allow-list index of each regex */
     size_t n_regexes;
+    pcre2_match_context *mctx;   /* the limits, for every match */
+    pcre2_jit_stack *jit_stack;
+    struct pii_limit limit;      /* what stopped the last scan */
+    bool stopped;
     struct net *nets;
     size_t n_nets;
 };
@@ -243,6 +267,14 @@ int pii_scanner_new(struct pii_scanner **out, unsigned detect, char *const *allo
         }
     }
     s->md = pcre2_match_data_create(1, NULL);
+    s->mctx = pcre2_match_context_create(NULL);
+    pcre2_set_match_limit(s->mctx, PII_MATCH_LIMIT);
+    pcre2_set_depth_limit(s->mctx, PII_DEPTH_LIMIT);
+    pcre2_set_heap_limit(s->mctx, PII_HEAP_LIMIT_KIB);
+    /* NULL when the library has no JIT: the interpreter needs no stack of its own */
+    s->jit_stack = pcre2_jit_stack_create(PII_JIT_STACK_MIN, PII_JIT_STACK_MAX, NULL);
+    if (s->jit_stack)
+        pcre2_jit_stack_assign(s->mctx, NULL, s->jit_stack);
 
     for (size_t i = 0; i < sizeof(default_domains) / sizeof(*default_domains); i++)
         add_domain(s, default_domains[i]);
@@ -260,6 +292,8 @@ int pii_scanner_new(struct pii_scanner **out, unsigned detect, char *const *allo
                 goto done;
             }
             s->regexes = xrealloc(s->regexes, (s->n_regexes + 1) * sizeof(*s->regexes));
+            s->regex_entry = xrealloc(s->regex_entry, (s->n_regexes + 1) * sizeof(*s->regex_entry));
+            s->regex_entry[s->n_regexes] = i;
             s->regexes[s->n_regexes++] = re;
             continue;
         }
@@ -299,8 +333,60 @@ void pii_scanner_free(struct pii_scanner *s)
     for (size_t i = 0; i < s->n_regexes; i++)
         pcre2_code_free(s->regexes[i]);
     free(s->regexes);
+    free(s->regex_entry);
+    pcre2_match_context_free(s->mctx);
+    pcre2_jit_stack_free(s->jit_stack);
     free(s->nets);
     free(s);
+}
+
+/* ---- limits -------------------------------------------------------------------------------- */
+
+static const char *limit_name(int rc)
+{
+    switch (rc) {
+    case PCRE2_ERROR_MATCHLIMIT: return "match";
+    case PCRE2_ERROR_DEPTHLIMIT: return "depth";
+    case PCRE2_ERROR_HEAPLIMIT: return "heap";
+    case PCRE2_ERROR_JIT_STACKLIMIT: return "JIT stack";
+    case PCRE2_ERROR_NOMEMORY: return "memory";
+    }
+    return NULL;
+}
+
+static unsigned long limit_value(int rc)
+{
+    switch (rc) {
+    case PCRE2_ERROR_MATCHLIMIT: return PII_MATCH_LIMIT;
+    case PCRE2_ERROR_DEPTHLIMIT: return PII_DEPTH_LIMIT;
+    case PCRE2_ERROR_HEAPLIMIT: return PII_HEAP_LIMIT_KIB;
+    case PCRE2_ERROR_JIT_STACKLIMIT: return PII_JIT_STACK_MAX / 1024;
+    }
+    return 0;
+}
+
+/* A pcre2_match() result below -1 (no match) that is a resource limit stops the scan. Other
+ * negative results (a UTF error cannot happen on the ASCII values allow regexes see) read
+ * as no match. */
+static bool hit_limit(struct pii_scanner *s, int rc, int d, size_t entry)
+{
+    const char *name = limit_name(rc);
+    if (!name)
+        return false;
+    if (!s->stopped) {
+        s->stopped = true;
+        s->limit.detector = (enum pii_detector)bits[d];
+        s->limit.allow_index = entry;
+        s->limit.limit = name;
+        s->limit.value = limit_value(rc);
+        s->limit.unit = rc == PCRE2_ERROR_HEAPLIMIT || rc == PCRE2_ERROR_JIT_STACKLIMIT ? "KiB" : "";
+    }
+    return true;
+}
+
+const struct pii_limit *pii_scanner_limit(const struct pii_scanner *s)
+{
+    return s && s->stopped ? &s->limit : NULL;
 }
 
 /* ---- allow list ---------------------------------------------------------------------------- */
@@ -362,10 +448,12 @@ static bool allowed(struct pii_scanner *s, int d, const char *m, size_t n)
     }
     for (size_t i = 0; i < s->n_regexes; i++) {
         pcre2_match_data *md = pcre2_match_data_create_from_pattern(s->regexes[i], NULL);
-        int r = pcre2_match(s->regexes[i], (PCRE2_SPTR)m, n, 0, 0, md, NULL);
+        int r = pcre2_match(s->regexes[i], (PCRE2_SPTR)m, n, 0, 0, md, s->mctx);
         pcre2_match_data_free(md);
         if (r >= 0)
             return true;
+        if (hit_limit(s, r, d, s->regex_entry[i]))
+            return false;
     }
     return false;
 }
@@ -828,9 +916,11 @@ static size_t next_start(int d, const char *text, size_t len, size_t pos)
 static bool next_match(struct pii_scanner *s, int d, const char *text, size_t len, size_t from,
                        size_t *ms, size_t *me)
 {
-    int r = pcre2_match(s->re[d], (PCRE2_SPTR)text, len, from, 0, s->md, NULL);
-    if (r < 0)
+    int r = pcre2_match(s->re[d], (PCRE2_SPTR)text, len, from, 0, s->md, s->mctx);
+    if (r < 0) {
+        hit_limit(s, r, d, PII_BUILTIN);
         return false;
+    }
     PCRE2_SIZE *ov = pcre2_get_ovector_pointer(s->md);
     *ms = ov[0];
     *me = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
@@ -839,7 +929,7 @@ static bool next_match(struct pii_scanner *s, int d, const char *text, size_t le
 
 static void report(struct pii_scanner *s, int d, const char *m, size_t n, pii_match_fn fn, void *arg)
 {
-    if (allowed(s, d, m, n))
+    if (allowed(s, d, m, n) || s->stopped)
         return;
     char red[PII_REDACTED_MAX];
     redact(red, d, m, n);
@@ -853,7 +943,7 @@ static void scan_from(struct pii_scanner *s, int d, const char *text, size_t len
 {
     size_t ms, me;
     unsigned char addr[16];
-    while (from < len) {
+    while (from < len && !s->stopped) {
         if (!next_match(s, d, text, len, from, &ms, &me))
             return;
         const char *m = text + ms;
@@ -874,7 +964,7 @@ static void scan_keys(struct pii_scanner *s, const char *text, size_t len, size_
                       pii_match_fn fn, void *arg)
 {
     size_t ms, me;
-    while (t < len) {
+    while (t < len && !s->stopped) {
         size_t i = t;
         while (i < len && IS(text[i], C_KEY))
             i++;
@@ -896,10 +986,11 @@ static void scan_keys(struct pii_scanner *s, const char *text, size_t len, size_
     }
 }
 
-void pii_scan(struct pii_scanner *s, const char *text, size_t len, pii_match_fn fn, void *arg)
+int pii_scan(struct pii_scanner *s, const char *text, size_t len, pii_match_fn fn, void *arg)
 {
+    s->stopped = false;
     if (!text || !len)
-        return;
+        return 0;
     unsigned want = 0;
     for (int d = 0; d < D_COUNT; d++)
         if (s->re[d])
@@ -907,7 +998,7 @@ void pii_scan(struct pii_scanner *s, const char *text, size_t len, pii_match_fn 
     size_t from[D_COUNT];
     find_starts(from, text, len, 0, want);
     /* detector by detector, so each one's matches come in text order */
-    for (int d = 0; d < D_COUNT; d++) {
+    for (int d = 0; d < D_COUNT && !s->stopped; d++) {
         if (from[d] >= len)
             continue;
         if (d == D_KEY)
@@ -915,4 +1006,5 @@ void pii_scan(struct pii_scanner *s, const char *text, size_t len, pii_match_fn 
         else
             scan_from(s, d, text, len, from[d], fn, arg);
     }
+    return s->stopped ? -1 : 0;
 }

@@ -10,6 +10,7 @@
 
 #include "gate.h"
 #include "gates/pii_detect.h"
+#include "util/buf.h"
 #include "util/err.h"
 #include "util/xalloc.h"
 
@@ -378,6 +379,59 @@ static void test_pii__gate_bad_allow_is_usage_error(void **state)
     result_release(&result);
 }
 
+/* Catastrophic allow regexes stop at PCRE2's limits within milliseconds, say which regex
+ * and which limit; the built-in patterns on hostile texts never reach them. */
+static void test_pii__allow_regex_limits(void **state)
+{
+    (void)state;
+    char local[61];
+    memset(local, 'a', 60);
+    local[60] = 0;
+    char text[200];
+    snprintf(text, sizeof(text), "mail %s@corp-mail.net now", local);
+    char *allow[] = { (char *)"example.com", (char *)"/^([a-z0-9]+\\.?)+@example\\.com$/",
+                      (char *)"/(a|aa)+$/" };
+    for (size_t k = 1; k < 3; k++) {
+        char *one[] = { allow[0], allow[k] };
+        struct pii_scanner *s = NULL;
+        struct hits h = { 0 };
+        assert_int_equal(pii_scanner_new(&s, ALL, one, 2), 0);
+        assert_int_equal(pii_scan(s, text, strlen(text), collect, &h), -1);
+        const struct pii_limit *l = pii_scanner_limit(s);
+        assert_non_null(l);
+        assert_int_equal(l->allow_index, 1);
+        assert_int_equal(l->detector, PII_EMAIL);
+        assert_non_null(l->limit);
+        assert_int_equal(h.n, 0);
+        /* the next scan starts afresh */
+        assert_int_equal(pii_scan(s, "nothing here", 12, collect, &h), 0);
+        assert_null(pii_scanner_limit(s));
+        pii_scanner_free(s);
+    }
+
+    /* hostile texts for the built-in patterns: long runs around every start character */
+    struct buf b = BUF_INIT;
+    for (int i = 0; i < 3000; i++)
+        buf_addstr(&b, "a.");
+    buf_addstr(&b, "x@");
+    for (int i = 0; i < 3000; i++)
+        buf_addstr(&b, "a.");
+    buf_addstr(&b, " 1.2.3.4.5.6.7.8.9 +1 ");
+    for (int i = 0; i < 3000; i++)
+        buf_addstr(&b, "22 ");
+    for (int i = 0; i < 3000; i++)
+        buf_addstr(&b, "a:");
+    for (int i = 0; i < 3000; i++)
+        buf_addstr(&b, "sk-AAAA");
+    struct pii_scanner *s = NULL;
+    struct hits h = { 0 };
+    assert_int_equal(pii_scanner_new(&s, ALL, NULL, 0), 0);
+    assert_int_equal(pii_scan(s, buf_cstr(&b), b.len, collect, &h), 0);
+    assert_null(pii_scanner_limit(s));
+    pii_scanner_free(s);
+    buf_release(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -395,6 +449,7 @@ int main(void)
         cmocka_unit_test(test_pii__order_is_detector_then_position),
         cmocka_unit_test(test_pii__gate_checks),
         cmocka_unit_test(test_pii__gate_bad_allow_is_usage_error),
+        cmocka_unit_test(test_pii__allow_regex_limits),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

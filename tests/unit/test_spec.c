@@ -371,6 +371,10 @@ static void test_spec__reads_lists_sizes_and_roles(void **state)
     assert_false(s->gates.format.allow_system);
     assert_int_equal(s->gates.pii.detect, PII_IPV6);
     assert_int_equal(s->gates.pii.n_allow, 2);
+    /* each entry's own place, for errors about one regex */
+    assert_non_null(s->gates.pii.allow_loc);
+    assert_int_equal(s->gates.pii.allow_loc[1].line, s->gates.pii.allow_loc[0].line);
+    assert_true(s->gates.pii.allow_loc[1].column > s->gates.pii.allow_loc[0].column);
     assert_int_equal(s->gates.reproducibility.require, 0);
     assert_int_equal(s->gates.duplicates.shingle, 3);
     assert_int_equal(s->gates.duplicates.permutations, 256);
