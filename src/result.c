@@ -137,6 +137,23 @@ void check_set_threshold(struct check *c, const char *fmt, ...)
 void check_set_remediation(struct check *c, const char *fmt, ...)
 {
     SET_FORMATTED(c->remediation);
+    c->first_at = c->first_len = 0;
+}
+
+void check_set_remediation_first(struct check *c, const char *head, const char *first, const char *tail)
+{
+    free(c->remediation);
+    c->remediation = xasprintf("%s%s%s", head, first, tail);
+    c->first_at = strlen(head);
+    c->first_len = strlen(first);
+}
+
+const struct finding *check_first_open(const struct check *c)
+{
+    for (size_t i = 0; i < c->n_findings; i++)
+        if (!c->findings[i].accepted)
+            return &c->findings[i];
+    return NULL;
 }
 
 static struct finding *add_finding(struct check *c, const char *path, size_t line, const char *kind,
@@ -175,6 +192,15 @@ void check_add_keyed_finding(struct check *c, const unsigned char key[FINDING_KE
         memcpy(f->key, key, FINDING_KEY_SIZE);
         f->keyed = true;
     }
+}
+
+void check_set_old_key_last(struct check *c, const unsigned char key[FINDING_KEY_SIZE])
+{
+    if (!c->n_findings || c->findings_total != c->n_findings)
+        return;
+    struct finding *f = &c->findings[c->n_findings - 1];
+    memcpy(f->old_key, key, FINDING_KEY_SIZE);
+    f->has_old_key = true;
 }
 
 void check_relate_last(struct check *c, const char *path, size_t line)

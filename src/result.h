@@ -40,6 +40,10 @@ struct finding {
      * in the same example(s) has the same key wherever the lines move. */
     unsigned char key[FINDING_KEY_SIZE];
     bool keyed;
+    /* The key an older dsci gave the same finding (a leak: held-out + train example), so
+     * a known-findings file written then still matches; has_old_key false when none. */
+    unsigned char old_key[FINDING_KEY_SIZE];
+    bool has_old_key;
     bool accepted;   /* listed in the known-findings file */
     struct finding_ref *related;
     size_t n_related;
@@ -55,6 +59,9 @@ struct check {
     double value;         /* the measured number, for JSON; NAN when none */
     double threshold;     /* NAN when none */
     char *remediation;    /* one specific step when it fails, NULL otherwise */
+    /* remediation[first_at, first_at + first_len) names findings[0] ("first: a.jsonl:4"):
+     * known_findings_apply() points it at an open finding when that one is accepted. */
+    size_t first_at, first_len;
     struct finding *findings;
     size_t n_findings, alloc_findings;
     uint64_t findings_total; /* including those not stored */
@@ -125,11 +132,22 @@ void check_set_remediation(struct check *c, const char *fmt, ...) __attribute__(
 void check_add_finding(struct check *c, const char *path, size_t line, const char *kind,
                        const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
+/* A remediation step that names the check's first finding: head + first + tail, where
+ * `first` ("first: data/a.jsonl:4") is about findings[0]. When the known-findings file
+ * accepts findings[0], the step names the first open finding instead. */
+void check_set_remediation_first(struct check *c, const char *head, const char *first, const char *tail);
+
+/* The first stored finding that is not accepted, or NULL. */
+const struct finding *check_first_open(const struct check *c);
+
 /* The same, for a finding about particular examples: `key` identifies the problem by
  * their content hashes (finding_key_of), so the known-findings file can accept it. */
 void check_add_keyed_finding(struct check *c, const unsigned char key[FINDING_KEY_SIZE], const char *path,
                              size_t line, const char *kind, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
+
+/* Gives the finding added last the key an older dsci gave it (struct finding.old_key). */
+void check_set_old_key_last(struct check *c, const unsigned char key[FINDING_KEY_SIZE]);
 
 /* Adds a related place to the finding added last (nothing when it was not stored). */
 void check_relate_last(struct check *c, const char *path, size_t line);

@@ -248,9 +248,12 @@ static void near_check(struct section *sec, const struct gate_ctx *ctx)
     if (n_clusters) {
         buf_reset(&b);
         near_location(&b, ctx, &ns->recs[clusters[0].root]);
-        check_set_remediation(c, "Keep one example of each of %zu near-duplicate cluster%s "
-                              "(first: %s, %u examples)", n_clusters, n_clusters == 1 ? "" : "s",
-                              buf_cstr(&b), clusters[0].n);
+        char *head = xasprintf("Keep one example of each of %zu near-duplicate cluster%s (", n_clusters,
+                               n_clusters == 1 ? "" : "s");
+        char *first = xasprintf("first: %s, %u examples", buf_cstr(&b), clusters[0].n);
+        check_set_remediation_first(c, head, first, ")");
+        free(head);
+        free(first);
     }
     buf_release(&b);
     free(member_keys);
@@ -313,12 +316,15 @@ static void exact_check(struct section *sec, const struct gate_ctx *ctx, struct 
                           (unsigned long long)pairs[i].other_line);
         check_relate_last(c, gate_file_path(ctx, pairs[i].other_file), pairs[i].other_line);
     }
-    if (n_pairs)
-        check_set_remediation(c, "Remove %zu exact duplicate%s (first: %s:%llu duplicates %s:%llu)",
-                              n_pairs, n_pairs == 1 ? "" : "s",
-                              gate_file_path(ctx, pairs[0].file), (unsigned long long)pairs[0].line,
-                              gate_file_path(ctx, pairs[0].other_file),
-                              (unsigned long long)pairs[0].other_line);
+    if (n_pairs) {
+        char *head = xasprintf("Remove %zu exact duplicate%s (", n_pairs, n_pairs == 1 ? "" : "s");
+        char *first = xasprintf("first: %s:%llu duplicates %s:%llu", gate_file_path(ctx, pairs[0].file),
+                                (unsigned long long)pairs[0].line, gate_file_path(ctx, pairs[0].other_file),
+                                (unsigned long long)pairs[0].other_line);
+        check_set_remediation_first(c, head, first, ")");
+        free(head);
+        free(first);
+    }
     free(pairs);
     check_apply_level(c, ctx->spec->gates.duplicates.exact, false);
 }

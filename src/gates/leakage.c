@@ -152,35 +152,45 @@ static int leakage_finish(void *state, const struct gate_ctx *ctx)
         const struct sig_rec *h = &st->recs[order[k]];
         const struct leak_match *x = &m[order[k]];
         const struct sig_rec *tr = &st->recs[x->train];
+        /* keyed by the held-out example alone: which train example it leaks into may
+         * change (the partner deleted, a closer one added) while the leak stays the one
+         * that was accepted; the pair key of format-1 files still matches (old_key) */
+        unsigned char key[FINDING_KEY_SIZE], pair[FINDING_KEY_SIZE];
+        finding_key_of(key, h->h0, h->h1);
         struct finding_key fk;
-        unsigned char key[FINDING_KEY_SIZE];
         finding_key_start(&fk);
         finding_key_add(&fk, h->h0, h->h1);
         finding_key_add(&fk, tr->h0, tr->h1);
-        finding_key_end(&fk, key);
+        finding_key_end(&fk, pair);
+        struct check *c = x->exact ? ce : cn;
         if (x->exact)
             check_add_keyed_finding(ce, key, gate_file_path(ctx, h->file), h->line, "leak_exact",
                                     "leaks into %s (%s:%llu, exact copy)", train_name,
                                     gate_file_path(ctx, tr->file), (unsigned long long)tr->line);
-        if (x->exact)
-            check_relate_last(ce, gate_file_path(ctx, tr->file), tr->line);
         else
             check_add_keyed_finding(cn, key, gate_file_path(ctx, h->file), h->line, "leak_near",
                                     "leaks into %s (%s:%llu, similarity %.2f)", train_name,
                                     gate_file_path(ctx, tr->file), (unsigned long long)tr->line,
                                     (double)x->sim);
-        if (!x->exact)
-            check_relate_last(cn, gate_file_path(ctx, tr->file), tr->line);
+        check_set_old_key_last(c, pair);
+        check_relate_last(c, gate_file_path(ctx, tr->file), tr->line);
     }
-    if (exact && ce->n_findings)
-        check_set_remediation(ce, "Remove %llu held-out example%s copied from %s (first: %s:%llu)",
-                              (unsigned long long)exact, exact == 1 ? "" : "s", train_name,
-                              ce->findings[0].path, (unsigned long long)ce->findings[0].line);
-    if (near && cn->n_findings)
-        check_set_remediation(cn, "Remove or rewrite %llu held-out example%s nearly identical to "
-                              "%s examples (first: %s:%llu)", (unsigned long long)near,
-                              near == 1 ? "" : "s", train_name, cn->findings[0].path,
-                              (unsigned long long)cn->findings[0].line);
+    if (exact && ce->n_findings) {
+        char *head = xasprintf("Remove %llu held-out example%s copied from %s (", (unsigned long long)exact,
+                               exact == 1 ? "" : "s", train_name);
+        char *first = xasprintf("first: %s:%llu", ce->findings[0].path, (unsigned long long)ce->findings[0].line);
+        check_set_remediation_first(ce, head, first, ")");
+        free(head);
+        free(first);
+    }
+    if (near && cn->n_findings) {
+        char *head = xasprintf("Remove or rewrite %llu held-out example%s nearly identical to %s examples (",
+                               (unsigned long long)near, near == 1 ? "" : "s", train_name);
+        char *first = xasprintf("first: %s:%llu", cn->findings[0].path, (unsigned long long)cn->findings[0].line);
+        check_set_remediation_first(cn, head, first, ")");
+        free(head);
+        free(first);
+    }
     free(order);
     free(m);
     check_apply_level(ce, level, false);

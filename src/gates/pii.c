@@ -175,10 +175,13 @@ static int pii_finish(void *state, const struct gate_ctx *ctx)
                                         "%s %s", detectors[d].noun, h->value);
             }
             c->findings_total = n;
-            check_set_remediation(c, "Remove or mask the %llu %s%s (first: %s:%zu); if they are fake, "
-                                  "allow them in gates.pii.allow", (unsigned long long)n,
-                                  detectors[d].noun, n == 1 ? "" : plural_suffix(detectors[d].noun),
-                                  gate_file_path(ctx, st->hits[d][0].file), st->hits[d][0].line);
+            char *head = xasprintf("Remove or mask the %llu %s%s (", (unsigned long long)n, detectors[d].noun,
+                                   n == 1 ? "" : plural_suffix(detectors[d].noun));
+            char *first = xasprintf("first: %s:%zu", gate_file_path(ctx, st->hits[d][0].file),
+                                    st->hits[d][0].line);
+            check_set_remediation_first(c, head, first, "); if they are fake, allow them in gates.pii.allow");
+            free(head);
+            free(first);
         }
         check_apply_level(c, spec->gates.pii.level, false);
     }

@@ -228,13 +228,16 @@ static void overlap_check(struct section *sec, const struct gate_ctx *ctx, struc
                                 (unsigned long long)p->other_line, other);
         check_relate_last(c, gate_file_path(ctx, p->other_file), p->other_line);
     }
-    if (overlaps)
-        check_set_remediation(c, "Remove %llu example%s found in more than one split "
-                              "(first: %s:%llu, also in %s:%llu)",
-                              (unsigned long long)overlaps, overlaps == 1 ? "" : "s",
-                              gate_file_path(ctx, pairs[0].file), (unsigned long long)pairs[0].line,
-                              gate_file_path(ctx, pairs[0].other_file),
-                              (unsigned long long)pairs[0].other_line);
+    if (overlaps) {
+        char *head = xasprintf("Remove %llu example%s found in more than one split (",
+                               (unsigned long long)overlaps, overlaps == 1 ? "" : "s");
+        char *first = xasprintf("first: %s:%llu, also in %s:%llu", gate_file_path(ctx, pairs[0].file),
+                                (unsigned long long)pairs[0].line, gate_file_path(ctx, pairs[0].other_file),
+                                (unsigned long long)pairs[0].other_line);
+        check_set_remediation_first(c, head, first, ")");
+        free(head);
+        free(first);
+    }
     free(pairs);
     check_apply_level(c, spec->gates.splits.level, false);
 }

@@ -308,7 +308,7 @@ static void finding_item(struct buf *item, const struct check *c, const struct f
             buf_addstr(item, ")");
         }
     }
-    if (c->remediation && (!f || f == &c->findings[0])) {
+    if (c->remediation && (!f || f == check_first_open(c))) {
         buf_addstr(item, " — ");
         md_text(item, c->remediation);
     }
