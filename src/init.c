@@ -414,6 +414,194 @@ void init_length_bands(struct spec_band *target, struct spec_band *acceptable, d
         acceptable->hi = target->hi;
 }
 
+/* ---- robust bands ------------------------------------------------------------------- */
+
+static size_t big_bucket(uint64_t v)
+{
+    double b = (log2((double)v) - 16.0) * 16.0;
+    return b < 0 ? 0 : b >= INIT_HIST_BIG ? INIT_HIST_BIG - 1 : (size_t)b;
+}
+
+static double big_lower(size_t b)
+{
+    return exp2(16.0 + (double)b / 16.0);
+}
+
+void init_hist_add(struct init_hist *h, uint64_t v)
+{
+    h->n++;
+    if (v < INIT_HIST_EXACT) {
+        if (!h->exact)
+            h->exact = xcalloc(INIT_HIST_EXACT, sizeof(*h->exact));
+        h->exact[v]++;
+        return;
+    }
+    size_t b = big_bucket(v);
+    h->big_n[b]++;
+    h->big_sum[b] += (double)v;
+}
+
+double init_hist_quantile(const struct init_hist *h, double q)
+{
+    if (!h->n)
+        return 0;
+    uint64_t rank = (uint64_t)ceil(q * (double)h->n - 1e-9), seen = 0;
+    if (rank < 1)
+        rank = 1;
+    for (size_t v = 0; h->exact && v < INIT_HIST_EXACT; v++)
+        if ((seen += h->exact[v]) >= rank)
+            return (double)v;
+    for (size_t b = 0; b < INIT_HIST_BIG; b++)
+        if ((seen += h->big_n[b]) >= rank)
+            return big_lower(b);
+    return big_lower(INIT_HIST_BIG - 1);
+}
+
+void init_hist_stats(const struct init_hist *h, double limit, uint64_t *n, double *mean, double *variance)
+{
+    double sum = 0, sq = 0;
+    uint64_t k = 0;
+    for (size_t v = 0; h->exact && v < INIT_HIST_EXACT && (double)v <= limit; v++) {
+        k += h->exact[v];
+        sum += (double)v * (double)h->exact[v];
+        sq += (double)v * (double)v * (double)h->exact[v];
+    }
+    for (size_t b = 0; b < INIT_HIST_BIG && big_lower(b) <= limit; b++) {
+        if (!h->big_n[b])
+            continue;
+        double m = h->big_sum[b] / (double)h->big_n[b];
+        k += h->big_n[b];
+        sum += h->big_sum[b];
+        sq += m * m * (double)h->big_n[b];
+    }
+    *n = k;
+    *mean = k ? sum / (double)k : 0;
+    double var = k ? sq / (double)k - *mean * *mean : 0;
+    *variance = var > 0 ? var : 0;
+}
+
+void init_hist_release(struct init_hist *h)
+{
+    free(h->exact);
+    memset(h, 0, sizeof(*h));
+}
+
+double init_outlier_fence(double q1, double q3)
+{
+    if (q1 < 1)
+        q1 = 1;
+    if (q3 < q1)
+        q3 = q1;
+    double r = q3 / q1;
+    double fence = q3 * r * r * r;
+    return fence > 4 * q3 ? fence : 4 * q3;
+}
+
+/* The outliers of h: values beyond the fence, when they are rare (one value, or at most
+ * 1% of them). More than that is a part of the data, not an accident. */
+static uint64_t outliers(const struct init_hist *h, double *fence)
+{
+    *fence = init_outlier_fence(init_hist_quantile(h, 0.25), init_hist_quantile(h, 0.75));
+    uint64_t n;
+    double mean, var;
+    init_hist_stats(h, *fence, &n, &mean, &var);
+    uint64_t out = h->n - n;
+    return out && (out == 1 || out <= h->n / 100) ? out : 0;
+}
+
+static void add_concern(struct init_quality *q, char *text)
+{
+    q->concerns = xreallocarray(q->concerns, q->n_concerns + 1, sizeof(*q->concerns));
+    q->concerns[q->n_concerns++] = text;
+}
+
+static void decide_length(struct init_quality *q, struct init_measure *m, const struct init_hist *h,
+                          uint64_t chars, uint64_t texts, const char *role)
+{
+    m->measured = texts > 0;
+    if (!m->measured)
+        return;
+    m->value = (double)chars / (double)texts;
+    m->robust = m->value;
+    m->outliers = outliers(h, &m->fence);
+    if (m->outliers) {
+        uint64_t n;
+        double var;
+        init_hist_stats(h, m->fence, &n, &m->robust, &var);
+    }
+    init_length_bands(&m->target, &m->acceptable, m->robust);
+    if (m->value >= m->target.lo && m->value <= m->target.hi)
+        return;
+    unsigned long long k = (unsigned long long)m->outliers;
+    if (m->longest.path)
+        add_concern(q, xasprintf("%llu %s message%s %s far longer than the rest (%llu chars, at %s:%zu): "
+                                 "%s the mean to %.1f chars; the band is set from the other messages "
+                                 "(mean %.1f)", k, role, k == 1 ? "" : "s", k == 1 ? "is" : "are",
+                                 (unsigned long long)m->longest.value, m->longest.path, m->longest.line,
+                                 k == 1 ? "it pulls" : "they pull", m->value, m->robust));
+}
+
+static void decide_turns(struct init_quality *q, struct init_measure *m, const struct init_hist *h,
+                         double variance)
+{
+    m->measured = h->n > 0;
+    m->value = variance;
+    m->robust = variance;
+    m->outliers = outliers(h, &m->fence);
+    if (m->outliers) {
+        uint64_t n;
+        double mean;
+        init_hist_stats(h, m->fence, &n, &mean, &m->robust);
+    }
+    double target = init_round_up(2 * m->robust), acceptable = init_round_up(4 * m->robust);
+    if (target < 1)
+        target = 1;
+    if (acceptable < 2 * target)
+        acceptable = 2 * target;
+    m->target.hi = target;
+    m->acceptable.hi = acceptable;
+    if (m->value <= target || !m->longest.path)
+        return;
+    unsigned long long k = (unsigned long long)m->outliers;
+    add_concern(q, xasprintf("%llu example%s %s far more messages than the rest (%llu, at %s:%zu): the "
+                             "variance of messages per example is %.2f; the band is set from the others (%.2f)",
+                             k, k == 1 ? "" : "s", k == 1 ? "has" : "have", (unsigned long long)m->longest.value,
+                             m->longest.path, m->longest.line, m->value, m->robust));
+}
+
+void init_decide_quality(struct init_scan *scan, const struct init_hist hist[INIT_MEASURES],
+                         struct init_longest longest[INIT_MEASURES])
+{
+    struct init_quality *q = &scan->quality;
+    struct init_measure *m[INIT_MEASURES] = { &q->human, &q->assistant, &q->turns };
+    for (int i = 0; i < INIT_MEASURES; i++) {
+        m[i]->longest = longest[i];
+        memset(&longest[i], 0, sizeof(longest[i]));
+    }
+    decide_length(q, &q->human, &hist[INIT_HUMAN], scan->user_chars, scan->user_texts, "user");
+    decide_length(q, &q->assistant, &hist[INIT_ASSISTANT], scan->assistant_chars, scan->assistant_texts,
+                  "assistant");
+    decide_turns(q, &q->turns, &hist[INIT_TURNS], scan->turns_variance);
+
+    /* unique messages: today's share, never below the floor; 95/90 once it is there */
+    q->unique = scan->texts ? 100.0 * (double)scan->distinct_texts / (double)scan->texts : 100;
+    if (q->unique >= 95) {
+        q->unique_target = 95;
+        q->unique_acceptable = 90;
+    } else if (q->unique >= INIT_UNIQUE_FLOOR) {
+        q->unique_target = floor(q->unique);
+        q->unique_acceptable = q->unique_target - 5 > INIT_UNIQUE_FLOOR ? q->unique_target - 5 : INIT_UNIQUE_FLOOR;
+    } else {
+        q->unique_target = 50;
+        q->unique_acceptable = INIT_UNIQUE_FLOOR;
+        add_concern(q, xasprintf("only %.1f%% of message texts are distinct (each text appears %.1f times on "
+                                 "average): unique_messages keeps a floor of %.0f%%, so the check fails until "
+                                 "the repeats are gone", q->unique,
+                                 scan->distinct_texts ? (double)scan->texts / (double)scan->distinct_texts : 0.0,
+                                 INIT_UNIQUE_FLOOR));
+    }
+}
+
 /* ---- YAML --------------------------------------------------------------------------- */
 
 static bool plain_ok(const char *s)
@@ -641,7 +829,22 @@ struct measure {
     struct text_set texts;
     double turns_mean, turns_m2;   /* Welford */
     uint64_t turns_n;
+    struct init_hist hist[INIT_MEASURES];        /* user, assistant lengths; messages per example */
+    struct init_longest longest[INIT_MEASURES];
 };
+
+static void note_longest(struct init_longest *l, uint64_t value, const struct measure *m,
+                         const struct example *ex)
+{
+    if (l->path && value <= l->value)
+        return;
+    if (!l->path || strcmp(l->path, m->file->path)) {
+        free(l->path);
+        l->path = xstrdup(m->file->path);
+    }
+    l->value = value;
+    l->line = ex->line;
+}
 
 static int measure_cb(void *ctx, const struct example *ex)
 {
@@ -656,6 +859,8 @@ static int measure_cb(void *ctx, const struct example *ex)
     double d = (double)ex->n_turns - m->turns_mean;
     m->turns_mean += d / (double)m->turns_n;
     m->turns_m2 += d * ((double)ex->n_turns - m->turns_mean);
+    init_hist_add(&m->hist[INIT_TURNS], ex->n_turns);
+    note_longest(&m->longest[INIT_TURNS], ex->n_turns, m, ex);
     for (size_t i = 0; i < ex->n_turns; i++) {
         const struct turn *t = &ex->turns[i];
         if (!t->text)
@@ -663,9 +868,13 @@ static int measure_cb(void *ctx, const struct example *ex)
         if (t->role == ROLE_USER) {
             s->user_chars += t->text_chars;
             s->user_texts++;
+            init_hist_add(&m->hist[INIT_HUMAN], t->text_chars);
+            note_longest(&m->longest[INIT_HUMAN], t->text_chars, m, ex);
         } else if (t->role == ROLE_ASSISTANT) {
             s->assistant_chars += t->text_chars;
             s->assistant_texts++;
+            init_hist_add(&m->hist[INIT_ASSISTANT], t->text_chars);
+            note_longest(&m->longest[INIT_ASSISTANT], t->text_chars, m, ex);
         }
         s->texts++;
         if (text_set_add(&m->texts, t->text, t->text_len))
@@ -919,6 +1128,7 @@ int init_scan_run(struct init_scan *out, const char *root)
             out->format = FORMAT_AUTO;
     out->turns_mean = m.turns_mean;
     out->turns_variance = m.turns_n ? m.turns_m2 / (double)m.turns_n : 0;
+    init_decide_quality(out, m.hist, m.longest);
 
     /* the label: the first candidate, in order, that qualifies over all the data */
     for (size_t c = 0; c < n_candidates && c <= INIT_MAX_LABEL_PASSES; c++) {
@@ -948,6 +1158,10 @@ done:
         init_field_release(&candidates[i]);
     free(candidates);
     free(m.texts.slots);
+    for (int i = 0; i < INIT_MEASURES; i++) {
+        init_hist_release(&m.hist[i]);
+        free(m.longest[i].path);
+    }
     free_strv(taken, n_taken);
     free_strv(found.paths, found.n);
     free_strv(found.skipped, found.n_skipped);
@@ -973,6 +1187,10 @@ void init_scan_release(struct init_scan *scan)
     free(scan->card);
     free(scan->version_file);
     free(scan->root);
+    free(scan->quality.human.longest.path);
+    free(scan->quality.assistant.longest.path);
+    free(scan->quality.turns.longest.path);
+    free_strv(scan->quality.concerns, scan->quality.n_concerns);
     memset(scan, 0, sizeof(*scan));
 }
 
@@ -1124,6 +1342,12 @@ static void render_dataset(struct buf *out, const struct init_scan *s, const cha
     buf_release(&t);
 }
 
+/* A starter minimum: half of today's count, but never 0 (a rule that cannot fail). */
+static uint64_t half_at_least_one(uint64_t count)
+{
+    return count / 2 ? count / 2 : 1;
+}
+
 static void render_coverage(struct buf *out, const struct init_scan *s)
 {
     struct buf t = BUF_INIT;
@@ -1162,7 +1386,7 @@ static void render_coverage(struct buf *out, const struct init_scan *s)
         buf_reset(&t);
         buf_addstr(&t, "      - {name: ");
         init_yaml_scalar(&t, f->values[i].text);
-        buf_printf(&t, ", min: %llu}", (unsigned long long)(f->values[i].count / 2));
+        buf_printf(&t, ", min: %llu}", (unsigned long long)half_at_least_one(f->values[i].count));
         c = xasprintf("%llu today", (unsigned long long)f->values[i].count);
         emit(out, buf_cstr(&t), c);
         free(c);
@@ -1172,61 +1396,75 @@ static void render_coverage(struct buf *out, const struct init_scan *s)
 
 static void render_quality(struct buf *out, const struct init_scan *s)
 {
+    const struct init_quality *q = &s->quality;
     char a[32], b[32], x[32], y[32];
     char *line, *c;
 
     comment_line(out, 2, "quality: measured means, judged against bands. Inside target: PASS; inside");
     comment_line(out, 2, "acceptable: WARN; outside: FAIL. The bands start wide around today's values");
-    comment_line(out, 2, "(target half to twice the mean length); narrow them to what you want, then");
-    comment_line(out, 2, "make the gate block.");
+    comment_line(out, 2, "(target half to twice the mean length, a rare far outlier left out of that");
+    comment_line(out, 2, "mean); narrow them to what you want, then make the gate block.");
+    if (q->n_concerns) {
+        comment_line(out, 2, "The data does not meet these bands today, so the gate blocks until it is fixed:");
+        for (size_t i = 0; i < q->n_concerns; i++) {
+            c = xasprintf("- %s", q->concerns[i]);
+            comment_line(out, 2, c);
+            free(c);
+        }
+    }
     emit(out, "  quality:", NULL);
-    emit(out, "    level: warn", "block once the bands say what you want");
+    if (q->n_concerns)
+        emit(out, "    level: block", "the data fails a band today: see above");
+    else
+        emit(out, "    level: warn", "block once the bands say what you want");
 
     const struct {
         const char *key, *role;
-        uint64_t chars, texts;
+        const struct init_measure *m;
     } lengths[] = {
-        { "human_length:    ", "user", s->user_chars, s->user_texts },
-        { "assistant_length:", "assistant", s->assistant_chars, s->assistant_texts },
+        { "human_length:    ", "user", &q->human },
+        { "assistant_length:", "assistant", &q->assistant },
     };
     for (size_t i = 0; i < 2; i++) {
-        if (!lengths[i].texts) {
+        const struct init_measure *m = lengths[i].m;
+        if (!m->measured) {
             c = xasprintf("%.*s: no %s messages to measure; the default band applies",
                           (int)strcspn(lengths[i].key, ":"), lengths[i].key, lengths[i].role);
             comment_line(out, 4, c);
             free(c);
             continue;
         }
-        double mean = (double)lengths[i].chars / (double)lengths[i].texts;
-        struct spec_band target, acceptable;
-        init_length_bands(&target, &acceptable, mean);
-        line = xasprintf("    %s {target: [%s, %s], acceptable: [%s, %s]}", lengths[i].key, num(a, target.lo),
-                         num(b, target.hi), num(x, acceptable.lo), num(y, acceptable.hi));
-        c = xasprintf("mean %s message: %.1f chars", lengths[i].role, mean);
+        line = xasprintf("    %s {target: [%s, %s], acceptable: [%s, %s]}", lengths[i].key, num(a, m->target.lo),
+                         num(b, m->target.hi), num(x, m->acceptable.lo), num(y, m->acceptable.hi));
+        if (m->outliers)
+            c = xasprintf("mean %s message: %.1f chars without %llu outlier%s (%.1f with)", lengths[i].role,
+                          m->robust, (unsigned long long)m->outliers, m->outliers == 1 ? "" : "s", m->value);
+        else
+            c = xasprintf("mean %s message: %.1f chars", lengths[i].role, m->value);
         emit(out, line, c);
         free(line);
         free(c);
     }
 
     if (s->texts) {
-        double unique = 100.0 * (double)s->distinct_texts / (double)s->texts;
-        double target = unique >= 95 ? 95 : floor(unique);
-        double acceptable = target >= 95 ? 90 : (target > 5 ? target - 5 : 0);
-        line = xasprintf("    unique_messages:  {target: %s%%, acceptable: %s%%}", num(a, target), num(b, acceptable));
-        c = unique >= 95 ? xasprintf("%.1f%% of message texts are distinct (a minimum)", unique)
-                         : xasprintf("%.1f%% distinct today: raise toward 95%% as repeats go", unique);
+        line = xasprintf("    unique_messages:  {target: %s%%, acceptable: %s%%}", num(a, q->unique_target),
+                         num(b, q->unique_acceptable));
+        c = q->unique >= 95 ? xasprintf("%.1f%% of message texts are distinct (a minimum)", q->unique)
+            : q->unique >= INIT_UNIQUE_FLOOR
+                ? xasprintf("%.1f%% distinct today: raise toward 95%% as repeats go", q->unique)
+                : xasprintf("only %.1f%% distinct today: below the floor of %.0f%%", q->unique, INIT_UNIQUE_FLOOR);
         emit(out, line, c);
         free(line);
         free(c);
     }
-    double v = s->turns_variance;
-    double target = init_round_up(2 * v), acceptable = init_round_up(4 * v);
-    if (target < 1)
-        target = 1;
-    if (acceptable < 2 * target)
-        acceptable = 2 * target;
-    line = xasprintf("    turn_variance:    {target: %s, acceptable: %s}", num(a, target), num(b, acceptable));
-    c = xasprintf("variance of messages per example: %.2f (a maximum)", v);
+    const struct init_measure *t = &q->turns;
+    line = xasprintf("    turn_variance:    {target: %s, acceptable: %s}", num(a, t->target.hi),
+                     num(b, t->acceptable.hi));
+    if (t->outliers)
+        c = xasprintf("variance of messages per example: %.2f without %llu outlier%s (%.2f with; a maximum)",
+                      t->robust, (unsigned long long)t->outliers, t->outliers == 1 ? "" : "s", t->value);
+    else
+        c = xasprintf("variance of messages per example: %.2f (a maximum)", t->value);
     emit(out, line, c);
     free(line);
     free(c);
@@ -1263,9 +1501,10 @@ static void render_splits(struct buf *out, const struct init_scan *s)
         buf_addstr(&t, "    ");
         init_yaml_scalar(&t, sp->name);
         if (s->n_splits > 1 && ratio > 0)
-            buf_printf(&t, ": {ratio: %s, min: %llu}", num(a, ratio), (unsigned long long)(sp->examples / 2));
+            buf_printf(&t, ": {ratio: %s, min: %llu}", num(a, ratio),
+                       (unsigned long long)half_at_least_one(sp->examples));
         else
-            buf_printf(&t, ": {min: %llu}", (unsigned long long)(sp->examples / 2));
+            buf_printf(&t, ": {min: %llu}", (unsigned long long)half_at_least_one(sp->examples));
         c = xasprintf("%llu today (%.1f%%)", (unsigned long long)sp->examples, 100 * share);
         emit(out, buf_cstr(&t), c);
         free(c);
@@ -1298,8 +1537,11 @@ void init_render(struct buf *out, const struct init_scan *s, const char *name)
     comment_line(out, 0, "");
     comment_line(out, 0, "Every number below starts from what the data looks like today, so `dsci check`");
     comment_line(out, 0, "passes unless the data has real problems (broken records, exact duplicates, an");
-    comment_line(out, 0, "example in two splits). Tighten them as the dataset matures; the comments say");
-    comment_line(out, 0, "how. Each key is described in dsci's docs/spec.md.");
+    comment_line(out, 0, "example in two splits, texts repeated over and over, a far outlier). Tighten them");
+    comment_line(out, 0, "as the dataset matures; the comments say how. Each key is described in dsci's");
+    comment_line(out, 0, "docs/spec.md.");
+    if (s->quality.n_concerns)
+        comment_line(out, 0, "This data has such problems: see the notes under quality.");
     emit(out, "dsci: 1", "spec format version");
     render_dataset(out, s, name);
 

@@ -69,6 +69,45 @@ struct init_split {
     uint64_t examples;
 };
 
+/* Values (message lengths, messages per example) counted exactly below INIT_HIST_EXACT and
+ * in 1/16-octave buckets above, so quartiles and an outlier fence take bounded memory. */
+#define INIT_HIST_EXACT 65536
+#define INIT_HIST_BIG 768
+struct init_hist {
+    uint64_t *exact;                 /* [INIT_HIST_EXACT], allocated by the first add */
+    uint64_t big_n[INIT_HIST_BIG];   /* values >= INIT_HIST_EXACT per bucket ... */
+    double big_sum[INIT_HIST_BIG];   /* ... and their sum */
+    uint64_t n;
+};
+
+/* Where the largest value was seen: for a note that names it. */
+struct init_longest {
+    uint64_t value;
+    char *path;                      /* NULL when nothing was seen */
+    size_t line;
+};
+
+/* One mean that quality judges (a role's message length, or the turn variance): what it
+ * is today, what it is without the outliers, and the bands written. */
+struct init_measure {
+    bool measured;                   /* any values at all */
+    double value;                    /* as dsci check computes it, over everything */
+    double robust;                   /* the same without the outliers */
+    uint64_t outliers;               /* values beyond the fence */
+    double fence;
+    struct init_longest longest;
+    struct spec_band target, acceptable;   /* lengths: both ends; turn variance: hi only */
+};
+
+/* What the starter quality gate says and why (init_decide_quality). */
+struct init_quality {
+    struct init_measure human, assistant, turns;
+    double unique;                   /* percent of message texts that are distinct */
+    double unique_target, unique_acceptable;
+    char **concerns;                 /* data the starter spec does not bless: one line each */
+    size_t n_concerns;
+};
+
 struct init_scan {
     char *root;                  /* the folder scanned, as given */
     struct init_file *files;     /* taken, in split order then path order */
@@ -83,6 +122,7 @@ struct init_scan {
     uint64_t user_chars, user_texts, assistant_chars, assistant_texts;
     uint64_t texts, distinct_texts;
     double turns_mean, turns_variance;   /* messages per example, population variance */
+    struct init_quality quality;         /* the starter quality bands, and any concerns */
 
     struct init_field *field;    /* the label field for coverage, NULL when none qualified */
     char *card;                  /* a README.md next to the data, NULL when none */
@@ -175,6 +215,30 @@ double init_round_up(double x);
 /* The bands written for a mean length: target [mean/2, 2*mean], acceptable
  * [mean/4, 4*mean], each rounded outward. */
 void init_length_bands(struct spec_band *target, struct spec_band *acceptable, double mean);
+
+/* The least share of distinct message texts (percent) a starter spec accepts: below it
+ * the data repeats itself and the spec does not bless it. */
+#define INIT_UNIQUE_FLOOR 30.0
+
+void init_hist_add(struct init_hist *h, uint64_t v);
+/* The smallest value with at least ceil(q * n) values at or below it (nearest rank);
+ * 0 when empty. Bucketed values read as their bucket's lower bound. */
+double init_hist_quantile(const struct init_hist *h, double q);
+/* Count, mean and population variance of the values at or below `limit`. */
+void init_hist_stats(const struct init_hist *h, double limit, uint64_t *n, double *mean, double *variance);
+void init_hist_release(struct init_hist *h);
+
+/* Above this a value is an outlier: beyond Tukey's outer fence on a log scale,
+ * q3 * (q3/q1)^3, and more than 4 * q3. One 26k-character reply among 300-character ones
+ * is; the long tail of healthy, skewed lengths (log-normal) practically never is. */
+double init_outlier_fence(double q1, double q3);
+
+/* Decides the quality bands of the starter spec (scan->quality) from the histograms of
+ * message lengths per role and of messages per example, and the scan's means; lists a
+ * concern for every band today's data does not meet. Takes over the longest[] paths. */
+enum { INIT_HUMAN, INIT_ASSISTANT, INIT_TURNS, INIT_MEASURES };
+void init_decide_quality(struct init_scan *scan, const struct init_hist hist[INIT_MEASURES],
+                         struct init_longest longest[INIT_MEASURES]);
 
 /* Appends s as a YAML scalar: plain when that reads back as the same string, else
  * double-quoted. */

@@ -296,6 +296,85 @@ static void test_init__rounding(void **state)
     }
 }
 
+/* Quartiles, the outlier fence, and the quality a starter spec writes: an outlier never
+ * sets a band, a rare one only; repeated texts keep a floor and are a concern. */
+static void test_init__robust_quality(void **state)
+{
+    (void)state;
+    struct init_hist h = { 0 };
+    for (uint64_t v = 1; v <= 100; v++)
+        init_hist_add(&h, v);
+    assert_true(init_hist_quantile(&h, 0.25) == 25);
+    assert_true(init_hist_quantile(&h, 0.75) == 75);
+    assert_true(init_hist_quantile(&h, 1.0) == 100);
+    init_hist_add(&h, 1000000);       /* a bucketed value reads as its bucket's lower bound */
+    assert_true(init_hist_quantile(&h, 1.0) <= 1000000 && init_hist_quantile(&h, 1.0) > 950000);
+    uint64_t n;
+    double mean, var;
+    init_hist_stats(&h, 100, &n, &mean, &var);
+    assert_int_equal(n, 100);
+    assert_true(fabs(mean - 50.5) < 1e-9 && fabs(var - 833.25) < 1e-6);
+    init_hist_release(&h);
+
+    /* the fence: 4 x q3 at least, far out on a log scale */
+    assert_true(init_outlier_fence(100, 100) == 400);
+    assert_true(init_outlier_fence(50, 200) == 200 * 64);
+    assert_true(init_outlier_fence(0, 0) == 4);
+
+    /* 8 replies of 300 chars and one of 26000: the band is the 300s' */
+    struct init_scan scan;
+    memset(&scan, 0, sizeof(scan));
+    struct init_hist hist[INIT_MEASURES];
+    memset(hist, 0, sizeof(hist));
+    struct init_longest longest[INIT_MEASURES];
+    memset(longest, 0, sizeof(longest));
+    for (int i = 0; i < 8; i++) {
+        init_hist_add(&hist[INIT_ASSISTANT], 300);
+        init_hist_add(&hist[INIT_HUMAN], 40);
+        init_hist_add(&hist[INIT_TURNS], 2);
+    }
+    init_hist_add(&hist[INIT_ASSISTANT], 26000);
+    init_hist_add(&hist[INIT_HUMAN], 40);
+    init_hist_add(&hist[INIT_TURNS], 2);
+    longest[INIT_ASSISTANT].value = 26000;
+    longest[INIT_ASSISTANT].path = xstrdup("data/train.jsonl");
+    longest[INIT_ASSISTANT].line = 9;
+    scan.assistant_chars = 8 * 300 + 26000;
+    scan.assistant_texts = 9;
+    scan.user_chars = 9 * 40;
+    scan.user_texts = 9;
+    scan.texts = 18;
+    scan.distinct_texts = 18;
+    init_decide_quality(&scan, hist, longest);
+    const struct init_quality *q = &scan.quality;
+    assert_int_equal(q->assistant.outliers, 1);
+    assert_true(q->assistant.robust == 300);
+    assert_true(q->assistant.target.lo == 150 && q->assistant.target.hi == 600);
+    assert_true(q->human.target.lo == 20 && q->human.target.hi == 80);
+    assert_int_equal(q->n_concerns, 1);
+    assert_non_null(strstr(q->concerns[0], "(26000 chars, at data/train.jsonl:9)"));
+    assert_true(q->unique_target == 95 && q->unique_acceptable == 90);
+    init_scan_release(&scan);
+
+    /* 4% distinct: a floor, never 0%, and a concern; 60%: today's share, 5 points below */
+    memset(&scan, 0, sizeof(scan));
+    scan.texts = 200;
+    scan.distinct_texts = 8;
+    init_decide_quality(&scan, hist, longest);
+    assert_true(scan.quality.unique_target == 50 && scan.quality.unique_acceptable == INIT_UNIQUE_FLOOR);
+    assert_int_equal(scan.quality.n_concerns, 1);
+    assert_non_null(strstr(scan.quality.concerns[0], "only 4.0% of message texts are distinct"));
+    init_scan_release(&scan);
+    memset(&scan, 0, sizeof(scan));
+    scan.texts = 200;
+    scan.distinct_texts = 121;
+    init_decide_quality(&scan, hist, longest);
+    assert_true(scan.quality.unique_target == 60 && scan.quality.unique_acceptable == 55);
+    init_scan_release(&scan);
+    for (int i = 0; i < INIT_MEASURES; i++)
+        init_hist_release(&hist[i]);
+}
+
 /* ---- YAML ------------------------------------------------------------------------------ */
 
 static void test_init__yaml_scalars(void **state)
@@ -509,6 +588,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_init__scan_alpaca_array, make_tmp, remove_tmp),
         cmocka_unit_test_setup_teardown(test_init__no_data, make_tmp, remove_tmp),
         cmocka_unit_test_setup_teardown(test_init__never_overwrites, make_tmp, remove_tmp),
+        cmocka_unit_test(test_init__robust_quality),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
