@@ -142,7 +142,8 @@ static void put_ann(struct buf *b, const struct result *r, const struct ann *a)
             if (a->chk->threshold_text)
                 buf_printf(&msg, " (%s)", a->chk->threshold_text);
         }
-        if (a->round == 0 && a->chk->remediation)
+        /* the step rides on the first open finding (accepted ones have no annotation) */
+        if (a->chk->remediation && (a->f ? a->f == check_first_open(a->chk) : a->round == 0))
             buf_printf(&msg, "\n%s", a->chk->remediation);
     }
     buf_addstr(b, "::");

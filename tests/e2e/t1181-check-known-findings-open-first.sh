@@ -67,7 +67,8 @@ expect_line out "   data/val.jsonl:9: email n***@"
 dsci -C ds check --format markdown >summary.md || true
 expect_line summary.md "first: data/val.jsonl:9"
 dsci -C ds check --format github >annotations.txt || true
-expect_line annotations.txt "first: data/val.jsonl:9"
+grep '^::error file=data/val.jsonl,line=9,' annotations.txt >annotation9.txt || true
+expect_line annotation9.txt "%0ARemove or mask the 5 emails (first: data/val.jsonl:9)"
 
 say "deleting the train partner of an accepted leak re-points it; it stays accepted"
 python3 gen.py deleted
