@@ -22,6 +22,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "compare.h"
 #include "dataset.h"
 #include "diff.h"
 #include "result.h"
@@ -67,6 +68,30 @@ struct bump_decision {
 
 void bump_decide(struct bump_decision *out, const struct bump_input *in);
 void bump_decision_release(struct bump_decision *d);
+
+/*
+ * The next version, from a finished comparison: the one place that decides it, so that
+ * `check` (its proposed version) and `bump` (what it writes) always agree.
+ * `cmp` and `head` come from compare_run(..., hash_files = true) on `ds`; `current` is
+ * the version file as the dataset has it now (NULL when absent). With a baseline the
+ * decision looks at the diff, the baseline's version file and the card; without one at
+ * the version file's record. Returns 0, or DSCI_EUSAGE when the version to bump from
+ * cannot be told (a baseline that is no version tag and records none, a version file
+ * whose version does not parse). Release with bump_plan_release() in either case.
+ */
+struct bump_plan {
+    char *baseline;                   /* the tag or revision compared with; NULL without one */
+    char *from;                       /* the version bumped from; NULL for the first version */
+    char *version;                    /* the version decided on; NULL on error */
+    bool first;                       /* no earlier version: 1.0.0 (or the version file's) */
+    struct bump_decision decision;
+    struct version_file *baseline_vf; /* the baseline's version file; NULL when none */
+    char *note;                       /* what the user should know (no baseline tag); or NULL */
+};
+
+int bump_plan_make(struct bump_plan *out, struct dataset *ds, const struct comparison *cmp,
+                   const struct result *head, const struct version_file *current, const char *base_opt);
+void bump_plan_release(struct bump_plan *p);
 
 struct bump_options {
     const char *base;        /* --base: "auto" (NULL means it), "none" or a revision */

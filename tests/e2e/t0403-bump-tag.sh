@@ -12,7 +12,7 @@ VF=data/hf_dataset/version.json
 
 say "the first release: no tag yet, the version file's version is tagged"
 test_ok dsci bump --tag
-expect_line err "no tag 'dataset-v<version>' on HEAD's history"
+expect_line err "dsci: no version tag on HEAD's history (such as 'dataset-v1.0.0'): bumping from the version file"
 expect_line out "dsci: no change since version 1.0.0; nothing to bump"
 expect_line out "dsci: created tag 'dataset-v1.0.0'"
 test "$(git cat-file -t dataset-v1.0.0)" = tag || fail "not an annotated tag"
