@@ -207,7 +207,7 @@ int compare_run(struct result *head_result, struct comparison *cmp, struct datas
     diff_side_init(&base_side, &cmp->merged);
 
     struct engine_observer obs = diff_side_observer(&head_side);
-    struct engine_options head_opts = { cmp->baseline ? &obs : NULL, hash_files, false, false };
+    struct engine_options head_opts = { cmp->baseline ? &obs : NULL, hash_files, false, false, head->spec_repo_path };
     if ((rc = engine_check(head_result, head->spec, head->src, &head_opts)) < 0)
         goto done;
     for (size_t i = 0; i < notes.n_notes; i++)
@@ -216,7 +216,7 @@ int compare_run(struct result *head_result, struct comparison *cmp, struct datas
         goto done;
 
     struct engine_observer base_obs = diff_side_observer(&base_side);
-    struct engine_options base_opts = { &base_obs, hash_files, true, true };
+    struct engine_options base_opts = { &base_obs, hash_files, true, true, NULL };
     rc = engine_check(&cmp->base, &cmp->merged, base_ds.src, &base_opts);
     if (rc < 0) {
         char why[512];

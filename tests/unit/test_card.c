@@ -657,7 +657,7 @@ static const struct check *run_gate(struct fx *f, enum gate_level level)
     f->spec->gates.reproducibility.require |= REPRO_CARD;
     assert_true(gate_card.enabled(f->spec));
     result_add_section(&f->result, "reproducibility", "REPRODUCIBILITY", level, (struct spec_loc){ 0, 0 });
-    struct gate_ctx ctx = { f->spec, NULL, 0, &f->result, mem_read, f, NULL };
+    struct gate_ctx ctx = { f->spec, NULL, 0, &f->result, mem_read, f, .display_path = NULL };
     void *st = gate_card.begin(&ctx);
     assert_int_equal(gate_card.finish(st, &ctx), 0);
     gate_card.free(st);
