@@ -167,6 +167,21 @@ static const struct version_split *recorded_split(const struct version_file *vf,
     return NULL;
 }
 
+bool bump_records_data(const struct version_file *vf, const struct spec *spec, const struct result *head)
+{
+    if (!vf)
+        return false;
+    for (size_t i = 0; i < vf->n_splits; i++)
+        if (!spec_has_split(spec, vf->splits[i].name))
+            return false;
+    for (size_t s = 0; s < spec->dataset.n_splits; s++) {
+        const struct version_split *r = recorded_split(vf, spec->dataset.splits[s].name);
+        if (!r || !recorded_matches(r, head, s))
+            return false;
+    }
+    return true;
+}
+
 /* "3 examples modified" or "2 added, 2 removed, 1 modified, net 0". */
 static void edit_text(char *out, size_t size, uint64_t added, uint64_t removed, uint64_t modified, int64_t net)
 {

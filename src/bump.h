@@ -67,6 +67,11 @@ struct bump_decision {
 };
 
 void bump_decide(struct bump_decision *out, const struct bump_input *in);
+
+/* Whether `vf` records exactly the data of `head` (a run with hashed files, splits in
+ * `spec` order): every split with the same files and checksums, and no other split.
+ * False when a file was not hashed. What `dsci bump` would call "no change". */
+bool bump_records_data(const struct version_file *vf, const struct spec *spec, const struct result *head);
 void bump_decision_release(struct bump_decision *d);
 
 /*

@@ -119,11 +119,12 @@ static int card_finish(void *state, const struct gate_ctx *ctx)
 
     struct result run = *ctx->result;   /* a view with hashed files; owns nothing */
     unsigned keep = 0;
-    if (!hashed_files(&files, ctx))
-        keep |= 1u << CARD_CHECKSUMS;   /* cannot tell: take the card's table as it is */
+    if (!hashed_files(&files, ctx))   /* cannot tell: take the card's table (and whether
+                                        * the data is released) as they are */
+        keep |= 1u << CARD_CHECKSUMS | 1u << CARD_SUMMARY;
     run.files = files;
     card_sample_load(&sample, spec, &run, ctx->read_file, ctx->source);
-    struct card_input in = { spec, &run, vf, sample, NULL, NULL, keep };
+    struct card_input in = { spec, &run, vf, sample, NULL, NULL, keep, .release = NULL };
 
     struct check *c = result_add_check(sec, "reproducibility.card_current", "Dataset card");
     shown = gate_shown_path(ctx, path);
