@@ -410,6 +410,9 @@ static void note(struct bump_outcome *o, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(text, sizeof(text), fmt, ap);
     va_end(ap);
+    for (size_t i = 0; i < o->n_notes; i++)
+        if (!strcmp(o->notes[i], text))
+            return;   /* said once */
     ALLOC_GROW(o->notes, o->n_notes + 1, o->alloc_notes);
     o->notes[o->n_notes++] = xstrdup(text);
 }
@@ -667,8 +670,12 @@ static int repo_relative(char **out, const struct dataset *ds, const char *rel)
 }
 
 /* --tag needs HEAD to hold exactly the data and the version file: lists what is not
- * committed in the error. */
-static int require_committed(const struct dataset *ds, const struct result *head, const char *vf_rel)
+ * committed in the error, with the commands that finish the job. dsci writes no commits
+ * (the user's hooks, signing and message conventions are theirs), so --tag on
+ * uncommitted data is two steps: this run writes the version file, the user commits it
+ * with the data, and a second `dsci bump --tag` finds it up to date and only tags. */
+static int require_committed(const struct dataset *ds, const struct result *head, const char *vf_rel,
+                             const struct bump_outcome *o)
 {
     char **paths = xcalloc(head->n_files + 1, sizeof(*paths)), **dirty = NULL;
     size_t n = 0, n_dirty = 0;
@@ -685,8 +692,10 @@ static int require_committed(const struct dataset *ds, const struct result *head
     if (n_dirty) {
         for (size_t i = 0; i < n_dirty; i++)
             buf_printf(&list, " %s", dirty[i]);
-        rc = err_set(DSCI_EUSAGE, "commit the version file and data first: git add%s && git commit; then dsci bump --tag",
-                     buf_cstr(&list));
+        rc = err_set(DSCI_EUSAGE, "not tagged: the tag goes on a commit that holds the version file and the data; "
+                     "commit them, then tag: git add%s && git commit -m 'dataset %s' && dsci bump --tag%s",
+                     buf_cstr(&list), o->version,
+                     o->written ? " (the version file is written: the second run only creates the tag)" : "");
     }
 done:
     for (size_t i = 0; i < n; i++)
@@ -944,7 +953,7 @@ int bump_run(struct bump_outcome *o, struct dataset *ds, const struct bump_optio
     }
 
     if (opts->tag && !opts->dry_run) {
-        if ((rc = require_committed(ds, &head, vf_rel)) < 0)
+        if ((rc = require_committed(ds, &head, vf_rel, o)) < 0)
             goto done;
         char *message = xasprintf("dataset %s %s\n\n%s: %s\n", spec->dataset.name ? spec->dataset.name : "dataset",
                                   o->version, semver_part_name(o->decision.part), o->decision.reason);

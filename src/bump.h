@@ -127,7 +127,8 @@ struct bump_outcome {
  * Bumps the work-tree dataset `ds`. Returns 0, or a negative DSCI_E* with err_last():
  * DSCI_EUSAGE for a spec without dataset.version_file, a version file that does not
  * parse (left untouched), an existing tag (nothing changed), or data not committed for
- * --tag (the version file may have been written then: commit it and run again);
+ * --tag (the version file may have been written then: the message says to commit it with
+ * the data and run `dsci bump --tag` again, which then only tags);
  * DSCI_EENV for I/O and for --tag or --base REV outside git.
  */
 int bump_run(struct bump_outcome *out, struct dataset *ds, const struct bump_options *opts);
