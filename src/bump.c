@@ -167,6 +167,21 @@ static const struct version_split *recorded_split(const struct version_file *vf,
     return NULL;
 }
 
+bool bump_records_data(const struct version_file *vf, const struct spec *spec, const struct result *head)
+{
+    if (!vf)
+        return false;
+    for (size_t i = 0; i < vf->n_splits; i++)
+        if (!spec_has_split(spec, vf->splits[i].name))
+            return false;
+    for (size_t s = 0; s < spec->dataset.n_splits; s++) {
+        const struct version_split *r = recorded_split(vf, spec->dataset.splits[s].name);
+        if (!r || !recorded_matches(r, head, s))
+            return false;
+    }
+    return true;
+}
+
 /* "3 examples modified" or "2 added, 2 removed, 1 modified, net 0". */
 static void edit_text(char *out, size_t size, uint64_t added, uint64_t removed, uint64_t modified, int64_t net)
 {
@@ -395,6 +410,9 @@ static void note(struct bump_outcome *o, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(text, sizeof(text), fmt, ap);
     va_end(ap);
+    for (size_t i = 0; i < o->n_notes; i++)
+        if (!strcmp(o->notes[i], text))
+            return;   /* said once */
     ALLOC_GROW(o->notes, o->n_notes + 1, o->alloc_notes);
     o->notes[o->n_notes++] = xstrdup(text);
 }
@@ -652,8 +670,12 @@ static int repo_relative(char **out, const struct dataset *ds, const char *rel)
 }
 
 /* --tag needs HEAD to hold exactly the data and the version file: lists what is not
- * committed in the error. */
-static int require_committed(const struct dataset *ds, const struct result *head, const char *vf_rel)
+ * committed in the error, with the commands that finish the job. dsci writes no commits
+ * (the user's hooks, signing and message conventions are theirs), so --tag on
+ * uncommitted data is two steps: this run writes the version file, the user commits it
+ * with the data, and a second `dsci bump --tag` finds it up to date and only tags. */
+static int require_committed(const struct dataset *ds, const struct result *head, const char *vf_rel,
+                             const struct bump_outcome *o)
 {
     char **paths = xcalloc(head->n_files + 1, sizeof(*paths)), **dirty = NULL;
     size_t n = 0, n_dirty = 0;
@@ -670,8 +692,10 @@ static int require_committed(const struct dataset *ds, const struct result *head
     if (n_dirty) {
         for (size_t i = 0; i < n_dirty; i++)
             buf_printf(&list, " %s", dirty[i]);
-        rc = err_set(DSCI_EUSAGE, "commit the version file and data first: git add%s && git commit; then dsci bump --tag",
-                     buf_cstr(&list));
+        rc = err_set(DSCI_EUSAGE, "not tagged: the tag goes on a commit that holds the version file and the data; "
+                     "commit them, then tag: git add%s && git commit -m 'dataset %s' && dsci bump --tag%s",
+                     buf_cstr(&list), o->version,
+                     o->written ? " (the version file is written: the second run only creates the tag)" : "");
     }
 done:
     for (size_t i = 0; i < n; i++)
@@ -696,6 +720,100 @@ static bool card_differs(struct dataset *ds, const struct baseline_extra *b)
     return differs;
 }
 
+/* ------------------------------------------------------------------------------ */
+/* The plan                                                                        */
+
+int bump_plan_make(struct bump_plan *o, struct dataset *ds, const struct comparison *cmp,
+                   const struct result *head, const struct version_file *cur, const char *base_opt)
+{
+    const struct spec *spec = ds->spec;
+    struct baseline_extra bx;
+    struct semver from = SEMVER_INIT, next = SEMVER_INIT;
+    int rc = 0;
+
+    memset(o, 0, sizeof(*o));
+    memset(&bx, 0, sizeof(bx));
+    if (!base_opt)
+        base_opt = "auto";
+    struct bump_input in = { .spec = spec, .head = head };
+    if (cmp->have) {
+        o->baseline = xstrdup(cmp->baseline);
+        load_baseline_extra(&bx, ds, cmp->baseline);
+        o->baseline_vf = bx.vf;
+        bx.vf = NULL;
+        if ((rc = baseline_version(&from, spec, cmp->baseline, o->baseline_vf)) < 0)
+            goto done;
+        in.spec = &cmp->merged;
+        in.head_spec = spec;
+        in.diff = &cmp->diff;
+        in.base = &cmp->base;
+        in.recorded = o->baseline_vf;
+        in.base_spec = cmp->base_spec;
+        if (spec->dataset.card && card_differs(ds, &bx))
+            in.card_changed = spec->dataset.card;
+        bump_decide(&o->decision, &in);
+    } else {
+        if (ds->repo && !strcmp(base_opt, "auto")) {
+            char *none = compare_no_tag_text(spec, "HEAD", cur ? cur->version : NULL);
+            o->note = xasprintf("%s: bumping from the version file", none);
+            free(none);
+        }
+        if (!cur || !cur->version) {
+            o->first = true;
+            o->decision.part = SEMVER_MAJOR;
+            o->decision.data_changed = true;
+            o->decision.reason = xstrdup(cur ? "first version: the version file records none"
+                                             : "first version: no baseline tag and no version file");
+        } else if ((rc = semver_parse(&from, cur->version)) < 0) {
+            char why[256], *shown = source_display_path(ds->src, spec->dataset.version_file);
+            snprintf(why, sizeof(why), "%s", err_last());
+            rc = err_set(DSCI_EUSAGE, "%s: version %s; fix it or set it to the current version", shown, why);
+            free(shown);
+            goto done;
+        } else if (!cur->n_splits) {
+            /* A hand-written {"version": "0.1.0"}: the version to start from, as it is. */
+            o->first = true;
+            o->decision.data_changed = true;
+            o->decision.reason = xasprintf("first record of %s: the version file listed no splits", cur->version);
+        } else {
+            in.recorded = cur;
+            bump_decide(&o->decision, &in);
+        }
+    }
+
+    /* The version. */
+    if (o->first && !(cur && cur->version)) {
+        rc = semver_parse(&next, FIRST_VERSION);
+    } else if (o->first) {
+        rc = semver_bump(&next, &from, SEMVER_NONE);   /* the version file's, as written */
+    } else {
+        rc = semver_bump(&next, &from, o->decision.part);
+        o->from = semver_format(&from);
+    }
+    if (rc < 0)
+        goto done;
+    o->version = semver_format(&next);
+done:
+    semver_release(&from);
+    semver_release(&next);
+    baseline_extra_release(&bx);
+    return rc;
+}
+
+void bump_plan_release(struct bump_plan *p)
+{
+    free(p->baseline);
+    free(p->from);
+    free(p->version);
+    bump_decision_release(&p->decision);
+    version_file_free(p->baseline_vf);
+    free(p->note);
+    memset(p, 0, sizeof(*p));
+}
+
+/* ------------------------------------------------------------------------------ */
+/* The run                                                                         */
+
 int bump_run(struct bump_outcome *o, struct dataset *ds, const struct bump_options *opts)
 {
     const struct spec *spec = ds->spec;
@@ -703,9 +821,8 @@ int bump_run(struct bump_outcome *o, struct dataset *ds, const struct bump_optio
     const char *vf_rel = spec->dataset.version_file;
     struct result head;
     struct comparison cmp;
-    struct baseline_extra bx;
+    struct bump_plan plan;
     struct version_file *cur = NULL, *nv = xcalloc(1, sizeof(*nv));
-    struct semver from = SEMVER_INIT, next = SEMVER_INIT;
     char *cur_data = NULL, *text = NULL, *fs_path = NULL;
     size_t cur_len = 0, text_len = 0;
     int rc = 0;
@@ -713,7 +830,7 @@ int bump_run(struct bump_outcome *o, struct dataset *ds, const struct bump_optio
     memset(o, 0, sizeof(*o));
     o->summary = (struct buf)BUF_INIT;
     memset(&cmp, 0, sizeof(cmp));
-    memset(&bx, 0, sizeof(bx));
+    memset(&plan, 0, sizeof(plan));
     result_init(&head);
 
     if (!vf_rel) {
@@ -749,60 +866,16 @@ int bump_run(struct bump_outcome *o, struct dataset *ds, const struct bump_optio
         if (head.files[i].lfs_pointer)
             note(o, "%s is a git LFS pointer: its checksum is the pointer's, not the data's", head.files[i].path);
 
-    struct bump_input in = { .spec = spec, .head = &head };
-    if (cmp.have) {
-        o->baseline = xstrdup(cmp.baseline);
-        load_baseline_extra(&bx, ds, cmp.baseline);
-        if ((rc = baseline_version(&from, spec, cmp.baseline, bx.vf)) < 0)
-            goto done;
-        in.spec = &cmp.merged;
-        in.head_spec = spec;
-        in.diff = &cmp.diff;
-        in.base = &cmp.base;
-        in.recorded = bx.vf;
-        in.base_spec = cmp.base_spec;
-        if (spec->dataset.card && card_differs(ds, &bx))
-            in.card_changed = spec->dataset.card;
-        bump_decide(&o->decision, &in);
-    } else {
-        if (ds->repo && !strcmp(base_opt, "auto"))
-            note(o, "no tag '%s<version>' on HEAD's history: bumping from the version file",
-                 spec->versioning.tag_prefix ? spec->versioning.tag_prefix : "");
-        if (!cur || !cur->version) {
-            o->first = true;
-            o->decision.part = SEMVER_MAJOR;
-            o->decision.data_changed = true;
-            o->decision.reason = xstrdup(cur ? "first version: the version file records none"
-                                             : "first version: no baseline tag and no version file");
-        } else if ((rc = semver_parse(&from, cur->version)) < 0) {
-            char why[256];
-            snprintf(why, sizeof(why), "%s", err_last());
-            rc = err_set(DSCI_EUSAGE, "%s: version %s; fix it or set it to the current version", o->version_file,
-                         why);
-            goto done;
-        } else if (!cur->n_splits) {
-            /* A hand-written {"version": "0.1.0"}: the version to start from, as it is. */
-            o->first = true;
-            o->decision.data_changed = true;
-            o->decision.reason = xasprintf("first record of %s: the version file listed no splits", cur->version);
-        } else {
-            in.recorded = cur;
-            bump_decide(&o->decision, &in);
-        }
-    }
-
-    /* The version. */
-    if (o->first && !(cur && cur->version)) {
-        rc = semver_parse(&next, FIRST_VERSION);
-    } else if (o->first) {
-        rc = semver_bump(&next, &from, SEMVER_NONE);   /* the version file's, as written */
-    } else {
-        rc = semver_bump(&next, &from, o->decision.part);
-        o->from = semver_format(&from);
-    }
-    if (rc < 0)
+    if ((rc = bump_plan_make(&plan, ds, &cmp, &head, cur, base_opt)) < 0)
         goto done;
-    o->version = semver_format(&next);
+    if (plan.note)
+        note(o, "%s", plan.note);
+    o->baseline = plan.baseline, plan.baseline = NULL;
+    o->from = plan.from, plan.from = NULL;
+    o->version = plan.version, plan.version = NULL;
+    o->first = plan.first;
+    o->decision = plan.decision;
+    memset(&plan.decision, 0, sizeof(plan.decision));
     o->decided = true;
 
     /* The new record. */
@@ -813,13 +886,13 @@ int bump_run(struct bump_outcome *o, struct dataset *ds, const struct bump_optio
         nv->previous = xstrdup(o->from);
     else if (cur && streq(cur->version, o->version))
         nv->previous = cur->previous ? xstrdup(cur->previous) : NULL;
-    else if (bx.vf && bx.vf->previous)
-        nv->previous = xstrdup(bx.vf->previous);
+    else if (plan.baseline_vf && plan.baseline_vf->previous)
+        nv->previous = xstrdup(plan.baseline_vf->previous);
     nv->created = clock_now_iso8601();
     fill_splits(nv, spec, &head);
     nv->has_changes = true;
     const struct version_file *same_version = o->decision.part == SEMVER_NONE && !o->first
-                                                  ? (cmp.have ? bx.vf : cur) : NULL;
+                                                  ? (cmp.have ? plan.baseline_vf : cur) : NULL;
     if (same_version && same_version->has_changes && streq(same_version->version, o->version)) {
         /* nothing bumped: the changes are still those that made this version */
         nv->added = same_version->added;
@@ -880,7 +953,7 @@ int bump_run(struct bump_outcome *o, struct dataset *ds, const struct bump_optio
     }
 
     if (opts->tag && !opts->dry_run) {
-        if ((rc = require_committed(ds, &head, vf_rel)) < 0)
+        if ((rc = require_committed(ds, &head, vf_rel, o)) < 0)
             goto done;
         char *message = xasprintf("dataset %s %s\n\n%s: %s\n", spec->dataset.name ? spec->dataset.name : "dataset",
                                   o->version, semver_part_name(o->decision.part), o->decision.reason);
@@ -900,9 +973,7 @@ done:
     free(cur_data);
     version_file_free(cur);
     version_file_free(nv);
-    semver_release(&from);
-    semver_release(&next);
-    baseline_extra_release(&bx);
+    bump_plan_release(&plan);
     comparison_release(&cmp);
     result_release(&head);
     return rc;

@@ -22,6 +22,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "compare.h"
 #include "dataset.h"
 #include "diff.h"
 #include "result.h"
@@ -66,7 +67,36 @@ struct bump_decision {
 };
 
 void bump_decide(struct bump_decision *out, const struct bump_input *in);
+
+/* Whether `vf` records exactly the data of `head` (a run with hashed files, splits in
+ * `spec` order): every split with the same files and checksums, and no other split.
+ * False when a file was not hashed. What `dsci bump` would call "no change". */
+bool bump_records_data(const struct version_file *vf, const struct spec *spec, const struct result *head);
 void bump_decision_release(struct bump_decision *d);
+
+/*
+ * The next version, from a finished comparison: the one place that decides it, so that
+ * `check` (its proposed version) and `bump` (what it writes) always agree.
+ * `cmp` and `head` come from compare_run(..., hash_files = true) on `ds`; `current` is
+ * the version file as the dataset has it now (NULL when absent). With a baseline the
+ * decision looks at the diff, the baseline's version file and the card; without one at
+ * the version file's record. Returns 0, or DSCI_EUSAGE when the version to bump from
+ * cannot be told (a baseline that is no version tag and records none, a version file
+ * whose version does not parse). Release with bump_plan_release() in either case.
+ */
+struct bump_plan {
+    char *baseline;                   /* the tag or revision compared with; NULL without one */
+    char *from;                       /* the version bumped from; NULL for the first version */
+    char *version;                    /* the version decided on; NULL on error */
+    bool first;                       /* no earlier version: 1.0.0 (or the version file's) */
+    struct bump_decision decision;
+    struct version_file *baseline_vf; /* the baseline's version file; NULL when none */
+    char *note;                       /* what the user should know (no baseline tag); or NULL */
+};
+
+int bump_plan_make(struct bump_plan *out, struct dataset *ds, const struct comparison *cmp,
+                   const struct result *head, const struct version_file *current, const char *base_opt);
+void bump_plan_release(struct bump_plan *p);
 
 struct bump_options {
     const char *base;        /* --base: "auto" (NULL means it), "none" or a revision */
@@ -97,7 +127,8 @@ struct bump_outcome {
  * Bumps the work-tree dataset `ds`. Returns 0, or a negative DSCI_E* with err_last():
  * DSCI_EUSAGE for a spec without dataset.version_file, a version file that does not
  * parse (left untouched), an existing tag (nothing changed), or data not committed for
- * --tag (the version file may have been written then: commit it and run again);
+ * --tag (the version file may have been written then: the message says to commit it with
+ * the data and run `dsci bump --tag` again, which then only tags);
  * DSCI_EENV for I/O and for --tag or --base REV outside git.
  */
 int bump_run(struct bump_outcome *out, struct dataset *ds, const struct bump_options *opts);

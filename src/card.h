@@ -85,7 +85,17 @@ struct card_input {
     const char *baseline;             /* the tag or revision diff is against */
     unsigned keep;                    /* (1u << enum card_block): blocks the caller cannot
                                          compute, taken as they are in the existing card */
+    /* When `result` is not the data the version file records (unreleased changes; see
+     * card_unreleased), the run of the released version's own data (its tag), which a
+     * new changelog entry counts, with `diff` against `baseline` for it; NULL: the entry
+     * takes the counts the version file records. Unused for released data. */
+    const struct result *release;
 };
+
+/* Whether the card describes data the version file does not record: a version is
+ * recorded, but the run's files (hashed) are not the ones it lists. The card then says
+ * "<version> + unreleased changes" and never presents the checksums as the version's. */
+bool card_unreleased(const struct card_input *in);
 
 /*
  * Appends to *out the card `dsci card` writes, given the existing card (NULL for a new

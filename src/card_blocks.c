@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bump.h"
 #include "sha256.h"
 #include "util/xalloc.h"
 
@@ -47,6 +48,16 @@ enum dataset_format card_format(const struct card_input *in)
         if (in->result->files[i].format != FORMAT_AUTO)
             return in->result->files[i].format;
     return in->spec->dataset.format;
+}
+
+bool card_unreleased(const struct card_input *in)
+{
+    if (!in->vf || !in->vf->version)
+        return false;
+    for (size_t i = 0; i < in->result->n_files; i++)
+        if (!in->result->files[i].sha256_valid)
+            return false;   /* cannot tell: as if released */
+    return !bump_records_data(in->vf, in->spec, in->result);
 }
 
 const char *card_pretty_name(const struct spec *spec)
@@ -136,18 +147,37 @@ static char *created_date(const struct version_file *vf)
     return xstrndup(vf->created, 10);
 }
 
-/* "130 examples (train 104, validation 13, test 13)"; `unit` after the total. */
-static void example_counts(struct buf *out, const struct card_input *in, const char *unit)
+/* "130 examples (train 104, validation 13, test 13)" of run `r`; `unit` after the total. */
+static void example_counts(struct buf *out, const struct card_input *in, const struct result *r, const char *unit)
 {
     const struct spec *spec = in->spec;
-    buf_printf(out, "%llu%s", (unsigned long long)card_total_examples(in->result), unit);
+    buf_printf(out, "%llu%s", (unsigned long long)card_total_examples(r), unit);
     if (spec->dataset.n_splits < 2)
         return;
     buf_addstr(out, " (");
     for (size_t s = 0; s < spec->dataset.n_splits; s++) {
         uint64_t examples, bytes;
-        card_split_totals(in->result, s, &examples, &bytes);
+        card_split_totals(r, s, &examples, &bytes);
         buf_printf(out, "%s%s %llu", s ? ", " : "", spec->dataset.splits[s].name, (unsigned long long)examples);
+    }
+    buf_addch(out, ')');
+}
+
+/* The same from what the version file records (the released data, when the run's
+ * differs): its splits in its own order. */
+static void recorded_counts(struct buf *out, const struct version_file *vf, const char *unit)
+{
+    uint64_t total = 0;
+    for (size_t i = 0; i < vf->n_splits; i++)
+        total += vf->splits[i].examples;
+    buf_printf(out, "%llu%s", (unsigned long long)total, unit);
+    if (vf->n_splits < 2)
+        return;
+    buf_addstr(out, " (");
+    for (size_t i = 0; i < vf->n_splits; i++) {
+        buf_addstr(out, i ? ", " : "");
+        md_cell(out, vf->splits[i].name);
+        buf_printf(out, " %llu", (unsigned long long)vf->splits[i].examples);
     }
     buf_addch(out, ')');
 }
@@ -158,9 +188,15 @@ static void summary(struct buf *out, const struct card_input *in)
 {
     const struct spec *spec = in->spec;
     buf_addstr(out, "- **Examples:** ");
-    example_counts(out, in, "");
+    example_counts(out, in, in->result, "");
     buf_printf(out, "\n- **Format:** %s\n", format_name(card_format(in)));
-    if (in->vf && in->vf->version) {
+    if (card_unreleased(in)) {
+        buf_addstr(out, "- **Version:** ");
+        md_cell(out, in->vf->version);
+        buf_addstr(out, " + unreleased changes (the data differs from what the version file records for ");
+        md_cell(out, in->vf->version);
+        buf_addstr(out, "; run `dsci bump`, then `dsci card`)\n");
+    } else if (in->vf && in->vf->version) {
         char *date = created_date(in->vf);
         buf_addstr(out, "- **Version:** ");
         md_cell(out, in->vf->version);
@@ -421,6 +457,20 @@ static void checksums(struct buf *out, const struct card_input *in)
     const struct spec *spec = in->spec;
     const struct result *r = in->result;
     buf_addstr(out, "### Checksums\n\n");
+    if (card_unreleased(in)) {
+        buf_addstr(out, "Version ");
+        md_cell(out, in->vf->version);
+        buf_addstr(out, " + unreleased changes: these files are not the ones ");
+        if (spec->dataset.version_file)
+            md_code(out, spec->dataset.version_file);
+        else
+            buf_addstr(out, "the version file");
+        buf_addstr(out, " records for ");
+        md_cell(out, in->vf->version);
+        buf_addstr(out, " (run `dsci bump`, then `dsci card`). SHA-256 of each data file as it is now:\n\n"
+                        "| split | file | examples | bytes | sha256 |\n| --- | --- | ---: | ---: | --- |\n");
+        goto rows;
+    }
     if (in->vf && in->vf->version) {
         buf_addstr(out, "Version ");
         md_cell(out, in->vf->version);
@@ -435,6 +485,7 @@ static void checksums(struct buf *out, const struct card_input *in)
     }
     buf_addstr(out, "SHA-256 of each data file:\n\n| split | file | examples | bytes | sha256 |\n"
                     "| --- | --- | ---: | ---: | --- |\n");
+rows:
     for (size_t i = 0; i < r->n_files; i++) {
         const struct result_file *f = &r->files[i];
         buf_addstr(out, "| ");
@@ -515,6 +566,10 @@ static void changes_by_category(struct buf *out, const struct card_input *in)
 static void changelog_entry(struct buf *out, const struct card_input *in)
 {
     const struct version_file *vf = in->vf;
+    /* The entry describes the version's own data: the run when it is that data, else
+     * the version's tag (in->release), else what the version file records for it. */
+    bool unreleased = card_unreleased(in);
+    const struct result *counted = unreleased ? in->release : in->result;
     char *date = created_date(vf);
     buf_addstr(out, "### ");
     md_cell(out, vf->version);
@@ -522,9 +577,14 @@ static void changelog_entry(struct buf *out, const struct card_input *in)
         buf_printf(out, " (%s)", date);
     free(date);
     buf_addstr(out, "\n\n- ");
-    example_counts(out, in, " examples");
+    if (counted)
+        example_counts(out, in, counted, " examples");
+    else if (vf->n_splits)
+        recorded_counts(out, vf, " examples");
+    else
+        buf_addstr(out, "Examples not recorded (the version file lists no splits)");
     buf_addch(out, '\n');
-    if (in->diff) {
+    if (in->diff && counted) {
         const struct diff_counts *t = &in->diff->total;
         buf_addstr(out, "- Since ");
         md_code(out, in->baseline ? in->baseline : "the baseline");

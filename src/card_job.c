@@ -126,19 +126,59 @@ static int choose_baseline(char **out, struct dataset *ds, const char *base, con
     return 0;
 }
 
+/*
+ * The data of the version the version file records, when the work tree's is not it: the
+ * version's tag, compared with the same baseline, so that a new changelog entry counts
+ * what the version had. Nothing (0, *have false) without git or without the tag: the
+ * entry then takes the version file's record.
+ */
+static int run_release(struct result *out, struct comparison *cmp, bool *have, struct dataset *ds,
+                       const struct version_file *vf, const char *base_rev)
+{
+    const char *prefix = ds->spec->versioning.tag_prefix ? ds->spec->versioning.tag_prefix : "";
+    char *tag = xasprintf("%s%s", prefix, vf->version);
+    struct dataset at;
+    int rc = 0;
+    *have = false;
+    memset(&at, 0, sizeof(at));
+    if (!ds->repo || repo_tag_exists(ds->repo, tag) != 1) {
+        err_clear();
+        goto done;
+    }
+    if ((rc = dataset_open_baseline(&at, ds, tag)) < 0)
+        goto done;
+    /* borrowed for the run, given back before the close */
+    at.spec = ds->spec;
+    at.repo = ds->repo;
+    at.rev = tag;
+    /* comparing the version with itself says nothing */
+    const char *base = base_rev && strcmp(base_rev, tag) ? base_rev : "none";
+    if ((rc = compare_run(out, cmp, &at, base, true)) < 0)
+        goto done;
+    *have = true;
+done:
+    at.spec = NULL;
+    at.repo = NULL;
+    dataset_close(&at);
+    free(tag);
+    return rc;
+}
+
 int card_job_run(struct card_job *job, struct dataset *ds, const char *base)
 {
     const struct spec *spec = ds->spec;
     struct version_file *vf = NULL;
     struct card_sample *sample = NULL;
-    struct comparison cmp = { 0 };
-    struct result result;
+    struct comparison cmp = { 0 }, release_cmp = { 0 };
+    struct result result, release;
+    bool have_release = false;
     char *base_rev = NULL;
     int rc;
 
     memset(job, 0, sizeof(*job));
     job->new_text = (struct buf)BUF_INIT;
     result_init(&result);
+    result_init(&release);
     if (!spec->dataset.card)
         return err_set(DSCI_EUSAGE, "%s:%zu: dataset.card is not set: name the card to write (for example "
                        "'card: README.md' under 'dataset:')", spec->path, spec->dataset.loc.line);
@@ -153,13 +193,23 @@ int card_job_run(struct card_job *job, struct dataset *ds, const char *base)
         .spec = spec, .result = &result, .vf = vf, .sample = sample,
         .diff = cmp.have ? &cmp.diff : NULL, .baseline = cmp.baseline, .keep = 0,
     };
-    if (cmp.have)
+    if (card_unreleased(&in)) {
+        /* the changelog describes the released version, not the work tree's changes */
+        if ((rc = run_release(&release, &release_cmp, &have_release, ds, vf, base_rev)) < 0)
+            goto done;
+        in.release = have_release ? &release : NULL;
+        in.diff = have_release && release_cmp.have ? &release_cmp.diff : NULL;
+        in.baseline = have_release ? release_cmp.baseline : NULL;
+    } else if (cmp.have) {
         job->baseline = xstrdup(cmp.baseline);
+    }
     rc = card_render(&job->new_text, job->display, job->old, job->old_len, &in);
 done:
     card_sample_free(sample);
     comparison_release(&cmp);
+    comparison_release(&release_cmp);
     result_release(&result);
+    result_release(&release);
     version_file_free(vf);
     free(base_rev);
     return rc;

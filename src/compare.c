@@ -8,7 +8,9 @@
 #include "gate.h"
 #include "repo.h"
 #include "semver.h"
+#include "source.h"
 #include "util/buf.h"
+#include "version_file.h"
 #include "util/err.h"
 #include "util/xalloc.h"
 
@@ -39,6 +41,32 @@ static void add_notes(struct result *r, struct buf *notes)
             result_add_note(r, "%.*s", (int)len, line);
         line += len + (end != NULL);
     }
+}
+
+char *compare_no_tag_text(const struct spec *spec, const char *ref, const char *version)
+{
+    const char *prefix = spec->versioning.tag_prefix ? spec->versioning.tag_prefix : "";
+    struct semver v = SEMVER_INIT;
+    bool valid = version && semver_parse(&v, version) == 0;
+    err_clear();
+    semver_release(&v);
+    return xasprintf("no version tag on %s's history (such as '%s%s')", ref, prefix, valid ? version : "1.0.0");
+}
+
+/* The version the version file records, for the example in a message; NULL when none. */
+static char *recorded_version(const struct dataset *ds)
+{
+    const char *rel = ds->spec->dataset.version_file;
+    char *data = NULL, *out = NULL;
+    size_t len = 0;
+    struct version_file *vf = NULL;
+    if (rel && source_read_file(ds->src, rel, &data, &len) == 0 && version_file_parse(&vf, rel, data, len) == 0 &&
+        vf->version)
+        out = xstrdup(vf->version);
+    err_clear();
+    version_file_free(vf);
+    free(data);
+    return out;
 }
 
 int compare_find_baseline(char **out, const struct dataset *head, const char *base_opt, struct result *notes_to)
@@ -85,12 +113,14 @@ int compare_find_baseline(char **out, const struct dataset *head, const char *ba
         if (pick < n) {
             *out = xstrdup(tags[pick]);
         } else {
-            result_add_note(notes_to, "no tag '%s<version>' on %s's history: no baseline, regression gates skipped%s",
-                            prefix, ref,
+            char *version = recorded_version(head), *none = compare_no_tag_text(spec, ref, version);
+            result_add_note(notes_to, "%s: no baseline, regression gates skipped%s", none,
                             repo_is_shallow(head->repo)
                                 ? " (this is a shallow clone: fetch the tags with `git fetch --tags "
                                   "--unshallow`, or use actions/checkout with fetch-depth: 0)"
                                 : "");
+            free(none);
+            free(version);
         }
     }
     buf_release(&notes);
@@ -177,7 +207,7 @@ int compare_run(struct result *head_result, struct comparison *cmp, struct datas
     diff_side_init(&base_side, &cmp->merged);
 
     struct engine_observer obs = diff_side_observer(&head_side);
-    struct engine_options head_opts = { cmp->baseline ? &obs : NULL, hash_files, false, false };
+    struct engine_options head_opts = { cmp->baseline ? &obs : NULL, hash_files, false, false, head->spec_repo_path };
     if ((rc = engine_check(head_result, head->spec, head->src, &head_opts)) < 0)
         goto done;
     for (size_t i = 0; i < notes.n_notes; i++)
@@ -186,7 +216,7 @@ int compare_run(struct result *head_result, struct comparison *cmp, struct datas
         goto done;
 
     struct engine_observer base_obs = diff_side_observer(&base_side);
-    struct engine_options base_opts = { &base_obs, hash_files, true, true };
+    struct engine_options base_opts = { &base_obs, hash_files, true, true, NULL };
     rc = engine_check(&cmp->base, &cmp->merged, base_ds.src, &base_opts);
     if (rc < 0) {
         char why[512];

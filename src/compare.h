@@ -36,6 +36,11 @@ struct comparison {
  */
 int compare_find_baseline(char **out, const struct dataset *head, const char *base_opt, struct result *notes_to);
 
+/* What to say when `ref`'s history has no version tag, naming the tag that would do:
+ * "no version tag on HEAD's history (such as 'dataset-v1.2.0')". `version` (the version
+ * file's, when known) picks the example; without it, 1.0.0. The caller frees. */
+char *compare_no_tag_text(const struct spec *spec, const char *ref, const char *version);
+
 /* Runs the head's check into `head_result` and, when a baseline is found, the baseline
  * and the diff, and adds the REGRESSION section. hash_files: fill result.files' SHA-256
  * on both sides (bump and card need them). */

@@ -51,6 +51,11 @@ static int read_file_cb(void *source, const char *path, char **out, size_t *len)
     return source_read_file(source, path, out, len);
 }
 
+static char *display_path_cb(void *source, const char *path)
+{
+    return source_display_path(source, path);
+}
+
 /* Every split's patterns, expanded, in spec order. A pattern that names nothing is a
  * spec error: a typo in a path must not pass as an empty split. */
 static int collect_files(const struct spec *spec, struct source *src, bool missing_ok, struct result *r,
@@ -140,7 +145,8 @@ int engine_check(struct result *out, const struct spec *spec, struct source *src
 
     struct gate_ctx ctx = {
         .spec = spec, .files = files, .n_files = n_files, .result = out,
-        .read_file = read_file_cb, .source = src,
+        .read_file = read_file_cb, .source = src, .display_path = display_path_cb,
+        .spec_path = opts ? opts->spec_path : NULL,
     };
     const struct gate *const *all = gate_list();
     size_t n_all = 0;

@@ -31,6 +31,8 @@ struct engine_options {
                         * from before the split existed), noted, not an error */
     bool measures_only; /* only the gates that measure (a baseline): skip PII, near-
                          * duplicates, leakage, the card, whose verdicts nobody reads */
+    const char *spec_path;  /* the spec as findings show it (repository-relative in git);
+                             * NULL: spec->path */
 };
 
 /* Returns 0 (whatever the verdict: see result_passed), or a negative DSCI_E* for a

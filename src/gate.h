@@ -51,6 +51,12 @@ struct gate_ctx {
      * DSCI_EUSAGE when missing. */
     int (*read_file)(void *source, const char *path, char **out, size_t *out_len);
     void *source;
+    /* The path reports show (repository-relative in git) for a path relative to the
+     * dataset root, malloc'd; NULL: the path as given. Findings on files the spec names
+     * (version file, card, a recorded split file) go through gate_shown_path(). */
+    char *(*display_path)(void *source, const char *root_path);
+    /* The spec as reports show it (repository-relative in git); NULL: spec->path. */
+    const char *spec_path;
     /* The MinHash signatures of every parsed example, at finish() time, when a gate
      * that compares by similarity is on (src/gates/signatures.h); NULL otherwise. */
     const struct signature_store *signatures;

@@ -110,6 +110,12 @@ void result_add_note(struct result *r, const char *fmt, ...)
     va_start(ap, fmt);
     char *note = vformat(fmt, ap);
     va_end(ap);
+    /* the same note twice (two runs, two gates noticing the same thing) says it once */
+    for (size_t i = 0; i < r->n_notes; i++)
+        if (!strcmp(r->notes[i], note)) {
+            free(note);
+            return;
+        }
     ALLOC_GROW(r->notes, r->n_notes + 1, r->alloc_notes);
     r->notes[r->n_notes++] = note;
 }

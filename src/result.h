@@ -124,6 +124,7 @@ void result_release(struct result *r);
 struct section *result_add_section(struct result *r, const char *gate, const char *title,
                                    enum gate_level level, struct spec_loc loc);
 struct check *result_add_check(struct section *s, const char *id, const char *name);
+/* A note the result already has is not added again. */
 void result_add_note(struct result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 void check_set_value(struct check *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -222,40 +222,25 @@ static int write_output(const struct output *out, const struct result *r, const 
     return rc;
 }
 
-/* What a bump would make of this change: cheap once the comparison is there. Only with
- * a baseline (the version file's record is bump's business). */
-struct bump_view {
-    bool decided;
-    struct bump_decision decision;
-    char *next_version;      /* NULL when there is nothing to bump from */
-};
-
-static void decide_bump(struct bump_view *out, const struct dataset *ds, const struct comparison *cmp,
-                        const struct result *head)
+/* What `dsci bump` would make of this change: the bump module's own plan, so check's
+ * proposed version is the one bump writes. A version file that does not parse, or a
+ * baseline whose version cannot be told, proposes nothing (the reproducibility gate
+ * reports the version file). */
+static bool plan_bump(struct bump_plan *out, struct dataset *ds, const struct comparison *cmp,
+                      const struct result *head, const char *base_opt)
 {
-    memset(out, 0, sizeof(*out));
-    if (!cmp->have)
-        return;
-    struct bump_input in = {
-        .spec = &cmp->merged, .head_spec = ds->spec, .diff = &cmp->diff,
-        .base = &cmp->base, .head = head, .base_spec = cmp->base_spec,
-    };
-    bump_decide(&out->decision, &in);
-    out->decided = true;
-
-    const char *prefix = ds->spec->versioning.tag_prefix ? ds->spec->versioning.tag_prefix : "";
-    struct semver from = SEMVER_INIT, next = SEMVER_INIT;
-    bool have_from = cmp->baseline && !strncmp(cmp->baseline, prefix, strlen(prefix)) &&
-                     semver_parse(&from, cmp->baseline + strlen(prefix)) == 0;
-    if (!have_from) {
-        semver_release(&from);
-        have_from = cmp->base.version && semver_parse(&from, cmp->base.version) == 0;
-    }
-    if (have_from && out->decision.part != SEMVER_NONE && semver_bump(&next, &from, out->decision.part) == 0)
-        out->next_version = semver_format(&next);
+    const char *rel = ds->spec->dataset.version_file;
+    struct version_file *cur = NULL;
+    char *data = NULL;
+    size_t len = 0;
+    bool ok = true;
+    if (rel && source_exists(ds->src, rel) > 0)
+        ok = source_read_file(ds->src, rel, &data, &len) == 0 && version_file_parse(&cur, rel, data, len) == 0;
+    ok = ok && bump_plan_make(out, ds, cmp, head, cur, base_opt) == 0;
     err_clear();
-    semver_release(&from);
-    semver_release(&next);
+    version_file_free(cur);
+    free(data);
+    return ok;
 }
 
 /* $GITHUB_STEP_SUMMARY and $GITHUB_OUTPUT, when the runner gives them. */
@@ -441,7 +426,7 @@ static int update_known_findings(const struct dataset *ds, struct result *r)
 
 int cmd_check(int argc, char **argv)
 {
-    struct bump_view bv = { 0 };
+    struct bump_plan plan = { 0 };
     struct check_opts o;
     struct dataset ds = { 0 };
     struct spec *own_spec = NULL;
@@ -489,13 +474,10 @@ int cmd_check(int argc, char **argv)
         .comparison = &cmp,
         .spec = ds.spec,
     };
-    if (want_bump(&o)) {
-        decide_bump(&bv, &ds, &cmp, &result);
-        if (bv.decided) {
-            ro.bump = semver_part_name(bv.decision.part);
-            ro.bump_reason = bv.decision.reason;
-            ro.next_version = bv.next_version;
-        }
+    if (want_bump(&o) && plan_bump(&plan, &ds, &cmp, &result, o.base)) {
+        ro.bump = semver_part_name(plan.decision.part);
+        ro.bump_reason = plan.decision.reason;
+        ro.next_version = plan.decision.part != SEMVER_NONE ? plan.version : NULL;
     }
     exit_code = result_passed(&result) ? 0 : 1;
     for (size_t i = 0; i < o.n_outputs; i++) {
@@ -510,9 +492,7 @@ int cmd_check(int argc, char **argv)
     if (in_github_actions() && (rc = write_github_files(&o, &result, &ro)) < 0)
         exit_code = report_error(rc);
 done:
-    if (bv.decided)
-        bump_decision_release(&bv.decision);
-    free(bv.next_version);
+    bump_plan_release(&plan);
     result_release(&result);
     comparison_release(&cmp);
     spec_free(own_spec);

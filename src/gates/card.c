@@ -15,6 +15,7 @@
 
 #include "card.h"
 #include "gate.h"
+#include "gates/common.h"
 #include "sha256.h"
 #include "util/buf.h"
 #include "util/err.h"
@@ -105,7 +106,7 @@ static int card_finish(void *state, const struct gate_ctx *ctx)
     struct card_sample *sample = NULL;
     struct result_file *files = NULL;
     struct buf fresh = BUF_INIT;
-    char *old = NULL;
+    char *old = NULL, *shown = NULL;
     size_t old_len = 0;
 
     /* No section: nothing required. No card: the reproducibility gate said so. */
@@ -118,13 +119,15 @@ static int card_finish(void *state, const struct gate_ctx *ctx)
 
     struct result run = *ctx->result;   /* a view with hashed files; owns nothing */
     unsigned keep = 0;
-    if (!hashed_files(&files, ctx))
-        keep |= 1u << CARD_CHECKSUMS;   /* cannot tell: take the card's table as it is */
+    if (!hashed_files(&files, ctx))   /* cannot tell: take the card's table (and whether
+                                        * the data is released) as they are */
+        keep |= 1u << CARD_CHECKSUMS | 1u << CARD_SUMMARY;
     run.files = files;
     card_sample_load(&sample, spec, &run, ctx->read_file, ctx->source);
-    struct card_input in = { spec, &run, vf, sample, NULL, NULL, keep };
+    struct card_input in = { spec, &run, vf, sample, NULL, NULL, keep, .release = NULL };
 
     struct check *c = result_add_check(sec, "reproducibility.card_current", "Dataset card");
+    shown = gate_shown_path(ctx, path);
     if (card_render(&fresh, path, old, old_len, &in) < 0) {
         const char *why = err_last();   /* "path:LINE: ..." */
         size_t n = strlen(path), line = 0;
@@ -133,7 +136,7 @@ static int card_finish(void *state, const struct gate_ctx *ctx)
         c->status = STATUS_FAIL;
         check_set_value(c, "cannot regenerate (%s)", why);
         check_set_remediation(c, "Fix %s, then run `dsci card`", why);
-        check_add_finding(c, path, line, "invalid_card", "%s", why);
+        check_add_finding(c, shown, line, "invalid_card", "%s", why);
         err_clear();
     } else if (fresh.len != old_len || memcmp(fresh.ptr, old, old_len) != 0) {
         size_t line = card_first_difference(old, old_len, fresh.ptr, fresh.len);
@@ -141,7 +144,7 @@ static int card_finish(void *state, const struct gate_ctx *ctx)
         check_set_value(c, "stale (run `dsci card`)");
         check_set_remediation(c, "Run `dsci card` to regenerate %s from the data, the spec and the version file "
                               "(it differs from line %zu)", path, line);
-        check_add_finding(c, path, line, "card_stale",
+        check_add_finding(c, shown, line, "card_stale",
                           "differs from what `dsci card` would write from this line on");
     } else {
         c->status = STATUS_PASS;
@@ -154,6 +157,7 @@ done:
     version_file_free(vf);
     free(files);
     free(old);
+    free(shown);
     return 0;
 }
 

@@ -12,6 +12,7 @@
 #include <sys/mman.h>
 
 #include "gate.h"
+#include "util/xalloc.h"
 
 /* The repo-relative path of run file `i`, borrowed from ctx; "?" when out of range. */
 static inline const char *gate_file_path(const struct gate_ctx *ctx, size_t i)
@@ -19,6 +20,22 @@ static inline const char *gate_file_path(const struct gate_ctx *ctx, size_t i)
     if (i < ctx->n_files && ctx->files[i].path)
         return ctx->files[i].path;
     return "?";
+}
+
+/* The path a finding shows for `root_path`, a path relative to the dataset root as the
+ * spec and the version file name files: repository-relative in git, so that annotations
+ * and SARIF point at the file for a dataset in a subfolder too. The caller frees. */
+static inline char *gate_shown_path(const struct gate_ctx *ctx, const char *root_path)
+{
+    if (ctx->display_path && ctx->source)
+        return ctx->display_path(ctx->source, root_path);
+    return xstrdup(root_path);
+}
+
+/* The spec's path as findings on its lines show it (repository-relative in git). */
+static inline const char *gate_spec_path(const struct gate_ctx *ctx)
+{
+    return ctx->spec_path ? ctx->spec_path : ctx->spec->path;
 }
 
 /* "105/106 (99.1%)", "4/5 (80%)". Never shows 100% unless all passed, nor 0% unless none did. */

@@ -497,7 +497,7 @@ static int coverage_finish(void *state, const struct gate_ctx *ctx)
             }
             check_set_remediation(c, "%s", buf_cstr(&b));
             buf_release(&b);
-            check_add_finding(c, spec->path, cat->loc.line, "below_minimum",
+            check_add_finding(c, gate_spec_path(ctx), cat->loc.line, "below_minimum",
                               "category '%s' has %llu examples, needs at least %zu",
                               cat->name, (unsigned long long)have, cat->min);
         }

@@ -41,7 +41,100 @@ struct example_loc {
 struct repeat {
     uint64_t count;
     uint32_t first, second;   /* example indexes */
+    uint64_t h0, h1;          /* its hash, to find its name */
 };
+
+/*
+ * The start of frequent message texts, so a finding can quote the message it counts
+ * ("Sure, I can help…" appears 167 times) although only hashes are kept per text. A
+ * small table, one majority vote per slot: a text keeps its slot while it comes back more
+ * often than the others landing there, so a text repeated often wins its slot; a name
+ * not found is simply not quoted. Grows with the texts up to NAME_SLOTS_MAX slots.
+ */
+#define NAME_BYTES 60
+#define NAME_SLOTS_MAX 65536
+struct text_name {
+    uint64_t h0, h1;
+    uint32_t votes;           /* 0: empty */
+    uint32_t len;             /* bytes kept in text */
+    bool cut;                 /* the text goes on */
+    char text[NAME_BYTES];
+};
+
+struct name_table {
+    struct text_name *slots;
+    size_t n;                 /* a power of two, or 0 */
+};
+
+static void name_put(struct name_table *t, const struct text_name *e)
+{
+    struct text_name *s = &t->slots[e->h1 & (t->n - 1)];
+    if (s->votes && s->h0 == e->h0 && s->h1 == e->h1) {
+        s->votes += e->votes;
+    } else if (s->votes > e->votes) {
+        s->votes -= e->votes;
+    } else {
+        *s = *e;
+    }
+}
+
+static void name_offer(struct name_table *t, uint64_t texts_seen, const uint64_t h[2], const char *text, size_t len)
+{
+    if (t->n < NAME_SLOTS_MAX && texts_seen >= 4 * (uint64_t)t->n) {
+        struct name_table bigger = { xcalloc(t->n ? 2 * t->n : 256, sizeof(struct text_name)), t->n ? 2 * t->n : 256 };
+        for (size_t i = 0; i < t->n; i++)
+            if (t->slots[i].votes)
+                name_put(&bigger, &t->slots[i]);
+        free(t->slots);
+        *t = bigger;
+    }
+    struct text_name *s = &t->slots[h[1] & (t->n - 1)];
+    if (s->votes && s->h0 == h[0] && s->h1 == h[1]) {
+        s->votes++;
+        return;
+    }
+    if (s->votes > 1) {
+        s->votes--;
+        return;
+    }
+    /* a whole UTF-8 sequence or none at the cut */
+    size_t keep = len < NAME_BYTES ? len : NAME_BYTES;
+    if (keep < len)
+        while (keep > 0 && ((unsigned char)text[keep] & 0xc0) == 0x80)
+            keep--;
+    s->h0 = h[0];
+    s->h1 = h[1];
+    s->votes = 1;
+    s->len = (uint32_t)keep;
+    s->cut = keep < len;
+    memcpy(s->text, text, keep);
+}
+
+/* The quoted start of the text with hash (h0, h1), on one line: "Sure, I can help…";
+ * empty when unknown. */
+static void name_quote(char *out, size_t size, const struct name_table *t, uint64_t h0, uint64_t h1)
+{
+    out[0] = '\0';
+    if (!t->n)
+        return;
+    const struct text_name *s = &t->slots[h1 & (t->n - 1)];
+    if (!s->votes || s->h0 != h0 || s->h1 != h1)
+        return;
+    size_t o = 0;
+    out[o++] = '"';
+    for (size_t i = 0; i < s->len && o + 8 < size; i++) {
+        unsigned char ch = (unsigned char)s->text[i];
+        out[o++] = ch < 0x20 || ch == 0x7f ? ' ' : (char)ch;   /* one line */
+    }
+    while (s->cut && o > 1 && out[o - 1] == ' ')
+        o--;   /* "saved…", not "saved …" */
+    if (s->cut && o + 4 < size) {
+        memcpy(out + o, "\xe2\x80\xa6", 3);
+        o += 3;
+    }
+    out[o++] = '"';
+    out[o] = '\0';
+}
 
 /* Keeps the QUALITY_TOP most repeated texts, earliest first on ties. */
 static void repeat_offer(struct repeat *top, size_t *n, const struct repeat *r)
@@ -133,7 +226,8 @@ static uint64_t count_distinct(struct gate_vec *texts, size_t n, struct repeat *
         for (size_t k = 0; k < n_used; k++) {
             struct group_slot *s = &table[used[k]];
             if (s->count > 1) {
-                struct repeat rep = { s->count, r[s->first].example, r[s->second].example };
+                struct repeat rep = { s->count, r[s->first].example, r[s->second].example, r[s->first].h0,
+                                      r[s->first].h1 };
                 repeat_offer(top, n_top, &rep);
             }
             s->count = 0;
@@ -190,6 +284,7 @@ struct quality_state {
     uint64_t distinct;           /* set by finish */
     struct repeat repeats[QUALITY_TOP];
     size_t n_repeats;
+    struct name_table names;
     struct top human_low, human_high, assistant_low, assistant_high, turns_low, turns_high;
 };
 
@@ -240,6 +335,7 @@ static void quality_observe(void *state, const struct example *ex)
         r->h0 = h[0];
         r->h1 = h[1];
         r->example = index;
+        name_offer(&st->names, st->n_texts, h, t->text, t->text_len);
     }
     st->user_chars += user_chars;
     st->user_texts += user_n;
@@ -355,9 +451,11 @@ static void unique_check(struct section *sec, const struct gate_ctx *ctx, double
         for (size_t i = 0; i < st->n_repeats; i++) {
             const struct repeat *r = &st->repeats[i];
             const struct example_loc *l = &st->locs[r->first], *again = &st->locs[r->second];
+            char name[NAME_BYTES + 8];
+            name_quote(name, sizeof(name), &st->names, r->h0, r->h1);
             check_add_finding(c, gate_file_path(ctx, l->file), l->line, "repeated_message",
-                              "a message here appears %llu times (again at %s:%llu)",
-                              (unsigned long long)r->count, gate_file_path(ctx, again->file),
+                              "%s%s appears %llu times (again at %s:%llu)", name[0] ? "the message " : "a message here",
+                              name, (unsigned long long)r->count, gate_file_path(ctx, again->file),
                               (unsigned long long)again->line);
         }
     }
@@ -479,6 +577,7 @@ static void quality_free(void *state)
         return;
     gate_vec_release(&st->texts_mem);
     gate_vec_release(&st->locs_mem);
+    free(st->names.slots);
     free(st);
 }
 

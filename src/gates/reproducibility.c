@@ -25,6 +25,7 @@ struct repro_state {
 /* What became of reading and parsing the version file. */
 struct loaded {
     const char *path;         /* spec->dataset.version_file, NULL when not set */
+    char *shown;              /* the same as findings show it (repository-relative) */
     struct version_file *vf;  /* NULL unless parsed */
     bool missing;
     char *error;              /* "path:line: ..." when it did not parse */
@@ -60,6 +61,7 @@ static void load(struct loaded *l, const struct gate_ctx *ctx)
     l->path = ctx->spec->dataset.version_file;
     if (!l->path)
         return;
+    l->shown = gate_shown_path(ctx, l->path);
     char *data = NULL;
     size_t len = 0;
     if (read_whole(ctx, l->path, &data, &len) < 0) {
@@ -113,12 +115,12 @@ static void version_check(struct section *sec, const struct gate_ctx *ctx, const
     struct check *c = result_add_check(sec, "reproducibility.version", "Version file");
     if (fail_unusable(c, ctx, l)) {
         if (!l->path)
-            check_add_finding(c, ctx->spec->path, ctx->spec->dataset.loc.line, "no_version_file",
+            check_add_finding(c, gate_spec_path(ctx), ctx->spec->dataset.loc.line, "no_version_file",
                               "dataset.version_file is not set");
         else if (l->missing)
-            check_add_finding(c, l->path, 0, "no_version_file", "version file not found");
+            check_add_finding(c, l->shown, 0, "no_version_file", "version file not found");
         else
-            check_add_finding(c, l->path, l->error_line, "invalid_version_file", "%s", l->error);
+            check_add_finding(c, l->shown, l->error_line, "invalid_version_file", "%s", l->error);
         return;
     }
     const char *v = l->vf->version;
@@ -126,10 +128,10 @@ static void version_check(struct section *sec, const struct gate_ctx *ctx, const
         c->status = STATUS_FAIL;
         if (v) {
             check_set_value(c, "'%s' is not a semantic version (%s)", v, l->path);
-            check_add_finding(c, l->path, 0, "invalid_version", "version '%s' is not MAJOR.MINOR.PATCH", v);
+            check_add_finding(c, l->shown, 0, "invalid_version", "version '%s' is not MAJOR.MINOR.PATCH", v);
         } else {
             check_set_value(c, "no version (%s)", l->path);
-            check_add_finding(c, l->path, 0, "invalid_version", "no \"version\" string");
+            check_add_finding(c, l->shown, 0, "invalid_version", "no \"version\" string");
         }
         check_set_remediation(c, "Set \"version\" in %s to a semantic version such as 1.0.0 "
                               "(or run `dsci bump`)", l->path);
@@ -253,24 +255,29 @@ static void checksums_check(struct section *sec, const struct gate_ctx *ctx, con
             const char *shown = path ? path : e->name;
             total++;
             if (!checksum) {
-                PROBLEM(l->path, 0, "missing_checksum", "split '%s'%s%s has no checksum; run `dsci bump`",
+                PROBLEM(l->shown, 0, "missing_checksum", "split '%s'%s%s has no checksum; run `dsci bump`",
                         e->name, path && e->n_files ? ", file " : "", path && e->n_files ? path : "");
                 continue;
             }
             if (!parse_checksum(want, checksum)) {
-                PROBLEM(l->path, 0, "invalid_checksum",
+                PROBLEM(l->shown, 0, "invalid_checksum",
                         "split '%s': checksum '%.80s' is not sha256:<64 hex digits>", e->name, checksum);
                 continue;
             }
             if (!actual_checksum(have, &shown, ctx, e->name, path)) {
-                PROBLEM(path ? path : l->path, 0, "missing_file",
+                char *where = path ? gate_shown_path(ctx, path) : xstrdup(l->shown);
+                PROBLEM(where, 0, "missing_file",
                         "listed in the version file (split '%s') but not found", e->name);
+                free(where);
                 continue;
             }
             if (strcmp(want, have)) {
-                PROBLEM(shown, 0, "checksum_mismatch",
+                /* a file the run did not read is named as the version file names it */
+                char *where = shown == path ? gate_shown_path(ctx, path) : xstrdup(shown);
+                PROBLEM(where, 0, "checksum_mismatch",
                         "sha256 is %.8s\xe2\x80\xa6 but the version file says %.8s\xe2\x80\xa6; run `dsci bump`",
                         have, want);
+                free(where);
                 continue;
             }
             ok++;
@@ -327,7 +334,7 @@ static void seed_check(struct section *sec, const struct gate_ctx *ctx, const st
         check_set_value(c, "missing");
         check_set_remediation(c, "Record the generation seed as generation_config.random_seed in %s",
                               l->path);
-        check_add_finding(c, l->path, 0, "missing_random_seed", "no generation_config.random_seed");
+        check_add_finding(c, l->shown, 0, "missing_random_seed", "no generation_config.random_seed");
         return;
     }
     check_set_value(c, "%s", l->vf->seed_text);
@@ -343,7 +350,7 @@ static void model_check(struct section *sec, const struct gate_ctx *ctx, const s
         check_set_value(c, l->vf->has_model ? "not a name" : "missing");
         check_set_remediation(c, "Record the model that generated the data as generation_config.model "
                               "(a string) in %s", l->path);
-        check_add_finding(c, l->path, 0, "missing_model", "generation_config.model is %s",
+        check_add_finding(c, l->shown, 0, "missing_model", "generation_config.model is %s",
                           l->vf->has_model ? "not a non-empty string" : "missing");
         return;
     }
@@ -359,7 +366,7 @@ static void card_check(struct section *sec, const struct gate_ctx *ctx)
         check_set_value(c, "not configured");
         check_set_remediation(c, "Set dataset.card in %s and run `dsci card` to write it",
                               ctx->spec->path ? ctx->spec->path : "the spec");
-        check_add_finding(c, ctx->spec->path, ctx->spec->dataset.loc.line, "no_card",
+        check_add_finding(c, gate_spec_path(ctx), ctx->spec->dataset.loc.line, "no_card",
                           "dataset.card is not set");
         return;
     }
@@ -370,7 +377,9 @@ static void card_check(struct section *sec, const struct gate_ctx *ctx)
         c->status = STATUS_FAIL;
         check_set_value(c, "missing (%s)", card);
         check_set_remediation(c, "Run `dsci card` to write %s", card);
-        check_add_finding(c, card, 0, "no_card", "dataset card not found");
+        char *shown = gate_shown_path(ctx, card);
+        check_add_finding(c, shown, 0, "no_card", "dataset card not found");
+        free(shown);
         return;
     }
     free(data);
@@ -409,6 +418,7 @@ static int repro_finish(void *state, const struct gate_ctx *ctx)
     }
     version_file_free(l.vf);
     free(l.error);
+    free(l.shown);
     return 0;
 }
 

@@ -118,7 +118,7 @@ static void rule_check(struct section *sec, const struct gate_ctx *ctx, const st
         check_set_value(c, "not a split of dataset.files");
         check_set_remediation(c, "Add '%s' to dataset.files or remove its rule from gates.splits",
                               rule->name);
-        check_add_finding(c, spec->path, rule->loc.line, "unknown_split",
+        check_add_finding(c, gate_spec_path(ctx), rule->loc.line, "unknown_split",
                           "gates.splits.%s names no split of dataset.files", rule->name);
         check_apply_level(c, spec->gates.splits.level, false);
         return;
@@ -139,7 +139,7 @@ static void rule_check(struct section *sec, const struct gate_ctx *ctx, const st
                 check_add_finding(c, ctx->files[i].path, 0, "empty_split",
                                   "no examples in split '%s'", rule->name);
         if (!c->n_findings)
-            check_add_finding(c, spec->path, rule->loc.line, "empty_split",
+            check_add_finding(c, gate_spec_path(ctx), rule->loc.line, "empty_split",
                               "no file of split '%s' holds an example", rule->name);
         buf_release(&files);
         check_apply_level(c, spec->gates.splits.level, false);
@@ -168,7 +168,7 @@ static void rule_check(struct section *sec, const struct gate_ctx *ctx, const st
         }
         check_set_remediation(c, "%s", buf_cstr(&b));
         buf_release(&b);
-        check_add_finding(c, spec->path, rule->loc.line, min_bad ? "below_minimum" : "split_ratio",
+        check_add_finding(c, gate_spec_path(ctx), rule->loc.line, min_bad ? "below_minimum" : "split_ratio",
                           "split '%s' has %llu examples (%.1f%%)", rule->name,
                           (unsigned long long)count, ratio * 100.0);
     }

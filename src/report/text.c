@@ -9,6 +9,8 @@
  */
 #include "report.h"
 
+#include <string.h>
+
 #include "util/utf8.h"
 
 #include "util/err.h"
@@ -213,13 +215,59 @@ static void put_lower(FILE *out, const char *title)
     }
 }
 
+enum step_pass { STEP_BLOCKING, STEP_NONBLOCKING_FAIL, STEP_WARNING, STEP_PASSED_FOLLOWUP };
+static bool in_pass(const struct check *c, enum step_pass pass);
+
+/* A check with no open finding of its own whose fix is the same sentence as another
+ * step's is named in that step ("(also fixes Checksums, Model)") instead of repeating it. */
+static bool same_fix(const struct check *a, const struct check *b)
+{
+    return a->remediation && b->remediation && !strcmp(a->remediation, b->remediation);
+}
+
+static bool no_open_findings(const struct check *c)
+{
+    return c->findings_total <= c->accepted;
+}
+
+/* Whether c is folded into the step of an earlier check of the pass. */
+static bool folded(const struct result *r, const struct check *c, enum step_pass pass)
+{
+    if (!no_open_findings(c))
+        return false;
+    for (size_t i = 0; i < r->n_sections; i++)
+        for (size_t j = 0; j < r->sections[i].n_checks; j++) {
+            const struct check *e = &r->sections[i].checks[j];
+            if (e == c)
+                return false;
+            if (in_pass(e, pass) && same_fix(e, c))
+                return true;
+        }
+    return false;
+}
+
 /* "N. <what to do>" then up to max_examples findings and a count of the rest. */
-static void write_step(FILE *out, size_t number, const struct section *s, const struct check *c,
-                       size_t max_examples)
+static void write_step(FILE *out, size_t number, const struct result *r, enum step_pass pass,
+                       const struct section *s, const struct check *c, size_t max_examples)
 {
     fprintf(out, "%zu. ", number);
     if (c->remediation) {
         put_clean(out, c->remediation);
+        const char *sep = " (also fixes ";
+        bool after = false;
+        for (size_t i = 0; i < r->n_sections; i++)
+            for (size_t j = 0; j < r->sections[i].n_checks; j++) {
+                const struct check *d = &r->sections[i].checks[j];
+                if (d == c) {
+                    after = true;
+                } else if (after && in_pass(d, pass) && same_fix(c, d) && no_open_findings(d)) {
+                    fputs(sep, out);
+                    put_clean(out, d->name);
+                    sep = ", ";
+                }
+            }
+        if (strcmp(sep, " (also fixes "))
+            fputc(')', out);
     } else {
         fputs("fix ", out);
         put_lower(out, s->title);
@@ -241,8 +289,6 @@ static void write_step(FILE *out, size_t number, const struct section *s, const 
         fprintf(out, "   ... and %llu more\n", (unsigned long long)(unaccepted - shown));
 }
 
-enum step_pass { STEP_BLOCKING, STEP_NONBLOCKING_FAIL, STEP_WARNING };
-
 static bool in_pass(const struct check *c, enum step_pass pass)
 {
     switch (pass) {
@@ -253,6 +299,9 @@ static bool in_pass(const struct check *c, enum step_pass pass)
     case STEP_WARNING:
         /* A warning without a fix or an example would only repeat its report line. */
         return c->status == STATUS_WARN && (c->remediation || c->findings_total);
+    case STEP_PASSED_FOLLOWUP:
+        return (in_pass(c, STEP_NONBLOCKING_FAIL) || in_pass(c, STEP_WARNING)) &&
+               !(c->status == STATUS_FAIL && !c->remediation && !c->findings_total);
     }
     return false;
 }
@@ -264,8 +313,8 @@ static void write_steps(FILE *out, const struct result *r, enum step_pass pass, 
     for (size_t i = 0; i < r->n_sections; i++) {
         const struct section *s = &r->sections[i];
         for (size_t j = 0; j < s->n_checks; j++)
-            if (in_pass(&s->checks[j], pass))
-                write_step(out, ++*number, s, &s->checks[j], max_examples);
+            if (in_pass(&s->checks[j], pass) && !folded(r, &s->checks[j], pass))
+                write_step(out, ++*number, r, pass, s, &s->checks[j], max_examples);
     }
 }
 
@@ -302,20 +351,9 @@ static void write_followups(FILE *out, const struct result *r, const struct repo
     if (o->quiet)
         return;
     /* Passing: non-blocking FAILs and WARNs together, in report order. */
-    bool any = false;
-    for (size_t i = 0; i < r->n_sections; i++) {
-        const struct section *s = &r->sections[i];
-        for (size_t j = 0; j < s->n_checks; j++) {
-            const struct check *c = &s->checks[j];
-            if (!in_pass(c, STEP_NONBLOCKING_FAIL) && !in_pass(c, STEP_WARNING))
-                continue;
-            if (c->status == STATUS_FAIL && !c->remediation && !c->findings_total)
-                continue;
-            if (!any)
-                fputs("\nWARNINGS:\n", out);
-            any = true;
-            write_step(out, ++number, s, c, max_examples);
-        }
+    if (count_in_pass(r, STEP_PASSED_FOLLOWUP)) {
+        fputs("\nWARNINGS:\n", out);
+        write_steps(out, r, STEP_PASSED_FOLLOWUP, &number, max_examples);
     }
 }
 

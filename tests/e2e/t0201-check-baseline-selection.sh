@@ -37,7 +37,7 @@ git commit -q -m "v1.2 content"
 say "no tag yet: a note, no regression section"
 test_ok dsci check
 expect_no_line out "REGRESSION"
-grep -q '^Note: .*no tag' out || { cat out >&2; fail "no note about the missing tag"; }
+grep -q "^Note: no version tag on HEAD's history (such as 'dataset-v1.0.0'): no baseline" out || { cat out >&2; fail "no note about the missing tag"; }
 
 git tag dataset-v1.2.0                                       # c1: 96 + 26 = 122 examples
 commit_train 98 "v1.10 content"

@@ -12,7 +12,7 @@ VF=data/hf_dataset/version.json
 
 say "the first release: no tag yet, the version file's version is tagged"
 test_ok dsci bump --tag
-expect_line err "no tag 'dataset-v<version>' on HEAD's history"
+expect_line err "dsci: no version tag on HEAD's history (such as 'dataset-v1.0.0'): bumping from the version file"
 expect_line out "dsci: no change since version 1.0.0; nothing to bump"
 expect_line out "dsci: created tag 'dataset-v1.0.0'"
 test "$(git cat-file -t dataset-v1.0.0)" = tag || fail "not an annotated tag"
@@ -33,11 +33,12 @@ PY
 test_must_fail 2 dsci bump --tag
 expect_line out "dsci: 1.0.0 -> 1.1.0 (minor: 5 examples added, net +5)"
 expect_line out "dsci: wrote data/hf_dataset/version.json"
-expect_line err "dsci: commit the version file and data first: git add data/hf_dataset/version.json data/splits/train.jsonl && git commit; then dsci bump --tag"
+expect_line err "dsci: not tagged: the tag goes on a commit that holds the version file and the data; commit them, then tag: git add data/hf_dataset/version.json data/splits/train.jsonl && git commit -m 'dataset 1.1.0' && dsci bump --tag (the version file is written: the second run only creates the tag)"
 test -z "$(git tag -l dataset-v1.1.0)" || fail "tagged uncommitted data"
 git add data/splits/train.jsonl
 test_must_fail 2 dsci bump --tag
-expect_line err "git add data/hf_dataset/version.json data/splits/train.jsonl && git commit"
+expect_line err "git add data/hf_dataset/version.json data/splits/train.jsonl && git commit -m 'dataset 1.1.0' && dsci bump --tag"
+expect_no_line err "the version file is written"   # it was already: nothing written this time
 git add "$VF"
 GIT_COMMITTER_DATE="2025-01-02T00:00:00Z" GIT_AUTHOR_DATE="2025-01-02T00:00:00Z" git commit -q -m "dataset 1.1.0"
 

@@ -53,10 +53,14 @@ git commit -q -a -m "hand notes"
 head -n 2 data/splits/test.jsonl | sed 's/TSK-/TSK-9/g; s/"id": "task-api-/"id": "task-api-new-/' >>data/splits/train.jsonl
 sed -i '5s/"value": "/"value": "Edited: /' data/splits/train.jsonl
 python3 - <<'PY'
-import json
+# the version file as `dsci bump` writes it: the new data's counts and checksums
+import hashlib, json
 p = "data/hf_dataset/version.json"
 v = json.load(open(p))
 v.update(version="1.1.0", previous="1.0.0", created="2025-02-01T09:00:00Z")
+for s in v["splits"].values():
+    data = open(s["path"], "rb").read()
+    s.update(examples=data.count(b"\n"), bytes=len(data), checksum="sha256:" + hashlib.sha256(data).hexdigest())
 json.dump(v, open(p, "w"), indent=2)
 PY
 cp "$CARD" "$TRASH/before.md"

@@ -100,7 +100,7 @@ static struct fx *fx_new(const char *spec_text, const char *vf_json, const char 
     add_file(&f->result, "data/train.jsonl", 0, 1, strlen(f->train), 0xab);
     add_file(&f->result, "data/test.jsonl", 1, 1, 100, 0xcd);
     card_sample_load(&f->sample, f->spec, &f->result, mem_read, f);
-    f->in = (struct card_input){ f->spec, &f->result, f->vf, f->sample, NULL, NULL, 0 };
+    f->in = (struct card_input){ f->spec, &f->result, f->vf, f->sample, NULL, NULL, 0, .release = NULL };
     return f;
 }
 
@@ -113,8 +113,17 @@ static void fx_free(struct fx *f)
     free(f);
 }
 
-static const char vf_100[] = "{\"version\": \"1.0.0\", \"created\": \"2025-01-01T00:00:00Z\", \"previous\": null}";
-static const char vf_110[] = "{\"version\": \"1.1.0\", \"created\": \"2025-02-03T10:00:00Z\", \"previous\": \"1.0.0\"}";
+/* The fixture's data as a version file records it (checksums of add_file's fills). */
+#define AB8 "abababababababab"
+#define CD8 "cdcdcdcdcdcdcdcd"
+#define RECORDED                                                                                        \
+    "\"splits\": {\"train\": {\"path\": \"data/train.jsonl\", \"examples\": 1, \"checksum\": \"sha256:" AB8 AB8 AB8 AB8 \
+    "\"}, \"test\": {\"path\": \"data/test.jsonl\", \"examples\": 1, \"checksum\": \"sha256:" CD8 CD8 CD8 CD8 "\"}}"
+
+static const char vf_100[] =
+    "{\"version\": \"1.0.0\", \"created\": \"2025-01-01T00:00:00Z\", \"previous\": null, " RECORDED "}";
+static const char vf_110[] =
+    "{\"version\": \"1.1.0\", \"created\": \"2025-02-03T10:00:00Z\", \"previous\": \"1.0.0\", " RECORDED "}";
 
 /* Renders `existing` (NULL: a new card); the test fails on an error. Caller frees. */
 static char *render(struct fx *f, const char *existing)
@@ -601,7 +610,7 @@ static void test_card__changelog(void **state)
 
     /* no baseline: the counts the version file records, or none */
     f = fx_new(NULL, "{\"version\": \"1.1.0\", \"previous\": \"1.0.0\", \"created\": \"2025-02-03T10:00:00Z\", "
-                     "\"changes\": {\"added\": 3, \"removed\": 1, \"modified\": 0}}", NULL);
+                     "\"changes\": {\"added\": 3, \"removed\": 1, \"modified\": 0}, " RECORDED "}", NULL);
     out = render(f, NULL);
     assert_non_null(strstr(out, "### 1.1.0 (2025-02-03)\n\n- 2 examples (train 1, test 1)\n"
                                 "- Since 1.0.0: 3 added, 1 removed, 0 modified (as the version file records)\n"));
@@ -617,6 +626,61 @@ static void test_card__changelog(void **state)
     f = fx_new(NULL, vf_100, NULL);
     out = render(f, card);
     assert_non_null(strstr(out, "-->\nNewest first.\n\n### 1.0.0 (2025-01-01)\n\n- hand-edited\n<!--"));
+    free(out);
+    fx_free(f);
+}
+
+/* Data the version file does not record is not labelled as the recorded version: the
+ * card says "+ unreleased changes", and a new changelog entry counts what the version
+ * had (its tag's run, else the version file's record), not the work tree. */
+static void test_card__unreleased_data(void **state)
+{
+    static const char vf[] =
+        "{\"version\": \"1.1.0\", \"created\": \"2025-02-03T10:00:00Z\", \"previous\": \"1.0.0\", "
+        "\"changes\": {\"added\": 498, \"removed\": 0, \"modified\": 0}, "
+        "\"splits\": {\"train\": {\"path\": \"data/train.jsonl\", \"examples\": 400, \"checksum\": \"sha256:" AB8 AB8 AB8 AB8
+        "\"}, \"test\": {\"path\": \"data/test.jsonl\", \"examples\": 100, \"checksum\": \"sha256:" AB8 AB8 AB8 AB8 "\"}}}";
+    struct fx *f = fx_new(NULL, vf, NULL);
+    struct diff d;
+    memset(&d, 0, sizeof(d));
+    d.total.removed = 14;
+    f->in.diff = &d;   /* the work tree's diff: not the version's */
+    f->in.baseline = "dataset-v1.0.0";
+    assert_true(card_unreleased(&f->in));
+    char *out = render(f, NULL);
+    assert_non_null(strstr(out, "- **Version:** 1.1.0 + unreleased changes (the data differs from what the "
+                                "version file records for 1.1.0; run `dsci bump`, then `dsci card`)\n"));
+    assert_non_null(strstr(out, "Version 1.1.0 + unreleased changes: these files are not the ones "
+                                "`version.json` records for 1.1.0"));
+    assert_null(strstr(out, "Version 1.1.0 (`version.json`)"));
+    assert_non_null(strstr(out, "### 1.1.0 (2025-02-03)\n\n- 500 examples (train 400, test 100)\n"
+                                "- Since 1.0.0: 498 added, 0 removed, 0 modified (as the version file records)\n"));
+    assert_null(strstr(out, "14 removed"));
+    free(out);
+
+    /* with the version's own run (its tag) and its diff, those count */
+    struct result tagged;
+    result_init(&tagged);
+    add_file(&tagged, "data/train.jsonl", 0, 401, 10, 0xab);
+    add_file(&tagged, "data/test.jsonl", 1, 99, 10, 0xab);
+    struct diff td;
+    memset(&td, 0, sizeof(td));
+    td.total.added = 3;
+    f->in.release = &tagged;
+    f->in.diff = &td;
+    out = render(f, NULL);
+    assert_non_null(strstr(out, "### 1.1.0 (2025-02-03)\n\n- 500 examples (train 401, test 99)\n"
+                                "- Since `dataset-v1.0.0`: 3 added, 0 removed, 0 modified\n"));
+    free(out);
+    result_release(&tagged);
+
+    /* the recorded data: no such wording */
+    fx_free(f);
+    f = fx_new(NULL, vf_110, NULL);
+    assert_false(card_unreleased(&f->in));
+    out = render(f, NULL);
+    assert_null(strstr(out, "unreleased"));
+    assert_non_null(strstr(out, "- **Version:** 1.1.0 (2025-02-03)\n"));
     free(out);
     fx_free(f);
 }
@@ -657,7 +721,7 @@ static const struct check *run_gate(struct fx *f, enum gate_level level)
     f->spec->gates.reproducibility.require |= REPRO_CARD;
     assert_true(gate_card.enabled(f->spec));
     result_add_section(&f->result, "reproducibility", "REPRODUCIBILITY", level, (struct spec_loc){ 0, 0 });
-    struct gate_ctx ctx = { f->spec, NULL, 0, &f->result, mem_read, f, NULL };
+    struct gate_ctx ctx = { f->spec, NULL, 0, &f->result, mem_read, f, .display_path = NULL };
     void *st = gate_card.begin(&ctx);
     assert_int_equal(gate_card.finish(st, &ctx), 0);
     gate_card.free(st);
@@ -736,6 +800,7 @@ int main(void)
         cmocka_unit_test(test_card__code_fence_escape),
         cmocka_unit_test(test_card__long_text_is_cut),
         cmocka_unit_test(test_card__changelog),
+        cmocka_unit_test(test_card__unreleased_data),
         cmocka_unit_test(test_card__keep_takes_the_old_block),
         cmocka_unit_test(test_card__text_diff),
         cmocka_unit_test(test_card__gate_uses_the_same_rendering),

@@ -781,7 +781,7 @@ static void test_gates__quality_unique_messages(void **state)
     assert_int_equal(k->status, STATUS_FAIL);
     assert_int_equal(k->n_findings, 1);   /* one text repeated, reported once */
     assert_string_equal(k->findings[0].message,
-                        "a message here appears 6 times (again at data/splits/train.jsonl:6)");
+                        "the message \"answer 0\" appears 6 times (again at data/splits/train.jsonl:6)");
     assert_int_equal(k->findings[0].line, 1);
     assert_contains(k->remediation, "(5 repeated of 20)");
     assert_contains(k->remediation, "(most repeated: data/splits/train.jsonl:1, 6 times)");
@@ -865,8 +865,12 @@ static void test_gates__quality_most_repeated_messages(void **state)
         assert_int_equal(ch->findings[i].line, lines[i]);
         assert_contains(ch->findings[i].message, counts[i]);
     }
-    assert_string_equal(ch->findings[0].message, "a message here appears 9 times "
+    /* each names its own message */
+    assert_string_equal(ch->findings[0].message, "the message \"G\" appears 9 times "
                                                  "(again at data/splits/train.jsonl:14)");
+    static const char *const names[5] = { "\"G\"", "\"A\"", "\"B\"", "\"C\"", "\"D\"" };
+    for (int i = 0; i < 5; i++)
+        assert_contains(ch->findings[i].message, names[i]);
     fx_free(f);
 }
 

@@ -736,6 +736,22 @@ static void test_report__clock_source_date_epoch(void **state)
     free(saved);
 }
 
+/* The same note twice is said once; different notes stay, in order. */
+static void test_report__identical_notes_once(void **state)
+{
+    struct result r;
+    result_init(&r);
+    for (int i = 0; i < 3; i++)
+        result_add_note(&r, "Set dataset.version_file in %s", "specs/a.yaml");
+    result_add_note(&r, "another note");
+    result_add_note(&r, "Set dataset.version_file in %s", "specs/b.yaml");
+    assert_int_equal(r.n_notes, 3);
+    assert_string_equal(r.notes[0], "Set dataset.version_file in specs/a.yaml");
+    assert_string_equal(r.notes[1], "another note");
+    assert_string_equal(r.notes[2], "Set dataset.version_file in specs/b.yaml");
+    result_release(&r);
+}
+
 static void test_report__find(void **state)
 {
     (void)state;
@@ -765,6 +781,7 @@ int main(void)
         cmocka_unit_test(test_report__json_buf_string_respects_cap),
         cmocka_unit_test(test_report__json_numbers),
         cmocka_unit_test(test_report__clock_source_date_epoch),
+        cmocka_unit_test(test_report__identical_notes_once),
         cmocka_unit_test(test_report__find),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
