@@ -10,6 +10,8 @@
 #include <unistd.h>
 
 #include "cmd/cmd.h"
+#include "util/buf.h"
+#include "util/gh_escape.h"
 #include "util/jobs.h"
 
 #ifndef DSCI_VERSION
@@ -62,19 +64,19 @@ static int finish(int code)
 int main(int argc, char **argv)
 {
     int i = 1;
+    /* In GitHub Actions nothing dsci prints may start a workflow command it did not mean. */
+    if (gh_guard_install() < 0)
+        fputs("dsci: cannot guard the output streams against workflow commands\n", stderr);
     const char *jobs_env = getenv("DSCI_JOBS");
     if (jobs_env && *jobs_env && !jobs_parse(jobs_env))   /* not a command line: warn, go on */
-        fprintf(stderr, "dsci: ignoring DSCI_JOBS='%s' (want a number of threads from 1 to %d)\n", jobs_env,
-                JOBS_MAX);
+        usage_error("ignoring DSCI_JOBS='%s' (want a number of threads from 1 to %d)", jobs_env, JOBS_MAX);
     /* Options before the command that only main understands. */
     while (i < argc && argv[i][0] == '-') {
         if (!strcmp(argv[i], "-C")) {
             if (i + 1 >= argc)
                 return usage_error("option '-C' needs a directory");
-            if (chdir(argv[i + 1]) != 0) {
-                fprintf(stderr, "dsci: cannot change to '%s': %s\n", argv[i + 1], strerror(errno));
-                return 2;
-            }
+            if (chdir(argv[i + 1]) != 0)
+                return usage_error("cannot change to '%s': %s", argv[i + 1], strerror(errno));
             i += 2;
         } else if (!strcmp(argv[i], "--version")) {
             printf("dsci %s\n", DSCI_VERSION);

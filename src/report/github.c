@@ -212,8 +212,10 @@ static int github_write(FILE *out, const struct result *r, const struct report_o
     int rc = 0;
 
     write_annotations(&b, r);
+    gh_guard_commands(out, true);   /* every value in them is escaped */
     if (fwrite(b.ptr ? b.ptr : "", 1, b.len, out) != b.len)
         rc = DSCI_EENV;
+    gh_guard_commands(out, false);
     buf_release(&b);
     if (rc == 0 && gh_random_token(token) < 0) {
         /* Without an unguessable token the data could end the region: leave it out. */
@@ -222,9 +224,13 @@ static int github_write(FILE *out, const struct result *r, const struct report_o
     } else if (rc == 0) {
         struct report_options text_opts = *opts;
         text_opts.color = false;
+        gh_guard_commands(out, true);
         fprintf(out, "::stop-commands::%s\n", token);
+        gh_guard_commands(out, false);
         rc = report_text.write(out, r, &text_opts);
+        gh_guard_commands(out, true);
         fprintf(out, "::%s::\n", token);
+        gh_guard_commands(out, false);
     }
     if (rc == 0 && ferror(out))
         rc = DSCI_EENV;
