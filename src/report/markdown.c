@@ -18,15 +18,40 @@
 #include "spec.h"
 #include "util/buf.h"
 #include "util/err.h"
+#include "util/utf8.h"
 
 #define MD_FINDINGS_PER_GATE 20
 #define MD_RESERVE 1024       /* room kept for the closing lines once cut */
+
+/* Bytes that are not well-formed UTF-8 (a lone surrogate decoded from "\udc00" is
+ * ED B0 80) become U+FFFD, as in the JSON and XML writers: the summary stays UTF-8.
+ * Returns the bytes of s consumed when they were copied or replaced, 0 for ASCII. */
+static size_t md_utf8(struct buf *b, const unsigned char *s)
+{
+    if (*s < 0x80)
+        return 0;
+    size_t n = utf8_len(s);
+    if (n) {
+        buf_add(b, s, n);
+        return n;
+    }
+    size_t avail = 0, bad;
+    while (avail < 4 && s[avail])
+        avail++;
+    utf8_sequence(s, avail, &bad);
+    buf_addstr(b, "\xef\xbf\xbd");
+    return bad;
+}
 
 /* Untrusted text for a table cell or a paragraph. */
 static void md_text(struct buf *b, const char *str)
 {
     const unsigned char *s = (const unsigned char *)(str ? str : "");
-    for (; *s; s++) {
+    for (size_t n; *s; s++) {
+        if ((n = md_utf8(b, s)) != 0) {
+            s += n - 1;
+            continue;
+        }
         switch (*s) {
         case '&': buf_addstr(b, "&amp;"); break;
         case '<': buf_addstr(b, "&lt;"); break;
@@ -50,8 +75,12 @@ static void md_code(struct buf *b, const char *str)
 {
     const unsigned char *s = (const unsigned char *)(str ? str : "");
     buf_addch(b, '`');
-    for (; *s; s++)
-        buf_addch(b, *s == '`' ? '\'' : *s < 0x20 || *s == 0x7f ? '?' : (char)*s);
+    for (size_t n; *s; s++) {
+        if ((n = md_utf8(b, s)) != 0)
+            s += n - 1;
+        else
+            buf_addch(b, *s == '`' ? '\'' : *s < 0x20 || *s == 0x7f ? '?' : (char)*s);
+    }
     buf_addch(b, '`');
 }
 
