@@ -102,6 +102,20 @@ void message_print(const char *msg)
     buf_release(&b);
 }
 
+/* The last error message usage_error or report_error printed, for the CI error report. */
+static char *last_error;
+
+const char *message_last_error(void)
+{
+    return last_error ? last_error : "";
+}
+
+static void remember(const char *msg)
+{
+    free(last_error);
+    last_error = strdup(msg);
+}
+
 int usage_error(const char *fmt, ...)
 {
     va_list ap;
@@ -111,6 +125,7 @@ int usage_error(const char *fmt, ...)
         msg = NULL;
     va_end(ap);
     message_print(msg ? msg : "out of memory");
+    remember(msg ? msg : "out of memory");
     free(msg);
     return 2;
 }
@@ -119,6 +134,7 @@ int report_error(int code)
 {
     const char *msg = err_last();
     message_print(*msg ? msg : "unknown error");
+    remember(*msg ? msg : "unknown error");
     return err_exit_code(code);
 }
 

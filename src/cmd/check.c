@@ -289,9 +289,15 @@ static int write_github_files(const struct check_opts *o, const struct result *r
                 report_path = o->outputs[i].path;
         char blocking[32];
         snprintf(blocking, sizeof(blocking), "%zu", result_blocking_failures(r));
+        /* Outputs carry only what dsci accepts: a version file's "version" that is not a
+         * semantic version (it could hold line breaks or "::error::") is left empty. */
+        struct semver parsed = SEMVER_INIT;
+        bool version_ok = r->version && semver_parse(&parsed, r->version) == 0;
+        semver_release(&parsed);
+        err_clear();
         struct ci_output kv[] = {
             { "result", result_passed(r) ? "pass" : "fail" },
-            { "version", r->version ? r->version : "" },
+            { "version", version_ok ? r->version : "" },
             { "next_version", ro->next_version ? ro->next_version : "" },
             { "bump", ro->bump ? ro->bump : "none" },
             { "blocking_failures", blocking },
