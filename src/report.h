@@ -16,6 +16,9 @@
 
 struct comparison;
 
+/* Findings of one gate the markdown summary lists (the rest are counted). */
+#define REPORT_FINDINGS_PER_GATE 20
+
 struct report_options {
     bool color;              /* ANSI colours in text output */
     bool quiet;              /* text: only failures and the verdict */

@@ -12,6 +12,7 @@
  */
 #include "cmd/cmd.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -179,6 +180,10 @@ static int parse(struct check_opts *o, int argc, char **argv)
     if (o->update_known && o->place == DATASET_REV)
         return usage_error("--update-baseline writes the work tree's %s; it does not go with --rev",
                            KNOWN_FINDINGS_FILE);
+    /* json and sarif list every finding: keep them all (text, github and markdown show a few) */
+    for (size_t i = 0; i < o->n_outputs; i++)
+        if (o->outputs[i].reporter == &report_json || o->outputs[i].reporter == &report_sarif)
+            result_set_max_findings(SIZE_MAX);
     if (o->n_outputs == 0) {
         o->outputs[0].reporter = in_github_actions() ? &report_github : &report_text;
         o->outputs[0].path = NULL;

@@ -10,7 +10,8 @@
  *
  * The runner shows 10 annotations of each type per step. dsci picks the 10 most useful
  * of each type (blocking first, one per check before a second of the same check) and
- * adds one notice saying how many more there are and where to find them.
+ * adds one notice saying how many more there are and where all of them are (json or
+ * sarif output: text, like this format and the summary, lists only the first few).
  */
 #include "report.h"
 
@@ -163,8 +164,10 @@ static void put_overflow(struct buf *b, const uint64_t *more)
                    more[t] == 1 ? "" : "s");
         sep = ", ";
     }
-    buf_printf(&msg, " not shown here (GitHub shows %d annotations of each type per step); "
-               "the full list is in the step summary and in 'dsci check --format text'", GH_PER_TYPE);
+    buf_printf(&msg, " not shown here (GitHub shows %d annotations of each type per step); the step "
+               "summary lists the first %d findings of each gate, and every finding is in the output of "
+               "'dsci check --format json' or '--format sarif' (add '--output FILE' and upload it as an "
+               "artifact or to code scanning)", GH_PER_TYPE, REPORT_FINDINGS_PER_GATE);
     buf_addstr(b, "::notice title=dsci::");
     gh_escape_data(b, buf_cstr(&msg), GH_MESSAGE_MAX);
     buf_addch(b, '\n');

@@ -20,7 +20,6 @@
 #include "util/err.h"
 #include "util/utf8.h"
 
-#define MD_FINDINGS_PER_GATE 20
 #define MD_RESERVE 1024       /* room kept for the closing lines once cut */
 
 /* Bytes that are not well-formed UTF-8 (a lone surrogate decoded from "\udc00" is
@@ -386,7 +385,7 @@ static void write_details(struct buf *b, const struct result *r, const struct re
             const struct check *c = &s->checks[k];
             if (c->status != STATUS_FAIL && c->status != STATUS_WARN)
                 continue;
-            for (size_t f = 0; f < (c->n_findings ? c->n_findings : 1) && listed < MD_FINDINGS_PER_GATE; f++) {
+            for (size_t f = 0; f < (c->n_findings ? c->n_findings : 1) && listed < REPORT_FINDINGS_PER_GATE; f++) {
                 if (c->n_findings && c->findings[f].accepted)
                     continue;
                 buf_reset(&item);
@@ -403,14 +402,14 @@ static void write_details(struct buf *b, const struct result *r, const struct re
             if (cutting)
                 cut += total - listed;
             else
-                buf_printf(b, "- … and %llu more (run `dsci check --format text` for all)\n",
-                           (unsigned long long)(total - listed));
+                buf_printf(b, "- … and %llu more (every finding is in `dsci check --format json` "
+                              "or `--format sarif` output)\n", (unsigned long long)(total - listed));
         }
         buf_addstr(b, "\n</details>\n\n");
     }
     if (cut)
         buf_printf(b, "_The summary was cut to stay under its size limit: %llu more finding%s not shown; "
-                      "run `dsci check --format text` for all._\n\n",
+                      "every finding is in `dsci check --format json` or `--format sarif` output._\n\n",
                    (unsigned long long)cut, cut == 1 ? "" : "s");
 }
 
