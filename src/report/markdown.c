@@ -413,11 +413,38 @@ static void write_details(struct buf *b, const struct result *r, const struct re
                    (unsigned long long)cut, cut == 1 ? "" : "s");
 }
 
+/*
+ * The run's notes, as the text report has them: above all what a pull request changes in
+ * the spec it was not judged by ("gates.coverage.categories[Delete].min: 15 -> 5
+ * (loosens)"), which a reviewer must see next to a passing verdict.
+ */
+static void write_notes(struct buf *b, const struct result *r)
+{
+    size_t loosens = 0;
+    if (!r->n_notes)
+        return;
+    for (size_t i = 0; i < r->n_notes; i++)
+        if (!strncmp(r->notes[i], "spec change: ", 13) && strstr(r->notes[i], "(loosens)"))
+            loosens++;
+    buf_addstr(b, "### Notes\n\n");
+    if (loosens)
+        buf_printf(b, "**This change loosens %zu spec setting%s** (it was judged with the base's spec; "
+                      "the loosening applies once merged):\n\n", loosens, loosens == 1 ? "" : "s");
+    for (size_t i = 0; i < r->n_notes; i++) {
+        bool loose = !strncmp(r->notes[i], "spec change: ", 13) && strstr(r->notes[i], "(loosens)");
+        buf_addstr(b, loose ? "- **" : "- ");
+        md_text(b, r->notes[i]);
+        buf_addstr(b, loose ? "**\n" : "\n");
+    }
+    buf_addstr(b, "\n");
+}
+
 static int markdown_write(FILE *out, const struct result *r, const struct report_options *o)
 {
     struct buf b = BUF_INIT;
     write_verdict(&b, r);
     write_gate_table(&b, r);
+    write_notes(&b, r);
     write_coverage(&b, r, o);
     write_deltas(&b, r, o->comparison);
     write_bump(&b, r, o);
