@@ -203,12 +203,11 @@ static void write_coverage(struct buf *b, const struct result *r, const struct r
             buf_printf(b, "%llu", (unsigned long long)base);
         else
             buf_addstr(b, "n/a");
-        buf_printf(b, " | %llu", (unsigned long long)gap);
-        if (drop)
-            buf_printf(b, " (-%llu vs baseline)", (unsigned long long)drop);
-        buf_addstr(b, " | ");
-        if (gap || drop) {
-            uint64_t need = gap > drop ? gap : drop;
+        /* One number: what it takes to reach both the minimum and the baseline's count
+         * (the regression gate's coverage_drop), the same in Gap and What to add. */
+        uint64_t need = gap > drop ? gap : drop;
+        buf_printf(b, " | %llu | ", (unsigned long long)need);
+        if (need) {
             buf_printf(b, "%llu more '", (unsigned long long)need);
             md_text(b, c->name);
             buf_printf(b, "' conversation%s", need == 1 ? "" : "s");
@@ -222,13 +221,22 @@ static void write_coverage(struct buf *b, const struct result *r, const struct r
                 }
                 buf_addstr(b, ")");
             }
-            if (!gap)
-                buf_addstr(b, " to make up for the drop since the baseline");
+            if (gap && drop)
+                buf_printf(b, ": %llu to reach the minimum of %llu, %llu to get back to the baseline's %llu",
+                           (unsigned long long)gap, (unsigned long long)min, (unsigned long long)drop,
+                           (unsigned long long)base);
+            else if (gap)
+                buf_printf(b, " to reach the minimum of %llu", (unsigned long long)min);
+            else
+                buf_printf(b, " to get back to the baseline's %llu (it meets its minimum of %llu)",
+                           (unsigned long long)base, (unsigned long long)min);
         } else {
             buf_addstr(b, "nothing");
         }
         buf_addstr(b, " |\n");
     }
+    buf_addstr(b, "\nGap: the conversations a category needs to reach both its minimum and its count in "
+                  "the baseline (fewer than the baseline fails the regression gate).\n");
     if (r->metrics.category_counts && r->metrics.category_counts[r->n_categories])
         buf_printf(b, "\n%llu example%s match no category.\n",
                    (unsigned long long)r->metrics.category_counts[r->n_categories],
