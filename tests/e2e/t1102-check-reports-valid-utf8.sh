@@ -51,3 +51,27 @@ set -e
 valid_utf8 out err
 test_ok dsci card
 valid_utf8 out err data/hf_dataset/README.md
+
+say "a file name that is not UTF-8 (matched by a glob): every format, the card, init"
+git checkout -q -- .
+sed -i 's#train: data/splits/train.jsonl#train: data/splits/tr*.jsonl#' specs/task-api.yaml
+printf '{"x":\n' >"$(printf 'data/splits/tr\377\355\260\200.jsonl')"
+git add -A
+git commit -q -m "a name that is not UTF-8"
+for f in text json github markdown sarif junit; do
+    set +e
+    dsci check --format "$f" >"out.$f" 2>err
+    set -e
+    valid_utf8 "out.$f" err
+done
+set +e
+GITHUB_ACTIONS=true GITHUB_STEP_SUMMARY="$TRASH/summary.md" GITHUB_OUTPUT="$TRASH/output.txt" "$DSCI" check >out 2>err
+set -e
+valid_utf8 out err ../summary.md
+test_ok dsci card --dry-run
+valid_utf8 out err
+test_ok dsci card
+valid_utf8 data/hf_dataset/README.md
+test_ok dsci init --output ../starter.yaml
+valid_utf8 out err
+expect_line out 'left out: task-api/data/splits/tr\xff\xed\xb0\x80.jsonl'
