@@ -220,6 +220,10 @@ void gh_guard_commands(FILE *stream, bool allow)
     if (!g)
         return;
     fflush(stream);
+    if (g->state == G_COLON)   /* a ':' held back at the end of the last write */
+        write_all(g->fd, ":", 1), g->state = G_MID;
+    if (allow && g->state == G_MID)   /* a command must start its own line */
+        write_all(g->fd, "\n", 1), g->state = G_START;
     g->allow = allow;
 }
 
