@@ -70,8 +70,10 @@ test_must_fail 1 gha check
 no_injection out err
 test_must_fail 1 gha check --format text
 no_injection out err
-test_must_fail 1 gha check --format markdown
-no_injection out err
+for f in markdown json sarif junit; do
+    test_must_fail 1 gha check --format "$f"
+    no_injection out err
+done
 rm "$cr_name" "$lf_name"
 
 say "an unknown option, DSCI_JOBS and -C are echoed on one line"
