@@ -5,7 +5,7 @@ set -eu
 
 packages="build-essential cmake pkg-config git jq python3 python3-yaml valgrind \
 libgit2-dev libmbedtls-dev libyaml-dev libyajl-dev libpcre2-dev libcmocka-dev \
-libssl-dev libssh2-1-dev libhttp-parser-dev zlib1g-dev pre-commit"
+libssl-dev libssh2-1-dev libhttp-parser-dev zlib1g-dev pre-commit libxml2-utils"
 
 missing=""
 for p in $packages; do

@@ -55,6 +55,10 @@ case $repo in
     *[!A-Za-z0-9._/-]* | -* | *..*) die "invalid repository '$repo' (owner/name)" ;;
 esac
 
+# The SARIF report's informationUri: the repository the action comes from.
+homepage=""
+[ -z "$repo" ] || homepage="https://github.com/$repo"
+
 fetch() { # fetch URL FILE: download, quietly; fails on HTTP errors
     if command -v curl >/dev/null 2>&1; then
         curl -fsSL --retry 3 -o "$2" "$1"
@@ -70,14 +74,14 @@ build() { # build SOURCE_DIR: static build into $work/build, result in $built
     sh "$src/scripts/deps.sh"
     jobs=$(nproc 2>/dev/null || echo 2)
     if cmake -S "$src" -B "$work/build-static" -DDSCI_STATIC=ON -DBUILD_TESTING=OFF \
-        -DCMAKE_BUILD_TYPE=Release >/dev/null &&
+        -DCMAKE_BUILD_TYPE=Release -DDSCI_HOMEPAGE_URL="$homepage" >/dev/null &&
         cmake --build "$work/build-static" -j "$jobs" --target dsci; then
         built=$work/build-static/dsci
         static=yes
     else
         echo "::warning title=dsci::the static build failed on this runner; using a dynamic build (not cached)"
         cmake -S "$src" -B "$work/build-dynamic" -DBUILD_TESTING=OFF \
-            -DCMAKE_BUILD_TYPE=Release >/dev/null
+            -DCMAKE_BUILD_TYPE=Release -DDSCI_HOMEPAGE_URL="$homepage" >/dev/null
         cmake --build "$work/build-dynamic" -j "$jobs" --target dsci
         built=$work/build-dynamic/dsci
         static=no

@@ -12,6 +12,7 @@
 
 #include "bump.h"
 #include "sha256.h"
+#include "util/utf8.h"
 #include "util/xalloc.h"
 
 void card_split_totals(const struct result *r, size_t split, uint64_t *examples, uint64_t *bytes)
@@ -69,11 +70,25 @@ const char *card_pretty_name(const struct spec *spec)
 
 /* ---- Markdown helpers -------------------------------------------------------------- */
 
-/* Text for a table cell: '|' escaped, line breaks as spaces. */
+/* Text for a table cell: '|' escaped, line breaks as spaces, bytes that are not UTF-8
+ * (a file name can hold any) as U+FFFD, so the card stays UTF-8. */
 static void md_cell(struct buf *out, const char *s)
 {
     for (; *s; s++) {
-        if (*s == '|')
+        if ((unsigned char)*s >= 0x80) {
+            size_t n = utf8_len((const unsigned char *)s);
+            if (n) {
+                buf_add(out, s, n);
+            } else {
+                size_t avail = 0, bad;
+                while (avail < 4 && s[avail])
+                    avail++;
+                utf8_sequence((const unsigned char *)s, avail, &bad);
+                buf_addstr(out, "\xef\xbf\xbd");
+                n = bad;
+            }
+            s += n - 1;
+        } else if (*s == '|')
             buf_addstr(out, "\\|");
         else if (*s == '\n' || *s == '\r')
             buf_addch(out, ' ');

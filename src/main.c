@@ -9,7 +9,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ci_outputs.h"
 #include "cmd/cmd.h"
+#include "report.h"
+#include "util/buf.h"
+#include "util/err.h"
+#include "util/gh_escape.h"
 #include "util/jobs.h"
 
 #ifndef DSCI_VERSION
@@ -59,22 +64,68 @@ static int finish(int code)
     return code;
 }
 
+/*
+ * In GitHub Actions a run that ends in exit 2 or 3 still leaves its trace where a
+ * reviewer looks: an error annotation (escaped), the message in the step summary and
+ * the output result=error.
+ */
+static void report_ci_error(int code)
+{
+    const char *v = getenv("GITHUB_ACTIONS"), *summary = getenv("GITHUB_STEP_SUMMARY");
+    const char *outputs = getenv("GITHUB_OUTPUT"), *msg = message_last_error();
+    struct buf b = BUF_INIT;
+
+    if (code < 2 || !v || strcmp(v, "true") != 0)
+        return;
+    if (!*msg)
+        msg = code == 2 ? "usage or spec error" : "environment or I/O error";
+    buf_addstr(&b, "::error title=dsci::");
+    gh_escape_data(&b, msg, GH_MESSAGE_MAX);
+    buf_addch(&b, '\n');
+    gh_guard_commands(stdout, true);
+    fputs(buf_cstr(&b), stdout);
+    gh_guard_commands(stdout, false);
+    buf_release(&b);
+    if (summary && *summary) {
+        char *text = NULL;
+        size_t len = 0;
+        FILE *mem = open_memstream(&text, &len);
+        if (mem) {
+            int rc = report_markdown_error(mem, msg, code);
+            if (fclose(mem) == 0 && rc == 0 && ci_append_file(summary, text, len) < 0)
+                fprintf(stderr, "dsci: %s\n", err_last());
+        }
+        free(text);
+    }
+    if (outputs && *outputs) {
+        struct ci_output kv[] = { { "result", "error" } };
+        if (ci_outputs_append(outputs, kv, 1) < 0)
+            fprintf(stderr, "dsci: %s\n", err_last());
+    }
+}
+
+static int leave(int code)
+{
+    report_ci_error(code);
+    return finish(code);
+}
+
 int main(int argc, char **argv)
 {
     int i = 1;
+    /* In GitHub Actions nothing dsci prints may start a workflow command it did not mean. */
+    if (gh_guard_install() < 0)
+        fputs("dsci: cannot guard the output streams against workflow commands\n", stderr);
     const char *jobs_env = getenv("DSCI_JOBS");
     if (jobs_env && *jobs_env && !jobs_parse(jobs_env))   /* not a command line: warn, go on */
-        fprintf(stderr, "dsci: ignoring DSCI_JOBS='%s' (want a number of threads from 1 to %d)\n", jobs_env,
-                JOBS_MAX);
+        usage_error("ignoring DSCI_JOBS='%s' (want a number of threads from 1 to %d)", jobs_env, JOBS_MAX);
     /* Options before the command that only main understands. */
     while (i < argc && argv[i][0] == '-') {
         if (!strcmp(argv[i], "-C")) {
             if (i + 1 >= argc)
-                return usage_error("option '-C' needs a directory");
-            if (chdir(argv[i + 1]) != 0) {
-                fprintf(stderr, "dsci: cannot change to '%s': %s\n", argv[i + 1], strerror(errno));
-                return 2;
-            }
+                return leave(usage_error("option '-C' needs a directory"));
+            if (chdir(argv[i + 1]) != 0)
+                return leave(usage_error("cannot change to '%s': %s", argv[i + 1], strerror(errno)));
             i += 2;
         } else if (!strcmp(argv[i], "--version")) {
             printf("dsci %s\n", DSCI_VERSION);
@@ -88,7 +139,7 @@ int main(int argc, char **argv)
     }
     if (i >= argc) {
         usage(stderr);
-        return 2;
+        return leave(2);
     }
     if (argv[i][0] == '-') {
         /* a global option before the command: let the command see it */
@@ -118,17 +169,17 @@ int main(int argc, char **argv)
         }
         const struct command *cmd = find_command(argv[i + 1]);
         if (!cmd)
-            return usage_error("no such command '%s' (see 'dsci help')", argv[i + 1]);
+            return leave(usage_error("no such command '%s' (see 'dsci help')", argv[i + 1]));
         cmd->help();
         return finish(0);
     }
     const struct command *cmd = find_command(argv[i]);
     if (!cmd)
-        return usage_error("no such command '%s' (see 'dsci help')", argv[i]);
+        return leave(usage_error("no such command '%s' (see 'dsci help')", argv[i]));
     for (int j = i + 1; j < argc; j++)
         if (!strcmp(argv[j], "-h") || !strcmp(argv[j], "--help")) {
             cmd->help();
             return finish(0);
         }
-    return finish(cmd->run(argc - i - 1, argv + i + 1));
+    return leave(cmd->run(argc - i - 1, argv + i + 1));
 }

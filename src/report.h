@@ -16,6 +16,9 @@
 
 struct comparison;
 
+/* Findings of one gate the markdown summary lists (the rest are counted). */
+#define REPORT_FINDINGS_PER_GATE 20
+
 struct report_options {
     bool color;              /* ANSI colours in text output */
     bool quiet;              /* text: only failures and the verdict */
@@ -40,6 +43,9 @@ extern const struct reporter report_json;
 extern const struct reporter report_github;
 extern const struct reporter report_markdown;
 extern const struct reporter report_sarif, report_junit;
+
+/* The step summary of a run that ended in exit 2 or 3: what went wrong, escaped. */
+int report_markdown_error(FILE *out, const char *message, int exit_code);
 
 const struct reporter *report_find(const char *name);
 /* The i-th registered reporter, NULL past the end (for "known: ..." messages). */

@@ -162,6 +162,18 @@ const struct finding *check_first_open(const struct check *c)
     return NULL;
 }
 
+static size_t max_findings = RESULT_DEFAULT_MAX_FINDINGS;
+
+size_t result_max_findings(void)
+{
+    return max_findings;
+}
+
+void result_set_max_findings(size_t n)
+{
+    max_findings = n;
+}
+
 static struct finding *add_finding(struct check *c, const char *path, size_t line, const char *kind,
                                    const char *fmt, va_list ap)
 {

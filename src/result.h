@@ -8,7 +8,9 @@
  *   check_add_finding(c, path, line, "invalid_json", "unexpected '}' at column 12");
  *
  * Findings beyond RESULT_MAX_FINDINGS per check are counted, not stored, so a dataset
- * with a million broken lines costs no memory. Everything is owned by struct result.
+ * with a million broken lines costs no memory when only a few are shown (text, github,
+ * markdown). A run that writes json or sarif, which list every finding, lifts the cap
+ * first with result_set_max_findings(SIZE_MAX). Everything is owned by struct result.
  */
 #ifndef DSCI_RESULT_H
 #define DSCI_RESULT_H
@@ -19,7 +21,12 @@
 
 #include "spec.h"
 
-#define RESULT_MAX_FINDINGS 1000
+/* Findings stored per check (gates use it for what they keep pending, too): 1000 unless
+ * the command raised it before the run. Process-wide; set it before any gate runs. */
+#define RESULT_DEFAULT_MAX_FINDINGS 1000
+#define RESULT_MAX_FINDINGS (result_max_findings())
+size_t result_max_findings(void);
+void result_set_max_findings(size_t n);
 #define FINDING_KEY_SIZE 16
 
 enum status { STATUS_SKIP = 0, STATUS_PASS, STATUS_WARN, STATUS_FAIL };

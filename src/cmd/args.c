@@ -9,8 +9,10 @@
 #include <unistd.h>
 
 #include "spec.h"
-#include "util/jobs.h"
+#include "util/buf.h"
 #include "util/err.h"
+#include "util/gh_escape.h"
+#include "util/jobs.h"
 
 int args_match(struct args *a, const char *name, bool takes_value, const char **value)
 {
@@ -88,21 +90,51 @@ int args_global(struct args *a, struct global_opts *g)
     return 0;
 }
 
+/* The one way a message reaches stderr: names in it come from the repository, the
+ * command line or the environment, so no byte of them may start a line of its own. */
+void message_print(const char *msg)
+{
+    struct buf b = BUF_INIT;
+    buf_addstr(&b, "dsci: ");
+    term_escape(&b, msg);
+    buf_addch(&b, '\n');
+    fputs(buf_cstr(&b), stderr);
+    buf_release(&b);
+}
+
+/* The last error message usage_error or report_error printed, for the CI error report. */
+static char *last_error;
+
+const char *message_last_error(void)
+{
+    return last_error ? last_error : "";
+}
+
+static void remember(const char *msg)
+{
+    free(last_error);
+    last_error = strdup(msg);
+}
+
 int usage_error(const char *fmt, ...)
 {
     va_list ap;
-    fputs("dsci: ", stderr);
+    char *msg = NULL;
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    if (vasprintf(&msg, fmt, ap) < 0)
+        msg = NULL;
     va_end(ap);
-    fputs("\n", stderr);
+    message_print(msg ? msg : "out of memory");
+    remember(msg ? msg : "out of memory");
+    free(msg);
     return 2;
 }
 
 int report_error(int code)
 {
     const char *msg = err_last();
-    fprintf(stderr, "dsci: %s\n", *msg ? msg : "unknown error");
+    message_print(*msg ? msg : "unknown error");
+    remember(*msg ? msg : "unknown error");
     return err_exit_code(code);
 }
 

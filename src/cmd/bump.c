@@ -176,7 +176,7 @@ int cmd_bump(int argc, char **argv)
     rc = bump_run(&out, &ds, &o.bump);
     if (!o.g.quiet)
         for (size_t i = 0; i < out.n_notes; i++)
-            fprintf(stderr, "dsci: %s\n", out.notes[i]);
+            message_print(out.notes[i]);
     if (rc < 0) {
         /* what was decided and done before the failure still matters (a written file) */
         if (out.decided && !o.json)

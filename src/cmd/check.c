@@ -12,6 +12,7 @@
  */
 #include "cmd/cmd.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -179,6 +180,10 @@ static int parse(struct check_opts *o, int argc, char **argv)
     if (o->update_known && o->place == DATASET_REV)
         return usage_error("--update-baseline writes the work tree's %s; it does not go with --rev",
                            KNOWN_FINDINGS_FILE);
+    /* json and sarif list every finding: keep them all (text, github and markdown show a few) */
+    for (size_t i = 0; i < o->n_outputs; i++)
+        if (o->outputs[i].reporter == &report_json || o->outputs[i].reporter == &report_sarif)
+            result_set_max_findings(SIZE_MAX);
     if (o->n_outputs == 0) {
         o->outputs[0].reporter = in_github_actions() ? &report_github : &report_text;
         o->outputs[0].path = NULL;
@@ -274,9 +279,15 @@ static int write_github_files(const struct check_opts *o, const struct result *r
                 report_path = o->outputs[i].path;
         char blocking[32];
         snprintf(blocking, sizeof(blocking), "%zu", result_blocking_failures(r));
+        /* Outputs carry only what dsci accepts: a version file's "version" that is not a
+         * semantic version (it could hold line breaks or "::error::") is left empty. */
+        struct semver parsed = SEMVER_INIT;
+        bool version_ok = r->version && semver_parse(&parsed, r->version) == 0;
+        semver_release(&parsed);
+        err_clear();
         struct ci_output kv[] = {
             { "result", result_passed(r) ? "pass" : "fail" },
-            { "version", r->version ? r->version : "" },
+            { "version", version_ok ? r->version : "" },
             { "next_version", ro->next_version ? ro->next_version : "" },
             { "bump", ro->bump ? ro->bump : "none" },
             { "blocking_failures", blocking },

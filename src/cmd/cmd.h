@@ -37,6 +37,11 @@ int args_global(struct args *a, struct global_opts *g);
 
 /* Prints "dsci: <message>" (and a hint) to stderr; returns 2. */
 int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Prints "dsci: <msg>" to stderr, msg escaped to one line (term_escape): names in
+ * messages come from the repository, the command line or the environment. */
+void message_print(const char *msg);
+/* The message of the last usage_error/report_error ("" when none), borrowed. */
+const char *message_last_error(void);
 /* Prints err_last() and maps the code to an exit code. */
 int report_error(int code);
 

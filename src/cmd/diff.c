@@ -87,7 +87,7 @@ int cmd_diff(int argc, char **argv)
     if (!cmp.have) {
         /* the notes say why there is nothing to compare with */
         for (size_t i = 0; i < head.n_notes; i++)
-            fprintf(stderr, "dsci: %s\n", head.notes[i]);
+            message_print(head.notes[i]);
         fprintf(stderr, "dsci: no baseline to compare with; name one: dsci diff BASE\n");
         exit_code = ds.repo ? 2 : 3;
         goto done;

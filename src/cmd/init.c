@@ -17,6 +17,7 @@
 #include "spec.h"
 #include "util/buf.h"
 #include "util/err.h"
+#include "util/gh_escape.h"
 #include "util/xalloc.h"
 
 struct init_opts {
@@ -131,11 +132,20 @@ static void print_scan(const struct init_scan *scan)
         }
         printf(" (%llu example%s)\n", (unsigned long long)sp->examples, sp->examples == 1 ? "" : "s");
     }
-    for (size_t i = 0; i < scan->n_skipped; i++)
-        printf("left out: %s\n", scan->skipped[i]);
-    /* data the starter spec does not bless: its first check fails on these */
-    for (size_t i = 0; i < scan->quality.n_concerns; i++)
-        printf("check: %s\n", scan->quality.concerns[i]);
+    for (size_t i = 0; i < scan->n_skipped; i++) {
+        /* a name left out for not being UTF-8 is printed escaped: stdout stays UTF-8 */
+        struct buf name = BUF_INIT;
+        term_escape(&name, scan->skipped[i]);
+        printf("left out: %s\n", buf_cstr(&name));
+        buf_release(&name);
+    }
+    /* data the starter spec does not bless: its first check fails on these (they name files) */
+    for (size_t i = 0; i < scan->quality.n_concerns; i++) {
+        struct buf concern = BUF_INIT;
+        term_escape(&concern, scan->quality.concerns[i]);
+        printf("check: %s\n", buf_cstr(&concern));
+        buf_release(&concern);
+    }
 }
 
 int cmd_init(int argc, char **argv)

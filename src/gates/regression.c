@@ -1,6 +1,8 @@
 /*
  * Removed examples have no line in the head; their findings name the file and say
  * where the example stood in the baseline, so no annotation lands on an unrelated line.
+ * That place is also the finding's one related location (path and line in the
+ * baseline), which SARIF uses as the result's location.
  *
  * The regression gate: the head against its baseline version. Three rules, each with
  * its own level (spec gates.regression):
@@ -43,10 +45,12 @@ static void coverage_checks(struct section *sec, const struct spec *spec, const 
                                   name, (unsigned long long)before, (unsigned long long)now,
                                   (unsigned long long)(before - now));
             for (size_t k = 0; k < d->n_samples; k++)
-                if (d->samples[k].kind == DIFF_REMOVED && d->samples[k].category == i)
+                if (d->samples[k].kind == DIFF_REMOVED && d->samples[k].category == i) {
                     check_add_finding(c, d->samples[k].path, 0, "removed",
                                       "the '%s' example at line %zu in the baseline was removed", name,
                                       d->samples[k].line);
+                    check_relate_last(c, d->samples[k].path, d->samples[k].line);   /* its baseline place */
+                }
         }
         check_apply_level(c, level, false);
     }
@@ -68,9 +72,11 @@ static void removed_check(struct section *sec, const struct spec *spec, const st
                                  "restore them, or raise gates.regression.max_removed if the removal is intended",
                               (unsigned long long)d->total.removed, 100.0 * share, 100.0 * limit);
         for (size_t k = 0; k < d->n_samples; k++)
-            if (d->samples[k].kind == DIFF_REMOVED)
+            if (d->samples[k].kind == DIFF_REMOVED) {
                 check_add_finding(c, d->samples[k].path, 0, "removed",
                                   "the example at line %zu in the baseline was removed", d->samples[k].line);
+                check_relate_last(c, d->samples[k].path, d->samples[k].line);   /* its baseline place */
+            }
     }
     check_apply_level(c, spec->gates.regression.level, false);
 }

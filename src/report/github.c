@@ -10,7 +10,8 @@
  *
  * The runner shows 10 annotations of each type per step. dsci picks the 10 most useful
  * of each type (blocking first, one per check before a second of the same check) and
- * adds one notice saying how many more there are and where to find them.
+ * adds one notice saying how many more there are and where all of them are (json or
+ * sarif output: text, like this format and the summary, lists only the first few).
  */
 #include "report.h"
 
@@ -164,8 +165,10 @@ static void put_overflow(struct buf *b, const uint64_t *more)
                    more[t] == 1 ? "" : "s");
         sep = ", ";
     }
-    buf_printf(&msg, " not shown here (GitHub shows %d annotations of each type per step); "
-               "the full list is in the step summary and in 'dsci check --format text'", GH_PER_TYPE);
+    buf_printf(&msg, " not shown here (GitHub shows %d annotations of each type per step); the step "
+               "summary lists the first %d findings of each gate, and every finding is in the output of "
+               "'dsci check --format json' or '--format sarif' (add '--output FILE' and upload it as an "
+               "artifact or to code scanning)", GH_PER_TYPE, REPORT_FINDINGS_PER_GATE);
     buf_addstr(b, "::notice title=dsci::");
     gh_escape_data(b, buf_cstr(&msg), GH_MESSAGE_MAX);
     buf_addch(b, '\n');
@@ -213,8 +216,10 @@ static int github_write(FILE *out, const struct result *r, const struct report_o
     int rc = 0;
 
     write_annotations(&b, r);
+    gh_guard_commands(out, true);   /* every value in them is escaped */
     if (fwrite(b.ptr ? b.ptr : "", 1, b.len, out) != b.len)
         rc = DSCI_EENV;
+    gh_guard_commands(out, false);
     buf_release(&b);
     if (rc == 0 && gh_random_token(token) < 0) {
         /* Without an unguessable token the data could end the region: leave it out. */
@@ -223,9 +228,13 @@ static int github_write(FILE *out, const struct result *r, const struct report_o
     } else if (rc == 0) {
         struct report_options text_opts = *opts;
         text_opts.color = false;
+        gh_guard_commands(out, true);
         fprintf(out, "::stop-commands::%s\n", token);
+        gh_guard_commands(out, false);
         rc = report_text.write(out, r, &text_opts);
+        gh_guard_commands(out, true);
         fprintf(out, "::%s::\n", token);
+        gh_guard_commands(out, false);
     }
     if (rc == 0 && ferror(out))
         rc = DSCI_EENV;

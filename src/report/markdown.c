@@ -18,15 +18,39 @@
 #include "spec.h"
 #include "util/buf.h"
 #include "util/err.h"
+#include "util/utf8.h"
 
-#define MD_FINDINGS_PER_GATE 20
 #define MD_RESERVE 1024       /* room kept for the closing lines once cut */
+
+/* Bytes that are not well-formed UTF-8 (a lone surrogate decoded from "\udc00" is
+ * ED B0 80) become U+FFFD, as in the JSON and XML writers: the summary stays UTF-8.
+ * Returns the bytes of s consumed when they were copied or replaced, 0 for ASCII. */
+static size_t md_utf8(struct buf *b, const unsigned char *s)
+{
+    if (*s < 0x80)
+        return 0;
+    size_t n = utf8_len(s);
+    if (n) {
+        buf_add(b, s, n);
+        return n;
+    }
+    size_t avail = 0, bad;
+    while (avail < 4 && s[avail])
+        avail++;
+    utf8_sequence(s, avail, &bad);
+    buf_addstr(b, "\xef\xbf\xbd");
+    return bad;
+}
 
 /* Untrusted text for a table cell or a paragraph. */
 static void md_text(struct buf *b, const char *str)
 {
     const unsigned char *s = (const unsigned char *)(str ? str : "");
-    for (; *s; s++) {
+    for (size_t n; *s; s++) {
+        if ((n = md_utf8(b, s)) != 0) {
+            s += n - 1;
+            continue;
+        }
         switch (*s) {
         case '&': buf_addstr(b, "&amp;"); break;
         case '<': buf_addstr(b, "&lt;"); break;
@@ -50,8 +74,12 @@ static void md_code(struct buf *b, const char *str)
 {
     const unsigned char *s = (const unsigned char *)(str ? str : "");
     buf_addch(b, '`');
-    for (; *s; s++)
-        buf_addch(b, *s == '`' ? '\'' : *s < 0x20 || *s == 0x7f ? '?' : (char)*s);
+    for (size_t n; *s; s++) {
+        if ((n = md_utf8(b, s)) != 0)
+            s += n - 1;
+        else
+            buf_addch(b, *s == '`' ? '\'' : *s < 0x20 || *s == 0x7f ? '?' : (char)*s);
+    }
     buf_addch(b, '`');
 }
 
@@ -175,12 +203,11 @@ static void write_coverage(struct buf *b, const struct result *r, const struct r
             buf_printf(b, "%llu", (unsigned long long)base);
         else
             buf_addstr(b, "n/a");
-        buf_printf(b, " | %llu", (unsigned long long)gap);
-        if (drop)
-            buf_printf(b, " (-%llu vs baseline)", (unsigned long long)drop);
-        buf_addstr(b, " | ");
-        if (gap || drop) {
-            uint64_t need = gap > drop ? gap : drop;
+        /* One number: what it takes to reach both the minimum and the baseline's count
+         * (the regression gate's coverage_drop), the same in Gap and What to add. */
+        uint64_t need = gap > drop ? gap : drop;
+        buf_printf(b, " | %llu | ", (unsigned long long)need);
+        if (need) {
             buf_printf(b, "%llu more '", (unsigned long long)need);
             md_text(b, c->name);
             buf_printf(b, "' conversation%s", need == 1 ? "" : "s");
@@ -194,13 +221,22 @@ static void write_coverage(struct buf *b, const struct result *r, const struct r
                 }
                 buf_addstr(b, ")");
             }
-            if (!gap)
-                buf_addstr(b, " to make up for the drop since the baseline");
+            if (gap && drop)
+                buf_printf(b, ": %llu to reach the minimum of %llu, %llu to get back to the baseline's %llu",
+                           (unsigned long long)gap, (unsigned long long)min, (unsigned long long)drop,
+                           (unsigned long long)base);
+            else if (gap)
+                buf_printf(b, " to reach the minimum of %llu", (unsigned long long)min);
+            else
+                buf_printf(b, " to get back to the baseline's %llu (it meets its minimum of %llu)",
+                           (unsigned long long)base, (unsigned long long)min);
         } else {
             buf_addstr(b, "nothing");
         }
         buf_addstr(b, " |\n");
     }
+    buf_addstr(b, "\nGap: the conversations a category needs to reach both its minimum and its count in "
+                  "the baseline (fewer than the baseline fails the regression gate).\n");
     if (r->metrics.category_counts && r->metrics.category_counts[r->n_categories])
         buf_printf(b, "\n%llu example%s match no category.\n",
                    (unsigned long long)r->metrics.category_counts[r->n_categories],
@@ -357,7 +393,7 @@ static void write_details(struct buf *b, const struct result *r, const struct re
             const struct check *c = &s->checks[k];
             if (c->status != STATUS_FAIL && c->status != STATUS_WARN)
                 continue;
-            for (size_t f = 0; f < (c->n_findings ? c->n_findings : 1) && listed < MD_FINDINGS_PER_GATE; f++) {
+            for (size_t f = 0; f < (c->n_findings ? c->n_findings : 1) && listed < REPORT_FINDINGS_PER_GATE; f++) {
                 if (c->n_findings && c->findings[f].accepted)
                     continue;
                 buf_reset(&item);
@@ -374,15 +410,41 @@ static void write_details(struct buf *b, const struct result *r, const struct re
             if (cutting)
                 cut += total - listed;
             else
-                buf_printf(b, "- … and %llu more (run `dsci check --format text` for all)\n",
-                           (unsigned long long)(total - listed));
+                buf_printf(b, "- … and %llu more (every finding is in `dsci check --format json` "
+                              "or `--format sarif` output)\n", (unsigned long long)(total - listed));
         }
         buf_addstr(b, "\n</details>\n\n");
     }
     if (cut)
         buf_printf(b, "_The summary was cut to stay under its size limit: %llu more finding%s not shown; "
-                      "run `dsci check --format text` for all._\n\n",
+                      "every finding is in `dsci check --format json` or `--format sarif` output._\n\n",
                    (unsigned long long)cut, cut == 1 ? "" : "s");
+}
+
+/*
+ * The run's notes, as the text report has them: above all what a pull request changes in
+ * the spec it was not judged by ("gates.coverage.categories[Delete].min: 15 -> 5
+ * (loosens)"), which a reviewer must see next to a passing verdict.
+ */
+static void write_notes(struct buf *b, const struct result *r)
+{
+    size_t loosens = 0;
+    if (!r->n_notes)
+        return;
+    for (size_t i = 0; i < r->n_notes; i++)
+        if (!strncmp(r->notes[i], "spec change: ", 13) && strstr(r->notes[i], "(loosens)"))
+            loosens++;
+    buf_addstr(b, "### Notes\n\n");
+    if (loosens)
+        buf_printf(b, "**This change loosens %zu spec setting%s** (it was judged with the base's spec; "
+                      "the loosening applies once merged):\n\n", loosens, loosens == 1 ? "" : "s");
+    for (size_t i = 0; i < r->n_notes; i++) {
+        bool loose = !strncmp(r->notes[i], "spec change: ", 13) && strstr(r->notes[i], "(loosens)");
+        buf_addstr(b, loose ? "- **" : "- ");
+        md_text(b, r->notes[i]);
+        buf_addstr(b, loose ? "**\n" : "\n");
+    }
+    buf_addstr(b, "\n");
 }
 
 static int markdown_write(FILE *out, const struct result *r, const struct report_options *o)
@@ -390,6 +452,7 @@ static int markdown_write(FILE *out, const struct result *r, const struct report
     struct buf b = BUF_INIT;
     write_verdict(&b, r);
     write_gate_table(&b, r);
+    write_notes(&b, r);
     write_coverage(&b, r, o);
     write_deltas(&b, r, o->comparison);
     write_bump(&b, r, o);
@@ -400,3 +463,16 @@ static int markdown_write(FILE *out, const struct result *r, const struct report
 }
 
 const struct reporter report_markdown = { "markdown", markdown_write };
+
+int report_markdown_error(FILE *out, const char *message, int exit_code)
+{
+    struct buf b = BUF_INIT;
+    buf_addstr(&b, "## dsci check\n\n");
+    buf_printf(&b, "**dsci: ERROR** — exit %d, %s: no gate was judged.\n\n> ", exit_code,
+               exit_code == 2 ? "a usage or spec error" : "an environment or I/O error");
+    md_text(&b, message && *message ? message : "unknown error");
+    buf_addstr(&b, "\n\n");
+    int rc = fwrite(b.ptr ? b.ptr : "", 1, b.len, out) == b.len && !ferror(out) ? 0 : DSCI_EENV;
+    buf_release(&b);
+    return rc;
+}

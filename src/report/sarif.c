@@ -21,13 +21,18 @@
 #include "util/err.h"
 #include "util/json_pretty.h"
 #include "util/xalloc.h"
+#include "sha256.h"
 
 #ifndef DSCI_VERSION
 #define DSCI_VERSION "0.0.0"
 #endif
 
 #define SARIF_SCHEMA "https://json.schemastore.org/sarif-2.1.0.json"
-#define SARIF_INFO_URI "https://example.invalid/dsci"
+/* The project's home page, from the build (CMakeLists.txt: DSCI_HOMEPAGE_URL, which
+ * scripts/install-action.sh sets to the action's repository, else the origin remote). */
+#ifndef DSCI_HOMEPAGE_URL
+#define DSCI_HOMEPAGE_URL "https://github.com/OWNER/dsci"
+#endif
 #define SARIF_SRCROOT "%SRCROOT%"
 
 struct rule_def {
@@ -339,9 +344,98 @@ static void write_location(struct jw *w, const char *path, size_t line)
     buf_release(&uri);
 }
 
+/* A regression finding about a removed example has no line in the head; its one related
+ * location is the example's place in the baseline (gates/regression.c). */
+static bool baseline_place(const struct finding *f)
+{
+    return f->line == 0 && f->n_related == 1 && f->kind && !strcmp(f->kind, "removed");
+}
+
+/*
+ * partialFingerprints: what code scanning matches alerts by from one run to the next,
+ * so an alert survives its example moving to another line. The hash covers the check id
+ * and the finding's content key (the example(s) it is about, the same key the
+ * known-findings file uses); a removed example its place in the baseline; any other
+ * finding its file, kind and message with the digits left out (line and column numbers). Findings that hash alike
+ * in one run are told apart by their order (":2", ":3", as GitHub's own
+ * primaryLocationLineHash does).
+ */
+struct fingerprints {
+    struct fp_slot { unsigned char d[16]; uint32_t count; } *slot;
+    size_t n, cap;
+};
+
+static uint32_t fingerprint_count(struct fingerprints *fp, const unsigned char d[16])
+{
+    if (2 * (fp->n + 1) > fp->cap) {
+        struct fingerprints grown = { NULL, 0, fp->cap ? 2 * fp->cap : 256 };
+        grown.slot = xcalloc(grown.cap, sizeof(*grown.slot));
+        for (size_t i = 0; i < fp->cap; i++) {
+            if (!fp->slot[i].count)
+                continue;
+            size_t j;
+            memcpy(&j, fp->slot[i].d, sizeof(j));
+            for (j %= grown.cap; grown.slot[j].count; j = (j + 1) % grown.cap)
+                ;
+            grown.slot[j] = fp->slot[i];
+        }
+        grown.n = fp->n;
+        free(fp->slot);
+        *fp = grown;
+    }
+    size_t j;
+    memcpy(&j, d, sizeof(j));
+    for (j %= fp->cap; fp->slot[j].count; j = (j + 1) % fp->cap)
+        if (!memcmp(fp->slot[j].d, d, 16))
+            return ++fp->slot[j].count;
+    memcpy(fp->slot[j].d, d, 16);
+    fp->slot[j].count = 1;
+    fp->n++;
+    return 1;
+}
+
+static void write_fingerprint(struct jw *w, struct fingerprints *fp, const struct check *c,
+                              const struct finding *f)
+{
+    struct sha256 h;
+    unsigned char d[32];
+    char hex[65], text[80];
+    const char *id = c->id ? c->id : "";
+
+    sha256_init(&h);
+    sha256_update(&h, id, strlen(id) + 1);
+    if (f && f->keyed) {
+        sha256_update(&h, "key", 4);
+        sha256_update(&h, f->key, FINDING_KEY_SIZE);
+    } else if (f && baseline_place(f)) {   /* the baseline does not move */
+        char at[32];
+        snprintf(at, sizeof(at), ":%zu", f->related[0].line);
+        sha256_update(&h, f->related[0].path, strlen(f->related[0].path));
+        sha256_update(&h, at, strlen(at));
+    } else if (f) {
+        const char *parts[] = { f->path ? f->path : "", f->kind ? f->kind : "", f->message ? f->message : "" };
+        for (size_t i = 0; i < 3; i++) {
+            for (const char *p = parts[i]; *p; p++)
+                if (*p < '0' || *p > '9')
+                    sha256_update(&h, p, 1);
+            sha256_update(&h, "", 1);
+        }
+    }
+    sha256_final(&h, d);
+    sha256_hex(hex, d);
+    uint32_t n = fingerprint_count(fp, d);
+    if (n > 1)
+        snprintf(text, sizeof(text), "%.32s:%" PRIu32, hex, n);
+    else
+        snprintf(text, sizeof(text), "%.32s", hex);
+    jw_open(w, "partialFingerprints", '{');
+    jw_str(w, "dsciFindingHash/v1", text);
+    jw_close(w, '}');
+}
+
 static void write_result(struct jw *w, const struct rules *rules, size_t ri, const struct check *c,
                          const char *text, const char *path, size_t line, const char *kind,
-                         const struct finding *f)
+                         const struct finding *f, struct fingerprints *fp)
 {
     jw_open(w, NULL, '{');
     jw_str(w, "ruleId", rules->v[ri].rule_id);
@@ -349,21 +443,26 @@ static void write_result(struct jw *w, const struct rules *rules, size_t ri, con
     jw_str(w, "level", level_for_check(c));
     write_text_object(w, "message", text);
     jw_open(w, "locations", '[');
-    if (path && *path)
+    if (f && baseline_place(f))   /* a removed example: where it stood in the baseline */
+        write_location(w, f->related[0].path, f->related[0].line);
+    else if (path && *path)
         write_location(w, path, line);
     jw_close(w, ']');
-    if (f && f->n_related) {   /* the other copies, members, or the train example */
+    if (f && f->n_related && !baseline_place(f)) {   /* the other copies, members, or the train example */
         jw_open(w, "relatedLocations", '[');
         for (size_t i = 0; i < f->n_related; i++)
             write_location(w, f->related[i].path, f->related[i].line);
         jw_close(w, ']');
     }
+    write_fingerprint(w, fp, c, f);
     jw_open(w, "properties", '{');
     jw_str(w, "check", c->id ? c->id : "");
     jw_str(w, "status", status_name(c->status));
     jw_bool(w, "blocking", c->blocking);
     if (kind)
         jw_str(w, "kind", kind);
+    if (f && baseline_place(f))
+        jw_str(w, "locationIn", "baseline");
     jw_close(w, '}');
     jw_close(w, '}');
 }
@@ -378,8 +477,8 @@ static void check_summary(struct buf *b, const struct check *c)
         buf_printf(b, " (%s)", c->threshold_text);
 }
 
-static void write_check_results(struct jw *w, struct rules *rules, const struct result *r,
-                                const struct section *s, const struct check *c)
+static void write_check_results(struct jw *w, struct rules *rules, struct fingerprints *fp,
+                                const struct result *r, const struct section *s, const struct check *c)
 {
     size_t ri = rule_index(rules, s, c);
     struct buf text = BUF_INIT;
@@ -395,9 +494,9 @@ static void write_check_results(struct jw *w, struct rules *rules, const struct 
         buf_printf(&text, "%s: %s", c->name ? c->name : "check", f->message ? f->message : "");
         end_sentence(&text);
         if (f->path && *f->path)
-            write_result(w, rules, ri, c, buf_cstr(&text), f->path, f->line, f->kind, f);
+            write_result(w, rules, ri, c, buf_cstr(&text), f->path, f->line, f->kind, f, fp);
         else /* a finding without a file belongs to the gate's key in the spec */
-            write_result(w, rules, ri, c, buf_cstr(&text), r->spec_repo_path ? r->spec_repo_path : r->spec_path, s->loc.line, f->kind, f);
+            write_result(w, rules, ri, c, buf_cstr(&text), r->spec_repo_path ? r->spec_repo_path : r->spec_path, s->loc.line, f->kind, f, fp);
     }
     /* The check itself, where its findings do not already say everything. */
     if (c->n_findings == 0 || c->findings_total > c->n_findings) {
@@ -411,7 +510,7 @@ static void write_check_results(struct jw *w, struct rules *rules, const struct 
             buf_addstr(&text, c->remediation);
             end_sentence(&text);
         }
-        write_result(w, rules, ri, c, buf_cstr(&text), r->spec_repo_path ? r->spec_repo_path : r->spec_path, s->loc.line, NULL, NULL);
+        write_result(w, rules, ri, c, buf_cstr(&text), r->spec_repo_path ? r->spec_repo_path : r->spec_path, s->loc.line, NULL, NULL, fp);
     }
     buf_release(&text);
 }
@@ -420,6 +519,7 @@ static int write_sarif(FILE *out, const struct result *r, const struct report_op
 {
     struct jw w = { out, 0, true };
     struct rules rules = { 0 };
+    struct fingerprints fps = { 0 };
     (void)opts;
 
     /* Rules first, in check order, so ruleIndex is known before the results are written. */
@@ -438,7 +538,7 @@ static int write_sarif(FILE *out, const struct result *r, const struct report_op
     jw_str(&w, "name", "dsci");
     jw_str(&w, "version", DSCI_VERSION);
     jw_str(&w, "semanticVersion", DSCI_VERSION);
-    jw_str(&w, "informationUri", SARIF_INFO_URI);
+    jw_str(&w, "informationUri", DSCI_HOMEPAGE_URL);
     jw_open(&w, "rules", '[');
     for (size_t i = 0; i < rules.n; i++)
         write_rule(&w, &rules.v[i]);
@@ -449,7 +549,7 @@ static int write_sarif(FILE *out, const struct result *r, const struct report_op
     jw_open(&w, "results", '[');
     for (size_t i = 0; i < r->n_sections; i++)
         for (size_t j = 0; j < r->sections[i].n_checks; j++)
-            write_check_results(&w, &rules, r, &r->sections[i], &r->sections[i].checks[j]);
+            write_check_results(&w, &rules, &fps, r, &r->sections[i], &r->sections[i].checks[j]);
     jw_close(&w, ']');
 
     jw_str(&w, "columnKind", "unicodeCodePoints");
@@ -471,6 +571,7 @@ static int write_sarif(FILE *out, const struct result *r, const struct report_op
     jw_close(&w, '}');
     fputc('\n', out);
     rules_release(&rules);
+    free(fps.slot);
 
     if (fflush(out) != 0 || ferror(out))
         return err_set(DSCI_EENV, "cannot write the sarif report");

@@ -15,7 +15,9 @@
 #ifndef DSCI_GH_ESCAPE_H
 #define DSCI_GH_ESCAPE_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "util/buf.h"
 
@@ -32,5 +34,24 @@ int gh_escape_property(struct buf *out, const char *s, size_t max);
 /* GH_TOKEN_LEN lower-case hex characters from getrandom(2) and a NUL. Returns 0, or -1
  * when the kernel gives no randomness (the caller must then not emit a token). */
 int gh_random_token(char out[GH_TOKEN_LEN + 1]);
+
+/* Append `s` for a one-line terminal message: LF, CR, TAB, other C0 controls and DEL
+ * as C escapes (\n \r \t \xNN), bytes that are not UTF-8 as \xNN. The result holds
+ * no line break, so a name with "\n::error::" in it stays inside its own line. */
+void term_escape(struct buf *out, const char *s);
+
+/*
+ * The guard for CI logs. In GitHub Actions (GITHUB_ACTIONS=true) gh_guard_install()
+ * replaces stdout and stderr with streams that pass every byte through except a
+ * workflow command dsci did not mean: a line (after LF or CR, as the runner splits
+ * them) whose first non-blank characters are "::" gets a '\' in front, and "##["
+ * (the runner's legacy command prefix, honoured anywhere in a line) becomes "##\[".
+ * A reporter that writes real commands (the github format) opens the gate with
+ * gh_guard_commands(stream, true) around them; it must have escaped every value.
+ * Outside Actions both are no-ops. Returns 0, or -1 when a stream could not be made.
+ */
+int gh_guard_install(void);
+void gh_guard_commands(FILE *stream, bool allow);
+bool gh_guard_active(void);
 
 #endif

@@ -1488,7 +1488,7 @@ static void test_gates__format_auto_note(void **state)
 static void test_gates__format_findings_are_capped(void **state)
 {
     struct fx *f = fx_new();
-    enum { N = RESULT_MAX_FINDINGS + 50 };
+    enum { N = RESULT_DEFAULT_MAX_FINDINGS + 50 };
     struct conv *c = xcalloc(N, sizeof(*c));
     for (size_t i = 0; i < N; i++) {
         conv_init(&c[i], 0, i + 1, 0);
@@ -1499,6 +1499,28 @@ static void test_gates__format_findings_are_capped(void **state)
     struct check *k = check(f, "format.valid_json");
     assert_int_equal(k->n_findings, RESULT_MAX_FINDINGS);
     assert_int_equal(k->findings_total, N);
+    free(c);
+    fx_free(f);
+}
+
+/* A run that writes json or sarif keeps every finding (cmd/check.c lifts the cap). */
+static void test_gates__format_findings_uncapped_for_json(void **state)
+{
+    struct fx *f = fx_new();
+    enum { N = RESULT_DEFAULT_MAX_FINDINGS + 50 };
+    struct conv *c = xcalloc(N, sizeof(*c));
+    result_set_max_findings(SIZE_MAX);
+    for (size_t i = 0; i < N; i++) {
+        conv_init(&c[i], 0, i + 1, 0);
+        c[i].ex.parsed = false;
+        example_add_issue(&c[i].ex, EX_INVALID_JSON, i + 1, "bad");
+    }
+    run_convs(&gate_format, f, c, N);
+    struct check *k = check(f, "format.valid_json");
+    assert_int_equal(k->n_findings, N);
+    assert_int_equal(k->findings_total, N);
+    assert_int_equal(k->findings[N - 1].line, N);
+    result_set_max_findings(RESULT_DEFAULT_MAX_FINDINGS);
     free(c);
     fx_free(f);
 }
@@ -1858,6 +1880,7 @@ int main(void)
         cmocka_unit_test(test_gates__format_file_problems),
         cmocka_unit_test(test_gates__format_auto_note),
         cmocka_unit_test(test_gates__format_findings_are_capped),
+        cmocka_unit_test(test_gates__format_findings_uncapped_for_json),
         cmocka_unit_test(test_gates__repro_all_pass),
         cmocka_unit_test(test_gates__repro_checksum_mismatch),
         cmocka_unit_test(test_gates__repro_unlisted_split_and_bad_checksum),

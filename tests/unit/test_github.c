@@ -313,6 +313,16 @@ static void test_markdown__escapes_and_caps(void **state)
     result_release(&r);
 }
 
+/* Terminal messages: one line whatever the name holds, and valid UTF-8. */
+static void test_term_escape__one_line(void **state)
+{
+    (void)state;
+    struct buf b = BUF_INIT;
+    term_escape(&b, "a\n::add-mask::x\r::error::y\t\x1b[31m\xed\xb0\x80 \xc3\xa9");
+    assert_string_equal(buf_cstr(&b), "a\\n::add-mask::x\\r::error::y\\t\\x1b[31m\\xed\\xb0\\x80 \xc3\xa9");
+    buf_release(&b);
+}
+
 static void test_ci_outputs__delimiter_form(void **state)
 {
     (void)state;
@@ -345,6 +355,7 @@ int main(void)
         cmocka_unit_test(test_github__ten_per_type_and_overflow_notice),
         cmocka_unit_test(test_markdown__escapes_and_caps),
         cmocka_unit_test(test_ci_outputs__delimiter_form),
+        cmocka_unit_test(test_term_escape__one_line),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
