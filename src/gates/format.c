@@ -6,7 +6,8 @@
  * The reader records the byte and structure problems in ex->errors / ex->issues; the
  * conversation shape (turn order, a missing assistant, empty texts) is judged here, from
  * the turns. A record counts once per check it fails, with its first problem as the
- * finding. File-level problems (a broken JSON array, an LFS pointer) fail "Valid JSON";
+ * finding. A broken JSON array is a broken record (the reader delivers it); a file that
+ * holds no records to read (an LFS pointer) fails "Valid JSON" as one more broken record;
  * hygiene (BOM, CRLF, blank lines, no final newline) is only ever a warning.
  */
 #include <stdlib.h>
@@ -328,14 +329,17 @@ static void add_record_check(struct section *sec, const struct gate_ctx *ctx, st
 {
     struct check_state *cs = &st->checks[ck];
     struct check *c = result_add_check(sec, check_id[ck], check_name[ck]);
-    char value[96];
-    gate_format_fraction(value, sizeof(value), cs->judged - cs->failed, cs->judged);
-    check_set_value(c, "%s", value);   /* the line reads "106/106 (100%)": no target text */
-    c->value = gate_percent(cs->judged - cs->failed, cs->judged);
-    c->threshold = 100.0;
-
     struct buf file_first = BUF_INIT;
     size_t file_failed = ck == CK_JSON ? file_problems(c, ctx, &file_first) : 0;
+
+    /* A file that could not be read as records at all counts as one broken record, so
+     * the line never reads "100%" next to a failure. */
+    uint64_t judged = cs->judged + file_failed, failed = cs->failed + file_failed;
+    char value[96];
+    gate_format_fraction(value, sizeof(value), judged - failed, judged);
+    check_set_value(c, "%s", value);   /* the line reads "106/106 (100%)": no target text */
+    c->value = gate_percent(judged - failed, judged);
+    c->threshold = 100.0;
     for (size_t i = 0; i < cs->n; i++)
         check_add_finding(c, gate_file_path(ctx, cs->v[i].file), cs->v[i].line,
                           example_error_name(cs->v[i].kind), "%s", cs->v[i].message);

@@ -333,7 +333,8 @@ static void unique_check(struct section *sec, const struct gate_ctx *ctx, double
     struct check *c = result_add_check(sec, "quality.unique_messages", "Unique messages");
     c->value = value;
     c->threshold = m->target;
-    check_set_value(c, "%.1f%%", value);
+    /* rounded, but never up to 100% when some messages repeat */
+    check_set_value(c, "%.1f%%", value < 100.0 && value >= 99.95 ? 99.9 : value);
     check_set_threshold(c, "target: >= %s%%", gate_num(t, m->target));
     c->status = value >= m->target ? STATUS_PASS
               : value >= m->acceptable ? STATUS_WARN : STATUS_FAIL;
