@@ -53,6 +53,9 @@ static const char *const check_name[CK_COUNT] = {
 struct pending {
     uint32_t file;
     size_t line;
+    size_t column;           /* JSON array files only (see struct finding) */
+    uint64_t record;
+    bool has_record;
     enum example_error kind;
     char *message;
 };
@@ -86,8 +89,9 @@ static void *format_begin(const struct gate_ctx *ctx)
     return st;
 }
 
-static void fail(struct format_state *st, enum format_check ck, const struct example *ex,
-                 size_t line, enum example_error kind, const char *message)
+/* `column`: where on `line` the problem is, 0 for the record's own place. */
+static void fail_at(struct format_state *st, enum format_check ck, const struct example *ex,
+                    size_t line, size_t column, enum example_error kind, const char *message)
 {
     struct check_state *c = &st->checks[ck];
     c->failed++;
@@ -97,8 +101,18 @@ static void fail(struct format_state *st, enum format_check ck, const struct exa
     struct pending *p = &c->v[c->n++];
     p->file = (uint32_t)ex->file_index;
     p->line = line ? line : ex->line;
+    /* a record of a JSON array file: its column and index tell it from its neighbours */
+    p->has_record = ex->column != 0;
+    p->column = column ? column : p->line == ex->line ? ex->column : 0;
+    p->record = ex->ordinal;
     p->kind = kind;
     p->message = xstrdup(message ? message : example_error_name(kind));
+}
+
+static void fail(struct format_state *st, enum format_check ck, const struct example *ex,
+                 size_t line, enum example_error kind, const char *message)
+{
+    fail_at(st, ck, ex, line, 0, kind, message);
 }
 
 /* Fails `ck` with the record's first recorded issue among `bits`. */
@@ -107,7 +121,8 @@ static void fail_from_issues(struct format_state *st, enum format_check ck, cons
 {
     for (size_t i = 0; i < ex->n_issues; i++)
         if (bits & BIT(ex->issues[i].kind)) {
-            fail(st, ck, ex, ex->issues[i].line, ex->issues[i].kind, ex->issues[i].message);
+            fail_at(st, ck, ex, ex->issues[i].line, ex->issues[i].column, ex->issues[i].kind,
+                    ex->issues[i].message);
             return;
         }
     /* The details did not fit in the record's issue list: name the kind. */
@@ -340,18 +355,23 @@ static void add_record_check(struct section *sec, const struct gate_ctx *ctx, st
     check_set_value(c, "%s", value);   /* the line reads "106/106 (100%)": no target text */
     c->value = gate_percent(judged - failed, judged);
     c->threshold = 100.0;
-    for (size_t i = 0; i < cs->n; i++)
+    for (size_t i = 0; i < cs->n; i++) {
         check_add_finding(c, gate_file_path(ctx, cs->v[i].file), cs->v[i].line,
                           example_error_name(cs->v[i].kind), "%s", cs->v[i].message);
+        if (cs->v[i].has_record)
+            check_locate_last(c, cs->v[i].column, cs->v[i].record);
+    }
     c->findings_total += cs->failed - cs->n;   /* the failures beyond the stored ones */
 
     c->status = cs->failed || file_failed ? STATUS_FAIL : STATUS_PASS;
     if (cs->failed) {
         const struct pending *p = &cs->v[0];
         struct buf head = BUF_INIT;
+        char place[FINDING_PLACE_SIZE];
         remediation_head(&head, ck, cs->failed);
-        check_set_remediation(c, "%s (first: %s:%zu: %s)", buf_cstr(&head),
-                              gate_file_path(ctx, p->file), p->line, p->message);
+        check_set_remediation(c, "%s (first: %s:%zu%s: %s)", buf_cstr(&head),
+                              gate_file_path(ctx, p->file), p->line,
+                              finding_place_of(place, p->column, p->has_record, p->record), p->message);
         buf_release(&head);
     } else if (file_failed) {
         check_set_remediation(c, "%s", buf_cstr(&file_first));

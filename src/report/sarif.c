@@ -312,7 +312,7 @@ static void uri_encode(struct buf *out, const char *path)
     }
 }
 
-static void write_location(struct jw *w, const char *path, size_t line)
+static void write_location(struct jw *w, const char *path, size_t line, size_t column)
 {
     struct buf uri = BUF_INIT;
     bool absolute = path[0] == '/';
@@ -333,6 +333,8 @@ static void write_location(struct jw *w, const char *path, size_t line)
     /* Code scanning needs a start line: a finding about a whole file points at its first. */
     jw_open(w, "region", '{');
     jw_u64(w, "startLine", line ? line : 1);
+    if (line && column)   /* JSON array files: a minified array is one line */
+        jw_u64(w, "startColumn", column);
     jw_close(w, '}');
     jw_close(w, '}');
     jw_close(w, '}');
@@ -350,12 +352,12 @@ static void write_result(struct jw *w, const struct rules *rules, size_t ri, con
     write_text_object(w, "message", text);
     jw_open(w, "locations", '[');
     if (path && *path)
-        write_location(w, path, line);
+        write_location(w, path, line, f && f->path && path == f->path ? f->column : 0);
     jw_close(w, ']');
     if (f && f->n_related) {   /* the other copies, members, or the train example */
         jw_open(w, "relatedLocations", '[');
         for (size_t i = 0; i < f->n_related; i++)
-            write_location(w, f->related[i].path, f->related[i].line);
+            write_location(w, f->related[i].path, f->related[i].line, 0);
         jw_close(w, ']');
     }
     jw_open(w, "properties", '{');
@@ -364,6 +366,8 @@ static void write_result(struct jw *w, const struct rules *rules, size_t ri, con
     jw_bool(w, "blocking", c->blocking);
     if (kind)
         jw_str(w, "kind", kind);
+    if (f && f->has_record)   /* the element's index in its JSON array file */
+        jw_u64(w, "record", f->record);
     jw_close(w, '}');
     jw_close(w, '}');
 }
