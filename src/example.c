@@ -21,6 +21,7 @@ static const char *const error_names[EX_ERROR_KIND_COUNT] = {
     [EX_MISSING_FIELD] = "missing_field",
     [EX_TURN_ORDER] = "turn_order",
     [EX_EXAMPLE_MISSING_ASSISTANT_MESSAGE] = "example_missing_assistant_message",
+    [EX_ENDS_WITHOUT_REPLY] = "ends_without_reply",
     [EX_EMPTY_MESSAGE] = "empty_message",
     [EX_TOOL_ARGUMENTS_INVALID] = "tool_arguments_invalid",
     [EX_TOOL_UNDECLARED] = "tool_undeclared",

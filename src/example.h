@@ -50,6 +50,7 @@ enum example_error {
     /* conversation shape */
     EX_TURN_ORDER,                 /* ShareGPT: human/gpt must alternate */
     EX_EXAMPLE_MISSING_ASSISTANT_MESSAGE,
+    EX_ENDS_WITHOUT_REPLY,         /* the last message is not the assistant's */
     EX_EMPTY_MESSAGE,              /* whitespace-only text */
     /* tool calls */
     EX_TOOL_ARGUMENTS_INVALID,     /* arguments is not a JSON object string */
