@@ -158,29 +158,30 @@ static int leakage_finish(void *state, const struct gate_ctx *ctx)
         finding_key_add(&fk, h->h0, h->h1);
         finding_key_add(&fk, tr->h0, tr->h1);
         finding_key_end(&fk, key);
+        char train_at[GATE_WHERE_SIZE];
+        gate_where(train_at, ctx, tr->file, tr->line);
+        struct check *c = x->exact ? ce : cn;
         if (x->exact)
-            check_add_keyed_finding(ce, key, gate_file_path(ctx, h->file), h->line, "leak_exact",
-                                    "leaks into %s (%s:%llu, exact copy)", train_name,
-                                    gate_file_path(ctx, tr->file), (unsigned long long)tr->line);
-        if (x->exact)
-            check_relate_last(ce, gate_file_path(ctx, tr->file), tr->line);
+            check_add_keyed_finding(ce, key, gate_file_path(ctx, h->file), gate_line(ctx, h->file, h->line),
+                                    "leak_exact", "leaks into %s (%s, exact copy)", train_name, train_at);
         else
-            check_add_keyed_finding(cn, key, gate_file_path(ctx, h->file), h->line, "leak_near",
-                                    "leaks into %s (%s:%llu, similarity %.2f)", train_name,
-                                    gate_file_path(ctx, tr->file), (unsigned long long)tr->line,
-                                    (double)x->sim);
-        if (!x->exact)
-            check_relate_last(cn, gate_file_path(ctx, tr->file), tr->line);
+            check_add_keyed_finding(cn, key, gate_file_path(ctx, h->file), gate_line(ctx, h->file, h->line),
+                                    "leak_near", "leaks into %s (%s, similarity %.2f)", train_name,
+                                    train_at, (double)x->sim);
+        gate_locate_last(c, ctx, h->file, h->line);
+        check_relate_last(c, gate_file_path(ctx, tr->file), gate_line(ctx, tr->file, tr->line));
     }
+    char place[FINDING_PLACE_SIZE];
     if (exact && ce->n_findings)
-        check_set_remediation(ce, "Remove %llu held-out example%s copied from %s (first: %s:%llu)",
+        check_set_remediation(ce, "Remove %llu held-out example%s copied from %s (first: %s:%llu%s)",
                               (unsigned long long)exact, exact == 1 ? "" : "s", train_name,
-                              ce->findings[0].path, (unsigned long long)ce->findings[0].line);
+                              ce->findings[0].path, (unsigned long long)ce->findings[0].line,
+                              finding_place(place, &ce->findings[0]));
     if (near && cn->n_findings)
         check_set_remediation(cn, "Remove or rewrite %llu held-out example%s nearly identical to "
-                              "%s examples (first: %s:%llu)", (unsigned long long)near,
+                              "%s examples (first: %s:%llu%s)", (unsigned long long)near,
                               near == 1 ? "" : "s", train_name, cn->findings[0].path,
-                              (unsigned long long)cn->findings[0].line);
+                              (unsigned long long)cn->findings[0].line, finding_place(place, &cn->findings[0]));
     free(order);
     free(m);
     check_apply_level(ce, level, false);

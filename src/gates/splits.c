@@ -223,18 +223,21 @@ static void overlap_check(struct section *sec, const struct gate_ctx *ctx, struc
             ? spec->dataset.splits[p->other_split].name : "?";
         unsigned char key[FINDING_KEY_SIZE];
         finding_key_of(key, p->h0, p->h1);
-        check_add_keyed_finding(c, key, gate_file_path(ctx, p->file), p->line, "split_overlap",
-                                "also in %s:%llu (split %s)", gate_file_path(ctx, p->other_file),
-                                (unsigned long long)p->other_line, other);
-        check_relate_last(c, gate_file_path(ctx, p->other_file), p->other_line);
+        char other_at[GATE_WHERE_SIZE];
+        check_add_keyed_finding(c, key, gate_file_path(ctx, p->file), gate_line(ctx, p->file, p->line),
+                                "split_overlap", "also in %s (split %s)",
+                                gate_where(other_at, ctx, p->other_file, p->other_line), other);
+        gate_locate_last(c, ctx, p->file, p->line);
+        check_relate_last(c, gate_file_path(ctx, p->other_file), gate_line(ctx, p->other_file, p->other_line));
     }
-    if (overlaps)
+    if (overlaps) {
+        char first_at[GATE_WHERE_SIZE], other_at[GATE_WHERE_SIZE];
         check_set_remediation(c, "Remove %llu example%s found in more than one split "
-                              "(first: %s:%llu, also in %s:%llu)",
+                              "(first: %s, also in %s)",
                               (unsigned long long)overlaps, overlaps == 1 ? "" : "s",
-                              gate_file_path(ctx, pairs[0].file), (unsigned long long)pairs[0].line,
-                              gate_file_path(ctx, pairs[0].other_file),
-                              (unsigned long long)pairs[0].other_line);
+                              gate_where(first_at, ctx, pairs[0].file, pairs[0].line),
+                              gate_where(other_at, ctx, pairs[0].other_file, pairs[0].other_line));
+    }
     free(pairs);
     check_apply_level(c, spec->gates.splits.level, false);
 }
