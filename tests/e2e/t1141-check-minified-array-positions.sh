@@ -89,3 +89,56 @@ expect_no_line out '"column"'
 expect_no_line out '"record"'
 test_must_fail 1 dsci -C ds check
 expect_line out "   data/train.jsonl:1: conversations[1] ('gpt') is empty"
+
+say "other gates' findings in a minified array: duplicates, PII, leakage"
+cat >ds/specs/ds.yaml <<'YAML'
+dsci: 1
+dataset:
+  name: minified
+  format: sharegpt
+  files:
+    train: data/train.json
+    test: data/test.json
+gates:
+  format: {level: block}
+  quality: {level: off}
+  duplicates: {exact: block, near: off}
+  pii: {level: block, detect: [email]}
+  leakage: {level: block}
+  reproducibility: {level: off}
+  splits: {level: off}
+YAML
+python3 - <<'PY'
+import json
+def rec(i, extra=""):
+    return {"conversations": [{"from": "human", "value": "question number %d%s" % (i, extra)},
+                              {"from": "gpt", "value": "a full answer to question %d" % i}]}
+train = [rec(i) for i in range(8)]
+train[5] = rec(2)                                  # a copy of record 2
+train[6] = rec(6, " mail me at jane.doe@acmemail.com")
+test = [rec(100), rec(4)]                          # record 1 leaks train record 4
+cols = {}
+for name, recs in (("train", train), ("test", test)):
+    text = json.dumps(recs, separators=(",", ":"))
+    open("ds/data/%s.json" % name, "w").write(text)
+    start, c = 2, []
+    for r in recs:
+        c.append(start)
+        start += len(json.dumps(r, separators=(",", ":"))) + 1
+    cols[name] = c
+open("cols", "w").write("%d %d %d %d %d" % (cols["train"][5], cols["train"][2], cols["train"][6],
+                                             cols["test"][1], cols["train"][4]))
+PY
+set -- $(cat cols)
+test_must_fail 1 dsci -C ds check
+expect_line out "data/train.json:1:$1 (record 5): duplicate of data/train.json:1:$2 (record 2)"
+expect_line out "data/train.json:1:$3 (record 6): email j***@a*******.com"
+expect_line out "data/test.json:1:$4 (record 1): leaks into train (data/train.json:1:$5 (record 4), exact copy)"
+test_must_fail 1 dsci -C ds check --format sarif
+python3 - "$1" <<'PY'
+import json, sys
+r = json.load(open("out"))
+res = [x for x in r["runs"][0]["results"] if x["properties"].get("kind") == "exact_duplicate"]
+assert res[0]["locations"][0]["physicalLocation"]["region"]["startColumn"] == int(sys.argv[1]), res
+assert res[0]["properties"]["record"] == 5, res
+PY
