@@ -1682,7 +1682,8 @@ static int read_array(struct reader *rd, struct input *in, size_t line)
     struct buf rec = BUF_INIT;
     enum array_state state = A_BEFORE;
     size_t depth = 0, rec_line = 0, rec_col = 0, col = 1;
-    uint64_t line_start = 0;   /* file offset of the current line's first byte */
+    /* file offset of the current line's first byte (after a BOM, as in JSONL) */
+    uint64_t line_start = in->file->bytes - (in->end - in->start);
     bool in_string = false, escape = false, overflow = false, scalar = false;
     int rc = 0;
 
