@@ -33,12 +33,11 @@ static int on_example(void *ctx, const struct example *ex)
     m->records++;
     if (ex->column) {   /* a record of a JSON array file: where it starts, by its index */
         struct run_file *f = &run->files[ex->file_index];
-        if (ex->ordinal >= f->n_positions) {
-            f->positions = xreallocarray(f->positions, ex->ordinal + 1 + (ex->ordinal + 1) / 2,
-                                         sizeof(*f->positions));
+        if (ex->ordinal >= f->n_positions) {   /* records come in order: one more */
+            ALLOC_GROW(f->positions, (size_t)ex->ordinal + 1, f->alloc_positions);
             memset(f->positions + f->n_positions, 0,
-                   (ex->ordinal + 1 - f->n_positions) * sizeof(*f->positions));
-            f->n_positions = ex->ordinal + 1;
+                   ((size_t)ex->ordinal + 1 - f->n_positions) * sizeof(*f->positions));
+            f->n_positions = (size_t)ex->ordinal + 1;
         }
         f->positions[ex->ordinal].line = ex->line;
         f->positions[ex->ordinal].column = ex->column;

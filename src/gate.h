@@ -45,7 +45,7 @@ struct run_file {
         uint64_t line;
         uint64_t column;
     } *positions;
-    uint64_t n_positions;
+    size_t n_positions, alloc_positions;
 };
 
 /* What every gate may consult at finish() time. */
