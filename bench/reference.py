@@ -53,13 +53,85 @@ def parse_json_bytes(data):
 # Reading records
 # --------------------------------------------------------------------------------------------
 
+def array_elements(data):
+    """Yield the records of a JSON array file's bytes (after the '['), as dsci frames them.
+
+    Each element is found by its brackets (strings and escapes tracked) and parsed on its
+    own, so a broken element is one invalid record and the next one is still read.  A
+    syntax error of the array itself (a missing or extra comma, data after the ']', the
+    end of the file before the ']') is one invalid record and ends the file; an element
+    cut off by the end of the file is parsed as it is (invalid).
+    """
+    ws = b" \t\r\n"
+    i, n = 0, len(data)
+
+    def skip(i):
+        while i < n and data[i] in ws:
+            i += 1
+        return i
+
+    i = skip(i)
+    if i < n and data[i:i + 1] == b"]":
+        i = skip(i + 1)
+        if i < n:
+            yield INVALID                    # data after the closing ']'
+        return
+    while True:
+        i = skip(i)
+        if i >= n or data[i:i + 1] in (b"]", b","):
+            yield INVALID                    # end of file, a trailing or a double comma
+            return
+        start = i
+        c = data[i:i + 1]
+        if c in (b"{", b"[", b'"'):
+            depth, in_string, escape = 0, False, False
+            while i < n:
+                ch = data[i:i + 1]
+                i += 1
+                if in_string:
+                    if escape:
+                        escape = False
+                    elif ch == b"\\":
+                        escape = True
+                    elif ch == b'"':
+                        in_string = False
+                        if depth == 0:
+                            break            # a string element ends here
+                elif ch == b'"':
+                    in_string = True
+                elif ch in (b"{", b"["):
+                    depth += 1
+                elif ch in (b"}", b"]"):
+                    depth -= 1
+                    if depth == 0:
+                        break
+            else:
+                yield parse_json_bytes(data[start:i])   # cut off by the end of the file
+                return
+        else:                                # a scalar ends at a delimiter
+            while i < n and data[i:i + 1] not in (b",", b"]", b" ", b"\t", b"\r", b"\n"):
+                i += 1
+        yield parse_json_bytes(data[start:i])
+        i = skip(i)
+        if i < n and data[i:i + 1] == b",":
+            i += 1
+            continue
+        if i < n and data[i:i + 1] == b"]":
+            i = skip(i + 1)
+            if i < n:
+                yield INVALID                # data after the closing ']'
+            return
+        yield INVALID                        # no ',' or ']' after an element, or the end
+        return
+
+
 def read_records(path):
     """Yield every record of a file: a parsed JSON value, or INVALID.
 
-    A file whose first non-whitespace byte (after an optional UTF-8 BOM) is '[' is a JSON
-    array file: its records are the array's elements.  If the whole file does not parse as
-    a JSON array it counts as ONE invalid record.  Otherwise the file is JSONL: one record
-    per line that is not blank (lines split on LF, a trailing CR removed).
+    A .jsonl file is JSONL whatever its content.  Any other file whose first
+    non-whitespace byte (after an optional UTF-8 BOM) is '[' is a JSON array file: its
+    records are the array's elements (see array_elements).  Otherwise the file is JSONL:
+    one record per line that is not blank (lines split on LF, a trailing CR removed).
     """
     with open(path, "rb") as f:
         # Peek at the first significant byte without reading the whole file.
@@ -78,12 +150,9 @@ def read_records(path):
                 break
         f.seek(start)
 
-        if first == b"[":
-            value = parse_json_bytes(f.read())
-            if value is INVALID or not isinstance(value, list):
-                yield INVALID
-            else:
-                yield from value
+        if first == b"[" and not path.lower().endswith(".jsonl"):
+            data = f.read()
+            yield from array_elements(data[data.index(b"[") + 1:])
             return
 
         for line in f:                      # binary mode: lines end at b"\n" only

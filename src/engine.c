@@ -17,6 +17,7 @@ struct active_gate {
 };
 
 struct run {
+    struct run_file *files;
     uint64_t *examples_per_file;
     struct active_gate *gates;
     size_t n_gates;
@@ -30,6 +31,17 @@ static int on_example(void *ctx, const struct example *ex)
     struct run *run = ctx;
     struct result_metrics *m = &run->result->metrics;
     m->records++;
+    if (ex->column) {   /* a record of a JSON array file: where it starts, by its index */
+        struct run_file *f = &run->files[ex->file_index];
+        if (ex->ordinal >= f->n_positions) {   /* records come in order: one more */
+            ALLOC_GROW(f->positions, (size_t)ex->ordinal + 1, f->alloc_positions);
+            memset(f->positions + f->n_positions, 0,
+                   ((size_t)ex->ordinal + 1 - f->n_positions) * sizeof(*f->positions));
+            f->n_positions = (size_t)ex->ordinal + 1;
+        }
+        f->positions[ex->ordinal].line = ex->line;
+        f->positions[ex->ordinal].column = ex->column;
+    }
     if (!(ex->errors & ((1u << EX_INVALID_JSON) | (1u << EX_INVALID_UTF8) | (1u << EX_NUL_BYTE) |
                         (1u << EX_LINE_TOO_LONG) | (1u << EX_TOO_DEEP))))
         m->valid_json++;
@@ -117,6 +129,7 @@ static void free_files(struct run_file *files, size_t n)
         free(files[i].path);
         free(files[i].root_path);
         free(files[i].read_error);
+        free(files[i].positions);
     }
     free(files);
 }
@@ -170,6 +183,7 @@ int engine_check(struct result *out, const struct spec *spec, struct source *src
                                              jobs > 1 ? jobs - 1 : 0);
     }
 
+    run.files = files;
     run.examples_per_file = xcalloc(n_files ? n_files : 1, sizeof(uint64_t));
     examples_per_file = run.examples_per_file;
     reader_options_from_spec(&ro, spec);

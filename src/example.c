@@ -21,6 +21,7 @@ static const char *const error_names[EX_ERROR_KIND_COUNT] = {
     [EX_MISSING_FIELD] = "missing_field",
     [EX_TURN_ORDER] = "turn_order",
     [EX_EXAMPLE_MISSING_ASSISTANT_MESSAGE] = "example_missing_assistant_message",
+    [EX_ENDS_WITHOUT_REPLY] = "ends_without_reply",
     [EX_EMPTY_MESSAGE] = "empty_message",
     [EX_TOOL_ARGUMENTS_INVALID] = "tool_arguments_invalid",
     [EX_TOOL_UNDECLARED] = "tool_undeclared",
@@ -41,6 +42,7 @@ void example_add_issue(struct example *ex, enum example_error kind, size_t line,
         return;
     ex->issues[ex->n_issues].kind = kind;
     ex->issues[ex->n_issues].line = line;
+    ex->issues[ex->n_issues].column = 0;
     ex->issues[ex->n_issues].message = message;
     ex->n_issues++;
 }

@@ -50,6 +50,7 @@ enum example_error {
     /* conversation shape */
     EX_TURN_ORDER,                 /* ShareGPT: human/gpt must alternate */
     EX_EXAMPLE_MISSING_ASSISTANT_MESSAGE,
+    EX_ENDS_WITHOUT_REPLY,         /* the last message is not the assistant's */
     EX_EMPTY_MESSAGE,              /* whitespace-only text */
     /* tool calls */
     EX_TOOL_ARGUMENTS_INVALID,     /* arguments is not a JSON object string */
@@ -90,6 +91,7 @@ struct tool_decl {
 struct example_issue {
     enum example_error kind;
     size_t line;             /* absolute line in the file (records can span lines) */
+    size_t column;           /* 1-based byte column of the offending byte; 0: the record's own */
     const char *message;     /* borrowed from the reader's record storage */
 };
 
@@ -100,7 +102,10 @@ struct example {
     size_t split;            /* index into spec->dataset.splits */
     size_t file_index;       /* index of the file in the run */
     size_t line;             /* 1-based line where the record starts */
-    uint64_t ordinal;        /* 0-based position of the record in the run */
+    size_t column;           /* 1-based byte column where it starts, in a JSON array file;
+                              * 0 in JSONL, where the line says it all */
+    uint64_t ordinal;        /* 0-based position of the record in its file (in a JSON array
+                              * file, its index in the array) */
     enum dataset_format format;
 
     bool parsed;             /* valid JSON and an object: the metrics count it */

@@ -38,6 +38,14 @@ struct run_file {
     size_t first_crlf_line, first_blank_line;
     char *read_error;        /* a problem with the file as a whole (array syntax, missing) */
     size_t read_error_line;
+    /* A JSON array file's records by index: where each starts (a minified array is one
+     * line). Kept by the engine (NULL for JSONL), so gates keep an index, not a place,
+     * and findings name line, column and index (gates/common.h: gate_place). */
+    struct run_position {
+        uint64_t line;
+        uint64_t column;
+    } *positions;
+    size_t n_positions, alloc_positions;
 };
 
 /* What every gate may consult at finish() time. */

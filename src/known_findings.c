@@ -202,8 +202,10 @@ static void repoint_first(struct check *c)
     char *first;
     if (!f)
         first = xasprintf("first open one not among the %zu listed", c->n_findings);
-    else if (f->line)
-        first = xasprintf("first: %s:%zu", f->path ? f->path : "?", f->line);
+    else if (f->line) {
+        char place[FINDING_PLACE_SIZE];
+        first = xasprintf("first: %s:%zu%s", f->path ? f->path : "?", f->line, finding_place(place, f));
+    }
     else
         first = xasprintf("first: %s", f->path ? f->path : "?");
     char *old = c->remediation;

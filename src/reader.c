@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <yajl/yajl_parse.h>
 
@@ -987,10 +988,10 @@ static void build_alpaca(struct reader *rd, struct record *r)
     assistant->text_chars = assistant->text ? utf8_chars(assistant->text, assistant->text_len) : 0;
 }
 
-/* Line and column of byte `offset` in a record that starts at `line`, column 1. */
-static void locate(const char *s, size_t offset, size_t line, size_t *out_line, size_t *out_col)
+/* Line and 1-based byte column of byte `offset` in a record that starts at `line`,
+ * column `col` (1 for a JSONL line). */
+static void locate(const char *s, size_t offset, size_t line, size_t col, size_t *out_line, size_t *out_col)
 {
-    size_t col = 1;
     for (size_t i = 0; i < offset; i++) {
         if (s[i] == '\n') {
             line++;
@@ -1003,30 +1004,209 @@ static void locate(const char *s, size_t offset, size_t line, size_t *out_line, 
     *out_col = col;
 }
 
+/*
+ * Where Python's json module puts the first error of a document (JSONDecodeError.pos,
+ * counted in bytes here): the offending byte, the opening quote of an unterminated
+ * string, the backslash of a bad escape, the end for a premature end. yajl's own offset
+ * is the bytes it consumed, which is one past the culprit or the start of its token.
+ * Returns len + 1 when the bytes are valid JSON by these rules (NaN and Infinity are not).
+ */
+#define JSON_NO_ERROR(len) ((len) + 1)
+
+static size_t json_skip_ws(const unsigned char *s, size_t len, size_t i)
+{
+    while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
+        i++;
+    return i;
+}
+
+static bool json_hex(unsigned char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+/* A string whose opening quote is at `q`: sets *end past the closing quote and returns
+ * JSON_NO_ERROR, or returns the error's offset. */
+static size_t json_scan_string(const unsigned char *s, size_t len, size_t q, size_t *end)
+{
+    size_t i = q + 1;
+    for (;;) {
+        while (i < len && s[i] != '"' && s[i] != '\\') {
+            if (s[i] < 0x20)
+                return i;                       /* Invalid control character at */
+            i++;
+        }
+        if (i >= len)
+            return q;                           /* Unterminated string starting at */
+        if (s[i] == '"') {
+            *end = i + 1;
+            return JSON_NO_ERROR(len);
+        }
+        if (++i >= len)                         /* a backslash at the very end */
+            return q;
+        unsigned char c = s[i];
+        if (c != 'u') {
+            if (!strchr("\"\\/bfnrt", c) || c == 0)
+                return i - 1;                   /* Invalid \escape: at the backslash */
+            i++;
+            continue;
+        }
+        size_t u = i;                           /* Invalid \uXXXX escape: at the 'u' */
+        if (u + 5 >= len)
+            return u;
+        for (size_t k = 1; k <= 4; k++)
+            if (!json_hex(s[u + k]))
+                return u;
+        i = u + 5;
+        /* a high surrogate followed by a second escape: its digits are checked too */
+        unsigned hi = 0;
+        for (size_t k = 1; k <= 4; k++)
+            hi = hi * 16 + (unsigned)(s[u + k] <= '9' ? s[u + k] - '0' : (s[u + k] | 0x20) - 'a' + 10);
+        if (hi >= 0xD800 && hi <= 0xDBFF && i + 6 < len && s[i] == '\\' && s[i + 1] == 'u') {
+            for (size_t k = 2; k <= 5; k++)
+                if (!json_hex(s[i + k]))
+                    return i + 1;
+            i += 6;
+        }
+    }
+}
+
+/* A number as Python's scanner matches it: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][-+]?[0-9]+)?
+ * Returns its end, or `i` when there is none. */
+static size_t json_scan_number(const unsigned char *s, size_t len, size_t i)
+{
+    size_t p = i;
+    if (p < len && s[p] == '-')
+        p++;
+    if (p < len && s[p] == '0')
+        p++;
+    else if (p < len && s[p] >= '1' && s[p] <= '9')
+        while (p < len && s[p] >= '0' && s[p] <= '9')
+            p++;
+    else
+        return i;
+    if (p + 1 < len && s[p] == '.' && s[p + 1] >= '0' && s[p + 1] <= '9') {
+        p += 2;
+        while (p < len && s[p] >= '0' && s[p] <= '9')
+            p++;
+    }
+    if (p < len && (s[p] == 'e' || s[p] == 'E')) {
+        size_t e = p + 1;
+        if (e < len && (s[e] == '+' || s[e] == '-'))
+            e++;
+        if (e < len && s[e] >= '0' && s[e] <= '9') {
+            while (e < len && s[e] >= '0' && s[e] <= '9')
+                e++;
+            p = e;
+        }
+    }
+    return p;
+}
+
+size_t reader_json_error_offset(const char *text, size_t len)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    unsigned char stack[READER_MAX_DEPTH];
+    size_t depth = 0, i = json_skip_ws(s, len, 0), end = 0, e;
+
+value:
+    if (i >= len)
+        return i;                               /* Expecting value */
+    switch (s[i]) {
+    case '"':
+        if ((e = json_scan_string(s, len, i, &end)) != JSON_NO_ERROR(len))
+            return e;
+        i = end;
+        goto after_value;
+    case '{':
+    case '[':
+        if (depth == sizeof(stack))
+            return JSON_NO_ERROR(len);          /* deeper than the reader reads: not judged here */
+        stack[depth++] = s[i];
+        i = json_skip_ws(s, len, i + 1);
+        if (i < len && s[i] == (stack[depth - 1] == '{' ? '}' : ']')) {
+            depth--;
+            i++;
+            goto after_value;
+        }
+        if (stack[depth - 1] == '{')
+            goto key;
+        goto value;
+    case 'n':
+    case 't':
+    case 'f': {
+        const char *lit = s[i] == 'n' ? "null" : s[i] == 't' ? "true" : "false";
+        size_t n = strlen(lit);
+        if (len - i < n || memcmp(s + i, lit, n) != 0)
+            return i;
+        i += n;
+        goto after_value;
+    }
+    default:
+        if ((e = json_scan_number(s, len, i)) == i)
+            return i;
+        i = e;
+        goto after_value;
+    }
+
+key:
+    if (i >= len || s[i] != '"')
+        return i;                               /* Expecting property name enclosed in double quotes */
+    if ((e = json_scan_string(s, len, i, &end)) != JSON_NO_ERROR(len))
+        return e;
+    i = json_skip_ws(s, len, end);
+    if (i >= len || s[i] != ':')
+        return i;                               /* Expecting ':' delimiter */
+    i = json_skip_ws(s, len, i + 1);
+    goto value;
+
+after_value:
+    i = json_skip_ws(s, len, i);
+    if (depth == 0)
+        return i < len ? i : JSON_NO_ERROR(len); /* Extra data */
+    if (i >= len)
+        return i;
+    if (s[i] == (stack[depth - 1] == '{' ? '}' : ']')) {
+        depth--;
+        i++;
+        goto after_value;
+    }
+    if (s[i] != ',')
+        return i;                               /* Expecting ',' delimiter */
+    i = json_skip_ws(s, len, i + 1);
+    if (stack[depth - 1] == '{')
+        goto key;
+    goto value;
+}
+
 static void describe_parse_error(struct reader *rd, struct record *r, yajl_handle h,
                                  const char *s, size_t len)
 {
     struct example *ex = &rd->ex;
-    size_t line, col;
+    size_t line, col, start_col = ex->column ? ex->column : 1;
     const char *nul = memchr(s, '\0', len);
     size_t bad_utf8 = utf8_invalid_at((const unsigned char *)s, len);
 
     if (r->too_deep) {
         ISSUE(rd, EX_TOO_DEEP, ex->line, "nesting deeper than %d levels", READER_MAX_DEPTH);
+        return;
     } else if (nul) {
-        locate(s, (size_t)(nul - s), ex->line, &line, &col);
+        locate(s, (size_t)(nul - s), ex->line, start_col, &line, &col);
         ISSUE(rd, EX_NUL_BYTE, line, "NUL byte at line %zu, column %zu: remove it or escape it as \\u0000",
                                        line, col);
     } else if (bad_utf8 < len) {
-        locate(s, bad_utf8, ex->line, &line, &col);
+        locate(s, bad_utf8, ex->line, start_col, &line, &col);
         ISSUE(rd, EX_INVALID_UTF8, line, "invalid UTF-8 (byte 0x%02x) at line %zu, column %zu: re-encode the file as UTF-8",
                                        (unsigned char)s[bad_utf8], line, col);
     } else {
         unsigned char *msg = yajl_get_error(h, 0, (const unsigned char *)s, len);
-        size_t offset = yajl_get_bytes_consumed(h);
-        if (offset > len)
-            offset = len;
-        locate(s, offset, ex->line, &line, &col);
+        size_t offset = reader_json_error_offset(s, len);
+        if (offset > len) {   /* valid by Python's rules, not by yajl's: yajl's place */
+            offset = yajl_get_bytes_consumed(h);
+            if (offset > len)
+                offset = len;
+        }
+        locate(s, offset, ex->line, start_col, &line, &col);
         const char *text = (const char *)msg;
         if (strncmp(text, "parse error: ", 13) == 0)
             text += 13;
@@ -1037,12 +1217,16 @@ static void describe_parse_error(struct reader *rd, struct record *r, yajl_handl
                                        (int)tlen, text);
         yajl_free_error(h, msg);
     }
+    /* In a JSON array file the column is part of the finding's place. */
+    if (ex->column && ex->n_issues && ex->issues[ex->n_issues - 1].line == line)
+        ex->issues[ex->n_issues - 1].column = col;
 }
 
-static void reset_example(struct reader *rd, size_t line)
+static void reset_example(struct reader *rd, size_t line, size_t column)
 {
     struct example *ex = &rd->ex;
     ex->line = line;
+    ex->column = column;
     ex->ordinal = rd->ordinal++;
     ex->parsed = false;
     ex->format = rd->file->format;   /* so far; not whatever the reader's previous record had */
@@ -1068,12 +1252,13 @@ static int deliver(struct reader *rd)
     return rc;
 }
 
-/* One record: a JSONL line or an array element, starting on `line`. */
-static int process_record(struct reader *rd, const char *s, size_t len, size_t line)
+/* One record: a JSONL line or an array element, starting on `line` (at `column` in an
+ * array file; 0 for a JSONL line). */
+static int process_record(struct reader *rd, const char *s, size_t len, size_t line, size_t column)
 {
     struct record r;
     struct example *ex = &rd->ex;
-    reset_example(rd, line);
+    reset_example(rd, line, column);
 
     memset(&r, 0, sizeof(r));
     for (int i = 0; i < 2; i++) {
@@ -1138,9 +1323,9 @@ static int process_record(struct reader *rd, const char *s, size_t len, size_t l
     return deliver(rd);
 }
 
-static int too_long_record(struct reader *rd, size_t line)
+static int too_long_record(struct reader *rd, size_t line, size_t column)
 {
-    reset_example(rd, line);
+    reset_example(rd, line, column);
     ISSUE(rd, EX_LINE_TOO_LONG, line, "record longer than the %zu-byte limit: split it, or raise dataset.max_line_bytes",
                                    rd->o->max_line_bytes);
     return deliver(rd);
@@ -1224,7 +1409,7 @@ static int handle_line(struct reader *rd, char *s, size_t len, size_t line)
     }
     if (use_pool(rd))
         return pool_add(rd, s, len, line, false);
-    return process_record(rd, s, len, line);
+    return process_record(rd, s, len, line, 0);
 }
 
 /* ---------------------------------------------------------------- parallel parsing */
@@ -1300,9 +1485,9 @@ static void parse_chunk(void *ctx, size_t slot, unsigned worker)
     for (size_t i = 0; i < c->n_lines; i++) {
         const struct chunk_line *l = &c->lines[i];
         if (l->too_long)
-            too_long_record(&w->rd, l->line);
+            too_long_record(&w->rd, l->line, 0);
         else
-            process_record(&w->rd, c->bytes + l->off, l->len, l->line);
+            process_record(&w->rd, c->bytes + l->off, l->len, l->line, 0);
     }
     c->arena = w->rd.arena;
     memset(&w->rd.arena, 0, sizeof(w->rd.arena));
@@ -1429,7 +1614,7 @@ static int read_jsonl(struct reader *rd, struct input *in, size_t line)
                 skipping = false;
             } else if (len > max) {
                 rc = use_pool(rd) ? pool_add(rd, NULL, 0, line, true)
-                                                                 : too_long_record(rd, line);
+                                                                 : too_long_record(rd, line, 0);
                 if (rc != 0)
                     return rc;
             } else if ((rc = handle_line(rd, p, len, line)) != 0) {
@@ -1444,7 +1629,7 @@ static int read_jsonl(struct reader *rd, struct input *in, size_t line)
                 in->start = in->end;
                 if (!skipping && avail > max)
                     return use_pool(rd) ? pool_add(rd, NULL, 0, line, true)
-                                                                       : too_long_record(rd, line);
+                                                                       : too_long_record(rd, line, 0);
                 if (!skipping)
                     return handle_line(rd, p, avail, line);
             }
@@ -1454,7 +1639,7 @@ static int read_jsonl(struct reader *rd, struct input *in, size_t line)
             /* Report it once and drop its bytes as they come: memory stays at the limit. */
             if (!skipping) {
                 rc = use_pool(rd) ? pool_add(rd, NULL, 0, line, true)
-                                                                 : too_long_record(rd, line);
+                                                                 : too_long_record(rd, line, 0);
                 if (rc != 0)
                     return rc;
             }
@@ -1475,23 +1660,30 @@ static int read_jsonl(struct reader *rd, struct input *in, size_t line)
 /*
  * A JSON array of records: a small state machine finds each element's bytes (strings
  * and nesting tracked, so brackets inside strings do not count) and hands them to the
- * record parser. The array's own syntax errors end the file with a read_error.
+ * record parser with the line and byte column where they start. A syntax error of the
+ * array itself (a trailing comma, a missing one, an unclosed array) is a broken record
+ * at its line and column, and ends the file; an element cut off by the end of the file
+ * is parsed as it is, so it is the broken record.
  */
 enum array_state { A_BEFORE, A_ELEMENT_OR_END, A_ELEMENT, A_IN, A_AFTER, A_DONE };
 
-static void array_error(struct run_file *f, size_t line, const char *msg)
+/* A record that is only a syntax error of the array around the records. */
+static int array_error(struct reader *rd, size_t line, size_t column, const char *msg)
 {
-    if (!f->read_error) {
-        f->read_error = xstrdup(msg);
-        f->read_error_line = line;
-    }
+    reset_example(rd, line, column);
+    ISSUE(rd, EX_INVALID_JSON, line, "invalid JSON at line %zu, column %zu: %s", line, column, msg);
+    if (rd->ex.n_issues)
+        rd->ex.issues[rd->ex.n_issues - 1].column = column;
+    return deliver(rd);
 }
 
 static int read_array(struct reader *rd, struct input *in, size_t line)
 {
     struct buf rec = BUF_INIT;
     enum array_state state = A_BEFORE;
-    size_t depth = 0, rec_line = 0;
+    size_t depth = 0, rec_line = 0, rec_col = 0, col = 1;
+    /* file offset of the current line's first byte (after a BOM, as in JSONL) */
+    uint64_t line_start = in->file->bytes - (in->end - in->start);
     bool in_string = false, escape = false, overflow = false, scalar = false;
     int rc = 0;
 
@@ -1506,10 +1698,12 @@ static int read_array(struct reader *rd, struct input *in, size_t line)
         }
         char *p = in->buf + in->start;
         size_t avail = in->end - in->start;
+        uint64_t base = in->file->bytes - avail;   /* file offset of p[0] */
         size_t i = 0;
         for (; i < avail; i++) {
             char c = p[i];
             bool element_done = false;
+            col = (size_t)(base + i - line_start) + 1;
             switch (state) {
             case A_BEFORE:
             case A_ELEMENT_OR_END:
@@ -1518,7 +1712,7 @@ static int read_array(struct reader *rd, struct input *in, size_t line)
                     break;
                 if (state == A_BEFORE) {
                     if (c != '[') {
-                        array_error(rd->file, line, "expected '[' to start the JSON array");
+                        rc = array_error(rd, line, col, "expected '[' to start the JSON array");
                         goto done;
                     }
                     state = A_ELEMENT_OR_END;
@@ -1529,12 +1723,13 @@ static int read_array(struct reader *rd, struct input *in, size_t line)
                     break;
                 }
                 if (c == ']' || c == ',') {
-                    array_error(rd->file, line, c == ']' ? "trailing ',' before ']' in the JSON array"
-                                                       : "empty element (two commas) in the JSON array");
+                    rc = array_error(rd, line, col, c == ']' ? "trailing ',' before ']' in the JSON array"
+                                                             : "empty element (two commas) in the JSON array");
                     goto done;
                 }
                 state = A_IN;
                 rec_line = line;
+                rec_col = col;
                 buf_reset(&rec);
                 overflow = false;
                 depth = 0;
@@ -1579,38 +1774,55 @@ static int read_array(struct reader *rd, struct input *in, size_t line)
                 } else if (c == ']') {
                     state = A_DONE;
                 } else {
-                    array_error(rd->file, line, "expected ',' or ']' after an element of the JSON array");
+                    rc = array_error(rd, line, col, "expected ',' or ']' after an element of the JSON array");
                     goto done;
                 }
                 break;
             case A_DONE:
                 if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
                     break;
-                array_error(rd->file, line, "data after the closing ']' of the JSON array");
+                rc = array_error(rd, line, col, "data after the closing ']' of the JSON array");
                 goto done;
             }
-            if (c == '\n')
+            if (c == '\n') {
                 line++;
+                line_start = base + i + 1;
+            }
             if (element_done) {
                 state = A_AFTER;
                 in->start += i + 1;
-                rc = overflow ? too_long_record(rd, rec_line) : process_record(rd, rec.ptr, rec.len, rec_line);
+                rc = overflow ? too_long_record(rd, rec_line, rec_col)
+                              : process_record(rd, rec.ptr, rec.len, rec_line, rec_col);
                 if (rc != 0)
                     goto done;
                 p = in->buf + in->start;
                 avail = in->end - in->start;
+                base = in->file->bytes - avail;
                 i = (size_t)-1;
             }
         }
         in->start += i;
     }
-    if (state == A_IN || state == A_ELEMENT_OR_END || state == A_ELEMENT || state == A_AFTER)
-        array_error(rd->file, line, "unexpected end of file: the JSON array is not closed with ']'");
-    else if (state == A_BEFORE)
-        array_error(rd->file, line, "the file is empty");
+    /* the end of the file: one past the last byte */
+    col = (size_t)(rd->file->bytes - line_start) + 1;
+    if (state == A_IN) {
+        /* the last element, cut off (or a scalar that the end of the file ends) */
+        rc = overflow ? too_long_record(rd, rec_line, rec_col)
+                      : process_record(rd, rec.ptr, rec.len, rec_line, rec_col);
+        if (rc == 0 && scalar)
+            rc = array_error(rd, line, col, "unexpected end of file: the JSON array is not closed with ']'");
+    } else if (state == A_ELEMENT_OR_END || state == A_ELEMENT || state == A_AFTER) {
+        rc = array_error(rd, line, col, "unexpected end of file: the JSON array is not closed with ']'");
+    }
 done:
     buf_release(&rec);
     return rc;
+}
+
+bool reader_path_is_jsonl(const char *path)
+{
+    size_t n = path ? strlen(path) : 0;
+    return n >= 6 && strncasecmp(path + n - 6, ".jsonl", 6) == 0;
 }
 
 void reader_options_from_spec(struct reader_options *o, const struct spec *spec)
@@ -1676,12 +1888,15 @@ int reader_run(struct run_file *file, const struct byte_stream *stream,
         file->bom = true;
         in.start = 3;
     }
-    /* An array file starts with '['; a JSONL record never does (it must be an object). */
+    /* A .jsonl file is JSONL whatever its first line holds (a line that is an array is
+     * a record of the wrong type, and every later line is still read); any other file
+     * is a JSON array when it starts with '[' (a JSONL record never does). */
     size_t first = in.start;
     while (first < in.end && (in.buf[first] == ' ' || in.buf[first] == '\t' || in.buf[first] == '\r' ||
                               in.buf[first] == '\n'))
         first++;
-    file->is_array = first < in.end && in.buf[first] == '[';
+    file->is_array = !reader_path_is_jsonl(file->root_path ? file->root_path : file->path) &&
+                     first < in.end && in.buf[first] == '[';
     rc = file->is_array ? read_array(&rd, &in, 1) : read_jsonl(&rd, &in, 1);
     if (rd.pool) {
         int prc = pool_finish(&rd, rc >= 0);

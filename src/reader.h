@@ -1,7 +1,7 @@
 /*
  * Bytes -> examples, streaming. The only module that touches the JSON parser (yajl).
- * Reads JSONL (one record per line) or a JSON array of records (decided per file from
- * its first byte), in ShareGPT, OpenAI chat or Alpaca form (or auto: decided per file
+ * Reads JSONL (one record per line) or a JSON array of records (a `.jsonl` file is
+ * always JSONL, any other is an array when its first byte is '['), in ShareGPT, OpenAI chat or Alpaca form (or auto: decided per file
  * from the first record). Every record gets its exact starting line; broken bytes
  * (invalid JSON or UTF-8, NUL, an over-long line, deep nesting) become issues on the
  * example, never a crash. Memory is bounded by the largest record, not the file.
@@ -50,8 +50,16 @@ typedef int (*reader_callback)(void *ctx, const struct example *ex);
 int reader_run(struct run_file *file, const struct byte_stream *in,
                const struct reader_options *o, reader_callback cb, void *cb_ctx);
 
+/* The file name ends in .jsonl (any case): it is read as JSONL whatever its content. */
+bool reader_path_is_jsonl(const char *path);
+
 /* A small whole JSON document (tool call arguments, version file): is it valid, and is
  * it an object? */
 bool reader_json_is_object(const char *text, size_t len);
+
+/* Where Python's json module reports the first error of a JSON document, as a byte
+ * offset into text (the offending byte; the opening quote of an unterminated string;
+ * len for a premature end), or len + 1 when there is none. */
+size_t reader_json_error_offset(const char *text, size_t len);
 
 #endif

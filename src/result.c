@@ -233,6 +233,33 @@ void check_relate_last(struct check *c, const char *path, size_t line)
     f->n_related++;
 }
 
+void check_locate_last(struct check *c, size_t column, uint64_t record)
+{
+    if (!c->n_findings || c->findings_total != c->n_findings)
+        return;
+    struct finding *f = &c->findings[c->n_findings - 1];
+    f->column = column;
+    f->record = record;
+    f->has_record = true;
+}
+
+const char *finding_place_of(char out[FINDING_PLACE_SIZE], size_t column, bool has_record, uint64_t record)
+{
+    out[0] = '\0';
+    if (column && has_record)
+        snprintf(out, FINDING_PLACE_SIZE, ":%zu (record %llu)", column, (unsigned long long)record);
+    else if (column)
+        snprintf(out, FINDING_PLACE_SIZE, ":%zu", column);
+    else if (has_record)
+        snprintf(out, FINDING_PLACE_SIZE, " (record %llu)", (unsigned long long)record);
+    return out;
+}
+
+const char *finding_place(char out[FINDING_PLACE_SIZE], const struct finding *f)
+{
+    return finding_place_of(out, f->column, f->has_record, f->record);
+}
+
 void check_apply_level(struct check *c, enum gate_level level, bool keep_fail_at_warn)
 {
     c->blocking = false;

@@ -41,6 +41,12 @@ struct finding_ref {
 struct finding {
     char *path;      /* repo-relative; NULL for a finding without a file */
     size_t line;     /* 0 when not tied to a line */
+    /* In a JSON array file, where on the line (a minified array is one line): the 1-based
+     * byte column and the record's index in the array. Column 0 and no record in JSONL,
+     * where the line says it all (check_locate_last sets them). */
+    size_t column;
+    uint64_t record;
+    bool has_record;
     char *kind;      /* machine name: invalid_json, turn_order, below_minimum, ... */
     char *message;   /* one line, no trailing period */
     /* What the finding is about, by content (docs/known-findings.md): the same problem
@@ -159,6 +165,16 @@ void check_set_old_key_last(struct check *c, const unsigned char key[FINDING_KEY
 
 /* Adds a related place to the finding added last (nothing when it was not stored). */
 void check_relate_last(struct check *c, const char *path, size_t line);
+
+/* Gives the finding added last its column and record index (nothing when it was not
+ * stored); a gate calls it for examples of JSON array files (example.column != 0). */
+void check_locate_last(struct check *c, size_t column, uint64_t record);
+
+/* ":48213 (record 6)", what follows "path:line" for a finding with a column or a record
+ * index; "" otherwise. Returns out. */
+#define FINDING_PLACE_SIZE 64
+const char *finding_place(char out[FINDING_PLACE_SIZE], const struct finding *f);
+const char *finding_place_of(char out[FINDING_PLACE_SIZE], size_t column, bool has_record, uint64_t record);
 
 /* Applies a gate's level to a check's raw status: FAIL at level warn shows as WARN
  * (except where the gate keeps FAIL, as quality does), and only level block blocks. */

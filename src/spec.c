@@ -1043,7 +1043,7 @@ static int gate_head(struct ctx *c, const struct ynode *key, const struct ynode 
 
 static int parse_format_gate(struct ctx *c, const struct ynode *key, const struct ynode *v)
 {
-    static const char *const keys[] = { "level", "roles", "allow_system" };
+    static const char *const keys[] = { "level", "roles", "allow_system", "ends_with_reply" };
     static const char *const role_keys[] = { "human", "assistant", "system" };
     struct spec *s = c->spec;
     bool given = false;
@@ -1063,6 +1063,8 @@ static int parse_format_gate(struct ctx *c, const struct ynode *key, const struc
             r = get_level(c, val, &s->gates.format.level);
         } else if (!strcmp(k, "allow_system")) {
             r = get_bool(c, val, &s->gates.format.allow_system);
+        } else if (!strcmp(k, "ends_with_reply")) {
+            r = get_bool(c, val, &s->gates.format.ends_with_reply);
         } else if (!val->is_null) {   /* roles */
             if ((r = expect_map(c, val)) == 0)
                 r = check_known(c, val, role_keys, ARRAY_SIZE(role_keys));
@@ -1803,6 +1805,7 @@ static void spec_defaults(struct spec *s)
     s->gates.format.role_assistant = xstrdup("gpt");
     s->gates.format.role_system = xstrdup("system");
     s->gates.format.allow_system = true;
+    s->gates.format.ends_with_reply = true;
 
     s->gates.coverage.level = LEVEL_OFF;   /* block once categories are given */
     s->gates.coverage.by = COVERAGE_KEYWORDS;

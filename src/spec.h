@@ -134,6 +134,7 @@ struct spec {
             enum gate_level level;
             char *role_human, *role_assistant, *role_system; /* ShareGPT role names */
             bool allow_system;    /* a system message may come first */
+            bool ends_with_reply; /* a chat must end on the assistant's turn (default) */
             struct spec_loc loc;
         } format;
         struct {

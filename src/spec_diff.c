@@ -132,6 +132,9 @@ void spec_diff_lines(char ***out, size_t *n, const struct spec *a, const struct 
         add(&l, xasprintf("dataset.format: %s -> %s", spec_format_name(a->dataset.format),
                           spec_format_name(b->dataset.format)));
     level(&l, "gates.format.level", a->gates.format.level, b->gates.format.level);
+    if (a->gates.format.ends_with_reply != b->gates.format.ends_with_reply)
+        add(&l, xasprintf("gates.format.ends_with_reply: %s -> %s", a->gates.format.ends_with_reply ? "true" : "false",
+                          b->gates.format.ends_with_reply ? "true" : "false"));
     level(&l, "gates.coverage.level", a->gates.coverage.level, b->gates.coverage.level);
     categories(&l, a, b);
     level(&l, "gates.quality.level", a->gates.quality.level, b->gates.quality.level);

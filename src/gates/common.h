@@ -38,6 +38,65 @@ static inline const char *gate_spec_path(const struct gate_ctx *ctx)
     return ctx->spec_path ? ctx->spec_path : ctx->spec->path;
 }
 
+/*
+ * Where an example is, as the gates keep it: one number, `pos` = its line in a JSONL
+ * file, its index in the array in a JSON array file (whose records may share a line:
+ * a minified array is one). gate_place() turns it back into line, column and index
+ * through the file's position table; sorting by pos within a file is file order.
+ */
+static inline uint64_t gate_example_pos(const struct example *ex)
+{
+    return ex->column ? ex->ordinal : ex->line;
+}
+
+struct gate_place {
+    size_t line;
+    size_t column;      /* 0 in JSONL */
+    uint64_t record;
+    bool has_record;
+};
+
+static inline struct gate_place gate_place(const struct gate_ctx *ctx, size_t file, uint64_t pos)
+{
+    struct gate_place p = { (size_t)pos, 0, 0, false };
+    if (file < ctx->n_files && ctx->files[file].positions) {
+        const struct run_file *f = &ctx->files[file];
+        p.line = pos < f->n_positions ? (size_t)f->positions[pos].line : 0;
+        p.column = pos < f->n_positions ? (size_t)f->positions[pos].column : 0;
+        p.record = pos;
+        p.has_record = true;
+    }
+    return p;
+}
+
+/* The line of example `pos` of file `file` (for messages and related places). */
+static inline size_t gate_line(const struct gate_ctx *ctx, size_t file, uint64_t pos)
+{
+    return gate_place(ctx, file, pos).line;
+}
+
+/* Gives the finding just added the column and record index of example `pos`. */
+static inline void gate_locate_last(struct check *c, const struct gate_ctx *ctx, size_t file, uint64_t pos)
+{
+    struct gate_place p = gate_place(ctx, file, pos);
+    if (p.has_record)
+        check_locate_last(c, p.column, p.record);
+}
+
+/* "data/train.jsonl:12", or "data/train.json:1:554 (record 6)" in an array file: an
+ * example's place in a message. Returns out. */
+#define GATE_WHERE_SIZE 4200   /* a path up to PATH_MAX and the place */
+static inline const char *gate_where(char out[GATE_WHERE_SIZE], const struct gate_ctx *ctx, size_t file,
+                                     uint64_t pos)
+{
+    struct gate_place p = gate_place(ctx, file, pos);
+    const char *path = file < ctx->n_files && ctx->files[file].path ? ctx->files[file].path : "?";
+    char place[FINDING_PLACE_SIZE];
+    snprintf(out, GATE_WHERE_SIZE, "%s:%zu%s", path, p.line,
+             finding_place_of(place, p.column, p.has_record, p.record));
+    return out;
+}
+
 /* "105/106 (99.1%)", "4/5 (80%)". Never shows 100% unless all passed, nor 0% unless none did. */
 static inline void gate_format_fraction(char *out, size_t size, uint64_t ok, uint64_t total)
 {

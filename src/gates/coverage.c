@@ -444,7 +444,7 @@ static void coverage_observe(void *state, const struct example *ex)
         st->split_counts[ex->split * (st->n_categories + 1) + cat]++;
     if (cat == st->n_categories && st->n_none_first < COVERAGE_NOTE_LOCATIONS) {
         st->none_first[st->n_none_first].file = (uint32_t)ex->file_index;
-        st->none_first[st->n_none_first++].line = ex->line;
+        st->none_first[st->n_none_first++].line = gate_example_pos(ex);
     }
 }
 
@@ -509,9 +509,10 @@ static int coverage_finish(void *state, const struct gate_ctx *ctx)
         struct buf b = BUF_INIT;
         buf_printf(&b, "%llu example%s match%s no category (first: ", (unsigned long long)none,
                    none == 1 ? "" : "s", none == 1 ? "es" : "");
+        char at[GATE_WHERE_SIZE];
         for (size_t i = 0; i < st->n_none_first; i++)
-            buf_printf(&b, "%s%s:%zu", i ? ", " : "", gate_file_path(ctx, st->none_first[i].file),
-                       st->none_first[i].line);
+            buf_printf(&b, "%s%s", i ? ", " : "",
+                       gate_where(at, ctx, st->none_first[i].file, st->none_first[i].line));
         buf_addch(&b, ')');
         free(sec->note);
         sec->note = buf_detach(&b, NULL);

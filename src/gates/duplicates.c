@@ -136,7 +136,8 @@ static int cluster_cmp(const void *a, const void *b)
 
 static void near_location(struct buf *b, const struct gate_ctx *ctx, const struct sig_rec *r)
 {
-    buf_printf(b, "%s:%llu", gate_file_path(ctx, r->file), (unsigned long long)r->line);
+    char at[GATE_WHERE_SIZE];
+    buf_addstr(b, gate_where(at, ctx, r->file, r->line));
 }
 
 #define NEAR_LIST_MAX 5       /* members named in the message */
@@ -238,11 +239,12 @@ static void near_check(struct section *sec, const struct gate_ctx *ctx)
         for (uint32_t m = 0; m < x->n; m++)
             finding_key_add(&fk, member_keys[m].h0, member_keys[m].h1);
         finding_key_end(&fk, key);
-        check_add_keyed_finding(c, key, gate_file_path(ctx, root->file), root->line, "near_duplicate", "%s",
-                                buf_cstr(&b));
+        check_add_keyed_finding(c, key, gate_file_path(ctx, root->file), gate_line(ctx, root->file, root->line),
+                                "near_duplicate", "%s", buf_cstr(&b));
+        gate_locate_last(c, ctx, root->file, root->line);
         for (uint32_t m = 1; m < x->n && m <= NEAR_RELATED_MAX; m++) {
             const struct sig_rec *r = &ns->recs[members[x->first + m]];
-            check_relate_last(c, gate_file_path(ctx, r->file), r->line);
+            check_relate_last(c, gate_file_path(ctx, r->file), gate_line(ctx, r->file, r->line));
         }
     }
     if (n_clusters) {
@@ -311,16 +313,19 @@ static void exact_check(struct section *sec, const struct gate_ctx *ctx, struct 
     for (size_t i = 0; i < n_pairs; i++) {
         unsigned char key[FINDING_KEY_SIZE];
         finding_key_of(key, pairs[i].h0, pairs[i].h1);
-        check_add_keyed_finding(c, key, gate_file_path(ctx, pairs[i].file), pairs[i].line, "exact_duplicate",
-                          "duplicate of %s:%llu", gate_file_path(ctx, pairs[i].other_file),
-                          (unsigned long long)pairs[i].other_line);
-        check_relate_last(c, gate_file_path(ctx, pairs[i].other_file), pairs[i].other_line);
+        char other_at[GATE_WHERE_SIZE];
+        check_add_keyed_finding(c, key, gate_file_path(ctx, pairs[i].file),
+                                gate_line(ctx, pairs[i].file, pairs[i].line), "exact_duplicate",
+                                "duplicate of %s", gate_where(other_at, ctx, pairs[i].other_file, pairs[i].other_line));
+        gate_locate_last(c, ctx, pairs[i].file, pairs[i].line);
+        check_relate_last(c, gate_file_path(ctx, pairs[i].other_file),
+                          gate_line(ctx, pairs[i].other_file, pairs[i].other_line));
     }
     if (n_pairs) {
+        char first_at[GATE_WHERE_SIZE], other_at[GATE_WHERE_SIZE];
         char *head = xasprintf("Remove %zu exact duplicate%s (", n_pairs, n_pairs == 1 ? "" : "s");
-        char *first = xasprintf("first: %s:%llu duplicates %s:%llu", gate_file_path(ctx, pairs[0].file),
-                                (unsigned long long)pairs[0].line, gate_file_path(ctx, pairs[0].other_file),
-                                (unsigned long long)pairs[0].other_line);
+        char *first = xasprintf("first: %s duplicates %s", gate_where(first_at, ctx, pairs[0].file, pairs[0].line),
+                                gate_where(other_at, ctx, pairs[0].other_file, pairs[0].other_line));
         check_set_remediation_first(c, head, first, ")");
         free(head);
         free(first);

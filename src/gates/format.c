@@ -6,7 +6,8 @@
  * The reader records the byte and structure problems in ex->errors / ex->issues; the
  * conversation shape (turn order, a missing assistant, empty texts) is judged here, from
  * the turns. A record counts once per check it fails, with its first problem as the
- * finding. File-level problems (a broken JSON array, an LFS pointer) fail "Valid JSON";
+ * finding. A broken JSON array is a broken record (the reader delivers it); a file that
+ * holds no records to read (an LFS pointer) fails "Valid JSON" as one more broken record;
  * hygiene (BOM, CRLF, blank lines, no final newline) is only ever a warning.
  */
 #include <stdlib.h>
@@ -35,7 +36,7 @@ static const uint32_t check_mask[CK_COUNT] = {
     [CK_SCHEMA] = BIT(EX_DATA_TYPE) | BIT(EX_MISSING_MESSAGES_LIST) | BIT(EX_MESSAGE_MISSING_KEY) |
                   BIT(EX_MESSAGE_UNRECOGNIZED_KEY) | BIT(EX_UNRECOGNIZED_ROLE) |
                   BIT(EX_MISSING_CONTENT) | BIT(EX_MISSING_FIELD),
-    [CK_TURNS] = BIT(EX_TURN_ORDER) | BIT(EX_EXAMPLE_MISSING_ASSISTANT_MESSAGE),
+    [CK_TURNS] = BIT(EX_TURN_ORDER) | BIT(EX_EXAMPLE_MISSING_ASSISTANT_MESSAGE) | BIT(EX_ENDS_WITHOUT_REPLY),
     [CK_EMPTY] = BIT(EX_EMPTY_MESSAGE),
     [CK_TOOLS] = BIT(EX_TOOL_ARGUMENTS_INVALID) | BIT(EX_TOOL_UNDECLARED) |
                  BIT(EX_TOOL_MISSING_PARAMETER),
@@ -52,6 +53,9 @@ static const char *const check_name[CK_COUNT] = {
 struct pending {
     uint32_t file;
     size_t line;
+    size_t column;           /* JSON array files only (see struct finding) */
+    uint64_t record;
+    bool has_record;
     enum example_error kind;
     char *message;
 };
@@ -66,6 +70,7 @@ struct format_state {
     const struct spec *spec;
     uint64_t records, valid_json, examples;
     bool saw_openai;
+    uint64_t *split_examples;   /* parsed examples per spec split */
     struct check_state checks[CK_COUNT];
     struct buf msg;          /* scratch for the messages judged here */
 };
@@ -80,13 +85,15 @@ static void *format_begin(const struct gate_ctx *ctx)
     struct format_state *st = xcalloc(1, sizeof(*st));
     st->spec = ctx->spec;
     st->saw_openai = ctx->spec->dataset.format == FORMAT_OPENAI;
+    st->split_examples = xcalloc(ctx->spec->dataset.n_splits + 1, sizeof(*st->split_examples));
     struct buf init = BUF_INIT;
     st->msg = init;
     return st;
 }
 
-static void fail(struct format_state *st, enum format_check ck, const struct example *ex,
-                 size_t line, enum example_error kind, const char *message)
+/* `column`: where on `line` the problem is, 0 for the record's own place. */
+static void fail_at(struct format_state *st, enum format_check ck, const struct example *ex,
+                    size_t line, size_t column, enum example_error kind, const char *message)
 {
     struct check_state *c = &st->checks[ck];
     c->failed++;
@@ -96,8 +103,18 @@ static void fail(struct format_state *st, enum format_check ck, const struct exa
     struct pending *p = &c->v[c->n++];
     p->file = (uint32_t)ex->file_index;
     p->line = line ? line : ex->line;
+    /* a record of a JSON array file: its column and index tell it from its neighbours */
+    p->has_record = ex->column != 0;
+    p->column = column ? column : p->line == ex->line ? ex->column : 0;
+    p->record = ex->ordinal;
     p->kind = kind;
     p->message = xstrdup(message ? message : example_error_name(kind));
+}
+
+static void fail(struct format_state *st, enum format_check ck, const struct example *ex,
+                 size_t line, enum example_error kind, const char *message)
+{
+    fail_at(st, ck, ex, line, 0, kind, message);
 }
 
 /* Fails `ck` with the record's first recorded issue among `bits`. */
@@ -106,7 +123,8 @@ static void fail_from_issues(struct format_state *st, enum format_check ck, cons
 {
     for (size_t i = 0; i < ex->n_issues; i++)
         if (bits & BIT(ex->issues[i].kind)) {
-            fail(st, ck, ex, ex->issues[i].line, ex->issues[i].kind, ex->issues[i].message);
+            fail_at(st, ck, ex, ex->issues[i].line, ex->issues[i].column, ex->issues[i].kind,
+                    ex->issues[i].message);
             return;
         }
     /* The details did not fit in the record's issue list: name the kind. */
@@ -192,6 +210,12 @@ static void judge_sharegpt_order(struct format_state *st, const struct example *
         buf_printf(b, "conversation has %zu message%s, needs at least a %s and a %s turn",
                    ex->n_turns, ex->n_turns == 1 ? "" : "s", human, gpt);
         fail(st, CK_TURNS, ex, ex->line, EX_TURN_ORDER, buf_cstr(b));
+    } else if ((ex->n_turns - start) % 2 == 1 && spec->gates.format.ends_with_reply) {
+        /* alternating from the human's turn, an odd count ends on it: nothing answers it */
+        buf_printf(b, "conversation ends on a '%s' turn (conversations[%zu]) with no '%s' reply: "
+                   "nothing to train on after it (gates.format.ends_with_reply)",
+                   human, ex->n_turns - 1, gpt);
+        fail(st, CK_TURNS, ex, ex->line, EX_ENDS_WITHOUT_REPLY, buf_cstr(b));
     }
 }
 
@@ -208,11 +232,22 @@ static void judge_turns(struct format_state *st, const struct example *ex, enum 
     if (fmt == FORMAT_SHAREGPT) {
         judge_sharegpt_order(st, ex);
     } else if (fmt == FORMAT_OPENAI) {
-        for (size_t i = 0; i < ex->n_turns; i++)
-            if (ex->turns[i].role == ROLE_ASSISTANT)
-                return;
-        fail(st, CK_TURNS, ex, ex->line, EX_EXAMPLE_MISSING_ASSISTANT_MESSAGE,
-             "no assistant message");
+        bool any = false;
+        for (size_t i = 0; i < ex->n_turns && !any; i++)
+            any = ex->turns[i].role == ROLE_ASSISTANT;
+        if (!any) {
+            fail(st, CK_TURNS, ex, ex->line, EX_EXAMPLE_MISSING_ASSISTANT_MESSAGE,
+                 "no assistant message");
+        } else if (st->spec->gates.format.ends_with_reply &&
+                   ex->turns[ex->n_turns - 1].role != ROLE_ASSISTANT) {
+            const struct turn *t = &ex->turns[ex->n_turns - 1];
+            struct buf *b = &st->msg;
+            buf_reset(b);
+            buf_printf(b, "the last message (messages[%zu]) is ", ex->n_turns - 1);
+            put_role(b, t);
+            buf_addstr(b, ", not 'assistant': nothing to train on after it (gates.format.ends_with_reply)");
+            fail(st, CK_TURNS, ex, ex->line, EX_ENDS_WITHOUT_REPLY, buf_cstr(b));
+        }
     }
 }
 
@@ -261,6 +296,8 @@ static void format_observe(void *state, const struct example *ex)
     if (!ex->parsed)
         return;
     st->examples++;
+    if (ex->split < st->spec->dataset.n_splits)
+        st->split_examples[ex->split]++;
     enum dataset_format fmt = example_format(st, ex);
     st->saw_openai |= fmt == FORMAT_OPENAI;
     st->checks[CK_TURNS].judged++;
@@ -328,32 +365,104 @@ static void add_record_check(struct section *sec, const struct gate_ctx *ctx, st
 {
     struct check_state *cs = &st->checks[ck];
     struct check *c = result_add_check(sec, check_id[ck], check_name[ck]);
-    char value[96];
-    gate_format_fraction(value, sizeof(value), cs->judged - cs->failed, cs->judged);
-    check_set_value(c, "%s", value);   /* the line reads "106/106 (100%)": no target text */
-    c->value = gate_percent(cs->judged - cs->failed, cs->judged);
-    c->threshold = 100.0;
-
     struct buf file_first = BUF_INIT;
     size_t file_failed = ck == CK_JSON ? file_problems(c, ctx, &file_first) : 0;
-    for (size_t i = 0; i < cs->n; i++)
+
+    /* A file that could not be read as records at all counts as one broken record, so
+     * the line never reads "100%" next to a failure. */
+    uint64_t judged = cs->judged + file_failed, failed = cs->failed + file_failed;
+    char value[96];
+    gate_format_fraction(value, sizeof(value), judged - failed, judged);
+    check_set_value(c, "%s", value);   /* the line reads "106/106 (100%)": no target text */
+    c->value = gate_percent(judged - failed, judged);
+    c->threshold = 100.0;
+    for (size_t i = 0; i < cs->n; i++) {
         check_add_finding(c, gate_file_path(ctx, cs->v[i].file), cs->v[i].line,
                           example_error_name(cs->v[i].kind), "%s", cs->v[i].message);
+        if (cs->v[i].has_record)
+            check_locate_last(c, cs->v[i].column, cs->v[i].record);
+    }
     c->findings_total += cs->failed - cs->n;   /* the failures beyond the stored ones */
 
     c->status = cs->failed || file_failed ? STATUS_FAIL : STATUS_PASS;
     if (cs->failed) {
         const struct pending *p = &cs->v[0];
         struct buf head = BUF_INIT;
+        char place[FINDING_PLACE_SIZE];
         remediation_head(&head, ck, cs->failed);
-        check_set_remediation(c, "%s (first: %s:%zu: %s)", buf_cstr(&head),
-                              gate_file_path(ctx, p->file), p->line, p->message);
+        check_set_remediation(c, "%s (first: %s:%zu%s: %s)", buf_cstr(&head),
+                              gate_file_path(ctx, p->file), p->line,
+                              finding_place_of(place, p->column, p->has_record, p->record), p->message);
         buf_release(&head);
     } else if (file_failed) {
         check_set_remediation(c, "%s", buf_cstr(&file_first));
     }
     buf_release(&file_first);
     check_apply_level(c, ctx->spec->gates.format.level, false);
+}
+
+/*
+ * A split the spec lists must hold examples: an empty file, `[]` or blank lines train
+ * nothing, and a dataset of them is not "production-ready". The line is shown only when
+ * a split is empty. A split whose file is an LFS pointer is left to "Valid JSON", which
+ * already says why its content is missing.
+ */
+static void examples_check(struct section *sec, const struct gate_ctx *ctx, const struct format_state *st)
+{
+    const struct spec *spec = ctx->spec;
+    struct check *c = NULL;
+    struct buf value = BUF_INIT, fix = BUF_INIT, files = BUF_INIT;
+    size_t empty = 0;
+    for (size_t s = 0; s < spec->dataset.n_splits; s++) {
+        if (st->split_examples[s])
+            continue;
+        bool lfs = false;
+        buf_reset(&files);
+        for (size_t i = 0; i < ctx->n_files; i++) {
+            if (ctx->files[i].split != s)
+                continue;
+            lfs |= ctx->files[i].lfs_pointer;
+            buf_printf(&files, "%s%s", files.len ? ", " : "", ctx->files[i].path);
+        }
+        if (lfs)
+            continue;
+        const struct spec_split *split = &spec->dataset.splits[s];
+        if (!c)
+            c = result_add_check(sec, "format.examples", "Examples");
+        buf_printf(&value, "%sno examples in split '%s' (%s)", empty ? "; " : "", split->name,
+                   files.len ? buf_cstr(&files) : "no file");
+        buf_printf(&fix, "%s'%s' (%s)", empty ? ", " : "", split->name,
+                   files.len ? buf_cstr(&files) : "no file");
+        size_t stored = c->n_findings;
+        for (size_t i = 0; i < ctx->n_files; i++) {
+            const struct run_file *f = &ctx->files[i];
+            if (f->split != s)
+                continue;
+            if (f->records)
+                check_add_finding(c, f->path, 0, "empty_split",
+                                  "no examples in split '%s': none of the file's %llu record%s is usable",
+                                  split->name, (unsigned long long)f->records, f->records == 1 ? "" : "s");
+            else
+                check_add_finding(c, f->path, 0, "empty_split",
+                                  "no examples in split '%s': the file holds no record", split->name);
+        }
+        if (c->n_findings == stored)
+            check_add_finding(c, spec->path, split->loc.line, "empty_split",
+                              "no file of split '%s' holds an example", split->name);
+        empty++;
+    }
+    if (c) {
+        c->status = STATUS_FAIL;
+        c->value = 0;
+        check_set_value(c, "%s", buf_cstr(&value));
+        check_set_remediation(c, "Add examples to %s: %s, or remove %s from dataset.files",
+                              empty == 1 ? "the empty split" : "the empty splits", buf_cstr(&fix),
+                              empty == 1 ? "it" : "them");
+        check_apply_level(c, spec->gates.format.level, false);
+    }
+    buf_release(&value);
+    buf_release(&fix);
+    buf_release(&files);
 }
 
 static void hygiene_check(struct section *sec, const struct gate_ctx *ctx)
@@ -451,6 +560,7 @@ static int format_finish(void *state, const struct gate_ctx *ctx)
     bool openai = st->saw_openai;
     for (size_t i = 0; i < ctx->n_files; i++)
         openai |= ctx->files[i].format == FORMAT_OPENAI;
+    examples_check(sec, ctx, st);
     for (int ck = 0; ck < CK_COUNT; ck++)
         if (ck != CK_TOOLS || openai)
             add_record_check(sec, ctx, st, (enum format_check)ck);
@@ -471,6 +581,7 @@ static void format_free(void *state)
         free(st->checks[ck].v);
     }
     buf_release(&st->msg);
+    free(st->split_examples);
     free(st);
 }
 

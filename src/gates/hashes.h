@@ -42,7 +42,7 @@ static inline void hash_list_add(struct hash_list *l, const struct example *ex)
     struct hash_rec *r = &l->v[l->n++];
     memcpy(&r->h0, ex->hash, 8);
     memcpy(&r->h1, ex->hash + 8, 8);
-    r->line = ex->line;
+    r->line = gate_example_pos(ex);   /* line, or index in a JSON array file */
     r->file = (uint32_t)ex->file_index;
     r->split = (uint32_t)ex->split;
 }

@@ -162,23 +162,26 @@ static int leakage_finish(void *state, const struct gate_ctx *ctx)
         finding_key_add(&fk, h->h0, h->h1);
         finding_key_add(&fk, tr->h0, tr->h1);
         finding_key_end(&fk, pair);
+        char train_at[GATE_WHERE_SIZE];
+        gate_where(train_at, ctx, tr->file, tr->line);
         struct check *c = x->exact ? ce : cn;
         if (x->exact)
-            check_add_keyed_finding(ce, key, gate_file_path(ctx, h->file), h->line, "leak_exact",
-                                    "leaks into %s (%s:%llu, exact copy)", train_name,
-                                    gate_file_path(ctx, tr->file), (unsigned long long)tr->line);
+            check_add_keyed_finding(ce, key, gate_file_path(ctx, h->file), gate_line(ctx, h->file, h->line),
+                                    "leak_exact", "leaks into %s (%s, exact copy)", train_name, train_at);
         else
-            check_add_keyed_finding(cn, key, gate_file_path(ctx, h->file), h->line, "leak_near",
-                                    "leaks into %s (%s:%llu, similarity %.2f)", train_name,
-                                    gate_file_path(ctx, tr->file), (unsigned long long)tr->line,
-                                    (double)x->sim);
+            check_add_keyed_finding(cn, key, gate_file_path(ctx, h->file), gate_line(ctx, h->file, h->line),
+                                    "leak_near", "leaks into %s (%s, similarity %.2f)", train_name,
+                                    train_at, (double)x->sim);
+        gate_locate_last(c, ctx, h->file, h->line);
         check_set_old_key_last(c, pair);
-        check_relate_last(c, gate_file_path(ctx, tr->file), tr->line);
+        check_relate_last(c, gate_file_path(ctx, tr->file), gate_line(ctx, tr->file, tr->line));
     }
+    char place[FINDING_PLACE_SIZE];
     if (exact && ce->n_findings) {
         char *head = xasprintf("Remove %llu held-out example%s copied from %s (", (unsigned long long)exact,
                                exact == 1 ? "" : "s", train_name);
-        char *first = xasprintf("first: %s:%llu", ce->findings[0].path, (unsigned long long)ce->findings[0].line);
+        char *first = xasprintf("first: %s:%llu%s", ce->findings[0].path, (unsigned long long)ce->findings[0].line,
+                                finding_place(place, &ce->findings[0]));
         check_set_remediation_first(ce, head, first, ")");
         free(head);
         free(first);
@@ -186,7 +189,8 @@ static int leakage_finish(void *state, const struct gate_ctx *ctx)
     if (near && cn->n_findings) {
         char *head = xasprintf("Remove or rewrite %llu held-out example%s nearly identical to %s examples (",
                                (unsigned long long)near, near == 1 ? "" : "s", train_name);
-        char *first = xasprintf("first: %s:%llu", cn->findings[0].path, (unsigned long long)cn->findings[0].line);
+        char *first = xasprintf("first: %s:%llu%s", cn->findings[0].path, (unsigned long long)cn->findings[0].line,
+                                finding_place(place, &cn->findings[0]));
         check_set_remediation_first(cn, head, first, ")");
         free(head);
         free(first);

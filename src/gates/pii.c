@@ -119,7 +119,7 @@ static void on_match(void *arg, enum pii_detector kind, const char *redacted)
     ALLOC_GROW(st->hits[d], st->n_hits[d] + 1, st->alloc_hits[d]);
     struct pii_hit *h = &st->hits[d][st->n_hits[d]++];
     h->file = st->cur->file_index;
-    h->line = st->cur->line;
+    h->line = gate_example_pos(st->cur);   /* line, or index in a JSON array file */
     memcpy(h->key, st->cur->hash, FINDING_KEY_SIZE);
     snprintf(h->value, sizeof(h->value), "%s", redacted);
 }
@@ -171,14 +171,15 @@ static int pii_finish(void *state, const struct gate_ctx *ctx)
             c->status = STATUS_FAIL;
             for (size_t i = 0; i < st->n_hits[d]; i++) {
                 struct pii_hit *h = &st->hits[d][i];
-                check_add_keyed_finding(c, h->key, gate_file_path(ctx, h->file), h->line, detectors[d].kind,
-                                        "%s %s", detectors[d].noun, h->value);
+                check_add_keyed_finding(c, h->key, gate_file_path(ctx, h->file), gate_line(ctx, h->file, h->line),
+                                        detectors[d].kind, "%s %s", detectors[d].noun, h->value);
+                gate_locate_last(c, ctx, h->file, h->line);
             }
             c->findings_total = n;
+            char first_at[GATE_WHERE_SIZE];
             char *head = xasprintf("Remove or mask the %llu %s%s (", (unsigned long long)n, detectors[d].noun,
                                    n == 1 ? "" : plural_suffix(detectors[d].noun));
-            char *first = xasprintf("first: %s:%zu", gate_file_path(ctx, st->hits[d][0].file),
-                                    st->hits[d][0].line);
+            char *first = xasprintf("first: %s", gate_where(first_at, ctx, st->hits[d][0].file, st->hits[d][0].line));
             check_set_remediation_first(c, head, first, "); if they are fake, allow them in gates.pii.allow");
             free(head);
             free(first);

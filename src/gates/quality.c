@@ -267,7 +267,7 @@ static void top_offer(struct top *t, double value, const struct example *ex)
     }
     t->v[i].value = value;
     t->v[i].file = (uint32_t)ex->file_index;
-    t->v[i].line = ex->line;
+    t->v[i].line = gate_example_pos(ex);   /* line, or index in a JSON array file */
 }
 
 /* ---- state -------------------------------------------------------------------------- */
@@ -308,7 +308,7 @@ static void quality_observe(void *state, const struct example *ex)
         return;
     uint32_t index = (uint32_t)st->examples;   /* texts point at their example by this */
     st->locs = gate_vec_grow(&st->locs_mem, (st->examples + 1) * sizeof(*st->locs));
-    st->locs[st->examples].line = ex->line;
+    st->locs[st->examples].line = gate_example_pos(ex);
     st->locs[st->examples].file = (uint32_t)ex->file_index;
     st->examples++;
     st->turns_sum += ex->n_turns;
@@ -371,8 +371,9 @@ static enum status band_status(double v, const struct spec_band_metric *m)
 static void add_locations(struct buf *b, const struct gate_ctx *ctx, const struct extreme *v,
                           size_t n, size_t max)
 {
+    char at[GATE_WHERE_SIZE];
     for (size_t i = 0; i < n && i < max; i++)
-        buf_printf(b, "%s%s:%zu", i ? ", " : "", gate_file_path(ctx, v[i].file), v[i].line);
+        buf_printf(b, "%s%s", i ? ", " : "", gate_where(at, ctx, v[i].file, v[i].line));
 }
 
 struct length_words {
@@ -412,11 +413,13 @@ static void length_check(struct section *sec, const struct gate_ctx *ctx, double
         }
         check_set_remediation(c, "%s", buf_cstr(&b));
         buf_release(&b);
-        for (size_t i = 0; i < t->n; i++)
-            check_add_finding(c, gate_file_path(ctx, t->v[i].file), t->v[i].line,
+        for (size_t i = 0; i < t->n; i++) {
+            check_add_finding(c, gate_file_path(ctx, t->v[i].file), gate_line(ctx, t->v[i].file, t->v[i].line),
                               below ? "short_messages" : "long_messages",
                               "%s messages average %.1f chars (target: %s-%s)", w->role,
                               t->v[i].value, gate_num(lo, m->target.lo), gate_num(hi, m->target.hi));
+            gate_locate_last(c, ctx, t->v[i].file, t->v[i].line);
+        }
     }
     check_apply_level(c, ctx->spec->gates.quality.level, true);
 }
@@ -429,7 +432,8 @@ static void unique_check(struct section *sec, const struct gate_ctx *ctx, double
     struct check *c = result_add_check(sec, "quality.unique_messages", "Unique messages");
     c->value = value;
     c->threshold = m->target;
-    check_set_value(c, "%.1f%%", value);
+    /* rounded, but never up to 100% when some messages repeat */
+    check_set_value(c, "%.1f%%", value < 100.0 && value >= 99.95 ? 99.9 : value);
     check_set_threshold(c, "target: >= %s%%", gate_num(t, m->target));
     c->status = value >= m->target ? STATUS_PASS
               : value >= m->acceptable ? STATUS_WARN : STATUS_FAIL;
@@ -443,8 +447,9 @@ static void unique_check(struct section *sec, const struct gate_ctx *ctx, double
                    gate_num(a, c->status == STATUS_FAIL ? m->acceptable : m->target));
         if (st->n_repeats) {
             const struct example_loc *l = &st->locs[st->repeats[0].first];
-            buf_printf(&b, " (most repeated: %s:%llu, %llu times)", gate_file_path(ctx, l->file),
-                       (unsigned long long)l->line, (unsigned long long)st->repeats[0].count);
+            char at[GATE_WHERE_SIZE];
+            buf_printf(&b, " (most repeated: %s, %llu times)", gate_where(at, ctx, l->file, l->line),
+                       (unsigned long long)st->repeats[0].count);
         }
         check_set_remediation(c, "%s", buf_cstr(&b));
         buf_release(&b);
@@ -453,10 +458,11 @@ static void unique_check(struct section *sec, const struct gate_ctx *ctx, double
             const struct example_loc *l = &st->locs[r->first], *again = &st->locs[r->second];
             char name[NAME_BYTES + 8];
             name_quote(name, sizeof(name), &st->names, r->h0, r->h1);
-            check_add_finding(c, gate_file_path(ctx, l->file), l->line, "repeated_message",
-                              "%s%s appears %llu times (again at %s:%llu)", name[0] ? "the message " : "a message here",
-                              name, (unsigned long long)r->count, gate_file_path(ctx, again->file),
-                              (unsigned long long)again->line);
+            char again_at[GATE_WHERE_SIZE];
+            check_add_finding(c, gate_file_path(ctx, l->file), gate_line(ctx, l->file, l->line), "repeated_message",
+                              "%s%s appears %llu times (again at %s)", name[0] ? "the message " : "a message here",
+                              name, (unsigned long long)r->count, gate_where(again_at, ctx, again->file, again->line));
+            gate_locate_last(c, ctx, l->file, l->line);
         }
     }
     check_apply_level(c, ctx->spec->gates.quality.level, true);
@@ -514,16 +520,18 @@ static void variance_check(struct section *sec, const struct gate_ctx *ctx, doub
                    "(mean %.1f messages; furthest: ",
                    value, c->status == STATUS_FAIL ? "acceptable" : "target",
                    gate_num1(a, c->status == STATUS_FAIL ? m->acceptable : m->target), mean);
+        char at[GATE_WHERE_SIZE];
         for (size_t i = 0; i < n && i < 3; i++)
-            buf_printf(&b, "%s%s:%zu", i ? ", " : "", gate_file_path(ctx, far[i].ex.file),
-                       far[i].ex.line);
+            buf_printf(&b, "%s%s", i ? ", " : "", gate_where(at, ctx, far[i].ex.file, far[i].ex.line));
         buf_addch(&b, ')');
         check_set_remediation(c, "%s", buf_cstr(&b));
         buf_release(&b);
-        for (size_t i = 0; i < n; i++)
-            check_add_finding(c, gate_file_path(ctx, far[i].ex.file), far[i].ex.line, "turn_count",
-                              "%.0f message%s (mean %.1f)", far[i].ex.value,
+        for (size_t i = 0; i < n; i++) {
+            check_add_finding(c, gate_file_path(ctx, far[i].ex.file), gate_line(ctx, far[i].ex.file, far[i].ex.line),
+                              "turn_count", "%.0f message%s (mean %.1f)", far[i].ex.value,
                               far[i].ex.value == 1 ? "" : "s", mean);
+            gate_locate_last(c, ctx, far[i].ex.file, far[i].ex.line);
+        }
     }
     check_apply_level(c, ctx->spec->gates.quality.level, true);
 }

@@ -141,7 +141,7 @@ void signature_store_add(struct signature_store *s, const struct example *ex)
     struct sig_rec *r = &s->recs[s->n];
     memcpy(&r->h0, ex->hash, 8);
     memcpy(&r->h1, ex->hash + 8, 8);
-    r->line = ex->line;
+    r->line = gate_example_pos(ex);   /* line, or index in a JSON array file */
     r->file = (uint32_t)ex->file_index;
     r->split = (uint32_t)ex->split;
 

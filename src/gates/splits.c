@@ -223,17 +223,19 @@ static void overlap_check(struct section *sec, const struct gate_ctx *ctx, struc
             ? spec->dataset.splits[p->other_split].name : "?";
         unsigned char key[FINDING_KEY_SIZE];
         finding_key_of(key, p->h0, p->h1);
-        check_add_keyed_finding(c, key, gate_file_path(ctx, p->file), p->line, "split_overlap",
-                                "also in %s:%llu (split %s)", gate_file_path(ctx, p->other_file),
-                                (unsigned long long)p->other_line, other);
-        check_relate_last(c, gate_file_path(ctx, p->other_file), p->other_line);
+        char other_at[GATE_WHERE_SIZE];
+        check_add_keyed_finding(c, key, gate_file_path(ctx, p->file), gate_line(ctx, p->file, p->line),
+                                "split_overlap", "also in %s (split %s)",
+                                gate_where(other_at, ctx, p->other_file, p->other_line), other);
+        gate_locate_last(c, ctx, p->file, p->line);
+        check_relate_last(c, gate_file_path(ctx, p->other_file), gate_line(ctx, p->other_file, p->other_line));
     }
     if (overlaps) {
+        char first_at[GATE_WHERE_SIZE], other_at[GATE_WHERE_SIZE];
         char *head = xasprintf("Remove %llu example%s found in more than one split (",
                                (unsigned long long)overlaps, overlaps == 1 ? "" : "s");
-        char *first = xasprintf("first: %s:%llu, also in %s:%llu", gate_file_path(ctx, pairs[0].file),
-                                (unsigned long long)pairs[0].line, gate_file_path(ctx, pairs[0].other_file),
-                                (unsigned long long)pairs[0].other_line);
+        char *first = xasprintf("first: %s, also in %s", gate_where(first_at, ctx, pairs[0].file, pairs[0].line),
+                                gate_where(other_at, ctx, pairs[0].other_file, pairs[0].other_line));
         check_set_remediation_first(c, head, first, ")");
         free(head);
         free(first);

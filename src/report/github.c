@@ -126,6 +126,8 @@ static void put_ann(struct buf *b, const struct result *r, const struct ann *a)
             gh_escape_property(b, path, GH_MESSAGE_MAX);
             if (line)
                 buf_printf(b, ",line=%zu", line);
+            if (line && a->f && a->f->path && a->f->column)
+                buf_printf(b, ",col=%zu", a->f->column);
             buf_addch(b, ',');
         }
         struct buf title = BUF_INIT;
@@ -136,6 +138,8 @@ static void put_ann(struct buf *b, const struct result *r, const struct ann *a)
 
         if (a->f) {
             buf_addstr(&msg, a->f->message ? a->f->message : a->chk->name);
+            if (a->f->has_record)   /* a JSON array file: which element */
+                buf_printf(&msg, " (record %llu)", (unsigned long long)a->f->record);
         } else {
             buf_addstr(&msg, a->chk->name);
             if (a->chk->value_text)

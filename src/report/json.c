@@ -89,6 +89,10 @@ static void write_finding(struct jw *w, const struct finding *f)
         jw_u64(w, "line", f->line);
     else
         jw_null(w, "line");
+    if (f->column)   /* JSON array files only: JSONL findings keep their shape */
+        jw_u64(w, "column", f->column);
+    if (f->has_record)
+        jw_u64(w, "record", f->record);
     jw_str(w, "kind", f->kind);
     jw_str(w, "message", f->message);
     if (f->keyed) {

@@ -69,8 +69,10 @@ static void check_details(struct buf *b, const struct check *c)
             continue;
         if (f->path && *f->path) {
             buf_addstr(b, f->path);
-            if (f->line)
-                buf_printf(b, ":%zu", f->line);
+            if (f->line) {
+                char place[FINDING_PLACE_SIZE];
+                buf_printf(b, ":%zu%s", f->line, finding_place(place, f));
+            }
             buf_addstr(b, ": ");
         }
         buf_addstr(b, f->message ? f->message : "");

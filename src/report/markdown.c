@@ -323,8 +323,9 @@ static void finding_item(struct buf *item, const struct check *c, const struct f
     buf_addstr(item, "- ");
     if (f && f->path) {
         struct buf loc = BUF_INIT;
+        char place[FINDING_PLACE_SIZE];
         if (f->line)
-            buf_printf(&loc, "%s:%zu", f->path, f->line);
+            buf_printf(&loc, "%s:%zu%s", f->path, f->line, finding_place(place, f));
         else
             buf_addstr(&loc, f->path);
         md_code(item, buf_cstr(&loc));

@@ -52,8 +52,8 @@ static const struct rule_def rule_table[] = {
       "Each record must have the fields its format (sharegpt, openai, alpaca) requires, with the right types.",
       "Add the missing fields or correct their types so the record matches the format named in the spec." },
     { "format.turn_order", "DSCI-FORMAT-003", "TurnOrder", "Conversation turns alternate.",
-      "Turns must alternate between the human (user) and the assistant, starting with the human after any system turn.",
-      "Merge or reorder consecutive turns of the same role." },
+      "Turns must alternate between the human (user) and the assistant, starting with the human after any system turn, and end on the assistant's reply (gates.format.ends_with_reply).",
+      "Merge or reorder consecutive turns of the same role; add the missing reply or drop the unanswered last turn." },
     { "format.non_empty", "DSCI-FORMAT-004", "NonEmptyMessages", "No message is empty.",
       "Every message must contain text other than whitespace.",
       "Write the missing message text or drop the empty turn." },
@@ -63,6 +63,9 @@ static const struct rule_def rule_table[] = {
     { "format.hygiene", "DSCI-FORMAT-006", "FileHygiene", "Data files are clean.",
       "Data files should be UTF-8 without a byte order mark, end with a newline and use LF line endings.",
       "Re-save the file as UTF-8 with LF line endings and a final newline." },
+    { "format.examples", "DSCI-FORMAT-007", "SplitExamples", "Every split holds examples.",
+      "A split listed in dataset.files must hold at least one example: an empty file, [] or blank lines train nothing.",
+      "Add examples to the empty split, or remove it from dataset.files." },
     { "coverage.", "DSCI-COVERAGE-001", "CategoryCoverage", "Each category has enough examples.",
       "Every coverage category of the spec must have at least its minimum number of examples.",
       "Add examples of the reported category until it reaches its minimum." },
@@ -317,7 +320,7 @@ static void uri_encode(struct buf *out, const char *path)
     }
 }
 
-static void write_location(struct jw *w, const char *path, size_t line)
+static void write_location(struct jw *w, const char *path, size_t line, size_t column)
 {
     struct buf uri = BUF_INIT;
     bool absolute = path[0] == '/';
@@ -338,6 +341,8 @@ static void write_location(struct jw *w, const char *path, size_t line)
     /* Code scanning needs a start line: a finding about a whole file points at its first. */
     jw_open(w, "region", '{');
     jw_u64(w, "startLine", line ? line : 1);
+    if (line && column)   /* JSON array files: a minified array is one line */
+        jw_u64(w, "startColumn", column);
     jw_close(w, '}');
     jw_close(w, '}');
     jw_close(w, '}');
@@ -444,14 +449,14 @@ static void write_result(struct jw *w, const struct rules *rules, size_t ri, con
     write_text_object(w, "message", text);
     jw_open(w, "locations", '[');
     if (f && baseline_place(f))   /* a removed example: where it stood in the baseline */
-        write_location(w, f->related[0].path, f->related[0].line);
+        write_location(w, f->related[0].path, f->related[0].line, 0);
     else if (path && *path)
-        write_location(w, path, line);
+        write_location(w, path, line, f && f->path && path == f->path ? f->column : 0);
     jw_close(w, ']');
     if (f && f->n_related && !baseline_place(f)) {   /* the other copies, members, or the train example */
         jw_open(w, "relatedLocations", '[');
         for (size_t i = 0; i < f->n_related; i++)
-            write_location(w, f->related[i].path, f->related[i].line);
+            write_location(w, f->related[i].path, f->related[i].line, 0);
         jw_close(w, ']');
     }
     write_fingerprint(w, fp, c, f);
@@ -463,6 +468,8 @@ static void write_result(struct jw *w, const struct rules *rules, size_t ri, con
         jw_str(w, "kind", kind);
     if (f && baseline_place(f))
         jw_str(w, "locationIn", "baseline");
+    if (f && f->has_record)   /* the element's index in its JSON array file */
+        jw_u64(w, "record", f->record);
     jw_close(w, '}');
     jw_close(w, '}');
 }

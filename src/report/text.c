@@ -194,8 +194,10 @@ static void write_finding(FILE *out, const struct finding *f)
     fputs("   ", out);
     if (f->path) {
         put_clean(out, f->path);
-        if (f->line)
-            fprintf(out, ":%zu", f->line);
+        if (f->line) {
+            char place[FINDING_PLACE_SIZE];
+            fprintf(out, ":%zu%s", f->line, finding_place(place, f));
+        }
         fputs(": ", out);
     }
     put_clean(out, f->message);

@@ -57,10 +57,13 @@ python3 -c 'print("{\"conversations\": " + "[" * 200000 + "]" * 200000 + "}")' >
 test_must_fail 1 dsci -C ds check
 expect_line out "nesting deeper than"
 
-# A JSON array file that is not closed is a file-level finding.
-printf '[%s,\n%s\n' "$good" "$good" >ds/data/train.jsonl
+# A JSON array file (.json) that is not closed: the end of the file is a broken record.
+sed -i 's|data/train.jsonl|data/train.json|' ds/specs/ds.yaml
+printf '[%s,\n%s\n' "$good" "$good" >ds/data/train.json
 test_must_fail 1 dsci -C ds check
 expect_line out "not closed"
+expect_line out "[FAIL] Valid JSON: 2/3 (66.7%)"
+sed -i 's|data/train.json$|data/train.jsonl|' ds/specs/ds.yaml
 
 # An empty file has no examples but is no crash.
 : >ds/data/train.jsonl

@@ -156,3 +156,34 @@ cat >ref-alp.json <<'JSON'
  "coverage": {"by": "keywords", "categories": [{"name": "Translate", "keywords": ["übersetze"]}]}}
 JSON
 compare alp "$TRASH/ref-alp.json"
+
+# 5. Broken framing: a JSON array with a broken element, one cut off at the end, and a
+#    .jsonl file whose lines are arrays (JSONL whatever its first line holds).
+mkdir -p brk/specs brk/data
+python3 - <<'PY'
+import json
+recs = [{"instruction": f"step {i}", "output": f"done {i} ✓"} for i in range(40)]
+text = json.dumps(recs[:20], indent=1, ensure_ascii=False)
+text = text.replace('"step 3"', '"step 3" "oops"')       # a broken element; the rest is read
+open("brk/data/train.json", "w", encoding="utf-8").write(text[:-40])   # cut off in the last one
+with open("brk/data/test.jsonl", "w", encoding="utf-8") as f:
+    f.write(json.dumps(recs[20:23]) + "\n")                # an array line: a non-object record
+    for r in recs[23:]:
+        f.write(json.dumps(r, ensure_ascii=False) + "\n")
+    f.write(json.dumps([recs[0]]) + "\n")
+PY
+cat >brk/specs/brk.yaml <<'YAML'
+dsci: 1
+dataset:
+  name: brk
+  format: alpaca
+  files: {train: data/train.json, test: data/test.jsonl}
+gates:
+  coverage: {level: warn, categories: [{name: Step, keywords: ["step 1"]}]}
+  reproducibility: {level: off}
+YAML
+cat >ref-brk.json <<'JSON'
+{"format": "alpaca", "files": {"train": ["data/train.json"], "test": ["data/test.jsonl"]},
+ "coverage": {"by": "keywords", "categories": [{"name": "Step", "keywords": ["step 1"]}]}}
+JSON
+compare brk "$TRASH/ref-brk.json"

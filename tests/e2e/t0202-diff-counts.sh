@@ -274,13 +274,16 @@ expect_line out "REGRESSION (vs dataset-v1.0.0)"
 expect_line out "7 added, 7 removed, 3 modified, 120 unchanged"
 expect_line out "Removed examples: 7 of 130 (5.4%) (max: 5%)"
 
-say "whole files reformatted (CRLF, a pretty-printed JSON array, \\u escapes) are unchanged"
+say "whole files reformatted (CRLF, other spacing and key order, \\u escapes) are unchanged"
 sed -i 's/$/\r/' data/splits/val.jsonl
 python3 - <<'PY'
 import json
 path = "data/splits/test.jsonl"
 recs = [json.loads(l) for l in open(path, encoding="utf-8")]
-json.dump(recs, open(path, "w", encoding="utf-8"), indent=2, ensure_ascii=True)
+# (a .jsonl file is JSONL whatever its content: a JSON array there is not a reformat)
+with open(path, "w", encoding="utf-8") as f:
+    for r in recs:
+        f.write(json.dumps(dict(reversed(list(r.items()))), separators=(" , ", " :  "), ensure_ascii=True) + "\n")
 path = "data/splits/train.jsonl"
 with open(path, "w", encoding="utf-8") as f:
     for r in [json.loads(l) for l in open("../head/train.jsonl", encoding="utf-8")]:

@@ -38,7 +38,9 @@ static void mem_close(void *ctx)
 
 /* What a test wants to know about each record, copied out of the callback. */
 struct seen {
-    size_t line;
+    size_t line, column;
+    uint64_t ordinal;
+    size_t issue_line, issue_column;
     bool parsed;
     uint32_t errors;
     enum dataset_format format;
@@ -64,6 +66,8 @@ static int collect(void *ctx, const struct example *ex)
     struct seen *s = &c->items[c->n++];
     memset(s, 0, sizeof(*s));
     s->line = ex->line;
+    s->column = ex->column;
+    s->ordinal = ex->ordinal;
     s->parsed = ex->parsed;
     s->errors = ex->errors;
     s->format = ex->format;
@@ -73,8 +77,11 @@ static int collect(void *ctx, const struct example *ex)
         s->texts[i] = ex->turns[i].text ? xmemdup(ex->turns[i].text, ex->turns[i].text_len) : NULL;
         s->chars[i] = ex->turns[i].text_chars;
     }
-    if (ex->n_issues)
+    if (ex->n_issues) {
         s->first_issue = xstrdup(ex->issues[0].message);
+        s->issue_line = ex->issues[0].line;
+        s->issue_column = ex->issues[0].column;
+    }
     if (ex->id)
         s->id = xmemdup(ex->id, ex->id_len);
     if (ex->label)
@@ -112,7 +119,7 @@ static int run_chunked(const char *data, size_t len, const struct reader_options
     struct mem_stream m = { data, len, 0, chunk };
     struct byte_stream s = { mem_read, mem_close, &m };
     memset(f, 0, sizeof(*f));
-    f->path = "data/train.jsonl";
+    f->path = "data/train.json";   /* JSONL or an array, by content (.jsonl: always JSONL) */
     return reader_run(f, &s, o, collect, c);
 }
 
@@ -261,7 +268,9 @@ static void test_reader__json_array_file(void **state)
     release(&c);
 }
 
-static void test_reader__broken_array_is_a_file_error(void **state)
+/* The array's own syntax errors are a broken record at their line and column (counted
+ * as a record, so "Valid JSON" never reads 100% next to a failure). */
+static void test_reader__broken_array_is_a_broken_record(void **state)
 {
     (void)state;
     struct reader_options o;
@@ -270,15 +279,188 @@ static void test_reader__broken_array_is_a_file_error(void **state)
     options(&o, FORMAT_ALPACA);
     const char *data = "[{\"instruction\": \"a\", \"output\": \"b\"}\n {\"instruction\": \"c\", \"output\": \"d\"}]";
     assert_int_equal(run(data, &o, &f, &c), 0);
-    assert_int_equal(c.n, 1);
-    assert_non_null(f.read_error);
-    assert_int_equal(f.read_error_line, 2);
-    free(f.read_error);
+    assert_int_equal(c.n, 2);
+    assert_true(c.items[0].parsed);
+    assert_false(c.items[1].parsed);
+    assert_true(c.items[1].errors & (1u << EX_INVALID_JSON));
+    assert_int_equal(c.items[1].issue_line, 2);
+    assert_int_equal(c.items[1].issue_column, 2);
+    assert_string_equal(c.items[1].first_issue,
+                        "invalid JSON at line 2, column 2: expected ',' or ']' after an element of the JSON array");
+    assert_null(f.read_error);
     release(&c);
 
+    /* a trailing comma */
+    assert_int_equal(run("[{\"instruction\": \"a\", \"output\": \"b\"},]\n", &o, &f, &c), 0);
+    assert_int_equal(c.n, 2);
+    assert_true(c.items[0].parsed);
+    assert_string_equal(c.items[1].first_issue,
+                        "invalid JSON at line 1, column 38: trailing ',' before ']' in the JSON array");
+    release(&c);
+
+    /* not closed after a complete element: the end of the file is the place */
     assert_int_equal(run("[{\"instruction\": \"a\", \"output\": \"b\"},", &o, &f, &c), 0);
-    assert_non_null(strstr(f.read_error, "not closed"));
-    free(f.read_error);
+    assert_int_equal(c.n, 2);
+    assert_non_null(strstr(c.items[1].first_issue, "line 1, column 38: unexpected end of file"));
+    release(&c);
+
+    /* cut off inside the third record: that record is the broken one, at the opening
+     * quote of its unterminated string (as Python's json reports it) */
+    data = "[{\"instruction\": \"a\", \"output\": \"b\"},\n"
+           " {\"instruction\": \"c\", \"output\": \"d\"},\n"
+           " {\"instruction\": \"e\", \"output\": \"tru";
+    assert_int_equal(run_chunked(data, strlen(data), &o, &f, &c, 7), 0);
+    assert_int_equal(c.n, 3);
+    assert_true(c.items[1].parsed);
+    assert_false(c.items[2].parsed);
+    assert_int_equal(c.items[2].line, 3);
+    assert_int_equal(c.items[2].column, 2);
+    assert_int_equal(c.items[2].ordinal, 2);
+    assert_int_equal(c.items[2].issue_line, 3);
+    assert_int_equal(c.items[2].issue_column, 33);
+    release(&c);
+}
+
+/* A .jsonl file is JSONL whatever its first line: an array line is a record of the wrong
+ * type, and every later line is still read. Another name goes by the content. */
+static void test_reader__jsonl_name_decides_over_content(void **state)
+{
+    (void)state;
+    struct reader_options o;
+    struct run_file f;
+    struct collected c = { 0 };
+    options(&o, FORMAT_ALPACA);
+    const char *data = "[{\"instruction\": \"a\", \"output\": \"b\"}]\n"
+                       "{\"instruction\": \"c\", \"output\": \"d\"}\n"
+                       "[1, 2]\n"
+                       "{\"instruction\": \"e\", \"output\": \"f\"}\n";
+    struct mem_stream m = { data, strlen(data), 0, 5 };
+    struct byte_stream st = { mem_read, mem_close, &m };
+    memset(&f, 0, sizeof(f));
+    f.path = "data/train.JSONL";
+    assert_int_equal(reader_run(&f, &st, &o, collect, &c), 0);
+    assert_false(f.is_array);
+    assert_int_equal(c.n, 4);
+    assert_true(c.items[0].errors & (1u << EX_DATA_TYPE));
+    assert_string_equal(c.items[0].first_issue, "the record is an array, expected an object");
+    assert_true(c.items[1].parsed);
+    assert_int_equal(c.items[2].line, 3);
+    assert_string_equal(c.items[2].first_issue, "the record is an array, expected an object");
+    assert_true(c.items[3].parsed);
+    assert_int_equal(c.items[3].column, 0);   /* JSONL: the line says it all */
+    release(&c);
+
+    /* the same bytes in a .json file: an array, by its first byte */
+    assert_int_equal(run(data, &o, &f, &c), 0);
+    assert_true(f.is_array);
+    assert_int_equal(c.n, 2);
+    assert_true(c.items[0].parsed);
+    assert_true(c.items[1].errors & (1u << EX_INVALID_JSON));
+    release(&c);
+}
+
+/* A minified array: every record on line 1, told apart by column and index. */
+static void test_reader__minified_array_positions(void **state)
+{
+    (void)state;
+    struct reader_options o;
+    struct run_file f;
+    struct collected c = { 0 };
+    options(&o, FORMAT_ALPACA);
+    const char *data = "[{\"instruction\":\"a\",\"output\":\"b\"},{\"instruction\":\"c\",\"output\":\"d\"},"
+                       "{\"instruction\":\"e\",\"output\":\"f\" \"x\":1}]";
+    assert_int_equal(run_chunked(data, strlen(data), &o, &f, &c, 4), 0);
+    assert_int_equal(c.n, 3);
+    assert_int_equal(c.items[0].line, 1);
+    assert_int_equal(c.items[0].column, 2);
+    assert_int_equal(c.items[1].column, 35);
+    assert_int_equal(c.items[2].column, 68);
+    assert_int_equal(c.items[2].ordinal, 2);
+    /* the error's column is the file's, not the record's: the '"' where ',' was expected */
+    assert_int_equal(c.items[2].issue_line, 1);
+    assert_int_equal(c.items[2].issue_column, 100);
+    assert_non_null(strstr(c.items[2].first_issue, "line 1, column 100:"));
+    release(&c);
+}
+
+/* Error columns: 1-based byte columns of the offending byte, as Python's json module
+ * reports them (lineno, colno of JSONDecodeError, Python 3.11, checked by hand). */
+static void test_reader__json_error_columns_match_python(void **state)
+{
+    (void)state;
+    static const struct { const char *text; size_t line, col; } cases[] = {
+        { "{\"a\": 1},]", 1, 9 }, /* Extra data */
+        { "{\"a\": \"abc", 1, 7 }, /* Unterminated string starting at */
+        { "{\"a\": \"abc}", 1, 7 }, /* Unterminated string starting at */
+        { "{\"a\": 1,}", 1, 9 }, /* Expecting property name enclosed in double quotes */
+        { "[1, 2,]", 1, 7 }, /* Expecting value */
+        { "{\"a\" 1}", 1, 6 }, /* Expecting ':' delimiter */
+        { "{\"a\": }", 1, 7 }, /* Expecting value */
+        { "{a: 1}", 1, 2 }, /* Expecting property name enclosed in double quotes */
+        { "{\"a\": 1 \"b\": 2}", 1, 9 }, /* Expecting ',' delimiter */
+        { "[1 2]", 1, 4 }, /* Expecting ',' delimiter */
+        { "", 1, 1 }, /* Expecting value */
+        { "   ", 1, 4 }, /* Expecting value */
+        { "{", 1, 2 }, /* Expecting property name enclosed in double quotes */
+        { "[", 1, 2 }, /* Expecting value */
+        { "{\"a\": tru}", 1, 7 }, /* Expecting value */
+        { "{\"a\": nul}", 1, 7 }, /* Expecting value */
+        { "{\"a\": -}", 1, 7 }, /* Expecting value */
+        { "{\"a\": 1.}", 1, 8 }, /* Expecting ',' delimiter */
+        { "{\"a\": 01}", 1, 8 }, /* Expecting ',' delimiter */
+        { "{\"a\": 1e}", 1, 8 }, /* Expecting ',' delimiter */
+        { "{\"a\": \"\\x\"}", 1, 8 }, /* Invalid \escape */
+        { "{\"a\": \"\\u12x4\"}", 1, 9 }, /* Invalid \uXXXX escape */
+        { "{\"a\": \"\\u12\"}", 1, 9 }, /* Invalid \uXXXX escape */
+        { "{\"a\": \"b\tc\"}", 1, 9 }, /* Invalid control character at */
+        { "{\"a\": 1}}", 1, 9 }, /* Extra data */
+        { "{\"a\": 1} x", 1, 10 }, /* Extra data */
+        { "{\"a\": [1, 2}", 1, 12 }, /* Expecting ',' delimiter */
+        { "{\"a\": {\"b\": 1]}", 1, 14 }, /* Expecting ',' delimiter */
+        { "{\"a\": \"\\ud800\\u12x4\"}", 1, 15 }, /* Invalid \uXXXX escape */
+        { "{\"a\":\n  [1,\n   2,,]}", 3, 6 }, /* Expecting value */
+        { "\"abc", 1, 1 }, /* Unterminated string starting at */
+        { "{\"a\": \"x\\", 1, 7 }, /* Unterminated string starting at */
+        { "{\"conversations\": [{\"from\": \"human\", \"value\": \"hi\"}, {\"from\": \"gpt\", \"value\": \"yo\"},]}", 1, 85 }, /* Expecting value */
+        { "{\"a\": .5}", 1, 7 }, /* Expecting value */
+        { "{\"a\": +1}", 1, 7 }, /* Expecting value */
+        { "{\"a\": [}", 1, 8 }, /* Expecting value */
+        { "{\"a\": \"\\u\"}", 1, 9 }, /* Invalid \uXXXX escape */
+        { "nul", 1, 1 }, /* Expecting value */
+        { "{\"a\": 1}\n\n  {", 3, 3 }, /* Extra data */
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        const char *t = cases[i].text;
+        size_t len = strlen(t), off = reader_json_error_offset(t, len);
+        assert_true(off <= len);
+        size_t line = 1, col = 1;
+        for (size_t k = 0; k < off; k++) {
+            if (t[k] == '\n') {
+                line++;
+                col = 1;
+            } else {
+                col++;
+            }
+        }
+        if (line != cases[i].line || col != cases[i].col)
+            fail_msg("case %zu '%s': %zu:%zu, Python says %zu:%zu", i, t, line, col, cases[i].line, cases[i].col);
+    }
+    /* valid documents have no error */
+    static const char *const ok[] = { "{}", " [1, -2.5e+3, \"\\u00e9\\ud83d\\ude00\", true, null] ", "{\"a\": {\"b\": []}}" };
+    for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
+        assert_int_equal(reader_json_error_offset(ok[i], strlen(ok[i])), strlen(ok[i]) + 1);
+
+    /* through the reader: a JSONL line, its column in the message */
+    struct reader_options o;
+    struct run_file f;
+    struct collected c = { 0 };
+    options(&o, FORMAT_SHAREGPT);
+    assert_int_equal(run("{\"conversations\": [{\"from\": \"human\", \"value\": \"hi\"}, {\"from\": \"gpt\", \"value\": \"yo\"}]},]\n"
+                         "{\"conversations\": [{\"from\": \"human\", \"value\": \"trunc\n", &o, &f, &c), 0);
+    assert_int_equal(c.n, 2);
+    assert_non_null(strstr(c.items[0].first_issue, "invalid JSON at line 1, column 86:"));
+    assert_non_null(strstr(c.items[1].first_issue, "invalid JSON at line 2, column 47:"));
+    assert_int_equal(c.items[1].issue_column, 0);   /* JSONL: the message carries it */
     release(&c);
 }
 
@@ -582,7 +764,10 @@ int main(void)
         cmocka_unit_test(test_reader__bom_crlf_and_no_final_newline),
         cmocka_unit_test(test_reader__line_over_cap_is_skipped_cleanly),
         cmocka_unit_test(test_reader__json_array_file),
-        cmocka_unit_test(test_reader__broken_array_is_a_file_error),
+        cmocka_unit_test(test_reader__broken_array_is_a_broken_record),
+        cmocka_unit_test(test_reader__jsonl_name_decides_over_content),
+        cmocka_unit_test(test_reader__minified_array_positions),
+        cmocka_unit_test(test_reader__json_error_columns_match_python),
         cmocka_unit_test(test_reader__deep_nesting_is_refused),
         cmocka_unit_test(test_reader__openai_tools),
         cmocka_unit_test(test_reader__hash_ignores_formatting),

@@ -190,6 +190,7 @@ static void test_spec__loads_seed_spec(void **state)
     assert_string_equal(s->gates.format.role_assistant, "gpt");
     assert_string_equal(s->gates.format.role_system, "system");
     assert_true(s->gates.format.allow_system);
+    assert_true(s->gates.format.ends_with_reply);
     assert_int_equal(s->gates.format.loc.line, 16);
     assert_int_equal(s->gates.format.loc.column, 3);
 
@@ -352,6 +353,7 @@ static void test_spec__reads_lists_sizes_and_roles(void **state)
         "  format:\n"
         "    roles: {human: user, assistant: bot}\n"
         "    allow_system: no\n"
+        "    ends_with_reply: off\n"
         "  pii: {detect: ipv6, allow: [a@example.com, 127.0.0.1]}\n"
         "  reproducibility: {require: []}\n"
         "  duplicates: {shingle: 3, permutations: 256}\n");
@@ -369,6 +371,7 @@ static void test_spec__reads_lists_sizes_and_roles(void **state)
     assert_string_equal(s->gates.format.role_assistant, "bot");
     assert_string_equal(s->gates.format.role_system, "system");
     assert_false(s->gates.format.allow_system);
+    assert_false(s->gates.format.ends_with_reply);
     assert_int_equal(s->gates.pii.detect, PII_IPV6);
     assert_int_equal(s->gates.pii.n_allow, 2);
     /* each entry's own place, for errors about one regex */
