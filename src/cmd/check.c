@@ -180,7 +180,10 @@ static int parse(struct check_opts *o, int argc, char **argv)
     if (o->update_known && o->place == DATASET_REV)
         return usage_error("--update-baseline writes the work tree's %s; it does not go with --rev",
                            KNOWN_FINDINGS_FILE);
-    /* json and sarif list every finding: keep them all (text, github and markdown show a few) */
+    /* json and sarif list every finding, and --update-baseline accepts every one: keep them
+     * all then (text, github and markdown show a few) */
+    if (o->update_known)
+        result_set_max_findings(SIZE_MAX);
     for (size_t i = 0; i < o->n_outputs; i++)
         if (o->outputs[i].reporter == &report_json || o->outputs[i].reporter == &report_sarif)
             result_set_max_findings(SIZE_MAX);
@@ -373,9 +376,12 @@ static bool file_differs(struct source *a, struct source *b, const char *path)
 /*
  * The known-findings file, from the same place as the data; with --spec-from (the base
  * branch in a pull request) from that revision, like the spec: a pull request must not
- * accept its own findings. None is fine.
+ * accept its own findings. None is fine (*out stays NULL). Read before the run: a check
+ * keeps as many more findings as the file accepts, so that none of them is judged open
+ * only because the report stopped storing findings.
  */
-static int apply_known_findings(struct dataset *ds, const char *spec_rev, struct result *r)
+static int load_known_findings(struct known_findings **out, char **shown_out, bool *edited,
+                               struct dataset *ds, const char *spec_rev)
 {
     struct dataset at;
     struct source *from = ds->src;
@@ -385,20 +391,20 @@ static int apply_known_findings(struct dataset *ds, const char *spec_rev, struct
         if ((rc = dataset_open_baseline(&at, ds, spec_rev)) < 0)
             return rc;
         from = at.src;
-        if (file_differs(from, ds->src, KNOWN_FINDINGS_FILE))
-            result_add_note(r, "this change edits %s; it was judged with the one from %s (the edit applies "
-                            "once merged)", KNOWN_FINDINGS_FILE, spec_rev);
+        *edited = file_differs(from, ds->src, KNOWN_FINDINGS_FILE);
     }
     if (source_exists(from, KNOWN_FINDINGS_FILE) > 0) {
         char *text = NULL, *shown = source_display_path(from, KNOWN_FINDINGS_FILE);
         size_t len = 0;
-        struct known_findings *k = NULL;
         rc = source_read_file(from, KNOWN_FINDINGS_FILE, &text, &len);
         if (rc == 0)
-            rc = known_findings_parse(&k, text, len, shown);
-        if (rc == 0)
-            known_findings_apply(k, r, shown);
-        known_findings_free(k);
+            rc = known_findings_parse(out, text, len, shown);
+        if (rc == 0) {
+            size_t cap = result_max_findings(), more = known_findings_count(*out);
+            result_set_max_findings(cap > SIZE_MAX - more ? SIZE_MAX : cap + more);
+            *shown_out = shown;
+            shown = NULL;
+        }
         free(text);
         free(shown);
     }
@@ -444,6 +450,9 @@ int cmd_check(int argc, char **argv)
     struct comparison cmp = { 0 };
     struct result result;
     char *spec_path = NULL;
+    struct known_findings *known = NULL;
+    char *known_shown = NULL;
+    bool known_edited = false;
     int exit_code, rc;
 
     memset(&o, 0, sizeof(o));
@@ -464,12 +473,20 @@ int cmd_check(int argc, char **argv)
         exit_code = report_error(rc);
         goto done;
     }
+    if (!o.update_known && (rc = load_known_findings(&known, &known_shown, &known_edited, &ds, spec_rev)) < 0) {
+        exit_code = report_error(rc);
+        goto done;
+    }
     if ((rc = compare_run(&result, &cmp, &ds, o.base ? o.base : "auto", want_bump(&o))) < 0) {
         exit_code = report_error(rc);
         goto done;
     }
-    rc = o.update_known ? update_known_findings(&ds, &result) : apply_known_findings(&ds, spec_rev, &result);
-    if (rc < 0) {
+    if (known_edited)
+        result_add_note(&result, "this change edits %s; it was judged with the one from %s (the edit applies "
+                        "once merged)", KNOWN_FINDINGS_FILE, spec_rev);
+    if (known)
+        known_findings_apply(known, &result, known_shown);
+    if (o.update_known && (rc = update_known_findings(&ds, &result)) < 0) {
         exit_code = report_error(rc);
         goto done;
     }
@@ -504,6 +521,8 @@ int cmd_check(int argc, char **argv)
         exit_code = report_error(rc);
 done:
     bump_plan_release(&plan);
+    known_findings_free(known);
+    free(known_shown);
     result_release(&result);
     comparison_release(&cmp);
     spec_free(own_spec);
