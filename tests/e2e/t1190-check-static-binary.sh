@@ -11,7 +11,7 @@ expect_line ldd.out "not a dynamic executable"
 copy_example
 test_ok dsci -C task-api check -q
 test_ok dsci -C task-api check --format json --output report.json --format sarif --output report.sarif
-grep -q '"version": "2.1.0"' report.sarif || fail "no SARIF 2.1.0 written"
+grep -q '"version": "2.1.0"' task-api/report.sarif || fail "no SARIF 2.1.0 written (-C: outputs are relative to the dataset)"
 sed -i '3s/"from": "human"/"from": "robot"/' task-api/data/splits/train.jsonl
 test_must_fail 1 dsci -C task-api check -q
 test_must_fail 2 dsci -C task-api check --format nope
