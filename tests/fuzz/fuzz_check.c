@@ -5,7 +5,8 @@
  * The input is split at each "\n%%\n" into up to five files, served from memory:
  *   data/train.jsonl  data/val.json  data/test.jsonl  data/version.json  data/README.md
  * (a missing part is an empty file), so one input can carry a JSON Lines split, a JSON
- * array split, a version file and a card. The engine runs on one thread so a crash
+ * array split, a version file and a card. The input's length modulo 4 picks the spec's
+ * format: auto, sharegpt, openai or alpaca. The engine runs on one thread so a crash
  * reproduces; every reporter writes the result to /dev/null.
  *
  *   build-fuzz/tests/fuzz/fuzz_check -max_total_time=60 tests/fuzz/corpus/check
@@ -35,7 +36,7 @@ static const char spec_yaml[] =
     "dsci: 1\n"
     "dataset:\n"
     "  name: fuzz\n"
-    "  format: auto\n"
+    "  format: %s\n"
     "  files:\n"
     "    train: data/train.jsonl\n"
     "    validation: data/val.json\n"
@@ -53,7 +54,7 @@ static const char spec_yaml[] =
     "    level: warn\n"
     "    human_length: {target: [30, 80], acceptable: [20, 100]}\n"
     "    assistant_length: {target: [80, 200], acceptable: [50, 300]}\n"
-    "    unique_messages: {target: 95%, acceptable: 90%}\n"
+    "    unique_messages: {target: 95%%, acceptable: 90%%}\n"
     "    turn_variance: {target: 2.0, acceptable: 3.0}\n"
     "  duplicates: {exact: block, near: warn, threshold: 0.8, shingle: 3, permutations: 16}\n"
     "  leakage: {level: block, near_threshold: 0.9}\n"
@@ -171,7 +172,11 @@ static const struct source_ops mem_ops = {
     .release = mem_release,
 };
 
-static struct spec *spec;
+/* One spec per dataset format; the input's length picks one, so every format's
+ * validation sees every input shape. */
+static const char *const formats[] = { "auto", "sharegpt", "openai", "alpaca" };
+#define N_FORMATS (sizeof(formats) / sizeof(formats[0]))
+static struct spec *specs[N_FORMATS];
 static FILE *devnull;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -182,9 +187,15 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0);
     setenv("SOURCE_DATE_EPOCH", "1735743600", 1);
     devnull = fopen("/dev/null", "w");
-    if (!devnull || spec_load_buffer(&spec, "specs/fuzz.yaml", spec_yaml, sizeof(spec_yaml) - 1) < 0) {
-        fprintf(stderr, "fuzz_check: cannot set up: %s\n", err_last());
+    if (!devnull)
         abort();
+    for (size_t i = 0; i < N_FORMATS; i++) {
+        char *text = xasprintf(spec_yaml, formats[i]);
+        if (spec_load_buffer(&specs[i], "specs/fuzz.yaml", text, strlen(text)) < 0) {
+            fprintf(stderr, "fuzz_check: cannot load the %s spec: %s\n", formats[i], err_last());
+            abort();
+        }
+        free(text);
     }
     return 0;
 }
@@ -209,6 +220,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     src->description = xstrdup("fuzz");
     src->impl = &files;
 
+    const struct spec *spec = specs[size % N_FORMATS];
     struct result r;
     result_init(&r);
     struct engine_options eo = { .hash_files = true };
