@@ -6,7 +6,7 @@
 #                           archives) and -DDSCI_SANITIZE=ON; the default (scripts/try.sh)
 #   scripts/deps.sh test    that, plus what the test suite runs (scripts/test.sh): cmocka,
 #                           valgrind, clang and libFuzzer, Python, jq, pre-commit,
-#                           shellcheck, Node.js and npm
+#                           shellcheck, Node.js and npm (and CA certificates for npm)
 #
 # apt's output goes to a log file ($DSCI_APT_LOG, default /tmp/dsci-apt.log); the
 # terminal gets one line per step, and the log's last lines when a step fails.
@@ -17,7 +17,7 @@ build_packages="build-essential cmake pkg-config git \
 libgit2-dev libmbedtls-dev libyaml-dev libyajl-dev libpcre2-dev \
 libssl-dev libssh2-1-dev libhttp-parser-dev zlib1g-dev"
 test_packages="libcmocka-dev valgrind jq python3 python3-yaml pre-commit shellcheck \
-clang libclang-rt-14-dev"
+clang libclang-rt-14-dev ca-certificates"
 
 case $what in
 build) packages=$build_packages ;;
