@@ -13,5 +13,5 @@ if ! { cmake -S . -B build -DBUILD_TESTING=OFF && cmake --build build -j "$(npro
     tail -n 30 "$log" >&2
     exit 3
 fi
-echo "try: build/dsci -C examples/task-api check $*" >&2
+echo "try: build/dsci -C examples/task-api check${*:+ $*}" >&2
 exec build/dsci -C examples/task-api check "$@"
