@@ -1,15 +1,20 @@
 #!/bin/sh
-# Installs the npm validators the test suite uses into a cache folder and prints
-# that folder's absolute path; the tools are then in DIR/node_modules/.bin.
+# Installs the npm validators the test suite runs on dsci's output (the SARIF multitool,
+# action-validator) into a folder of the build tree and prints that folder's absolute
+# path; the tools are then in DIR/node_modules/.bin. The versions are pinned by the
+# committed tests/npm/package.json and package-lock.json and installed with `npm ci`,
+# never globally.
 #
 #   dir=$(scripts/npm-tools.sh [DIR])  || skip "npm unreachable"
 #   "$dir/node_modules/.bin/sarif-multitool" validate report.sarif
 #
 # DIR defaults to $DSCI_NPM_DIR, then $DSCI_BUILD_DIR/npm, then $HOME/.cache/dsci-npm.
-# Installing twice is a no-op. Exit 0 when the tools are ready, 77 when npm or the
-# registry cannot be reached (tests turn that into a visible SKIP), 1 otherwise.
+# Installing twice is a no-op (until the lock file changes). Exit 0 when the tools are
+# ready, 77 when npm is not installed or the registry cannot be reached (tests turn that
+# into a SKIP with the reason, or a failure under DSCI_REQUIRE_CLIENTS=1), 1 otherwise.
 set -eu
 
+src=$(cd "$(dirname "$0")/../tests/npm" && pwd)
 dir=${1:-${DSCI_NPM_DIR:-}}
 if [ -z "$dir" ]; then
     if [ -n "${DSCI_BUILD_DIR:-}" ]; then
@@ -19,11 +24,10 @@ if [ -z "$dir" ]; then
     fi
 fi
 
-pkgs="@microsoft/sarif-multitool @action-validator/cli"
 multitool=node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool
 
 if ! command -v npm >/dev/null 2>&1; then
-    echo "npm-tools: npm is not installed" >&2
+    echo "npm-tools: npm is not installed (scripts/deps.sh test installs it)" >&2
     exit 77
 fi
 
@@ -32,11 +36,12 @@ dir=$(cd "$dir" && pwd)
 
 ready() {
     [ -x "$dir/node_modules/.bin/sarif-multitool" ] && [ -x "$dir/$multitool" ] &&
-        [ -x "$dir/node_modules/.bin/action-validator" ]
+        [ -x "$dir/node_modules/.bin/action-validator" ] &&
+        cmp -s "$src/package-lock.json" "$dir/installed-lock.json"
 }
 
 if ! ready; then
-    # Concurrent tests share the cache: one installs, the others wait for it.
+    # Concurrent tests share the folder: one installs, the others wait for it.
     lock=$dir/.install.lock
     tries=0
     while ! mkdir "$lock" 2>/dev/null; do
@@ -49,9 +54,11 @@ if ! ready; then
     done
     trap 'rmdir "$lock" 2>/dev/null || true' EXIT
     if ! ready; then
-        [ -f "$dir/package.json" ] || printf '{ "private": true }\n' >"$dir/package.json"
-        # shellcheck disable=SC2086
-        if ! (cd "$dir" && npm install --no-audit --no-fund --loglevel=error $pkgs) >"$dir/install.log" 2>&1; then
+        rm -f "$dir/installed-lock.json"
+        cp "$src/package.json" "$src/package-lock.json" "$dir/"
+        # The npm cache stays in the folder too: HOME is a scratch folder in the tests.
+        if ! (cd "$dir" && npm ci --cache "$dir/.npm-cache" --no-audit --no-fund --loglevel=error \
+            --fetch-timeout=60000 --fetch-retries=2) >"$dir/install.log" 2>&1; then
             cat "$dir/install.log" >&2
             if grep -qiE 'ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREACH|network|E403|E5[0-9][0-9]' "$dir/install.log"; then
                 echo "npm-tools: the npm registry is unreachable" >&2
@@ -61,6 +68,7 @@ if ! ready; then
         fi
         # npm 11 blocks install scripts, so the .NET binary is not made executable for us.
         [ -f "$dir/$multitool" ] && chmod u+x "$dir/$multitool"
+        cp "$src/package-lock.json" "$dir/installed-lock.json"
     fi
     ready || { echo "npm-tools: install finished but the tools are missing" >&2; exit 1; }
 fi

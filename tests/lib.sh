@@ -91,7 +91,24 @@ make_repo() {
     (cd "$1" && git add -A && git commit -q -m "${2:-initial}")
 }
 
+# skip REASON: the test does not apply here; ctest reports it as Skipped, and
+# scripts/test.sh prints REASON (scripts/skip-reasons.sh).
 skip() {
     printf 'skip: %s\n' "$*"
     exit 77
+}
+
+# skip_client REASON: the test cannot run a third-party client it needs (not installed,
+# registry unreachable): a skip, except under DSCI_REQUIRE_CLIENTS=1 (scripts/test.sh
+# sets it), where it is a failure, so the real clients always run in CI.
+skip_client() {
+    if [ "${DSCI_REQUIRE_CLIENTS:-0}" = 1 ]; then
+        fail "$* (a failure, not a skip, under DSCI_REQUIRE_CLIENTS=1; scripts/deps.sh test installs the clients)"
+    fi
+    skip "$@"
+}
+
+# need_command CMD [HINT]: CMD is on PATH, or the test is a skip_client.
+need_command() {
+    command -v "$1" >/dev/null 2>&1 || skip_client "$1 is not installed${2:+ ($2)}"
 }

@@ -3,7 +3,7 @@
 # plain Python) on several datasets: the example, generated ShareGPT with non-ASCII
 # text and escapes, OpenAI chat with tools, Alpaca as a JSON array, and mixed files.
 . "$DSCI_SOURCE_DIR/tests/lib.sh"
-command -v python3 >/dev/null || skip "python3 not installed"
+need_command python3
 
 compare() { # compare DIR CONFIG: run both on DIR and compare the metrics
     dsci -C "$1" check --format json --output "$TRASH/dsci.json" >/dev/null 2>"$TRASH/dsci.err" || {

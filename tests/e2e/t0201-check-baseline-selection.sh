@@ -6,7 +6,7 @@
 # holds a different number of examples, so the REGRESSION summary line proves which tag's
 # content was read, not just which name was printed.
 . "$DSCI_SOURCE_DIR/tests/lib.sh"
-command -v python3 >/dev/null || skip "python3 not installed"
+need_command python3
 
 copy_example
 cd task-api

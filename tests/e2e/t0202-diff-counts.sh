@@ -7,7 +7,7 @@
 # split is a removal and an addition. Categories: removed ones under their old category,
 # the others under their new one (the example's keyword categories equal metadata.operation).
 . "$DSCI_SOURCE_DIR/tests/lib.sh"
-command -v python3 >/dev/null || skip "python3 not installed"
+need_command python3
 
 copy_example
 cd task-api

@@ -4,7 +4,7 @@
 # (exit 1); modified examples are not removals; a change within the limits passes; a quality
 # metric leaving its target band warns (or blocks with metric_drift: block); levels apply.
 . "$DSCI_SOURCE_DIR/tests/lib.sh"
-command -v python3 >/dev/null || skip "python3 not installed"
+need_command python3
 
 copy_example
 cd task-api

@@ -4,7 +4,7 @@
 # and from the spec is the removal of all its examples, which the regression gate must see
 # (the contract's bump rules call it a major change), not a smaller baseline.
 . "$DSCI_SOURCE_DIR/tests/lib.sh"
-command -v python3 >/dev/null || skip "python3 not installed"
+need_command python3
 
 failed=
 run_case() { # each case in its own subshell and folder; all run, failures listed at the end

@@ -4,7 +4,7 @@
 # commit of broken staged data and lets the fixed one through.
 . "$DSCI_SOURCE_DIR/tests/lib.sh"
 
-command -v pre-commit >/dev/null 2>&1 || skip "pre-commit is not installed (apt-get install pre-commit)"
+need_command pre-commit "apt-get install pre-commit"
 PATH="$(dirname "$DSCI"):$PATH"
 export PATH PRE_COMMIT_HOME="$TRASH/pre-commit-cache"
 

@@ -4,8 +4,8 @@
 # format is major. The version file it writes records the files' real checksums, and
 # `dsci check` then passes its checksums check.
 . "$DSCI_SOURCE_DIR/tests/lib.sh"
-command -v python3 >/dev/null || skip "python3 not installed"
-command -v sha256sum >/dev/null || skip "sha256sum not installed"
+need_command python3
+need_command sha256sum
 
 copy_example
 cd task-api

@@ -3,7 +3,7 @@
 # file and the data are committed; the tagger falls back to "dsci" when git has no
 # identity (as in CI); an existing tag is an error and nothing changes.
 . "$DSCI_SOURCE_DIR/tests/lib.sh"
-command -v python3 >/dev/null || skip "python3 not installed"
+need_command python3
 
 copy_example
 cd task-api

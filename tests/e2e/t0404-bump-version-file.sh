@@ -4,7 +4,7 @@
 # is reported with file:line and left alone; the first version; a split of several
 # files; outside git.
 . "$DSCI_SOURCE_DIR/tests/lib.sh"
-command -v python3 >/dev/null || skip "python3 not installed"
+need_command python3
 
 copy_example
 cd task-api

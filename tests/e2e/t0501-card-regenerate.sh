@@ -4,7 +4,7 @@
 # nothing; a new version gets a changelog entry counted against the previous version's
 # tag, above the entries already there; the front matter parses as YAML with Hub values.
 . "$DSCI_SOURCE_DIR/tests/lib.sh"
-command -v python3 >/dev/null || skip "python3 not installed"
+need_command python3
 
 copy_example
 cd task-api

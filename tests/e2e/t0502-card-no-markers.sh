@@ -6,7 +6,7 @@
 # on disk) follows the Hub's template; a card with no heading to go under gets a
 # generated section at the end.
 . "$DSCI_SOURCE_DIR/tests/lib.sh"
-command -v python3 >/dev/null || skip "python3 not installed"
+need_command python3
 
 copy_example
 cd task-api

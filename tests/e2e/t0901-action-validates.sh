@@ -1,6 +1,6 @@
 #!/bin/sh
 # action.yml, the example data-PR workflow and dsci's own CI workflow validate with
-# @action-validator/cli (installed from npm into the build tree, once); the validator
+# @action-validator/cli (pinned by tests/npm, installed into the build tree once); the validator
 # does reject a broken action (so a pass means something); scripts/install-action.sh
 # and the action's run: scripts are shellcheck-clean (when shellcheck is installed); and
 # no run: script interpolates ${{ inputs.* }} (script injection).
@@ -44,31 +44,21 @@ if command -v shellcheck >/dev/null 2>&1; then
         shellcheck -s bash -e SC2129 "$s" || fail "shellcheck: action.yml run: script ($s)"
     done
 else
+    [ "${DSCI_REQUIRE_CLIENTS:-0}" != 1 ] || fail "shellcheck is not installed (DSCI_REQUIRE_CLIENTS=1; apt-get install shellcheck)"
     say "shellcheck is not installed: not linting the scripts (apt-get install shellcheck)"
 fi
 
-command -v npm >/dev/null 2>&1 || skip "npm is not installed: cannot validate action.yml and the workflows (apt-get install npm)"
-
-# Installed once per build tree, reused by later runs; HOME is a scratch dir here.
-cache=${DSCI_BUILD_DIR:-/tmp}/npm-action-validator
-validator=$cache/node_modules/.bin/action-validator
-export npm_config_cache="$cache/.npm" npm_config_update_notifier=false npm_config_fund=false \
-    npm_config_audit=false
-if [ ! -x "$validator" ]; then
-    say "npm install @action-validator/cli into $cache"
-    mkdir -p "$cache"
-    [ -f "$cache/package.json" ] || echo '{"private": true}' >"$cache/package.json"
-    if ! (cd "$cache" && npm install --no-save --fetch-timeout=30000 --fetch-retries=1 \
-        '@action-validator/cli@0.6' >"$TRASH/npm.log" 2>&1); then
-        if ! (cd "$cache" && npm ping --fetch-timeout=15000 --fetch-retries=0 >/dev/null 2>&1); then
-            cat "$TRASH/npm.log"
-            skip "the npm registry is unreachable: cannot install @action-validator/cli"
-        fi
-        cat "$TRASH/npm.log" >&2
-        fail "npm install @action-validator/cli failed"
-    fi
-    [ -x "$validator" ] || fail "npm installed no action-validator binary"
+# The validator comes pinned from tests/npm/package-lock.json (scripts/npm-tools.sh).
+set +e
+npm_dir=$(sh "$DSCI_SOURCE_DIR/scripts/npm-tools.sh" 2>"$TRASH/npm.err")
+rc=$?
+set -e
+if [ "$rc" -eq 77 ]; then
+    cat "$TRASH/npm.err"
+    skip_client "$(tail -n 1 "$TRASH/npm.err"): cannot validate action.yml and the workflows with action-validator"
 fi
+[ "$rc" -eq 0 ] || { cat "$TRASH/npm.err" >&2; fail "could not install @action-validator/cli"; }
+validator=$npm_dir/node_modules/.bin/action-validator
 
 for f in $files; do
     say "action-validator $f"

@@ -4,7 +4,7 @@
 # spec-from default per event) and that hostile inputs stay single, inert arguments.
 . "$DSCI_SOURCE_DIR/tests/lib.sh"
 
-command -v bash >/dev/null 2>&1 || skip "bash is not installed"
+need_command bash
 python3 - "$DSCI_SOURCE_DIR/action.yml" >step.sh <<'PY'
 import sys, yaml
 steps = yaml.safe_load(open(sys.argv[1]))["runs"]["steps"]

@@ -3,7 +3,7 @@
 # report as parsing it on one thread: every record, line number and message, with broken
 # records, over-long lines, CRLF and blank lines mixed in.
 . "$DSCI_SOURCE_DIR/tests/lib.sh"
-command -v python3 >/dev/null || skip "python3 not installed"
+need_command python3
 
 mkdir -p ds/specs ds/data
 cat >ds/specs/p.yaml <<'YAML'
