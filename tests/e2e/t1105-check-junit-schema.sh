@@ -5,7 +5,7 @@
 # that share it (reproducibility has two "Dataset card" checks).
 . "$DSCI_SOURCE_DIR/tests/lib.sh"
 
-command -v xmllint >/dev/null || skip "xmllint is not installed (Debian package libxml2-utils, see scripts/deps.sh)"
+need_command xmllint "Debian package libxml2-utils, see scripts/deps.sh test"
 xsd="$DSCI_SOURCE_DIR/tests/junit-10-constraints.xsd"
 
 validate() {

@@ -3,7 +3,7 @@
 # "Proposed:") is the one `dsci bump --dry-run` would write: both come from one plan.
 # Covers a card-only change, a version-file-only change, a data change, and no baseline.
 . "$DSCI_SOURCE_DIR/tests/lib.sh"
-command -v python3 >/dev/null || skip "python3 not installed"
+need_command python3
 
 copy_example
 cd task-api

@@ -3,7 +3,7 @@
 # and SARIF is repository-relative, also for the version file, the card and the spec
 # (GitHub and SARIF viewers resolve them from the repository top).
 . "$DSCI_SOURCE_DIR/tests/lib.sh"
-command -v python3 >/dev/null || skip "python3 not installed"
+need_command python3
 
 mkdir -p repo/datasets
 copy_example repo/datasets/chat

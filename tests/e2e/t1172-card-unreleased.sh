@@ -5,7 +5,7 @@
 # version's data (its tag, else the version file's record), not the work tree. After
 # `dsci bump` the card describes the new version. Hand-written text stays.
 . "$DSCI_SOURCE_DIR/tests/lib.sh"
-command -v python3 >/dev/null || skip "python3 not installed"
+need_command python3
 
 copy_example
 cd task-api

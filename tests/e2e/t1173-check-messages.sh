@@ -3,7 +3,7 @@
 # fix (the checks it also fixes named in it), repeated-message findings quote the
 # message, the no-baseline note names a real tag, bump --tag says how to finish.
 . "$DSCI_SOURCE_DIR/tests/lib.sh"
-command -v python3 >/dev/null || skip "python3 not installed"
+need_command python3
 
 copy_example
 cd task-api
