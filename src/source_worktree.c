@@ -16,6 +16,7 @@
 #include "repo.h"
 #include "util/buf.h"
 #include "util/err.h"
+#include "util/path_boundary.h"
 #include "util/xalloc.h"
 
 #define SMALL_FILE_MAX ((size_t)64 << 20)
@@ -26,41 +27,22 @@ struct worktree {
     char *root_real;   /* realpath of the dataset root */
 };
 
-static bool inside(const char *boundary, const char *real)
-{
-    size_t n = strlen(boundary);
-    if (!strcmp(boundary, "/"))
-        return true;
-    return strncmp(real, boundary, n) == 0 && (real[n] == '/' || real[n] == '\0');
-}
-
 /* Rejects a path that leaves the boundary, following symlinks. A missing file is
- * checked through its nearest existing parent, so it still gets a "no such file". */
+ * checked through its nearest existing parent, so it still gets a "no such file"; so
+ * does a dangling link (opening it says so). */
 static int check_inside(const struct source *src, const char *rel)
 {
     const struct worktree *wt = src->impl;
     char *full = source_join(src->root, rel);
-    char *probe = xstrdup(full);
     char *real = NULL;
     int rc = 0;
-    for (;;) {
-        real = realpath(probe, NULL);
-        if (real || errno != ENOENT)
-            break;
-        char *slash = strrchr(probe, '/');
-        if (!slash) {
-            real = realpath(".", NULL);
-            break;
-        }
-        *slash = '\0';
-    }
-    if (real && !inside(wt->boundary, real))
+    int r = path_resolve(full, &real);
+    if (r == PATH_RESOLVED && !path_inside(wt->boundary, real))
         rc = err_set(DSCI_EUSAGE, "'%s' leaves the %s (%s); dataset files must be inside it", rel,
                      wt->repo_top ? "repository" : "dataset root", wt->boundary);
-    if (!rc && !real)
-        rc = err_set(DSCI_EUSAGE, "'%s': cannot resolve: %s", rel, strerror(errno));
+    else if (r == PATH_ERRNO)
+        rc = err_set(path_error_code(errno), "'%s': cannot resolve: %s", rel, strerror(errno));
     free(real);
-    free(probe);
     free(full);
     return rc;
 }

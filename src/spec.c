@@ -921,11 +921,13 @@ static int parse_dataset(struct ctx *c, const struct ynode *key, const struct yn
             s->dataset.format = (enum dataset_format)format;
         } else if (!strcmp(k, "files")) {
             r = val->is_null ? 0 : parse_files(c, val);
-        } else if (!strcmp(k, "card"))
+        } else if (!strcmp(k, "card")) {
+            s->dataset.card_loc = loc_of(v->items[i]);
             r = get_path(c, val, &s->dataset.card);
-        else if (!strcmp(k, "version_file"))
+        } else if (!strcmp(k, "version_file")) {
+            s->dataset.version_file_loc = loc_of(v->items[i]);
             r = get_path(c, val, &s->dataset.version_file);
-        else if (!strcmp(k, "license"))
+        } else if (!strcmp(k, "license"))
             r = get_str(c, val, &s->dataset.license, true);
         else if (!strcmp(k, "language"))
             r = get_strlist(c, val, &s->dataset.language, &s->dataset.n_language, true);

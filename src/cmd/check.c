@@ -415,9 +415,14 @@ static int update_known_findings(const struct dataset *ds, struct result *r)
 {
     const char *root = ds->spec->root && *ds->spec->root ? ds->spec->root : ".";
     char *target = !strcmp(root, ".") ? xstrdup(KNOWN_FINDINGS_FILE) : xasprintf("%s/%s", root, KNOWN_FINDINGS_FILE);
+    char *real = NULL;
     struct buf text = BUF_INIT;
     size_t n = known_findings_render(&text, r);
-    int rc = atomic_write_file(target, text.ptr, text.len, 0644);
+    struct spec_loc nowhere = { 0, 0 };
+    int rc = dataset_write_target(&real, ds, KNOWN_FINDINGS_FILE, NULL, nowhere);
+    if (rc == 0)
+        rc = atomic_write_file(real, text.ptr, text.len, 0644);
+    free(real);
     if (rc == 0) {
         struct known_findings *k = NULL;
         /* judge by what was written, exactly as the next run will */
