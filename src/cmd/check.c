@@ -72,6 +72,7 @@ void cmd_check_help(void)
           "  --format F           text (default; github in GitHub Actions), json, github,\n"
           "                       markdown, ...; repeatable\n"
           "  --output FILE        write the preceding --format to FILE instead of stdout\n"
+          "                       ('-' is stdout; a FIFO or device is written in place)\n"
           "  --max-examples N     offending examples listed per failed check (default 5)\n"
           "  --update-baseline    accept every current finding of duplicates, leakage, splits\n"
           "                       overlap and PII: write them to .dsci-baseline.json at the\n"
@@ -199,7 +200,8 @@ static bool want_bump(const struct check_opts *o)
 }
 
 /* Writes one report. A file is written whole or not at all, so a reader of
- * report.json never sees half a report. */
+ * report.json never sees half a report; a FIFO, a device or /dev/stdout is written
+ * as it is, never replaced; "-" is standard output. */
 static int write_output(const struct output *out, const struct result *r, const struct report_options *ro)
 {
     if (!out->path || !strcmp(out->path, "-")) {
@@ -217,7 +219,7 @@ static int write_output(const struct output *out, const struct result *r, const 
     if (fclose(mem) != 0 && rc == 0)
         rc = err_set(DSCI_EENV, "cannot build the %s report", out->reporter->name);
     if (rc == 0)
-        rc = atomic_write_file(out->path, text, len, 0644);
+        rc = output_write_file(out->path, text, len, 0644);
     free(text);
     return rc;
 }

@@ -63,3 +63,23 @@ int atomic_write_file(const char *path, const void *data, size_t len, mode_t mod
     free(tmp);
     return rc;
 }
+
+int output_write_file(const char *path, const void *data, size_t len, mode_t mode)
+{
+    struct stat st;
+    if (lstat(path, &st) != 0 || S_ISREG(st.st_mode))
+        return atomic_write_file(path, data, len, mode);
+    if (S_ISDIR(st.st_mode))
+        return err_set(DSCI_EUSAGE, "%s: is a folder; name a file to write", path);
+    /* No temporary and no rename: those would put a regular file where the device, the
+     * FIFO or the link was. O_TRUNC is ignored by FIFOs and devices. */
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOCTTY | O_CLOEXEC, mode);
+    if (fd < 0)
+        return err_set(DSCI_EENV, "%s: cannot open for writing: %s", path, strerror(errno));
+    int rc = 0;
+    if (write_all(fd, data, len) < 0)
+        rc = err_set(DSCI_EENV, "%s: cannot write: %s", path, strerror(errno));
+    if (close(fd) != 0 && rc == 0)
+        rc = err_set(DSCI_EENV, "%s: cannot write: %s", path, strerror(errno));
+    return rc;
+}

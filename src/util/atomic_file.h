@@ -14,4 +14,13 @@
 
 int atomic_write_file(const char *path, const void *data, size_t len, mode_t mode);
 
+/*
+ * A file the user named (--output): a regular file, or a new one, is written with
+ * atomic_write_file. Anything else is opened and written in place, never replaced: a
+ * FIFO, a device (/dev/null, a terminal), a symbolic link (/dev/stdout ->
+ * /proc/self/fd/1, or a link to a report kept elsewhere: the link stays, its target is
+ * rewritten). A folder is DSCI_EUSAGE; I/O errors are DSCI_EENV naming the path.
+ */
+int output_write_file(const char *path, const void *data, size_t len, mode_t mode);
+
 #endif
