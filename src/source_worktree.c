@@ -143,22 +143,52 @@ static void file_close(void *ctx)
     free(fs);
 }
 
+/* What a non-regular file is, for messages. */
+static const char *file_kind(mode_t mode)
+{
+    if (S_ISDIR(mode))
+        return "a directory";
+    if (S_ISFIFO(mode))
+        return "a FIFO";
+    if (S_ISCHR(mode) || S_ISBLK(mode))
+        return "a device";
+    if (S_ISSOCK(mode))
+        return "a socket";
+    return "not a regular file";
+}
+
+/*
+ * Opens a dataset file for reading. O_NONBLOCK first: opening a FIFO would otherwise
+ * wait for a writer forever; fstat then refuses anything but a regular file (the spec
+ * names a file that is not one: DSCI_EUSAGE). Missing: DSCI_EUSAGE; the OS refusing
+ * (EACCES, EIO...): DSCI_EENV with its reason.
+ */
 static int open_checked(struct source *src, const char *path, int *fd_out, char **full_out)
 {
     int rc = check_inside(src, path);
     if (rc < 0)
         return rc;
     char *full = source_join(src->root, path);
-    int fd = open(full, O_RDONLY | O_CLOEXEC);
+    int fd = open(full, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
     if (fd < 0) {
-        rc = err_set(errno == ENOENT || errno == ENOTDIR ? DSCI_EUSAGE : DSCI_EENV, "%s: %s", full,
-                     errno == ENOENT ? "no such file" : strerror(errno));
+        rc = err_set(path_error_code(errno), "%s: %s", full,
+                     errno == ENOENT || errno == ENOTDIR ? "no such file" : strerror(errno));
         free(full);
         return rc;
     }
     struct stat st;
-    if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+    if (fstat(fd, &st) != 0) {
+        rc = err_set(DSCI_EENV, "%s: %s", full, strerror(errno));
+    } else if (S_ISDIR(st.st_mode)) {
         rc = err_set(DSCI_EUSAGE, "%s: is a directory, expected a data file", full);
+    } else if (!S_ISREG(st.st_mode)) {
+        rc = err_set(DSCI_EUSAGE, "%s: is %s, expected a regular file", full, file_kind(st.st_mode));
+    } else {
+        int flags = fcntl(fd, F_GETFL);
+        if (flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) < 0)
+            rc = err_set(DSCI_EENV, "%s: %s", full, strerror(errno));
+    }
+    if (rc < 0) {
         close(fd);
         free(full);
         return rc;
@@ -223,15 +253,23 @@ static int wt_read_file(struct source *src, const char *path, char **out, size_t
     return 0;
 }
 
-static bool wt_exists(struct source *src, const char *path)
+/* 1: a regular file; 0: nothing there; < 0: something that is not a usable file
+ * (a folder, a FIFO, outside the boundary, the OS refusing), with the reason. */
+static int wt_exists(struct source *src, const char *path)
 {
-    if (check_inside(src, path) < 0)
-        return false;
+    int rc = check_inside(src, path);
+    if (rc < 0)
+        return rc;
     char *full = source_join(src->root, path);
     struct stat st;
-    bool ok = stat(full, &st) == 0 && S_ISREG(st.st_mode);
+    if (stat(full, &st) != 0)
+        rc = errno == ENOENT || errno == ENOTDIR ? 0 : err_set(path_error_code(errno), "%s: %s", full, strerror(errno));
+    else if (S_ISREG(st.st_mode))
+        rc = 1;
+    else
+        rc = err_set(DSCI_EUSAGE, "%s: is %s, expected a regular file", full, file_kind(st.st_mode));
     free(full);
-    return ok;
+    return rc;
 }
 
 static void wt_release(struct source *src)

@@ -9,6 +9,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -17,10 +18,12 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <yaml.h>
 
 #include "util/buf.h"
 #include "util/err.h"
+#include "util/path_boundary.h"
 #include "util/suggest.h"
 #include "util/xalloc.h"
 
@@ -1859,24 +1862,40 @@ done:
 }
 
 /* Reads at most `max` + 1 bytes, so an oversized file is noticed without reading it all.
- * Returns 1 when the file is larger than `max`. */
+ * Returns 1 when the file is larger than `max`. Opened without blocking, so a FIFO is
+ * refused rather than waited on; a path that names no regular file is the user's
+ * mistake (DSCI_EUSAGE), the OS refusing to read one is DSCI_EENV with its reason. */
 static int read_capped(struct buf *out, const char *path, size_t max)
 {
-    FILE *f = fopen(path, "rb");
+    FILE *f = NULL;
     struct stat st;
     char chunk[16384];
     size_t n;
     int r = 0;
 
-    if (!f) {
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    if (fd < 0) {
         if (errno == ENOENT || errno == ENOTDIR)
             return err_set(DSCI_EUSAGE, "%s: no such file", path);
-        return err_set(errno == EACCES ? DSCI_EUSAGE : DSCI_EENV, "%s: cannot read: %s", path,
-                       strerror(errno));
+        return err_set(path_error_code(errno), "%s: cannot read: %s", path, strerror(errno));
     }
-    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
-        r = err_set(DSCI_EUSAGE, "%s: is a directory, not a spec file", path);
-        goto done;
+    if (fstat(fd, &st) != 0) {
+        r = err_set(DSCI_EENV, "%s: cannot read: %s", path, strerror(errno));
+        close(fd);
+        return r;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        r = err_set(DSCI_EUSAGE, "%s: is %s, not a spec file", path,
+                    S_ISDIR(st.st_mode) ? "a directory" : S_ISFIFO(st.st_mode) ? "a FIFO"
+                    : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "a device" : "not a regular file");
+        close(fd);
+        return r;
+    }
+    int flags = fcntl(fd, F_GETFL);
+    if (flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) < 0 || !(f = fdopen(fd, "rb"))) {
+        r = err_set(DSCI_EENV, "%s: cannot read: %s", path, strerror(errno));
+        close(fd);
+        return r;
     }
     while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
         size_t room = max + 1 - out->len;

@@ -395,7 +395,7 @@ static int apply_known_findings(struct dataset *ds, const char *spec_rev, struct
             result_add_note(r, "this change edits %s; it was judged with the one from %s (the edit applies "
                             "once merged)", KNOWN_FINDINGS_FILE, spec_rev);
     }
-    if (source_exists(from, KNOWN_FINDINGS_FILE) > 0) {
+    if (source_exists(from, KNOWN_FINDINGS_FILE) != 0) {   /* < 0: reading says why */
         char *text = NULL, *shown = source_display_path(from, KNOWN_FINDINGS_FILE);
         size_t len = 0;
         struct known_findings *k = NULL;
