@@ -2,6 +2,9 @@
  * Files dsci writes (reports, the version file, the dataset card, the spec from init,
  * hooks) are written whole or not at all: a temporary file in the same folder, fsync,
  * rename over the target, fsync of the folder. An interrupted run leaves the old file.
+ * The temporary is hidden and named ".<name>.dsci-tmp.<pid>.XXXXXX"; a run killed
+ * before the rename leaves it, and the next write of the same target removes it once
+ * stale (its pid gone, or an hour old). docs/files.md says it for users.
  *
  *   if (atomic_write_file("data/version.json", text, len, 0644) < 0)
  *       ... DSCI_EENV, err_last() names the file ...

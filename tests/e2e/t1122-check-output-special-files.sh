@@ -57,5 +57,5 @@ expect_line plain.json '"dsci_version"'
 mkdir folder
 test_must_fail 2 dsci check --format json --output folder
 expect_line err "folder: is a folder"
-ls -A | grep -q '\.tmp\.' && fail "a temporary file was left: $(ls -A)"
+ls -A | grep -q 'dsci-tmp\|\.tmp\.' && fail "a temporary file was left: $(ls -A)"
 true
