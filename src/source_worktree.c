@@ -29,19 +29,26 @@ struct worktree {
 
 /* Rejects a path that leaves the boundary, following symlinks. A missing file is
  * checked through its nearest existing parent, so it still gets a "no such file"; so
- * does a dangling link (opening it says so). */
-static int check_inside(const struct source *src, const char *rel)
+ * does a dangling link (opening it says so). A match of a glob is named by the
+ * `pattern` (non-NULL), never by its own name: that would show the names of files
+ * outside the repository. */
+static int check_inside(const struct source *src, const char *rel, const char *pattern)
 {
     const struct worktree *wt = src->impl;
+    const char *where = wt->repo_top ? "repository" : "dataset root";
     char *full = source_join(src->root, rel);
     char *real = NULL;
     int rc = 0;
     int r = path_resolve(full, &real);
-    if (r == PATH_RESOLVED && !path_inside(wt->boundary, real))
-        rc = err_set(DSCI_EUSAGE, "'%s' leaves the %s (%s); dataset files must be inside it", rel,
-                     wt->repo_top ? "repository" : "dataset root", wt->boundary);
+    if (r == PATH_RESOLVED && !path_inside(wt->boundary, real) && pattern)
+        rc = err_set(DSCI_EUSAGE, "'%s' matches files outside the %s (%s); dataset files must be inside it",
+                     pattern, where, wt->boundary);
+    else if (r == PATH_RESOLVED && !path_inside(wt->boundary, real))
+        rc = err_set(DSCI_EUSAGE, "'%s' leaves the %s (%s); dataset files must be inside it", rel, where,
+                     wt->boundary);
     else if (r == PATH_ERRNO)
-        rc = err_set(path_error_code(errno), "'%s': cannot resolve: %s", rel, strerror(errno));
+        rc = err_set(path_error_code(errno), "'%s': cannot resolve%s: %s", pattern ? pattern : rel,
+                     pattern ? " a match" : "", strerror(errno));
     free(real);
     free(full);
     return rc;
@@ -50,6 +57,19 @@ static int check_inside(const struct source *src, const char *rel)
 static int cmp_str(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The first folder glob could not read, and why; a folder that is not there (or is a
+ * file) is no error: the pattern then matches nothing there. */
+static _Thread_local int glob_errno;
+
+static int glob_error(const char *epath, int eerrno)
+{
+    (void)epath;   /* may be outside the repository: not shown */
+    if (eerrno == ENOENT || eerrno == ENOTDIR)
+        return 0;
+    glob_errno = eerrno;
+    return 1;
 }
 
 static int wt_expand_glob(struct source *src, const char *pattern, char ***out, size_t *n)
@@ -61,7 +81,8 @@ static int wt_expand_glob(struct source *src, const char *pattern, char ***out, 
     glob_t g;
 
     memset(&g, 0, sizeof(g));
-    int grc = glob(full, GLOB_ERR, NULL, &g);
+    glob_errno = 0;
+    int grc = glob(full, 0, glob_error, &g);
     free(full);
     if (grc == GLOB_NOMATCH) {
         globfree(&g);
@@ -69,7 +90,10 @@ static int wt_expand_glob(struct source *src, const char *pattern, char ***out, 
     }
     if (grc != 0) {
         globfree(&g);
-        return err_set(DSCI_EENV, "'%s': cannot list files: %s", pattern, strerror(errno));
+        if (grc == GLOB_NOSPACE)
+            return err_set(DSCI_EENV, "'%s': out of memory listing files", pattern);
+        return err_set(DSCI_EENV, "'%s': cannot list files: %s", pattern,
+                       strerror(glob_errno ? glob_errno : EIO));
     }
     size_t prefix = !strcmp(src->root, ".") ? 0 : strlen(src->root) + 1;
     if (prefix && src->root[prefix - 2] == '/')
@@ -79,7 +103,7 @@ static int wt_expand_glob(struct source *src, const char *pattern, char ***out, 
         if (stat(g.gl_pathv[i], &st) == 0 && S_ISDIR(st.st_mode))
             continue;
         const char *rel = g.gl_pathv[i] + prefix;
-        if ((rc = check_inside(src, rel)) < 0)
+        if ((rc = check_inside(src, rel, pattern)) < 0)
             break;
         ALLOC_GROW(list, count + 1, alloc);
         list[count++] = xstrdup(rel);
@@ -165,7 +189,7 @@ static const char *file_kind(mode_t mode)
  */
 static int open_checked(struct source *src, const char *path, int *fd_out, char **full_out)
 {
-    int rc = check_inside(src, path);
+    int rc = check_inside(src, path, NULL);
     if (rc < 0)
         return rc;
     char *full = source_join(src->root, path);
@@ -257,7 +281,7 @@ static int wt_read_file(struct source *src, const char *path, char **out, size_t
  * (a folder, a FIFO, outside the boundary, the OS refusing), with the reason. */
 static int wt_exists(struct source *src, const char *path)
 {
-    int rc = check_inside(src, path);
+    int rc = check_inside(src, path, NULL);
     if (rc < 0)
         return rc;
     char *full = source_join(src->root, path);

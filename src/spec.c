@@ -1933,15 +1933,22 @@ done:
 /* Whether a file looks like a dsci spec: its top-level mapping has a `dsci` key. A file
  * that does not parse still counts when a line starts with "dsci:", so a broken spec is
  * reported by spec_load instead of going unnoticed as "no spec found". */
-static bool has_dsci_key(const char *path)
+/* 1 when the file has a top-level `dsci:` key, 0 when not, < 0 when the OS refuses to
+ * read it (DSCI_EENV: an unreadable spec must not pass for "no spec found"). */
+static int has_dsci_key(const char *path)
 {
     struct buf data = BUF_INIT;
     struct ynode *root = NULL;
-    bool yes = false;
+    int yes = 0;
     int r = read_capped(&data, path, SPEC_MAX_BYTES);
 
-    if (r < 0)
+    if (r < 0) {
+        if (r != DSCI_EUSAGE)
+            yes = r;
+        else
+            err_clear();
         goto done;
+    }
     if (r == 0 && parse_tree(&root, path, buf_cstr(&data), data.len) == 0) {
         yes = root && root->kind == Y_MAP && map_get(root, "dsci");
         goto done;
@@ -1950,7 +1957,7 @@ static bool has_dsci_key(const char *path)
         if (*p == '\n')
             p++;
         if (!strncmp(p, "dsci:", 5)) {
-            yes = true;
+            yes = 1;
             break;
         }
     }
@@ -1993,11 +2000,16 @@ int spec_find(char **out, const char *dir)
             (!has_suffix(de->d_name, ".yaml") && !has_suffix(de->d_name, ".yml")))
             continue;
         full = xasprintf("%s/%s", specs_dir, de->d_name);
-        if (stat(full, &st) == 0 && S_ISREG(st.st_mode) && has_dsci_key(full)) {
+        int yes = stat(full, &st) == 0 && S_ISREG(st.st_mode) ? has_dsci_key(full) : 0;
+        free(full);
+        if (yes < 0) {
+            r = yes;
+            goto done;
+        }
+        if (yes) {
             ALLOC_GROW(names, n + 1, alloc);
             names[n++] = xstrdup(de->d_name);
         }
-        free(full);
     }
     if (n == 0) {
         r = err_set(DSCI_EUSAGE, "no spec found: put a spec with a 'dsci:' key in %s, or pass "
