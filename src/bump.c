@@ -19,6 +19,7 @@
 #include "util/atomic_file.h"
 #include "util/clock.h"
 #include "util/err.h"
+#include "util/path_boundary.h"
 #include "util/xalloc.h"
 
 #define FIRST_VERSION "1.0.0"
@@ -632,11 +633,11 @@ static int repo_relative(char **out, const struct dataset *ds, const char *rel)
     const char *top = repo_workdir(ds->repo);
     char *root = realpath(ds->spec->root, NULL);
     size_t n = top ? strlen(top) : 0;
-    if (!top || !root || strncmp(root, top, n) || (root[n] && root[n] != '/')) {
+    if (!top || !root || !path_inside(top, root)) {
         free(root);
         return err_set(DSCI_EENV, "the dataset root '%s' is not inside the repository's work tree", ds->spec->root);
     }
-    const char *inside = root[n] ? root + n + 1 : "";
+    const char *inside = root[n] ? root + n + (n > 1) : "";
     *out = source_join(inside, rel);
     source_normalize(*out);
     free(root);
