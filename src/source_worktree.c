@@ -320,7 +320,7 @@ int source_worktree_init(struct source *src)
     src->impl = wt;
     wt->root_real = realpath(src->root, NULL);
     if (!wt->root_real)
-        return err_set(DSCI_EUSAGE, "%s: dataset root not found: %s", src->root, strerror(errno));
+        return err_set(path_error_code(errno), "%s: dataset root not found: %s", src->root, strerror(errno));
     /* Inside a repository the boundary is its work tree; outside, the dataset root. */
     if (repo_open(&repo, wt->root_real) == 0) {
         if (repo_workdir(repo))
