@@ -320,7 +320,8 @@ int source_worktree_init(struct source *src)
     src->impl = wt;
     wt->root_real = realpath(src->root, NULL);
     if (!wt->root_real)
-        return err_set(path_error_code(errno), "%s: dataset root not found: %s", src->root, strerror(errno));
+        return err_set(path_error_code(errno), "%s: %s: %s", src->root,
+                       errno == ENOENT ? "dataset root not found" : "cannot resolve the dataset root", strerror(errno));
     /* Inside a repository the boundary is its work tree; outside, the dataset root. */
     if (repo_open(&repo, wt->root_real) == 0) {
         if (repo_workdir(repo))
