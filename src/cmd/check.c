@@ -204,10 +204,13 @@ static bool want_bump(const struct check_opts *o)
  * as it is, never replaced; "-" is standard output. */
 static int write_output(const struct output *out, const struct result *r, const struct report_options *ro)
 {
-    if (!out->path || !strcmp(out->path, "-")) {
-        int rc = out->reporter->write(stdout, r, ro);
-        if (rc < 0 || fflush(stdout) != 0)
-            return err_set(DSCI_EENV, "cannot write the %s report to standard output", out->reporter->name);
+    int std = !out->path || !strcmp(out->path, "-") ? 1 : output_std_alias(out->path);
+    if (std) {
+        FILE *f = std == 1 ? stdout : stderr;
+        int rc = out->reporter->write(f, r, ro);
+        if (rc < 0 || fflush(f) != 0)
+            return err_set(DSCI_EENV, "cannot write the %s report to standard %s", out->reporter->name,
+                           std == 1 ? "output" : "error");
         return 0;
     }
     char *text = NULL;

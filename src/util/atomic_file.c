@@ -184,3 +184,30 @@ int output_write_file(const char *path, const void *data, size_t len, mode_t mod
         rc = err_set(DSCI_EENV, "%s: cannot write: %s", path, strerror(errno));
     return rc;
 }
+
+/* 1 or 2 for "/dev/stdout", "/dev/fd/N", "/proc/self/fd/N" (N = 1, 2), else 0. */
+static int std_name(const char *p)
+{
+    if (!strcmp(p, "/dev/stdout"))
+        return 1;
+    if (!strcmp(p, "/dev/stderr"))
+        return 2;
+    const char *n = !strncmp(p, "/dev/fd/", 8) ? p + 8 : !strncmp(p, "/proc/self/fd/", 14) ? p + 14 : NULL;
+    if (n && (!strcmp(n, "1") || !strcmp(n, "2")))
+        return n[0] - '0';
+    return 0;
+}
+
+int output_std_alias(const char *path)
+{
+    int fd = std_name(path);
+    if (fd)
+        return fd;
+    /* a link of one's own to one of them */
+    char target[256];
+    ssize_t n = readlink(path, target, sizeof(target) - 1);
+    if (n <= 0)
+        return 0;
+    target[n] = '\0';
+    return std_name(target);
+}

@@ -26,4 +26,10 @@ int atomic_write_file(const char *path, const void *data, size_t len, mode_t mod
  */
 int output_write_file(const char *path, const void *data, size_t len, mode_t mode);
 
+/* 1 or 2 when `path` names this process's standard output or error ("/dev/stdout",
+ * "/dev/fd/1", "/proc/self/fd/2", or a link to one of those), else 0: the caller writes
+ * through its own stream then, so the order with what else it prints is kept and a
+ * redirected file is not truncated. */
+int output_std_alias(const char *path);
+
 #endif

@@ -26,6 +26,17 @@ test_ok dsci check --format json --output mystdout
 test -L mystdout || fail "the stdout link was replaced"
 expect_line out '"dsci_version"'
 
+# /dev/stdout itself (only reached when the FIFO and link cases above passed, so a broken
+# dsci cannot replace the system's /dev/stdout here): the same as "-", in order with the
+# other reports on stdout, with stdout redirected to a file.
+"$DSCI" check --format json --output /dev/stdout --format text >log
+test -L /dev/stdout || test -c /dev/stdout || fail "/dev/stdout was replaced"
+expect_line log '"dsci_version"'
+expect_line log "DATASET VALIDATION REPORT"
+"$DSCI" check --format json --output mystdout --format text >log2
+expect_line log2 '"dsci_version"'
+expect_line log2 "DATASET VALIDATION REPORT"
+
 # A link to a report kept elsewhere: the link stays, its target gets the report.
 mkdir reports
 echo OLD-REPORT >reports/latest.json
