@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "compare.h"
 #include "repo.h"
@@ -18,6 +19,7 @@
 #include "util/atomic_file.h"
 #include "util/clock.h"
 #include "util/err.h"
+#include "util/path_boundary.h"
 #include "util/xalloc.h"
 
 #define FIRST_VERSION "1.0.0"
@@ -616,39 +618,30 @@ static void describe_changes(struct buf *out, const struct version_file *cur, co
         buf_printf(out, "  created: %s -> %s\n", cur->created ? cur->created : "null", nv->created);
 }
 
-/* Where to write the version file: the path from the current directory, refused when
- * its folder is outside the repository (outside git: the dataset root). */
+/* Where to write the version file (dataset_write_target: inside the repository, never
+ * into .git, through its real path); its folder must exist, bump creates none. */
 static int target_path(char **out, const struct dataset *ds, const char *rel)
 {
-    char *path = source_join(ds->spec->root, rel), *dir = NULL, *real = NULL, *boundary = NULL;
-    int rc = 0;
-    source_normalize(path);
-    dir = xstrdup(path);
-    char *slash = strrchr(dir, '/');
-    if (slash) {
-        *(slash == dir ? slash + 1 : slash) = '\0';
+    const struct spec *spec = ds->spec;
+    char *real = NULL;
+    int rc = dataset_write_target(&real, ds, rel, "dataset.version_file", spec->dataset.version_file_loc);
+    if (rc < 0)
+        return rc;
+    char *dir = xstrdup(real);
+    *strrchr(dir, '/') = '\0';   /* real is absolute: there is a slash */
+    struct stat st;
+    if (stat(*dir ? dir : "/", &st) != 0 || !S_ISDIR(st.st_mode)) {
+        char *shown = xstrdup(rel), *slash = strrchr(shown, '/');
+        if (slash)
+            *slash = '\0';
+        rc = err_set(DSCI_EUSAGE, "cannot write the version file %s: folder '%s' does not exist", rel,
+                     slash ? shown : ".");
+        free(shown);
+        free(real);
     } else {
-        free(dir);
-        dir = xstrdup(".");
+        *out = real;
     }
-    if (!(real = realpath(dir, NULL))) {
-        rc = err_set(DSCI_EUSAGE, "cannot write the version file %s: folder '%s' does not exist", path, dir);
-        goto done;
-    }
-    boundary = ds->repo && repo_workdir(ds->repo) ? xstrdup(repo_workdir(ds->repo)) : realpath(ds->spec->root, NULL);
-    size_t n = boundary ? strlen(boundary) : 0;
-    if (!boundary || (strcmp(real, boundary) && (strncmp(real, boundary, n) || (real[n] != '/' && n > 1)))) {
-        rc = err_set(DSCI_EUSAGE, "%s: dataset.version_file '%s' is outside the %s", ds->spec->path, rel,
-                     ds->repo ? "repository" : "dataset root");
-        goto done;
-    }
-    *out = path;
-    path = NULL;
-done:
-    free(path);
     free(dir);
-    free(real);
-    free(boundary);
     return rc;
 }
 
@@ -658,11 +651,11 @@ static int repo_relative(char **out, const struct dataset *ds, const char *rel)
     const char *top = repo_workdir(ds->repo);
     char *root = realpath(ds->spec->root, NULL);
     size_t n = top ? strlen(top) : 0;
-    if (!top || !root || strncmp(root, top, n) || (root[n] && root[n] != '/')) {
+    if (!top || !root || !path_inside(top, root)) {
         free(root);
         return err_set(DSCI_EENV, "the dataset root '%s' is not inside the repository's work tree", ds->spec->root);
     }
-    const char *inside = root[n] ? root + n + 1 : "";
+    const char *inside = root[n] ? root + n + (n > 1) : "";
     *out = source_join(inside, rel);
     source_normalize(*out);
     free(root);

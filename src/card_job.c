@@ -21,15 +21,6 @@ static int read_source(void *ctx, const char *path, char **out, size_t *len)
     return source_read_file(ctx, path, out, len);
 }
 
-/* The card's path from the current directory. */
-static char *target_path(const struct spec *spec, const char *card)
-{
-    const char *root = spec->root && *spec->root ? spec->root : ".";
-    if (!strcmp(root, "."))
-        return xstrdup(card);
-    return xasprintf("%s%s%s", root, root[strlen(root) - 1] == '/' ? "" : "/", card);
-}
-
 /* Whether the normalized relative path climbs out of where it starts. */
 static bool climbs_out(const char *path)
 {
@@ -183,8 +174,8 @@ int card_job_run(struct card_job *job, struct dataset *ds, const char *base)
         return err_set(DSCI_EUSAGE, "%s:%zu: dataset.card is not set: name the card to write (for example "
                        "'card: README.md' under 'dataset:')", spec->path, spec->dataset.loc.line);
     job->display = source_display_path(ds->src, spec->dataset.card);
-    job->target = target_path(spec, spec->dataset.card);
-    if ((rc = read_card(job, ds, spec->dataset.card)) < 0 || (rc = read_version_file(&vf, ds)) < 0 ||
+    if ((rc = dataset_write_target(&job->target, ds, spec->dataset.card, "dataset.card", spec->dataset.card_loc)) < 0 ||
+        (rc = read_card(job, ds, spec->dataset.card)) < 0 || (rc = read_version_file(&vf, ds)) < 0 ||
         (rc = choose_baseline(&base_rev, ds, base, vf)) < 0 ||
         (rc = compare_run(&result, &cmp, ds, base_rev, true)) < 0)
         goto done;

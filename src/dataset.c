@@ -1,12 +1,15 @@
 #include "dataset.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "source_impl.h"
 #include "util/err.h"
+#include "util/path_boundary.h"
 #include "util/xalloc.h"
 
 /* The spec's path from the repository top, given a path from the current directory. */
@@ -34,12 +37,12 @@ static int spec_path_in_repo(const struct repo *repo, const char *spec_path, cha
     free(real_dir);
     source_normalize(full);
     size_t n = strlen(top);
-    if (strncmp(full, top, n) != 0 || full[n] != '/') {
+    if (!path_inside(top, full) || !full[n]) {
         int rc = err_set(DSCI_EUSAGE, "%s: the spec is outside the repository (%s)", spec_path, top);
         free(full);
         return rc;
     }
-    *out = xstrdup(full + n + 1);
+    *out = xstrdup(full + n + (n > 1));
     free(full);
     return 0;
 }
@@ -160,6 +163,88 @@ int dataset_open_baseline(struct dataset *out, const struct dataset *head, const
         return rc;
     out->spec = NULL;   /* the head's spec is used: see dataset.h */
     return 0;
+}
+
+/* "specs/x.yaml:12: dataset.card 'p'" or "'p'" for a file the spec does not name. */
+static void target_name(char *buf, size_t size, const struct dataset *ds, const char *rel, const char *key,
+                        struct spec_loc loc)
+{
+    if (key && loc.line)
+        snprintf(buf, size, "%s:%zu: %s '%s'", ds->spec->path, loc.line, key, rel);
+    else if (key)
+        snprintf(buf, size, "%s: %s '%s'", ds->spec->path, key, rel);
+    else
+        snprintf(buf, size, "'%s'", rel);
+}
+
+/* Whether `real` is inside the git directory `dir` (as libgit2 or GIT_DIR names it). */
+static bool in_git_dir(const char *dir, const char *real)
+{
+    if (!dir || !*dir)
+        return false;
+    char *dir_real = realpath(dir, NULL);
+    bool in = dir_real && path_inside(dir_real, real);
+    free(dir_real);
+    return in;
+}
+
+int dataset_write_target(char **out, const struct dataset *ds, const char *rel, const char *key,
+                         struct spec_loc loc)
+{
+    char name[1024];
+    char *full = source_join(ds->spec->root, rel), *real = NULL, *boundary = NULL;
+    const char *top = ds->repo ? repo_workdir(ds->repo) : NULL;
+    int rc = 0;
+
+    *out = NULL;
+    target_name(name, sizeof(name), ds, rel, key, loc);
+    source_normalize(full);
+    if (path_has_git_component(rel)) {
+        rc = err_set(DSCI_EUSAGE, "%s is in a .git folder; dsci never writes into a git directory", name);
+        goto done;
+    }
+    int r = path_resolve(full, &real);
+    if (r == PATH_DANGLING) {
+        rc = err_set(DSCI_EUSAGE, "%s: a symbolic link on the way leads nowhere; dsci does not write through it",
+                     name);
+        goto done;
+    }
+    if (r < 0) {
+        rc = err_set(path_error_code(errno), "%s: cannot resolve: %s", name, strerror(errno));
+        goto done;
+    }
+    boundary = top ? xstrdup(top) : realpath(ds->spec->root, NULL);
+    if (!boundary) {
+        rc = err_set(DSCI_EENV, "%s: dataset root not found: %s", ds->spec->root, strerror(errno));
+        goto done;
+    }
+    if (!path_inside(boundary, real)) {
+        rc = err_set(DSCI_EUSAGE, "%s is outside the %s (%s); dsci writes only inside it", name,
+                     top ? "repository" : "dataset root", boundary);
+        goto done;
+    }
+    /* Where it really lands: a symlinked folder may lead into .git, GIT_DIR may be any
+     * folder of the work tree, a linked worktree's gitdir is in the main repository. */
+    if (path_has_git_component(real + strlen(boundary)) ||
+        (ds->repo && (in_git_dir(repo_gitdir(ds->repo), real) || in_git_dir(repo_commondir(ds->repo), real))) ||
+        in_git_dir(getenv("GIT_DIR"), real) || in_git_dir(getenv("GIT_COMMON_DIR"), real)) {
+        rc = err_set(DSCI_EUSAGE, "%s leads into the git directory; dsci never writes there", name);
+        goto done;
+    }
+    struct stat st;
+    if (stat(real, &st) == 0 && !S_ISREG(st.st_mode)) {
+        rc = err_set(DSCI_EUSAGE, "%s is not a regular file (%s)", name,
+                     S_ISDIR(st.st_mode) ? "a folder" : S_ISFIFO(st.st_mode) ? "a FIFO"
+                     : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "a device" : "a special file");
+        goto done;
+    }
+    *out = real;
+    real = NULL;
+done:
+    free(full);
+    free(real);
+    free(boundary);
+    return rc;
 }
 
 void dataset_close(struct dataset *ds)

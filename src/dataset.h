@@ -46,6 +46,23 @@ int dataset_use_spec_from(struct dataset *ds, const char *rev, struct spec **hea
  * the spec object is shared, not copied. */
 int dataset_open_baseline(struct dataset *out, const struct dataset *head, const char *rev);
 
+/*
+ * Where dsci may write a file of the dataset (dataset.card, dataset.version_file, the
+ * known-findings file): `rel` from the dataset root, resolved to its real path (a
+ * symlinked folder or a symlinked file is followed to see where it leads). *out is that
+ * real path, the caller's to free; writing there never replaces a symbolic link.
+ *
+ * Refused with DSCI_EUSAGE, naming `key` (e.g. "dataset.card") at `loc` in the spec
+ * (key NULL: the file is named by `rel` alone): a target outside the repository's work
+ * tree (outside git: the dataset root); inside the git directory (the repository's,
+ * GIT_DIR's, a linked worktree's gitdir or the common dir) or below any `.git`
+ * component; a dangling symbolic link; something there that is not a regular file.
+ * Failing to resolve it is the OS's reason with path_error_code's class (a symlink loop:
+ * DSCI_EUSAGE; a folder that cannot be searched: DSCI_EENV).
+ */
+int dataset_write_target(char **out, const struct dataset *ds, const char *rel, const char *key,
+                         struct spec_loc loc);
+
 void dataset_close(struct dataset *ds);
 
 #endif

@@ -1,5 +1,6 @@
 #include "engine.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -68,6 +69,14 @@ static char *display_path_cb(void *source, const char *path)
     return source_display_path(source, path);
 }
 
+/* Puts "spec:line: split 'name': " before the error a path of the split met. */
+static int spec_error(const struct spec *spec, const struct spec_split *split, int rc)
+{
+    char why[1024];
+    snprintf(why, sizeof(why), "%s", err_last());
+    return err_set(rc, "%s:%zu: split '%s': %s", spec->path, split->loc.line, split->name, why);
+}
+
 /* Every split's patterns, expanded, in spec order. A pattern that names nothing is a
  * spec error: a typo in a path must not pass as an empty split. */
 static int collect_files(const struct spec *spec, struct source *src, bool missing_ok, struct result *r,
@@ -82,8 +91,10 @@ static int collect_files(const struct spec *spec, struct source *src, bool missi
         for (size_t p = 0; p < split->n_patterns && rc == 0; p++) {
             char **paths = NULL;
             size_t n_paths = 0;
-            if ((rc = source_expand(src, split->patterns[p], &paths, &n_paths)) < 0)
+            if ((rc = source_expand(src, split->patterns[p], &paths, &n_paths)) < 0) {
+                spec_error(spec, split, rc);
                 break;
+            }
             if (n_paths == 0 && !missing_ok)
                 rc = err_set(DSCI_EUSAGE, "%s:%zu: split '%s': no file matches '%s'", spec->path,
                              split->loc.line, split->name, split->patterns[p]);
@@ -194,8 +205,11 @@ int engine_check(struct result *out, const struct spec *spec, struct source *src
                     (spec->gates.reproducibility.require & REPRO_CHECKSUMS));
     for (size_t i = 0; i < n_files; i++) {
         struct byte_stream stream;
-        if ((rc = source_open_stream(src, files[i].root_path, &stream)) < 0)
+        if ((rc = source_open_stream(src, files[i].root_path, &stream)) < 0) {
+            /* missing, a folder, a FIFO, unreadable: said with the spec's line */
+            spec_error(spec, &spec->dataset.splits[files[i].split], rc);
             goto done;
+        }
         ro.file_index = i;
         rc = reader_run(&files[i], &stream, &ro, on_example, &run);
         stream.close(stream.ctx);

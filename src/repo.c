@@ -77,6 +77,16 @@ const char *repo_workdir(const struct repo *repo)
     return repo->workdir;
 }
 
+const char *repo_gitdir(const struct repo *repo)
+{
+    return git_repository_path(repo->git);
+}
+
+const char *repo_commondir(const struct repo *repo)
+{
+    return git_repository_commondir(repo->git);
+}
+
 bool repo_is_bare(const struct repo *repo)
 {
     return git_repository_is_bare(repo->git);

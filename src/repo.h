@@ -27,6 +27,11 @@ void repo_free(struct repo *repo);
 /* The work tree's top folder (realpath, no trailing slash); NULL for a bare repository. */
 const char *repo_workdir(const struct repo *repo);
 bool repo_is_bare(const struct repo *repo);
+/* The git directory (GIT_DIR, or a linked worktree's own gitdir) and the common one
+ * its objects, refs and hooks live in (the same for an ordinary clone), as libgit2
+ * found them; borrowed. Nothing dsci writes for a dataset may land there. */
+const char *repo_gitdir(const struct repo *repo);
+const char *repo_commondir(const struct repo *repo);
 bool repo_is_shallow(const struct repo *repo);
 
 /* Where hooks live: core.hooksPath (relative to the work tree when relative) or

@@ -182,8 +182,9 @@ int source_read_file(struct source *src, const char *path, char **out, size_t *l
 int source_exists(struct source *src, const char *path)
 {
     char *clean = NULL;
-    if (clean_path(path, &clean) < 0)
-        return 0;
+    int rc = clean_path(path, &clean);
+    if (rc < 0)
+        return rc;
     int ok = src->ops->exists(src, clean);
     free(clean);
     return ok;

@@ -56,6 +56,9 @@ int source_open_stream(struct source *src, const char *path, struct byte_stream 
 
 /* Whole small files (version file, card). Missing: DSCI_EUSAGE with a message. */
 int source_read_file(struct source *src, const char *path, char **out, size_t *len);
+/* 1 when `path` is a file, 0 when nothing is there, < 0 (err_last() says why) when
+ * something is there that cannot be read as a file: a folder, a FIFO, a path leaving
+ * the boundary, the OS refusing. `if (source_exists(...))` then reading reports it. */
 int source_exists(struct source *src, const char *path);
 
 #endif

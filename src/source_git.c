@@ -298,7 +298,7 @@ static int git_read_file(struct source *src, const char *path, char **out, size_
     return rc;
 }
 
-static bool git_exists(struct source *src, const char *path)
+static int git_exists(struct source *src, const char *path)
 {
     git_blob *blob = NULL;
     if (find_blob(src, path, &blob) < 0)

@@ -16,7 +16,8 @@ struct source_ops {
     /* A root-relative name, already normalized and known not to leave the boundary. */
     int (*open_stream)(struct source *src, const char *path, struct byte_stream *out);
     int (*read_file)(struct source *src, const char *path, char **out, size_t *len);
-    bool (*exists)(struct source *src, const char *path);
+    /* 1: a file; 0: nothing there; < 0: something unusable there (err_last says why) */
+    int (*exists)(struct source *src, const char *path);
     char *(*display_path)(const struct source *src, const char *path);
     void (*release)(struct source *src);
 };

@@ -16,6 +16,7 @@
 #include "repo.h"
 #include "util/buf.h"
 #include "util/err.h"
+#include "util/path_boundary.h"
 #include "util/xalloc.h"
 
 #define SMALL_FILE_MAX ((size_t)64 << 20)
@@ -26,41 +27,29 @@ struct worktree {
     char *root_real;   /* realpath of the dataset root */
 };
 
-static bool inside(const char *boundary, const char *real)
-{
-    size_t n = strlen(boundary);
-    if (!strcmp(boundary, "/"))
-        return true;
-    return strncmp(real, boundary, n) == 0 && (real[n] == '/' || real[n] == '\0');
-}
-
 /* Rejects a path that leaves the boundary, following symlinks. A missing file is
- * checked through its nearest existing parent, so it still gets a "no such file". */
-static int check_inside(const struct source *src, const char *rel)
+ * checked through its nearest existing parent, so it still gets a "no such file"; so
+ * does a dangling link (opening it says so). A match of a glob is named by the
+ * `pattern` (non-NULL), never by its own name: that would show the names of files
+ * outside the repository. */
+static int check_inside(const struct source *src, const char *rel, const char *pattern)
 {
     const struct worktree *wt = src->impl;
+    const char *where = wt->repo_top ? "repository" : "dataset root";
     char *full = source_join(src->root, rel);
-    char *probe = xstrdup(full);
     char *real = NULL;
     int rc = 0;
-    for (;;) {
-        real = realpath(probe, NULL);
-        if (real || errno != ENOENT)
-            break;
-        char *slash = strrchr(probe, '/');
-        if (!slash) {
-            real = realpath(".", NULL);
-            break;
-        }
-        *slash = '\0';
-    }
-    if (real && !inside(wt->boundary, real))
-        rc = err_set(DSCI_EUSAGE, "'%s' leaves the %s (%s); dataset files must be inside it", rel,
-                     wt->repo_top ? "repository" : "dataset root", wt->boundary);
-    if (!rc && !real)
-        rc = err_set(DSCI_EUSAGE, "'%s': cannot resolve: %s", rel, strerror(errno));
+    int r = path_resolve(full, &real);
+    if (r == PATH_RESOLVED && !path_inside(wt->boundary, real) && pattern)
+        rc = err_set(DSCI_EUSAGE, "'%s' matches files outside the %s (%s); dataset files must be inside it",
+                     pattern, where, wt->boundary);
+    else if (r == PATH_RESOLVED && !path_inside(wt->boundary, real))
+        rc = err_set(DSCI_EUSAGE, "'%s' leaves the %s (%s); dataset files must be inside it", rel, where,
+                     wt->boundary);
+    else if (r == PATH_ERRNO)
+        rc = err_set(path_error_code(errno), "'%s': cannot resolve%s: %s", pattern ? pattern : rel,
+                     pattern ? " a match" : "", strerror(errno));
     free(real);
-    free(probe);
     free(full);
     return rc;
 }
@@ -68,6 +57,19 @@ static int check_inside(const struct source *src, const char *rel)
 static int cmp_str(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The first folder glob could not read, and why; a folder that is not there (or is a
+ * file) is no error: the pattern then matches nothing there. */
+static _Thread_local int glob_errno;
+
+static int glob_error(const char *epath, int eerrno)
+{
+    (void)epath;   /* may be outside the repository: not shown */
+    if (eerrno == ENOENT || eerrno == ENOTDIR)
+        return 0;
+    glob_errno = eerrno;
+    return 1;
 }
 
 static int wt_expand_glob(struct source *src, const char *pattern, char ***out, size_t *n)
@@ -79,7 +81,8 @@ static int wt_expand_glob(struct source *src, const char *pattern, char ***out, 
     glob_t g;
 
     memset(&g, 0, sizeof(g));
-    int grc = glob(full, GLOB_ERR, NULL, &g);
+    glob_errno = 0;
+    int grc = glob(full, 0, glob_error, &g);
     free(full);
     if (grc == GLOB_NOMATCH) {
         globfree(&g);
@@ -87,7 +90,10 @@ static int wt_expand_glob(struct source *src, const char *pattern, char ***out, 
     }
     if (grc != 0) {
         globfree(&g);
-        return err_set(DSCI_EENV, "'%s': cannot list files: %s", pattern, strerror(errno));
+        if (grc == GLOB_NOSPACE)
+            return err_set(DSCI_EENV, "'%s': out of memory listing files", pattern);
+        return err_set(DSCI_EENV, "'%s': cannot list files: %s", pattern,
+                       strerror(glob_errno ? glob_errno : EIO));
     }
     size_t prefix = !strcmp(src->root, ".") ? 0 : strlen(src->root) + 1;
     if (prefix && src->root[prefix - 2] == '/')
@@ -97,7 +103,7 @@ static int wt_expand_glob(struct source *src, const char *pattern, char ***out, 
         if (stat(g.gl_pathv[i], &st) == 0 && S_ISDIR(st.st_mode))
             continue;
         const char *rel = g.gl_pathv[i] + prefix;
-        if ((rc = check_inside(src, rel)) < 0)
+        if ((rc = check_inside(src, rel, pattern)) < 0)
             break;
         ALLOC_GROW(list, count + 1, alloc);
         list[count++] = xstrdup(rel);
@@ -161,22 +167,52 @@ static void file_close(void *ctx)
     free(fs);
 }
 
+/* What a non-regular file is, for messages. */
+static const char *file_kind(mode_t mode)
+{
+    if (S_ISDIR(mode))
+        return "a directory";
+    if (S_ISFIFO(mode))
+        return "a FIFO";
+    if (S_ISCHR(mode) || S_ISBLK(mode))
+        return "a device";
+    if (S_ISSOCK(mode))
+        return "a socket";
+    return "not a regular file";
+}
+
+/*
+ * Opens a dataset file for reading. O_NONBLOCK first: opening a FIFO would otherwise
+ * wait for a writer forever; fstat then refuses anything but a regular file (the spec
+ * names a file that is not one: DSCI_EUSAGE). Missing: DSCI_EUSAGE; the OS refusing
+ * (EACCES, EIO...): DSCI_EENV with its reason.
+ */
 static int open_checked(struct source *src, const char *path, int *fd_out, char **full_out)
 {
-    int rc = check_inside(src, path);
+    int rc = check_inside(src, path, NULL);
     if (rc < 0)
         return rc;
     char *full = source_join(src->root, path);
-    int fd = open(full, O_RDONLY | O_CLOEXEC);
+    int fd = open(full, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
     if (fd < 0) {
-        rc = err_set(errno == ENOENT || errno == ENOTDIR ? DSCI_EUSAGE : DSCI_EENV, "%s: %s", full,
-                     errno == ENOENT ? "no such file" : strerror(errno));
+        rc = err_set(path_error_code(errno), "%s: %s", full,
+                     errno == ENOENT || errno == ENOTDIR ? "no such file" : strerror(errno));
         free(full);
         return rc;
     }
     struct stat st;
-    if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+    if (fstat(fd, &st) != 0) {
+        rc = err_set(DSCI_EENV, "%s: %s", full, strerror(errno));
+    } else if (S_ISDIR(st.st_mode)) {
         rc = err_set(DSCI_EUSAGE, "%s: is a directory, expected a data file", full);
+    } else if (!S_ISREG(st.st_mode)) {
+        rc = err_set(DSCI_EUSAGE, "%s: is %s, expected a regular file", full, file_kind(st.st_mode));
+    } else {
+        int flags = fcntl(fd, F_GETFL);
+        if (flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) < 0)
+            rc = err_set(DSCI_EENV, "%s: %s", full, strerror(errno));
+    }
+    if (rc < 0) {
         close(fd);
         free(full);
         return rc;
@@ -241,15 +277,23 @@ static int wt_read_file(struct source *src, const char *path, char **out, size_t
     return 0;
 }
 
-static bool wt_exists(struct source *src, const char *path)
+/* 1: a regular file; 0: nothing there; < 0: something that is not a usable file
+ * (a folder, a FIFO, outside the boundary, the OS refusing), with the reason. */
+static int wt_exists(struct source *src, const char *path)
 {
-    if (check_inside(src, path) < 0)
-        return false;
+    int rc = check_inside(src, path, NULL);
+    if (rc < 0)
+        return rc;
     char *full = source_join(src->root, path);
     struct stat st;
-    bool ok = stat(full, &st) == 0 && S_ISREG(st.st_mode);
+    if (stat(full, &st) != 0)
+        rc = errno == ENOENT || errno == ENOTDIR ? 0 : err_set(path_error_code(errno), "%s: %s", full, strerror(errno));
+    else if (S_ISREG(st.st_mode))
+        rc = 1;
+    else
+        rc = err_set(DSCI_EUSAGE, "%s: is %s, expected a regular file", full, file_kind(st.st_mode));
     free(full);
-    return ok;
+    return rc;
 }
 
 static void wt_release(struct source *src)
@@ -276,7 +320,8 @@ int source_worktree_init(struct source *src)
     src->impl = wt;
     wt->root_real = realpath(src->root, NULL);
     if (!wt->root_real)
-        return err_set(DSCI_EUSAGE, "%s: dataset root not found: %s", src->root, strerror(errno));
+        return err_set(path_error_code(errno), "%s: %s: %s", src->root,
+                       errno == ENOENT ? "dataset root not found" : "cannot resolve the dataset root", strerror(errno));
     /* Inside a repository the boundary is its work tree; outside, the dataset root. */
     if (repo_open(&repo, wt->root_real) == 0) {
         if (repo_workdir(repo))

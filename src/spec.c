@@ -9,6 +9,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -17,10 +18,12 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <yaml.h>
 
 #include "util/buf.h"
 #include "util/err.h"
+#include "util/path_boundary.h"
 #include "util/suggest.h"
 #include "util/xalloc.h"
 
@@ -921,11 +924,13 @@ static int parse_dataset(struct ctx *c, const struct ynode *key, const struct yn
             s->dataset.format = (enum dataset_format)format;
         } else if (!strcmp(k, "files")) {
             r = val->is_null ? 0 : parse_files(c, val);
-        } else if (!strcmp(k, "card"))
+        } else if (!strcmp(k, "card")) {
+            s->dataset.card_loc = loc_of(v->items[i]);
             r = get_path(c, val, &s->dataset.card);
-        else if (!strcmp(k, "version_file"))
+        } else if (!strcmp(k, "version_file")) {
+            s->dataset.version_file_loc = loc_of(v->items[i]);
             r = get_path(c, val, &s->dataset.version_file);
-        else if (!strcmp(k, "license"))
+        } else if (!strcmp(k, "license"))
             r = get_str(c, val, &s->dataset.license, true);
         else if (!strcmp(k, "language"))
             r = get_strlist(c, val, &s->dataset.language, &s->dataset.n_language, true);
@@ -1877,24 +1882,40 @@ done:
 }
 
 /* Reads at most `max` + 1 bytes, so an oversized file is noticed without reading it all.
- * Returns 1 when the file is larger than `max`. */
+ * Returns 1 when the file is larger than `max`. Opened without blocking, so a FIFO is
+ * refused rather than waited on; a path that names no regular file is the user's
+ * mistake (DSCI_EUSAGE), the OS refusing to read one is DSCI_EENV with its reason. */
 static int read_capped(struct buf *out, const char *path, size_t max)
 {
-    FILE *f = fopen(path, "rb");
+    FILE *f = NULL;
     struct stat st;
     char chunk[16384];
     size_t n;
     int r = 0;
 
-    if (!f) {
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    if (fd < 0) {
         if (errno == ENOENT || errno == ENOTDIR)
             return err_set(DSCI_EUSAGE, "%s: no such file", path);
-        return err_set(errno == EACCES ? DSCI_EUSAGE : DSCI_EENV, "%s: cannot read: %s", path,
-                       strerror(errno));
+        return err_set(path_error_code(errno), "%s: cannot read: %s", path, strerror(errno));
     }
-    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
-        r = err_set(DSCI_EUSAGE, "%s: is a directory, not a spec file", path);
-        goto done;
+    if (fstat(fd, &st) != 0) {
+        r = err_set(DSCI_EENV, "%s: cannot read: %s", path, strerror(errno));
+        close(fd);
+        return r;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        r = err_set(DSCI_EUSAGE, "%s: is %s, not a spec file", path,
+                    S_ISDIR(st.st_mode) ? "a directory" : S_ISFIFO(st.st_mode) ? "a FIFO"
+                    : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "a device" : "not a regular file");
+        close(fd);
+        return r;
+    }
+    int flags = fcntl(fd, F_GETFL);
+    if (flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) < 0 || !(f = fdopen(fd, "rb"))) {
+        r = err_set(DSCI_EENV, "%s: cannot read: %s", path, strerror(errno));
+        close(fd);
+        return r;
     }
     while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
         size_t room = max + 1 - out->len;
@@ -1932,15 +1953,22 @@ done:
 /* Whether a file looks like a dsci spec: its top-level mapping has a `dsci` key. A file
  * that does not parse still counts when a line starts with "dsci:", so a broken spec is
  * reported by spec_load instead of going unnoticed as "no spec found". */
-static bool has_dsci_key(const char *path)
+/* 1 when the file has a top-level `dsci:` key, 0 when not, < 0 when the OS refuses to
+ * read it (DSCI_EENV: an unreadable spec must not pass for "no spec found"). */
+static int has_dsci_key(const char *path)
 {
     struct buf data = BUF_INIT;
     struct ynode *root = NULL;
-    bool yes = false;
+    int yes = 0;
     int r = read_capped(&data, path, SPEC_MAX_BYTES);
 
-    if (r < 0)
+    if (r < 0) {
+        if (r != DSCI_EUSAGE)
+            yes = r;
+        else
+            err_clear();
         goto done;
+    }
     if (r == 0 && parse_tree(&root, path, buf_cstr(&data), data.len) == 0) {
         yes = root && root->kind == Y_MAP && map_get(root, "dsci");
         goto done;
@@ -1949,7 +1977,7 @@ static bool has_dsci_key(const char *path)
         if (*p == '\n')
             p++;
         if (!strncmp(p, "dsci:", 5)) {
-            yes = true;
+            yes = 1;
             break;
         }
     }
@@ -1992,11 +2020,16 @@ int spec_find(char **out, const char *dir)
             (!has_suffix(de->d_name, ".yaml") && !has_suffix(de->d_name, ".yml")))
             continue;
         full = xasprintf("%s/%s", specs_dir, de->d_name);
-        if (stat(full, &st) == 0 && S_ISREG(st.st_mode) && has_dsci_key(full)) {
+        int yes = stat(full, &st) == 0 && S_ISREG(st.st_mode) ? has_dsci_key(full) : 0;
+        free(full);
+        if (yes < 0) {
+            r = yes;
+            goto done;
+        }
+        if (yes) {
             ALLOC_GROW(names, n + 1, alloc);
             names[n++] = xstrdup(de->d_name);
         }
-        free(full);
     }
     if (n == 0) {
         r = err_set(DSCI_EUSAGE, "no spec found: put a spec with a 'dsci:' key in %s, or pass "

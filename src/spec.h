@@ -113,6 +113,7 @@ struct spec {
         size_t n_splits;
         char *card;            /* relative to root; NULL when not given */
         char *version_file;    /* relative to root; NULL when not given */
+        struct spec_loc card_loc, version_file_loc;   /* where those keys stand */
         char *license;
         char **language;
         size_t n_language;

@@ -73,6 +73,7 @@ void cmd_check_help(void)
           "  --format F           text (default; github in GitHub Actions), json, github,\n"
           "                       markdown, ...; repeatable\n"
           "  --output FILE        write the preceding --format to FILE instead of stdout\n"
+          "                       ('-' is stdout; a FIFO or device is written in place)\n"
           "  --max-examples N     offending examples listed per failed check (default 5)\n"
           "  --update-baseline    accept every current finding of duplicates, leakage, splits\n"
           "                       overlap and PII: write them to .dsci-baseline.json at the\n"
@@ -207,13 +208,17 @@ static bool want_bump(const struct check_opts *o)
 }
 
 /* Writes one report. A file is written whole or not at all, so a reader of
- * report.json never sees half a report. */
+ * report.json never sees half a report; a FIFO, a device or /dev/stdout is written
+ * as it is, never replaced; "-" is standard output. */
 static int write_output(const struct output *out, const struct result *r, const struct report_options *ro)
 {
-    if (!out->path || !strcmp(out->path, "-")) {
-        int rc = out->reporter->write(stdout, r, ro);
-        if (rc < 0 || fflush(stdout) != 0)
-            return err_set(DSCI_EENV, "cannot write the %s report to standard output", out->reporter->name);
+    int std = !out->path || !strcmp(out->path, "-") ? 1 : output_std_alias(out->path);
+    if (std) {
+        FILE *f = std == 1 ? stdout : stderr;
+        int rc = out->reporter->write(f, r, ro);
+        if (rc < 0 || fflush(f) != 0)
+            return err_set(DSCI_EENV, "cannot write the %s report to standard %s", out->reporter->name,
+                           std == 1 ? "output" : "error");
         return 0;
     }
     char *text = NULL;
@@ -225,7 +230,7 @@ static int write_output(const struct output *out, const struct result *r, const 
     if (fclose(mem) != 0 && rc == 0)
         rc = err_set(DSCI_EENV, "cannot build the %s report", out->reporter->name);
     if (rc == 0)
-        rc = atomic_write_file(out->path, text, len, 0644);
+        rc = output_write_file(out->path, text, len, 0644);
     free(text);
     return rc;
 }
@@ -393,7 +398,7 @@ static int load_known_findings(struct known_findings **out, char **shown_out, bo
         from = at.src;
         *edited = file_differs(from, ds->src, KNOWN_FINDINGS_FILE);
     }
-    if (source_exists(from, KNOWN_FINDINGS_FILE) > 0) {
+    if (source_exists(from, KNOWN_FINDINGS_FILE) != 0) {   /* < 0: reading says why */
         char *text = NULL, *shown = source_display_path(from, KNOWN_FINDINGS_FILE);
         size_t len = 0;
         rc = source_read_file(from, KNOWN_FINDINGS_FILE, &text, &len);
@@ -417,9 +422,14 @@ static int update_known_findings(const struct dataset *ds, struct result *r)
 {
     const char *root = ds->spec->root && *ds->spec->root ? ds->spec->root : ".";
     char *target = !strcmp(root, ".") ? xstrdup(KNOWN_FINDINGS_FILE) : xasprintf("%s/%s", root, KNOWN_FINDINGS_FILE);
+    char *real = NULL;
     struct buf text = BUF_INIT;
     size_t n = known_findings_render(&text, r);
-    int rc = atomic_write_file(target, text.ptr, text.len, 0644);
+    struct spec_loc nowhere = { 0, 0 };
+    int rc = dataset_write_target(&real, ds, KNOWN_FINDINGS_FILE, NULL, nowhere);
+    if (rc == 0)
+        rc = atomic_write_file(real, text.ptr, text.len, 0644);
+    free(real);
     if (rc == 0) {
         struct known_findings *k = NULL;
         /* judge by what was written, exactly as the next run will */

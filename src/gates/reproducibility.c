@@ -28,6 +28,7 @@ struct loaded {
     char *shown;              /* the same as findings show it (repository-relative) */
     struct version_file *vf;  /* NULL unless parsed */
     bool missing;
+    bool unreadable;   /* there, but not a file that can be read: error says why */
     char *error;              /* "path:line: ..." when it did not parse */
     size_t error_line;
 };
@@ -65,7 +66,10 @@ static void load(struct loaded *l, const struct gate_ctx *ctx)
     char *data = NULL;
     size_t len = 0;
     if (read_whole(ctx, l->path, &data, &len) < 0) {
-        l->missing = true;
+        if (err_last_is_not_found())
+            l->missing = true;
+        else
+            l->unreadable = true, l->error = xstrdup(err_last());   /* say why, not "missing" */
         err_clear();
         return;
     }
@@ -80,6 +84,16 @@ static void load(struct loaded *l, const struct gate_ctx *ctx)
     free(data);
 }
 
+/* "dir/path: is a FIFO..." -> "is a FIFO...": the finding already names the file. */
+static const char *after_path(const char *msg, const char *path)
+{
+    const char *colon = strstr(msg, ": ");
+    size_t n = strlen(path);
+    if (colon && (size_t)(colon - msg) >= n && !strncmp(colon - n, path, n))
+        return colon + 2;
+    return msg;
+}
+
 /* The reason a check that needs the version file cannot pass, or NULL. */
 static const char *unusable(const struct loaded *l)
 {
@@ -87,6 +101,8 @@ static const char *unusable(const struct loaded *l)
         return "no version file in the spec";
     if (l->missing)
         return "no version file";
+    if (l->unreadable)
+        return "version file cannot be read";
     if (!l->vf)
         return "version file does not parse";
     return NULL;
@@ -119,6 +135,8 @@ static void version_check(struct section *sec, const struct gate_ctx *ctx, const
                               "dataset.version_file is not set");
         else if (l->missing)
             check_add_finding(c, l->shown, 0, "no_version_file", "version file not found");
+        else if (l->unreadable)
+            check_add_finding(c, l->shown, 0, "unreadable_version_file", "%s", after_path(l->error, l->path));
         else
             check_add_finding(c, l->shown, l->error_line, "invalid_version_file", "%s", l->error);
         return;
@@ -373,13 +391,19 @@ static void card_check(struct section *sec, const struct gate_ctx *ctx)
     char *data = NULL;
     size_t len = 0;
     if (read_whole(ctx, card, &data, &len) < 0) {
-        err_clear();
         c->status = STATUS_FAIL;
-        check_set_value(c, "missing (%s)", card);
-        check_set_remediation(c, "Run `dsci card` to write %s", card);
         char *shown = gate_shown_path(ctx, card);
-        check_add_finding(c, shown, 0, "no_card", "dataset card not found");
+        if (err_last_is_not_found()) {
+            check_set_value(c, "missing (%s)", card);
+            check_set_remediation(c, "Run `dsci card` to write %s", card);
+            check_add_finding(c, shown, 0, "no_card", "dataset card not found");
+        } else {
+            check_set_value(c, "unreadable (%s)", card);
+            check_set_remediation(c, "Fix %s", err_last());
+            check_add_finding(c, shown, 0, "unreadable_card", "%s", after_path(err_last(), card));
+        }
         free(shown);
+        err_clear();
         return;
     }
     free(data);

@@ -1,11 +1,16 @@
 #include "util/atomic_file.h"
 
+#include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "util/err.h"
@@ -40,9 +45,105 @@ static void sync_dir(const char *path)
     free(dir);
 }
 
+/* A temporary whose writer is gone is removed after this many seconds (the writer's pid
+ * may belong to another pid namespace sharing the folder: give a live write time to
+ * finish), and any temporary after an hour (the pid may have been reused). Files of the
+ * naming before 0.2, "<name>.tmp.XXXXXX", carry no pid: a minute. */
+#define STALE_DEAD_SECONDS 5
+#define STALE_ANY_SECONDS 3600
+#define STALE_LEGACY_SECONDS 60
+#define TEMP_TAG ".dsci-tmp."
+
+/* Splits `path` into its folder ("." when none) and its last component. */
+static void split_path(const char *path, char **dir, const char **base)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash) {
+        *dir = xstrdup(".");
+        *base = path;
+    } else {
+        *dir = slash == path ? xstrdup("/") : xstrndup(path, (size_t)(slash - path));
+        *base = slash + 1;
+    }
+}
+
+/* Whether `s` is the six characters mkstemp puts in place of XXXXXX. */
+static bool mkstemp_suffix(const char *s)
+{
+    size_t n = 0;
+    for (; s[n]; n++)
+        if (!isalnum((unsigned char)s[n]))
+            return false;
+    return n == 6;
+}
+
+/* The pid in ".<base>.dsci-tmp.<pid>.XXXXXX", or 0 when `name` is not one of those. */
+static long our_temp_pid(const char *name, const char *base)
+{
+    size_t n = strlen(base), t = strlen(TEMP_TAG);
+    if (name[0] != '.' || strncmp(name + 1, base, n) || strncmp(name + 1 + n, TEMP_TAG, t))
+        return 0;
+    const char *p = name + 1 + n + t;
+    char *end = NULL;
+    errno = 0;
+    long pid = strtol(p, &end, 10);
+    if (errno || end == p || pid <= 0 || *end != '.' || !mkstemp_suffix(end + 1))
+        return 0;
+    return pid;
+}
+
+static bool legacy_temp(const char *name, const char *base)
+{
+    size_t n = strlen(base);
+    return !strncmp(name, base, n) && !strncmp(name + n, ".tmp.", 5) && mkstemp_suffix(name + n + 5);
+}
+
+/*
+ * Removes the temporaries an interrupted dsci left next to `base` in `dir` (killed
+ * between creating one and renaming it): only dsci's own names for this target, only
+ * regular files of this user, only when stale (see above). Concurrent runs keep theirs:
+ * a live writer's pid is alive and its file is fresh. Errors are ignored: this is tidying.
+ */
+static void remove_stale_temps(const char *dir, const char *base)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    time_t now = time(NULL);
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        long pid = our_temp_pid(e->d_name, base);
+        bool legacy = !pid && legacy_temp(e->d_name, base);
+        struct stat st;
+        if ((!pid && !legacy) || pid == (long)getpid() ||
+            fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode) ||
+            st.st_uid != geteuid())
+            continue;
+        double age = difftime(now, st.st_mtime);
+        bool stale;
+        if (legacy)
+            stale = age >= STALE_LEGACY_SECONDS;
+        else
+            stale = age >= STALE_ANY_SECONDS ||
+                    (age >= STALE_DEAD_SECONDS && kill((pid_t)pid, 0) != 0 && errno == ESRCH);
+        if (stale)
+            unlinkat(dirfd(d), e->d_name, 0);
+    }
+    closedir(d);
+}
+
 int atomic_write_file(const char *path, const void *data, size_t len, mode_t mode)
 {
-    char *tmp = xasprintf("%s.tmp.XXXXXX", path);
+    char *dir = NULL;
+    const char *base = NULL;
+    split_path(path, &dir, &base);
+    remove_stale_temps(dir, base);
+    /* Hidden, and named after the target and this process: found and removed by the
+     * next run if this one is killed before the rename. */
+    const char *prefix = !strcmp(dir, ".") ? "" : !strcmp(dir, "/") ? "/" : NULL;
+    char *tmp = prefix ? xasprintf("%s.%s" TEMP_TAG "%ld.XXXXXX", prefix, base, (long)getpid())
+                       : xasprintf("%s/.%s" TEMP_TAG "%ld.XXXXXX", dir, base, (long)getpid());
+    free(dir);
     int fd = mkstemp(tmp);
     int rc = 0;
     if (fd < 0) {
@@ -62,4 +163,51 @@ int atomic_write_file(const char *path, const void *data, size_t len, mode_t mod
         sync_dir(path);
     free(tmp);
     return rc;
+}
+
+int output_write_file(const char *path, const void *data, size_t len, mode_t mode)
+{
+    struct stat st;
+    if (lstat(path, &st) != 0 || S_ISREG(st.st_mode))
+        return atomic_write_file(path, data, len, mode);
+    if (S_ISDIR(st.st_mode))
+        return err_set(DSCI_EUSAGE, "%s: is a folder; name a file to write", path);
+    /* No temporary and no rename: those would put a regular file where the device, the
+     * FIFO or the link was. O_TRUNC is ignored by FIFOs and devices. */
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOCTTY | O_CLOEXEC, mode);
+    if (fd < 0)
+        return err_set(DSCI_EENV, "%s: cannot open for writing: %s", path, strerror(errno));
+    int rc = 0;
+    if (write_all(fd, data, len) < 0)
+        rc = err_set(DSCI_EENV, "%s: cannot write: %s", path, strerror(errno));
+    if (close(fd) != 0 && rc == 0)
+        rc = err_set(DSCI_EENV, "%s: cannot write: %s", path, strerror(errno));
+    return rc;
+}
+
+/* 1 or 2 for "/dev/stdout", "/dev/fd/N", "/proc/self/fd/N" (N = 1, 2), else 0. */
+static int std_name(const char *p)
+{
+    if (!strcmp(p, "/dev/stdout"))
+        return 1;
+    if (!strcmp(p, "/dev/stderr"))
+        return 2;
+    const char *n = !strncmp(p, "/dev/fd/", 8) ? p + 8 : !strncmp(p, "/proc/self/fd/", 14) ? p + 14 : NULL;
+    if (n && (!strcmp(n, "1") || !strcmp(n, "2")))
+        return n[0] - '0';
+    return 0;
+}
+
+int output_std_alias(const char *path)
+{
+    int fd = std_name(path);
+    if (fd)
+        return fd;
+    /* a link of one's own to one of them */
+    char target[256];
+    ssize_t n = readlink(path, target, sizeof(target) - 1);
+    if (n <= 0)
+        return 0;
+    target[n] = '\0';
+    return std_name(target);
 }

@@ -2,6 +2,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 static _Thread_local char last_message[2048];
 static _Thread_local int last_code;
@@ -37,4 +38,9 @@ int err_exit_code(int code)
     if (code >= 0)
         return 0;
     return code == DSCI_EUSAGE ? 2 : 3;
+}
+
+int err_last_is_not_found(void)
+{
+    return strstr(err_last(), ": no such file") != NULL;
 }

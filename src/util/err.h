@@ -23,5 +23,9 @@ const char *err_last(void);  /* "" when none */
 int err_last_code(void);
 void err_clear(void);
 int err_exit_code(int code); /* 0 for >= 0, 2 for DSCI_EUSAGE, 3 otherwise */
+/* Whether the last error says a file is not there: every source reports a missing file
+ * as "PATH: no such file..." (and only that), which callers that may go without the file
+ * tell apart from one that is there but unreadable (a FIFO, a folder, EACCES). */
+int err_last_is_not_found(void);
 
 #endif
