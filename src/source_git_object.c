@@ -1,0 +1,302 @@
+/*
+ * One git object read in pieces (see source_git_object.h). The loose format is
+ * zlib("<type> <size>\0" <content>), and the id is the SHA-1 of the inflated bytes.
+ */
+#include "source_git_object.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <mbedtls/sha1.h>
+#include <mbedtls/version.h>
+#include <zlib.h>
+
+#include "util/err.h"
+#include "util/xalloc.h"
+
+/* mbedTLS 3 dropped the _ret suffixes that 2.28 (Debian 12) still needs. */
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+#define sha1_starts_ mbedtls_sha1_starts
+#define sha1_update_ mbedtls_sha1_update
+#define sha1_finish_ mbedtls_sha1_finish
+#else
+#define sha1_starts_ mbedtls_sha1_starts_ret
+#define sha1_update_ mbedtls_sha1_update_ret
+#define sha1_finish_ mbedtls_sha1_finish_ret
+#endif
+
+#define CHUNK ((size_t)64 << 10)
+#define MAX_HEADER 64
+
+struct git_object_reader {
+    char *shown;
+    char id[GIT_OID_HEXSZ + 1];
+    git_oid oid;
+    uint64_t size, done;          /* content bytes: announced, handed out */
+    /* loose */
+    int fd;
+    bool eof, z_end, z_live, verified;
+    z_stream z;
+    mbedtls_sha1_context sha;
+    unsigned char *in, *out;
+    size_t out_pos, out_len;      /* inflated bytes not yet handed out */
+    /* packed */
+    git_odb_object *packed;
+    const char *data;
+};
+
+static int damaged(struct git_object_reader *r, const char *why)
+{
+    return err_set(DSCI_EENV, "%s: git object %s is damaged (%s); the repository needs repair (`git fsck`)",
+                   r->shown, r->id, why);
+}
+
+/* The loose file of `id`, or NULL when the repository has no objects folder we know. */
+static char *loose_path(git_repository *git, const char *hex)
+{
+    git_buf dir = { 0 };
+    if (git_repository_item_path(&dir, git, GIT_REPOSITORY_ITEM_OBJECTS) < 0) {
+        git_error_clear();
+        return NULL;
+    }
+    size_t n = strlen(dir.ptr);
+    char *p = xasprintf("%s%s%.2s/%s", dir.ptr, n && dir.ptr[n - 1] == '/' ? "" : "/", hex, hex + 2);
+    git_buf_dispose(&dir);
+    return p;
+}
+
+/* More inflated bytes into r->out: 0 with r->out_len > 0, or 0 at the stream's end, or < 0. */
+static int inflate_more(struct git_object_reader *r)
+{
+    r->out_pos = r->out_len = 0;
+    while (!r->z_end && r->out_len == 0) {
+        if (r->z.avail_in == 0 && !r->eof) {
+            ssize_t got;
+            do
+                got = read(r->fd, r->in, CHUNK);
+            while (got < 0 && errno == EINTR);
+            if (got < 0)
+                return err_set(DSCI_EENV, "%s: cannot read git object %s: %s", r->shown, r->id, strerror(errno));
+            if (got == 0)
+                r->eof = true;
+            r->z.next_in = r->in;
+            r->z.avail_in = (uInt)got;
+        }
+        r->z.next_out = r->out;
+        r->z.avail_out = (uInt)CHUNK;
+        int zrc = inflate(&r->z, Z_NO_FLUSH);
+        r->out_len = CHUNK - r->z.avail_out;
+        if (zrc == Z_STREAM_END)
+            r->z_end = true;
+        else if (zrc == Z_BUF_ERROR || (zrc == Z_OK && r->out_len == 0)) {
+            if (r->eof && (zrc == Z_BUF_ERROR || r->z.avail_in == 0))
+                return damaged(r, "the file ends before its compressed data does");
+        } else if (zrc != Z_OK)
+            return damaged(r, r->z.msg ? r->z.msg : "invalid compressed data");
+        if (r->out_len)
+            sha1_update_(&r->sha, r->out, r->out_len);
+    }
+    return 0;
+}
+
+static const char *type_name(git_object_t type)
+{
+    return type == GIT_OBJECT_TREE ? "tree" : type == GIT_OBJECT_COMMIT ? "commit"
+                                            : type == GIT_OBJECT_TAG  ? "tag"
+                                                                      : "blob";
+}
+
+/* "<type> <size>\0", which may end in a later inflated chunk than it began. */
+static int read_header(struct git_object_reader *r, git_object_t type)
+{
+    char head[MAX_HEADER];
+    size_t n = 0;
+    for (;;) {
+        if (r->out_pos == r->out_len) {
+            int rc = inflate_more(r);
+            if (rc < 0)
+                return rc;
+            if (r->out_len == 0)
+                return damaged(r, "no object header");
+        }
+        char c = (char)r->out[r->out_pos++];
+        if (c == '\0')
+            break;
+        if (n + 1 >= sizeof(head))
+            return damaged(r, "no object header");
+        head[n++] = c;
+    }
+    head[n] = '\0';
+    const char *want = type_name(type);
+    size_t wl = strlen(want);
+    if (strncmp(head, want, wl) != 0 || head[wl] != ' ' || head[wl + 1] < '0' || head[wl + 1] > '9')
+        return damaged(r, "not the object type expected");
+    uint64_t size = 0;
+    for (const char *p = head + wl + 1; *p; p++) {
+        if (*p < '0' || *p > '9' || size > (UINT64_MAX - 9) / 10)
+            return damaged(r, "a bad size in its header");
+        size = size * 10 + (uint64_t)(*p - '0');
+    }
+    r->size = size;
+    return 0;
+}
+
+static int open_loose(struct git_object_reader *r, git_object_t type)
+{
+    r->in = xmalloc(CHUNK);
+    r->out = xmalloc(CHUNK);
+    mbedtls_sha1_init(&r->sha);
+    sha1_starts_(&r->sha);
+    if (inflateInit(&r->z) != Z_OK)
+        return err_set(DSCI_EENV, "%s: cannot read git object %s: zlib failed to start", r->shown, r->id);
+    r->z_live = true;
+    return read_header(r, type);
+}
+
+static int open_packed(struct git_object_reader *r, git_repository *git, git_object_t type)
+{
+    git_odb *odb = NULL;
+    int rc = git_repository_odb(&odb, git);
+    if (rc == 0)
+        rc = git_odb_read(&r->packed, odb, &r->oid);
+    git_odb_free(odb);
+    if (rc < 0) {
+        const git_error *e = git_error_last();
+        return err_set(DSCI_EENV, "%s: cannot read git object %s: %s", r->shown, r->id,
+                       rc == GIT_ENOTFOUND ? "the object is missing from the repository"
+                                           : e && e->message ? e->message : "libgit2 error");
+    }
+    if (git_odb_object_type(r->packed) != type)
+        return damaged(r, "not the object type expected");
+    r->data = git_odb_object_data(r->packed);
+    r->size = git_odb_object_size(r->packed);
+    return 0;
+}
+
+int git_object_reader_open(struct git_object_reader **out, git_repository *git, const git_oid *id,
+                           git_object_t type, const char *shown)
+{
+    struct git_object_reader *r = xcalloc(1, sizeof(*r));
+    r->fd = -1;
+    r->shown = xstrdup(shown);
+    git_oid_cpy(&r->oid, id);
+    git_oid_tostr(r->id, sizeof(r->id), id);
+    *out = NULL;
+
+    int rc;
+    char *path = loose_path(git, r->id);
+    if (path)
+        r->fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (r->fd >= 0)
+        rc = open_loose(r, type);
+    else if (path && errno != ENOENT && errno != ENOTDIR)
+        rc = err_set(DSCI_EENV, "%s: cannot read git object %s: %s: %s", shown, r->id, path, strerror(errno));
+    else
+        rc = open_packed(r, git, type);   /* packed, or in an alternate object store */
+    free(path);
+    if (rc < 0) {
+        git_object_reader_free(r);
+        return rc;
+    }
+    *out = r;
+    return 0;
+}
+
+uint64_t git_object_reader_size(const struct git_object_reader *r)
+{
+    return r->size;
+}
+
+/* At the end of a loose object: all of it there, nothing after it, and it is what its id says. */
+static int finish_loose(struct git_object_reader *r)
+{
+    unsigned char digest[20];
+    if (r->done != r->size)
+        return damaged(r, "shorter than its header says");
+    if (r->z.avail_in > 0)
+        return damaged(r, "data after the end of the object");
+    sha1_finish_(&r->sha, digest);
+    if (memcmp(digest, r->oid.id, sizeof(digest)) != 0)
+        return damaged(r, "its content does not match its id");
+    return 0;
+}
+
+ssize_t git_object_reader_read(struct git_object_reader *r, char *buf, size_t cap)
+{
+    if (r->packed) {
+        uint64_t left = r->size - r->done;
+        size_t n = left < cap ? (size_t)left : cap;
+        memcpy(buf, r->data + r->done, n);
+        r->done += n;
+        return (ssize_t)n;
+    }
+    size_t put = 0;
+    while (put < cap) {
+        if (r->out_pos == r->out_len) {
+            if (r->z_end)
+                break;
+            int rc = inflate_more(r);
+            if (rc < 0)
+                return rc;
+            continue;
+        }
+        size_t n = r->out_len - r->out_pos;
+        if (n > cap - put)
+            n = cap - put;
+        if (n > r->size - r->done)
+            return damaged(r, "longer than its header says");
+        memcpy(buf + put, r->out + r->out_pos, n);
+        r->out_pos += n;
+        r->done += n;
+        put += n;
+    }
+    if (put == 0 && !r->verified) {
+        int rc = finish_loose(r);
+        if (rc < 0)
+            return rc;
+        r->verified = true;
+    }
+    return (ssize_t)put;
+}
+
+void git_object_reader_free(struct git_object_reader *r)
+{
+    if (!r)
+        return;
+    if (r->fd >= 0)
+        close(r->fd);
+    if (r->z_live)
+        inflateEnd(&r->z);
+    if (r->in)
+        mbedtls_sha1_free(&r->sha);
+    free(r->in);
+    free(r->out);
+    git_odb_object_free(r->packed);
+    free(r->shown);
+    free(r);
+}
+
+int git_object_check_loose(git_repository *git, const git_oid *id, git_object_t type, const char *shown)
+{
+    char hex[GIT_OID_HEXSZ + 1];
+    git_oid_tostr(hex, sizeof(hex), id);
+    char *path = loose_path(git, hex);
+    bool loose = path && access(path, F_OK) == 0;
+    free(path);
+    if (!loose)
+        return 0;
+    struct git_object_reader *r = NULL;
+    int rc = git_object_reader_open(&r, git, id, type, shown);
+    char *scratch = rc == 0 ? xmalloc(CHUNK) : NULL;
+    ssize_t got;
+    while (rc == 0 && (got = git_object_reader_read(r, scratch, CHUNK)) != 0)
+        if (got < 0)
+            rc = (int)got;
+    free(scratch);
+    git_object_reader_free(r);
+    return rc;
+}
