@@ -4,11 +4,15 @@
  */
 #include "source_git_object.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <mbedtls/sha1.h>
@@ -37,8 +41,9 @@ struct git_object_reader {
     char id[GIT_OID_HEXSZ + 1];
     git_oid oid;
     uint64_t size, done;          /* content bytes: announced, handed out */
-    /* loose */
+    /* loose, or whole in a pack: inflated from fd */
     int fd;
+    bool in_pack;                 /* the zlib stream is followed by the pack's next entry */
     bool eof, z_end, z_live, verified;
     z_stream z;
     mbedtls_sha1_context sha;
@@ -157,6 +162,139 @@ static int open_loose(struct git_object_reader *r, git_object_t type)
     return read_header(r, type);
 }
 
+/* Big-endian integers of a pack index. */
+static uint32_t be32(const unsigned char *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/*
+ * The offset of `id` in the pack whose index (version 2) is `idx_path`: 0 when listed,
+ * 1 when not (or when the index is not one this reads: libgit2 then reads the object).
+ * Layout: magic, version, 256 fan-out counts, the sorted ids, their CRCs, their 32-bit
+ * offsets (top bit set: an index into the 64-bit offsets that follow).
+ */
+static int idx_lookup(const char *idx_path, const git_oid *id, uint64_t *offset)
+{
+    int fd = open(idx_path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0)
+        return 1;
+    if (fstat(fd, &st) != 0 || st.st_size < 8 + 256 * 4 + 40) {
+        close(fd);
+        return 1;
+    }
+    size_t size = (size_t)st.st_size;
+    const unsigned char *m = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
+    close(fd);
+    if (m == MAP_FAILED)
+        return 1;
+    int rc = 1;
+    const unsigned char *fan = m + 8;
+    uint32_t n = be32(fan + 255 * 4);
+    unsigned first = id->id[0];
+    uint32_t lo = first ? be32(fan + (first - 1) * 4) : 0, hi = be32(fan + first * 4);
+    const unsigned char *ids = fan + 256 * 4, *offs = ids + (size_t)n * 24, *big = offs + (size_t)n * 4;
+    if (memcmp(m, "\377tOc", 4) == 0 && be32(m + 4) == 2 && (size_t)(big - m) <= size - 40 && lo <= hi &&
+        hi <= n) {
+        while (lo < hi) {
+            uint32_t mid = lo + (hi - lo) / 2;
+            int c = memcmp(ids + (size_t)mid * 20, id->id, 20);
+            if (c == 0) {
+                uint32_t o = be32(offs + (size_t)mid * 4);
+                if (!(o & 0x80000000u)) {
+                    *offset = o;
+                    rc = 0;
+                } else if ((size_t)(big - m) + ((size_t)(o & 0x7fffffffu) + 1) * 8 <= size - 40) {
+                    const unsigned char *b = big + (size_t)(o & 0x7fffffffu) * 8;
+                    *offset = (uint64_t)be32(b) << 32 | be32(b + 4);
+                    rc = 0;
+                }
+                break;
+            }
+            if (c < 0)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+    }
+    munmap((void *)m, size);
+    return rc;
+}
+
+/* The pack that has `id` and its offset there: 0, or 1 when no pack index lists it. */
+static int pack_find(git_repository *git, const git_oid *id, char **pack, uint64_t *offset)
+{
+    git_buf dir = { 0 };
+    if (git_repository_item_path(&dir, git, GIT_REPOSITORY_ITEM_OBJECTS) < 0) {
+        git_error_clear();
+        return 1;
+    }
+    size_t n = strlen(dir.ptr);
+    char *packs = xasprintf("%s%spack", dir.ptr, n && dir.ptr[n - 1] == '/' ? "" : "/");
+    git_buf_dispose(&dir);
+    int rc = 1;
+    DIR *d = opendir(packs);
+    for (struct dirent *e; d && rc == 1 && (e = readdir(d)) != NULL;) {
+        size_t len = strlen(e->d_name);
+        if (len < 5 || strcmp(e->d_name + len - 4, ".idx") != 0)
+            continue;
+        char *idx = xasprintf("%s/%s", packs, e->d_name);
+        if (idx_lookup(idx, id, offset) == 0) {
+            *pack = xasprintf("%s/%.*s.pack", packs, (int)(len - 4), e->d_name);
+            rc = 0;
+        }
+        free(idx);
+    }
+    if (d)
+        closedir(d);
+    free(packs);
+    return rc;
+}
+
+/*
+ * A blob stored whole in a pack (not as a delta): its entry header gives type and size,
+ * then its zlib stream follows, inflated and checked like a loose object's. 0 when set up,
+ * 1 when the entry is something else (a delta needs its base: libgit2 reads it whole).
+ */
+static int open_in_pack(struct git_object_reader *r, const char *pack, uint64_t offset, git_object_t type)
+{
+    unsigned char head[32];
+    r->fd = open(pack, O_RDONLY | O_CLOEXEC);
+    if (r->fd < 0)
+        return 1;
+    ssize_t got = pread(r->fd, head, sizeof(head), (off_t)offset);
+    if (got <= 0)
+        return 1;
+    size_t at = 0;
+    unsigned char c = head[at++];
+    int entry_type = (c >> 4) & 7;
+    uint64_t size = c & 15;
+    unsigned shift = 4;
+    while (c & 0x80) {
+        if (at >= (size_t)got || shift > 57)
+            return 1;
+        c = head[at++];
+        size |= (uint64_t)(c & 0x7f) << shift;
+        shift += 7;
+    }
+    if (entry_type != (int)type || lseek(r->fd, (off_t)(offset + at), SEEK_SET) < 0)
+        return 1;
+    r->in = xmalloc(CHUNK);
+    r->out = xmalloc(CHUNK);
+    mbedtls_sha1_init(&r->sha);
+    sha1_starts_(&r->sha);
+    char hdr[MAX_HEADER];
+    int hl = snprintf(hdr, sizeof(hdr), "%s %llu", type_name(type), (unsigned long long)size);
+    sha1_update_(&r->sha, (const unsigned char *)hdr, (size_t)hl + 1);
+    if (inflateInit(&r->z) != Z_OK)
+        return err_set(DSCI_EENV, "%s: cannot read git object %s: zlib failed to start", r->shown, r->id);
+    r->z_live = true;
+    r->in_pack = true;
+    r->size = size;
+    return 0;
+}
+
 static int open_packed(struct git_object_reader *r, git_repository *git, git_object_t type)
 {
     git_odb *odb = NULL;
@@ -195,8 +333,22 @@ int git_object_reader_open(struct git_object_reader **out, git_repository *git, 
         rc = open_loose(r, type);
     else if (path && errno != ENOENT && errno != ENOTDIR)
         rc = err_set(DSCI_EENV, "%s: cannot read git object %s: %s: %s", shown, r->id, path, strerror(errno));
-    else
-        rc = open_packed(r, git, type);   /* packed, or in an alternate object store */
+    else {
+        /* packed: streamed when stored whole, else read whole by libgit2 (a delta, or an
+         * object in an alternate object store) */
+        char *pack = NULL;
+        uint64_t offset = 0;
+        rc = 1;
+        if (pack_find(git, id, &pack, &offset) == 0)
+            rc = open_in_pack(r, pack, offset, type);
+        free(pack);
+        if (rc == 1) {
+            if (r->fd >= 0)
+                close(r->fd);
+            r->fd = -1;
+            rc = open_packed(r, git, type);
+        }
+    }
     free(path);
     if (rc < 0) {
         git_object_reader_free(r);
@@ -217,7 +369,7 @@ static int finish_loose(struct git_object_reader *r)
     unsigned char digest[20];
     if (r->done != r->size)
         return damaged(r, "shorter than its header says");
-    if (r->z.avail_in > 0)
+    if (r->z.avail_in > 0 && !r->in_pack)
         return damaged(r, "data after the end of the object");
     sha1_finish_(&r->sha, digest);
     if (memcmp(digest, r->oid.id, sizeof(digest)) != 0)

@@ -5,8 +5,11 @@
  * from their file, so memory stays bounded whatever the blob's size, and every byte is
  * checked: the header's type and size, the zlib stream to its end (a truncated file is
  * an error, where libgit2 1.5 loops forever on it), and the SHA-1 against the id.
- * Packed objects have no streaming API in libgit2 (deltas need their base whole): they
- * are read whole through git_odb_read, which verifies them, and released at close.
+ * A packed object stored whole (not as a delta) is found through the pack indexes (v2)
+ * and inflated from its pack the same way. (libgit2 1.5's read stream serves loose objects
+ * only, and loops on a truncated one as git_odb_read does.) What is left, deltas (they need their base whole) and
+ * objects in alternate stores, is read whole through git_odb_read, which verifies it,
+ * and released at close.
  *
  *   struct git_object_reader *r = NULL;
  *   if (git_object_reader_open(&r, git, &id, GIT_OBJECT_BLOB, "data/train.jsonl") < 0) ...

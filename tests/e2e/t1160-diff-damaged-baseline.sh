@@ -104,12 +104,44 @@ say "repaired, everything passes again"
 test_ok timeout 60 "$DSCI" diff
 test_ok timeout 60 "$DSCI" diff dataset-v1.0.0 HEAD
 
-say "a damaged packed object (after git gc)"
+say "packed objects (after git gc) read as the loose ones did"
+test_ok timeout 60 "$DSCI" diff dataset-v1.0.0 HEAD
+mv out diff-loose
 git gc -q
-test_ok timeout 60 "$DSCI" diff
+test_ok timeout 60 "$DSCI" diff dataset-v1.0.0 HEAD
+test_cmp diff-loose out
 pack=$(ls .git/objects/pack/*.pack)
-# offset and size in the pack of the baseline's val.jsonl
-set -- $(git verify-pack -v "${pack%.pack}.idx" | awk -v id="$blob" '$1 == id { print $5, $4 }')
 chmod u+w "$pack"
-printf 'XXXXXXXX' | dd of="$pack" bs=1 seek=$(($1 + $2 / 2)) conv=notrunc 2>/dev/null
+cp -p "$pack" "$TRASH/saved-pack"
+# (for the log: whole entries have 5 columns, deltas 7)
+git verify-pack -v "${pack%.pack}.idx" | grep -e "^$head_blob" -e "^$blob" || true
+
+# damage_packed ID: overwrite bytes in the middle of the object's entry in the pack
+damage_packed() {
+    cp -p "$TRASH/saved-pack" "$pack"
+    set -- $(git verify-pack -v "${pack%.pack}.idx" | awk -v id="$1" '$1 == id { print $5, $4 }')
+    printf 'XXXXXXXX' | dd of="$pack" bs=1 seek=$(($1 + $2 / 2)) conv=notrunc 2>/dev/null
+}
+
+say "a damaged packed blob stored whole (no delta), which dsci inflates itself"
+whole=
+for f in train test val; do
+    id=$(git rev-parse "dataset-v1.0.0:data/splits/$f.jsonl")
+    if git verify-pack -v "${pack%.pack}.idx" | awk -v id="$id" '$1 == id && NF == 5 { found = 1 } END { exit !found }'; then
+        whole=$f
+        break
+    fi
+done
+[ -n "$whole" ] || fail "git gc stored no data file whole"
+damage_packed "$id"
+every_command_fails "data/splits/$whole.jsonl" "$id"
+
+say "a damaged packed blob of the head, read with --rev"
+damage_packed "$head_blob"
+test_must_fail 3 timeout 60 "$DSCI" check --rev HEAD --base none
+expect_line err "data/splits/val.jsonl"
+expect_line err "$head_blob"
+
+say "a damaged packed blob of the baseline"
+damage_packed "$blob"
 every_command_fails data/splits/val.jsonl "$blob"
