@@ -200,6 +200,7 @@ int compare_run(struct result *head_result, struct comparison *cmp, struct datas
     struct engine_options base_opts = { &base_obs, hash_files, true, true };
     rc = engine_check(&cmp->base, &cmp->merged, base_ds.src, &base_opts);
     if (rc < 0) {
+        result_release(&cmp->base);   /* cmp->have stays false: release it here */
         char why[512];
         snprintf(why, sizeof(why), "%s", err_last());
         err_set(rc, "reading the baseline %s: %s", cmp->baseline, why);
