@@ -194,9 +194,10 @@ static int idx_lookup(const char *idx_path, const git_oid *id, uint64_t *offset)
     uint32_t n = be32(fan + 255 * 4);
     unsigned first = id->id[0];
     uint32_t lo = first ? be32(fan + (first - 1) * 4) : 0, hi = be32(fan + first * 4);
-    const unsigned char *ids = fan + 256 * 4, *offs = ids + (size_t)n * 24, *big = offs + (size_t)n * 4;
-    if (memcmp(m, "\377tOc", 4) == 0 && be32(m + 4) == 2 && (size_t)(big - m) <= size - 40 && lo <= hi &&
-        hi <= n) {
+    /* ids, then a CRC and a 32-bit offset each, then the 64-bit offsets */
+    size_t ids_at = 8 + 256 * 4, offs_at = ids_at + (size_t)n * 24, big_at = offs_at + (size_t)n * 4;
+    const unsigned char *ids = m + ids_at, *offs = m + (big_at <= size ? offs_at : 0), *big = offs + (size_t)n * 4;
+    if (memcmp(m, "\377tOc", 4) == 0 && be32(m + 4) == 2 && big_at <= size - 40 && lo <= hi && hi <= n) {
         while (lo < hi) {
             uint32_t mid = lo + (hi - lo) / 2;
             int c = memcmp(ids + (size_t)mid * 20, id->id, 20);
@@ -205,7 +206,7 @@ static int idx_lookup(const char *idx_path, const git_oid *id, uint64_t *offset)
                 if (!(o & 0x80000000u)) {
                     *offset = o;
                     rc = 0;
-                } else if ((size_t)(big - m) + ((size_t)(o & 0x7fffffffu) + 1) * 8 <= size - 40) {
+                } else if (big_at + ((size_t)(o & 0x7fffffffu) + 1) * 8 <= size - 40) {
                     const unsigned char *b = big + (size_t)(o & 0x7fffffffu) * 8;
                     *offset = (uint64_t)be32(b) << 32 | be32(b + 4);
                     rc = 0;
@@ -329,7 +330,14 @@ int git_object_reader_open(struct git_object_reader **out, git_repository *git, 
     char *path = loose_path(git, r->id);
     if (path)
         r->fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (r->fd >= 0)
+    unsigned char z2[2];
+    if (r->fd >= 0 && (pread(r->fd, z2, 2, 0) != 2 || (z2[0] & 0x8F) != 0x08 || ((z2[0] << 8) | z2[1]) % 31 != 0)) {
+        /* not a zlib stream: the pack-like loose format of very old git, which libgit2
+         * reads (or a damaged file, which libgit2 then reports) */
+        close(r->fd);
+        r->fd = -1;
+        rc = open_packed(r, git, type);
+    } else if (r->fd >= 0)
         rc = open_loose(r, type);
     else if (path && errno != ENOENT && errno != ENOTDIR)
         rc = err_set(DSCI_EENV, "%s: cannot read git object %s: %s: %s", shown, r->id, path, strerror(errno));
