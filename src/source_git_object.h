@@ -5,11 +5,12 @@
  * from their file, so memory stays bounded whatever the blob's size, and every byte is
  * checked: the header's type and size, the zlib stream to its end (a truncated file is
  * an error, where libgit2 1.5 loops forever on it), and the SHA-1 against the id.
- * A packed object stored whole (not as a delta) is found through the pack indexes (v2)
- * and inflated from its pack the same way. (libgit2 1.5's read stream serves loose objects
- * only, and loops on a truncated one as git_odb_read does.) What is left, deltas (they need their base whole) and
- * objects in alternate stores, is read whole through git_odb_read, which verifies it,
- * and released at close.
+ * A packed object is found through the pack indexes (v2) and produced from its pack
+ * the same way: a whole entry inflated, a delta applied on the fly over a cursor on its
+ * base (see the pack cursor in the .c file). (libgit2 1.5's read stream serves loose
+ * objects only, and loops on a truncated one as git_odb_read does.) What is left is read
+ * whole through git_odb_read, which verifies it, and released at close: deltas whose
+ * copies jump back and forth in their base, objects in alternate stores.
  *
  *   struct git_object_reader *r = NULL;
  *   if (git_object_reader_open(&r, git, &id, GIT_OBJECT_BLOB, "data/train.jsonl") < 0) ...

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Reading a big file from git (--rev, or the baseline of diff/check) keeps memory bounded
 # by the largest record, as reader.h promises, not by the file: the blob is inflated in
-# pieces from its loose object or, after `git gc`, from the pack. A 128 MiB data file is
+# pieces from its loose object or, after `git gc`, from the pack (stored whole, or as a
+# delta applied on the fly). A 128 MiB data file is
 # checked, and diffed with its baseline, under a 100 MB address-space limit; reading the
 # blobs whole (as before) could do neither.
 # The file is one record repeated, so git stores it in about 1 MB and this stays quick.
@@ -55,5 +56,17 @@ say "packed (git gc)"
 git gc -q
 [ -z "$(find .git/objects -path '*/objects/??/*' -type f)" ] || fail "git gc left loose objects"
 limited 100000 check --rev HEAD --base none --format json
+expect_line out "\"examples\": $records"
+limited 100000 diff v1.0.0 HEAD
+
+say "packed as a delta: the baseline once a later version exists (git stores the newest whole)"
+printf '%s\n' "$record" >>data/train.jsonl
+git commit -q -am "one more record"
+git gc -q
+pack=$(ls .git/objects/pack/*.pack)
+base_blob=$(git rev-parse v1.0.0:data/train.jsonl)
+git verify-pack -v "${pack%.pack}.idx" | awk -v id="$base_blob" '$1 == id && NF == 7 { found = 1 } END { exit !found }' ||
+    fail "the baseline's blob is not a delta: this part would not test deltas"
+limited 100000 check --rev v1.0.0 --base none --format json
 expect_line out "\"examples\": $records"
 limited 100000 diff v1.0.0 HEAD
