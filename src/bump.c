@@ -437,28 +437,46 @@ static void baseline_extra_release(struct baseline_extra *b)
     free(b->card);
 }
 
-static void load_baseline_extra(struct baseline_extra *out, struct dataset *ds, const char *baseline)
+/* A piece of the baseline that may be absent: 0 with *out NULL when it is not there,
+ * < 0 when it is there but cannot be read. */
+static int read_optional(struct source *src, const char *path, char **out, size_t *len)
+{
+    *out = NULL;
+    *len = 0;
+    if (!path || !source_exists(src, path))
+        return 0;
+    return source_read_file(src, path, out, len);
+}
+
+static int load_baseline_extra(struct baseline_extra *out, struct dataset *ds, const char *baseline)
 {
     struct dataset bds;
     char *data = NULL;
     size_t len = 0;
     const struct spec *spec = ds->spec;
+    int rc;
 
     memset(out, 0, sizeof(*out));
     /* Each piece is optional: a baseline from before the card or the version file
-     * existed is an ordinary baseline. */
-    if (dataset_open_baseline(&bds, ds, baseline) == 0) {
-        if (spec->dataset.version_file && source_read_file(bds.src, spec->dataset.version_file, &data, &len) == 0) {
-            if (version_file_parse(&out->vf, spec->dataset.version_file, data, len) < 0)
-                out->vf = NULL;
-            free(data);
-            data = NULL;
-        }
-        if (spec->dataset.card && source_read_file(bds.src, spec->dataset.card, &out->card, &out->card_len) < 0)
-            out->card = NULL;
-        dataset_close(&bds);
+     * existed is an ordinary baseline. One that is there but unreadable is an error. */
+    if (dataset_open_baseline(&bds, ds, baseline) < 0) {
+        err_clear();
+        return 0;
+    }
+    rc = read_optional(bds.src, spec->dataset.version_file, &data, &len);
+    if (rc == 0 && data && version_file_parse(&out->vf, spec->dataset.version_file, data, len) < 0)
+        out->vf = NULL;
+    free(data);
+    if (rc == 0)
+        rc = read_optional(bds.src, spec->dataset.card, &out->card, &out->card_len);
+    dataset_close(&bds);
+    if (rc < 0) {
+        char why[512];
+        snprintf(why, sizeof(why), "%s", err_last());
+        return err_set(rc, "reading the baseline %s: %s", baseline, why);
     }
     err_clear();
+    return 0;
 }
 
 /* The version a baseline stands for: its tag without the prefix, or failing that the
@@ -731,7 +749,8 @@ int bump_plan_make(struct bump_plan *o, struct dataset *ds, const struct compari
     struct bump_input in = { .spec = spec, .head = head };
     if (cmp->have) {
         o->baseline = xstrdup(cmp->baseline);
-        load_baseline_extra(&bx, ds, cmp->baseline);
+        if ((rc = load_baseline_extra(&bx, ds, cmp->baseline)) < 0)
+            goto done;
         o->baseline_vf = bx.vf;
         bx.vf = NULL;
         if ((rc = baseline_version(&from, spec, cmp->baseline, o->baseline_vf)) < 0)

@@ -130,14 +130,16 @@ int compare_find_baseline(char **out, const struct dataset *head, const char *ba
     return rc;
 }
 
-/* The spec the baseline was written with, read from the baseline itself. */
-static struct spec *read_base_spec(const struct dataset *head, struct dataset *base_ds)
+/* The spec the baseline was written with, read from the baseline itself: NULL in *out
+ * when it has none (or one this version cannot load); a read error is an error. */
+static int read_base_spec(struct spec **out, const struct dataset *head, struct dataset *base_ds)
 {
     char *data = NULL;
     size_t len = 0;
     struct spec *spec = NULL;
+    *out = NULL;
     if (!head->spec_repo_path)
-        return NULL;
+        return 0;
     /* The baseline source is rooted at the dataset root: the spec is specs/NAME below
      * it, or NAME itself when it does not live in a specs/ folder (see spec.h). */
     const char *path = head->spec_repo_path;
@@ -146,12 +148,16 @@ static struct spec *read_base_spec(const struct dataset *head, struct dataset *b
     size_t dir_len = (size_t)(name - path);
     bool in_specs = dir_len >= 6 && !strncmp(name - 6, "specs/", 6) && (dir_len == 6 || name[-7] == '/');
     char *rel = in_specs ? xasprintf("specs/%s", name) : xstrdup(name);
-    if (source_read_file(base_ds->src, rel, &data, &len) == 0)
+    int rc = source_exists(base_ds->src, rel) ? source_read_file(base_ds->src, rel, &data, &len) : 0;
+    if (rc == 0 && data)
         spec_load_buffer(&spec, head->spec_repo_path, data, len);
     free(data);
     free(rel);
+    if (rc < 0)
+        return rc;
     err_clear();
-    return spec;
+    *out = spec;
+    return 0;
 }
 
 static void merge_splits(struct comparison *cmp, const struct spec *head)
@@ -200,7 +206,12 @@ int compare_run(struct result *head_result, struct comparison *cmp, struct datas
     if (cmp->baseline) {
         if ((rc = dataset_open_baseline(&base_ds, head, cmp->baseline)) < 0)
             goto done;
-        cmp->base_spec = read_base_spec(head, &base_ds);
+        if ((rc = read_base_spec(&cmp->base_spec, head, &base_ds)) < 0) {
+            char why[512];
+            snprintf(why, sizeof(why), "%s", err_last());
+            err_set(rc, "reading the baseline %s: %s", cmp->baseline, why);
+            goto done;
+        }
     }
     merge_splits(cmp, head->spec);
     diff_side_init(&head_side, &cmp->merged);
@@ -219,6 +230,7 @@ int compare_run(struct result *head_result, struct comparison *cmp, struct datas
     struct engine_options base_opts = { &base_obs, hash_files, true, true, NULL };
     rc = engine_check(&cmp->base, &cmp->merged, base_ds.src, &base_opts);
     if (rc < 0) {
+        result_release(&cmp->base);   /* cmp->have stays false: release it here */
         char why[512];
         snprintf(why, sizeof(why), "%s", err_last());
         err_set(rc, "reading the baseline %s: %s", cmp->baseline, why);

@@ -14,12 +14,14 @@
 #include <git2.h>
 
 #include "repo.h"
+#include "source_git_object.h"
 #include "util/buf.h"
 #include "util/err.h"
 #include "util/xalloc.h"
 
 #define MAX_SYMLINK_HOPS 8
 #define SMALL_FILE_MAX ((size_t)64 << 20)
+#define LINK_MAX ((size_t)4096)
 
 struct gitsrc {
     struct repo *repo;          /* borrowed */
@@ -73,25 +75,77 @@ struct place {
     const git_tree *tree;     /* NULL: the index of the top-level repository */
 };
 
-/* The entry at exactly `path` in `at`: 0, or -1 when there is none. */
+/* The subtree `name` of `dir` (shown as `shown`), checked before libgit2 reads it. */
+static int open_subtree(git_tree **out, git_repository *git, const git_tree_entry *entry, const char *shown)
+{
+    const git_oid *id = git_tree_entry_id(entry);
+    int rc = git_object_check_loose(git, id, GIT_OBJECT_TREE, shown);
+    if (rc < 0)
+        return rc;
+    if (git_tree_lookup(out, git, id) < 0) {
+        char hex[GIT_OID_HEXSZ + 1];
+        git_oid_tostr(hex, sizeof(hex), id);
+        const git_error *e = git_error_last();
+        return err_set(DSCI_EENV, "%s: cannot read git tree %s: %s", shown, hex,
+                       e && e->message ? e->message : "libgit2 error");
+    }
+    return 0;
+}
+
+/* The entry at exactly `path` below `root`, one folder at a time, so that a folder that
+ * cannot be read is an error naming it, never "no such file": 0, 1 when there is no
+ * such entry, < 0 when a tree on the way is damaged or missing. */
+static int tree_lookup(git_repository *git, const git_tree *root, const char *path, git_oid *id,
+                       git_filemode_t *mode)
+{
+    const git_tree *tree = root;
+    git_tree *owned = NULL;
+    int rc = 1;
+    const char *p = path;
+    for (;;) {
+        const char *slash = strchr(p, '/');
+        size_t len = slash ? (size_t)(slash - p) : strlen(p);
+        char *name = xmemdup(p, len);
+        const git_tree_entry *entry = git_tree_entry_byname(tree, name);
+        free(name);
+        if (!entry)
+            break;
+        if (!slash) {
+            git_oid_cpy(id, git_tree_entry_id(entry));
+            *mode = git_tree_entry_filemode(entry);
+            rc = 0;
+            break;
+        }
+        if (git_tree_entry_filemode(entry) != GIT_FILEMODE_TREE)
+            break;
+        char *shown = xmemdup(path, (size_t)(slash - path));
+        git_tree *next = NULL;
+        rc = open_subtree(&next, git, entry, shown);
+        free(shown);
+        if (rc < 0)
+            break;
+        rc = 1;
+        git_tree_free(owned);
+        tree = owned = next;
+        p = slash + 1;
+    }
+    git_tree_free(owned);
+    return rc;
+}
+
+/* The entry at exactly `path` in `at`: 0, 1 when there is none, < 0 on a read error. */
 static int lookup_exact(struct gitsrc *g, const struct place *at, const char *path, git_oid *id,
                         git_filemode_t *mode)
 {
     if (!at->tree) {
         const git_index_entry *e = git_index_get_bypath(g->index, path, 0);
         if (!e)
-            return -1;
+            return 1;
         git_oid_cpy(id, &e->id);
         *mode = (git_filemode_t)e->mode;
         return 0;
     }
-    git_tree_entry *entry = NULL;
-    if (git_tree_entry_bypath(&entry, at->tree, path) < 0)
-        return -1;
-    git_oid_cpy(id, git_tree_entry_id(entry));
-    *mode = git_tree_entry_filemode(entry);
-    git_tree_entry_free(entry);
-    return 0;
+    return tree_lookup(at->git, at->tree, path, id, mode);
 }
 
 /* Enters the submodule at `sm_path` (recorded at `commit_id`) of `at`. */
@@ -103,10 +157,12 @@ static int enter_submodule(struct gitsrc *g, struct place *at, const char *sm_pa
     if (!sub || git_commit_lookup(&commit, sub, commit_id) < 0)
         return err_set(DSCI_EUSAGE, "'%s' is in submodule '%s', which is not checked out here; "
                                     "run `git submodule update --init`", shown, sm_path);
-    int rc = git_commit_tree(tree_out, commit);
+    int rc = git_object_check_loose(sub, git_commit_tree_id(commit), GIT_OBJECT_TREE, sm_path);
+    if (rc == 0 && git_commit_tree(tree_out, commit) < 0)
+        rc = git_fail(DSCI_EENV, "cannot read a submodule tree");
     git_commit_free(commit);
     if (rc < 0)
-        return git_fail(DSCI_EENV, "cannot read a submodule tree");
+        return rc;
     at->git = sub;
     at->tree = *tree_out;
     return 0;
@@ -139,15 +195,41 @@ static int follow_link(const char *link, const char *target, size_t target_len, 
     return 0;
 }
 
-static char *link_target(git_repository *git, const git_oid *id, size_t *len)
+/* A whole blob of at most `max` bytes (symlink targets, the version file, the card). */
+static int read_small_blob(git_repository *git, const git_oid *id, const char *shown, size_t max, char **out,
+                           size_t *len)
 {
-    git_blob *blob = NULL;
-    if (git_blob_lookup(&blob, git, id) < 0)
-        return NULL;
-    *len = (size_t)git_blob_rawsize(blob);
-    char *t = xmemdup(git_blob_rawcontent(blob), *len);
-    git_blob_free(blob);
-    return t;
+    struct git_object_reader *r = NULL;
+    int rc = git_object_reader_open(&r, git, id, GIT_OBJECT_BLOB, shown);
+    if (rc < 0)
+        return rc;
+    uint64_t size = git_object_reader_size(r);
+    if (size > max) {
+        git_object_reader_free(r);
+        return err_set(DSCI_EUSAGE, "%s: larger than %zu bytes", shown, max);
+    }
+    char *data = xmalloc((size_t)size + 1);
+    size_t have = 0;
+    for (;;) {
+        /* one more byte than announced is room to see a damaged object run long */
+        ssize_t got = git_object_reader_read(r, data + have, (size_t)size + 1 - have);
+        if (got < 0) {
+            rc = (int)got;
+            break;
+        }
+        if (got == 0)
+            break;
+        have += (size_t)got;
+    }
+    git_object_reader_free(r);
+    if (rc < 0) {
+        free(data);
+        return rc;
+    }
+    data[have] = '\0';
+    *out = data;
+    *len = have;
+    return 0;
 }
 
 /*
@@ -155,7 +237,13 @@ static char *link_target(git_repository *git, const git_oid *id, size_t *len)
  * are followed while they stay inside; a path through a submodule continues in the
  * submodule's repository at the commit recorded here. Bounded, so loops end.
  */
-static int find_blob(struct source *src, const char *path, git_blob **out)
+struct found_blob {
+    git_repository *git;     /* borrowed: the repository or one of g->subrepos */
+    git_oid id;
+    char *shown;             /* the repository path asked for, for messages */
+};
+
+static int find_blob(struct source *src, const char *path, struct found_blob *out)
 {
     struct gitsrc *g = src->impl;
     struct place at = { g->git, g->tree };
@@ -174,15 +262,22 @@ static int find_blob(struct source *src, const char *path, git_blob **out)
             rc = err_set(DSCI_EUSAGE, "%s: too many symlinks or submodules on the way (a loop?)", shown);
             break;
         }
-        if (lookup_exact(g, &at, current, &id, &mode) == 0) {
+        int found = lookup_exact(g, &at, current, &id, &mode);
+        if (found < 0) {
+            rc = found;
+            break;
+        }
+        if (found == 0) {
             if (mode == GIT_FILEMODE_TREE || mode == GIT_FILEMODE_COMMIT) {
                 rc = err_set(DSCI_EUSAGE, "%s: is a directory, expected a data file", shown);
                 break;
             }
             if (mode == GIT_FILEMODE_LINK) {
                 size_t tlen = 0;
-                char *target = link_target(at.git, &id, &tlen), *next = NULL;
-                rc = target ? follow_link(current, target, tlen, NULL, &next) : git_fail(DSCI_EENV, current);
+                char *target = NULL, *next = NULL;
+                rc = read_small_blob(at.git, &id, current, LINK_MAX, &target, &tlen);
+                if (rc == 0)
+                    rc = follow_link(current, target, tlen, NULL, &next);
                 free(target);
                 if (rc < 0)
                     break;
@@ -190,8 +285,10 @@ static int find_blob(struct source *src, const char *path, git_blob **out)
                 current = next;
                 continue;
             }
-            if (git_blob_lookup(out, at.git, &id) < 0)
-                rc = git_fail(DSCI_EENV, shown);
+            out->git = at.git;
+            git_oid_cpy(&out->id, &id);
+            out->shown = shown;
+            shown = NULL;
             break;
         }
         /* Not there as is: a directory on the way may be a submodule or a symlink. */
@@ -199,7 +296,10 @@ static int find_blob(struct source *src, const char *path, git_blob **out)
         char *prefix = xstrdup(current);
         for (char *slash = strchr(prefix, '/'); slash && !moved && rc == 0; slash = strchr(slash + 1, '/')) {
             *slash = '\0';
-            if (lookup_exact(g, &at, prefix, &id, &mode) == 0) {
+            int at_prefix = lookup_exact(g, &at, prefix, &id, &mode);
+            if (at_prefix < 0)
+                rc = at_prefix;
+            else if (at_prefix == 0) {
                 const char *rest = slash + 1;
                 if (mode == GIT_FILEMODE_COMMIT && n_owned <= MAX_SYMLINK_HOPS) {
                     rc = enter_submodule(g, &at, prefix, &id, shown, &owned[n_owned]);
@@ -212,8 +312,10 @@ static int find_blob(struct source *src, const char *path, git_blob **out)
                     }
                 } else if (mode == GIT_FILEMODE_LINK) {
                     size_t tlen = 0;
-                    char *target = link_target(at.git, &id, &tlen), *next = NULL;
-                    rc = target ? follow_link(prefix, target, tlen, rest, &next) : git_fail(DSCI_EENV, prefix);
+                    char *target = NULL, *next = NULL;
+                    rc = read_small_blob(at.git, &id, prefix, LINK_MAX, &target, &tlen);
+                    if (rc == 0)
+                        rc = follow_link(prefix, target, tlen, rest, &next);
                     free(target);
                     if (rc == 0) {
                         free(current);
@@ -243,68 +345,57 @@ static int find_blob(struct source *src, const char *path, git_blob **out)
     return rc;
 }
 
-struct blob_stream {
-    git_blob *blob;
-    const char *data;
-    size_t len, pos;
-};
-
+/* The blob's bytes as they are inflated: bounded memory for loose objects (see
+ * source_git_object.h). */
 static ssize_t blob_read(void *ctx, char *buf, size_t cap)
 {
-    struct blob_stream *b = ctx;
-    size_t n = b->len - b->pos < cap ? b->len - b->pos : cap;
-    memcpy(buf, b->data + b->pos, n);
-    b->pos += n;
-    return (ssize_t)n;
+    return git_object_reader_read(ctx, buf, cap);
 }
 
 static void blob_close(void *ctx)
 {
-    struct blob_stream *b = ctx;
-    git_blob_free(b->blob);
-    free(b);
+    git_object_reader_free(ctx);
 }
 
 static int git_open_stream(struct source *src, const char *path, struct byte_stream *out)
 {
-    git_blob *blob = NULL;
-    int rc = find_blob(src, path, &blob);
+    struct found_blob f = { 0 };
+    struct git_object_reader *r = NULL;
+    int rc = find_blob(src, path, &f);
+    if (rc == 0)
+        rc = git_object_reader_open(&r, f.git, &f.id, GIT_OBJECT_BLOB, f.shown);
+    free(f.shown);
     if (rc < 0)
         return rc;
-    struct blob_stream *b = xcalloc(1, sizeof(*b));
-    b->blob = blob;
-    b->data = git_blob_rawcontent(blob);
-    b->len = (size_t)git_blob_rawsize(blob);
     out->read = blob_read;
     out->close = blob_close;
-    out->ctx = b;
+    out->ctx = r;
     return 0;
 }
 
 static int git_read_file(struct source *src, const char *path, char **out, size_t *len)
 {
-    git_blob *blob = NULL;
-    int rc = find_blob(src, path, &blob);
-    if (rc < 0)
-        return rc;
-    size_t n = (size_t)git_blob_rawsize(blob);
-    if (n > SMALL_FILE_MAX)
-        rc = err_set(DSCI_EUSAGE, "%s: larger than %zu bytes", path, SMALL_FILE_MAX);
-    else {
-        *out = xmemdup(git_blob_rawcontent(blob), n);
-        *len = n;
-    }
-    git_blob_free(blob);
+    struct found_blob f = { 0 };
+    int rc = find_blob(src, path, &f);
+    if (rc == 0)
+        rc = read_small_blob(f.git, &f.id, f.shown, SMALL_FILE_MAX, out, len);
+    free(f.shown);
     return rc;
 }
 
+/* 1 when the path names a file, 0 when nothing is there: a file whose object cannot be
+ * read exists (opening it reports the damage, so that it is never taken for a file that
+ * is not there). */
 static int git_exists(struct source *src, const char *path)
 {
-    git_blob *blob = NULL;
-    if (find_blob(src, path, &blob) < 0)
-        return false;
-    git_blob_free(blob);
-    return true;
+    struct found_blob f = { 0 };
+    int rc = find_blob(src, path, &f);
+    free(f.shown);
+    if (rc == DSCI_EUSAGE) {
+        err_clear();
+        return 0;
+    }
+    return 1;
 }
 
 static char *git_display_path(const struct source *src, const char *path)
@@ -344,32 +435,71 @@ static void glob_offer(struct glob_walk *w, const char *full_path)
     }
 }
 
-static int tree_walk_cb(const char *root, const git_tree_entry *entry, void *payload)
+/* Whether files below the folder `dir` may match: its components match the pattern's
+ * first ones (a '*' never crosses a '/'), and the pattern goes deeper. */
+static bool dir_may_match(const char *pattern, const char *dir)
 {
-    struct glob_walk *w = payload;
-    git_filemode_t mode = git_tree_entry_filemode(entry);
-    char *full = xasprintf("%s%s%s", w->prefix, root, git_tree_entry_name(entry));
-    if (mode == GIT_FILEMODE_COMMIT)
-        note_submodule(w, full, git_tree_entry_id(entry));
-    else if (mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE || mode == GIT_FILEMODE_LINK)
-        glob_offer(w, full);
-    free(full);
-    return 0;
+    size_t depth = 1;
+    for (const char *p = dir; *p; p++)
+        depth += *p == '/';
+    const char *cut = pattern;
+    for (size_t k = 0; k < depth; k++) {
+        cut = strchr(cut, '/');
+        if (!cut)
+            return false;
+        if (k + 1 < depth)
+            cut++;
+    }
+    char *head = xmemdup(pattern, (size_t)(cut - pattern));
+    bool ok = fnmatch(head, dir, FNM_PATHNAME | FNM_PERIOD) == 0;
+    free(head);
+    return ok;
+}
+
+/* Offers every file below `tree` (the folder `dir`, "" at the top), descending only where
+ * the pattern may match; a folder on the way that cannot be read is an error. */
+static int walk_tree(struct glob_walk *w, git_repository *git, const git_tree *tree, const char *dir)
+{
+    int rc = 0;
+    size_t count = git_tree_entrycount(tree);
+    for (size_t i = 0; i < count && rc == 0; i++) {
+        const git_tree_entry *entry = git_tree_entry_byindex(tree, i);
+        git_filemode_t mode = git_tree_entry_filemode(entry);
+        char *rel = xasprintf("%s%s%s", dir, *dir ? "/" : "", git_tree_entry_name(entry));
+        char *full = xasprintf("%s%s", w->prefix, rel);
+        if (mode == GIT_FILEMODE_COMMIT)
+            note_submodule(w, full, git_tree_entry_id(entry));
+        else if (mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE || mode == GIT_FILEMODE_LINK)
+            glob_offer(w, full);
+        else if (mode == GIT_FILEMODE_TREE && dir_may_match(w->pattern, full)) {
+            git_tree *sub = NULL;
+            rc = open_subtree(&sub, git, entry, full);
+            if (rc == 0)
+                rc = walk_tree(w, git, sub, rel);
+            git_tree_free(sub);
+        }
+        free(rel);
+        free(full);
+    }
+    return rc;
 }
 
 /* Data in a submodule: its files are listed from the commit the superproject records. */
-static void walk_submodules(struct gitsrc *g, struct glob_walk *w)
+static int walk_submodules(struct gitsrc *g, struct glob_walk *w)
 {
-    for (size_t i = 0; i < w->n_sm; i++) {
+    int rc = 0;
+    for (size_t i = 0; i < w->n_sm && rc == 0; i++) {
         git_repository *sub = open_submodule(g, g->git, w->sm_paths[i]);
         git_commit *commit = NULL;
         git_tree *tree = NULL;
-        if (sub && git_commit_lookup(&commit, sub, &w->sm_ids[i]) == 0 && git_commit_tree(&tree, commit) == 0) {
+        if (sub && git_commit_lookup(&commit, sub, &w->sm_ids[i]) == 0 &&
+            (rc = git_object_check_loose(sub, git_commit_tree_id(commit), GIT_OBJECT_TREE, w->sm_paths[i])) == 0 &&
+            git_commit_tree(&tree, commit) == 0) {
             char *prefix = xasprintf("%s/", w->sm_paths[i]);
             const char *saved = w->prefix;
             w->prefix = prefix;
             /* nested submodules are appended to w and walked by this same loop */
-            git_tree_walk(tree, GIT_TREEWALK_PRE, tree_walk_cb, w);
+            rc = walk_tree(w, sub, tree, "");
             w->prefix = saved;
             free(prefix);
         }
@@ -380,6 +510,7 @@ static void walk_submodules(struct gitsrc *g, struct glob_walk *w)
         free(w->sm_paths[i]);
     free(w->sm_paths);
     free(w->sm_ids);
+    return rc;
 }
 
 static char *root_relative(const char *root, const char *repo_rel)
@@ -411,8 +542,7 @@ static int git_expand_glob(struct source *src, const char *pattern, char ***out,
         return rc;
     struct glob_walk w = { .pattern = full_pattern, .prefix = "" };
     if (g->tree) {
-        if (git_tree_walk(g->tree, GIT_TREEWALK_PRE, tree_walk_cb, &w) < 0)
-            rc = git_fail(DSCI_EENV, "cannot walk the tree");
+        rc = walk_tree(&w, g->git, g->tree, "");
     } else {
         size_t count = git_index_entrycount(g->index);
         for (size_t i = 0; i < count; i++) {
@@ -425,7 +555,9 @@ static int git_expand_glob(struct source *src, const char *pattern, char ***out,
                 glob_offer(&w, e->path);
         }
     }
-    walk_submodules(g, &w);
+    int sm_rc = walk_submodules(g, &w);
+    if (rc == 0)
+        rc = sm_rc;
     free(full_pattern);
     /* Back to root-relative names, which is what the other calls take; a match beside
      * the root (a pattern like ../shared/x) climbs out of it with "../". */
@@ -491,12 +623,14 @@ int source_git_init(struct source *src, struct repo *repo, const char *rev)
     git_object_free(obj);
     if (rc < 0)
         return err_set(DSCI_EUSAGE, "'%s' does not name a commit", rev);
-    rc = git_commit_tree(&g->tree, commit);
+    rc = git_object_check_loose(g->git, git_commit_tree_id(commit), GIT_OBJECT_TREE, "the top folder");
+    if (rc == 0 && git_commit_tree(&g->tree, commit) < 0)
+        rc = git_fail(DSCI_EENV, "cannot read the commit's tree");
     char id[12];
     git_oid_tostr(id, sizeof(id) - 4, git_commit_id(commit));
     git_commit_free(commit);
     if (rc < 0)
-        return git_fail(DSCI_EENV, "cannot read the commit's tree");
+        return rc;
     g->where = xasprintf("revision '%s'", rev);
     free(src->description);
     src->description = xasprintf("%s (%s)", rev, id);

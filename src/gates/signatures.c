@@ -2,13 +2,17 @@
  * Workers take batches of examples in the order they were filled; each batch owns a
  * copy of its examples' turn texts (the reader's buffers are gone once observe()
  * returns). Signatures are written straight to their final place: the signature array
- * is one reserved range of address space that never moves, made writable ahead of the
- * examples by the main thread, so whoever signs (mostly the workers) pays for first touching
- * its pages. The main thread collects finished batches in order and refills them: a
- * ring of a few batches bounds the memory in flight whatever the dataset size.
+ * is one reserved range of address space, made writable ahead of the examples by the
+ * main thread, so whoever signs (mostly the workers) pays for first touching its pages.
+ * The range is reserved as the examples come and doubles when full (it moves, with the
+ * workers drained, only when the addresses after it are taken), so a limited address
+ * space (`ulimit -v`) is used according to the dataset's size. The main thread collects
+ * finished batches in order and refills them: a ring of a few batches bounds the memory
+ * in flight whatever the dataset size.
  */
 #include "gates/signatures.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,37 +62,83 @@ static void batch_sign(const struct minhash *mh, minhash_slot *sigs, struct batc
     free(texts);
 }
 
-/* As much address space as the largest dataset could want (1 TiB: 2^31 signatures of
- * 128 slots), asked for without access so it costs nothing; less where refused. */
-static void sig_reserve(struct signature_work *w)
+#define SIG_FIRST_RESERVE ((size_t)8 << 20)
+#define SIG_COMMIT_STEP ((size_t)2 << 20)
+
+/* Out of address space or memory: like xmalloc, one line and exit 3. */
+static void sig_die(const char *what, size_t bytes)
 {
-    for (size_t size = (size_t)1 << 40; size >= ((size_t)1 << 30); size >>= 1) {
-        void *p = mmap(NULL, size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-        if (p != MAP_FAILED) {
-            w->sig_base = p;
-            w->sig_reserved = size;
-            return;
-        }
-    }
-    fprintf(stderr, "dsci: out of address space for the near-duplicate signatures\n");
+    fprintf(stderr, "dsci: out of memory: cannot %s %zu bytes for the near-duplicate signatures "
+                    "(is the address space limited, `ulimit -v`?)\n", what, bytes);
     exit(3);
 }
 
-/* Makes the signature range writable up to `bytes`, in steps of 64 MiB. */
-static void sig_commit(struct signature_work *w, size_t bytes)
+static unsigned char *sig_map(void *at, size_t size, int flags)
 {
+    void *p = mmap(at, size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | flags, -1, 0);
+    return p == MAP_FAILED ? NULL : p;
+}
+
+/* Address space for the signatures, asked for without access so that it costs nothing
+ * but addresses; a first piece, grown as the examples come (sig_grow). */
+static void sig_reserve(struct signature_work *w)
+{
+    w->sig_base = sig_map(NULL, SIG_FIRST_RESERVE, 0);
+    if (!w->sig_base)
+        sig_die("reserve", SIG_FIRST_RESERVE);
+    w->sig_reserved = SIG_FIRST_RESERVE;
+}
+
+/*
+ * Room for `need` bytes: the range doubles, in place when the addresses after it are
+ * free, else on a new range that the written pages move to (mremap, no copy). The
+ * workers write into the range, so they are drained before it moves.
+ */
+static void sig_grow(struct signature_store *s, size_t need)
+{
+    struct signature_work *w = s->work;
+    size_t size = w->sig_reserved;
+    while (size < need) {
+        if (size > SIZE_MAX / 2)
+            sig_die("reserve", need);
+        size *= 2;
+    }
+#ifdef MAP_FIXED_NOREPLACE
+    unsigned char *end = w->sig_base + w->sig_reserved;
+    unsigned char *tail = sig_map(end, size - w->sig_reserved, MAP_FIXED_NOREPLACE);
+    if (tail == end) {
+        w->sig_reserved = size;
+        return;
+    }
+    if (tail)   /* a kernel without MAP_FIXED_NOREPLACE took the address as a hint */
+        munmap(tail, size - w->sig_reserved);
+#endif
+    unsigned char *p = sig_map(NULL, size, 0);
+    if (!p)
+        sig_die("reserve", size);
+    if (w->ring)
+        work_ring_drain(w->ring);
+    if (w->sig_writable &&
+        mremap(w->sig_base, w->sig_writable, w->sig_writable, MREMAP_MAYMOVE | MREMAP_FIXED, p) == MAP_FAILED)
+        sig_die("move", w->sig_writable);
+    /* the written part moved away; what is left of the old range is the unwritten tail */
+    munmap(w->sig_base + w->sig_writable, w->sig_reserved - w->sig_writable);
+    w->sig_base = p;
+    w->sig_reserved = size;
+    s->sigs = (minhash_slot *)p;
+}
+
+/* Makes the signature range writable up to `bytes`, in steps of 2 MiB (a huge page). */
+static void sig_commit(struct signature_store *s, size_t bytes)
+{
+    struct signature_work *w = s->work;
     if (bytes <= w->sig_writable)
         return;
-    const size_t step = (size_t)64 << 20;
-    size_t want = (bytes + step - 1) / step * step;
-    if (want > w->sig_reserved) {
-        fprintf(stderr, "dsci: too many examples for the near-duplicate signatures (%zu bytes)\n", bytes);
-        exit(3);
-    }
-    if (mprotect(w->sig_base + w->sig_writable, want - w->sig_writable, PROT_READ | PROT_WRITE) != 0) {
-        fprintf(stderr, "dsci: out of memory (allocating %zu bytes)\n", want);
-        exit(3);
-    }
+    size_t want = (bytes + SIG_COMMIT_STEP - 1) / SIG_COMMIT_STEP * SIG_COMMIT_STEP;
+    if (want > w->sig_reserved)
+        sig_grow(s, want);
+    if (mprotect(w->sig_base + w->sig_writable, want - w->sig_writable, PROT_READ | PROT_WRITE) != 0)
+        sig_die("allocate", want - w->sig_writable);
 #ifdef MADV_HUGEPAGE
     madvise(w->sig_base + w->sig_writable, want - w->sig_writable, MADV_HUGEPAGE);
 #endif
@@ -145,7 +195,7 @@ void signature_store_add(struct signature_store *s, const struct example *ex)
     r->file = (uint32_t)ex->file_index;
     r->split = (uint32_t)ex->split;
 
-    sig_commit(w, (s->n + 1) * p * sizeof(*s->sigs));
+    sig_commit(s, (s->n + 1) * p * sizeof(*s->sigs));
     if (!w->ring) {
         s->no_words = gate_vec_grow(&w->words_mem, s->n + 1);
         s->no_words[s->n] = !minhash_signature(&s->mh, s->sigs + s->n * p, ex);

@@ -125,11 +125,16 @@ void work_ring_submit(struct work_ring *r)
     r->filling = false;
 }
 
-void work_ring_finish(struct work_ring *r)
+void work_ring_drain(struct work_ring *r)
 {
     work_ring_submit(r);
     for (size_t k = 0; k < r->n_slots; k++)   /* from the oldest on */
         settle(r, (r->fill + k) % r->n_slots);
+}
+
+void work_ring_finish(struct work_ring *r)
+{
+    work_ring_drain(r);
     pthread_mutex_lock(&r->lock);
     r->stopping = true;
     pthread_cond_broadcast(&r->queued);

@@ -11,6 +11,7 @@
  *   size_t i = work_ring_fill(r);   // the slot being filled (the previous round's
  *   ...fill slot i...               //  results in it went to collect() first)
  *   work_ring_submit(r);            // slot i is ready for work
+ *   work_ring_drain(r);             // (when needed) all submitted work done and collected
  *   work_ring_finish(r);            // the rest: worked, collected in order; threads stopped
  *   work_ring_free(r);
  */
@@ -34,6 +35,9 @@ struct work_ring;
 struct work_ring *work_ring_new(size_t slots, unsigned threads, const struct work_ring_ops *ops, void *ctx);
 size_t work_ring_fill(struct work_ring *r);
 void work_ring_submit(struct work_ring *r);
+/* Submits the slot being filled, if any, and returns once every slot's work is done and
+ * collected: no thread touches the slots' data until the next submit. Threads go on. */
+void work_ring_drain(struct work_ring *r);
 void work_ring_finish(struct work_ring *r);
 void work_ring_free(struct work_ring *r);
 

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "gates/signatures.h"
 #include "minhash.h"
@@ -306,6 +307,49 @@ static void test_minhash__store_same_for_any_workers(void **state)
     signature_store_free(ref);
 }
 
+/* The signature range grows with the examples, in place or moved when the addresses
+ * after it are taken (here: on purpose), with workers busy; every signature is the one
+ * minhash_signature_texts gives. */
+static void test_minhash__store_grows_and_moves(void **state)
+{
+    (void)state;
+    enum { N = 20000, P = 1024 };   /* 2 KiB per example: 40 MB, several doublings */
+    static char texts[N][64];
+    static struct turn turns[N][1];
+    static struct example ex[N];
+    for (size_t i = 0; i < N; i++) {
+        snprintf(texts[i], sizeof(texts[i]), "update task %zu for team %zu today", i, i % 7);
+        turns[i][0].text = texts[i];
+        turns[i][0].text_len = strlen(texts[i]);
+        ex[i].turns = turns[i];
+        ex[i].n_turns = 1;
+        ex[i].parsed = true;
+        ex[i].line = i + 1;
+    }
+    for (unsigned workers = 0; workers <= 2; workers += 2) {
+        struct signature_store *s = signature_store_new(5, P, workers);
+        signature_store_add(s, &ex[0]);
+        /* take the page right after the first reservation (8 MiB): growing in place fails */
+        void *block = mmap((char *)s->sigs + ((size_t)8 << 20), 4096, PROT_NONE,
+                           MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+        for (size_t i = 1; i < N; i++)
+            signature_store_add(s, &ex[i]);
+        signature_store_finish(s);
+        assert_int_equal(s->n, N);
+        minhash_slot *want = xmalloc(P * sizeof(*want));
+        for (size_t i = 0; i < N; i += 997) {
+            const char *t = texts[i];
+            size_t len = strlen(t);
+            minhash_signature_texts(&s->mh, want, &t, &len, 1);
+            assert_memory_equal(signature_store_sig(s, i), want, P * sizeof(*want));
+        }
+        free(want);
+        signature_store_free(s);
+        if (block != MAP_FAILED)
+            munmap(block, 4096);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -319,6 +363,7 @@ int main(void)
         cmocka_unit_test(test_minhash__lsh_big_bucket_is_capped),
         cmocka_unit_test(test_minhash__fold_kernels_agree),
         cmocka_unit_test(test_minhash__store_same_for_any_workers),
+        cmocka_unit_test(test_minhash__store_grows_and_moves),
         cmocka_unit_test(test_minhash__lsh_threads_same_calls),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
