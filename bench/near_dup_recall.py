@@ -12,7 +12,7 @@ Jaccard similarity to the original falls to a target drawn from 0.5-1.0 (one in 
 and punctuation changes only: similarity 1.0, different content).  Then
 
   * computes the exact Jaccard similarity of the shingle sets of every pair of examples, with
-    the tokenization and shingling of src/minhash.c (docs/near-duplicates.md): shingles are
+    the tokenization and shingling of src/run/minhash.c (docs/near-duplicates.md): shingles are
     tuples of tokens, so this is the exact set, where dsci hashes shingles to 32 bits.  Pairs
     that share no shingle have similarity 0; the others are counted through an inverted index
     (shingle -> examples), so every pair is accounted for without a Python loop over n^2;
@@ -47,11 +47,11 @@ EPS = 1e-9          # the gates verify at threshold - 1e-9
 
 
 # --------------------------------------------------------------------------------------------
-# Tokenization and shingles: the rules of src/minhash.c (word_cp, shingle_text)
+# Tokenization and shingles: the rules of src/run/minhash.c (word_cp, shingle_text)
 # --------------------------------------------------------------------------------------------
 
 def word_cp(c):
-    """Word character, decided on the lower-cased code point (src/minhash.c word_cp)."""
+    """Word character, decided on the lower-cased code point (src/run/minhash.c word_cp)."""
     if c < 0x80:
         return 0x30 <= c <= 0x39 or 0x61 <= c <= 0x7A or 0x41 <= c <= 0x5A
     if c <= 0xBF or c == 0xD7 or c == 0xF7:

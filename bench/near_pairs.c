@@ -31,10 +31,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "gate.h"
-#include "minhash.h"
-#include "reader.h"
-#include "source.h"
+#include "gates/gate.h"
+#include "run/minhash.h"
+#include "read/reader.h"
+#include "data/source.h"
 #include "util/err.h"
 #include "util/xalloc.h"
 

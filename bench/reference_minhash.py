@@ -4,7 +4,7 @@
 Usage:  python3 bench/reference_minhash.py SPEC_DIR [--limit N]
 
 Reads train.jsonl, val.jsonl and test.jsonl (ShareGPT) from SPEC_DIR, computes the same
-signatures dsci does (tokens and shingles as in src/minhash.c, 128 slots of
+signatures dsci does (tokens and shingles as in src/run/minhash.c, 128 slots of
 ((a*x + b) mod 2^64) >> 32 over 32-bit shingle hashes), LSH-bands them (14 x 9 for 0.8 within
 a split, 8 x 16 for 0.9 across train/held-out) and verifies candidates. Prints examples/s.
 Its hash of a shingle is Python's, not dsci's, so pairs may differ slightly; it measures

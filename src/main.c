@@ -9,9 +9,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "ci_outputs.h"
+#include "report/ci_outputs.h"
 #include "cmd/cmd.h"
-#include "report.h"
+#include "report/report.h"
 #include "util/buf.h"
 #include "util/err.h"
 #include "util/gh_escape.h"

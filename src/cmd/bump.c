@@ -13,8 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bump.h"
-#include "dataset.h"
+#include "version/bump.h"
+#include "data/dataset.h"
 #include "util/err.h"
 #include "util/json_pretty.h"
 

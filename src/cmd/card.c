@@ -14,8 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "card.h"
-#include "dataset.h"
+#include "card/card.h"
+#include "data/dataset.h"
 #include "util/buf.h"
 #include "util/err.h"
 

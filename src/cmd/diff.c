@@ -12,9 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "compare.h"
-#include "dataset.h"
-#include "report_diff.h"
+#include "run/compare.h"
+#include "data/dataset.h"
+#include "report/report_diff.h"
 #include "util/err.h"
 
 void cmd_diff_help(void)

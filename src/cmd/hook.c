@@ -15,8 +15,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "hook.h"
-#include "repo.h"
+#include "hook/hook.h"
+#include "data/repo.h"
 #include "util/err.h"
 #include "util/xalloc.h"
 

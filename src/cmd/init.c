@@ -13,8 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "init.h"
-#include "spec.h"
+#include "init/init.h"
+#include "spec/spec.h"
 #include "util/buf.h"
 #include "util/err.h"
 #include "util/gh_escape.h"

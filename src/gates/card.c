@@ -13,14 +13,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "card.h"
-#include "gate.h"
+#include "card/card.h"
+#include "gates/gate.h"
 #include "gates/common.h"
-#include "sha256.h"
+#include "util/sha256.h"
 #include "util/buf.h"
 #include "util/err.h"
 #include "util/xalloc.h"
-#include "version_file.h"
+#include "version/version_file.h"
 
 static bool card_enabled(const struct spec *spec)
 {

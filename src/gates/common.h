@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <sys/mman.h>
 
-#include "gate.h"
+#include "gates/gate.h"
 #include "util/xalloc.h"
 
 /* The repo-relative path of run file `i`, borrowed from ctx; "?" when out of range. */

@@ -20,7 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gate.h"
+#include "gates/gate.h"
 #include "gates/common.h"
 #include "util/buf.h"
 #include "util/unicode_lower.h"

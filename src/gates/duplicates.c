@@ -13,12 +13,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gate.h"
+#include "gates/gate.h"
 #include "gates/common.h"
 #include "gates/finding_key.h"
 #include "gates/hashes.h"
-#include "gates/signatures.h"
-#include "minhash.h"
+#include "run/signatures.h"
+#include "run/minhash.h"
 #include "util/jobs.h"
 #include "util/buf.h"
 #include "util/xalloc.h"

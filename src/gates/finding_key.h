@@ -15,8 +15,8 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "result.h"
-#include "sha256.h"
+#include "run/result.h"
+#include "util/sha256.h"
 
 /* A single example: the first 128 bits of its content hash. */
 static inline void finding_key_of(unsigned char key[FINDING_KEY_SIZE], uint64_t h0, uint64_t h1)

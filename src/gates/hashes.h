@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "example.h"
+#include "read/example.h"
 #include "gates/common.h"
 #include "util/xalloc.h"
 

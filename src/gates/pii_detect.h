@@ -22,7 +22,7 @@
 
 #include <stddef.h>
 
-#include "spec.h"
+#include "spec/spec.h"
 
 #define PII_REDACTED_MAX 48   /* bytes of a redacted value, with its NUL */
 

@@ -4,8 +4,8 @@
  */
 #include <stddef.h>
 
-#include "card.h"
-#include "gate.h"
+#include "card/card.h"
+#include "gates/gate.h"
 
 extern const struct gate gate_pii;   /* src/gates/pii.c */
 

@@ -14,8 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "diff.h"
-#include "gate.h"
+#include "run/diff.h"
+#include "gates/gate.h"
 #include "util/xalloc.h"
 
 static bool band_has(const struct spec_band *b, double v)

@@ -10,13 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gate.h"
+#include "gates/gate.h"
 #include "gates/common.h"
-#include "sha256.h"
+#include "util/sha256.h"
 #include "util/buf.h"
 #include "util/err.h"
 #include "util/xalloc.h"
-#include "version_file.h"
+#include "version/version_file.h"
 
 struct repro_state {
     char unused;

@@ -3,7 +3,7 @@
  * a different shape from a check result (counts by split and category, metric deltas),
  * so it has its own writers here rather than a struct reporter.
  */
-#include "report_diff.h"
+#include "report/report_diff.h"
 
 #include <inttypes.h>
 #include <string.h>

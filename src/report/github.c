@@ -13,7 +13,7 @@
  * adds one notice saying how many more there are and where all of them are (json or
  * sarif output: text, like this format and the summary, lists only the first few).
  */
-#include "report.h"
+#include "report/report.h"
 
 #include <stdlib.h>
 #include <string.h>

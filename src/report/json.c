@@ -4,7 +4,7 @@
  * to read and compare. Keys keep a fixed order so diffs of two reports are small.
  * Every string goes through json_write_string(), the one escaper.
  */
-#include "report.h"
+#include "report/report.h"
 
 #include <inttypes.h>
 #include <stdint.h>

@@ -6,7 +6,7 @@
  * warning in <system-out>. Every string goes through xml_write_text(), the one
  * XML escaper, so dataset text can never break the document.
  */
-#include "report.h"
+#include "report/report.h"
 
 #include <inttypes.h>
 #include <stdint.h>

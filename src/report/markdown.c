@@ -9,13 +9,13 @@
  * findings are cut first so the whole stays below the cap (a step summary is at most
  * 1 MiB).
  */
-#include "report.h"
+#include "report/report.h"
 
 #include <math.h>
 #include <string.h>
 
-#include "compare.h"
-#include "spec.h"
+#include "run/compare.h"
+#include "spec/spec.h"
 #include "util/buf.h"
 #include "util/err.h"
 #include "util/utf8.h"

@@ -2,7 +2,7 @@
  * The reporters --format can name. Exact names only, like the command table: a
  * CI script must not change meaning when a format is added.
  */
-#include "report.h"
+#include "report/report.h"
 
 #include <string.h>
 

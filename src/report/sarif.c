@@ -10,7 +10,7 @@
  * renumber an entry, only append. A check id missing from the table gets
  * DSCI-<GATE>-9NN with NN from a hash of the id, stable across runs.
  */
-#include "report.h"
+#include "report/report.h"
 
 #include <inttypes.h>
 #include <stdint.h>
@@ -21,7 +21,7 @@
 #include "util/err.h"
 #include "util/json_pretty.h"
 #include "util/xalloc.h"
-#include "sha256.h"
+#include "util/sha256.h"
 
 #ifndef DSCI_VERSION
 #define DSCI_VERSION "0.0.0"

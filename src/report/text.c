@@ -7,7 +7,7 @@
  * goes through put_clean(): a crafted record must not be able to move the cursor,
  * recolour or retitle the user's terminal.
  */
-#include "report.h"
+#include "report/report.h"
 
 #include <string.h>
 

@@ -1,6 +1,6 @@
 #!/bin/sh
 # A packed file stored as a chain of deltas is read in pieces by applying the deltas on
-# the fly (see src/source_git_object.c), and what comes out is checked against the
+# the fly (see src/data/source_git_object.c), and what comes out is checked against the
 # object's id. Many versions of a data file with appends, deletions, edits, moved blocks
 # and a full shuffle (copies that go back in the base: restarts, then the fallback to
 # libgit2) are packed deep (`git repack --depth 100`); every version's report read

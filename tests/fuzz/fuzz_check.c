@@ -20,11 +20,11 @@
 #include <string.h>
 #include <sys/prctl.h>
 
-#include "engine.h"
-#include "report.h"
-#include "result.h"
-#include "source_impl.h"
-#include "spec.h"
+#include "run/engine.h"
+#include "report/report.h"
+#include "run/result.h"
+#include "data/source_impl.h"
+#include "spec/spec.h"
 #include "util/err.h"
 #include "util/jobs.h"
 #include "util/xalloc.h"

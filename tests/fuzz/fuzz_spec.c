@@ -9,8 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "spec.h"
-#include "spec_diff.h"
+#include "spec/spec.h"
+#include "spec/spec_diff.h"
 #include "util/err.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);

@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bump.h"
-#include "sha256.h"
-#include "spec.h"
+#include "version/bump.h"
+#include "util/sha256.h"
+#include "spec/spec.h"
 #include "util/err.h"
 #include "util/xalloc.h"
 

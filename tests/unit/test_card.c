@@ -12,15 +12,15 @@
 
 #include <yaml.h>
 
-#include "card.h"
-#include "card_impl.h"
-#include "gate.h"
-#include "result.h"
-#include "spec.h"
+#include "card/card.h"
+#include "card/card_impl.h"
+#include "gates/gate.h"
+#include "run/result.h"
+#include "spec/spec.h"
 #include "util/buf.h"
 #include "util/err.h"
 #include "util/xalloc.h"
-#include "version_file.h"
+#include "version/version_file.h"
 
 /* ---- fixture: a spec, a run's result, files in memory -------------------------------- */
 

@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-#include "example.h"
+#include "read/example.h"
 
 static void test_example__error_names_match_openai_kinds(void **state)
 {

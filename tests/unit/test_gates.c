@@ -12,14 +12,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "gate.h"
-#include "gates/signatures.h"
-#include "sha256.h"
+#include "gates/gate.h"
+#include "run/signatures.h"
+#include "util/sha256.h"
 #include "util/buf.h"
 #include "util/err.h"
 #include "util/unicode_lower.h"
 #include "util/xalloc.h"
-#include "version_file.h"
+#include "version/version_file.h"
 
 /* ---- fixture ------------------------------------------------------------------------- */
 

@@ -11,9 +11,9 @@
 
 #include "test_helpers.h"
 
-#include "ci_outputs.h"
-#include "report.h"
-#include "result.h"
+#include "report/ci_outputs.h"
+#include "report/report.h"
+#include "run/result.h"
 #include "util/buf.h"
 #include "util/gh_escape.h"
 #include "util/xalloc.h"

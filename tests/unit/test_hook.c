@@ -10,8 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "hook.h"
-#include "spec.h"
+#include "hook/hook.h"
+#include "spec/spec.h"
 #include "util/err.h"
 #include "util/xalloc.h"
 

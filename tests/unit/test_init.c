@@ -9,8 +9,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "init.h"
-#include "spec.h"
+#include "init/init.h"
+#include "spec/spec.h"
 #include "util/buf.h"
 #include "util/err.h"
 #include "util/xalloc.h"

@@ -10,9 +10,9 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#include "gates/signatures.h"
-#include "minhash.h"
-#include "minhash_fold.h"
+#include "run/signatures.h"
+#include "run/minhash.h"
+#include "run/minhash_fold.h"
 #include "util/xalloc.h"
 
 static double sim_texts(size_t shingle, size_t perms, const char *a, const char *b)

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gate.h"
+#include "gates/gate.h"
 #include "gates/pii_detect.h"
 #include "util/buf.h"
 #include "util/err.h"

@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "example.h"
-#include "reader.h"
-#include "sha256.h"
+#include "read/example.h"
+#include "read/reader.h"
+#include "util/sha256.h"
 #include "util/buf.h"
 #include "util/xalloc.h"
 

@@ -10,8 +10,8 @@
 
 #include "test_helpers.h"
 
-#include "report.h"
-#include "result.h"
+#include "report/report.h"
+#include "run/result.h"
 #include "util/buf.h"
 #include "util/clock.h"
 #include "util/err.h"

@@ -12,8 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "report.h"
-#include "result.h"
+#include "report/report.h"
+#include "run/result.h"
 #include "util/buf.h"
 #include "util/xml_write.h"
 

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "semver.h"
+#include "version/semver.h"
 #include "util/buf.h"
 #include "util/err.h"
 

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sha256.h"
+#include "util/sha256.h"
 
 static void digest(bool fast, const unsigned char *data, size_t len, size_t chunk, unsigned char out[32])
 {

@@ -15,7 +15,7 @@
 
 #include "test_helpers.h"
 
-#include "spec.h"
+#include "spec/spec.h"
 #include "util/buf.h"
 #include "util/err.h"
 #include "util/suggest.h"

@@ -9,7 +9,7 @@
 
 #include "util/err.h"
 #include "util/xalloc.h"
-#include "version_file.h"
+#include "version/version_file.h"
 
 #define PATH "data/version.json"
 

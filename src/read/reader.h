@@ -1,0 +1,65 @@
+/*
+ * Bytes -> examples, streaming. The only module that touches the JSON parser (yajl).
+ * Reads JSONL (one record per line) or a JSON array of records (a `.jsonl` file is
+ * always JSONL, any other is an array when its first byte is '['), in ShareGPT, OpenAI chat or Alpaca form (or auto: decided per file
+ * from the first record). Every record gets its exact starting line; broken bytes
+ * (invalid JSON or UTF-8, NUL, an over-long line, deep nesting) become issues on the
+ * example, never a crash. Memory is bounded by the largest record, not the file.
+ *
+ *   struct reader_options o;
+ *   reader_options_from_spec(&o, spec);
+ *   reader_run(&file, &stream, &o, on_example, ctx);   // on_example per record
+ */
+#ifndef DSCI_READER_H
+#define DSCI_READER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "read/example.h"
+#include "gates/gate.h"
+#include "data/source.h"
+#include "spec/spec.h"
+
+struct reader_options {
+    enum dataset_format format;
+    size_t max_line_bytes;
+    const char *id_field;      /* top-level key, NULL for none */
+    const char *label_field;   /* dotted path for coverage by field, NULL for none */
+    const char *role_human, *role_assistant, *role_system;
+    size_t file_index;         /* copied to example.file_index */
+    bool hash_file;            /* compute run_file.sha256 of the exact bytes */
+    unsigned parse_threads;    /* JSONL records parsed on this many more threads (0: here) */
+    uint64_t parallel_after;   /* ... once this many bytes of the file are read (small files:
+                                * starting threads costs more than it saves) */
+};
+
+#define READER_DEFAULT_MAX_LINE ((size_t)64 << 20)
+#define READER_MAX_DEPTH 512
+#define READER_MAX_MESSAGES 100000   /* per record; more are counted, not kept */
+#define READER_MAX_TOOL_CALLS_CHECKED 1000 /* per record, against its declared tools */
+
+void reader_options_from_spec(struct reader_options *o, const struct spec *spec);
+
+/* Return non-zero from the callback to stop reading (that value is returned). */
+typedef int (*reader_callback)(void *ctx, const struct example *ex);
+
+/* Streams one file. Fills file->format, is_array, bytes, records, sha256 and the hygiene
+ * counts. Returns 0, the callback's non-zero value, or a negative DSCI_E* error for I/O. */
+int reader_run(struct run_file *file, const struct byte_stream *in,
+               const struct reader_options *o, reader_callback cb, void *cb_ctx);
+
+/* The file name ends in .jsonl (any case): it is read as JSONL whatever its content. */
+bool reader_path_is_jsonl(const char *path);
+
+/* A small whole JSON document (tool call arguments, version file): is it valid, and is
+ * it an object? */
+bool reader_json_is_object(const char *text, size_t len);
+
+/* Where Python's json module reports the first error of a JSON document, as a byte
+ * offset into text (the offending byte; the opening quote of an unterminated string;
+ * len for a premature end), or len + 1 when there is none. */
+size_t reader_json_error_offset(const char *text, size_t len);
+
+#endif

@@ -1,0 +1,281 @@
+#include "run/diff.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "gates/gate.h"
+#include "util/text_hash.h"
+#include "util/xalloc.h"
+
+void diff_side_init(struct diff_side *side, const struct spec *spec)
+{
+    memset(side, 0, sizeof(*side));
+    side->spec = spec;
+    struct gate_ctx ctx = { .spec = spec };
+    side->coverage = gate_coverage.begin(&ctx);
+}
+
+/* The identity: the id field when there is one, else the first user message. The two
+ * kinds are hashed with different prefixes so they never match each other. */
+static void identity(uint64_t out[2], const struct example *ex)
+{
+    out[0] = out[1] = 0;
+    if (ex->id) {
+        text_hash128(out, ex->id, ex->id_len);
+        out[0] ^= 0x6964; /* "id" */
+        return;
+    }
+    for (size_t i = 0; i < ex->n_turns; i++) {
+        if (ex->turns[i].role == ROLE_USER && ex->turns[i].text) {
+            text_hash128(out, ex->turns[i].text, ex->turns[i].text_len);
+            out[0] ^= 0x75; /* "u" */
+            return;
+        }
+    }
+}
+
+static void observe(void *ctx, const struct example *ex)
+{
+    struct diff_side *side = ctx;
+    if (!ex->parsed)
+        return;
+    while (side->n_files <= ex->file_index) {
+        ALLOC_GROW(side->files, side->n_files + 1, side->alloc_files);
+        side->files[side->n_files++] = NULL;
+    }
+    if (!side->files[ex->file_index])
+        side->files[ex->file_index] = xstrdup(ex->path);
+    ALLOC_GROW(side->recs, side->n + 1, side->alloc);
+    struct diff_rec *r = &side->recs[side->n++];
+    memcpy(&r->h0, ex->hash, 8);
+    memcpy(&r->h1, ex->hash + 8, 8);
+    identity(r->ident, ex);
+    r->split = (uint32_t)ex->split;
+    r->category = (uint32_t)gate_coverage_classify(side->coverage, ex);
+    r->file = (uint32_t)ex->file_index;
+    r->line = ex->line > UINT32_MAX ? UINT32_MAX : (uint32_t)ex->line;
+}
+
+struct engine_observer diff_side_observer(struct diff_side *side)
+{
+    struct engine_observer o = { observe, side };
+    return o;
+}
+
+void diff_side_release(struct diff_side *side)
+{
+    if (side->coverage)
+        gate_coverage.free(side->coverage);
+    free(side->recs);
+    for (size_t i = 0; i < side->n_files; i++)
+        free(side->files[i]);
+    free(side->files);
+    memset(side, 0, sizeof(*side));
+}
+
+static int cmp_content(const void *pa, const void *pb)
+{
+    const struct diff_rec *a = pa, *b = pb;
+    if (a->split != b->split)
+        return a->split < b->split ? -1 : 1;
+    if (a->h0 != b->h0)
+        return a->h0 < b->h0 ? -1 : 1;
+    if (a->h1 != b->h1)
+        return a->h1 < b->h1 ? -1 : 1;
+    /* stable among equals: file order, so samples are deterministic */
+    if (a->file != b->file)
+        return a->file < b->file ? -1 : 1;
+    return a->line < b->line ? -1 : a->line > b->line;
+}
+
+static int cmp_ident(const void *pa, const void *pb)
+{
+    const struct diff_rec *a = pa, *b = pb;
+    if (a->split != b->split)
+        return a->split < b->split ? -1 : 1;
+    if (a->ident[0] != b->ident[0])
+        return a->ident[0] < b->ident[0] ? -1 : 1;
+    if (a->ident[1] != b->ident[1])
+        return a->ident[1] < b->ident[1] ? -1 : 1;
+    if (a->file != b->file)
+        return a->file < b->file ? -1 : 1;
+    return a->line < b->line ? -1 : a->line > b->line;
+}
+
+static int cmp_location(const void *pa, const void *pb)
+{
+    const struct diff_rec *a = pa, *b = pb;
+    if (a->file != b->file)
+        return a->file < b->file ? -1 : 1;
+    return a->line < b->line ? -1 : a->line > b->line;
+}
+
+static struct diff_rec *sorted_copy(const struct diff_side *s, int (*cmp)(const void *, const void *))
+{
+    struct diff_rec *v = xmalloc((s->n ? s->n : 1) * sizeof(*v));
+    if (s->n)
+        memcpy(v, s->recs, s->n * sizeof(*v));
+    qsort(v, s->n, sizeof(*v), cmp);
+    return v;
+}
+
+static void count(struct diff *d, enum diff_kind kind, const struct diff_rec *r)
+{
+    struct diff_counts *c[3] = { &d->total, &d->by_split[r->split], &d->by_category[r->category] };
+    for (int i = 0; i < 3; i++) {
+        if (kind == DIFF_ADDED)
+            c[i]->added++;
+        else if (kind == DIFF_REMOVED)
+            c[i]->removed++;
+        else
+            c[i]->modified++;
+    }
+}
+
+static bool has_ident(const struct diff_rec *r)
+{
+    return r->ident[0] || r->ident[1];
+}
+
+static void sample(struct diff *d, enum diff_kind kind, const struct diff_rec *r, const struct diff_side *side)
+{
+    if (d->n_samples >= DIFF_MAX_SAMPLES)
+        return;
+    struct diff_sample *s = &d->samples[d->n_samples++];
+    s->kind = kind;
+    s->split = r->split;
+    s->category = r->category;
+    s->path = xstrdup(r->file < side->n_files && side->files[r->file] ? side->files[r->file] : "?");
+    s->line = r->line;
+}
+
+void diff_compute(struct diff *d, const struct diff_side *base, const struct diff_side *head)
+{
+    const struct spec *spec = head->spec;
+    memset(d, 0, sizeof(*d));
+    d->n_splits = spec->dataset.n_splits;
+    d->n_categories = spec->gates.coverage.n_categories;
+    d->by_split = xcalloc(d->n_splits ? d->n_splits : 1, sizeof(*d->by_split));
+    d->by_category = xcalloc(d->n_categories + 1, sizeof(*d->by_category));
+    d->base_category_counts = xcalloc(d->n_categories + 1, sizeof(uint64_t));
+    d->head_category_counts = xcalloc(d->n_categories + 1, sizeof(uint64_t));
+    d->base_split_counts = xcalloc(d->n_splits ? d->n_splits : 1, sizeof(uint64_t));
+    d->head_split_counts = xcalloc(d->n_splits ? d->n_splits : 1, sizeof(uint64_t));
+    d->base_examples = base->n;
+    d->head_examples = head->n;
+    for (size_t i = 0; i < base->n; i++) {
+        d->base_category_counts[base->recs[i].category]++;
+        d->base_split_counts[base->recs[i].split]++;
+    }
+    for (size_t i = 0; i < head->n; i++) {
+        d->head_category_counts[head->recs[i].category]++;
+        d->head_split_counts[head->recs[i].split]++;
+    }
+
+    /* 1. Equal content in the same split: unchanged (as a multiset). */
+    struct diff_rec *b = sorted_copy(base, cmp_content), *h = sorted_copy(head, cmp_content);
+    struct diff_rec *removed = xmalloc((base->n ? base->n : 1) * sizeof(*removed));
+    struct diff_rec *added = xmalloc((head->n ? head->n : 1) * sizeof(*added));
+    size_t n_removed = 0, n_added = 0, i = 0, j = 0;
+    while (i < base->n || j < head->n) {
+        int c = i == base->n ? 1 : j == head->n ? -1 : 0;
+        if (c == 0) {
+            const struct diff_rec *x = &b[i], *y = &h[j];
+            c = x->split != y->split ? (x->split < y->split ? -1 : 1)
+              : x->h0 != y->h0 ? (x->h0 < y->h0 ? -1 : 1)
+              : x->h1 != y->h1 ? (x->h1 < y->h1 ? -1 : 1) : 0;
+        }
+        if (c == 0) {
+            d->total.unchanged++;
+            d->by_split[h[j].split].unchanged++;
+            d->by_category[h[j].category].unchanged++;
+            i++, j++;
+        } else if (c < 0) {
+            removed[n_removed++] = b[i++];
+        } else {
+            added[n_added++] = h[j++];
+        }
+    }
+
+    /* 2. A removed and an added record with the same identity: modified. */
+    qsort(removed, n_removed, sizeof(*removed), cmp_ident);
+    qsort(added, n_added, sizeof(*added), cmp_ident);
+    bool *removed_used = xcalloc(n_removed ? n_removed : 1, sizeof(bool));
+    bool *added_used = xcalloc(n_added ? n_added : 1, sizeof(bool));
+    i = j = 0;
+    while (i < n_removed && j < n_added) {
+        int c = cmp_ident(&removed[i], &added[j]);
+        bool same = removed[i].split == added[j].split && removed[i].ident[0] == added[j].ident[0] &&
+                    removed[i].ident[1] == added[j].ident[1];
+        if (same && has_ident(&added[j])) {
+            removed_used[i] = added_used[j] = true;
+            count(d, DIFF_MODIFIED, &added[j]);
+            i++, j++;
+        } else if (same) {
+            i++, j++;  /* no identity on either side: cannot pair */
+        } else if (c < 0) {
+            i++;
+        } else {
+            j++;
+        }
+    }
+
+    /* 3. The rest, in file order so the samples read naturally. */
+    struct diff_rec *rest = xmalloc((n_removed + n_added + 1) * sizeof(*rest));
+    size_t n_rest = 0;
+    for (i = 0; i < n_added; i++)
+        if (added_used[i])
+            rest[n_rest++] = added[i];
+    qsort(rest, n_rest, sizeof(*rest), cmp_location);
+    for (i = 0; i < n_rest; i++)
+        sample(d, DIFF_MODIFIED, &rest[i], head);
+    n_rest = 0;
+    for (i = 0; i < n_added; i++)
+        if (!added_used[i])
+            rest[n_rest++] = added[i];
+    qsort(rest, n_rest, sizeof(*rest), cmp_location);
+    for (i = 0; i < n_rest; i++) {
+        count(d, DIFF_ADDED, &rest[i]);
+        sample(d, DIFF_ADDED, &rest[i], head);
+    }
+    n_rest = 0;
+    for (i = 0; i < n_removed; i++)
+        if (!removed_used[i])
+            rest[n_rest++] = removed[i];
+    qsort(rest, n_rest, sizeof(*rest), cmp_location);
+    for (i = 0; i < n_rest; i++) {
+        count(d, DIFF_REMOVED, &rest[i]);
+        sample(d, DIFF_REMOVED, &rest[i], base);
+    }
+
+    free(rest);
+    free(removed_used);
+    free(added_used);
+    free(removed);
+    free(added);
+    free(b);
+    free(h);
+}
+
+void diff_release(struct diff *d)
+{
+    free(d->by_split);
+    free(d->by_category);
+    free(d->base_category_counts);
+    free(d->head_category_counts);
+    free(d->base_split_counts);
+    free(d->head_split_counts);
+    for (size_t i = 0; i < d->n_samples; i++)
+        free(d->samples[i].path);
+    memset(d, 0, sizeof(*d));
+}
+
+const char *diff_kind_name(enum diff_kind kind)
+{
+    switch (kind) {
+    case DIFF_ADDED: return "added";
+    case DIFF_REMOVED: return "removed";
+    case DIFF_MODIFIED: return "modified";
+    }
+    return "?";
+}

@@ -1,0 +1,253 @@
+#include "run/engine.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gates/gate.h"
+#include "run/signatures.h"
+#include "read/reader.h"
+#include "util/clock.h"
+#include "util/err.h"
+#include "util/jobs.h"
+#include "util/xalloc.h"
+
+struct active_gate {
+    const struct gate *gate;
+    void *state;
+};
+
+struct run {
+    struct run_file *files;
+    uint64_t *examples_per_file;
+    struct active_gate *gates;
+    size_t n_gates;
+    struct result *result;
+    const struct engine_observer *extra;
+    struct signature_store *signatures;
+};
+
+static int on_example(void *ctx, const struct example *ex)
+{
+    struct run *run = ctx;
+    struct result_metrics *m = &run->result->metrics;
+    m->records++;
+    if (ex->column) {   /* a record of a JSON array file: where it starts, by its index */
+        struct run_file *f = &run->files[ex->file_index];
+        if (ex->ordinal >= f->n_positions) {   /* records come in order: one more */
+            ALLOC_GROW(f->positions, (size_t)ex->ordinal + 1, f->alloc_positions);
+            memset(f->positions + f->n_positions, 0,
+                   ((size_t)ex->ordinal + 1 - f->n_positions) * sizeof(*f->positions));
+            f->n_positions = (size_t)ex->ordinal + 1;
+        }
+        f->positions[ex->ordinal].line = ex->line;
+        f->positions[ex->ordinal].column = ex->column;
+    }
+    if (!(ex->errors & ((1u << EX_INVALID_JSON) | (1u << EX_INVALID_UTF8) | (1u << EX_NUL_BYTE) |
+                        (1u << EX_LINE_TOO_LONG) | (1u << EX_TOO_DEEP))))
+        m->valid_json++;
+    if (ex->parsed) {
+        m->examples++;
+        run->examples_per_file[ex->file_index]++;
+        if (run->signatures)
+            signature_store_add(run->signatures, ex);
+    }
+    for (size_t i = 0; i < run->n_gates; i++)
+        run->gates[i].gate->observe(run->gates[i].state, ex);
+    if (run->extra)
+        run->extra->observe(run->extra->ctx, ex);
+    return 0;
+}
+
+static int read_file_cb(void *source, const char *path, char **out, size_t *len)
+{
+    return source_read_file(source, path, out, len);
+}
+
+static char *display_path_cb(void *source, const char *path)
+{
+    return source_display_path(source, path);
+}
+
+/* Puts "spec:line: split 'name': " before the error a path of the split met. */
+static int spec_error(const struct spec *spec, const struct spec_split *split, int rc)
+{
+    char why[1024];
+    snprintf(why, sizeof(why), "%s", err_last());
+    return err_set(rc, "%s:%zu: split '%s': %s", spec->path, split->loc.line, split->name, why);
+}
+
+/* Every split's patterns, expanded, in spec order. A pattern that names nothing is a
+ * spec error: a typo in a path must not pass as an empty split. */
+static int collect_files(const struct spec *spec, struct source *src, bool missing_ok, struct result *r,
+                         struct run_file **out, size_t *n_out)
+{
+    struct run_file *files = NULL;
+    size_t n = 0, alloc = 0;
+    int rc = 0;
+
+    for (size_t s = 0; s < spec->dataset.n_splits && rc == 0; s++) {
+        const struct spec_split *split = &spec->dataset.splits[s];
+        for (size_t p = 0; p < split->n_patterns && rc == 0; p++) {
+            char **paths = NULL;
+            size_t n_paths = 0;
+            if ((rc = source_expand(src, split->patterns[p], &paths, &n_paths)) < 0) {
+                spec_error(spec, split, rc);
+                break;
+            }
+            if (n_paths == 0 && !missing_ok)
+                rc = err_set(DSCI_EUSAGE, "%s:%zu: split '%s': no file matches '%s'", spec->path,
+                             split->loc.line, split->name, split->patterns[p]);
+            else if (n_paths == 0)
+                result_add_note(r, "split '%s': no file matches '%s' here", split->name, split->patterns[p]);
+            for (size_t i = 0; i < n_paths; i++) {
+                /* A file named twice: once per split is enough; in two splits it is a spec error. */
+                size_t seen = n;
+                for (size_t k = 0; k < n; k++)
+                    if (!strcmp(files[k].root_path, paths[i]))
+                        seen = k;
+                if (seen < n && files[seen].split != s && rc == 0)
+                    rc = err_set(DSCI_EUSAGE, "%s:%zu: '%s' is in split '%s' and in split '%s'; a file belongs to one split",
+                                 spec->path, split->loc.line, paths[i], spec->dataset.splits[files[seen].split].name,
+                                 split->name);
+                if (seen < n || rc != 0) {
+                    free(paths[i]);
+                    continue;
+                }
+                if (missing_ok && !source_exists(src, paths[i])) {
+                    result_add_note(r, "split '%s': '%s' is not there", split->name, paths[i]);
+                    free(paths[i]);
+                    continue;
+                }
+                ALLOC_GROW(files, n + 1, alloc);
+                struct run_file *f = &files[n++];
+                memset(f, 0, sizeof(*f));
+                f->root_path = paths[i];
+                f->path = source_display_path(src, paths[i]);
+                f->split = s;
+            }
+            free(paths);
+        }
+    }
+    *out = files;
+    *n_out = n;
+    return rc;
+}
+
+static void free_files(struct run_file *files, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(files[i].path);
+        free(files[i].root_path);
+        free(files[i].read_error);
+        free(files[i].positions);
+    }
+    free(files);
+}
+
+int engine_check(struct result *out, const struct spec *spec, struct source *src,
+                 const struct engine_options *opts)
+{
+    const struct engine_observer *extra = opts ? opts->observer : NULL;
+    struct run run = { 0 };
+    struct run_file *files = NULL;
+    size_t n_files = 0;
+    uint64_t *examples_per_file = NULL;
+    struct reader_options ro;
+    int rc;
+
+    result_init(out);
+    out->date = clock_now_iso8601();
+    out->spec_path = xstrdup(spec->path);
+    out->dataset_name = xstrdup(spec->dataset.name ? spec->dataset.name : "dataset");
+    out->source = xstrdup(source_describe(src));
+    run.result = out;
+    run.extra = extra;
+
+    if ((rc = collect_files(spec, src, opts && opts->missing_ok, out, &files, &n_files)) < 0)
+        goto done;
+
+    struct gate_ctx ctx = {
+        .spec = spec, .files = files, .n_files = n_files, .result = out,
+        .read_file = read_file_cb, .source = src, .display_path = display_path_cb,
+        .spec_path = opts ? opts->spec_path : NULL,
+    };
+    const struct gate *const *all = gate_list();
+    size_t n_all = 0;
+    while (all[n_all])
+        n_all++;
+    run.gates = xcalloc(n_all ? n_all : 1, sizeof(*run.gates));
+    for (size_t i = 0; i < n_all; i++) {
+        if (!all[i]->enabled(spec) || (opts && opts->measures_only && !all[i]->measures))
+            continue;
+        run.gates[run.n_gates].gate = all[i];
+        run.gates[run.n_gates].state = all[i]->begin(&ctx);
+        run.n_gates++;
+    }
+
+    /* Records are parsed, and similarity signatures made, on workers while this thread
+     * runs the gates; both kinds of worker share the cores. */
+    unsigned jobs = jobs_count();
+    bool measures_only = opts && opts->measures_only;
+    if (!measures_only && (spec->gates.duplicates.near != LEVEL_OFF || spec->gates.leakage.level != LEVEL_OFF)) {
+        run.signatures = signature_store_new(spec->gates.duplicates.shingle, spec->gates.duplicates.permutations,
+                                             jobs > 1 ? jobs - 1 : 0);
+    }
+
+    run.files = files;
+    run.examples_per_file = xcalloc(n_files ? n_files : 1, sizeof(uint64_t));
+    examples_per_file = run.examples_per_file;
+    reader_options_from_spec(&ro, spec);
+    ro.parse_threads = jobs > 1 ? jobs - 1 : 0;
+    ro.parallel_after = (uint64_t)8 << 20;
+    ro.hash_file = (opts && opts->hash_files) ||
+                   (spec->gates.reproducibility.level != LEVEL_OFF &&
+                    (spec->gates.reproducibility.require & REPRO_CHECKSUMS));
+    for (size_t i = 0; i < n_files; i++) {
+        struct byte_stream stream;
+        if ((rc = source_open_stream(src, files[i].root_path, &stream)) < 0) {
+            /* missing, a folder, a FIFO, unreadable: said with the spec's line */
+            spec_error(spec, &spec->dataset.splits[files[i].split], rc);
+            goto done;
+        }
+        ro.file_index = i;
+        rc = reader_run(&files[i], &stream, &ro, on_example, &run);
+        stream.close(stream.ctx);
+        if (rc < 0)
+            goto done;
+        out->metrics.bytes += files[i].bytes;
+        out->metrics.files++;
+    }
+    out->files = xcalloc(n_files ? n_files : 1, sizeof(*out->files));
+    for (size_t i = 0; i < n_files; i++) {
+        struct result_file *rf = &out->files[out->n_files++];
+        rf->path = xstrdup(files[i].path);
+        rf->root_path = xstrdup(files[i].root_path);
+        rf->split = files[i].split;
+        rf->format = files[i].format;
+        rf->bytes = files[i].bytes;
+        rf->records = files[i].records;
+        rf->examples = examples_per_file ? examples_per_file[i] : 0;
+        memcpy(rf->sha256, files[i].sha256, 32);
+        rf->sha256_valid = files[i].sha256_valid;
+        rf->lfs_pointer = files[i].lfs_pointer;
+    }
+
+    if (run.signatures) {
+        signature_store_finish(run.signatures);
+        ctx.signatures = run.signatures;
+    }
+    for (size_t i = 0; i < run.n_gates; i++)
+        if ((rc = run.gates[i].gate->finish(run.gates[i].state, &ctx)) < 0)
+            goto done;
+
+    rc = 0;
+done:
+    for (size_t i = 0; i < run.n_gates; i++)
+        run.gates[i].gate->free(run.gates[i].state);
+    free(run.gates);
+    signature_store_free(run.signatures);
+    free(run.examples_per_file);
+    free_files(files, n_files);
+    return rc;
+}

@@ -1,0 +1,43 @@
+/*
+ * The check engine: spec + source -> result. Reads every file of every split once,
+ * streams each example through the enabled gates, and lets each gate write its
+ * section. Never prints, never exits.
+ *
+ *   struct result r;
+ *   int rc = engine_check(&r, spec, src, NULL);   // r is filled up to the failure
+ *   ...
+ *   result_release(&r);
+ */
+#ifndef DSCI_ENGINE_H
+#define DSCI_ENGINE_H
+
+#include <stdbool.h>
+
+#include "read/example.h"
+#include "run/result.h"
+#include "data/source.h"
+#include "spec/spec.h"
+
+/* Someone else who wants to see every example of the run (the diff collector). */
+struct engine_observer {
+    void (*observe)(void *ctx, const struct example *ex);
+    void *ctx;
+};
+
+struct engine_options {
+    const struct engine_observer *observer;   /* NULL for none */
+    bool hash_files;   /* SHA-256 of every file (result.files), even when no gate needs it */
+    bool missing_ok;   /* a split file that is not there is an empty split (a baseline
+                        * from before the split existed), noted, not an error */
+    bool measures_only; /* only the gates that measure (a baseline): skip PII, near-
+                         * duplicates, leakage, the card, whose verdicts nobody reads */
+    const char *spec_path;  /* the spec as findings show it (repository-relative in git);
+                             * NULL: spec->path */
+};
+
+/* Returns 0 (whatever the verdict: see result_passed), or a negative DSCI_E* for a
+ * usage/spec problem (a split's file is missing) or an I/O failure. `opts` may be NULL. */
+int engine_check(struct result *out, const struct spec *spec, struct source *src,
+                 const struct engine_options *opts);
+
+#endif

@@ -1,0 +1,480 @@
+#include "run/minhash.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "run/minhash_fold.h"
+#include "util/unicode_lower.h"
+#include "util/xalloc.h"
+
+/* splitmix64: the seed expander for the permutations and the finaliser of hashes. */
+static inline uint64_t mix64(uint64_t x)
+{
+    x ^= x >> 30;
+    x *= 0xbf58476d1ce4e5b9ull;
+    x ^= x >> 27;
+    x *= 0x94d049bb133111ebull;
+    x ^= x >> 31;
+    return x;
+}
+
+#define MINHASH_SEED 0x6473636923d5a1e7ull   /* fixed: signatures are the same on every run */
+#define TOKEN_PRIME 0x100000001b3ull          /* FNV-1a over code points */
+#define TOKEN_BASIS 0xcbf29ce484222325ull
+#define SHINGLE_BASE 0x9e3779b97f4a7c15ull    /* rolling polynomial over token hashes */
+
+void minhash_init(struct minhash *mh, size_t shingle, size_t permutations)
+{
+    memset(mh, 0, sizeof(*mh));
+    mh->shingle = shingle < 1 ? 1 : shingle > 64 ? 64 : shingle;   /* the shingler's ring */
+    if (permutations < 1)
+        permutations = 1;
+    if (permutations > MINHASH_MAX_PERMUTATIONS)
+        permutations = MINHASH_MAX_PERMUTATIONS;
+    mh->permutations = permutations;
+    minhash_fold_avx2_available();   /* decided here, before any worker thread reads it */
+    uint64_t s = MINHASH_SEED;
+    for (size_t i = 0; i < permutations; i++) {
+        s += 0x9e3779b97f4a7c15ull;
+        mh->a[i] = mix64(s) | 1;
+        s += 0x9e3779b97f4a7c15ull;
+        mh->b[i] = mix64(s);
+    }
+}
+
+/*
+ * Word characters, decided on the lower-cased code point: ASCII letters and digits,
+ * and every non-ASCII code point outside the Latin-1 punctuation and symbols, the
+ * punctuation / symbol / arrow / box-drawing blocks (U+2000-U+2BFF), CJK punctuation,
+ * the fullwidth ASCII punctuation and the emoji planes. bench/near_dup_recall.py has
+ * the same rule.
+ */
+static bool word_cp(uint32_t c)
+{
+    if (c < 0x80)
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    if (c <= 0xBF || c == 0xD7 || c == 0xF7)
+        return false;
+    if (c >= 0x2000 && c <= 0x2BFF)
+        return false;
+    if (c >= 0x3000 && c <= 0x303F)
+        return false;
+    if (c >= 0xFE10 && c <= 0xFE6F)
+        return false;
+    if ((c >= 0xFF01 && c <= 0xFF0F) || (c >= 0xFF1A && c <= 0xFF20) || (c >= 0xFF3B && c <= 0xFF40) ||
+        (c >= 0xFF5B && c <= 0xFF65))
+        return false;
+    if (c >= 0x1F000 && c <= 0x1FAFF)
+        return false;
+    if (c >= 0xFE00 && c <= 0xFE0F)   /* variation selectors (emoji presentation) */
+        return false;
+    return true;
+}
+
+/* Builds the shingle hashes of one example; they are folded into the signature in runs,
+ * which lets the fold keep signature slots in registers (src/minhash_fold.c). */
+#define SHINGLE_RUN 256
+
+struct shingler {
+    const struct minhash *mh;
+    uint32_t *sig;
+    uint64_t ring[64];      /* last `shingle` token hashes (spec caps shingle at 64) */
+    size_t n_tokens;        /* tokens of the current turn */
+    size_t slot;            /* where the next token goes in the ring */
+    uint64_t roll;          /* polynomial over the ring */
+    uint64_t base_k;        /* SHINGLE_BASE^(shingle - 1): the weight of the oldest token */
+    bool any;
+    uint32_t run[SHINGLE_RUN];
+    size_t n_run;
+};
+
+static void flush_run(struct shingler *s)
+{
+    if (s->n_run)
+        minhash_fold(s->mh, s->sig, s->run, s->n_run);
+    s->n_run = 0;
+}
+
+static inline void add_shingle(struct shingler *s, uint64_t h)
+{
+    s->run[s->n_run++] = (uint32_t)(h >> 32) ^ (uint32_t)h;
+    if (s->n_run == SHINGLE_RUN)
+        flush_run(s);
+    s->any = true;
+}
+
+static inline void end_token(struct shingler *s, uint64_t th)
+{
+    size_t k = s->mh->shingle;
+    th = mix64(th);
+    size_t slot = s->slot;   /* n_tokens % k, without a division per token */
+    if (s->n_tokens >= k)
+        s->roll -= s->ring[slot] * s->base_k;
+    s->roll = s->roll * SHINGLE_BASE + th;
+    s->ring[slot] = th;
+    s->slot = slot + 1 == k ? 0 : slot + 1;
+    s->n_tokens++;
+    if (s->n_tokens >= k)
+        add_shingle(s, mix64(s->roll ^ (uint64_t)k));
+}
+
+static inline void end_turn(struct shingler *s)
+{
+    /* a turn shorter than one shingle still counts, as one shorter shingle */
+    if (s->n_tokens && s->n_tokens < s->mh->shingle)
+        add_shingle(s, mix64(s->roll ^ (uint64_t)s->n_tokens));
+    s->n_tokens = 0;
+    s->slot = 0;
+    s->roll = 0;
+}
+
+static void shingle_text(struct shingler *s, const char *text, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)text;
+    uint64_t th = TOKEN_BASIS;
+    bool in = false;
+    size_t i = 0;
+    while (i < len) {
+        unsigned char c = p[i];
+        if (c < 0x80) {
+            i++;
+            if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z')) {
+                if (c <= 'Z' && c >= 'A')
+                    c = (unsigned char)(c + 32);
+                th = (th ^ c) * TOKEN_PRIME;
+                in = true;
+            } else if (in) {
+                end_token(s, th);
+                th = TOKEN_BASIS;
+                in = false;
+            }
+            continue;
+        }
+        uint32_t cp, low[3];
+        size_t l = unicode_utf8_decode(p + i, len - i, &cp);
+        if (!l) {   /* not UTF-8: a separator */
+            i++;
+            if (in) {
+                end_token(s, th);
+                th = TOKEN_BASIS;
+                in = false;
+            }
+            continue;
+        }
+        i += l;
+        size_t nl = unicode_lower(cp, low);
+        for (size_t j = 0; j < nl; j++) {
+            uint32_t lc = low[j] == 0x3C2 ? 0x3C3 : low[j];   /* final sigma folds to sigma */
+            if (word_cp(lc)) {
+                th = (th ^ lc) * TOKEN_PRIME;
+                in = true;
+            } else if (in) {
+                end_token(s, th);
+                th = TOKEN_BASIS;
+                in = false;
+            }
+        }
+    }
+    if (in)
+        end_token(s, th);
+    end_turn(s);
+}
+
+static void shingler_start(struct shingler *s, const struct minhash *mh, uint32_t *out)
+{
+    s->mh = mh;
+    s->sig = out;
+    s->n_tokens = 0;
+    s->slot = 0;
+    s->roll = 0;
+    s->any = false;
+    s->n_run = 0;
+    s->base_k = 1;
+    for (size_t i = 1; i < mh->shingle; i++)
+        s->base_k *= SHINGLE_BASE;
+    for (size_t i = 0; i < mh->permutations; i++)
+        out[i] = UINT32_MAX;
+}
+
+/* The minima are computed on 32 bits and kept as their low 16 (b-bit minwise hashing):
+ * two different minima agree by chance once in 65,536 slots, which moves a similarity
+ * estimate by 0.00002, and the signatures take half the memory. */
+static void narrow(const struct minhash *mh, minhash_slot *out, const uint32_t *full)
+{
+    for (size_t i = 0; i < mh->permutations; i++)
+        out[i] = (minhash_slot)full[i];
+}
+
+bool minhash_signature_texts(const struct minhash *mh, minhash_slot *out, const char *const *texts,
+                             const size_t *lens, size_t n)
+{
+    struct shingler s;
+    uint32_t full[MINHASH_MAX_PERMUTATIONS];
+    shingler_start(&s, mh, full);
+    for (size_t i = 0; i < n; i++)
+        if (texts[i])
+            shingle_text(&s, texts[i], lens[i]);
+    flush_run(&s);
+    narrow(mh, out, full);
+    return s.any;
+}
+
+bool minhash_signature(const struct minhash *mh, minhash_slot *out, const struct example *ex)
+{
+    struct shingler s;
+    uint32_t full[MINHASH_MAX_PERMUTATIONS];
+    shingler_start(&s, mh, full);
+    for (size_t i = 0; i < ex->n_turns; i++)
+        if (ex->turns[i].text)
+            shingle_text(&s, ex->turns[i].text, ex->turns[i].text_len);
+    flush_run(&s);
+    narrow(mh, out, full);
+    return s.any;
+}
+
+double minhash_similarity(const struct minhash *mh, const minhash_slot *x, const minhash_slot *y)
+{
+    size_t eq = 0, n = mh->permutations;
+    for (size_t i = 0; i < n; i++)
+        eq += x[i] == y[i];
+    return (double)eq / (double)n;
+}
+
+/* P(candidate | similarity s) = 1 - (1 - s^r)^b, integrated by Simpson's rule. */
+static double area(double lo, double hi, size_t b, size_t r, bool false_negative)
+{
+    const int steps = 64;
+    double h = (hi - lo) / steps, sum = 0;
+    for (int i = 0; i <= steps; i++) {
+        double s = lo + h * i;
+        double p = 1.0 - pow(1.0 - pow(s, (double)r), (double)b);
+        double f = false_negative ? 1.0 - p : p;
+        sum += f * (i == 0 || i == steps ? 1 : (i % 2 ? 4 : 2));
+    }
+    return sum * h / 3.0;
+}
+
+/* A false candidate costs one signature comparison; a missed pair is a duplicate or a
+ * leak nobody hears of. Equal weights (datasketch's default) let a pair right at the
+ * threshold through LSH only 40% of the time (0.8, 128 slots: 9 x 13); these weights
+ * make it 87% (14 x 9), measured by bench/near_dup_recall.py. */
+#define BANDS_FALSE_POSITIVE_WEIGHT 0.1
+
+void minhash_bands_choose(struct minhash_bands *out, double threshold, size_t permutations)
+{
+    double best = INFINITY;
+    out->bands = permutations ? permutations : 1;
+    out->rows = 1;
+    for (size_t b = 1; b <= permutations; b++)
+        for (size_t r = 1; r <= permutations / b; r++) {
+            double err = BANDS_FALSE_POSITIVE_WEIGHT * area(0.0, threshold, b, r, false) +
+                         (1.0 - BANDS_FALSE_POSITIVE_WEIGHT) * area(threshold, 1.0, b, r, true);
+            if (err < best) {
+                best = err;
+                out->bands = b;
+                out->rows = r;
+            }
+        }
+}
+
+uint64_t minhash_band_key(const struct minhash_bands *bands, const minhash_slot *sig, size_t band)
+{
+    /* Four rows per multiply: each step is a bijection of the state for a given word,
+     * so vectors that differ rarely meet, and a rare false match only costs a check. */
+    const minhash_slot *row = sig + band * bands->rows;
+    uint64_t h = ((uint64_t)band + 1) * 0x9e3779b97f4a7c15ull;
+    size_t i = 0;
+    for (; i + 4 <= bands->rows; i += 4) {
+        uint64_t word;
+        memcpy(&word, row + i, sizeof(word));
+        h = (h ^ word) * 0xbf58476d1ce4e5b9ull;
+        h ^= h >> 32;
+    }
+    if (i < bands->rows) {
+        uint64_t word = 0;
+        memcpy(&word, row + i, (bands->rows - i) * sizeof(*row));
+        h = (h ^ word) * 0xbf58476d1ce4e5b9ull;
+        h ^= h >> 32;
+    }
+    return mix64(h ^ bands->rows);
+}
+
+struct band_rec {
+    uint64_t key;
+    uint32_t idx;
+};
+
+/* Sorts by key, keeping index order within a key: one counting pass on the top bits
+ * (keys are uniform) leaves buckets of a few records each for a stable insertion sort. */
+static void band_sort(struct band_rec *v, struct band_rec *tmp, size_t n, size_t *start, unsigned bits)
+{
+    size_t n_buckets = (size_t)1 << bits;
+    memset(start, 0, (n_buckets + 1) * sizeof(*start));
+    for (size_t i = 0; i < n; i++)
+        start[(v[i].key >> (64 - bits)) + 1]++;
+    for (size_t b = 0; b < n_buckets; b++)
+        start[b + 1] += start[b];
+    for (size_t i = 0; i < n; i++)
+        tmp[start[v[i].key >> (64 - bits)]++] = v[i];
+    /* start[b] now ends bucket b: walk buckets back from the ends */
+    size_t lo = 0;
+    for (size_t b = 0; b < n_buckets; b++) {
+        size_t hi = start[b];
+        for (size_t i = lo + 1; i < hi; i++) {
+            struct band_rec x = tmp[i];
+            size_t j = i;
+            while (j > lo && tmp[j - 1].key > x.key) {
+                tmp[j] = tmp[j - 1];
+                j--;
+            }
+            tmp[j] = x;
+        }
+        lo = hi;
+    }
+    memcpy(v, tmp, n * sizeof(*v));
+}
+
+/* One band's work: keys, sort, and the candidate pairs of its buckets. With `emit` set
+ * the pairs go straight to the callback; otherwise they are collected for replay. */
+struct band_job {
+    const struct minhash *mh;
+    const struct minhash_bands *bands;
+    const minhash_slot *sigs;
+    const unsigned char *skip;
+    size_t n, m, band;
+    unsigned bits;
+    struct band_rec *v, *tmp;
+    size_t *start;
+    void (*emit)(void *ctx, uint32_t x, uint32_t y);
+    void *ctx;
+    uint32_t *pairs;         /* x0, y0, x1, y1, ... */
+    size_t n_pairs, alloc_pairs;
+};
+
+static void band_job_init(struct band_job *j, const struct minhash *mh, const struct minhash_bands *bands,
+                          const minhash_slot *sigs, const unsigned char *skip, size_t n, size_t m, unsigned bits)
+{
+    memset(j, 0, sizeof(*j));
+    j->mh = mh;
+    j->bands = bands;
+    j->sigs = sigs;
+    j->skip = skip;
+    j->n = n;
+    j->m = m;
+    j->bits = bits;
+    j->v = xmalloc(m * sizeof(*j->v));
+    j->tmp = xmalloc(m * sizeof(*j->tmp));
+    j->start = xmalloc((((size_t)1 << bits) + 1) * sizeof(*j->start));
+}
+
+static void band_job_release(struct band_job *j)
+{
+    free(j->v);
+    free(j->tmp);
+    free(j->start);
+    free(j->pairs);
+}
+
+static void band_run(struct band_job *j)
+{
+    struct band_rec *v = j->v;
+    size_t k = 0, m = j->m;
+    j->n_pairs = 0;
+    for (size_t i = 0; i < j->n; i++) {
+        if (j->skip && j->skip[i])
+            continue;
+        v[k].key = minhash_band_key(j->bands, j->sigs + i * j->mh->permutations, j->band);
+        v[k].idx = (uint32_t)i;
+        k++;
+    }
+    band_sort(v, j->tmp, m, j->start, j->bits);
+    for (size_t i = 0; i < m;) {
+        size_t e = i + 1;
+        while (e < m && v[e].key == v[i].key)
+            e++;
+        for (size_t y = i + 1; y < e; y++) {
+            size_t from = y - i > MINHASH_BUCKET_WINDOW ? y - MINHASH_BUCKET_WINDOW : i;
+            for (size_t x = from; x < y; x++) {
+                if (j->emit) {
+                    j->emit(j->ctx, v[x].idx, v[y].idx);
+                    continue;
+                }
+                ALLOC_GROW(j->pairs, 2 * j->n_pairs + 2, j->alloc_pairs);
+                j->pairs[2 * j->n_pairs] = v[x].idx;
+                j->pairs[2 * j->n_pairs + 1] = v[y].idx;
+                j->n_pairs++;
+            }
+        }
+        i = e;
+    }
+}
+
+static void *band_thread(void *arg)
+{
+    band_run(arg);
+    return NULL;
+}
+
+void minhash_lsh(const struct minhash *mh, const struct minhash_bands *bands, const minhash_slot *sigs,
+                 const unsigned char *skip, size_t n,
+                 void (*candidate)(void *ctx, uint32_t x, uint32_t y), void *ctx)
+{
+    minhash_lsh_threads(mh, bands, sigs, skip, n, candidate, ctx, 1);
+}
+
+/* Bands are independent: `threads` of them are keyed, sorted and scanned at once, and
+ * their pairs handed to the callback afterwards in band order, so the calls are the
+ * same as with one thread. */
+void minhash_lsh_threads(const struct minhash *mh, const struct minhash_bands *bands, const minhash_slot *sigs,
+                         const unsigned char *skip, size_t n,
+                         void (*candidate)(void *ctx, uint32_t x, uint32_t y), void *ctx, unsigned threads)
+{
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        m += !(skip && skip[i]);
+    if (m < 2)
+        return;
+    unsigned bits = 4;
+    while (bits < 22 && ((size_t)1 << (bits + 1)) <= m / 2)
+        bits++;
+    if (threads < 1)
+        threads = 1;
+    if (threads > bands->bands)
+        threads = (unsigned)bands->bands;
+    struct band_job *jobs = xcalloc(threads, sizeof(*jobs));
+    pthread_t *tids = xcalloc(threads, sizeof(*tids));
+    bool *started = xcalloc(threads, sizeof(*started));
+    for (unsigned t = 0; t < threads; t++)
+        band_job_init(&jobs[t], mh, bands, sigs, skip, n, m, bits);
+    if (threads == 1) {
+        jobs[0].emit = candidate;
+        jobs[0].ctx = ctx;
+    }
+    for (size_t band = 0; band < bands->bands; band += threads) {
+        size_t round = bands->bands - band < threads ? bands->bands - band : threads;
+        for (size_t t = 0; t < round; t++)
+            jobs[t].band = band + t;
+        for (size_t t = 1; t < round; t++)
+            started[t] = pthread_create(&tids[t], NULL, band_thread, &jobs[t]) == 0;
+        band_run(&jobs[0]);
+        for (size_t t = 1; t < round; t++) {
+            if (started[t])
+                pthread_join(tids[t], NULL);
+            else
+                band_run(&jobs[t]);   /* no thread to be had: do it here */
+            started[t] = false;
+        }
+        if (threads == 1)
+            continue;
+        for (size_t t = 0; t < round; t++)
+            for (size_t i = 0; i < jobs[t].n_pairs; i++)
+                candidate(ctx, jobs[t].pairs[2 * i], jobs[t].pairs[2 * i + 1]);
+    }
+    for (unsigned t = 0; t < threads; t++)
+        band_job_release(&jobs[t]);
+    free(started);
+    free(tids);
+    free(jobs);
+}

@@ -1,0 +1,25 @@
+/*
+ * The inner loop of MinHash: fold a run of 32-bit shingle hashes into a signature,
+ * sig[i] = min(sig[i], h_i(x)) with h_i(x) = ((a[i] * x + b[i]) mod 2^64) >> 32.
+ * It is where near-duplicate detection spends its time, so it has a vector kernel
+ * for CPUs with AVX2, chosen at run time; every kernel gives the same bits.
+ *
+ *   minhash_fold(mh, sig, shingle_hashes, n);
+ */
+#ifndef DSCI_MINHASH_FOLD_H
+#define DSCI_MINHASH_FOLD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "run/minhash.h"
+
+void minhash_fold(const struct minhash *mh, uint32_t *sig, const uint32_t *x, size_t n);
+
+/* The kernels themselves, for the test that holds them to the same results. */
+void minhash_fold_scalar(const struct minhash *mh, uint32_t *sig, const uint32_t *x, size_t n);
+bool minhash_fold_avx2_available(void);
+void minhash_fold_avx2(const struct minhash *mh, uint32_t *sig, const uint32_t *x, size_t n);
+
+#endif

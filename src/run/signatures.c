@@ -1,0 +1,303 @@
+/*
+ * Workers take batches of examples in the order they were filled; each batch owns a
+ * copy of its examples' turn texts (the reader's buffers are gone once observe()
+ * returns). Signatures are written straight to their final place: the signature array
+ * is one reserved range of address space, made writable ahead of the examples by the
+ * main thread, so whoever signs (mostly the workers) pays for first touching its pages.
+ * The range is reserved as the examples come and doubles when full (it moves, with the
+ * workers drained, only when the addresses after it are taken), so a limited address
+ * space (`ulimit -v`) is used according to the dataset's size. The main thread collects
+ * finished batches in order and refills them: a ring of a few batches bounds the memory
+ * in flight whatever the dataset size.
+ */
+#include "run/signatures.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "gates/common.h"
+#include "util/work_ring.h"
+#include "util/xalloc.h"
+
+#define BATCH_EXAMPLES 512
+#define BATCH_BYTES ((size_t)1 << 20)
+
+struct batch {
+    size_t first;              /* store index of its first example */
+    size_t count;
+    char *text;                /* the turn texts, back to back */
+    size_t text_len, text_alloc;
+    size_t *turn_len;          /* per turn with a text */
+    size_t n_turns, turns_alloc;
+    size_t ex_turns[BATCH_EXAMPLES];   /* turns per example */
+    unsigned char no_words[BATCH_EXAMPLES];
+};
+
+struct signature_work {
+    struct gate_vec recs_mem, words_mem;
+    unsigned char *sig_base;   /* the reserved range */
+    size_t sig_reserved, sig_writable;   /* bytes */
+    struct work_ring *ring;    /* NULL: the main thread signs each example as it comes */
+    size_t n_batches;
+    struct batch *batches;     /* the ring's slots */
+};
+
+static void batch_sign(const struct minhash *mh, minhash_slot *sigs, struct batch *b)
+{
+    size_t turn = 0, at = 0, p = mh->permutations, alloc = 0;
+    const char **texts = NULL;
+    for (size_t e = 0; e < b->count; e++) {
+        size_t n = b->ex_turns[e];
+        ALLOC_GROW(texts, n + 1, alloc);
+        for (size_t t = 0; t < n; t++) {
+            texts[t] = b->text + at;
+            at += b->turn_len[turn + t];
+        }
+        b->no_words[e] = !minhash_signature_texts(mh, sigs + (b->first + e) * p, texts, b->turn_len + turn, n);
+        turn += n;
+    }
+    free(texts);
+}
+
+#define SIG_FIRST_RESERVE ((size_t)8 << 20)
+#define SIG_COMMIT_STEP ((size_t)2 << 20)
+
+/* Out of address space or memory: like xmalloc, one line and exit 3. */
+static void sig_die(const char *what, size_t bytes)
+{
+    fprintf(stderr, "dsci: out of memory: cannot %s %zu bytes for the near-duplicate signatures "
+                    "(is the address space limited, `ulimit -v`?)\n", what, bytes);
+    exit(3);
+}
+
+static unsigned char *sig_map(void *at, size_t size, int flags)
+{
+    void *p = mmap(at, size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | flags, -1, 0);
+    return p == MAP_FAILED ? NULL : p;
+}
+
+/* Address space for the signatures, asked for without access so that it costs nothing
+ * but addresses; a first piece, grown as the examples come (sig_grow). */
+static void sig_reserve(struct signature_work *w)
+{
+    w->sig_base = sig_map(NULL, SIG_FIRST_RESERVE, 0);
+    if (!w->sig_base)
+        sig_die("reserve", SIG_FIRST_RESERVE);
+    w->sig_reserved = SIG_FIRST_RESERVE;
+}
+
+/*
+ * Room for `need` bytes: the range doubles, in place when the addresses after it are
+ * free, else on a new range that the written pages move to (mremap, no copy). The
+ * workers write into the range, so they are drained before it moves.
+ */
+static void sig_grow(struct signature_store *s, size_t need)
+{
+    struct signature_work *w = s->work;
+    size_t size = w->sig_reserved;
+    while (size < need) {
+        if (size > SIZE_MAX / 2)
+            sig_die("reserve", need);
+        size *= 2;
+    }
+#ifdef MAP_FIXED_NOREPLACE
+    unsigned char *end = w->sig_base + w->sig_reserved;
+    unsigned char *tail = sig_map(end, size - w->sig_reserved, MAP_FIXED_NOREPLACE);
+    if (tail == end) {
+        w->sig_reserved = size;
+        return;
+    }
+    if (tail)   /* a kernel without MAP_FIXED_NOREPLACE took the address as a hint */
+        munmap(tail, size - w->sig_reserved);
+#endif
+    unsigned char *p = sig_map(NULL, size, 0);
+    if (!p)
+        sig_die("reserve", size);
+    if (w->ring)
+        work_ring_drain(w->ring);
+    if (w->sig_writable &&
+        mremap(w->sig_base, w->sig_writable, w->sig_writable, MREMAP_MAYMOVE | MREMAP_FIXED, p) == MAP_FAILED)
+        sig_die("move", w->sig_writable);
+    /* the written part moved away; what is left of the old range is the unwritten tail */
+    munmap(w->sig_base + w->sig_writable, w->sig_reserved - w->sig_writable);
+    w->sig_base = p;
+    w->sig_reserved = size;
+    s->sigs = (minhash_slot *)p;
+}
+
+/* Makes the signature range writable up to `bytes`, in steps of 2 MiB (a huge page). */
+static void sig_commit(struct signature_store *s, size_t bytes)
+{
+    struct signature_work *w = s->work;
+    if (bytes <= w->sig_writable)
+        return;
+    size_t want = (bytes + SIG_COMMIT_STEP - 1) / SIG_COMMIT_STEP * SIG_COMMIT_STEP;
+    if (want > w->sig_reserved)
+        sig_grow(s, want);
+    if (mprotect(w->sig_base + w->sig_writable, want - w->sig_writable, PROT_READ | PROT_WRITE) != 0)
+        sig_die("allocate", want - w->sig_writable);
+#ifdef MADV_HUGEPAGE
+    madvise(w->sig_base + w->sig_writable, want - w->sig_writable, MADV_HUGEPAGE);
+#endif
+    w->sig_writable = want;
+}
+
+static void sign_slot(void *ctx, size_t slot, unsigned worker)
+{
+    struct signature_store *s = ctx;
+    (void)worker;
+    batch_sign(&s->mh, (minhash_slot *)s->work->sig_base, &s->work->batches[slot]);
+}
+
+/* Takes in a finished batch's word flags and empties it for the next round. */
+static void collect_slot(void *ctx, size_t slot)
+{
+    struct signature_store *s = ctx;
+    struct signature_work *w = s->work;
+    struct batch *b = &w->batches[slot];
+    s->no_words = gate_vec_grow(&w->words_mem, b->first + b->count);
+    memcpy(s->no_words + b->first, b->no_words, b->count);
+    b->count = 0;
+    b->text_len = 0;
+    b->n_turns = 0;
+}
+
+struct signature_store *signature_store_new(size_t shingle, size_t permutations, unsigned workers)
+{
+    struct signature_store *s = xcalloc(1, sizeof(*s));
+    struct signature_work *w = xcalloc(1, sizeof(*w));
+    s->work = w;
+    minhash_init(&s->mh, shingle, permutations);
+    sig_reserve(w);
+    s->sigs = (minhash_slot *)w->sig_base;
+    if (!workers)
+        return s;
+    /* one batch per worker at work, one more ready for each, one being filled */
+    static const struct work_ring_ops ops = { sign_slot, collect_slot };
+    w->n_batches = 2 * (size_t)workers + 1;
+    w->batches = xcalloc(w->n_batches, sizeof(*w->batches));
+    w->ring = work_ring_new(w->n_batches, workers, &ops, s);
+    return s;
+}
+
+void signature_store_add(struct signature_store *s, const struct example *ex)
+{
+    struct signature_work *w = s->work;
+    size_t p = s->mh.permutations;
+    s->recs = gate_vec_grow(&w->recs_mem, (s->n + 1) * sizeof(*s->recs));
+    struct sig_rec *r = &s->recs[s->n];
+    memcpy(&r->h0, ex->hash, 8);
+    memcpy(&r->h1, ex->hash + 8, 8);
+    r->line = gate_example_pos(ex);   /* line, or index in a JSON array file */
+    r->file = (uint32_t)ex->file_index;
+    r->split = (uint32_t)ex->split;
+
+    sig_commit(s, (s->n + 1) * p * sizeof(*s->sigs));
+    if (!w->ring) {
+        s->no_words = gate_vec_grow(&w->words_mem, s->n + 1);
+        s->no_words[s->n] = !minhash_signature(&s->mh, s->sigs + s->n * p, ex);
+        s->n++;
+        return;
+    }
+
+    struct batch *b = &w->batches[work_ring_fill(w->ring)];
+    if (!b->count)
+        b->first = s->n;
+    size_t turns = 0;
+    for (size_t i = 0; i < ex->n_turns; i++) {
+        const struct turn *t = &ex->turns[i];
+        if (!t->text)
+            continue;
+        ALLOC_GROW(b->turn_len, b->n_turns + 1, b->turns_alloc);
+        b->turn_len[b->n_turns++] = t->text_len;
+        ALLOC_GROW(b->text, b->text_len + t->text_len + 1, b->text_alloc);
+        memcpy(b->text + b->text_len, t->text, t->text_len);
+        b->text_len += t->text_len;
+        turns++;
+    }
+    b->ex_turns[b->count++] = turns;
+    s->n++;
+    if (b->count == BATCH_EXAMPLES || b->text_len >= BATCH_BYTES)
+        work_ring_submit(w->ring);
+}
+
+static bool content_less(const struct sig_rec *r, uint32_t a, uint32_t b)
+{
+    if (r[a].h0 != r[b].h0)
+        return r[a].h0 < r[b].h0;
+    if (r[a].h1 != r[b].h1)
+        return r[a].h1 < r[b].h1;
+    if (r[a].split != r[b].split)
+        return r[a].split < r[b].split;
+    return a < b;
+}
+
+/* Both similarity gates first need exact copies grouped: one sort for both. Content
+ * hashes are uniform, so a counting pass on the top bits leaves buckets of a few
+ * records for an insertion sort. */
+static void sort_by_content(struct signature_store *s)
+{
+    size_t n = s->n;
+    unsigned bits = 4;
+    while (bits < 22 && ((size_t)1 << (bits + 1)) <= n / 2)
+        bits++;
+    size_t n_buckets = (size_t)1 << bits;
+    size_t *start = xcalloc(n_buckets + 1, sizeof(*start));
+    uint32_t *v = xmalloc((n ? n : 1) * sizeof(*v));
+    for (size_t i = 0; i < n; i++)
+        start[(s->recs[i].h0 >> (64 - bits)) + 1]++;
+    for (size_t b = 0; b < n_buckets; b++)
+        start[b + 1] += start[b];
+    for (size_t i = 0; i < n; i++)   /* ascending i: each bucket starts in index order */
+        v[start[s->recs[i].h0 >> (64 - bits)]++] = (uint32_t)i;
+    size_t lo = 0;
+    for (size_t b = 0; b < n_buckets; b++) {
+        size_t hi = start[b];
+        for (size_t i = lo + 1; i < hi; i++) {
+            uint32_t x = v[i];
+            size_t j = i;
+            while (j > lo && content_less(s->recs, x, v[j - 1])) {
+                v[j] = v[j - 1];
+                j--;
+            }
+            v[j] = x;
+        }
+        lo = hi;
+    }
+    free(start);
+    s->by_content = v;
+}
+
+void signature_store_finish(struct signature_store *s)
+{
+    struct signature_work *w = s->work;
+    if (w->ring)
+        work_ring_finish(w->ring);
+    /* an empty store still hands out valid (empty) arrays */
+    s->no_words = gate_vec_grow(&w->words_mem, s->n ? s->n : 1);
+    if (!s->by_content)
+        sort_by_content(s);
+}
+
+void signature_store_free(struct signature_store *s)
+{
+    if (!s)
+        return;
+    struct signature_work *w = s->work;
+    work_ring_free(w->ring);
+    for (size_t i = 0; i < w->n_batches; i++) {
+        free(w->batches[i].text);
+        free(w->batches[i].turn_len);
+    }
+    free(w->batches);
+    free(s->by_content);
+    gate_vec_release(&w->recs_mem);
+    if (w->sig_base)
+        munmap(w->sig_base, w->sig_reserved);
+    gate_vec_release(&w->words_mem);
+    free(w);
+    free(s);
+}

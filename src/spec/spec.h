@@ -1,0 +1,214 @@
+/*
+ * The dataset spec: YAML in specs/ -> struct spec. This is the only module that
+ * touches libyaml. Every key has a default (docs/spec.md lists them); an unknown key,
+ * a wrong type or a bad value is an error that names file:line:column and the key.
+ *
+ *   struct spec *spec = NULL;
+ *   if (spec_load(&spec, "specs/task.yaml") < 0)   // DSCI_EUSAGE, err_last() says why
+ *       ...
+ *   spec_free(spec);
+ *
+ * spec_find() picks the default spec (the only *.yaml with a `dsci:` key in ./specs/).
+ * All strings inside are owned by the spec.
+ */
+#ifndef DSCI_SPEC_H
+#define DSCI_SPEC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "version/semver.h"
+
+enum gate_level { LEVEL_OFF = 0, LEVEL_WARN, LEVEL_BLOCK };
+
+enum dataset_format { FORMAT_AUTO = 0, FORMAT_SHAREGPT, FORMAT_OPENAI, FORMAT_ALPACA };
+
+/* Where a key stood in the spec file (1-based), so reports can point at it. 0 = not given. */
+struct spec_loc {
+    size_t line, column;
+};
+
+struct spec_split {
+    char *name;        /* train, validation, test, ... in spec order */
+    char **patterns;   /* paths or globs, relative to the dataset root */
+    size_t n_patterns;
+    struct spec_loc loc;
+};
+
+struct spec_category {
+    char *name;
+    size_t min;
+    char **keywords;   /* as written; matching lower-cases them */
+    size_t n_keywords;
+    struct spec_loc loc;
+};
+
+struct spec_band {
+    double lo, hi;
+};
+
+/* A mean that should sit inside a band: lengths. */
+struct spec_band_metric {
+    struct spec_band target, acceptable;
+    struct spec_loc loc;
+};
+
+/* A one-sided threshold: unique_messages (a minimum, percent) or turn_variance (a maximum). */
+struct spec_limit_metric {
+    double target, acceptable;
+    struct spec_loc loc;
+};
+
+struct spec_split_rule {
+    char *name;
+    bool has_ratio;
+    double ratio;     /* 0..1 */
+    size_t min;
+    struct spec_loc loc;
+};
+
+enum repro_requirement {
+    REPRO_VERSION = 1 << 0,
+    REPRO_CHECKSUMS = 1 << 1,
+    REPRO_RANDOM_SEED = 1 << 2,
+    REPRO_MODEL = 1 << 3,
+    REPRO_CARD = 1 << 4,
+};
+
+enum pii_detector {
+    PII_EMAIL = 1 << 0,
+    PII_PHONE = 1 << 1,
+    PII_CREDIT_CARD = 1 << 2,
+    PII_IPV4 = 1 << 3,
+    PII_IPV6 = 1 << 4,
+    PII_API_KEY = 1 << 5,
+};
+
+enum coverage_by { COVERAGE_KEYWORDS = 0, COVERAGE_FIELD };
+
+/* versioning.rules: the kinds of change `dsci bump` tells apart; each bumps the part
+ * the spec gives it (docs/spec.md has the defaults). */
+enum bump_rule {
+    BUMP_RULE_FORMAT_CHANGE = 0,
+    BUMP_RULE_SPLIT_REMOVED,
+    BUMP_RULE_CATEGORY_REMOVED,
+    BUMP_RULE_REMOVED_OVER_LIMIT,
+    BUMP_RULE_EXAMPLES_ADDED,
+    BUMP_RULE_CATEGORY_ADDED,
+    BUMP_RULE_EXAMPLES_MODIFIED,
+    BUMP_RULE_METADATA_CHANGED,
+    BUMP_RULE_COUNT
+};
+
+struct spec {
+    char *path;   /* the spec file, as given */
+    char *root;   /* dataset root: the folder above specs/, or the spec's folder */
+    int version;  /* the `dsci:` value */
+
+    struct {
+        char *name;
+        char *pretty_name;
+        enum dataset_format format;
+        struct spec_split *splits;
+        size_t n_splits;
+        char *card;            /* relative to root; NULL when not given */
+        char *version_file;    /* relative to root; NULL when not given */
+        struct spec_loc card_loc, version_file_loc;   /* where those keys stand */
+        char *license;
+        char **language;
+        size_t n_language;
+        char **task_categories;
+        size_t n_task_categories;
+        char *id_field;        /* top-level key naming an example's identity; default "id" */
+        size_t max_line_bytes; /* default 64 MiB */
+        struct spec_loc loc;
+    } dataset;
+
+    struct {
+        char *tag_prefix;      /* default "v" */
+        enum semver_part rules[BUMP_RULE_COUNT];   /* versioning.rules */
+        struct spec_loc loc;
+    } versioning;
+
+    struct {
+        struct {
+            enum gate_level level;
+            char *role_human, *role_assistant, *role_system; /* ShareGPT role names */
+            bool allow_system;    /* a system message may come first */
+            bool ends_with_reply; /* a chat must end on the assistant's turn (default) */
+            struct spec_loc loc;
+        } format;
+        struct {
+            enum gate_level level;
+            enum coverage_by by;
+            char *field;          /* dotted path, for COVERAGE_FIELD */
+            struct spec_category *categories;
+            size_t n_categories;
+            struct spec_loc loc;
+        } coverage;
+        struct {
+            enum gate_level level;
+            struct spec_band_metric human_length, assistant_length;
+            struct spec_limit_metric unique_messages; /* percent, minimum */
+            struct spec_limit_metric turn_variance;   /* maximum */
+            struct spec_loc loc;
+        } quality;
+        struct {
+            enum gate_level exact, near;
+            double threshold;
+            size_t shingle, permutations;
+            struct spec_loc loc;
+        } duplicates;
+        struct {
+            enum gate_level level;
+            double near_threshold;
+            struct spec_loc loc;
+        } leakage;
+        struct {
+            enum gate_level level;
+            unsigned detect;      /* enum pii_detector bits */
+            char **allow;
+            struct spec_loc *allow_loc;  /* where each allow entry is; NULL in specs built by hand */
+            size_t n_allow;
+            struct spec_loc loc;
+        } pii;
+        struct {
+            enum gate_level level;
+            unsigned require;     /* enum repro_requirement bits */
+            struct spec_loc loc;
+        } reproducibility;
+        struct {
+            enum gate_level level;
+            double tolerance;     /* allowed |ratio - target|, absolute */
+            struct spec_split_rule *rules;
+            size_t n_rules;
+            struct spec_loc loc;
+        } splits;
+        struct {
+            enum gate_level level;
+            enum gate_level coverage_drop;
+            double max_removed;   /* fraction 0..1 */
+            enum gate_level metric_drift;
+            struct spec_loc loc;
+        } regression;
+    } gates;
+};
+
+/* Loads and validates `path`. On error returns DSCI_EUSAGE with "path:line:col: ..." in err_last(). */
+int spec_load(struct spec **out, const char *path);
+
+/* Parses YAML text already in memory (from a git blob); `path` is used in messages and for root. */
+int spec_load_buffer(struct spec **out, const char *path, const char *data, size_t len);
+
+/* The default spec in `dir`/specs/: the only .yaml/.yml file with a top-level `dsci:` key.
+ * None or several are DSCI_EUSAGE errors (several are listed). *out is malloc'd. */
+int spec_find(char **out, const char *dir);
+
+void spec_free(struct spec *spec);
+
+const char *spec_level_name(enum gate_level level);
+const char *spec_format_name(enum dataset_format format);
+/* The versioning.rules key of a rule: "format_change", ... */
+const char *spec_bump_rule_name(enum bump_rule rule);
+
+#endif
