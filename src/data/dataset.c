@@ -7,7 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "data/source_impl.h"
+#include "data/source_path.h"
 #include "util/err.h"
 #include "util/path_boundary.h"
 #include "util/xalloc.h"
@@ -19,7 +19,7 @@ static int spec_path_in_repo(const struct repo *repo, const char *spec_path, cha
     if (!top) {
         /* bare: there is no current position in a tree; take the path as repo-relative */
         *out = xstrdup(spec_path);
-        source_normalize(*out);
+        source_path_normalize(*out);
         return 0;
     }
     /* The spec's folder through realpath, like the work tree's top: a path that goes
@@ -33,16 +33,16 @@ static int spec_path_in_repo(const struct repo *repo, const char *spec_path, cha
     free(dir);
     if (!real_dir)
         return err_set(DSCI_EUSAGE, "%s: cannot resolve the spec's folder", spec_path);
-    char *full = source_join(real_dir, name);
+    char *full = source_path_join(real_dir, name);
     free(real_dir);
-    source_normalize(full);
-    size_t n = strlen(top);
-    if (!path_inside(top, full) || !full[n]) {
+    source_path_normalize(full);
+    const char *inside = path_below(top, full);
+    if (!inside || !*inside) {
         int rc = err_set(DSCI_EUSAGE, "%s: the spec is outside the repository (%s)", spec_path, top);
         free(full);
         return rc;
     }
-    *out = xstrdup(full + n + (n > 1));
+    *out = xstrdup(inside);
     free(full);
     return 0;
 }
@@ -192,13 +192,13 @@ int dataset_write_target(char **out, const struct dataset *ds, const char *rel, 
                          struct spec_loc loc)
 {
     char name[1024];
-    char *full = source_join(ds->spec->root, rel), *real = NULL, *boundary = NULL;
+    char *full = source_path_join(ds->spec->root, rel), *real = NULL, *boundary = NULL;
     const char *top = ds->repo ? repo_workdir(ds->repo) : NULL;
     int rc = 0;
 
     *out = NULL;
     target_name(name, sizeof(name), ds, rel, key, loc);
-    source_normalize(full);
+    source_path_normalize(full);
     if (path_has_git_component(rel)) {
         rc = err_set(DSCI_EUSAGE, "%s is in a .git folder; dsci never writes into a git directory", name);
         goto done;

@@ -4,53 +4,18 @@
  * not leave the root's boundary (the repository, or outside git the dataset root),
  * which the backends enforce for what they alone can see (symlinks).
  */
-#include "data/source_impl.h"
+#include "data/source.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "data/source_git.h"
+#include "data/source_impl.h"
+#include "data/source_path.h"
+#include "data/source_worktree.h"
 #include "util/err.h"
 #include "util/xalloc.h"
-
-char *source_join(const char *dir, const char *rel)
-{
-    if (!dir || !*dir || !strcmp(dir, "."))
-        return xstrdup(rel);
-    size_t n = strlen(dir);
-    return xasprintf("%s%s%s", dir, dir[n - 1] == '/' ? "" : "/", rel);
-}
-
-void source_normalize(char *path)
-{
-    char *out = path, *p = path;
-    if (*p == '/')
-        out++, p++;
-    char *start = out;
-    while (*p) {
-        char *end = strchr(p, '/');
-        size_t len = end ? (size_t)(end - p) : strlen(p);
-        char *next = p + len + (end != NULL);
-        /* the start of the last component written, to see whether it is ".." */
-        char *last = out;
-        while (last > start && last[-1] != '/')
-            last--;
-        if (len == 0 || (len == 1 && p[0] == '.')) {
-            /* nothing to keep */
-        } else if (len == 2 && p[0] == '.' && p[1] == '.' && out > start &&
-                   !(out - last == 2 && !strncmp(last, "..", 2))) {
-            out = last > start ? last - 1 : start; /* drop the previous component */
-        } else {
-            if (out > start)
-                *out++ = '/';
-            memmove(out, p, len); /* out <= p: the copy never overtakes the reading */
-            out += len;
-        }
-        p = next;
-    }
-    if (out == path)
-        *out++ = '.';
-    *out = '\0';
-}
 
 static void init_common(struct source *src, const char *root, const char *description)
 {
@@ -124,7 +89,7 @@ static int clean_path(const char *path, char **out)
         return err_set(DSCI_EUSAGE, "'%s': absolute paths are not allowed; give a path relative to the dataset root",
                        path);
     *out = xstrdup(path);
-    source_normalize(*out);
+    source_path_normalize(*out);
     return 0;
 }
 

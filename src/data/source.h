@@ -14,17 +14,10 @@
 #define DSCI_SOURCE_H
 
 #include <stddef.h>
-#include <sys/types.h>
+
+#include "data/byte_stream.h"
 
 struct source;
-
-/* A pull stream of bytes. read() returns the number of bytes put in buf, 0 at the
- * end, or a negative DSCI_E* code (err_last() says why). */
-struct byte_stream {
-    ssize_t (*read)(void *ctx, char *buf, size_t cap);
-    void (*close)(void *ctx);
-    void *ctx;
-};
 
 struct repo;
 

@@ -5,7 +5,7 @@
  * repository, and a path that enters a submodule continues in the submodule's own
  * repository at the commit the superproject records.
  */
-#include "data/source_impl.h"
+#include "data/source_git.h"
 
 #include <fnmatch.h>
 #include <stdlib.h>
@@ -14,7 +14,9 @@
 #include <git2.h>
 
 #include "data/repo.h"
+#include "data/source_impl.h"
 #include "data/source_git_object.h"
+#include "data/source_path.h"
 #include "util/buf.h"
 #include "util/err.h"
 #include "util/xalloc.h"
@@ -42,8 +44,8 @@ static int git_fail(int code, const char *what)
 /* Root-relative -> repository-relative; a name that leaves the repository is refused. */
 static int repo_path(const struct source *src, const char *path, char **out)
 {
-    char *full = source_join(src->root, path);
-    source_normalize(full);
+    char *full = source_path_join(src->root, path);
+    source_path_normalize(full);
     if (!strcmp(full, "..") || !strncmp(full, "../", 3) || full[0] == '/') {
         int rc = err_set(DSCI_EUSAGE, "'%s' leaves the repository; dataset files must be inside it", path);
         free(full);
@@ -179,9 +181,9 @@ static int follow_link(const char *link, const char *target, size_t target_len, 
     const char *slash = strrchr(link, '/');
     char *dir = slash ? xmemdup(link, (size_t)(slash - link)) : xstrdup("");
     char *t = xmemdup(target, target_len);
-    char *joined = source_join(dir, t);
+    char *joined = source_path_join(dir, t);
     char *next = rest && *rest ? xasprintf("%s/%s", joined, rest) : xstrdup(joined);
-    source_normalize(next);
+    source_path_normalize(next);
     free(dir);
     free(t);
     free(joined);
@@ -400,8 +402,8 @@ static int git_exists(struct source *src, const char *path)
 
 static char *git_display_path(const struct source *src, const char *path)
 {
-    char *full = source_join(src->root, path);
-    source_normalize(full);
+    char *full = source_path_join(src->root, path);
+    source_path_normalize(full);
     return full;
 }
 

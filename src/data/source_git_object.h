@@ -7,7 +7,7 @@
  * an error, where libgit2 1.5 loops forever on it), and the SHA-1 against the id.
  * A packed object is found through the pack indexes (v2) and produced from its pack
  * the same way: a whole entry inflated, a delta applied on the fly over a cursor on its
- * base (see the pack cursor in the .c file). (libgit2 1.5's read stream serves loose
+ * base (source_git_pack.h). (libgit2 1.5's read stream serves loose
  * objects only, and loops on a truncated one as git_odb_read does.) What is left is read
  * whole through git_odb_read, which verifies it, and released at close: deltas whose
  * copies jump back and forth in their base, objects in alternate stores.
@@ -18,6 +18,12 @@
  *   git_object_reader_free(r);
  *
  * Every failure is DSCI_EENV with a message naming the path and the object id.
+ *
+ * Ownership: the reader borrows `git` (it must outlive the reader) and owns everything
+ * else it opens (a file, zlib state, a pack cursor, a libgit2 odb object), released by
+ * git_object_reader_free, which accepts NULL. Invariant: the reader hands out at most
+ * the size its header announced, and only returns 0 (the end) once the bytes handed out
+ * hash to the object's id; a short, long or altered object is an error instead.
  */
 #ifndef DSCI_SOURCE_GIT_OBJECT_H
 #define DSCI_SOURCE_GIT_OBJECT_H

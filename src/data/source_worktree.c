@@ -3,7 +3,7 @@
  * symlinks are followed only to see where they lead) and must stay inside the
  * boundary: the git work tree when the dataset lives in one, the dataset root otherwise.
  */
-#include "data/source_impl.h"
+#include "data/source_worktree.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -14,6 +14,8 @@
 #include <unistd.h>
 
 #include "data/repo.h"
+#include "data/source_impl.h"
+#include "data/source_path.h"
 #include "util/buf.h"
 #include "util/err.h"
 #include "util/path_boundary.h"
@@ -36,7 +38,7 @@ static int check_inside(const struct source *src, const char *rel, const char *p
 {
     const struct worktree *wt = src->impl;
     const char *where = wt->repo_top ? "repository" : "dataset root";
-    char *full = source_join(src->root, rel);
+    char *full = source_path_join(src->root, rel);
     char *real = NULL;
     int rc = 0;
     int r = path_resolve(full, &real);
@@ -77,7 +79,7 @@ static int wt_expand_glob(struct source *src, const char *pattern, char ***out, 
     char **list = NULL;
     size_t count = 0, alloc = 0;
     int rc = 0;
-    char *full = source_join(src->root, pattern);
+    char *full = source_path_join(src->root, pattern);
     glob_t g;
 
     memset(&g, 0, sizeof(g));
@@ -126,18 +128,18 @@ static char *wt_display_path(const struct source *src, const char *path)
     const struct worktree *wt = src->impl;
     if (wt->repo_top) {
         /* repo-relative, as git and GitHub annotations name files */
-        char *full = source_join(wt->root_real, path);
-        source_normalize(full);
-        size_t n = strlen(wt->repo_top);
-        if (strncmp(full, wt->repo_top, n) == 0 && full[n] == '/') {
-            char *rel = xstrdup(full + n + 1);
+        char *full = source_path_join(wt->root_real, path);
+        source_path_normalize(full);
+        const char *inside = path_below(wt->repo_top, full);
+        if (inside && *inside) {
+            char *rel = xstrdup(inside);
             free(full);
             return rel;
         }
         free(full);
     }
-    char *joined = source_join(src->root, path);
-    source_normalize(joined);
+    char *joined = source_path_join(src->root, path);
+    source_path_normalize(joined);
     return joined;
 }
 
@@ -192,7 +194,7 @@ static int open_checked(struct source *src, const char *path, int *fd_out, char 
     int rc = check_inside(src, path, NULL);
     if (rc < 0)
         return rc;
-    char *full = source_join(src->root, path);
+    char *full = source_path_join(src->root, path);
     int fd = open(full, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
     if (fd < 0) {
         rc = err_set(path_error_code(errno), "%s: %s", full,
@@ -284,7 +286,7 @@ static int wt_exists(struct source *src, const char *path)
     int rc = check_inside(src, path, NULL);
     if (rc < 0)
         return rc;
-    char *full = source_join(src->root, path);
+    char *full = source_path_join(src->root, path);
     struct stat st;
     if (stat(full, &st) != 0)
         rc = errno == ENOENT || errno == ENOTDIR ? 0 : err_set(path_error_code(errno), "%s: %s", full, strerror(errno));

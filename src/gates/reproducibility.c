@@ -15,6 +15,7 @@
 #include "util/sha256.h"
 #include "util/buf.h"
 #include "util/err.h"
+#include "util/path_boundary.h"
 #include "util/xalloc.h"
 #include "version/version_file.h"
 
@@ -158,21 +159,12 @@ static void version_check(struct section *sec, const struct gate_ctx *ctx, const
     check_set_value(c, "%s (%s)", v, l->path);
 }
 
-static bool same_path(const char *a, const char *b)
-{
-    while (a[0] == '.' && a[1] == '/')
-        a += 2;
-    while (b[0] == '.' && b[1] == '/')
-        b += 2;
-    return !strcmp(a, b);
-}
-
 static const struct run_file *run_file_at(const struct gate_ctx *ctx, const char *path)
 {
     for (size_t i = 0; i < ctx->n_files; i++) {
         const struct run_file *f = &ctx->files[i];
         const char *p = f->root_path ? f->root_path : f->path;
-        if (p && same_path(p, path))
+        if (p && path_same(p, path))
             return f;
     }
     return NULL;
@@ -323,9 +315,9 @@ static void checksums_check(struct section *sec, const struct gate_ctx *ctx, con
         bool listed = !e->path && !e->n_files;   /* a bare entry stands for the split's only file */
         if (e->n_files) {
             for (size_t k = 0; k < e->n_files && !listed; k++)
-                listed = e->files[k].path && same_path(e->files[k].path, p);
+                listed = e->files[k].path && path_same(e->files[k].path, p);
         } else if (e->path) {
-            listed = same_path(e->path, p);
+            listed = path_same(e->path, p);
         }
         if (!listed)
             PROBLEM(f->path, 0, "unlisted_file",

@@ -17,6 +17,25 @@ bool path_inside(const char *boundary, const char *real)
     return strncmp(real, boundary, n) == 0 && (real[n] == '/' || real[n] == '\0');
 }
 
+const char *path_below(const char *boundary, const char *real)
+{
+    if (!path_inside(boundary, real))
+        return NULL;
+    if (!strcmp(boundary, "/"))
+        return real + 1;
+    size_t n = strlen(boundary);
+    return real[n] ? real + n + 1 : real + n;
+}
+
+bool path_same(const char *a, const char *b)
+{
+    while (a[0] == '.' && a[1] == '/')
+        a += 2;
+    while (b[0] == '.' && b[1] == '/')
+        b += 2;
+    return !strcmp(a, b);
+}
+
 int path_resolve(const char *path, char **out)
 {
     char *probe = xstrdup(*path ? path : ".");

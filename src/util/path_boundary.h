@@ -1,7 +1,8 @@
 /*
  * The one path-boundary check: where a path really leads (symlinks followed), and
  * whether that stays inside a folder. Readers (the work-tree source), the spec's place
- * in the repository and every file dsci writes (dataset_write_target) ask here.
+ * in the repository, the dataset root's place in it (bump) and every file dsci writes
+ * (dataset_write_target) ask here; so does every comparison of two file names.
  *
  *   char *real = NULL;
  *   if (path_resolve("data/new/README.md", &real) == 0 && path_inside(top, real)) ...
@@ -15,6 +16,16 @@
 /* Whether `real` is `boundary` itself or below it (both absolute real paths, no
  * trailing slash except "/"). */
 bool path_inside(const char *boundary, const char *real);
+
+/* The part of `real` below `boundary` (same conditions as path_inside): "" when they
+ * are the same, "a/b" for <boundary>/a/b, NULL when `real` is outside. Points into
+ * `real` (borrowed). How a resolved path is named relative to a repository's top. */
+const char *path_below(const char *boundary, const char *real);
+
+/* Whether two relative paths name the same file by name, a leading "./" aside
+ * ("./data/a.jsonl" and "data/a.jsonl"): how the spec, the version file and the run
+ * compare file names. Lexical only: no ".." resolved, no symlinks followed. */
+bool path_same(const char *a, const char *b);
 
 enum path_resolve_result {
     PATH_RESOLVED = 0,

@@ -15,7 +15,7 @@
 #include "run/compare.h"
 #include "data/repo.h"
 #include "util/sha256.h"
-#include "data/source_impl.h"
+#include "data/source_path.h"
 #include "util/atomic_file.h"
 #include "util/clock.h"
 #include "util/err.h"
@@ -50,15 +50,6 @@ static void hit(struct bump_decision *d, const struct spec *spec, enum bump_rule
     d->hits[d->n_hits].part = spec->versioning.rules[rule];
     d->hits[d->n_hits].reason = xstrdup(text);
     d->n_hits++;
-}
-
-static bool same_path(const char *a, const char *b)
-{
-    while (a[0] == '.' && a[1] == '/')
-        a += 2;
-    while (b[0] == '.' && b[1] == '/')
-        b += 2;
-    return !strcmp(a, b);
 }
 
 static bool spec_has_split(const struct spec *spec, const char *name)
@@ -108,7 +99,7 @@ static const char *changed_file(const struct result *base, const struct result *
             continue;
         const struct result_file *b = NULL;
         for (size_t j = 0; j < base->n_files && !b; j++)
-            if (base->files[j].split == split && same_path(base->files[j].root_path, h->root_path))
+            if (base->files[j].split == split && path_same(base->files[j].root_path, h->root_path))
                 b = &base->files[j];
         if (!b || !b->sha256_valid || !h->sha256_valid || memcmp(b->sha256, h->sha256, 32) != 0)
             return h->root_path;
@@ -119,7 +110,7 @@ static const char *changed_file(const struct result *base, const struct result *
         if (base->files[j].split != split)
             continue;
         for (size_t i = 0; i < head->n_files && !kept; i++)
-            kept = head->files[i].split == split && same_path(head->files[i].root_path, base->files[j].root_path);
+            kept = head->files[i].split == split && path_same(head->files[i].root_path, base->files[j].root_path);
         if (!kept)
             return base->files[j].root_path;
     }
@@ -153,7 +144,7 @@ static bool recorded_matches(const struct version_split *rec, const struct resul
         for (size_t k = 0; k < n_rec && !found; k++) {
             const char *path = rec->n_files ? rec->files[k].path : rec->path;
             const char *sum = rec->n_files ? rec->files[k].checksum : rec->checksum;
-            found = (!path ? n_head == 1 : same_path(path, h->root_path)) && checksum_is(sum, h->sha256);
+            found = (!path ? n_head == 1 : path_same(path, h->root_path)) && checksum_is(sum, h->sha256);
         }
         if (!found)
             return false;
@@ -668,14 +659,13 @@ static int repo_relative(char **out, const struct dataset *ds, const char *rel)
 {
     const char *top = repo_workdir(ds->repo);
     char *root = realpath(ds->spec->root, NULL);
-    size_t n = top ? strlen(top) : 0;
-    if (!top || !root || !path_inside(top, root)) {
+    const char *inside = top && root ? path_below(top, root) : NULL;
+    if (!inside) {
         free(root);
         return err_set(DSCI_EENV, "the dataset root '%s' is not inside the repository's work tree", ds->spec->root);
     }
-    const char *inside = root[n] ? root + n + (n > 1) : "";
-    *out = source_join(inside, rel);
-    source_normalize(*out);
+    *out = source_path_join(inside, rel);
+    source_path_normalize(*out);
     free(root);
     return 0;
 }
