@@ -234,6 +234,18 @@ static int read_small_blob(git_repository *git, const git_oid *id, const char *s
     return 0;
 }
 
+/* Where the symlink blob `id` at `link` leads, with `rest` appended (follow_link). */
+static int through_link(git_repository *git, const git_oid *id, const char *link, const char *rest, char **next)
+{
+    size_t tlen = 0;
+    char *target = NULL;
+    int rc = read_small_blob(git, id, link, LINK_MAX, &target, &tlen);
+    if (rc == 0)
+        rc = follow_link(link, target, tlen, rest, next);
+    free(target);
+    return rc;
+}
+
 /*
  * The blob at a repository path. Symlinks (at the end or in the middle of the path)
  * are followed while they stay inside; a path through a submodule continues in the
@@ -275,13 +287,8 @@ static int find_blob(struct source *src, const char *path, struct found_blob *ou
                 break;
             }
             if (mode == GIT_FILEMODE_LINK) {
-                size_t tlen = 0;
-                char *target = NULL, *next = NULL;
-                rc = read_small_blob(at.git, &id, current, LINK_MAX, &target, &tlen);
-                if (rc == 0)
-                    rc = follow_link(current, target, tlen, NULL, &next);
-                free(target);
-                if (rc < 0)
+                char *next = NULL;
+                if ((rc = through_link(at.git, &id, current, NULL, &next)) < 0)
                     break;
                 free(current);
                 current = next;
@@ -313,13 +320,8 @@ static int find_blob(struct source *src, const char *path, struct found_blob *ou
                         moved = true;
                     }
                 } else if (mode == GIT_FILEMODE_LINK) {
-                    size_t tlen = 0;
-                    char *target = NULL, *next = NULL;
-                    rc = read_small_blob(at.git, &id, prefix, LINK_MAX, &target, &tlen);
-                    if (rc == 0)
-                        rc = follow_link(prefix, target, tlen, rest, &next);
-                    free(target);
-                    if (rc == 0) {
+                    char *next = NULL;
+                    if ((rc = through_link(at.git, &id, prefix, rest, &next)) == 0) {
                         free(current);
                         current = next;
                         moved = true;
