@@ -9,6 +9,12 @@
  *   source_expand(src, "data/train-[0-9].jsonl", &paths, &n);      // sorted, repo-relative names
  *   source_open_stream(src, paths[0], &stream);          // read with stream.read()
  *   source_free(src);
+ *
+ * Ownership: a source from source_open_* is the caller's to source_free (which accepts
+ * NULL); a git source borrows its repo, which must outlive it. Strings handed out are
+ * malloc'd and the caller's (expand, display_path, read_file) except source_describe's,
+ * borrowed until source_free. A stream is the caller's to close.
+ * The backends behind this façade are in source_impl.h; see src/data/README.md.
  */
 #ifndef DSCI_SOURCE_H
 #define DSCI_SOURCE_H
@@ -17,9 +23,8 @@
 
 #include "data/byte_stream.h"
 
-struct source;
-
 struct repo;
+struct source;
 
 int source_open_worktree(struct source **out, const char *dataset_root);
 

@@ -44,6 +44,39 @@ static void test_path_boundary__error_classes(void **state)
     assert_int_equal(path_error_code(EIO), DSCI_EENV);
 }
 
+static void test_path_boundary__below_names_the_rest(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *boundary, *real, *want;   /* want NULL: outside */
+    } cases[] = {
+        { "/a/b", "/a/b", "" },
+        { "/a/b", "/a/b/c/d", "c/d" },
+        { "/a/b", "/a/bc", NULL },
+        { "/a/b", "/a", NULL },
+        { "/", "/", "" },
+        { "/", "/x/y", "x/y" },
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+        const char *got = path_below(cases[i].boundary, cases[i].real);
+        if (!cases[i].want)
+            assert_null(got);
+        else
+            assert_string_equal(got, cases[i].want);
+    }
+}
+
+static void test_path_boundary__same_ignores_leading_dot_slash(void **state)
+{
+    (void)state;
+    assert_true(path_same("data/a.jsonl", "data/a.jsonl"));
+    assert_true(path_same("./data/a.jsonl", "data/a.jsonl"));
+    assert_true(path_same("././data/a.jsonl", "./data/a.jsonl"));
+    assert_false(path_same("data/a.jsonl", "data/b.jsonl"));
+    assert_false(path_same("data/./a.jsonl", "data/a.jsonl"));   /* lexical, leading only */
+    assert_false(path_same(".data", "data"));
+}
+
 /* A temporary folder with: real/, link -> real, dangling -> nowhere, loop -> loop. */
 static int setup(void **state)
 {
@@ -118,6 +151,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_path_boundary__inside_is_by_component),
+        cmocka_unit_test(test_path_boundary__below_names_the_rest),
+        cmocka_unit_test(test_path_boundary__same_ignores_leading_dot_slash),
         cmocka_unit_test(test_path_boundary__git_component_any_case),
         cmocka_unit_test(test_path_boundary__error_classes),
         cmocka_unit_test_setup_teardown(test_path_boundary__resolve_follows_links_and_keeps_missing_rest, setup,
