@@ -21,9 +21,7 @@ static int setup(void **state)
     struct fixture *f = xcalloc(1, sizeof(*f));
     f->cwd = getcwd(NULL, 0);
     f->base = fixture_new("dataset");
-    f->top = xasprintf("%s/repo", f->base);
-    assert_int_equal(mkdir(f->top, 0755), 0);
-    fixture_git(f->top, "init -q");
+    f->top = fixture_repo(f->base, "repo");
     fixture_write(f->top, "specs/task.yaml", SPEC_HEAD);
     fixture_write(f->top, "data/train.jsonl", "{}\n");
     fixture_git(f->top, "add -A && git commit -qm one");

@@ -4,7 +4,7 @@
  * ids stable; the user's and the system's git configuration are kept out.
  *
  *   char *top = fixture_new("source");             // realpath of an empty folder
- *   fixture_git(top, "init -q");
+ *   char *repo = fixture_repo(top, "repo");        // top/repo, after `git init`
  *   fixture_write(top, "data/a.jsonl", "{}\n");
  *   fixture_git(top, "add -A && git commit -qm one");
  *   fixture_remove(top);                           // rm -rf, then frees top
@@ -70,6 +70,15 @@ static inline void fixture_git(const char *dir, const char *args)
     assert_int_equal(rc, 0);
 }
 
+/* base/name, made a new git repository; the caller frees the path. */
+static inline char *fixture_repo(const char *base, const char *name)
+{
+    char *top = xasprintf("%s/%s", base, name);
+    assert_int_equal(mkdir(top, 0755), 0);
+    fixture_git(top, "init -q");
+    return top;
+}
+
 /* Writes `text` to dir/rel, creating the folders on the way. */
 static inline void fixture_write(const char *dir, const char *rel, const char *text)
 {
@@ -84,6 +93,17 @@ static inline void fixture_write(const char *dir, const char *rel, const char *t
     assert_int_equal(fwrite(text, 1, strlen(text), f), strlen(text));
     assert_int_equal(fclose(f), 0);
     free(path);
+}
+
+/* A list of names is `want` (n_want of them, in order); frees the list. */
+static inline void fixture_expect_names(char **got, size_t n, const char *const *want, size_t n_want)
+{
+    assert_int_equal(n, n_want);
+    for (size_t i = 0; i < n; i++) {
+        assert_string_equal(got[i], want[i]);
+        free(got[i]);
+    }
+    free(got);
 }
 
 static inline void fixture_symlink(const char *dir, const char *rel, const char *target)

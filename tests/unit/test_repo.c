@@ -32,9 +32,7 @@ static int setup(void **state)
 {
     struct fixture *f = xcalloc(1, sizeof(*f));
     f->base = fixture_new("repo");
-    f->top = xasprintf("%s/repo", f->base);
-    assert_int_equal(mkdir(f->top, 0755), 0);
-    fixture_git(f->top, "init -q");
+    f->top = fixture_repo(f->base, "repo");
     fixture_write(f->top, "a.txt", "a\n");
     fixture_git(f->top, "add -A && git commit -qm one && git tag -a dataset-v1.0.0 -m v1");
     fixture_write(f->top, "b.txt", "b\n");
@@ -103,12 +101,7 @@ static void expect_tags(const struct repo *repo, const char *prefix, const char 
     char **tags = NULL;
     size_t n = 0;
     assert_int_equal(repo_list_tags(repo, prefix, &tags, &n), 0);
-    assert_int_equal(n, n_want);
-    for (size_t i = 0; i < n; i++) {
-        assert_string_equal(tags[i], want[i]);
-        free(tags[i]);
-    }
-    free(tags);
+    fixture_expect_names(tags, n, want, n_want);
 }
 
 static void test_repo__tags(void **state)
@@ -162,49 +155,38 @@ static void test_repo__staged_and_uncommitted_paths(void **state)
     struct repo *repo = open_top(f);
     char **paths = NULL;
     size_t n = 0;
+    static const char *const staged[] = { "a.txt", "d.txt" };
     assert_int_equal(repo_staged_paths(repo, &paths, &n), 0);
-    assert_int_equal(n, 2);
-    assert_string_equal(paths[0], "a.txt");
-    assert_string_equal(paths[1], "d.txt");
-    for (size_t i = 0; i < n; i++)
-        free(paths[i]);
-    free(paths);
+    fixture_expect_names(paths, n, staged, 2);
 
     /* in the order given: staged change, untracked, missing; b.txt is as committed */
     const char *const ask[] = { "b.txt", "a.txt", "c.txt", "sub/keep.txt", "none.txt" };
+    static const char *const uncommitted[] = { "a.txt", "c.txt", "none.txt" };
     assert_int_equal(repo_uncommitted_paths(repo, ask, 5, &paths, &n), 0);
-    assert_int_equal(n, 3);
-    assert_string_equal(paths[0], "a.txt");
-    assert_string_equal(paths[1], "c.txt");
-    assert_string_equal(paths[2], "none.txt");
-    for (size_t i = 0; i < n; i++)
-        free(paths[i]);
-    free(paths);
+    fixture_expect_names(paths, n, uncommitted, 3);
     assert_int_equal(repo_uncommitted_paths(repo, ask, 1, &paths, &n), 0);
     assert_int_equal(n, 0);
     free(paths);
     repo_free(repo);
 }
 
+static void expect_hooks_dir(const struct fixture *f, const char *rel)
+{
+    struct repo *repo = open_top(f);
+    char *dir = NULL, *want = xasprintf("%s/%s", f->top, rel);
+    assert_int_equal(repo_hooks_dir(repo, &dir), 0);
+    assert_string_equal(dir, want);
+    free(dir);
+    free(want);
+    repo_free(repo);
+}
+
 static void test_repo__hooks_dir(void **state)
 {
     struct fixture *f = *state;
-    struct repo *repo = open_top(f);
-    char *dir = NULL, *want = xasprintf("%s/.git/hooks", f->top);
-    assert_int_equal(repo_hooks_dir(repo, &dir), 0);
-    assert_string_equal(dir, want);
-    free(dir);
-    free(want);
-    repo_free(repo);
-
+    expect_hooks_dir(f, ".git/hooks");
     fixture_git(f->top, "config core.hooksPath my-hooks");
-    repo = open_top(f);
-    want = xasprintf("%s/my-hooks", f->top);
-    assert_int_equal(repo_hooks_dir(repo, &dir), 0);
-    assert_string_equal(dir, want);
-    free(dir);
-    free(want);
-    repo_free(repo);
+    expect_hooks_dir(f, "my-hooks");   /* relative to the work tree */
     fixture_git(f->top, "config --unset core.hooksPath");
 }
 

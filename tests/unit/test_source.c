@@ -26,10 +26,8 @@ static int setup(void **state)
     struct fixture *f = xcalloc(1, sizeof(*f));
     f->cwd = getcwd(NULL, 0);
     f->base = fixture_new("source");
-    f->top = xasprintf("%s/repo", f->base);
     fixture_write(f->base, "outside.txt", "OUT\n");
-    assert_int_equal(mkdir(f->top, 0755), 0);
-    fixture_git(f->top, "init -q");
+    f->top = fixture_repo(f->base, "repo");
     fixture_write(f->top, "data/a.jsonl", "A1\n");
     fixture_write(f->top, "data/b.jsonl", "B\n");
     fixture_write(f->top, "data/notes.txt", "notes\n");
@@ -162,12 +160,7 @@ static void expect_glob(struct source *src, const char *pattern, const char *con
     if (rc != 0)
         fprintf(stderr, "%s: %s\n", pattern, err_last());
     assert_int_equal(rc, 0);
-    assert_int_equal(n, n_want);
-    for (size_t i = 0; i < n; i++) {
-        assert_string_equal(paths[i], want[i]);
-        free(paths[i]);
-    }
-    free(paths);
+    fixture_expect_names(paths, n, want, n_want);
 }
 
 static void test_source__glob_is_sorted_and_root_relative(void **state)
@@ -306,10 +299,8 @@ static char *stream_all(struct source *src, const char *path)
 static void test_source__packed_deltas_and_damaged_objects(void **state)
 {
     struct fixture *f = *state;
-    char *top = xasprintf("%s/packed", f->base);
     char *v1 = big_text(1), *v2 = big_text(2);
-    assert_int_equal(mkdir(top, 0755), 0);
-    fixture_git(top, "init -q");
+    char *top = fixture_repo(f->base, "packed");
     fixture_write(top, "data/big.jsonl", v1);
     fixture_git(top, "add -A && git commit -qm one");
     fixture_write(top, "data/big.jsonl", v2);
