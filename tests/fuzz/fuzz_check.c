@@ -149,7 +149,8 @@ static int mem_read_file(struct source *src, const char *path, char **out, size_
     return 0;
 }
 
-static bool mem_exists(struct source *src, const char *path)
+/* 1 a file, 0 nothing there (the ops table's contract) */
+static int mem_exists(struct source *src, const char *path)
 {
     return part_index(path) >= 0;
 }
