@@ -48,3 +48,20 @@ size_t utf8_len(const unsigned char *s)
         avail++;
     return avail ? utf8_sequence(s, avail, &bad) : 0;
 }
+
+size_t utf8_invalid_at(const unsigned char *s, size_t len)
+{
+    size_t i = 0;
+    uint32_t cp;
+    while (i < len) {
+        if (s[i] < 0x80) {
+            i++;
+            continue;
+        }
+        size_t n = utf8_decode(s + i, len - i, &cp);
+        if (!n)
+            return i;
+        i += n;
+    }
+    return len;
+}
