@@ -65,6 +65,12 @@ static int handle_line(struct reader *rd, char *s, size_t len, size_t line)
     return record_process(rd, s, len, line, 0);
 }
 
+/* A line over the limit: its one broken record, in order with the parsed ones. */
+static int too_long_line(struct reader *rd, size_t line)
+{
+    return pool_use(rd) ? pool_add(rd, NULL, 0, line, true) : reader_too_long(rd, line, 0);
+}
+
 int frame_read_jsonl(struct reader *rd, struct frame_input *in, size_t line)
 {
     size_t max = rd->o->max_line_bytes;
@@ -81,8 +87,7 @@ int frame_read_jsonl(struct reader *rd, struct frame_input *in, size_t line)
             if (skipping) {
                 skipping = false;
             } else if (len > max) {
-                rc = pool_use(rd) ? pool_add(rd, NULL, 0, line, true)
-                                                                 : reader_too_long(rd, line, 0);
+                rc = too_long_line(rd, line);
                 if (rc != 0)
                     return rc;
             } else if ((rc = handle_line(rd, p, len, line)) != 0) {
@@ -96,8 +101,7 @@ int frame_read_jsonl(struct reader *rd, struct frame_input *in, size_t line)
                 rd->file->no_final_newline = true;
                 in->start = in->end;
                 if (!skipping && avail > max)
-                    return pool_use(rd) ? pool_add(rd, NULL, 0, line, true)
-                                                                       : reader_too_long(rd, line, 0);
+                    return too_long_line(rd, line);
                 if (!skipping)
                     return handle_line(rd, p, avail, line);
             }
@@ -106,8 +110,7 @@ int frame_read_jsonl(struct reader *rd, struct frame_input *in, size_t line)
         if (avail > max) {
             /* Report it once and drop its bytes as they come: memory stays at the limit. */
             if (!skipping) {
-                rc = pool_use(rd) ? pool_add(rd, NULL, 0, line, true)
-                                                                 : reader_too_long(rd, line, 0);
+                rc = too_long_line(rd, line);
                 if (rc != 0)
                     return rc;
             }

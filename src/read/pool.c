@@ -185,13 +185,8 @@ int pool_finish(struct reader *rd, bool deliver)
         free(pool->chunks[i].ex);
         arena_release(&pool->chunks[i].arena);
     }
-    for (unsigned i = 0; i < pool->n_workers; i++) {
-        free(pool->workers[i].rd.turns);
-        free(pool->workers[i].rd.lists[0].items);
-        free(pool->workers[i].rd.lists[1].items);
-        arena_release(&pool->workers[i].rd.arena);
-        arena_release(&pool->workers[i].rd.scratch);
-    }
+    for (unsigned i = 0; i < pool->n_workers; i++)
+        reader_release(&pool->workers[i].rd);
     free(pool->chunks);
     free(pool->workers);
     free(pool);

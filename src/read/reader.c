@@ -83,6 +83,15 @@ int reader_too_long(struct reader *rd, size_t line, size_t column)
     return reader_deliver(rd);
 }
 
+void reader_release(struct reader *rd)
+{
+    free(rd->turns);
+    free(rd->lists[0].items);
+    free(rd->lists[1].items);
+    arena_release(&rd->arena);
+    arena_release(&rd->scratch);
+}
+
 bool reader_path_is_jsonl(const char *path)
 {
     size_t n = path ? strlen(path) : 0;
@@ -192,10 +201,6 @@ done:
         sha256_final(&in.sha, discard);
     }
     free(in.buf);
-    free(rd.turns);
-    free(rd.lists[0].items);
-    free(rd.lists[1].items);
-    arena_release(&rd.arena);
-    arena_release(&rd.scratch);
+    reader_release(&rd);
     return rc;
 }

@@ -210,6 +210,9 @@ int reader_deliver(struct reader *rd);
 /* A record over dataset.max_line_bytes: one EX_LINE_TOO_LONG example, delivered. */
 int reader_too_long(struct reader *rd, size_t line, size_t column);
 
+/* Frees what a reader (the reading thread's or a worker's) allocated; not the struct. */
+void reader_release(struct reader *rd);
+
 /* ---- read/frame.c */
 
 /* Reads more bytes after the kept ones (moving those to the front first), growing the

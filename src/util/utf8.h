@@ -8,6 +8,7 @@
  *   uint32_t cp; size_t n = utf8_decode(p, end - p, &cp);   // 0: malformed here
  *   size_t bad, n = utf8_sequence(p, end - p, &bad);         // 0: replace `bad` bytes
  *   if (!utf8_valid(s, len)) ...                              // whole text
+ *   n = utf8_encode(cp, out);                                 // 1..4 bytes
  */
 #ifndef DSCI_UTF8_H
 #define DSCI_UTF8_H
@@ -51,6 +52,9 @@ static inline size_t utf8_decode(const unsigned char *s, size_t avail, uint32_t 
     *cp = v;
     return n;
 }
+
+/* Encodes cp (<= U+10FFFF, not a surrogate) to out; returns the number of bytes (1..4). */
+size_t utf8_encode(uint32_t cp, unsigned char out[4]);
 
 /* Length of the well-formed sequence at s (at most `avail` bytes), or 0; then *bad_len
  * is the length of the maximal subpart to replace with one U+FFFD (always >= 1). */

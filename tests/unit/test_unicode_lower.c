@@ -116,15 +116,15 @@ static void test_unicode_lower__utf8_codec(void **state)
     for (size_t i = 0; i < sizeof(cps) / sizeof(cps[0]); i++) {
         unsigned char enc[4];
         uint32_t back = 0xDEAD;
-        size_t n = unicode_utf8_encode(cps[i], enc);
-        assert_int_equal(unicode_utf8_decode(enc, n, &back), n);
+        size_t n = utf8_encode(cps[i], enc);
+        assert_int_equal(utf8_decode(enc, n, &back), n);
         assert_int_equal(back, cps[i]);
         if (n > 1)   /* truncated */
-            assert_int_equal(unicode_utf8_decode(enc, n - 1, &back), 0);
+            assert_int_equal(utf8_decode(enc, n - 1, &back), 0);
     }
     uint32_t cp;
-    assert_int_equal(unicode_utf8_decode((const unsigned char *)"\xf4\x90\x80\x80", 4, &cp), 0);
-    assert_int_equal(unicode_utf8_decode((const unsigned char *)"\x80", 1, &cp), 0);
+    assert_int_equal(utf8_decode((const unsigned char *)"\xf4\x90\x80\x80", 4, &cp), 0);
+    assert_int_equal(utf8_decode((const unsigned char *)"\x80", 1, &cp), 0);
 }
 
 static void test_unicode_lower__case_classes(void **state)
@@ -147,7 +147,7 @@ static void test_unicode_lower__lead_bytes(void **state)
         if (cp >= 0xD800 && cp <= 0xDFFF)
             continue;
         unsigned char enc[4];
-        unicode_utf8_encode(cp, enc);
+        utf8_encode(cp, enc);
         uint32_t low[3];
         if (!unicode_lower_lead_changes(enc[0]) && (unicode_lower(cp, low) != 1 || low[0] != cp))
             fail_msg("U+%04X changes but its lead byte 0x%02X is not flagged", cp, enc[0]);
