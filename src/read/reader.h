@@ -1,8 +1,8 @@
 /*
- * src/read/ owns bytes -> examples: framing, the record parser (the only module that
- * touches the JSON parser, yajl), the format mapping, the parsing threads and the
- * normalized example (read/example.h). It knows nothing of gates or runs: the engine
- * hands it a stream and a struct run_file (read/run_file.h) and gets examples back.
+ * src/read/ owns bytes -> examples: framing, the record parser (yajl's SAX interface),
+ * the format mapping, the parsing threads and the normalized example (read/example.h).
+ * It knows nothing of gates or runs: the engine hands it a stream and a struct run_file
+ * (read/run_file.h) and gets examples back.
  *
  * Reads JSONL (one record per line) or a JSON array of records (a `.jsonl` file is
  * always JSONL, any other is an array when its first byte is '['), in ShareGPT, OpenAI
@@ -59,8 +59,9 @@ void reader_options_from_spec(struct reader_options *o, const struct spec *spec)
 /* Return non-zero from the callback to stop reading (that value is returned). */
 typedef int (*reader_callback)(void *ctx, const struct example *ex);
 
-/* Streams one file. Fills file->format, is_array, bytes, records, sha256 and the hygiene
- * counts. Returns 0, the callback's non-zero value, or a negative DSCI_E* error for I/O. */
+/* Streams one file (file->path, root_path and split are read, not owned). Fills
+ * file->format, is_array, bytes, records, sha256 (sha256_valid), lfs_pointer and the
+ * hygiene counts. Returns 0, the callback's non-zero value, or a negative DSCI_E* error for I/O. */
 int reader_run(struct run_file *file, const struct byte_stream *in,
                const struct reader_options *o, reader_callback cb, void *cb_ctx);
 

@@ -5,7 +5,9 @@
  *   read/frame.c       framing: JSONL lines and JSON array elements, with their lines;
  *   read/record.c      one record through yajl's SAX interface into struct record;
  *   read/formats.c     struct record -> the example: ShareGPT, OpenAI (tools), Alpaca;
- *   read/json_error.c  where a broken record's first error is (line, column, message);
+ *                      also reader_json_is_object (the tool-arguments scanner);
+ *   read/json_error.c  where a broken record's first error is (line, column, message),
+ *                      and reader_json_error_offset;
  *   read/pool.c        parsing JSONL records on worker threads, delivered in file order.
  * Data moves one way: frame -> record -> formats -> deliver (the callback).
  */
