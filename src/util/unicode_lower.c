@@ -101,6 +101,22 @@ bool unicode_final_sigma(const char *text, size_t len, size_t pos, size_t cp_len
     return true;
 }
 
+size_t unicode_lower_at(struct unicode_lowered *out, const char *text, size_t len, size_t i)
+{
+    uint32_t cp = 0;
+    size_t n = utf8_decode((const unsigned char *)text + i, len - i, &cp);
+    if (!n)
+        return 0;
+    out->cp = cp;
+    if (cp == UNICODE_CAPITAL_SIGMA) {
+        out->low[0] = unicode_final_sigma(text, len, i, n) ? 0x3C2 : 0x3C3;
+        out->n_low = 1;
+    } else {
+        out->n_low = unicode_lower(cp, out->low);
+    }
+    return n;
+}
+
 void unicode_lower_utf8(struct buf *out, const char *text, size_t len)
 {
     const unsigned char *s = (const unsigned char *)text;
@@ -116,24 +132,16 @@ void unicode_lower_utf8(struct buf *out, const char *text, size_t len)
             i++;
             continue;
         }
-        uint32_t cp = 0;
-        size_t n = utf8_decode(s + i, len - i, &cp);
+        struct unicode_lowered lw;
+        size_t n = unicode_lower_at(&lw, text, len, i);
         if (!n) {
             buf_add(out, s + i, 1);
             i++;
             continue;
         }
-        uint32_t low[3];
-        size_t k;
-        if (cp == UNICODE_CAPITAL_SIGMA) {
-            low[0] = unicode_final_sigma(text, len, i, n) ? 0x3C2 : 0x3C3;
-            k = 1;
-        } else {
-            k = unicode_lower(cp, low);
-        }
-        for (size_t j = 0; j < k; j++) {
+        for (size_t j = 0; j < lw.n_low; j++) {
             unsigned char enc[4];
-            buf_add(out, enc, utf8_encode(low[j], enc));
+            buf_add(out, enc, utf8_encode(lw.low[j], enc));
         }
         i += n;
     }

@@ -60,6 +60,18 @@ static inline size_t unicode_utf8_encode(uint32_t cp, unsigned char out[4])
  * cased, and the nearest one after it is not. */
 bool unicode_final_sigma(const char *s, size_t len, size_t pos, size_t cp_len);
 
+/* The code point at text[i] and its lower case in context (Python's Final_Sigma rule
+ * included): the one step every lower-casing loop takes for a non-ASCII character. */
+struct unicode_lowered {
+    uint32_t cp;
+    uint32_t low[3];
+    size_t n_low;     /* 1..3 */
+};
+
+/* Fills *out for the code point at text[i] (i < len) and returns its length in bytes;
+ * 0 when the bytes there are not UTF-8 (then *out is untouched). */
+size_t unicode_lower_at(struct unicode_lowered *out, const char *text, size_t len, size_t i);
+
 /* Appends text.lower() of the UTF-8 s[0..len) to out. */
 void unicode_lower_utf8(struct buf *out, const char *s, size_t len);
 

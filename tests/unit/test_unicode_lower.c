@@ -127,6 +127,42 @@ static void test_unicode_lower__utf8_codec(void **state)
     assert_int_equal(utf8_decode((const unsigned char *)"\x80", 1, &cp), 0);
 }
 
+/* One character in context, table-driven: the length consumed, the code point and its
+ * lower case (a capital sigma is final only at the end of a word). */
+static void test_unicode_lower__lower_at(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text;
+        size_t i;
+        size_t len;          /* 0: not UTF-8 there */
+        uint32_t cp;
+        size_t n_low;
+        uint32_t low[3];
+    } cases[] = {
+        { "\xc3\x80", 0, 2, 0xC0, 1, { 0xE0 } },                     /* À -> à */
+        { "\xc4\xb0", 0, 2, 0x130, 2, { 'i', 0x307 } },               /* İ -> i + dot */
+        { "\xce\x9f\xce\xa3", 2, 2, 0x3A3, 1, { 0x3C2 } },           /* ΟΣ: final sigma */
+        { "\xce\x9f\xce\xa3\xce\x9f", 2, 2, 0x3A3, 1, { 0x3C3 } },   /* ΟΣΟ: not final */
+        { "\xce\xa3", 0, 2, 0x3A3, 1, { 0x3C3 } },                   /* alone: not final */
+        { "\xe4\xb8\xad", 0, 3, 0x4E2D, 1, { 0x4E2D } },             /* no case */
+        { "a\xff", 1, 0, 0, 0, { 0 } },
+        { "\xed\xa0\x80", 0, 0, 0, 0, { 0 } },                       /* a surrogate */
+    };
+    for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+        struct unicode_lowered lw = { 0 };
+        size_t n = unicode_lower_at(&lw, cases[c].text, strlen(cases[c].text), cases[c].i);
+        if (n != cases[c].len)
+            fail_msg("case %zu: length %zu, want %zu", c, n, cases[c].len);
+        if (!n)
+            continue;
+        assert_int_equal(lw.cp, cases[c].cp);
+        assert_int_equal(lw.n_low, cases[c].n_low);
+        for (size_t j = 0; j < lw.n_low; j++)
+            assert_int_equal(lw.low[j], cases[c].low[j]);
+    }
+}
+
 static void test_unicode_lower__case_classes(void **state)
 {
     assert_int_equal(unicode_case_class('a'), UNICODE_CASED);
@@ -169,6 +205,7 @@ int main(void)
         cmocka_unit_test(test_unicode_lower__other_scripts),
         cmocka_unit_test(test_unicode_lower__invalid_bytes_pass_through),
         cmocka_unit_test(test_unicode_lower__utf8_codec),
+        cmocka_unit_test(test_unicode_lower__lower_at),
         cmocka_unit_test(test_unicode_lower__case_classes),
         cmocka_unit_test(test_unicode_lower__lead_bytes),
     };
