@@ -10,6 +10,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "util/utf8.h"
+
 static const char *const key_names[CARD_KEY_COUNT] = {
     "pretty_name", "license", "language", "task_categories", "size_categories", "configs", "dataset_info",
 };
@@ -48,26 +50,6 @@ static bool plain_ok(const char *s)
     return true;
 }
 
-/* The code point of the UTF-8 sequence at s and its length; 0 length when malformed. */
-static size_t utf8_decode(const unsigned char *s, size_t avail, unsigned *cp)
-{
-    unsigned c = s[0];
-    size_t need = c < 0x80 ? 1 : c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
-    if (!need || need > avail)
-        return 0;
-    unsigned v = need == 1 ? c : need == 2 ? c & 0x1f : need == 3 ? c & 0x0f : c & 0x07;
-    for (size_t i = 1; i < need; i++) {
-        if ((s[i] & 0xc0) != 0x80)
-            return 0;
-        v = (v << 6) | (s[i] & 0x3f);
-    }
-    static const unsigned min[5] = { 0, 0, 0x80, 0x800, 0x10000 };
-    if (v < min[need] || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
-        return 0;
-    *cp = v;
-    return need;
-}
-
 void card_yaml_scalar(struct buf *out, const char *s)
 {
     if (plain_ok(s)) {
@@ -78,7 +60,7 @@ void card_yaml_scalar(struct buf *out, const char *s)
     size_t len = strlen(s);
     buf_addch(out, '"');
     for (size_t i = 0; i < len;) {
-        unsigned cp = 0;
+        uint32_t cp = 0;
         size_t n = utf8_decode(p + i, len - i, &cp);
         if (!n) {
             buf_addstr(out, "\\uFFFD");   /* not UTF-8: YAML streams must be */

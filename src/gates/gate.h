@@ -17,36 +17,9 @@
 #include <stdint.h>
 
 #include "read/example.h"
+#include "read/run_file.h"
 #include "run/result.h"
 #include "spec/spec.h"
-
-/* One file the run read, and what the reader noticed about it. */
-struct run_file {
-    char *path;              /* as reports show it: repo-relative */
-    char *root_path;         /* relative to the dataset root, as the spec and version file name it */
-    size_t split;
-    enum dataset_format format;   /* decided for this file (auto resolves per file) */
-    bool is_array;           /* a JSON array file rather than JSONL */
-    uint64_t bytes;
-    uint64_t records;
-    unsigned char sha256[32];     /* of the exact bytes, for the version file checksum */
-    bool sha256_valid;
-    bool lfs_pointer;        /* git LFS pointer: content not available */
-    /* hygiene, reported by the format gate */
-    bool bom, no_final_newline;
-    uint64_t crlf_lines, blank_lines;
-    size_t first_crlf_line, first_blank_line;
-    char *read_error;        /* a problem with the file as a whole (array syntax, missing) */
-    size_t read_error_line;
-    /* A JSON array file's records by index: where each starts (a minified array is one
-     * line). Kept by the engine (NULL for JSONL), so gates keep an index, not a place,
-     * and findings name line, column and index (gates/common.h: gate_place). */
-    struct run_position {
-        uint64_t line;
-        uint64_t column;
-    } *positions;
-    size_t n_positions, alloc_positions;
-};
 
 /* What every gate may consult at finish() time. */
 struct gate_ctx {

@@ -1,14 +1,28 @@
 /*
- * Bytes -> examples, streaming. The only module that touches the JSON parser (yajl).
+ * src/read/ owns bytes -> examples: framing, the record parser (yajl's SAX interface),
+ * the format mapping, the parsing threads and the normalized example (read/example.h).
+ * It knows nothing of gates or runs: the engine hands it a stream and a struct run_file
+ * (read/run_file.h) and gets examples back.
+ *
  * Reads JSONL (one record per line) or a JSON array of records (a `.jsonl` file is
- * always JSONL, any other is an array when its first byte is '['), in ShareGPT, OpenAI chat or Alpaca form (or auto: decided per file
- * from the first record). Every record gets its exact starting line; broken bytes
- * (invalid JSON or UTF-8, NUL, an over-long line, deep nesting) become issues on the
- * example, never a crash. Memory is bounded by the largest record, not the file.
+ * always JSONL, any other is an array when its first byte is '['), in ShareGPT, OpenAI
+ * chat or Alpaca form (or auto: decided per file from the first record). Every record
+ * gets its exact starting line; broken bytes (invalid JSON or UTF-8, NUL, an over-long
+ * line, deep nesting) become issues on the example, never a crash. Memory is bounded
+ * by the largest record, not the file.
  *
  *   struct reader_options o;
  *   reader_options_from_spec(&o, spec);
  *   reader_run(&file, &stream, &o, on_example, ctx);   // on_example per record
+ *
+ * Ownership and invariants:
+ *   - the example handed to the callback, and every text it points to, is the reader's
+ *     and valid only during the call (copy what you keep);
+ *   - the callback runs on the calling thread, once per record, in file order, with
+ *     ex->ordinal counting 0, 1, 2 ... (also when records were parsed on threads);
+ *   - reader_options' strings are borrowed for the duration of reader_run;
+ *   - reader_run frees everything it allocates; it writes only the reader's fields of
+ *     the run_file (see reader_run) and never touches its strings.
  */
 #ifndef DSCI_READER_H
 #define DSCI_READER_H
@@ -18,7 +32,7 @@
 #include <stdint.h>
 
 #include "read/example.h"
-#include "gates/gate.h"
+#include "read/run_file.h"
 #include "data/source.h"
 #include "spec/spec.h"
 
@@ -45,8 +59,9 @@ void reader_options_from_spec(struct reader_options *o, const struct spec *spec)
 /* Return non-zero from the callback to stop reading (that value is returned). */
 typedef int (*reader_callback)(void *ctx, const struct example *ex);
 
-/* Streams one file. Fills file->format, is_array, bytes, records, sha256 and the hygiene
- * counts. Returns 0, the callback's non-zero value, or a negative DSCI_E* error for I/O. */
+/* Streams one file (file->path, root_path and split are read, not owned). Fills
+ * file->format, is_array, bytes, records, sha256 (sha256_valid), lfs_pointer and the
+ * hygiene counts. Returns 0, the callback's non-zero value, or a negative DSCI_E* error for I/O. */
 int reader_run(struct run_file *file, const struct byte_stream *in,
                const struct reader_options *o, reader_callback cb, void *cb_ctx);
 

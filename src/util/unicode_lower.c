@@ -1,6 +1,7 @@
 #include "util/unicode_lower.h"
 
 #include "util/unicode_lower_table.h"
+#include "util/utf8.h"
 
 size_t unicode_lower(uint32_t cp, uint32_t out[3])
 {
@@ -50,63 +51,6 @@ enum unicode_case_class unicode_case_class(uint32_t cp)
     return UNICODE_CASE_OTHER;
 }
 
-size_t unicode_utf8_decode(const unsigned char *s, size_t avail, uint32_t *cp)
-{
-    if (!avail)
-        return 0;
-    unsigned char c = s[0];
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    }
-    size_t n;
-    uint32_t v, min;
-    if (c >= 0xC2 && c <= 0xDF) {
-        n = 2, v = c & 0x1F, min = 0x80;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        n = 3, v = c & 0x0F, min = 0x800;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        n = 4, v = c & 0x07, min = 0x10000;
-    } else {
-        return 0;
-    }
-    if (avail < n)
-        return 0;
-    for (size_t i = 1; i < n; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        v = (v << 6) | (s[i] & 0x3F);
-    }
-    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
-        return 0;
-    *cp = v;
-    return n;
-}
-
-size_t unicode_utf8_encode(uint32_t cp, unsigned char out[4])
-{
-    if (cp < 0x80) {
-        out[0] = (unsigned char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        out[0] = (unsigned char)(0xC0 | (cp >> 6));
-        out[1] = (unsigned char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        out[0] = (unsigned char)(0xE0 | (cp >> 12));
-        out[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-        out[2] = (unsigned char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    out[0] = (unsigned char)(0xF0 | (cp >> 18));
-    out[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
-    out[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-    out[3] = (unsigned char)(0x80 | (cp & 0x3F));
-    return 4;
-}
-
 /* The code point that ends just before s[end]; its start goes to *start. Invalid bytes
  * are returned as a single non-cased "code point" (they cannot be in a Python str). */
 static uint32_t decode_before(const unsigned char *s, size_t end, size_t *start)
@@ -115,8 +59,8 @@ static uint32_t decode_before(const unsigned char *s, size_t end, size_t *start)
     size_t stop = end >= 4 ? end - 4 : 0;
     while (i > stop && (s[i] & 0xC0) == 0x80)
         i--;
-    uint32_t cp;
-    size_t n = unicode_utf8_decode(s + i, end - i, &cp);
+    uint32_t cp = 0;   /* set whenever utf8_decode succeeds; 0 quiets -Wmaybe-uninitialized */
+    size_t n = utf8_decode(s + i, end - i, &cp);
     if (n != end - i) {
         *start = end - 1;
         return 0xFFFD;
@@ -145,8 +89,8 @@ bool unicode_final_sigma(const char *text, size_t len, size_t pos, size_t cp_len
         return false;
     i = pos + cp_len;
     while (i < len) {
-        uint32_t cp;
-        size_t n = unicode_utf8_decode(s + i, len - i, &cp);
+        uint32_t cp = 0;
+        size_t n = utf8_decode(s + i, len - i, &cp);
         if (!n)
             return true;   /* an invalid byte is not cased */
         cls = unicode_case_class(cp);
@@ -155,6 +99,22 @@ bool unicode_final_sigma(const char *text, size_t len, size_t pos, size_t cp_len
         i += n;
     }
     return true;
+}
+
+size_t unicode_lower_at(struct unicode_lowered *out, const char *text, size_t len, size_t i)
+{
+    uint32_t cp = 0;
+    size_t n = utf8_decode((const unsigned char *)text + i, len - i, &cp);
+    if (!n)
+        return 0;
+    out->cp = cp;
+    if (cp == UNICODE_CAPITAL_SIGMA) {
+        out->low[0] = unicode_final_sigma(text, len, i, n) ? 0x3C2 : 0x3C3;
+        out->n_low = 1;
+    } else {
+        out->n_low = unicode_lower(cp, out->low);
+    }
+    return n;
 }
 
 void unicode_lower_utf8(struct buf *out, const char *text, size_t len)
@@ -172,24 +132,16 @@ void unicode_lower_utf8(struct buf *out, const char *text, size_t len)
             i++;
             continue;
         }
-        uint32_t cp;
-        size_t n = unicode_utf8_decode(s + i, len - i, &cp);
+        struct unicode_lowered lw;
+        size_t n = unicode_lower_at(&lw, text, len, i);
         if (!n) {
             buf_add(out, s + i, 1);
             i++;
             continue;
         }
-        uint32_t low[3];
-        size_t k;
-        if (cp == UNICODE_CAPITAL_SIGMA) {
-            low[0] = unicode_final_sigma(text, len, i, n) ? 0x3C2 : 0x3C3;
-            k = 1;
-        } else {
-            k = unicode_lower(cp, low);
-        }
-        for (size_t j = 0; j < k; j++) {
+        for (size_t j = 0; j < lw.n_low; j++) {
             unsigned char enc[4];
-            buf_add(out, enc, unicode_utf8_encode(low[j], enc));
+            buf_add(out, enc, utf8_encode(lw.low[j], enc));
         }
         i += n;
     }

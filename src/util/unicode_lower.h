@@ -23,6 +23,7 @@
 #include <stdint.h>
 
 #include "util/buf.h"
+#include "util/utf8.h"
 
 #define UNICODE_CAPITAL_SIGMA 0x3A3u
 
@@ -42,17 +43,34 @@ enum unicode_case_class unicode_case_class(uint32_t cp);
  * (a capital sigma included). Text with no such lead byte lower-cases to itself. */
 bool unicode_lower_lead_changes(unsigned char lead);
 
-/* Decodes one code point from s[0..avail). Returns its length in bytes, or 0 when the
- * bytes there are not valid UTF-8 (overlong, surrogate, truncated, > U+10FFFF). */
-size_t unicode_utf8_decode(const unsigned char *s, size_t avail, uint32_t *cp);
+/* The former names of utf8_decode and utf8_encode (util/utf8.h, the one UTF-8 codec),
+ * kept only until their last callers in gates/ and run/ switch; no code of their own. */
+static inline size_t unicode_utf8_decode(const unsigned char *s, size_t avail, uint32_t *cp)
+{
+    return utf8_decode(s, avail, cp);
+}
 
-/* Encodes cp (<= U+10FFFF) to out; returns the number of bytes (1..4). */
-size_t unicode_utf8_encode(uint32_t cp, unsigned char out[4]);
+static inline size_t unicode_utf8_encode(uint32_t cp, unsigned char out[4])
+{
+    return utf8_encode(cp, out);
+}
 
 /* Whether the capital sigma at s[pos..pos+cp_len) is in Python's Final_Sigma context
  * within s[0..len): the nearest code point before it that is not case-ignorable is
  * cased, and the nearest one after it is not. */
 bool unicode_final_sigma(const char *s, size_t len, size_t pos, size_t cp_len);
+
+/* The code point at text[i] and its lower case in context (Python's Final_Sigma rule
+ * included): the one step every lower-casing loop takes for a non-ASCII character. */
+struct unicode_lowered {
+    uint32_t cp;
+    uint32_t low[3];
+    size_t n_low;     /* 1..3 */
+};
+
+/* Fills *out for the code point at text[i] (i < len) and returns its length in bytes;
+ * 0 when the bytes there are not UTF-8 (then *out is untouched). */
+size_t unicode_lower_at(struct unicode_lowered *out, const char *text, size_t len, size_t i);
 
 /* Appends text.lower() of the UTF-8 s[0..len) to out. */
 void unicode_lower_utf8(struct buf *out, const char *s, size_t len);

@@ -116,15 +116,51 @@ static void test_unicode_lower__utf8_codec(void **state)
     for (size_t i = 0; i < sizeof(cps) / sizeof(cps[0]); i++) {
         unsigned char enc[4];
         uint32_t back = 0xDEAD;
-        size_t n = unicode_utf8_encode(cps[i], enc);
-        assert_int_equal(unicode_utf8_decode(enc, n, &back), n);
+        size_t n = utf8_encode(cps[i], enc);
+        assert_int_equal(utf8_decode(enc, n, &back), n);
         assert_int_equal(back, cps[i]);
         if (n > 1)   /* truncated */
-            assert_int_equal(unicode_utf8_decode(enc, n - 1, &back), 0);
+            assert_int_equal(utf8_decode(enc, n - 1, &back), 0);
     }
     uint32_t cp;
-    assert_int_equal(unicode_utf8_decode((const unsigned char *)"\xf4\x90\x80\x80", 4, &cp), 0);
-    assert_int_equal(unicode_utf8_decode((const unsigned char *)"\x80", 1, &cp), 0);
+    assert_int_equal(utf8_decode((const unsigned char *)"\xf4\x90\x80\x80", 4, &cp), 0);
+    assert_int_equal(utf8_decode((const unsigned char *)"\x80", 1, &cp), 0);
+}
+
+/* One character in context, table-driven: the length consumed, the code point and its
+ * lower case (a capital sigma is final only at the end of a word). */
+static void test_unicode_lower__lower_at(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text;
+        size_t i;
+        size_t len;          /* 0: not UTF-8 there */
+        uint32_t cp;
+        size_t n_low;
+        uint32_t low[3];
+    } cases[] = {
+        { "\xc3\x80", 0, 2, 0xC0, 1, { 0xE0 } },                     /* À -> à */
+        { "\xc4\xb0", 0, 2, 0x130, 2, { 'i', 0x307 } },               /* İ -> i + dot */
+        { "\xce\x9f\xce\xa3", 2, 2, 0x3A3, 1, { 0x3C2 } },           /* ΟΣ: final sigma */
+        { "\xce\x9f\xce\xa3\xce\x9f", 2, 2, 0x3A3, 1, { 0x3C3 } },   /* ΟΣΟ: not final */
+        { "\xce\xa3", 0, 2, 0x3A3, 1, { 0x3C3 } },                   /* alone: not final */
+        { "\xe4\xb8\xad", 0, 3, 0x4E2D, 1, { 0x4E2D } },             /* no case */
+        { "a\xff", 1, 0, 0, 0, { 0 } },
+        { "\xed\xa0\x80", 0, 0, 0, 0, { 0 } },                       /* a surrogate */
+    };
+    for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+        struct unicode_lowered lw = { 0 };
+        size_t n = unicode_lower_at(&lw, cases[c].text, strlen(cases[c].text), cases[c].i);
+        if (n != cases[c].len)
+            fail_msg("case %zu: length %zu, want %zu", c, n, cases[c].len);
+        if (!n)
+            continue;
+        assert_int_equal(lw.cp, cases[c].cp);
+        assert_int_equal(lw.n_low, cases[c].n_low);
+        for (size_t j = 0; j < lw.n_low; j++)
+            assert_int_equal(lw.low[j], cases[c].low[j]);
+    }
 }
 
 static void test_unicode_lower__case_classes(void **state)
@@ -147,7 +183,7 @@ static void test_unicode_lower__lead_bytes(void **state)
         if (cp >= 0xD800 && cp <= 0xDFFF)
             continue;
         unsigned char enc[4];
-        unicode_utf8_encode(cp, enc);
+        utf8_encode(cp, enc);
         uint32_t low[3];
         if (!unicode_lower_lead_changes(enc[0]) && (unicode_lower(cp, low) != 1 || low[0] != cp))
             fail_msg("U+%04X changes but its lead byte 0x%02X is not flagged", cp, enc[0]);
@@ -169,6 +205,7 @@ int main(void)
         cmocka_unit_test(test_unicode_lower__other_scripts),
         cmocka_unit_test(test_unicode_lower__invalid_bytes_pass_through),
         cmocka_unit_test(test_unicode_lower__utf8_codec),
+        cmocka_unit_test(test_unicode_lower__lower_at),
         cmocka_unit_test(test_unicode_lower__case_classes),
         cmocka_unit_test(test_unicode_lower__lead_bytes),
     };
