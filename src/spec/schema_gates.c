@@ -57,6 +57,28 @@ static int get_level_given(struct ctx *c, const struct ynode *v, enum gate_level
     return get_level(c, v, out);
 }
 
+/* A gate whose `level` stands for the checks nobody set (duplicates: exact and near;
+ * regression: coverage_drop and metric_drift). */
+struct sub_levels {
+    enum gate_level *level;
+    bool level_given;
+    const char *name[2];
+    enum gate_level *sub[2];
+    bool given[2];
+};
+
+/* Reads `level` or one check's level; 1 when `key` is neither. */
+static int sub_level_key(struct ctx *c, const struct ynode *key, const struct ynode *val,
+                         struct sub_levels *l)
+{
+    if (!strcmp(key->value, "level"))
+        return get_level_given(c, val, l->level, &l->level_given);
+    for (size_t i = 0; i < ARRAY_SIZE(l->sub); i++)
+        if (!strcmp(key->value, l->name[i]))
+            return get_level_given(c, val, l->sub[i], &l->given[i]);
+    return 1;
+}
+
 /* ------------------------------------------------------------------------------ */
 /* format                                                                          */
 
@@ -361,26 +383,16 @@ static int parse_quality(struct ctx *c, const struct ynode *key, const struct yn
 /* ------------------------------------------------------------------------------ */
 /* duplicates, leakage                                                             */
 
-struct dup_read {
-    enum gate_level level;
-    bool level_given, exact_given, near_given;
-};
-
 static int duplicates_key(struct ctx *c, const struct ynode *key, const struct ynode *val, void *arg)
 {
     struct spec *s = c->spec;
-    struct dup_read *d = arg;
-    const char *k = key->value;
+    int r;
 
-    if (!strcmp(k, "level"))
-        return get_level_given(c, val, &d->level, &d->level_given);
-    if (!strcmp(k, "exact"))
-        return get_level_given(c, val, &s->gates.duplicates.exact, &d->exact_given);
-    if (!strcmp(k, "near"))
-        return get_level_given(c, val, &s->gates.duplicates.near, &d->near_given);
-    if (!strcmp(k, "threshold"))
+    if ((r = sub_level_key(c, key, val, arg)) <= 0)
+        return r;
+    if (!strcmp(key->value, "threshold"))
         return get_number(c, val, 0, 1, &s->gates.duplicates.threshold);
-    if (!strcmp(k, "shingle"))
+    if (!strcmp(key->value, "shingle"))
         return get_uint(c, val, 1, 64, &s->gates.duplicates.shingle);
     return get_uint(c, val, 1, 1024, &s->gates.duplicates.permutations);
 }
@@ -390,19 +402,18 @@ static int parse_duplicates(struct ctx *c, const struct ynode *key, const struct
     static const char *const keys[] = { "level", "exact", "near", "threshold", "shingle",
                                         "permutations" };
     struct spec *s = c->spec;
-    struct dup_read d = { .level = LEVEL_BLOCK };
+    enum gate_level level = LEVEL_BLOCK;
+    struct sub_levels l = { &level, false, { "exact", "near" },
+                            { &s->gates.duplicates.exact, &s->gates.duplicates.near }, { false, false } };
     int r;
 
-    if ((r = gate_walk(c, key, v, &s->gates.duplicates.loc, &d.level, &d.level_given, keys,
-                       ARRAY_SIZE(keys), duplicates_key, &d)) < 0)
+    if ((r = gate_walk(c, key, v, &s->gates.duplicates.loc, &level, &l.level_given, keys,
+                       ARRAY_SIZE(keys), duplicates_key, &l)) < 0)
         return r;
     /* `level` is shorthand for both checks; an explicit exact/near wins. */
-    if (d.level_given) {
-        if (!d.exact_given)
-            s->gates.duplicates.exact = d.level;
-        if (!d.near_given)
-            s->gates.duplicates.near = d.level;
-    }
+    for (size_t i = 0; l.level_given && i < ARRAY_SIZE(l.sub); i++)
+        if (!l.given[i])
+            *l.sub[i] = level;
     return 0;
 }
 
@@ -549,45 +560,32 @@ static int parse_splits(struct ctx *c, const struct ynode *key, const struct yno
     return walk_map(c, v, NULL, 0, splits_key, NULL);
 }
 
-struct regression_read {
-    bool level_given, drop_given, drift_given;
-};
-
 static int regression_key(struct ctx *c, const struct ynode *key, const struct ynode *val, void *arg)
 {
-    struct spec *s = c->spec;
-    struct regression_read *g = arg;
-    const char *k = key->value;
+    int r;
 
-    if (!strcmp(k, "level"))
-        return get_level_given(c, val, &s->gates.regression.level, &g->level_given);
-    if (!strcmp(k, "coverage_drop"))
-        return get_level_given(c, val, &s->gates.regression.coverage_drop, &g->drop_given);
-    if (!strcmp(k, "metric_drift"))
-        return get_level_given(c, val, &s->gates.regression.metric_drift, &g->drift_given);
-    return get_share(c, val, &s->gates.regression.max_removed);
+    if ((r = sub_level_key(c, key, val, arg)) <= 0)
+        return r;
+    return get_share(c, val, &c->spec->gates.regression.max_removed);   /* max_removed */
 }
 
 static int parse_regression(struct ctx *c, const struct ynode *key, const struct ynode *v)
 {
     static const char *const keys[] = { "level", "coverage_drop", "max_removed", "metric_drift" };
     struct spec *s = c->spec;
-    struct regression_read g = { false, false, false };
+    struct sub_levels l = { &s->gates.regression.level, false, { "coverage_drop", "metric_drift" },
+                            { &s->gates.regression.coverage_drop, &s->gates.regression.metric_drift },
+                            { false, false } };
     int r;
 
     if ((r = gate_walk(c, key, v, &s->gates.regression.loc, &s->gates.regression.level,
-                       &g.level_given, keys, ARRAY_SIZE(keys), regression_key, &g)) < 0)
+                       &l.level_given, keys, ARRAY_SIZE(keys), regression_key, &l)) < 0)
         return r;
     /* A gate-wide level caps the checks nobody set: `regression: warn` must not leave
      * a coverage drop blocking by default. */
-    if (g.level_given) {
-        if (!g.drop_given)
-            s->gates.regression.coverage_drop =
-                level_min(s->gates.regression.coverage_drop, s->gates.regression.level);
-        if (!g.drift_given)
-            s->gates.regression.metric_drift =
-                level_min(s->gates.regression.metric_drift, s->gates.regression.level);
-    }
+    for (size_t i = 0; l.level_given && i < ARRAY_SIZE(l.sub); i++)
+        if (!l.given[i])
+            *l.sub[i] = level_min(*l.sub[i], s->gates.regression.level);
     return 0;
 }
 

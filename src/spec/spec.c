@@ -8,6 +8,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -219,28 +221,48 @@ void spec_free(struct spec *spec)
 
 const char *spec_level_name(enum gate_level level)
 {
-    switch (level) {
-    case LEVEL_OFF:
-        return "off";
-    case LEVEL_WARN:
-        return "warn";
-    case LEVEL_BLOCK:
-        return "block";
-    }
-    return "unknown";
+    static const char *const names[] = { [LEVEL_OFF] = "off", [LEVEL_WARN] = "warn",
+                                         [LEVEL_BLOCK] = "block" };
+    return (unsigned)level < ARRAY_SIZE(names) ? names[level] : "unknown";
 }
 
 const char *spec_format_name(enum dataset_format format)
 {
-    switch (format) {
-    case FORMAT_AUTO:
-        return "auto";
-    case FORMAT_SHAREGPT:
-        return "sharegpt";
-    case FORMAT_OPENAI:
-        return "openai";
-    case FORMAT_ALPACA:
-        return "alpaca";
-    }
-    return "unknown";
+    static const char *const names[] = { [FORMAT_AUTO] = "auto", [FORMAT_SHAREGPT] = "sharegpt",
+                                         [FORMAT_OPENAI] = "openai", [FORMAT_ALPACA] = "alpaca" };
+    return (unsigned)format < ARRAY_SIZE(names) ? names[format] : "unknown";
+}
+
+/* The index of the first of `n` structs of `size` bytes whose `char *` at `name_at` is
+ * `name`; n when none. */
+static size_t index_named(const void *items, size_t n, size_t size, size_t name_at, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(*(char *const *)((const char *)items + i * size + name_at), name))
+            return i;
+    return n;
+}
+
+size_t spec_split_index(const struct spec *spec, const char *name)
+{
+    size_t n = spec->dataset.n_splits;
+    size_t i = index_named(spec->dataset.splits, n, sizeof(struct spec_split),
+                           offsetof(struct spec_split, name), name);
+    return i < n ? i : SIZE_MAX;
+}
+
+const struct spec_category *spec_category_named(const struct spec *spec, const char *name)
+{
+    size_t n = spec->gates.coverage.n_categories;
+    size_t i = index_named(spec->gates.coverage.categories, n, sizeof(struct spec_category),
+                           offsetof(struct spec_category, name), name);
+    return i < n ? &spec->gates.coverage.categories[i] : NULL;
+}
+
+const struct spec_split_rule *spec_split_rule_named(const struct spec *spec, const char *name)
+{
+    size_t n = spec->gates.splits.n_rules;
+    size_t i = index_named(spec->gates.splits.rules, n, sizeof(struct spec_split_rule),
+                           offsetof(struct spec_split_rule, name), name);
+    return i < n ? &spec->gates.splits.rules[i] : NULL;
 }

@@ -237,6 +237,11 @@ size_t spec_root_len(const char *path);
 char *spec_root_of(const char *path);
 const char *spec_path_in_root(const char *path);
 
+/* Lookups by name in a loaded spec; the result is borrowed from it. */
+size_t spec_split_index(const struct spec *spec, const char *name);   /* SIZE_MAX: none */
+const struct spec_category *spec_category_named(const struct spec *spec, const char *name);
+const struct spec_split_rule *spec_split_rule_named(const struct spec *spec, const char *name);
+
 const char *spec_level_name(enum gate_level level);
 const char *spec_format_name(enum dataset_format format);
 /* The versioning.rules key of a rule: "format_change", ... */

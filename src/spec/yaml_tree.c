@@ -93,135 +93,119 @@ static bool scalar_is_null(const yaml_event_t *e)
            !strcmp(v, "NULL");
 }
 
-/* Parses `data` into a tree; *out stays NULL for a document-less stream (empty file). */
+/* The tree being built from the event stream. */
+struct builder {
+    const char *path;
+    struct ynode *root, *stack[SPEC_MAX_DEPTH];   /* stack: the open collections */
+    size_t depth, nodes, documents;
+};
+
+/* A node event (scalar, sequence or mapping start): checked against the limits, then
+ * attached to its parent at once, so that freeing the root on error frees every node. */
+static int add_node(struct builder *b, const yaml_event_t *e, enum ykind kind,
+                    const yaml_char_t *anchor, const yaml_char_t *tag)
+{
+    size_t line = e->start_mark.line + 1, col = e->start_mark.column + 1;
+    const char *path = b->path;
+
+    /* Refusing anchors as well as aliases keeps the message at the first
+     * sign of a reference, and makes alias bombs impossible by construction. */
+    if (anchor)
+        return err_set(DSCI_EUSAGE,
+                       "%s:%zu:%zu: YAML anchors and aliases are not supported in dsci specs",
+                       path, line, col);
+    if (!tag_allowed(tag))
+        return err_set(DSCI_EUSAGE, "%s:%zu:%zu: YAML tag '%.60s' is not supported in dsci specs",
+                       path, line, col, (const char *)tag);
+    if (++b->nodes > SPEC_MAX_NODES)
+        return err_set(DSCI_EUSAGE, "%s:%zu:%zu: spec has more than %d YAML nodes",
+                       path, line, col, SPEC_MAX_NODES);
+    if (kind != Y_SCALAR && b->depth == SPEC_MAX_DEPTH)
+        return err_set(DSCI_EUSAGE, "%s:%zu:%zu: spec nests deeper than %d levels",
+                       path, line, col, SPEC_MAX_DEPTH);
+    if (kind == Y_SCALAR && memchr(e->data.scalar.value, '\0', e->data.scalar.length))
+        return err_set(DSCI_EUSAGE, "%s:%zu:%zu: a NUL character is not allowed in a spec",
+                       path, line, col);
+
+    struct ynode *n = xcalloc(1, sizeof(*n));
+    n->kind = kind;
+    n->line = line;
+    n->col = col;
+    if (kind == Y_SCALAR) {
+        n->value = xmemdup(e->data.scalar.value, e->data.scalar.length);
+        n->len = e->data.scalar.length;
+        n->is_null = scalar_is_null(e);
+    }
+    if (b->depth == 0) {
+        b->root = n;
+    } else {
+        struct ynode *parent = b->stack[b->depth - 1];
+        ALLOC_GROW(parent->items, parent->n + 1, parent->alloc);
+        parent->items[parent->n++] = n;
+    }
+    if (kind != Y_SCALAR)
+        b->stack[b->depth++] = n;
+    return 0;
+}
+
+/* One event: 1 at the end of the stream, 0 to go on, negative on error. */
+static int on_event(struct builder *b, const yaml_event_t *e)
+{
+    size_t line = e->start_mark.line + 1, col = e->start_mark.column + 1;
+
+    switch (e->type) {
+    case YAML_STREAM_END_EVENT:
+        return 1;
+    case YAML_DOCUMENT_START_EVENT:
+        if (++b->documents > 1)
+            return err_set(DSCI_EUSAGE, "%s:%zu:%zu: a spec is one YAML document; found a second one",
+                           b->path, line, col);
+        return 0;
+    case YAML_ALIAS_EVENT:
+        return err_set(DSCI_EUSAGE, "%s:%zu:%zu: YAML aliases are not supported in dsci specs",
+                       b->path, line, col);
+    case YAML_SCALAR_EVENT:
+        return add_node(b, e, Y_SCALAR, e->data.scalar.anchor, e->data.scalar.tag);
+    case YAML_SEQUENCE_START_EVENT:
+        return add_node(b, e, Y_SEQ, e->data.sequence_start.anchor, e->data.sequence_start.tag);
+    case YAML_MAPPING_START_EVENT:
+        return add_node(b, e, Y_MAP, e->data.mapping_start.anchor, e->data.mapping_start.tag);
+    case YAML_SEQUENCE_END_EVENT:
+    case YAML_MAPPING_END_EVENT:
+        if (b->depth)   /* libyaml balances these; never underflow regardless */
+            b->depth--;
+        return 0;
+    default:
+        return 0;
+    }
+}
+
 int yaml_tree_parse(struct ynode **out, const char *path, const char *data, size_t len)
 {
     yaml_parser_t parser;
     yaml_event_t event;
-    bool have_event = false, end = false;
-    struct ynode *root = NULL, *stack[SPEC_MAX_DEPTH];
-    size_t depth = 0, nodes = 0, documents = 0;
+    struct builder b = { .path = path };
     int r = 0;
 
     *out = NULL;
     if (!yaml_parser_initialize(&parser))
         return err_set(DSCI_EENV, "%s: cannot set up the YAML parser", path);
     yaml_parser_set_input_string(&parser, (const unsigned char *)data, len);
-
-    while (!end) {
-        const yaml_char_t *anchor = NULL, *tag = NULL;
-        enum ykind kind = Y_SCALAR;
-        bool is_node = false;
-
+    while (r == 0) {
         if (!yaml_parser_parse(&parser, &event)) {
             r = yaml_error(path, data, len, &parser);
-            goto done;
-        }
-        have_event = true;
-        size_t line = event.start_mark.line + 1, col = event.start_mark.column + 1;
-
-        switch (event.type) {
-        case YAML_STREAM_END_EVENT:
-            end = true;
-            break;
-        case YAML_DOCUMENT_START_EVENT:
-            if (++documents > 1) {
-                r = err_set(DSCI_EUSAGE, "%s:%zu:%zu: a spec is one YAML document; found a second one",
-                            path, line, col);
-                goto done;
-            }
-            break;
-        case YAML_ALIAS_EVENT:
-            r = err_set(DSCI_EUSAGE, "%s:%zu:%zu: YAML aliases are not supported in dsci specs",
-                        path, line, col);
-            goto done;
-        case YAML_SCALAR_EVENT:
-            anchor = event.data.scalar.anchor;
-            tag = event.data.scalar.tag;
-            is_node = true;
-            break;
-        case YAML_SEQUENCE_START_EVENT:
-            anchor = event.data.sequence_start.anchor;
-            tag = event.data.sequence_start.tag;
-            kind = Y_SEQ;
-            is_node = true;
-            break;
-        case YAML_MAPPING_START_EVENT:
-            anchor = event.data.mapping_start.anchor;
-            tag = event.data.mapping_start.tag;
-            kind = Y_MAP;
-            is_node = true;
-            break;
-        case YAML_SEQUENCE_END_EVENT:
-        case YAML_MAPPING_END_EVENT:
-            if (depth)   /* libyaml balances these; never underflow regardless */
-                depth--;
-            break;
-        default:
             break;
         }
-
-        if (is_node) {
-            /* Refusing anchors as well as aliases keeps the message at the first
-             * sign of a reference, and makes alias bombs impossible by construction. */
-            if (anchor) {
-                r = err_set(DSCI_EUSAGE,
-                            "%s:%zu:%zu: YAML anchors and aliases are not supported in dsci specs",
-                            path, line, col);
-                goto done;
-            }
-            if (!tag_allowed(tag)) {
-                r = err_set(DSCI_EUSAGE, "%s:%zu:%zu: YAML tag '%.60s' is not supported in dsci specs",
-                            path, line, col, (const char *)tag);
-                goto done;
-            }
-            if (++nodes > SPEC_MAX_NODES) {
-                r = err_set(DSCI_EUSAGE, "%s:%zu:%zu: spec has more than %d YAML nodes",
-                            path, line, col, SPEC_MAX_NODES);
-                goto done;
-            }
-            if (kind != Y_SCALAR && depth == SPEC_MAX_DEPTH) {
-                r = err_set(DSCI_EUSAGE, "%s:%zu:%zu: spec nests deeper than %d levels",
-                            path, line, col, SPEC_MAX_DEPTH);
-                goto done;
-            }
-            if (kind == Y_SCALAR &&
-                memchr(event.data.scalar.value, '\0', event.data.scalar.length)) {
-                r = err_set(DSCI_EUSAGE, "%s:%zu:%zu: a NUL character is not allowed in a spec",
-                            path, line, col);
-                goto done;
-            }
-
-            struct ynode *n = xcalloc(1, sizeof(*n));
-            n->kind = kind;
-            n->line = line;
-            n->col = col;
-            if (kind == Y_SCALAR) {
-                n->value = xmemdup(event.data.scalar.value, event.data.scalar.length);
-                n->len = event.data.scalar.length;
-                n->is_null = scalar_is_null(&event);
-            }
-            /* Attach at once, so that freeing the root on error frees every node. */
-            if (depth == 0) {
-                root = n;
-            } else {
-                struct ynode *parent = stack[depth - 1];
-                ALLOC_GROW(parent->items, parent->n + 1, parent->alloc);
-                parent->items[parent->n++] = n;
-            }
-            if (kind != Y_SCALAR)
-                stack[depth++] = n;
-        }
+        r = on_event(&b, &event);
         yaml_event_delete(&event);
-        have_event = false;
     }
-    *out = root;
-    root = NULL;
-done:
-    if (have_event)
-        yaml_event_delete(&event);
+    if (r > 0) {
+        *out = b.root;
+        b.root = NULL;
+        r = 0;
+    }
     yaml_parser_delete(&parser);
-    ynode_free(root);
+    ynode_free(b.root);
     return r;
 }
 
