@@ -211,8 +211,8 @@ static int check_known(struct ctx *c, const struct ynode *map, const char *const
     return 0;
 }
 
-int walk_map(struct ctx *c, const struct ynode *map, const char *const *known, size_t n_known,
-             spec_key_fn *each, void *arg)
+int walk_keys(struct ctx *c, const struct ynode *map, const char *const *known, size_t n_known,
+              spec_key_fn *each, void *arg)
 {
     int r;
 
@@ -226,6 +226,13 @@ int walk_map(struct ctx *c, const struct ynode *map, const char *const *known, s
             return r;
     }
     return 0;
+}
+
+int walk_map(struct ctx *c, const struct ynode *map, const char *const *known, size_t n_known,
+             spec_key_fn *each, void *arg)
+{
+    int r = expect_map(c, map);
+    return r < 0 ? r : walk_keys(c, map, known, n_known, each, arg);
 }
 
 /* ------------------------------------------------------------------------------ */

@@ -118,7 +118,7 @@ static int parse_dataset(struct ctx *c, const struct ynode *key, const struct yn
     s->dataset.loc = loc_of(key);
     if (v->is_null)
         return fail(c, key, "missing required key 'dataset.files'");
-    if ((r = expect_map(c, v)) < 0 || (r = walk_map(c, v, keys, ARRAY_SIZE(keys), dataset_key, NULL)) < 0)
+    if ((r = walk_map(c, v, keys, ARRAY_SIZE(keys), dataset_key, NULL)) < 0)
         return r;
     if (!s->dataset.n_splits)
         return fail(c, key, "missing required key 'dataset.files'");
@@ -159,8 +159,6 @@ static int versioning_key(struct ctx *c, const struct ynode *key, const struct y
     if (!strcmp(key->value, "rules")) {
         if (val->is_null)
             return 0;
-        if ((r = expect_map(c, val)) < 0)
-            return r;
         return walk_map(c, val, bump_rule_names, BUMP_RULE_COUNT, bump_rule_key, NULL);
     }
     /* tag_prefix. An empty prefix (tags like 1.2.0) is fine; characters git refuses
@@ -177,13 +175,10 @@ static int versioning_key(struct ctx *c, const struct ynode *key, const struct y
 static int parse_versioning(struct ctx *c, const struct ynode *key, const struct ynode *v)
 {
     static const char *const keys[] = { "tag_prefix", "rules" };
-    int r;
 
     c->spec->versioning.loc = loc_of(key);
     if (v->is_null)
         return 0;
-    if ((r = expect_map(c, v)) < 0)
-        return r;
     return walk_map(c, v, keys, ARRAY_SIZE(keys), versioning_key, NULL);
 }
 
@@ -282,7 +277,7 @@ int schema_parse(struct ctx *c, const struct ynode *root)
                     describe(root, tmp, sizeof(tmp)));
     }
     if ((r = expect_map(c, root)) < 0 || (r = parse_format_version(c, root)) < 0 ||
-        (r = walk_map(c, root, keys, ARRAY_SIZE(keys), top_key, &dataset)) < 0)
+        (r = walk_keys(c, root, keys, ARRAY_SIZE(keys), top_key, &dataset)) < 0)
         return r;
     if (!dataset)
         return fail(c, root, "missing required key 'dataset' (with 'files': split -> path)");

@@ -35,7 +35,7 @@ static int gate_head(struct ctx *c, const struct ynode *key, const struct ynode 
     }
     if (v->kind != Y_MAP)
         return expected(c, v, "a level (block, warn, off) or a mapping");
-    return expect_map(c, v);
+    return 0;   /* walk_map checks the mapping */
 }
 
 /* gate_head, then each key of the mapping when there is one. 0 or negative. */
@@ -99,7 +99,6 @@ static int format_key(struct ctx *c, const struct ynode *key, const struct ynode
     static const char *const role_keys[] = { "human", "assistant", "system" };
     struct spec *s = c->spec;
     const char *k = key->value;
-    int r;
 
     (void)arg;
     if (!strcmp(k, "level"))
@@ -110,8 +109,6 @@ static int format_key(struct ctx *c, const struct ynode *key, const struct ynode
         return get_bool(c, val, &s->gates.format.ends_with_reply);
     if (val->is_null)   /* roles */
         return 0;
-    if ((r = expect_map(c, val)) < 0)
-        return r;
     return walk_map(c, val, role_keys, ARRAY_SIZE(role_keys), role_key, NULL);
 }
 
@@ -144,7 +141,7 @@ static int parse_category(struct ctx *c, const struct ynode *v, struct spec_cate
     int r;
 
     cat->loc = loc_of(v);
-    if ((r = expect_map(c, v)) < 0 || (r = walk_map(c, v, keys, ARRAY_SIZE(keys), category_key, cat)) < 0)
+    if ((r = walk_map(c, v, keys, ARRAY_SIZE(keys), category_key, cat)) < 0)
         return r;
     if (!cat->name)
         return fail(c, v, "missing required key '%s.name'", kp(c));
@@ -304,12 +301,9 @@ static int metric_key(struct ctx *c, const struct ynode *key, const struct ynode
 static int read_metric(struct ctx *c, const struct ynode *v, struct metric_read *m)
 {
     static const char *const keys[] = { "target", "acceptable" };
-    int r;
 
     if (v->is_null)
         return 1;
-    if ((r = expect_map(c, v)) < 0)
-        return r;
     return walk_map(c, v, keys, ARRAY_SIZE(keys), metric_key, m);
 }
 
@@ -522,14 +516,11 @@ static int parse_split_rule(struct ctx *c, const struct ynode *key, const struct
                             struct spec_split_rule *rule)
 {
     static const char *const keys[] = { "ratio", "min" };
-    int r;
 
     rule->name = xstrdup(key->value);
     rule->loc = loc_of(key);
     if (v->kind != Y_MAP)
         return expected(c, v, "a mapping such as {ratio: 0.8, min: 100}");
-    if ((r = expect_map(c, v)) < 0)
-        return r;
     return walk_map(c, v, keys, ARRAY_SIZE(keys), split_rule_key, rule);
 }
 
@@ -612,11 +603,7 @@ static int gate_key(struct ctx *c, const struct ynode *key, const struct ynode *
 
 int schema_parse_gates(struct ctx *c, const struct ynode *v)
 {
-    int r;
-
     if (v->is_null)
         return 0;
-    if ((r = expect_map(c, v)) < 0)
-        return r;
     return walk_map(c, v, gate_keys, ARRAY_SIZE(gate_keys), gate_key, NULL);
 }

@@ -81,12 +81,15 @@ bool find_dup(const char *const *names, size_t n, size_t *first, size_t *second)
 /* Every mapping passes here first: it must be one, keys must be strings, once each. */
 int expect_map(struct ctx *c, const struct ynode *n);
 
-/* Walks a mapping that passed expect_map: a key not in `known` is an error with a
- * suggestion (known == NULL: any key goes), then `each` sees every key/value pair with
- * the key path extended by the key. Stops at the first error. */
+/* Walks a mapping: expect_map, then a key not in `known` is an error with a suggestion
+ * (known == NULL: any key goes), then `each` sees every key/value pair with the key path
+ * extended by the key. Stops at the first error. walk_keys: for a mapping that already
+ * passed expect_map. */
 typedef int spec_key_fn(struct ctx *c, const struct ynode *key, const struct ynode *val, void *arg);
 int walk_map(struct ctx *c, const struct ynode *map, const char *const *known, size_t n_known,
              spec_key_fn *each, void *arg);
+int walk_keys(struct ctx *c, const struct ynode *map, const char *const *known, size_t n_known,
+              spec_key_fn *each, void *arg);
 
 /* Values. Each reads the node at c->kp; an empty value (`key:`, `~`) keeps the default. */
 void free_strv(char **v, size_t n);
