@@ -2,8 +2,9 @@
  * src/spec/ owns the dataset spec: YAML in specs/ -> struct spec (the YAML tree, typed
  * getters, per-gate key tables), finding the spec and telling whether a file is one,
  * and the dataset root a spec's path implies. spec_diff.h compares two specs.
- * This is the only module that touches libyaml. Every key has a default (docs/spec.md lists them); an unknown key,
- * a wrong type or a bad value is an error that names file:line:column and the key.
+ * This is the only module that touches libyaml. Every key has a default (docs/spec.md
+ * lists them); an unknown key, a wrong type or a bad value is an error that names
+ * file:line:column and the key.
  *
  *   struct spec *spec = NULL;
  *   if (spec_load(&spec, "specs/task.yaml") < 0)   // DSCI_EUSAGE, err_last() says why
@@ -11,7 +12,10 @@
  *   spec_free(spec);
  *
  * spec_find() picks the default spec (the only *.yaml with a `dsci:` key in ./specs/).
- * All strings inside are owned by the spec.
+ * Ownership: a loaded struct spec is the caller's to spec_free(); every string and array
+ * inside is owned by it. Invariants after a successful load: at least one split, each
+ * with at least one relative pattern; category names unique; every gates.splits rule
+ * names a split of dataset.files.
  */
 #ifndef DSCI_SPEC_H
 #define DSCI_SPEC_H
@@ -196,7 +200,9 @@ struct spec {
     } gates;
 };
 
-/* Loads and validates `path`. On error returns DSCI_EUSAGE with "path:line:col: ..." in err_last(). */
+/* Loads and validates `path` into *out (the caller's to spec_free). On error *out is NULL
+ * and the result DSCI_EUSAGE with "path:line:col: ..." in err_last() (DSCI_EENV when the
+ * OS refuses to read the file). */
 int spec_load(struct spec **out, const char *path);
 
 /* Parses YAML text already in memory (from a git blob); `path` is used in messages and for root. */
