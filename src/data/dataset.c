@@ -139,22 +139,8 @@ int dataset_open_baseline(struct dataset *out, const struct dataset *head, const
     const char *root = ".";
     char *root_buf = NULL;
     if (head->spec_repo_path) {
-        /* the dataset root, relative to the repository top */
-        root_buf = xstrdup(head->spec_repo_path);
-        char *slash = strrchr(root_buf, '/');
-        if (slash) {
-            *slash = '\0';
-            char *up = strrchr(root_buf, '/');
-            const char *dirname = up ? up + 1 : root_buf;
-            if (!strcmp(dirname, "specs")) {
-                if (up)
-                    *up = '\0';
-                else
-                    root_buf[0] = '\0';
-            }
-        } else {
-            root_buf[0] = '\0';
-        }
+        /* the dataset root, relative to the repository top ("" for the top) */
+        root_buf = xstrndup(head->spec_repo_path, spec_root_len(head->spec_repo_path));
         root = root_buf;
     }
     int rc = source_open_rev(&out->src, head->repo, rev, root);

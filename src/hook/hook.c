@@ -4,7 +4,6 @@
  */
 #include "hook/hook.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
@@ -331,65 +330,15 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static bool has_suffix(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), m = strlen(suffix);
-    return n > m && !strcmp(s + n - m, suffix);
-}
-
-/* A spec is a YAML file with a top-level `dsci:` key; a line starting with it is enough
- * here (a broken spec still counts, so that the check reports it). */
-static bool looks_like_spec(const char *path)
-{
-    struct buf data = BUF_INIT;
-    bool yes = false;
-
-    if (read_small(&data, path) == 0)
-        for (const char *p = buf_cstr(&data); p; p = strchr(p, '\n')) {
-            if (*p == '\n')
-                p++;
-            if (!strncmp(p, "dsci:", 5)) {
-                yes = true;
-                break;
-            }
-        }
-    buf_release(&data);
-    return yes;
-}
-
-/* The spec files (sorted names) in `workdir`/`dir`/specs/; none when there is no such folder. */
+/* The spec files (sorted names) in `workdir`/`dir`/specs/; none when there is no such folder.
+ * "Is this a spec" is spec_sniff's lenient form: a line starting with "dsci:" is enough
+ * (a broken spec still counts, so that the check reports it). */
 static int list_specs(const char *workdir, const char *dir, char ***out, size_t *n)
 {
     char *specs_dir = *dir ? xasprintf("%s/%s/specs", workdir, dir) : xasprintf("%s/specs", workdir);
-    char **names = NULL;
-    size_t count = 0, alloc = 0;
-    struct dirent *de;
-    int rc = 0;
-    DIR *d = opendir(specs_dir);
+    int rc = spec_list(out, n, specs_dir, SPEC_SNIFF_LINES);
 
-    if (!d) {
-        if (errno != ENOENT && errno != ENOTDIR)
-            rc = err_set(DSCI_EENV, "%s: cannot read: %s", specs_dir, strerror(errno));
-        goto done;
-    }
-    while ((de = readdir(d))) {
-        struct stat st;
-        if (de->d_name[0] == '.' || (!has_suffix(de->d_name, ".yaml") && !has_suffix(de->d_name, ".yml")))
-            continue;
-        char *full = xasprintf("%s/%s", specs_dir, de->d_name);
-        if (stat(full, &st) == 0 && S_ISREG(st.st_mode) && looks_like_spec(full)) {
-            ALLOC_GROW(names, count + 1, alloc);
-            names[count++] = xstrdup(de->d_name);
-        }
-        free(full);
-    }
-    closedir(d);
-    if (count)
-        qsort(names, count, sizeof(*names), cmp_str);
-done:
     free(specs_dir);
-    *out = names;
-    *n = count;
     return rc;
 }
 

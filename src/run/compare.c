@@ -142,17 +142,11 @@ static int read_base_spec(struct spec **out, const struct dataset *head, struct 
         return 0;
     /* The baseline source is rooted at the dataset root: the spec is specs/NAME below
      * it, or NAME itself when it does not live in a specs/ folder (see spec.h). */
-    const char *path = head->spec_repo_path;
-    const char *name = strrchr(path, '/');
-    name = name ? name + 1 : path;
-    size_t dir_len = (size_t)(name - path);
-    bool in_specs = dir_len >= 6 && !strncmp(name - 6, "specs/", 6) && (dir_len == 6 || name[-7] == '/');
-    char *rel = in_specs ? xasprintf("specs/%s", name) : xstrdup(name);
+    const char *rel = spec_path_in_root(head->spec_repo_path);
     int rc = source_exists(base_ds->src, rel) ? source_read_file(base_ds->src, rel, &data, &len) : 0;
     if (rc == 0 && data)
         spec_load_buffer(&spec, head->spec_repo_path, data, len);
     free(data);
-    free(rel);
     if (rc < 0)
         return rc;
     err_clear();

@@ -1,7 +1,10 @@
 /*
- * The dataset spec: YAML in specs/ -> struct spec. This is the only module that
- * touches libyaml. Every key has a default (docs/spec.md lists them); an unknown key,
- * a wrong type or a bad value is an error that names file:line:column and the key.
+ * src/spec/ owns the dataset spec: YAML in specs/ -> struct spec (the YAML tree, typed
+ * getters, per-gate key tables), finding the spec and telling whether a file is one,
+ * and the dataset root a spec's path implies. spec_diff.h compares two specs.
+ * This is the only module that touches libyaml. Every key has a default (docs/spec.md
+ * lists them); an unknown key, a wrong type or a bad value is an error that names
+ * file:line:column and the key.
  *
  *   struct spec *spec = NULL;
  *   if (spec_load(&spec, "specs/task.yaml") < 0)   // DSCI_EUSAGE, err_last() says why
@@ -9,7 +12,10 @@
  *   spec_free(spec);
  *
  * spec_find() picks the default spec (the only *.yaml with a `dsci:` key in ./specs/).
- * All strings inside are owned by the spec.
+ * Ownership: a loaded struct spec is the caller's to spec_free(); every string and array
+ * inside is owned by it. Invariants after a successful load: at least one split, each
+ * with at least one relative pattern; category names unique; every gates.splits rule
+ * names a split of dataset.files.
  */
 #ifndef DSCI_SPEC_H
 #define DSCI_SPEC_H
@@ -194,7 +200,9 @@ struct spec {
     } gates;
 };
 
-/* Loads and validates `path`. On error returns DSCI_EUSAGE with "path:line:col: ..." in err_last(). */
+/* Loads and validates `path` into *out (the caller's to spec_free). On error *out is NULL
+ * and the result DSCI_EUSAGE with "path:line:col: ..." in err_last() (DSCI_EENV when the
+ * OS refuses to read the file). */
 int spec_load(struct spec **out, const char *path);
 
 /* Parses YAML text already in memory (from a git blob); `path` is used in messages and for root. */
@@ -204,7 +212,41 @@ int spec_load_buffer(struct spec **out, const char *path, const char *data, size
  * None or several are DSCI_EUSAGE errors (several are listed). *out is malloc'd. */
 int spec_find(char **out, const char *dir);
 
-void spec_free(struct spec *spec);
+void spec_free(struct spec *spec);   /* accepts NULL */
+
+/* "Is this file a spec?": a YAML file with a top-level `dsci:` key. Two strengths of the
+ * one rule, for two callers that must keep their answers:
+ *  SPEC_SNIFF_PARSE (spec discovery): the YAML is parsed and its top-level mapping looked
+ *    at; a file that does not parse, or is over 1 MiB, still counts when a line starts
+ *    with "dsci:", so a broken spec is reported by spec_load instead of going unnoticed.
+ *    A file the OS refuses to read is an error (< 0, DSCI_EENV), not "no spec".
+ *  SPEC_SNIFF_LINES (the pre-commit hook, which must stay cheap and lenient): a line
+ *    starting with "dsci:" is enough; a file that cannot be read or is over 1 MiB is not
+ *    a spec. Never negative.
+ * Returns 1 (a spec), 0 (not) or a negative error code. */
+enum spec_sniff { SPEC_SNIFF_PARSE, SPEC_SNIFF_LINES };
+int spec_sniff(const char *path, enum spec_sniff how);
+
+/* The specs in the folder `specs_dir`: regular *.yaml / *.yml files (not hidden) that
+ * spec_sniff() accepts, names only, sorted. A missing folder gives none; an unreadable one
+ * is DSCI_EENV. *out (and each name) is the caller's to free; NULL when none. */
+int spec_list(char ***out, size_t *n, const char *specs_dir, enum spec_sniff how);
+
+/* The dataset root of the spec at `path`: the folder above specs/ for .../specs/NAME,
+ * else the spec's own folder. Lexical on purpose: a relative path stays relative, no
+ * symlinks are resolved, so a repository-relative path gives a repository-relative root.
+ *  spec_root_len:     the root as a prefix of `path` (0: the current folder)
+ *  spec_root_of:      the root as a string, "." for the current folder (malloc'd)
+ *  spec_path_in_root: the spec's path below its root ("specs/NAME" or "NAME"), borrowed
+ *                     from `path` */
+size_t spec_root_len(const char *path);
+char *spec_root_of(const char *path);
+const char *spec_path_in_root(const char *path);
+
+/* Lookups by name in a loaded spec; the result is borrowed from it. */
+size_t spec_split_index(const struct spec *spec, const char *name);   /* SIZE_MAX: none */
+const struct spec_category *spec_category_named(const struct spec *spec, const char *name);
+const struct spec_split_rule *spec_split_rule_named(const struct spec *spec, const char *name);
 
 const char *spec_level_name(enum gate_level level);
 const char *spec_format_name(enum dataset_format format);

@@ -1,3 +1,6 @@
+/*
+ * What a pull request changes in the spec, line by line (see spec_diff.h).
+ */
 #include "spec/spec_diff.h"
 
 #include <stdlib.h>
@@ -68,19 +71,11 @@ static bool same_words(char **a, size_t na, char **b, size_t nb)
     return true;
 }
 
-static const struct spec_category *find_category(const struct spec *s, const char *name)
-{
-    for (size_t i = 0; i < s->gates.coverage.n_categories; i++)
-        if (!strcmp(s->gates.coverage.categories[i].name, name))
-            return &s->gates.coverage.categories[i];
-    return NULL;
-}
-
 static void categories(struct lines *l, const struct spec *a, const struct spec *b)
 {
     for (size_t i = 0; i < a->gates.coverage.n_categories; i++) {
         const struct spec_category *ca = &a->gates.coverage.categories[i];
-        const struct spec_category *cb = find_category(b, ca->name);
+        const struct spec_category *cb = spec_category_named(b, ca->name);
         if (!cb) {
             add(l, xasprintf("gates.coverage.categories[%s]: removed%s", ca->name, way(LOOSER)));
             continue;
@@ -92,23 +87,15 @@ static void categories(struct lines *l, const struct spec *a, const struct spec 
             add(l, xasprintf("gates.coverage.categories[%s].keywords: changed", ca->name));
     }
     for (size_t i = 0; i < b->gates.coverage.n_categories; i++)
-        if (!find_category(a, b->gates.coverage.categories[i].name))
+        if (!spec_category_named(a, b->gates.coverage.categories[i].name))
             add(l, xasprintf("gates.coverage.categories[%s]: added (min %zu)", b->gates.coverage.categories[i].name,
                              b->gates.coverage.categories[i].min));
-}
-
-static const struct spec_split_rule *find_rule(const struct spec *s, const char *name)
-{
-    for (size_t i = 0; i < s->gates.splits.n_rules; i++)
-        if (!strcmp(s->gates.splits.rules[i].name, name))
-            return &s->gates.splits.rules[i];
-    return NULL;
 }
 
 static void split_rules(struct lines *l, const struct spec *a, const struct spec *b)
 {
     for (size_t i = 0; i < a->gates.splits.n_rules; i++) {
-        const struct spec_split_rule *ra = &a->gates.splits.rules[i], *rb = find_rule(b, ra->name);
+        const struct spec_split_rule *ra = &a->gates.splits.rules[i], *rb = spec_split_rule_named(b, ra->name);
         if (!rb) {
             add(l, xasprintf("gates.splits.%s: removed%s", ra->name, way(LOOSER)));
             continue;
@@ -120,7 +107,7 @@ static void split_rules(struct lines *l, const struct spec *a, const struct spec
                              way(rb->min < ra->min ? LOOSER : STRICTER)));
     }
     for (size_t i = 0; i < b->gates.splits.n_rules; i++)
-        if (!find_rule(a, b->gates.splits.rules[i].name))
+        if (!spec_split_rule_named(a, b->gates.splits.rules[i].name))
             add(l, xasprintf("gates.splits.%s: added", b->gates.splits.rules[i].name));
 }
 

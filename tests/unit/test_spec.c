@@ -7,6 +7,7 @@
 #define _GNU_SOURCE   /* nftw, mkdtemp */
 #endif
 #include <ftw.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -551,45 +552,42 @@ static void test_spec__accepts_level_shorthand(void **state)
     assert_int_equal(s->gates.coverage.level, LEVEL_OFF);
     spec_free(s);
 
-    /* `regression: warn` caps the checks nobody set. */
-    s = load_ok(MIN "gates:\n  regression: warn\n");
-    assert_int_equal(s->gates.regression.level, LEVEL_WARN);
-    assert_int_equal(s->gates.regression.coverage_drop, LEVEL_WARN);
-    assert_int_equal(s->gates.regression.metric_drift, LEVEL_WARN);
-    spec_free(s);
-    s = load_ok(MIN "gates:\n  regression: {level: off, metric_drift: block}\n");
-    assert_int_equal(s->gates.regression.level, LEVEL_OFF);
-    assert_int_equal(s->gates.regression.coverage_drop, LEVEL_OFF);
-    assert_int_equal(s->gates.regression.metric_drift, LEVEL_BLOCK);
-    spec_free(s);
-
     /* A coverage gate that is on needs something to check. */
     EXPECT_ERROR(MIN "gates:\n  coverage: block\n",
                  PATH ":6:3: gates.coverage: level block needs at least one category");
 }
 
-static void test_spec__duplicates_level_propagates(void **state)
+/* `level` stands for the checks nobody set: duplicates sets them, regression caps them. */
+static void test_spec__sub_levels_follow_level(void **state)
 {
     (void)state;
-    struct spec *s = load_ok(MIN "gates:\n  duplicates: {level: off}\n");
-    assert_int_equal(s->gates.duplicates.exact, LEVEL_OFF);
-    assert_int_equal(s->gates.duplicates.near, LEVEL_OFF);
-    spec_free(s);
-
-    s = load_ok(MIN "gates:\n  duplicates: {near: block, level: warn}\n");
-    assert_int_equal(s->gates.duplicates.exact, LEVEL_WARN);
-    assert_int_equal(s->gates.duplicates.near, LEVEL_BLOCK);
-    spec_free(s);
-
-    s = load_ok(MIN "gates:\n  duplicates: block\n");
-    assert_int_equal(s->gates.duplicates.exact, LEVEL_BLOCK);
-    assert_int_equal(s->gates.duplicates.near, LEVEL_BLOCK);
-    spec_free(s);
-
-    s = load_ok(MIN "gates:\n  duplicates: {near: off}\n");
-    assert_int_equal(s->gates.duplicates.exact, LEVEL_BLOCK);
-    assert_int_equal(s->gates.duplicates.near, LEVEL_OFF);
-    spec_free(s);
+    static const struct {
+        const char *gate;
+        enum gate_level level, a, b;   /* duplicates: exact, near; regression: coverage_drop, metric_drift */
+    } cases[] = {
+        { "duplicates: {level: off}", LEVEL_BLOCK, LEVEL_OFF, LEVEL_OFF },
+        { "duplicates: {near: block, level: warn}", LEVEL_BLOCK, LEVEL_WARN, LEVEL_BLOCK },
+        { "duplicates: block", LEVEL_BLOCK, LEVEL_BLOCK, LEVEL_BLOCK },
+        { "duplicates: {near: off}", LEVEL_BLOCK, LEVEL_BLOCK, LEVEL_OFF },
+        { "regression: warn", LEVEL_WARN, LEVEL_WARN, LEVEL_WARN },
+        { "regression: {level: off, metric_drift: block}", LEVEL_OFF, LEVEL_OFF, LEVEL_BLOCK },
+        { "regression: {coverage_drop: warn}", LEVEL_BLOCK, LEVEL_WARN, LEVEL_WARN },
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char *yaml = xasprintf(MIN "gates:\n  %s\n", cases[i].gate);
+        struct spec *s = load_ok(yaml);
+        bool dup = !strncmp(cases[i].gate, "duplicates", 10);
+        if (dup) {
+            assert_int_equal(s->gates.duplicates.exact, cases[i].a);
+            assert_int_equal(s->gates.duplicates.near, cases[i].b);
+        } else {
+            assert_int_equal(s->gates.regression.level, cases[i].level);
+            assert_int_equal(s->gates.regression.coverage_drop, cases[i].a);
+            assert_int_equal(s->gates.regression.metric_drift, cases[i].b);
+        }
+        spec_free(s);
+        free(yaml);
+    }
 }
 
 static void test_spec__coverage_cross_checks(void **state)
@@ -885,6 +883,130 @@ static void test_spec__find_several(void **state)
     remove_tree(dir);
 }
 
+/* The root as a prefix of the path, and the spec's path below it: what the baseline
+ * reader (repository-relative paths) and the work tree share. */
+static void test_spec__root_len_and_path_in_root(void **state)
+{
+    (void)state;
+    static const struct { const char *path, *root, *in_root; } cases[] = {
+        { "specs/task.yaml", "", "specs/task.yaml" },
+        { "task.yaml", "", "task.yaml" },
+        { "sub/task.yaml", "sub", "task.yaml" },
+        { "a/b/specs/task.yaml", "a/b", "specs/task.yaml" },
+        { "a/specs-old/task.yaml", "a/specs-old", "task.yaml" },
+        { "a/myspecs/task.yaml", "a/myspecs", "task.yaml" },
+        { "./specs/task.yaml", ".", "specs/task.yaml" },
+        { "/specs/task.yaml", "/", "specs/task.yaml" },
+        { "/abs/specs/task.yaml", "/abs", "specs/task.yaml" },
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        const char *path = cases[i].path;
+        size_t len = spec_root_len(path);
+        char *root = spec_root_of(path);
+        assert_int_equal(len, strlen(cases[i].root));
+        assert_memory_equal(path, cases[i].root, len);
+        assert_string_equal(root, len ? cases[i].root : ".");
+        assert_string_equal(spec_path_in_root(path), cases[i].in_root);
+        free(root);
+    }
+}
+
+/* One rule, two strengths: discovery parses, the hook reads lines. */
+static void test_spec__sniff_strengths(void **state)
+{
+    (void)state;
+    char *dir = make_tmpdir();
+    static const struct { const char *name, *text; int parse, lines; } cases[] = {
+        { "plain.yaml", "dsci: 1\ndataset: {}\n", 1, 1 },
+        { "flow.yaml", "{dsci: 1}\n", 1, 0 },
+        { "quoted.yaml", "\"dsci\": 1\n", 1, 0 },
+        { "broken.yaml", "dsci: 1\ndataset: [\n", 1, 1 },
+        { "nested.yaml", "x:\n  dsci: 1\n", 0, 0 },
+        { "other.yaml", "name: not a spec\n", 0, 0 },
+        { "empty.yaml", "", 0, 0 },
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        write_file(dir, cases[i].name, cases[i].text, strlen(cases[i].text));
+        char *path = xasprintf("%s/%s", dir, cases[i].name);
+        assert_int_equal(spec_sniff(path, SPEC_SNIFF_PARSE), cases[i].parse);
+        assert_int_equal(spec_sniff(path, SPEC_SNIFF_LINES), cases[i].lines);
+        free(path);
+    }
+
+    /* Over 1 MiB: discovery still sees the dsci: line (spec_load then says it is too
+     * large); the hook does not take it for a spec. */
+    struct buf big = BUF_INIT;
+    buf_addstr(&big, "dsci: 1\n");
+    while (big.len <= ((size_t)1 << 20))
+        buf_addstr(&big, "# padding padding padding padding padding padding padding padding\n");
+    write_file(dir, "big.yaml", big.ptr, big.len);
+    buf_release(&big);
+    char *path = xasprintf("%s/big.yaml", dir);
+    assert_int_equal(spec_sniff(path, SPEC_SNIFF_PARSE), 1);
+    assert_int_equal(spec_sniff(path, SPEC_SNIFF_LINES), 0);
+    free(path);
+
+    /* A missing file is no spec, in either strength, and leaves no error behind. */
+    path = xasprintf("%s/missing.yaml", dir);
+    assert_int_equal(spec_sniff(path, SPEC_SNIFF_PARSE), 0);
+    assert_int_equal(spec_sniff(path, SPEC_SNIFF_LINES), 0);
+    assert_string_equal(err_last(), "");
+    free(path);
+    remove_tree(dir);
+}
+
+static void test_spec__list(void **state)
+{
+    (void)state;
+    char *dir = make_tmpdir(), *specs = xasprintf("%s/specs", dir);
+    char **names = NULL;
+    size_t n = 99;
+
+    assert_int_equal(spec_list(&names, &n, specs, SPEC_SNIFF_PARSE), 0);   /* no folder */
+    assert_null(names);
+    assert_int_equal(n, 0);
+
+    make_dir(dir, "specs");
+    make_dir(dir, "specs/folder.yaml");
+    write_file(dir, "specs/b.yml", MIN, strlen(MIN));
+    write_file(dir, "specs/a.yaml", MIN, strlen(MIN));
+    write_file(dir, "specs/.hidden.yaml", MIN, strlen(MIN));
+    write_file(dir, "specs/notes.txt", MIN, strlen(MIN));
+    write_file(dir, "specs/flow.yaml", "{dsci: 1}\n", 10);
+    assert_int_equal(spec_list(&names, &n, specs, SPEC_SNIFF_PARSE), 0);
+    assert_int_equal(n, 3);
+    assert_string_equal(names[0], "a.yaml");
+    assert_string_equal(names[1], "b.yml");
+    assert_string_equal(names[2], "flow.yaml");
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+
+    assert_int_equal(spec_list(&names, &n, specs, SPEC_SNIFF_LINES), 0);
+    assert_int_equal(n, 2);
+    assert_string_equal(names[0], "a.yaml");
+    assert_string_equal(names[1], "b.yml");
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+    free(specs);
+    remove_tree(dir);
+}
+
+static void test_spec__lookups_by_name(void **state)
+{
+    (void)state;
+    struct spec *s = load_ok(seed);
+
+    assert_int_equal(spec_split_index(s, "validation"), 1);
+    assert_int_equal(spec_split_index(s, "holdout"), SIZE_MAX);
+    assert_int_equal(spec_category_named(s, "Delete")->min, 15);
+    assert_null(spec_category_named(s, "delete"));
+    assert_int_equal(spec_split_rule_named(s, "train")->min, 68);
+    assert_null(spec_split_rule_named(s, "holdout"));
+    spec_free(s);
+}
+
 /* ---- names and suggestions ----------------------------------------------------- */
 
 static void test_spec__names(void **state)
@@ -968,7 +1090,7 @@ int main(void)
         cmocka_unit_test(test_spec__accepts_percent_forms),
         cmocka_unit_test(test_spec__rejects_bad_level),
         cmocka_unit_test(test_spec__accepts_level_shorthand),
-        cmocka_unit_test(test_spec__duplicates_level_propagates),
+        cmocka_unit_test(test_spec__sub_levels_follow_level),
         cmocka_unit_test(test_spec__coverage_cross_checks),
         cmocka_unit_test(test_spec__rejects_newer_format),
         cmocka_unit_test(test_spec__rejects_unknown_split_rule),
@@ -984,6 +1106,10 @@ int main(void)
         cmocka_unit_test(test_spec__find_none),
         cmocka_unit_test(test_spec__find_one),
         cmocka_unit_test(test_spec__find_several),
+        cmocka_unit_test(test_spec__root_len_and_path_in_root),
+        cmocka_unit_test(test_spec__sniff_strengths),
+        cmocka_unit_test(test_spec__list),
+        cmocka_unit_test(test_spec__lookups_by_name),
         cmocka_unit_test(test_spec__names),
         cmocka_unit_test(test_suggest__closest),
         cmocka_unit_test(test_spec__survives_truncation_and_mutation),
