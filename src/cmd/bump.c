@@ -54,47 +54,46 @@ void cmd_bump_help(void)
           stdout);
 }
 
+enum { O_DRY_RUN = 1, O_TAG, O_BASE, O_FORMAT };
+
+static const struct cli_option options[] = {
+    { "--dry-run", NULL, CLI_FLAG, O_DRY_RUN, NULL },
+    { "--tag", NULL, CLI_FLAG, O_TAG, NULL },
+    { "--base", NULL, CLI_VALUE, O_BASE, NULL },
+    { "--format", NULL, CLI_VALUE, O_FORMAT, NULL },
+};
+
 static int parse(struct bump_cli *o, int argc, char **argv)
 {
-    struct args a = { argc, argv, 0 };
-    while (a.i < a.argc) {
-        const char *v;
-        int m;
-        if ((m = args_global(&a, &o->g)) != 0) {
-            if (m < 0)
-                return 2;
-            continue;
-        }
-        if ((m = args_match(&a, "--dry-run", false, &v)) != 0) {
+    struct cli c = CLI_INIT("bump", options, &o->g, argc, argv);
+    int id;
+    while ((id = cli_next(&c)) != CLI_DONE) {
+        const char *v = c.value;
+        switch (id) {
+        case CLI_ERROR:
+            return 2;
+        case CLI_POSITIONAL:
+            return usage_error("bump takes no arguments, got '%s'", v);
+        case O_DRY_RUN:
             o->bump.dry_run = true;
-            continue;
-        }
-        if ((m = args_match(&a, "--tag", false, &v)) != 0) {
+            break;
+        case O_TAG:
             o->bump.tag = true;
-            continue;
-        }
-        if ((m = args_match(&a, "--base", true, &v)) != 0) {
-            if (m < 0)
-                return 2;
+            break;
+        case O_BASE:
             if (!*v)
                 return usage_error("--base needs a revision, auto or none");
             o->bump.base = v;
-            continue;
-        }
-        if ((m = args_match(&a, "--format", true, &v)) != 0) {
-            if (m < 0)
-                return 2;
+            break;
+        case O_FORMAT:
             if (!strcmp(v, "json"))
                 o->json = true;
             else if (!strcmp(v, "text"))
                 o->json = false;
             else
                 return usage_error("bump --format takes text or json, not '%s'", v);
-            continue;
+            break;
         }
-        if (argv[a.i][0] == '-')
-            return usage_error("unknown option '%s' for bump (see 'dsci help bump')", argv[a.i]);
-        return usage_error("bump takes no arguments, got '%s'", argv[a.i]);
     }
     return 0;
 }

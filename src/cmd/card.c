@@ -49,34 +49,34 @@ void cmd_card_help(void)
           stdout);
 }
 
+enum { O_DRY_RUN = 1, O_CHECK, O_BASE };
+
+static const struct cli_option options[] = {
+    { "--dry-run", NULL, CLI_FLAG, O_DRY_RUN, NULL },
+    { "--check", NULL, CLI_FLAG, O_CHECK, NULL },
+    { "--base", NULL, CLI_VALUE, O_BASE, NULL },
+};
+
 static int parse(struct card_opts *o, int argc, char **argv)
 {
-    struct args a = { argc, argv, 0 };
-    while (a.i < a.argc) {
-        const char *v;
-        int m;
-        if ((m = args_global(&a, &o->g)) != 0) {
-            if (m < 0)
-                return 2;
-            continue;
-        }
-        if ((m = args_match(&a, "--dry-run", false, &v)) != 0) {
+    struct cli c = CLI_INIT("card", options, &o->g, argc, argv);
+    int id;
+    while ((id = cli_next(&c)) != CLI_DONE) {
+        switch (id) {
+        case CLI_ERROR:
+            return 2;
+        case CLI_POSITIONAL:
+            return usage_error("card takes no arguments, got '%s'", c.value);
+        case O_DRY_RUN:
             o->dry_run = true;
-            continue;
-        }
-        if ((m = args_match(&a, "--check", false, &v)) != 0) {
+            break;
+        case O_CHECK:
             o->check = true;
-            continue;
+            break;
+        case O_BASE:
+            o->base = c.value;
+            break;
         }
-        if ((m = args_match(&a, "--base", true, &v)) != 0) {
-            if (m < 0)
-                return 2;
-            o->base = v;
-            continue;
-        }
-        if (argv[a.i][0] == '-')
-            return usage_error("unknown option '%s' for card (see 'dsci help card')", argv[a.i]);
-        return usage_error("card takes no arguments, got '%s'", argv[a.i]);
     }
     return 0;
 }

@@ -32,10 +32,17 @@ void cmd_diff_help(void)
           stdout);
 }
 
+enum { O_STAGED = 1, O_FORMAT };
+
+static const struct cli_option options[] = {
+    { "--staged", NULL, CLI_FLAG, O_STAGED, NULL },
+    { "--format", NULL, CLI_VALUE, O_FORMAT, NULL },
+};
+
 int cmd_diff(int argc, char **argv)
 {
     struct global_opts g = { 0 };
-    struct args a = { argc, argv, 0 };
+    struct cli c = CLI_INIT("diff", options, &g, argc, argv);
     const char *positional[2] = { NULL, NULL };
     size_t n_positional = 0;
     bool json = false, staged = false;
@@ -43,34 +50,23 @@ int cmd_diff(int argc, char **argv)
     struct comparison cmp = { 0 };
     struct result head;
     char *spec_path = NULL;
-    int exit_code = 0, rc;
+    int exit_code = 0, rc, id;
 
-    while (a.i < a.argc) {
-        const char *v;
-        int m;
-        if ((m = args_global(&a, &g)) != 0) {
-            if (m < 0)
-                return 2;
-            continue;
-        }
-        if ((m = args_match(&a, "--staged", false, &v)) != 0) {
+    while ((id = cli_next(&c)) != CLI_DONE) {
+        if (id == CLI_ERROR)
+            return 2;
+        if (id == O_STAGED) {
             staged = true;
-            continue;
-        }
-        if ((m = args_match(&a, "--format", true, &v)) != 0) {
-            if (m < 0)
-                return 2;
-            if (!strcmp(v, "json"))
+        } else if (id == O_FORMAT) {
+            if (!strcmp(c.value, "json"))
                 json = true;
-            else if (strcmp(v, "text") != 0)
-                return usage_error("diff --format takes text or json, not '%s'", v);
-            continue;
+            else if (strcmp(c.value, "text") != 0)
+                return usage_error("diff --format takes text or json, not '%s'", c.value);
+        } else {
+            if (n_positional == 2)
+                return usage_error("diff takes at most two revisions, got '%s' too", c.value);
+            positional[n_positional++] = c.value;
         }
-        if (argv[a.i][0] == '-')
-            return usage_error("unknown option '%s' for diff (see 'dsci help diff')", argv[a.i]);
-        if (n_positional == 2)
-            return usage_error("diff takes at most two revisions, got '%s' too", argv[a.i]);
-        positional[n_positional++] = argv[a.i++];
     }
     if (staged && positional[1])
         return usage_error("give either HEAD or --staged, not both");

@@ -53,43 +53,44 @@ static bool yaml_name(const char *path)
     return (n > 5 && !strcmp(path + n - 5, ".yaml")) || (n > 4 && !strcmp(path + n - 4, ".yml"));
 }
 
+enum { O_NAME = 1, O_OUTPUT, O_SPEC, O_FORCE };
+
+static const struct cli_option options[] = {
+    { "--name", NULL, CLI_VALUE, O_NAME, NULL },
+    { "--output", NULL, CLI_VALUE, O_OUTPUT, NULL },
+    { "--spec", NULL, CLI_NAMED, O_SPEC, NULL },       /* the global, refused here */
+    { "--force", "-f", CLI_FLAG, O_FORCE, NULL },      /* refused: init never overwrites */
+};
+
 static int parse(struct init_opts *o, int argc, char **argv)
 {
-    struct args a = { argc, argv, 0 };
-    while (a.i < a.argc) {
-        const char *v;
-        int m;
-        if (!strcmp(argv[a.i], "--spec") || !strncmp(argv[a.i], "--spec=", 7))
+    struct cli c = CLI_INIT("init", options, &o->g, argc, argv);
+    int id;
+    while ((id = cli_next(&c)) != CLI_DONE) {
+        const char *v = c.value;
+        switch (id) {
+        case CLI_ERROR:
+            return 2;
+        case CLI_POSITIONAL:
+            return usage_error("init takes no arguments, got '%s' (to look at another folder: dsci -C DIR init)",
+                               v);
+        case O_SPEC:
             return usage_error("init writes a spec rather than reading one: say where with --output PATH");
-        if ((m = args_global(&a, &o->g)) != 0) {
-            if (m < 0)
-                return 2;
-            continue;
-        }
-        if ((m = args_match(&a, "--name", true, &v)) != 0) {
-            if (m < 0)
-                return 2;
+        case O_FORCE:
+            return usage_error("dsci init has no %s: it never overwrites a spec; edit it, or remove it first",
+                               argv[c.at]);
+        case O_NAME:
             if (!init_name_ok(v))
                 return usage_error("--name '%s': use letters, digits, '.', '_' and '-' (not first), at most "
                                    "100; it names the spec file", v);
             o->name = v;
-            continue;
-        }
-        if ((m = args_match(&a, "--output", true, &v)) != 0) {
-            if (m < 0)
-                return 2;
+            break;
+        case O_OUTPUT:
             if (!yaml_name(v))
                 return usage_error("--output '%s': a spec is a .yaml or .yml file", v);
             o->output = v;
-            continue;
+            break;
         }
-        if (!strcmp(argv[a.i], "--force") || !strcmp(argv[a.i], "-f"))
-            return usage_error("dsci init has no %s: it never overwrites a spec; edit it, or remove it first",
-                               argv[a.i]);
-        if (argv[a.i][0] == '-')
-            return usage_error("unknown option '%s' for init (see 'dsci help init')", argv[a.i]);
-        return usage_error("init takes no arguments, got '%s' (to look at another folder: dsci -C DIR init)",
-                           argv[a.i]);
     }
     return 0;
 }
