@@ -192,3 +192,15 @@ int cli_next(struct cli *c)
     c->at = c->i;
     return CLI_DONE;
 }
+
+int cli_parse(struct cli *c, cli_handler *on, void *ctx)
+{
+    int id, rc;
+    while ((id = cli_next(c)) != CLI_DONE) {
+        if (id == CLI_ERROR)
+            return 2;
+        if ((rc = on(ctx, c, id)) != 0)
+            return rc;
+    }
+    return 0;
+}

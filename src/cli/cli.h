@@ -8,11 +8,12 @@
  *       { "--staged", NULL, CLI_FLAG, OPT_STAGED },
  *       { "--format", NULL, CLI_VALUE, OPT_FORMAT },
  *   };
+ *   static int on_option(void *ctx, const struct cli *c, int id)
+ *   {
+ *       switch (id) { case OPT_FORMAT: return use(ctx, c->value); ... }   // 0: go on
+ *   }
  *   struct cli c = CLI_INIT("check", opts, &g, argc, argv);
- *   int id;
- *   while ((id = cli_next(&c)) > 0 || id == CLI_POSITIONAL)
- *       switch (id) { case OPT_FORMAT: use(c.value); ... }
- *   if (id == CLI_ERROR) return 2;   // the message is printed
+ *   int code = cli_parse(&c, on_option, &my_opts);   // 0, or the exit code (message printed)
  *
  * Grammar: `--name VALUE`, `--name=VALUE` (long options only), `-x VALUE`; a flag takes
  * no `=`; `--` ends the options (what follows is positional); any other argument that
@@ -81,6 +82,14 @@ int cli_next(struct cli *c);
 
 /* chdir(dir), or the usage error "cannot change to 'DIR': why" (returns 2). */
 int cli_change_dir(const char *dir);
+
+/*
+ * Reads every argument, calling on(ctx, c, id) for each command option and positional
+ * (c->value as above). Returns 0, 2 after a parse error (message printed), or the first
+ * nonzero return of `on` (an exit code, by convention from usage_error).
+ */
+typedef int cli_handler(void *ctx, const struct cli *c, int id);
+int cli_parse(struct cli *c, cli_handler *on, void *ctx);
 
 /* Whether argv's `arg` is a global option whose value is the next argument: main skips
  * it when looking for the command name (`dsci --spec x.yaml check`). */

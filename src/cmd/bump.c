@@ -63,37 +63,32 @@ static const struct cli_option options[] = {
     { "--format", NULL, CLI_VALUE, O_FORMAT, NULL },
 };
 
-static int parse(struct bump_cli *o, int argc, char **argv)
+static int on_option(void *ctx, const struct cli *c, int id)
 {
-    struct cli c = CLI_INIT("bump", options, &o->g, argc, argv);
-    int id;
-    while ((id = cli_next(&c)) != CLI_DONE) {
-        const char *v = c.value;
-        switch (id) {
-        case CLI_ERROR:
-            return 2;
-        case CLI_POSITIONAL:
-            return usage_error("bump takes no arguments, got '%s'", v);
-        case O_DRY_RUN:
-            o->bump.dry_run = true;
-            break;
-        case O_TAG:
-            o->bump.tag = true;
-            break;
-        case O_BASE:
-            if (!*v)
-                return usage_error("--base needs a revision, auto or none");
-            o->bump.base = v;
-            break;
-        case O_FORMAT:
-            if (!strcmp(v, "json"))
-                o->json = true;
-            else if (!strcmp(v, "text"))
-                o->json = false;
-            else
-                return usage_error("bump --format takes text or json, not '%s'", v);
-            break;
-        }
+    struct bump_cli *o = ctx;
+    const char *v = c->value;
+    switch (id) {
+    case CLI_POSITIONAL:
+        return usage_error("bump takes no arguments, got '%s'", v);
+    case O_DRY_RUN:
+        o->bump.dry_run = true;
+        break;
+    case O_TAG:
+        o->bump.tag = true;
+        break;
+    case O_BASE:
+        if (!*v)
+            return usage_error("--base needs a revision, auto or none");
+        o->bump.base = v;
+        break;
+    case O_FORMAT:
+        if (!strcmp(v, "json"))
+            o->json = true;
+        else if (!strcmp(v, "text"))
+            o->json = false;
+        else
+            return usage_error("bump --format takes text or json, not '%s'", v);
+        break;
     }
     return 0;
 }
@@ -164,7 +159,8 @@ int cmd_bump(int argc, char **argv)
 
     memset(&o, 0, sizeof(o));
     memset(&out, 0, sizeof(out));
-    if ((exit_code = parse(&o, argc, argv)) != 0)
+    struct cli c = CLI_INIT("bump", options, &o.g, argc, argv);
+    if ((exit_code = cli_parse(&c, on_option, &o)) != 0)
         return exit_code;
     if ((exit_code = find_spec_path(&o.g, &spec_path)) != 0)
         return exit_code;

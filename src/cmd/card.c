@@ -57,26 +57,21 @@ static const struct cli_option options[] = {
     { "--base", NULL, CLI_VALUE, O_BASE, NULL },
 };
 
-static int parse(struct card_opts *o, int argc, char **argv)
+static int on_option(void *ctx, const struct cli *c, int id)
 {
-    struct cli c = CLI_INIT("card", options, &o->g, argc, argv);
-    int id;
-    while ((id = cli_next(&c)) != CLI_DONE) {
-        switch (id) {
-        case CLI_ERROR:
-            return 2;
-        case CLI_POSITIONAL:
-            return usage_error("card takes no arguments, got '%s'", c.value);
-        case O_DRY_RUN:
-            o->dry_run = true;
-            break;
-        case O_CHECK:
-            o->check = true;
-            break;
-        case O_BASE:
-            o->base = c.value;
-            break;
-        }
+    struct card_opts *o = ctx;
+    switch (id) {
+    case CLI_POSITIONAL:
+        return usage_error("card takes no arguments, got '%s'", c->value);
+    case O_DRY_RUN:
+        o->dry_run = true;
+        break;
+    case O_CHECK:
+        o->check = true;
+        break;
+    case O_BASE:
+        o->base = c->value;
+        break;
     }
     return 0;
 }
@@ -89,7 +84,8 @@ int cmd_card(int argc, char **argv)
     char *spec_path = NULL;
     int exit_code, rc;
 
-    if ((exit_code = parse(&o, argc, argv)) != 0)
+    struct cli c = CLI_INIT("card", options, &o.g, argc, argv);
+    if ((exit_code = cli_parse(&c, on_option, &o)) != 0)
         return exit_code;
     if ((exit_code = find_spec_path(&o.g, &spec_path)) != 0)
         return exit_code;

@@ -108,11 +108,15 @@ static int set_output(struct check_cli *o, const char *v)
     return 0;
 }
 
-static int parse_option(struct check_cli *o, int id, const char *v)
+static int on_option(void *ctx, const struct cli *c, int id)
 {
+    struct check_cli *o = ctx;
+    const char *v = c->value;
     char *end;
     long n;
     switch (id) {
+    case CLI_POSITIONAL:
+        return usage_error("check takes no arguments, got '%s'", v);
     case O_WORKTREE:
         o->run.place = DATASET_WORKTREE;
         return 0;
@@ -149,15 +153,9 @@ static int parse_option(struct check_cli *o, int id, const char *v)
 static int parse(struct check_cli *o, int argc, char **argv)
 {
     struct cli c = CLI_INIT("check", options, &o->g, argc, argv);
-    int id, rc;
-    while ((id = cli_next(&c)) != CLI_DONE) {
-        if (id == CLI_ERROR)
-            return 2;
-        if (id == CLI_POSITIONAL)
-            return usage_error("check takes no arguments, got '%s'", c.value);
-        if ((rc = parse_option(o, id, c.value)) != 0)
-            return rc;
-    }
+    int rc = cli_parse(&c, on_option, o);
+    if (rc)
+        return rc;
     if (o->run.update_known && o->run.place == DATASET_REV)
         return usage_error("--update-baseline writes the work tree's %s; it does not go with --rev",
                            KNOWN_FINDINGS_FILE);

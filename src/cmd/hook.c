@@ -52,21 +52,25 @@ static const struct cli_option options[] = {
     { "--force", NULL, CLI_FLAG, O_FORCE, NULL },
 };
 
+static int on_option(void *ctx, const struct cli *c, int id)
+{
+    struct hook_opts *o = ctx;
+    if (id == O_FORCE) {
+        o->force = true;
+        return 0;
+    }
+    if (o->sub)
+        return usage_error("hook takes one subcommand, got '%s' and '%s'", o->sub, c->value);
+    o->sub = c->value;
+    return 0;
+}
+
 static int parse(struct hook_opts *o, int argc, char **argv)
 {
     struct cli c = CLI_INIT("hook", options, &o->g, argc, argv);
-    int id;
-    while ((id = cli_next(&c)) != CLI_DONE) {
-        if (id == CLI_ERROR)
-            return 2;
-        if (id == O_FORCE) {
-            o->force = true;
-            continue;
-        }
-        if (o->sub)
-            return usage_error("hook takes one subcommand, got '%s' and '%s'", o->sub, c.value);
-        o->sub = c.value;
-    }
+    int rc = cli_parse(&c, on_option, o);
+    if (rc)
+        return rc;
     if (!o->sub)
         return usage_error("hook needs a subcommand: install or run (see 'dsci help hook')");
     if (strcmp(o->sub, "install") && strcmp(o->sub, "run"))

@@ -62,35 +62,29 @@ static const struct cli_option options[] = {
     { "--force", "-f", CLI_FLAG, O_FORCE, NULL },      /* refused: init never overwrites */
 };
 
-static int parse(struct init_opts *o, int argc, char **argv)
+static int on_option(void *ctx, const struct cli *c, int id)
 {
-    struct cli c = CLI_INIT("init", options, &o->g, argc, argv);
-    int id;
-    while ((id = cli_next(&c)) != CLI_DONE) {
-        const char *v = c.value;
-        switch (id) {
-        case CLI_ERROR:
-            return 2;
-        case CLI_POSITIONAL:
-            return usage_error("init takes no arguments, got '%s' (to look at another folder: dsci -C DIR init)",
-                               v);
-        case O_SPEC:
-            return usage_error("init writes a spec rather than reading one: say where with --output PATH");
-        case O_FORCE:
-            return usage_error("dsci init has no %s: it never overwrites a spec; edit it, or remove it first",
-                               argv[c.at]);
-        case O_NAME:
-            if (!init_name_ok(v))
-                return usage_error("--name '%s': use letters, digits, '.', '_' and '-' (not first), at most "
-                                   "100; it names the spec file", v);
-            o->name = v;
-            break;
-        case O_OUTPUT:
-            if (!yaml_name(v))
-                return usage_error("--output '%s': a spec is a .yaml or .yml file", v);
-            o->output = v;
-            break;
-        }
+    struct init_opts *o = ctx;
+    const char *v = c->value;
+    switch (id) {
+    case CLI_POSITIONAL:
+        return usage_error("init takes no arguments, got '%s' (to look at another folder: dsci -C DIR init)", v);
+    case O_SPEC:
+        return usage_error("init writes a spec rather than reading one: say where with --output PATH");
+    case O_FORCE:
+        return usage_error("dsci init has no %s: it never overwrites a spec; edit it, or remove it first",
+                           c->argv[c->at]);
+    case O_NAME:
+        if (!init_name_ok(v))
+            return usage_error("--name '%s': use letters, digits, '.', '_' and '-' (not first), at most "
+                               "100; it names the spec file", v);
+        o->name = v;
+        break;
+    case O_OUTPUT:
+        if (!yaml_name(v))
+            return usage_error("--output '%s': a spec is a .yaml or .yml file", v);
+        o->output = v;
+        break;
     }
     return 0;
 }
@@ -157,7 +151,8 @@ int cmd_init(int argc, char **argv)
     int exit_code = 0, rc;
 
     memset(&o, 0, sizeof(o));
-    if ((exit_code = parse(&o, argc, argv)) != 0)
+    struct cli c = CLI_INIT("init", options, &o.g, argc, argv);
+    if ((exit_code = cli_parse(&c, on_option, &o)) != 0)
         return exit_code;
     if (o.output) {
         char *root = init_spec_root(o.output);
