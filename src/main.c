@@ -1,5 +1,6 @@
 /*
- * dsci: dataset CI. The command table, shared setup (-C, --version, help) and the
+ * dsci: dataset CI. The command table (the one list of commands), shared setup (-C,
+ * --version, help; parsed by src/cli like every command's options) and the
  * exit path: every command returns the contract's exit code, and main makes sure
  * stdout really reached its destination before exiting 0 or 1.
  */
@@ -12,7 +13,6 @@
 #include "report/ci_outputs.h"
 #include "cli/cli.h"
 #include "cmd/cmd.h"
-#include "report/report.h"
 #include "util/buf.h"
 #include "util/err.h"
 #include "util/gh_escape.h"
@@ -80,8 +80,7 @@ static int finish(int code)
  */
 static void report_ci_error(int code)
 {
-    const char *v = getenv("GITHUB_ACTIONS"), *summary = getenv("GITHUB_STEP_SUMMARY");
-    const char *outputs = getenv("GITHUB_OUTPUT"), *msg = message_last_error();
+    const char *v = getenv("GITHUB_ACTIONS"), *msg = message_last_error();
     struct buf b = BUF_INIT;
 
     if (code < 2 || !v || strcmp(v, "true") != 0)
@@ -95,17 +94,9 @@ static void report_ci_error(int code)
     fputs(buf_cstr(&b), stdout);
     gh_guard_commands(stdout, false);
     buf_release(&b);
-    if (summary && *summary) {
-        char *text = NULL;
-        size_t len = 0;
-        FILE *mem = open_memstream(&text, &len);
-        if (mem) {
-            int rc = report_markdown_error(mem, msg, code);
-            if (fclose(mem) == 0 && rc == 0 && ci_append_file(summary, text, len) < 0)
-                fprintf(stderr, "dsci: %s\n", err_last());
-        }
-        free(text);
-    }
+    if (ci_summary_append_error(msg, code) < 0)
+        fprintf(stderr, "dsci: %s\n", err_last());
+    const char *outputs = getenv("GITHUB_OUTPUT");
     if (outputs && *outputs) {
         struct ci_output kv[] = { { "result", "error" } };
         if (ci_outputs_append(outputs, kv, 1) < 0)
@@ -121,7 +112,6 @@ static int leave(int code)
 
 int main(int argc, char **argv)
 {
-    int i;
     /* In GitHub Actions nothing dsci prints may start a workflow command it did not mean. */
     if (gh_guard_install() < 0)
         fputs("dsci: cannot guard the output streams against workflow commands\n", stderr);
@@ -147,7 +137,7 @@ int main(int argc, char **argv)
     }
     if (id == CLI_ERROR)
         return leave(2);
-    i = 1 + c.at;   /* the command, or the first option main leaves to it */
+    int i = 1 + c.at;   /* the command, or the first option main leaves to it */
     if (i >= argc) {
         usage(stderr);
         return leave(2);

@@ -112,3 +112,21 @@ int ci_outputs_write_check(const struct result *r, const struct report_options *
     }
     return rc;
 }
+
+int ci_summary_append_error(const char *msg, int code)
+{
+    const char *summary = getenv("GITHUB_STEP_SUMMARY");
+    char *text = NULL;
+    size_t len = 0;
+    int rc = 0;
+    if (!summary || !*summary)
+        return 0;
+    FILE *mem = open_memstream(&text, &len);
+    if (mem) {
+        int built = report_markdown_error(mem, msg, code);
+        if (fclose(mem) == 0 && built == 0)
+            rc = ci_append_file(summary, text, len);
+    }
+    free(text);
+    return rc;
+}
