@@ -41,9 +41,9 @@ static const struct command commands[] = {
 enum { M_DIR = 1, M_VERSION, M_HELP };
 
 static const struct cli_option main_options[] = {
-    { "-C", NULL, CLI_VALUE, M_DIR, "a directory" },
-    { "--version", NULL, CLI_FLAG, M_VERSION, NULL },
-    { "-h", "--help", CLI_FLAG, M_HELP, NULL },
+    { "-C", NULL, CLI_VALUE, M_DIR, "a directory", 0 },
+    { "--version", NULL, CLI_FLAG, M_VERSION, NULL, 0 },
+    { "-h", "--help", CLI_FLAG, M_HELP, NULL, 0 },
 };
 
 static void usage(FILE *out)

@@ -13,11 +13,11 @@ enum { G_SPEC = 1, G_COLOR, G_DIR, G_JOBS, G_QUIET };
 
 /* The options every command accepts. */
 static const struct cli_option globals[] = {
-    { "--spec", NULL, CLI_VALUE, G_SPEC, NULL },
-    { "--color", NULL, CLI_VALUE, G_COLOR, NULL },
-    { "-C", NULL, CLI_VALUE, G_DIR, NULL },
-    { "--jobs", "-j", CLI_VALUE, G_JOBS, NULL },
-    { "-q", "--quiet", CLI_FLAG, G_QUIET, NULL },
+    { "--spec", NULL, CLI_VALUE, G_SPEC, NULL, 0 },
+    { "--color", NULL, CLI_VALUE, G_COLOR, NULL, 0 },
+    { "-C", NULL, CLI_VALUE, G_DIR, NULL, 0 },
+    { "--jobs", "-j", CLI_VALUE, G_JOBS, NULL, 0 },
+    { "-q", "--quiet", CLI_FLAG, G_QUIET, NULL, 0 },
 };
 
 #define N_GLOBALS (sizeof(globals) / sizeof(globals[0]))
@@ -168,12 +168,15 @@ int cli_next(struct cli *c)
         const struct cli_option *o = NULL;
         int m;
         c->at = c->i;
+        c->opt = NULL;
         if (c->options_ended || arg[0] != '-') {
             c->value = c->argv[c->i++];
             return CLI_POSITIONAL;
         }
-        if ((m = find(c, c->opts, c->n_opts, &o)) != 0)
+        if ((m = find(c, c->opts, c->n_opts, &o)) != 0) {
+            c->opt = o;
             return m < 0 ? CLI_ERROR : o->id;
+        }
         if (c->g && (m = find(c, globals, N_GLOBALS, &o)) != 0) {
             if (m < 0 || apply_global(c->g, o->id, c->value) != 0)
                 return CLI_ERROR;
@@ -199,8 +202,15 @@ int cli_parse(struct cli *c, cli_handler *on, void *ctx)
     while ((id = cli_next(c)) != CLI_DONE) {
         if (id == CLI_ERROR)
             return 2;
-        if ((rc = on(ctx, c, id)) != 0)
+        if (c->opt && c->opt->field) {
+            char *at = (char *)ctx + c->opt->field - 1;
+            if (c->opt->kind == CLI_FLAG)
+                *(bool *)at = true;
+            else
+                *(const char **)at = c->value;
+        } else if ((rc = on(ctx, c, id)) != 0) {
             return rc;
+        }
     }
     return 0;
 }

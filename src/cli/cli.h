@@ -8,6 +8,7 @@
  *       { "--staged", NULL, CLI_FLAG, OPT_STAGED },
  *       { "--format", NULL, CLI_VALUE, OPT_FORMAT },
  *   };
+ *       { "--dry-run", NULL, CLI_FLAG, OPT_DRY_RUN, NULL, CLI_FIELD(struct my_opts, dry_run) },
  *   static int on_option(void *ctx, const struct cli *c, int id)
  *   {
  *       switch (id) { case OPT_FORMAT: return use(ctx, c->value); ... }   // 0: go on
@@ -49,7 +50,12 @@ struct cli_option {
     enum cli_kind kind;
     int id;
     const char *needs;       /* what a missing value is called ("a directory"); NULL: "a value" */
+    size_t field;            /* CLI_FIELD(): cli_parse stores the option there itself; 0: none */
 };
+
+/* Where cli_parse stores an option in the struct its ctx points to: a CLI_FLAG sets a
+ * bool, a CLI_VALUE a const char * (borrowed from argv). */
+#define CLI_FIELD(type, member) (offsetof(type, member) + 1)
 
 /* cli_next's answers besides an option id. */
 enum { CLI_DONE = 0, CLI_ERROR = -1, CLI_POSITIONAL = -2, CLI_UNKNOWN = -3 };
@@ -65,11 +71,12 @@ struct cli {
     int i;                            /* next argument to read */
     bool options_ended;               /* "--" was seen */
     int at;                           /* index of the argument cli_next last returned */
+    const struct cli_option *opt;     /* its row, NULL for a positional */
     const char *value;                /* its value (CLI_VALUE), or the positional itself */
 };
 
 #define CLI_INIT(cmd, table, globals, ac, av) \
-    { (cmd), (table), sizeof(table) / sizeof((table)[0]), (globals), false, (ac), (av), 0, false, 0, NULL }
+    { (cmd), (table), sizeof(table) / sizeof((table)[0]), (globals), false, (ac), (av), 0, false, 0, NULL, NULL }
 
 /*
  * Reads the next argument. Returns the id of a command option (c->value set for
@@ -84,8 +91,8 @@ int cli_next(struct cli *c);
 int cli_change_dir(const char *dir);
 
 /*
- * Reads every argument, calling on(ctx, c, id) for each command option and positional
- * (c->value as above). Returns 0, 2 after a parse error (message printed), or the first
+ * Reads every argument: an option with a field is stored into ctx's struct, every
+ * other command option and positional goes to on(ctx, c, id) (c->value as above). Returns 0, 2 after a parse error (message printed), or the first
  * nonzero return of `on` (an exit code, by convention from usage_error).
  */
 typedef int cli_handler(void *ctx, const struct cli *c, int id);
@@ -104,5 +111,9 @@ void message_print(const char *msg);
 const char *message_last_error(void);
 /* Prints err_last() and maps the code to an exit code. */
 int report_error(int code);
+
+/* Resolves --spec or the default spec; prints and returns an exit code on failure,
+ * 0 on success (*out is malloc'd, the caller's to free). */
+int find_spec_path(const struct global_opts *g, char **out);
 
 #endif

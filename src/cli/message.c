@@ -1,6 +1,5 @@
 /* The one way messages reach stderr, and the spec a command works on. */
 #include "cli/cli.h"
-#include "cmd/cmd.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -57,10 +57,10 @@ void cmd_bump_help(void)
 enum { O_DRY_RUN = 1, O_TAG, O_BASE, O_FORMAT };
 
 static const struct cli_option options[] = {
-    { "--dry-run", NULL, CLI_FLAG, O_DRY_RUN, NULL },
-    { "--tag", NULL, CLI_FLAG, O_TAG, NULL },
-    { "--base", NULL, CLI_VALUE, O_BASE, NULL },
-    { "--format", NULL, CLI_VALUE, O_FORMAT, NULL },
+    { "--dry-run", NULL, CLI_FLAG, O_DRY_RUN, NULL, CLI_FIELD(struct bump_cli, bump.dry_run) },
+    { "--tag", NULL, CLI_FLAG, O_TAG, NULL, CLI_FIELD(struct bump_cli, bump.tag) },
+    { "--base", NULL, CLI_VALUE, O_BASE, NULL, 0 },
+    { "--format", NULL, CLI_VALUE, O_FORMAT, NULL, 0 },
 };
 
 static int on_option(void *ctx, const struct cli *c, int id)
@@ -70,12 +70,6 @@ static int on_option(void *ctx, const struct cli *c, int id)
     switch (id) {
     case CLI_POSITIONAL:
         return usage_error("bump takes no arguments, got '%s'", v);
-    case O_DRY_RUN:
-        o->bump.dry_run = true;
-        break;
-    case O_TAG:
-        o->bump.tag = true;
-        break;
     case O_BASE:
         if (!*v)
             return usage_error("--base needs a revision, auto or none");

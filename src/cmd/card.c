@@ -52,28 +52,17 @@ void cmd_card_help(void)
 enum { O_DRY_RUN = 1, O_CHECK, O_BASE };
 
 static const struct cli_option options[] = {
-    { "--dry-run", NULL, CLI_FLAG, O_DRY_RUN, NULL },
-    { "--check", NULL, CLI_FLAG, O_CHECK, NULL },
-    { "--base", NULL, CLI_VALUE, O_BASE, NULL },
+    { "--dry-run", NULL, CLI_FLAG, O_DRY_RUN, NULL, CLI_FIELD(struct card_opts, dry_run) },
+    { "--check", NULL, CLI_FLAG, O_CHECK, NULL, CLI_FIELD(struct card_opts, check) },
+    { "--base", NULL, CLI_VALUE, O_BASE, NULL, CLI_FIELD(struct card_opts, base) },
 };
 
+/* Every option is stored by the table: only a positional comes here. */
 static int on_option(void *ctx, const struct cli *c, int id)
 {
-    struct card_opts *o = ctx;
-    switch (id) {
-    case CLI_POSITIONAL:
-        return usage_error("card takes no arguments, got '%s'", c->value);
-    case O_DRY_RUN:
-        o->dry_run = true;
-        break;
-    case O_CHECK:
-        o->check = true;
-        break;
-    case O_BASE:
-        o->base = c->value;
-        break;
-    }
-    return 0;
+    (void)ctx;
+    (void)id;
+    return usage_error("card takes no arguments, got '%s'", c->value);
 }
 
 int cmd_card(int argc, char **argv)

@@ -69,15 +69,15 @@ static bool in_github_actions(void)
 enum { O_WORKTREE = 1, O_STAGED, O_REV, O_SPEC_FROM, O_BASE, O_FORMAT, O_OUTPUT, O_MAX_EXAMPLES, O_UPDATE };
 
 static const struct cli_option options[] = {
-    { "--worktree", NULL, CLI_FLAG, O_WORKTREE, NULL },
-    { "--staged", NULL, CLI_FLAG, O_STAGED, NULL },
-    { "--rev", NULL, CLI_VALUE, O_REV, NULL },
-    { "--spec-from", NULL, CLI_VALUE, O_SPEC_FROM, NULL },
-    { "--base", NULL, CLI_VALUE, O_BASE, NULL },
-    { "--format", NULL, CLI_VALUE, O_FORMAT, NULL },
-    { "--output", NULL, CLI_VALUE, O_OUTPUT, NULL },
-    { "--max-examples", NULL, CLI_VALUE, O_MAX_EXAMPLES, NULL },
-    { "--update-baseline", NULL, CLI_FLAG, O_UPDATE, NULL },
+    { "--worktree", NULL, CLI_FLAG, O_WORKTREE, NULL, 0 },
+    { "--staged", NULL, CLI_FLAG, O_STAGED, NULL, 0 },
+    { "--rev", NULL, CLI_VALUE, O_REV, NULL, 0 },
+    { "--spec-from", NULL, CLI_VALUE, O_SPEC_FROM, NULL, CLI_FIELD(struct check_cli, run.spec_from) },
+    { "--base", NULL, CLI_VALUE, O_BASE, NULL, CLI_FIELD(struct check_cli, run.base) },
+    { "--format", NULL, CLI_VALUE, O_FORMAT, NULL, 0 },
+    { "--output", NULL, CLI_VALUE, O_OUTPUT, NULL, 0 },
+    { "--max-examples", NULL, CLI_VALUE, O_MAX_EXAMPLES, NULL, 0 },
+    { "--update-baseline", NULL, CLI_FLAG, O_UPDATE, NULL, CLI_FIELD(struct check_cli, run.update_known) },
 };
 
 static int add_format(struct check_cli *o, const char *v)
@@ -127,12 +127,6 @@ static int on_option(void *ctx, const struct cli *c, int id)
         o->run.place = DATASET_REV;
         o->run.rev = v;
         return 0;
-    case O_SPEC_FROM:
-        o->run.spec_from = v;
-        return 0;
-    case O_BASE:
-        o->run.base = v;
-        return 0;
     case O_FORMAT:
         return add_format(o, v);
     case O_OUTPUT:
@@ -142,9 +136,6 @@ static int on_option(void *ctx, const struct cli *c, int id)
         if (*end || n < 0 || n > 1000)
             return usage_error("--max-examples takes a number from 0 to 1000, not '%s'", v);
         o->max_examples = (size_t)n;
-        return 0;
-    case O_UPDATE:
-        o->run.update_known = true;
         return 0;
     }
     return 0;

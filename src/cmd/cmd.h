@@ -13,10 +13,6 @@
 #include "cli/cli.h"
 #include "run/check.h"
 
-/* Resolves --spec or the default spec; prints and returns an exit code on failure,
- * 0 on success (*out is malloc'd). */
-int find_spec_path(const struct global_opts *g, char **out);
-
 #define CHECK_MAX_OUTPUTS 8
 
 /* One report of a check: --format F [--output FILE]. */

@@ -42,16 +42,14 @@ struct diff_opts {
 enum { O_STAGED = 1, O_FORMAT };
 
 static const struct cli_option options[] = {
-    { "--staged", NULL, CLI_FLAG, O_STAGED, NULL },
-    { "--format", NULL, CLI_VALUE, O_FORMAT, NULL },
+    { "--staged", NULL, CLI_FLAG, O_STAGED, NULL, CLI_FIELD(struct diff_opts, staged) },
+    { "--format", NULL, CLI_VALUE, O_FORMAT, NULL, 0 },
 };
 
 static int on_option(void *ctx, const struct cli *c, int id)
 {
     struct diff_opts *o = ctx;
-    if (id == O_STAGED) {
-        o->staged = true;
-    } else if (id == O_FORMAT) {
+    if (id == O_FORMAT) {
         if (!strcmp(c->value, "json"))
             o->json = true;
         else if (strcmp(c->value, "text") != 0)

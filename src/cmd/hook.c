@@ -49,16 +49,13 @@ void cmd_hook_help(void)
 enum { O_FORCE = 1 };
 
 static const struct cli_option options[] = {
-    { "--force", NULL, CLI_FLAG, O_FORCE, NULL },
+    { "--force", NULL, CLI_FLAG, O_FORCE, NULL, CLI_FIELD(struct hook_opts, force) },
 };
 
 static int on_option(void *ctx, const struct cli *c, int id)
 {
     struct hook_opts *o = ctx;
-    if (id == O_FORCE) {
-        o->force = true;
-        return 0;
-    }
+    (void)id;                      /* --force is stored by the table: this is the subcommand */
     if (o->sub)
         return usage_error("hook takes one subcommand, got '%s' and '%s'", o->sub, c->value);
     o->sub = c->value;

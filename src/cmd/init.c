@@ -56,10 +56,10 @@ static bool yaml_name(const char *path)
 enum { O_NAME = 1, O_OUTPUT, O_SPEC, O_FORCE };
 
 static const struct cli_option options[] = {
-    { "--name", NULL, CLI_VALUE, O_NAME, NULL },
-    { "--output", NULL, CLI_VALUE, O_OUTPUT, NULL },
-    { "--spec", NULL, CLI_NAMED, O_SPEC, NULL },       /* the global, refused here */
-    { "--force", "-f", CLI_FLAG, O_FORCE, NULL },      /* refused: init never overwrites */
+    { "--name", NULL, CLI_VALUE, O_NAME, NULL, 0 },
+    { "--output", NULL, CLI_VALUE, O_OUTPUT, NULL, 0 },
+    { "--spec", NULL, CLI_NAMED, O_SPEC, NULL, 0 },       /* the global, refused here */
+    { "--force", "-f", CLI_FLAG, O_FORCE, NULL, 0 },      /* refused: init never overwrites */
 };
 
 static int on_option(void *ctx, const struct cli *c, int id)

@@ -17,13 +17,13 @@
 enum { T_FORMAT = 1, T_STAGED, T_SPEC };
 
 static const struct cli_option table[] = {
-    { "--format", NULL, CLI_VALUE, T_FORMAT, NULL },
-    { "--staged", "-s", CLI_FLAG, T_STAGED, NULL },
+    { "--format", NULL, CLI_VALUE, T_FORMAT, NULL, 0 },
+    { "--staged", "-s", CLI_FLAG, T_STAGED, NULL, 0 },
 };
 
 /* A table that refuses the global --spec by name, as init does. */
 static const struct cli_option refusing[] = {
-    { "--spec", NULL, CLI_NAMED, T_SPEC, NULL },
+    { "--spec", NULL, CLI_NAMED, T_SPEC, NULL, 0 },
 };
 
 /*
@@ -177,8 +177,8 @@ static void test_cli__stop_at_unknown(void **state)
 {
     (void)state;
     static const struct cli_option main_table[] = {
-        { "--version", NULL, CLI_FLAG, 1, NULL },
-        { "-C", NULL, CLI_VALUE, 2, "a directory" },
+        { "--version", NULL, CLI_FLAG, 1, NULL, 0 },
+        { "-C", NULL, CLI_VALUE, 2, "a directory", 0 },
     };
     static const struct {
         const char *argv[MAX_ARGS];
@@ -209,6 +209,58 @@ static void test_cli__stop_at_unknown(void **state)
     }
 }
 
+struct stored {
+    struct global_opts g;
+    bool dry_run;
+    const char *base;
+    const char *seen[MAX_ARGS];      /* what reached the handler: "ID" or "P=ARG" */
+    size_t n_seen;
+};
+
+static int on_stored(void *ctx, const struct cli *c, int id)
+{
+    struct stored *o = ctx;
+    if (id == CLI_POSITIONAL && !strcmp(c->value, "stop"))
+        return 7;                    /* the handler's exit code ends the parse */
+    o->seen[o->n_seen++] = id == CLI_POSITIONAL ? c->value : id == 1 ? "1" : "?";
+    return 0;
+}
+
+/* cli_parse stores options that name a field, hands the rest to the handler, and
+ * returns 2 after a parse error or the handler's own code. */
+static void test_cli__parse_stores_fields(void **state)
+{
+    (void)state;
+    static const struct cli_option stored_table[] = {
+        { "--format", NULL, CLI_VALUE, 1, NULL, 0 },
+        { "--dry-run", NULL, CLI_FLAG, 2, NULL, CLI_FIELD(struct stored, dry_run) },
+        { "--base", NULL, CLI_VALUE, 3, NULL, CLI_FIELD(struct stored, base) },
+    };
+    char *argv[] = { "--dry-run", "a", "--base=v1", "--format", "json", "-q", "b" };
+    struct stored o = { 0 };
+    struct cli c = CLI_INIT("test", stored_table, &o.g, 7, argv);
+    assert_int_equal(cli_parse(&c, on_stored, &o), 0);
+    assert_true(o.dry_run);
+    assert_string_equal(o.base, "v1");
+    assert_true(o.g.quiet);
+    assert_int_equal(o.n_seen, 3);
+    assert_string_equal(o.seen[0], "a");
+    assert_string_equal(o.seen[1], "1");
+    assert_string_equal(o.seen[2], "b");
+
+    char *bad[] = { "--base" };
+    struct stored p = { 0 };
+    struct cli b = CLI_INIT("test", stored_table, &p.g, 1, bad);
+    assert_int_equal(cli_parse(&b, on_stored, &p), 2);
+    assert_null(p.base);
+
+    char *stop[] = { "stop", "--dry-run" };
+    struct stored q = { 0 };
+    struct cli s = CLI_INIT("test", stored_table, &q.g, 2, stop);
+    assert_int_equal(cli_parse(&s, on_stored, &q), 7);
+    assert_false(q.dry_run);
+}
+
 static void test_cli__global_takes_value(void **state)
 {
     (void)state;
@@ -231,6 +283,7 @@ int main(void)
         cmocka_unit_test(test_cli__dir_after_global),
         cmocka_unit_test(test_cli__command_table_shadows_globals),
         cmocka_unit_test(test_cli__stop_at_unknown),
+        cmocka_unit_test(test_cli__parse_stores_fields),
         cmocka_unit_test(test_cli__global_takes_value),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
