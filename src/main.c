@@ -1,5 +1,6 @@
 /*
- * dsci: dataset CI. The command table, shared setup (-C, --version, help) and the
+ * dsci: dataset CI. The command table (the one list of commands), shared setup (-C,
+ * --version, help; parsed by src/cli like every command's options) and the
  * exit path: every command returns the contract's exit code, and main makes sure
  * stdout really reached its destination before exiting 0 or 1.
  */
@@ -10,8 +11,8 @@
 #include <unistd.h>
 
 #include "report/ci_outputs.h"
+#include "cli/cli.h"
 #include "cmd/cmd.h"
-#include "report/report.h"
 #include "util/buf.h"
 #include "util/err.h"
 #include "util/gh_escape.h"
@@ -35,6 +36,14 @@ static const struct command commands[] = {
     { "card", cmd_card, cmd_card_help, "regenerate the dataset card from the data, the spec and the version file" },
     { "hook", cmd_hook, cmd_hook_help, "install the pre-commit hook in this repository" },
     { "init", cmd_init, cmd_init_help, "write a starter spec for the dataset found here" },
+};
+
+enum { M_DIR = 1, M_VERSION, M_HELP };
+
+static const struct cli_option main_options[] = {
+    { "-C", NULL, CLI_VALUE, M_DIR, "a directory", 0 },
+    { "--version", NULL, CLI_FLAG, M_VERSION, NULL, 0 },
+    { "-h", "--help", CLI_FLAG, M_HELP, NULL, 0 },
 };
 
 static void usage(FILE *out)
@@ -71,8 +80,7 @@ static int finish(int code)
  */
 static void report_ci_error(int code)
 {
-    const char *v = getenv("GITHUB_ACTIONS"), *summary = getenv("GITHUB_STEP_SUMMARY");
-    const char *outputs = getenv("GITHUB_OUTPUT"), *msg = message_last_error();
+    const char *v = getenv("GITHUB_ACTIONS"), *msg = message_last_error();
     struct buf b = BUF_INIT;
 
     if (code < 2 || !v || strcmp(v, "true") != 0)
@@ -86,17 +94,9 @@ static void report_ci_error(int code)
     fputs(buf_cstr(&b), stdout);
     gh_guard_commands(stdout, false);
     buf_release(&b);
-    if (summary && *summary) {
-        char *text = NULL;
-        size_t len = 0;
-        FILE *mem = open_memstream(&text, &len);
-        if (mem) {
-            int rc = report_markdown_error(mem, msg, code);
-            if (fclose(mem) == 0 && rc == 0 && ci_append_file(summary, text, len) < 0)
-                fprintf(stderr, "dsci: %s\n", err_last());
-        }
-        free(text);
-    }
+    if (ci_summary_append_error(msg, code) < 0)
+        fprintf(stderr, "dsci: %s\n", err_last());
+    const char *outputs = getenv("GITHUB_OUTPUT");
     if (outputs && *outputs) {
         struct ci_output kv[] = { { "result", "error" } };
         if (ci_outputs_append(outputs, kv, 1) < 0)
@@ -112,31 +112,32 @@ static int leave(int code)
 
 int main(int argc, char **argv)
 {
-    int i = 1;
     /* In GitHub Actions nothing dsci prints may start a workflow command it did not mean. */
     if (gh_guard_install() < 0)
         fputs("dsci: cannot guard the output streams against workflow commands\n", stderr);
     const char *jobs_env = getenv("DSCI_JOBS");
     if (jobs_env && *jobs_env && !jobs_parse(jobs_env))   /* not a command line: warn, go on */
         usage_error("ignoring DSCI_JOBS='%s' (want a number of threads from 1 to %d)", jobs_env, JOBS_MAX);
-    /* Options before the command that only main understands. */
-    while (i < argc && argv[i][0] == '-') {
-        if (!strcmp(argv[i], "-C")) {
-            if (i + 1 >= argc)
-                return leave(usage_error("option '-C' needs a directory"));
-            if (chdir(argv[i + 1]) != 0)
-                return leave(usage_error("cannot change to '%s': %s", argv[i + 1], strerror(errno)));
-            i += 2;
-        } else if (!strcmp(argv[i], "--version")) {
+    /* Options before the command that only main understands; the first other argument
+     * ends them (global options before the command are the command's). */
+    struct cli c = CLI_INIT("dsci", main_options, NULL, argc - 1, argv + 1);
+    c.stop_at_unknown = true;
+    int id;
+    while ((id = cli_next(&c)) > 0) {
+        if (id == M_DIR && cli_change_dir(c.value) != 0)
+            return leave(2);
+        if (id == M_VERSION) {
             printf("dsci %s\n", DSCI_VERSION);
             return finish(0);
-        } else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+        }
+        if (id == M_HELP) {
             usage(stdout);
             return finish(0);
-        } else {
-            break;
         }
     }
+    if (id == CLI_ERROR)
+        return leave(2);
+    int i = 1 + c.at;   /* the command, or the first option main leaves to it */
     if (i >= argc) {
         usage(stderr);
         return leave(2);
@@ -145,8 +146,7 @@ int main(int argc, char **argv)
         /* a global option before the command: let the command see it */
         for (int j = i; j < argc; j++) {
             /* the value of a global option is not the command: `dsci --spec x.yaml check` */
-            if (!strcmp(argv[j], "--spec") || !strcmp(argv[j], "--color") || !strcmp(argv[j], "--jobs") ||
-                !strcmp(argv[j], "-j") || !strcmp(argv[j], "-C")) {
+            if (cli_global_takes_value(argv[j])) {
                 j++;
                 continue;
             }

@@ -54,47 +54,35 @@ void cmd_bump_help(void)
           stdout);
 }
 
-static int parse(struct bump_cli *o, int argc, char **argv)
+enum { O_DRY_RUN = 1, O_TAG, O_BASE, O_FORMAT };
+
+static const struct cli_option options[] = {
+    { "--dry-run", NULL, CLI_FLAG, O_DRY_RUN, NULL, CLI_FIELD(struct bump_cli, bump.dry_run) },
+    { "--tag", NULL, CLI_FLAG, O_TAG, NULL, CLI_FIELD(struct bump_cli, bump.tag) },
+    { "--base", NULL, CLI_VALUE, O_BASE, NULL, 0 },
+    { "--format", NULL, CLI_VALUE, O_FORMAT, NULL, 0 },
+};
+
+static int on_option(void *ctx, const struct cli *c, int id)
 {
-    struct args a = { argc, argv, 0 };
-    while (a.i < a.argc) {
-        const char *v;
-        int m;
-        if ((m = args_global(&a, &o->g)) != 0) {
-            if (m < 0)
-                return 2;
-            continue;
-        }
-        if ((m = args_match(&a, "--dry-run", false, &v)) != 0) {
-            o->bump.dry_run = true;
-            continue;
-        }
-        if ((m = args_match(&a, "--tag", false, &v)) != 0) {
-            o->bump.tag = true;
-            continue;
-        }
-        if ((m = args_match(&a, "--base", true, &v)) != 0) {
-            if (m < 0)
-                return 2;
-            if (!*v)
-                return usage_error("--base needs a revision, auto or none");
-            o->bump.base = v;
-            continue;
-        }
-        if ((m = args_match(&a, "--format", true, &v)) != 0) {
-            if (m < 0)
-                return 2;
-            if (!strcmp(v, "json"))
-                o->json = true;
-            else if (!strcmp(v, "text"))
-                o->json = false;
-            else
-                return usage_error("bump --format takes text or json, not '%s'", v);
-            continue;
-        }
-        if (argv[a.i][0] == '-')
-            return usage_error("unknown option '%s' for bump (see 'dsci help bump')", argv[a.i]);
-        return usage_error("bump takes no arguments, got '%s'", argv[a.i]);
+    struct bump_cli *o = ctx;
+    const char *v = c->value;
+    switch (id) {
+    case CLI_POSITIONAL:
+        return usage_error("bump takes no arguments, got '%s'", v);
+    case O_BASE:
+        if (!*v)
+            return usage_error("--base needs a revision, auto or none");
+        o->bump.base = v;
+        break;
+    case O_FORMAT:
+        if (!strcmp(v, "json"))
+            o->json = true;
+        else if (!strcmp(v, "text"))
+            o->json = false;
+        else
+            return usage_error("bump --format takes text or json, not '%s'", v);
+        break;
     }
     return 0;
 }
@@ -165,7 +153,8 @@ int cmd_bump(int argc, char **argv)
 
     memset(&o, 0, sizeof(o));
     memset(&out, 0, sizeof(out));
-    if ((exit_code = parse(&o, argc, argv)) != 0)
+    struct cli c = CLI_INIT("bump", options, &o.g, argc, argv);
+    if ((exit_code = cli_parse(&c, on_option, &o)) != 0)
         return exit_code;
     if ((exit_code = find_spec_path(&o.g, &spec_path)) != 0)
         return exit_code;

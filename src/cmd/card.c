@@ -49,36 +49,20 @@ void cmd_card_help(void)
           stdout);
 }
 
-static int parse(struct card_opts *o, int argc, char **argv)
+enum { O_DRY_RUN = 1, O_CHECK, O_BASE };
+
+static const struct cli_option options[] = {
+    { "--dry-run", NULL, CLI_FLAG, O_DRY_RUN, NULL, CLI_FIELD(struct card_opts, dry_run) },
+    { "--check", NULL, CLI_FLAG, O_CHECK, NULL, CLI_FIELD(struct card_opts, check) },
+    { "--base", NULL, CLI_VALUE, O_BASE, NULL, CLI_FIELD(struct card_opts, base) },
+};
+
+/* Every option is stored by the table: only a positional comes here. */
+static int on_option(void *ctx, const struct cli *c, int id)
 {
-    struct args a = { argc, argv, 0 };
-    while (a.i < a.argc) {
-        const char *v;
-        int m;
-        if ((m = args_global(&a, &o->g)) != 0) {
-            if (m < 0)
-                return 2;
-            continue;
-        }
-        if ((m = args_match(&a, "--dry-run", false, &v)) != 0) {
-            o->dry_run = true;
-            continue;
-        }
-        if ((m = args_match(&a, "--check", false, &v)) != 0) {
-            o->check = true;
-            continue;
-        }
-        if ((m = args_match(&a, "--base", true, &v)) != 0) {
-            if (m < 0)
-                return 2;
-            o->base = v;
-            continue;
-        }
-        if (argv[a.i][0] == '-')
-            return usage_error("unknown option '%s' for card (see 'dsci help card')", argv[a.i]);
-        return usage_error("card takes no arguments, got '%s'", argv[a.i]);
-    }
-    return 0;
+    (void)ctx;
+    (void)id;
+    return usage_error("card takes no arguments, got '%s'", c->value);
 }
 
 int cmd_card(int argc, char **argv)
@@ -89,7 +73,8 @@ int cmd_card(int argc, char **argv)
     char *spec_path = NULL;
     int exit_code, rc;
 
-    if ((exit_code = parse(&o, argc, argv)) != 0)
+    struct cli c = CLI_INIT("card", options, &o.g, argc, argv);
+    if ((exit_code = cli_parse(&c, on_option, &o)) != 0)
         return exit_code;
     if ((exit_code = find_spec_path(&o.g, &spec_path)) != 0)
         return exit_code;

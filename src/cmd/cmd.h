@@ -1,7 +1,8 @@
 /*
- * The commands and the option parsing they share. main.c owns the command table and
- * global setup; each cmd_* turns its arguments into an options struct, calls the
- * engine, prints, and returns the process exit code (0..3, see CONTRACT).
+ * src/cmd/: one file per command. main.c owns the command table and global setup; each
+ * cmd_* turns its arguments into an options struct (src/cli), makes one library call,
+ * prints, and returns the process exit code (0..3, see CONTRACT). Only main.c and these
+ * files talk to the terminal.
  */
 #ifndef DSCI_CMD_H
 #define DSCI_CMD_H
@@ -9,45 +10,30 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-enum color_mode { COLOR_AUTO = 0, COLOR_ALWAYS, COLOR_NEVER };
+#include "cli/cli.h"
+#include "run/check.h"
 
-/* Options every command accepts, wherever they stand on the command line. */
-struct global_opts {
-    const char *spec;        /* --spec PATH */
-    enum color_mode color;   /* --color */
-    bool quiet;              /* -q */
+#define CHECK_MAX_OUTPUTS 8
+
+/* One report of a check: --format F [--output FILE]. */
+struct check_output {
+    const struct reporter *reporter;
+    const char *path;        /* NULL or "-": stdout */
 };
 
-/* The arguments after the command name. Positionals are collected in order; every
- * option the command does not know is a usage error. */
-struct args {
-    int argc;
-    char **argv;
-    int i;                   /* next to read */
+/* `dsci check` as parsed, for cmd_check and the pre-commit hook (hook run). */
+struct check_cli {
+    struct global_opts g;
+    struct check_options run;
+    struct check_output outputs[CHECK_MAX_OUTPUTS];
+    size_t n_outputs;        /* 0: text, github in GitHub Actions */
+    size_t max_examples;
 };
 
-/*
- * Returns 1 and sets *value (NULL for a flag) when argv[i] is `name` (with its value
- * as the next argument or after '='), 0 when it is something else, -1 (message
- * printed) when the value is missing.
- */
-int args_match(struct args *a, const char *name, bool takes_value, const char **value);
-/* Handles a global option at the current position: 1 consumed, 0 not global, -1 error. */
-int args_global(struct args *a, struct global_opts *g);
+#define CHECK_CLI_INIT { .max_examples = 5 }
 
-/* Prints "dsci: <message>" (and a hint) to stderr; returns 2. */
-int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* Prints "dsci: <msg>" to stderr, msg escaped to one line (term_escape): names in
- * messages come from the repository, the command line or the environment. */
-void message_print(const char *msg);
-/* The message of the last usage_error/report_error ("" when none), borrowed. */
-const char *message_last_error(void);
-/* Prints err_last() and maps the code to an exit code. */
-int report_error(int code);
-
-/* Resolves --spec or the default spec; prints and returns an exit code on failure,
- * 0 on success (*out is malloc'd). */
-int find_spec_path(const struct global_opts *g, char **out);
+/* Runs the check and writes its reports and the GitHub Actions files; the exit code. */
+int check_and_report(struct check_cli *o);
 
 int cmd_check(int argc, char **argv);
 void cmd_check_help(void);

@@ -32,55 +32,57 @@ void cmd_diff_help(void)
           stdout);
 }
 
+struct diff_opts {
+    struct global_opts g;
+    const char *positional[2];   /* BASE, HEAD */
+    size_t n_positional;
+    bool json, staged;
+};
+
+enum { O_STAGED = 1, O_FORMAT };
+
+static const struct cli_option options[] = {
+    { "--staged", NULL, CLI_FLAG, O_STAGED, NULL, CLI_FIELD(struct diff_opts, staged) },
+    { "--format", NULL, CLI_VALUE, O_FORMAT, NULL, 0 },
+};
+
+static int on_option(void *ctx, const struct cli *c, int id)
+{
+    struct diff_opts *o = ctx;
+    if (id == O_FORMAT) {
+        if (!strcmp(c->value, "json"))
+            o->json = true;
+        else if (strcmp(c->value, "text") != 0)
+            return usage_error("diff --format takes text or json, not '%s'", c->value);
+    } else {
+        if (o->n_positional == 2)
+            return usage_error("diff takes at most two revisions, got '%s' too", c->value);
+        o->positional[o->n_positional++] = c->value;
+    }
+    return 0;
+}
+
 int cmd_diff(int argc, char **argv)
 {
-    struct global_opts g = { 0 };
-    struct args a = { argc, argv, 0 };
-    const char *positional[2] = { NULL, NULL };
-    size_t n_positional = 0;
-    bool json = false, staged = false;
+    struct diff_opts o = { 0 };
+    struct cli c = CLI_INIT("diff", options, &o.g, argc, argv);
     struct dataset ds = { 0 };
     struct comparison cmp = { 0 };
     struct result head;
     char *spec_path = NULL;
     int exit_code = 0, rc;
 
-    while (a.i < a.argc) {
-        const char *v;
-        int m;
-        if ((m = args_global(&a, &g)) != 0) {
-            if (m < 0)
-                return 2;
-            continue;
-        }
-        if ((m = args_match(&a, "--staged", false, &v)) != 0) {
-            staged = true;
-            continue;
-        }
-        if ((m = args_match(&a, "--format", true, &v)) != 0) {
-            if (m < 0)
-                return 2;
-            if (!strcmp(v, "json"))
-                json = true;
-            else if (strcmp(v, "text") != 0)
-                return usage_error("diff --format takes text or json, not '%s'", v);
-            continue;
-        }
-        if (argv[a.i][0] == '-')
-            return usage_error("unknown option '%s' for diff (see 'dsci help diff')", argv[a.i]);
-        if (n_positional == 2)
-            return usage_error("diff takes at most two revisions, got '%s' too", argv[a.i]);
-        positional[n_positional++] = argv[a.i++];
-    }
-    if (staged && positional[1])
+    if ((exit_code = cli_parse(&c, on_option, &o)) != 0)
+        return exit_code;
+    if (o.staged && o.positional[1])
         return usage_error("give either HEAD or --staged, not both");
-    if ((exit_code = find_spec_path(&g, &spec_path)) != 0)
+    if ((exit_code = find_spec_path(&o.g, &spec_path)) != 0)
         return exit_code;
 
     result_init(&head);
-    enum dataset_place place = positional[1] ? DATASET_REV : staged ? DATASET_INDEX : DATASET_WORKTREE;
-    if ((rc = dataset_open(&ds, place, positional[1], spec_path)) < 0 ||
-        (rc = compare_run(&head, &cmp, &ds, positional[0] ? positional[0] : "auto", false)) < 0) {
+    enum dataset_place place = o.positional[1] ? DATASET_REV : o.staged ? DATASET_INDEX : DATASET_WORKTREE;
+    if ((rc = dataset_open(&ds, place, o.positional[1], spec_path)) < 0 ||
+        (rc = compare_run(&head, &cmp, &ds, o.positional[0] ? o.positional[0] : "auto", false)) < 0) {
         exit_code = report_error(rc);
         goto done;
     }
@@ -94,9 +96,9 @@ int cmd_diff(int argc, char **argv)
     }
     struct diff_report r = {
         &cmp.merged, &cmp.diff, &cmp.base, &head, cmp.baseline,
-        positional[1] ? positional[1] : staged ? "index" : "worktree",
+        o.positional[1] ? o.positional[1] : o.staged ? "index" : "worktree",
     };
-    rc = json ? report_diff_json(stdout, &r) : report_diff_text(stdout, &r);
+    rc = o.json ? report_diff_json(stdout, &r) : report_diff_text(stdout, &r);
     if (rc < 0)
         exit_code = report_error(rc);
 done:

@@ -22,7 +22,6 @@
 
 struct hook_opts {
     struct global_opts g;
-    const char *color;       /* as given, to pass on to check */
     bool force;
     const char *sub;         /* install | run */
 };
@@ -47,29 +46,28 @@ void cmd_hook_help(void)
           stdout);
 }
 
+enum { O_FORCE = 1 };
+
+static const struct cli_option options[] = {
+    { "--force", NULL, CLI_FLAG, O_FORCE, NULL, CLI_FIELD(struct hook_opts, force) },
+};
+
+static int on_option(void *ctx, const struct cli *c, int id)
+{
+    struct hook_opts *o = ctx;
+    (void)id;                      /* --force is stored by the table: this is the subcommand */
+    if (o->sub)
+        return usage_error("hook takes one subcommand, got '%s' and '%s'", o->sub, c->value);
+    o->sub = c->value;
+    return 0;
+}
+
 static int parse(struct hook_opts *o, int argc, char **argv)
 {
-    struct args a = { argc, argv, 0 };
-    while (a.i < a.argc) {
-        const char *arg = argv[a.i], *v;
-        int m;
-        if ((m = args_global(&a, &o->g)) != 0) {
-            if (m < 0)
-                return 2;
-            if (!strncmp(arg, "--color", 7))
-                o->color = arg[7] == '=' ? arg + 8 : argv[a.i - 1];
-            continue;
-        }
-        if ((m = args_match(&a, "--force", false, &v)) != 0) {
-            o->force = true;
-            continue;
-        }
-        if (arg[0] == '-')
-            return usage_error("unknown option '%s' for hook (see 'dsci help hook')", arg);
-        if (o->sub)
-            return usage_error("hook takes one subcommand, got '%s' and '%s'", o->sub, arg);
-        o->sub = argv[a.i++];
-    }
+    struct cli c = CLI_INIT("hook", options, &o->g, argc, argv);
+    int rc = cli_parse(&c, on_option, o);
+    if (rc)
+        return rc;
     if (!o->sub)
         return usage_error("hook needs a subcommand: install or run (see 'dsci help hook')");
     if (strcmp(o->sub, "install") && strcmp(o->sub, "run"))
@@ -186,23 +184,15 @@ static int hook_run_cmd(const struct hook_opts *o)
         goto done;
     }
     for (size_t i = 0; i < n; i++) {
-        char opt_staged[] = "--staged", opt_spec[] = "--spec", opt_color[] = "--color", opt_quiet[] = "-q";
-        char *argv[8];
-        int argc = 0;
-        argv[argc++] = opt_staged;
-        argv[argc++] = opt_spec;
-        argv[argc++] = specs[i];
-        if (o->color) {
-            argv[argc++] = opt_color;
-            argv[argc++] = (char *)o->color;
-        }
-        if (o->g.quiet)
-            argv[argc++] = opt_quiet;
-        argv[argc] = NULL;
+        struct check_cli check = CHECK_CLI_INIT;
+        check.g.spec = specs[i];
+        check.g.color = o->g.color;
+        check.g.quiet = o->g.quiet;
+        check.run.place = DATASET_INDEX;
         if (!o->g.quiet)
             printf("dsci: checking the staged dataset of %s\n", specs[i]);
         fflush(stdout);
-        int code = cmd_check(argc, argv);
+        int code = check_and_report(&check);
         if (code > worst)
             worst = code;
         fflush(stdout);

@@ -53,43 +53,38 @@ static bool yaml_name(const char *path)
     return (n > 5 && !strcmp(path + n - 5, ".yaml")) || (n > 4 && !strcmp(path + n - 4, ".yml"));
 }
 
-static int parse(struct init_opts *o, int argc, char **argv)
+enum { O_NAME = 1, O_OUTPUT, O_SPEC, O_FORCE };
+
+static const struct cli_option options[] = {
+    { "--name", NULL, CLI_VALUE, O_NAME, NULL, 0 },
+    { "--output", NULL, CLI_VALUE, O_OUTPUT, NULL, 0 },
+    { "--spec", NULL, CLI_NAMED, O_SPEC, NULL, 0 },       /* the global, refused here */
+    { "--force", "-f", CLI_FLAG, O_FORCE, NULL, 0 },      /* refused: init never overwrites */
+};
+
+static int on_option(void *ctx, const struct cli *c, int id)
 {
-    struct args a = { argc, argv, 0 };
-    while (a.i < a.argc) {
-        const char *v;
-        int m;
-        if (!strcmp(argv[a.i], "--spec") || !strncmp(argv[a.i], "--spec=", 7))
-            return usage_error("init writes a spec rather than reading one: say where with --output PATH");
-        if ((m = args_global(&a, &o->g)) != 0) {
-            if (m < 0)
-                return 2;
-            continue;
-        }
-        if ((m = args_match(&a, "--name", true, &v)) != 0) {
-            if (m < 0)
-                return 2;
-            if (!init_name_ok(v))
-                return usage_error("--name '%s': use letters, digits, '.', '_' and '-' (not first), at most "
-                                   "100; it names the spec file", v);
-            o->name = v;
-            continue;
-        }
-        if ((m = args_match(&a, "--output", true, &v)) != 0) {
-            if (m < 0)
-                return 2;
-            if (!yaml_name(v))
-                return usage_error("--output '%s': a spec is a .yaml or .yml file", v);
-            o->output = v;
-            continue;
-        }
-        if (!strcmp(argv[a.i], "--force") || !strcmp(argv[a.i], "-f"))
-            return usage_error("dsci init has no %s: it never overwrites a spec; edit it, or remove it first",
-                               argv[a.i]);
-        if (argv[a.i][0] == '-')
-            return usage_error("unknown option '%s' for init (see 'dsci help init')", argv[a.i]);
-        return usage_error("init takes no arguments, got '%s' (to look at another folder: dsci -C DIR init)",
-                           argv[a.i]);
+    struct init_opts *o = ctx;
+    const char *v = c->value;
+    switch (id) {
+    case CLI_POSITIONAL:
+        return usage_error("init takes no arguments, got '%s' (to look at another folder: dsci -C DIR init)", v);
+    case O_SPEC:
+        return usage_error("init writes a spec rather than reading one: say where with --output PATH");
+    case O_FORCE:
+        return usage_error("dsci init has no %s: it never overwrites a spec; edit it, or remove it first",
+                           c->argv[c->at]);
+    case O_NAME:
+        if (!init_name_ok(v))
+            return usage_error("--name '%s': use letters, digits, '.', '_' and '-' (not first), at most "
+                               "100; it names the spec file", v);
+        o->name = v;
+        break;
+    case O_OUTPUT:
+        if (!yaml_name(v))
+            return usage_error("--output '%s': a spec is a .yaml or .yml file", v);
+        o->output = v;
+        break;
     }
     return 0;
 }
@@ -156,7 +151,8 @@ int cmd_init(int argc, char **argv)
     int exit_code = 0, rc;
 
     memset(&o, 0, sizeof(o));
-    if ((exit_code = parse(&o, argc, argv)) != 0)
+    struct cli c = CLI_INIT("init", options, &o.g, argc, argv);
+    if ((exit_code = cli_parse(&c, on_option, &o)) != 0)
         return exit_code;
     if (o.output) {
         char *root = init_spec_root(o.output);

@@ -5,10 +5,13 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "report/report.h"
+#include "version/semver.h"
 #include "util/buf.h"
 #include "util/err.h"
 #include "util/gh_escape.h"
@@ -60,5 +63,70 @@ int ci_outputs_append(const char *path, const struct ci_output *v, size_t n)
     rc = ci_append_file(path, b.ptr ? b.ptr : "", b.len);
 done:
     buf_release(&b);
+    return rc;
+}
+
+#define STEP_SUMMARY_MAX (1000 * 1000)   /* GitHub takes at most 1 MiB per step */
+
+int ci_outputs_write_check(const struct result *r, const struct report_options *ro, const char *report_path)
+{
+    const char *summary = getenv("GITHUB_STEP_SUMMARY"), *outputs = getenv("GITHUB_OUTPUT");
+    int rc = 0;
+
+    if (summary && *summary) {
+        struct report_options mo = *ro;
+        char *text = NULL;
+        size_t len = 0;
+        mo.color = false;
+        mo.max_bytes = STEP_SUMMARY_MAX;
+        FILE *mem = open_memstream(&text, &len);
+        if (!mem)
+            return err_set(DSCI_EENV, "out of memory");
+        rc = report_markdown.write(mem, r, &mo);
+        if (fclose(mem) != 0 && rc == 0)
+            rc = err_set(DSCI_EENV, "cannot build the step summary");
+        if (rc == 0)
+            rc = ci_append_file(summary, text, len);
+        free(text);
+        if (rc < 0)
+            return rc;
+    }
+    if (outputs && *outputs) {
+        char blocking[32];
+        snprintf(blocking, sizeof(blocking), "%zu", result_blocking_failures(r));
+        /* Outputs carry only what dsci accepts: a version file's "version" that is not a
+         * semantic version (it could hold line breaks or "::error::") is left empty. */
+        struct semver parsed = SEMVER_INIT;
+        bool version_ok = r->version && semver_parse(&parsed, r->version) == 0;
+        semver_release(&parsed);
+        err_clear();
+        struct ci_output kv[] = {
+            { "result", result_passed(r) ? "pass" : "fail" },
+            { "version", version_ok ? r->version : "" },
+            { "next_version", ro->next_version ? ro->next_version : "" },
+            { "bump", ro->bump ? ro->bump : "none" },
+            { "blocking_failures", blocking },
+            { "report_path", report_path ? report_path : "" },
+        };
+        rc = ci_outputs_append(outputs, kv, sizeof(kv) / sizeof(kv[0]));
+    }
+    return rc;
+}
+
+int ci_summary_append_error(const char *msg, int code)
+{
+    const char *summary = getenv("GITHUB_STEP_SUMMARY");
+    char *text = NULL;
+    size_t len = 0;
+    int rc = 0;
+    if (!summary || !*summary)
+        return 0;
+    FILE *mem = open_memstream(&text, &len);
+    if (mem) {
+        int built = report_markdown_error(mem, msg, code);
+        if (fclose(mem) == 0 && built == 0)
+            rc = ci_append_file(summary, text, len);
+    }
+    free(text);
     return rc;
 }

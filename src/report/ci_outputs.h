@@ -24,4 +24,20 @@ int ci_outputs_append(const char *path, const struct ci_output *v, size_t n);
 /* Appends len bytes to path (created 0644 when missing). */
 int ci_append_file(const char *path, const void *data, size_t len);
 
+struct result;
+struct report_options;
+
+/*
+ * What a check leaves for the runner, when it gives the files: the markdown report in
+ * $GITHUB_STEP_SUMMARY (capped at GitHub's 1 MiB, no color) and the step outputs result,
+ * version, next_version, bump, blocking_failures and report_path (NULL: "") in
+ * $GITHUB_OUTPUT. A version that is not a semantic version is left empty: outputs carry
+ * only what dsci accepts.
+ */
+/* The markdown error report (report_markdown_error) appended to $GITHUB_STEP_SUMMARY,
+ * when the runner gives one; a report that cannot be built is skipped (0). */
+int ci_summary_append_error(const char *msg, int code);
+
+int ci_outputs_write_check(const struct result *r, const struct report_options *ro, const char *report_path);
+
 #endif

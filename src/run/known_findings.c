@@ -1,11 +1,15 @@
 #include "run/known_findings.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <yajl/yajl_tree.h>
 
+#include "data/dataset.h"
+#include "data/source.h"
+#include "util/atomic_file.h"
 #include "util/err.h"
 #include "util/json_write.h"
 #include "util/xalloc.h"
@@ -346,4 +350,93 @@ size_t known_findings_render(struct buf *out, const struct result *r)
     buf_addstr(out, n ? "\n  ]\n}\n" : "]\n}\n");
     free(v);
     return n;
+}
+
+/* Whether the file differs between two places (absent counts as a content). */
+static bool file_differs(struct source *a, struct source *b, const char *path)
+{
+    bool in_a = source_exists(a, path) > 0, in_b = source_exists(b, path) > 0;
+    if (in_a != in_b || !in_a)
+        return in_a != in_b;
+    char *x = NULL, *y = NULL;
+    size_t nx = 0, ny = 0;
+    bool differ = source_read_file(a, path, &x, &nx) < 0 || source_read_file(b, path, &y, &ny) < 0 ||
+                  nx != ny || memcmp(x, y, nx) != 0;
+    err_clear();
+    free(x);
+    free(y);
+    return differ;
+}
+
+/*
+ * The known-findings file, from the same place as the data; with --spec-from (the base
+ * branch in a pull request) from that revision, like the spec: a pull request must not
+ * accept its own findings. None is fine (*out stays NULL). Read before the run: a check
+ * keeps as many more findings as the file accepts, so that none of them is judged open
+ * only because the report stopped storing findings.
+ */
+int known_findings_load(struct known_findings **out, char **shown_out, bool *edited, struct dataset *ds,
+                        const char *spec_rev)
+{
+    struct dataset at;
+    struct source *from = ds->src;
+    int rc = 0;
+    memset(&at, 0, sizeof(at));
+    if (spec_rev) {
+        if ((rc = dataset_open_baseline(&at, ds, spec_rev)) < 0)
+            return rc;
+        from = at.src;
+        *edited = file_differs(from, ds->src, KNOWN_FINDINGS_FILE);
+    }
+    if (source_exists(from, KNOWN_FINDINGS_FILE) != 0) {   /* < 0: reading says why */
+        char *text = NULL, *shown = source_display_path(from, KNOWN_FINDINGS_FILE);
+        size_t len = 0;
+        rc = source_read_file(from, KNOWN_FINDINGS_FILE, &text, &len);
+        if (rc == 0)
+            rc = known_findings_parse(out, text, len, shown);
+        if (rc == 0) {
+            size_t cap = result_max_findings(), more = known_findings_count(*out);
+            result_set_max_findings(cap > SIZE_MAX - more ? SIZE_MAX : cap + more);
+            *shown_out = shown;
+            shown = NULL;
+        }
+        free(text);
+        free(shown);
+    }
+    dataset_close(&at);
+    return rc;
+}
+
+/* --update-baseline: the file that accepts what this run found, in the work tree. */
+int known_findings_update(const struct dataset *ds, struct result *r)
+{
+    const char *root = ds->spec->root && *ds->spec->root ? ds->spec->root : ".";
+    char *target = !strcmp(root, ".") ? xstrdup(KNOWN_FINDINGS_FILE) : xasprintf("%s/%s", root, KNOWN_FINDINGS_FILE);
+    char *real = NULL;
+    struct buf text = BUF_INIT;
+    size_t n = known_findings_render(&text, r);
+    struct spec_loc nowhere = { 0, 0 };
+    int rc = dataset_write_target(&real, ds, KNOWN_FINDINGS_FILE, NULL, nowhere);
+    if (rc == 0)
+        rc = atomic_write_file(real, text.ptr, text.len, 0644);
+    free(real);
+    if (rc == 0) {
+        struct known_findings *k = NULL;
+        /* judge by what was written, exactly as the next run will */
+        if ((rc = known_findings_parse(&k, text.ptr, text.len, target)) == 0) {
+            for (size_t s = 0; s < r->n_sections; s++)
+                for (size_t c = 0; c < r->sections[s].n_checks; c++) {
+                    struct check *ck = &r->sections[s].checks[c];
+                    for (size_t f = 0; f < ck->n_findings; f++)
+                        ck->findings[f].accepted = false;
+                    ck->accepted = 0;
+                }
+            known_findings_apply(k, r, target);
+            result_add_note(r, "wrote %s: %zu accepted finding%s", target, n, n == 1 ? "" : "s");
+        }
+        known_findings_free(k);
+    }
+    buf_release(&text);
+    free(target);
+    return rc;
 }

@@ -14,6 +14,7 @@
 #ifndef DSCI_KNOWN_FINDINGS_H
 #define DSCI_KNOWN_FINDINGS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "run/result.h"
@@ -44,5 +45,23 @@ void known_findings_apply(struct known_findings *k, struct result *r, const char
  * only because of accepted findings), sorted so that updates diff well. Returns the
  * number of entries. */
 size_t known_findings_render(struct buf *out, const struct result *r);
+
+struct dataset;
+
+/*
+ * The file as a check reads it: from the dataset's own place, or with spec_rev (the
+ * revision the spec is taken from, e.g. the base branch of a pull request) from that
+ * revision, so that a change cannot accept its own findings; *edited then tells whether
+ * the change edits the file. None is fine (*out stays NULL). On success with a file,
+ * *out (known_findings_free) and *shown_out (its name for messages, free) are the
+ * caller's, and result_max_findings() grows by the file's entries: no accepted finding
+ * may look open only because the report stopped storing findings.
+ */
+int known_findings_load(struct known_findings **out, char **shown_out, bool *edited, struct dataset *ds,
+                        const char *spec_rev);
+
+/* --update-baseline: writes the file accepting every finding of `r` at the dataset root
+ * of the work tree, then judges `r` by what was written, as the next run will. */
+int known_findings_update(const struct dataset *ds, struct result *r);
 
 #endif
