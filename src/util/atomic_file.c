@@ -206,8 +206,18 @@ int output_std_alias(const char *path)
     /* a link of one's own to one of them */
     char target[256];
     ssize_t n = readlink(path, target, sizeof(target) - 1);
-    if (n <= 0)
+    if (n > 0) {
+        target[n] = '\0';
+        if ((fd = std_name(target)))
+            return fd;
+    }
+    /* any other name of the same pipe, terminal or device ("//dev/stdout",
+     * "/proc/PID/fd/1", "/proc/thread-self/fd/1"): written through dsci's own stream */
+    struct stat st, s;
+    if (stat(path, &st) != 0 || S_ISREG(st.st_mode))
         return 0;
-    target[n] = '\0';
-    return std_name(target);
+    for (fd = 1; fd <= 2; fd++)
+        if (fstat(fd, &s) == 0 && s.st_dev == st.st_dev && s.st_ino == st.st_ino && s.st_rdev == st.st_rdev)
+            return fd;
+    return 0;
 }
