@@ -174,9 +174,22 @@ int output_write_file(const char *path, const void *data, size_t len, mode_t mod
         return err_set(DSCI_EUSAGE, "%s: is a folder; name a file to write", path);
     /* No temporary and no rename: those would put a regular file where the device, the
      * FIFO or the link was. O_TRUNC is ignored by FIFOs and devices. */
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOCTTY | O_CLOEXEC, mode);
+    /* Non-blocking open: a FIFO nobody reads is ENXIO, retried for 10 s (its reader may
+     * start just after dsci) rather than a run that waits forever; then blocking writes. */
+    int fd = -1;
+    for (int tries = 0; tries < 200; tries++) {
+        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOCTTY | O_CLOEXEC | O_NONBLOCK, mode);
+        if (fd >= 0 || errno != ENXIO)
+            break;
+        nanosleep(&(struct timespec){ .tv_nsec = 50 * 1000 * 1000 }, NULL);
+    }
+    if (fd < 0 && errno == ENXIO && S_ISFIFO(st.st_mode))
+        return err_set(DSCI_EENV, "%s: a FIFO that nobody read within 10 s; start its reader first", path);
     if (fd < 0)
         return err_set(DSCI_EENV, "%s: cannot open for writing: %s", path, strerror(errno));
+    int fl = fcntl(fd, F_GETFL);
+    if (fl >= 0)
+        (void)fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
     int rc = 0;
     if (write_all(fd, data, len) < 0)
         rc = err_set(DSCI_EENV, "%s: cannot write: %s", path, strerror(errno));
