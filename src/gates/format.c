@@ -417,13 +417,21 @@ static void examples_check(struct section *sec, const struct gate_ctx *ctx, cons
         if (st->split_examples[s])
             continue;
         bool lfs = false;
+        size_t listed = 0, more = 0;
         buf_reset(&files);
         for (size_t i = 0; i < ctx->n_files; i++) {
             if (ctx->files[i].split != s)
                 continue;
             lfs |= ctx->files[i].lfs_pointer;
-            buf_printf(&files, "%s%s", files.len ? ", " : "", ctx->files[i].path);
+            if (listed < 3) {   /* a glob of thousands of files must not make a 2 MB line */
+                buf_printf(&files, "%s%s", files.len ? ", " : "", ctx->files[i].path);
+                listed++;
+            } else {
+                more++;
+            }
         }
+        if (more)
+            buf_printf(&files, " and %zu more file%s", more, more == 1 ? "" : "s");
         if (lfs)
             continue;
         const struct spec_split *split = &spec->dataset.splits[s];
