@@ -180,7 +180,18 @@ static void put_role(struct buf *b, const struct turn *t)
         buf_addstr(b, "no role");
         return;
     }
-    buf_printf(b, "'%.*s'", (int)(t->role_name_len > 40 ? 40 : t->role_name_len), t->role_name);
+    /* a NUL in the name is shown, so "gpt\u0000x" never reads as 'gpt' */
+    size_t n = t->role_name_len > 40 ? 40 : t->role_name_len;
+    while (n > 0 && n < t->role_name_len && ((unsigned char)t->role_name[n] & 0xC0) == 0x80)
+        n--;
+    buf_addch(b, '\'');
+    for (size_t i = 0; i < n; i++) {
+        if (t->role_name[i] == '\0')
+            buf_addstr(b, "\\u0000");
+        else
+            buf_addch(b, t->role_name[i]);
+    }
+    buf_addch(b, '\'');
 }
 
 static void judge_sharegpt_order(struct format_state *st, const struct example *ex)

@@ -25,3 +25,11 @@ expect_line out "arguments of tool call 'f\\u0000g' are not a JSON object"
 expect_no_line out "unrecognized role 'assistant'"
 test_must_fail 1 dsci -C ds check --format json
 expect_line out "unrecognized role 'assistant\\\\u0000x'"
+
+say "ShareGPT: the turn-order finding shows the whole role"
+sed -i 's/format: openai/format: sharegpt/' ds/specs/ds.yaml
+cat >ds/data/train.jsonl <<'JSONL'
+{"conversations": [{"from": "human", "value": "hello there friend"}, {"from": "gpt\u0000x", "value": "hi there, how can I help?"}]}
+JSONL
+test_must_fail 1 dsci -C ds check
+expect_line out "conversations[1] is from 'gpt\\u0000x', expected 'gpt'"
