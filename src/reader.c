@@ -1008,15 +1008,18 @@ static void build_alpaca(struct reader *rd, struct record *r)
     assistant->text_chars = assistant->text ? utf8_chars(assistant->text, assistant->text_len) : 0;
 }
 
-/* Line and 1-based byte column of byte `offset` in a record that starts at `line`,
- * column `col` (1 for a JSONL line). */
-static void locate(const char *s, size_t offset, size_t line, size_t col, size_t *out_line, size_t *out_col)
+/* Line and 1-based column of byte `offset` in a record that starts at `line`, column
+ * `col` (1 for a JSONL line). In a JSONL line the column counts characters (code points),
+ * as Python's json.loads(line) does on real, non-ASCII data; in a JSON array file it
+ * counts bytes, like the record's own place there ("file:1:48213 (record 6)"). */
+static void locate(const char *s, size_t offset, size_t line, size_t col, bool chars, size_t *out_line,
+                   size_t *out_col)
 {
     for (size_t i = 0; i < offset; i++) {
         if (s[i] == '\n') {
             line++;
             col = 1;
-        } else {
+        } else if (!chars || ((unsigned char)s[i] & 0xC0) != 0x80) {
             col++;
         }
     }
@@ -1211,11 +1214,11 @@ static void describe_parse_error(struct reader *rd, struct record *r, yajl_handl
         ISSUE(rd, EX_TOO_DEEP, ex->line, "nesting deeper than %d levels", READER_MAX_DEPTH);
         return;
     } else if (nul) {
-        locate(s, (size_t)(nul - s), ex->line, start_col, &line, &col);
+        locate(s, (size_t)(nul - s), ex->line, start_col, !ex->column, &line, &col);
         ISSUE(rd, EX_NUL_BYTE, line, "NUL byte at line %zu, column %zu: remove it or escape it as \\u0000",
                                        line, col);
     } else if (bad_utf8 < len) {
-        locate(s, bad_utf8, ex->line, start_col, &line, &col);
+        locate(s, bad_utf8, ex->line, start_col, !ex->column, &line, &col);
         ISSUE(rd, EX_INVALID_UTF8, line, "invalid UTF-8 (byte 0x%02x) at line %zu, column %zu: re-encode the file as UTF-8",
                                        (unsigned char)s[bad_utf8], line, col);
     } else {
@@ -1226,7 +1229,7 @@ static void describe_parse_error(struct reader *rd, struct record *r, yajl_handl
             if (offset > len)
                 offset = len;
         }
-        locate(s, offset, ex->line, start_col, &line, &col);
+        locate(s, offset, ex->line, start_col, !ex->column, &line, &col);
         const char *text = (const char *)msg;
         if (strncmp(text, "parse error: ", 13) == 0)
             text += 13;
