@@ -22,3 +22,13 @@ expect_line out 'created: x\r::error::cr -> '
 if grep -q '^::error' out || tr '\r' '\n' <out | grep -q '^::error'; then
     fail "a version-file value started its own line"
 fi
+
+say "dsci diff: a category name with a line break or an escape sequence stays on its line"
+git checkout -q -- data/hf_dataset/version.json
+sed -i 's/{name: Create, /{name: "Cr\\n::error::catname\\e[31m", /' specs/task-api.yaml
+grep -q 'catname' specs/task-api.yaml || fail "the spec edit did not apply"
+test_ok dsci diff
+expect_line out 'Cr\n::error::catname\x1b[31m'
+if grep -q '^::error' out || grep -q "$(printf '\033')" out; then
+    fail "a category name broke its line or reached the terminal raw"
+fi
