@@ -128,3 +128,11 @@ gha check --format junit --output //dev/stdout 2>err | cat >>out
 set -e
 expect_line out 'pwnbsp'
 no_injection out err
+
+say "outside Actions a card path with a line break stays on its line too"
+test_ok dsci card
+expect_line out 'data/hf_dataset/R\n::error::cardpwn.md'
+test_ok dsci card --check
+expect_line out 'card is up to date: data/hf_dataset/R\n::error::cardpwn.md'
+grep -q '^::error' out && fail "the card path broke its line"
+true
