@@ -69,6 +69,9 @@ static int finish(int code)
  * reviewer looks: an error annotation (escaped), the message in the step summary and
  * the output result=error.
  */
+/* The command being run, for the heading of an error summary (NULL before it is known). */
+static const char *ci_command;
+
 static void report_ci_error(int code)
 {
     const char *v = getenv("GITHUB_ACTIONS"), *summary = getenv("GITHUB_STEP_SUMMARY");
@@ -91,7 +94,7 @@ static void report_ci_error(int code)
         size_t len = 0;
         FILE *mem = open_memstream(&text, &len);
         if (mem) {
-            int rc = report_markdown_error(mem, msg, code);
+            int rc = report_markdown_error(mem, ci_command, msg, code);
             if (fclose(mem) == 0 && rc == 0 && ci_append_file(summary, text, len) < 0)
                 fprintf(stderr, "dsci: %s\n", err_last());
         }
@@ -176,6 +179,7 @@ int main(int argc, char **argv)
     const struct command *cmd = find_command(argv[i]);
     if (!cmd)
         return leave(usage_error("no such command '%s' (see 'dsci help')", argv[i]));
+    ci_command = cmd->name;
     for (int j = i + 1; j < argc; j++)
         if (!strcmp(argv[j], "-h") || !strcmp(argv[j], "--help")) {
             cmd->help();
