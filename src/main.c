@@ -78,6 +78,9 @@ static int finish(int code)
  * reviewer looks: an error annotation (escaped), the message in the step summary and
  * the output result=error.
  */
+/* The command being run, for the heading of an error summary (NULL before it is known). */
+static const char *ci_command;
+
 static void report_ci_error(int code)
 {
     const char *v = getenv("GITHUB_ACTIONS"), *msg = message_last_error();
@@ -94,7 +97,7 @@ static void report_ci_error(int code)
     fputs(buf_cstr(&b), stdout);
     gh_guard_commands(stdout, false);
     buf_release(&b);
-    if (ci_summary_append_error(msg, code) < 0)
+    if (ci_summary_append_error(ci_command, msg, code) < 0)
         fprintf(stderr, "dsci: %s\n", err_last());
     const char *outputs = getenv("GITHUB_OUTPUT");
     if (outputs && *outputs) {
@@ -176,6 +179,7 @@ int main(int argc, char **argv)
     const struct command *cmd = find_command(argv[i]);
     if (!cmd)
         return leave(usage_error("no such command '%s' (see 'dsci help')", argv[i]));
+    ci_command = cmd->name;
     for (int j = i + 1; j < argc; j++)
         if (!strcmp(argv[j], "-h") || !strcmp(argv[j], "--help")) {
             cmd->help();

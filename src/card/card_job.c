@@ -68,6 +68,13 @@ static int read_version_file(struct version_file **out, struct dataset *ds)
     char *data = NULL;
     size_t len = 0;
     int rc = source_read_file(ds->src, path, &data, &len);
+    if (rc < 0 && ds->spec->dataset.version_file_loc.line) {
+        /* one rule for path mistakes: the spec's file and the key's line first */
+        char *why = xstrdup(err_last());
+        rc = err_set(rc, "%s:%zu: dataset.version_file: %s",
+                     ds->spec->path, ds->spec->dataset.version_file_loc.line, why);
+        free(why);
+    }
     if (rc == 0) {
         char *shown = source_display_path(ds->src, path);
         rc = version_file_parse(out, shown, data, len);

@@ -107,6 +107,9 @@ int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prints "dsci: <msg>" to stderr, msg escaped to one line (term_escape): names in
  * messages come from the repository, the command line or the environment. */
 void message_print(const char *msg);
+/* Prints one line to stdout, escaped as message_print does (no "\n" in fmt): for lines
+ * that hold a path or a name from the spec or the repository. */
+void out_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* The message of the last usage_error/report_error ("" when none), borrowed. */
 const char *message_last_error(void);
 /* Prints err_last() and maps the code to an exit code. */

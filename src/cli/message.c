@@ -23,6 +23,22 @@ void message_print(const char *msg)
     buf_release(&b);
 }
 
+void out_line(const char *fmt, ...)
+{
+    struct buf b = BUF_INIT;
+    char *raw = NULL;
+    va_list ap;
+    va_start(ap, fmt);
+    if (vasprintf(&raw, fmt, ap) < 0)
+        raw = NULL;
+    va_end(ap);
+    term_escape(&b, raw ? raw : "");
+    free(raw);
+    buf_addch(&b, '\n');
+    fputs(buf_cstr(&b), stdout);
+    buf_release(&b);
+}
+
 /* The last error message usage_error or report_error printed, for the CI error report. */
 static char *last_error;
 

@@ -105,9 +105,9 @@ static void print_text(const struct bump_outcome *o, bool dry_run)
     if (o->up_to_date)
         printf("dsci: version file already up to date (%s)\n", o->version);
     if (o->written)
-        printf("dsci: wrote %s\n", o->version_file);
+        out_line("dsci: wrote %s", o->version_file);
     if (o->would_write) {
-        printf("dsci: would write %s:\n", o->version_file);
+        out_line("dsci: would write %s:", o->version_file);
         fputs(o->summary.ptr ? o->summary.ptr : "", stdout);
     }
     if (o->tag && o->tag_created)
@@ -179,7 +179,7 @@ int cmd_bump(int argc, char **argv)
         print_text(&out, o.bump.dry_run);
     /* the card shows the version and the checksums: it is stale until regenerated */
     if (out.written && !o.json && ds.spec->dataset.card)
-        printf("dsci: run `dsci card` to bring %s up to date with it\n", ds.spec->dataset.card);
+        out_line("dsci: run `dsci card` to bring %s up to date with it", ds.spec->dataset.card);
     exit_code = 0;
 done:
     bump_outcome_release(&out);

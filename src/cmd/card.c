@@ -86,7 +86,7 @@ int cmd_card(int argc, char **argv)
     bool changed = card_job_changed(&job);
     if (!changed) {
         if (!o.g.quiet)
-            printf("card is up to date: %s\n", job.display);
+            out_line("card is up to date: %s", job.display);
         goto done;
     }
     if (o.dry_run) {
@@ -99,7 +99,7 @@ int cmd_card(int argc, char **argv)
     }
     if (o.check) {
         if (!o.g.quiet && !o.dry_run)
-            printf("card is stale: %s (run `dsci card`)\n", job.display);
+            out_line("card is stale: %s (run `dsci card`)", job.display);
         exit_code = 1;
         goto done;
     }
@@ -110,7 +110,7 @@ int cmd_card(int argc, char **argv)
         goto done;
     }
     if (!o.g.quiet)
-        printf("%s %s\n", job.old ? "updated" : "wrote", job.display);
+        out_line("%s %s", job.old ? "updated" : "wrote", job.display);
 done:
     card_job_release(&job);
     dataset_close(&ds);

@@ -126,16 +126,16 @@ static int hook_install_cmd(const struct hook_opts *o)
     if (!o->g.quiet) {
         switch (res.outcome) {
         case HOOK_INSTALLED:
-            printf("installed the dsci pre-commit hook: %s\n", res.path);
+            out_line("installed the dsci pre-commit hook: %s", res.path);
             break;
         case HOOK_UNCHANGED:
-            printf("the dsci pre-commit hook is already installed: %s\n", res.path);
+            out_line("the dsci pre-commit hook is already installed: %s", res.path);
             break;
         case HOOK_UPDATED:
-            printf("updated the dsci pre-commit hook: %s\n", res.path);
+            out_line("updated the dsci pre-commit hook: %s", res.path);
             break;
         case HOOK_REPLACED:
-            printf("installed the dsci pre-commit hook: %s (the previous hook is kept as %s)\n",
+            out_line("installed the dsci pre-commit hook: %s (the previous hook is kept as %s)",
                    res.path, res.backup);
             break;
         }
@@ -190,7 +190,7 @@ static int hook_run_cmd(const struct hook_opts *o)
         check.g.quiet = o->g.quiet;
         check.run.place = DATASET_INDEX;
         if (!o->g.quiet)
-            printf("dsci: checking the staged dataset of %s\n", specs[i]);
+            out_line("dsci: checking the staged dataset of %s", specs[i]);
         fflush(stdout);
         int code = check_and_report(&check);
         if (code > worst)

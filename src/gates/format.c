@@ -180,7 +180,18 @@ static void put_role(struct buf *b, const struct turn *t)
         buf_addstr(b, "no role");
         return;
     }
-    buf_printf(b, "'%.*s'", (int)(t->role_name_len > 40 ? 40 : t->role_name_len), t->role_name);
+    /* a NUL in the name is shown, so "gpt\u0000x" never reads as 'gpt' */
+    size_t n = t->role_name_len > 40 ? 40 : t->role_name_len;
+    while (n > 0 && n < t->role_name_len && ((unsigned char)t->role_name[n] & 0xC0) == 0x80)
+        n--;
+    buf_addch(b, '\'');
+    for (size_t i = 0; i < n; i++) {
+        if (t->role_name[i] == '\0')
+            buf_addstr(b, "\\u0000");
+        else
+            buf_addch(b, t->role_name[i]);
+    }
+    buf_addch(b, '\'');
 }
 
 static void judge_sharegpt_order(struct format_state *st, const struct example *ex)
@@ -417,13 +428,21 @@ static void examples_check(struct section *sec, const struct gate_ctx *ctx, cons
         if (st->split_examples[s])
             continue;
         bool lfs = false;
+        size_t listed = 0, more = 0;
         buf_reset(&files);
         for (size_t i = 0; i < ctx->n_files; i++) {
             if (ctx->files[i].split != s)
                 continue;
             lfs |= ctx->files[i].lfs_pointer;
-            buf_printf(&files, "%s%s", files.len ? ", " : "", ctx->files[i].path);
+            if (listed < 3) {   /* a glob of thousands of files must not make a 2 MB line */
+                buf_printf(&files, "%s%s", files.len ? ", " : "", ctx->files[i].path);
+                listed++;
+            } else {
+                more++;
+            }
         }
+        if (more)
+            buf_printf(&files, " and %zu more file%s", more, more == 1 ? "" : "s");
         if (lfs)
             continue;
         const struct spec_split *split = &spec->dataset.splits[s];

@@ -33,6 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "gates/pii_detect.h"
 #include "util/err.h"
@@ -59,6 +60,10 @@ enum { D_EMAIL, D_PHONE, D_CARD, D_IPV4, D_IPV6, D_KEY, D_COUNT };
 #define PII_HEAP_LIMIT_KIB 32768u            /* heap for the interpreter's backtracking frames */
 #define PII_JIT_STACK_MIN (32u * 1024)
 #define PII_JIT_STACK_MAX (1024u * 1024)
+/* The CPU time all matches of one allow regex may take together: each match may stay
+ * under the match limit and a dataset of many values still make the run last hours
+ * ((a|aa)+$ on 60000 "aaa...a@corp.net" values of 27 'a's took > 5 min). */
+#define PII_REGEX_CPU_LIMIT_S 5u
 
 static const char *const patterns[D_COUNT] = {
     [D_EMAIL] = "(?<![A-Za-z0-9._%+\\-])[A-Za-z0-9%+_\\-][A-Za-z0-9._%+\\-]{0,63}@"
@@ -100,6 +105,7 @@ struct pii_scanner {
     size_t n_values;
     pcre2_code **regexes;
     size_t *regex_entry;    /* the allow-list index of each regex */
+    uint64_t *regex_ns;     /* CPU time spent in each regex so far */
     size_t n_regexes;
     pcre2_match_context *mctx;   /* the limits, for every match */
     pcre2_jit_stack *jit_stack;
@@ -294,6 +300,8 @@ int pii_scanner_new(struct pii_scanner **out, unsigned detect, char *const *allo
             s->regexes = xrealloc(s->regexes, (s->n_regexes + 1) * sizeof(*s->regexes));
             s->regex_entry = xrealloc(s->regex_entry, (s->n_regexes + 1) * sizeof(*s->regex_entry));
             s->regex_entry[s->n_regexes] = i;
+            s->regex_ns = xrealloc(s->regex_ns, (s->n_regexes + 1) * sizeof(*s->regex_ns));
+            s->regex_ns[s->n_regexes] = 0;
             s->regexes[s->n_regexes++] = re;
             continue;
         }
@@ -334,6 +342,7 @@ void pii_scanner_free(struct pii_scanner *s)
         pcre2_code_free(s->regexes[i]);
     free(s->regexes);
     free(s->regex_entry);
+    free(s->regex_ns);
     pcre2_match_context_free(s->mctx);
     pcre2_jit_stack_free(s->jit_stack);
     free(s->nets);
@@ -415,6 +424,14 @@ static bool domain_allowed(const struct pii_scanner *s, const char *dom, size_t 
     return false;
 }
 
+static uint64_t cpu_ns(void)
+{
+    struct timespec ts;
+    if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+        return 0;
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 static bool allowed(struct pii_scanner *s, int d, const char *m, size_t n)
 {
     for (size_t i = 0; i < s->n_values; i++) {
@@ -448,12 +465,25 @@ static bool allowed(struct pii_scanner *s, int d, const char *m, size_t n)
     }
     for (size_t i = 0; i < s->n_regexes; i++) {
         pcre2_match_data *md = pcre2_match_data_create_from_pattern(s->regexes[i], NULL);
+        uint64_t t0 = cpu_ns();
         int r = pcre2_match(s->regexes[i], (PCRE2_SPTR)m, n, 0, 0, md, s->mctx);
+        s->regex_ns[i] += cpu_ns() - t0;
         pcre2_match_data_free(md);
         if (r >= 0)
             return true;
         if (hit_limit(s, r, d, s->regex_entry[i]))
             return false;
+        if (s->regex_ns[i] > (uint64_t)PII_REGEX_CPU_LIMIT_S * 1000000000u) {
+            if (!s->stopped) {
+                s->stopped = true;
+                s->limit.detector = (enum pii_detector)bits[d];
+                s->limit.allow_index = s->regex_entry[i];
+                s->limit.limit = "total CPU time";
+                s->limit.value = PII_REGEX_CPU_LIMIT_S;
+                s->limit.unit = "s";
+            }
+            return false;
+        }
     }
     return false;
 }

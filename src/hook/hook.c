@@ -46,10 +46,17 @@ static int read_small(struct buf *b, const char *path)
 {
     char chunk[8192];
     ssize_t got;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* non-blocking, and only a regular file is read: a FIFO there must not hang us */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    struct stat st;
 
     if (fd < 0)
         return -1;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        errno = EINVAL;
+        return -1;
+    }
     b->max = SMALL_FILE_MAX;
     while ((got = read(fd, chunk, sizeof(chunk))) != 0) {
         if (got < 0) {

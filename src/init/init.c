@@ -28,6 +28,7 @@
 #include "data/source.h"
 #include "util/atomic_file.h"
 #include "util/err.h"
+#include "util/path_boundary.h"
 #include "util/text_hash.h"
 #include "util/xalloc.h"
 
@@ -1624,10 +1625,34 @@ static int make_parents(const char *path)
     return rc;
 }
 
+/* The spec lands inside its dataset root, followed through symbolic links (a committed
+ * `specs -> /elsewhere` must not make init write there), and never in a git directory. */
+static int target_inside_root(const char *path)
+{
+    char *root = init_spec_root(path), *real_root = realpath(root, NULL), *real = NULL;
+    int rc = 0, r;
+    if (!real_root)
+        rc = err_set(path_error_code(errno), "%s: %s", root, strerror(errno));
+    else if ((r = path_resolve(path, &real)) == PATH_DANGLING)
+        rc = err_set(DSCI_EUSAGE, "%s: a symbolic link on the way leads nowhere; dsci init does not write through it",
+                     path);
+    else if (r < 0)
+        rc = 0;   /* a file in the way and the like: make_parents says what */
+    else if (!path_inside(real_root, real))
+        rc = err_set(DSCI_EUSAGE, "%s leads outside its dataset root (%s) through a symbolic link; dsci init "
+                     "writes only inside it", path, root);
+    else if (path_has_git_component(real + strlen(real_root)))
+        rc = err_set(DSCI_EUSAGE, "%s leads into the git directory; dsci never writes there", path);
+    free(real);
+    free(real_root);
+    free(root);
+    return rc;
+}
+
 int init_write_spec(const char *path, const char *text, size_t len)
 {
     int rc;
-    if ((rc = output_free(path)) < 0 || (rc = make_parents(path)) < 0)
+    if ((rc = output_free(path)) < 0 || (rc = target_inside_root(path)) < 0 || (rc = make_parents(path)) < 0)
         return rc;
     return atomic_write_file(path, text, len, 0644);
 }

@@ -12,6 +12,26 @@
 
 #include "util/xalloc.h"
 
+/* A name from the record for a message: at most reader_quote_len() bytes, a NUL shown as
+ * \u0000 (printed with %s it would cut the name short: "assistant\u0000x" read as
+ * 'assistant'). `out` holds SHOWN_MAX bytes. */
+#define SHOWN_MAX 256
+static const char *shown(char *out, const char *s, size_t len)
+{
+    int n = reader_quote_len(s, len);
+    size_t k = 0;
+    for (int i = 0; i < n && k + 7 < SHOWN_MAX; i++) {
+        if (s[i] == '\0') {
+            memcpy(out + k, "\\u0000", 6);
+            k += 6;
+        } else {
+            out[k++] = s[i];
+        }
+    }
+    out[k] = '\0';
+    return out;
+}
+
 static enum role map_role(const struct reader_options *o, enum dataset_format format,
                           const char *name, size_t len)
 {
@@ -195,16 +215,16 @@ static void check_tool_calls(struct reader *rd, struct record *r, const struct r
             continue;
         }
         if (!c->arguments || !parse_args(&rd->arena, c->arguments, c->arguments_len, &args)) {
-            ISSUE(rd, EX_TOOL_ARGUMENTS_INVALID, ex->line, "message %zu: arguments of tool call '%.*s' are not a JSON object",
-                                           msg_index, reader_quote_len(c->name, c->name_len), c->name);
+            ISSUE(rd, EX_TOOL_ARGUMENTS_INVALID, ex->line, "message %zu: arguments of tool call '%s' are not a JSON object",
+                                           msg_index, shown((char[SHOWN_MAX]){0}, c->name, c->name_len));
             continue;
         }
         if (!r->has_tools)
             continue;
         const struct tool_decl *t = find_tool(r, c->name, c->name_len);
         if (!t) {
-            ISSUE(rd, EX_TOOL_UNDECLARED, ex->line, "message %zu: calls '%.*s', which `tools` does not declare",
-                                           msg_index, reader_quote_len(c->name, c->name_len), c->name);
+            ISSUE(rd, EX_TOOL_UNDECLARED, ex->line, "message %zu: calls '%s', which `tools` does not declare",
+                                           msg_index, shown((char[SHOWN_MAX]){0}, c->name, c->name_len));
             continue;
         }
         /* sorted once, then each required name is a binary search: a hostile call with
@@ -219,9 +239,9 @@ static void check_tool_calls(struct reader *rd, struct record *r, const struct r
             struct name_ref want = { t->required[p], t->required_len[p] };
             bool found = bsearch(&want, sorted, args.n, sizeof(*sorted), cmp_name_ref) != NULL;
             if (!found) {
-                ISSUE(rd, EX_TOOL_MISSING_PARAMETER, ex->line, "message %zu: call to '%.*s' lacks required parameter '%.*s'",
-                                               msg_index, reader_quote_len(c->name, c->name_len), c->name,
-                                               reader_quote_len(t->required[p], t->required_len[p]), t->required[p]);
+                ISSUE(rd, EX_TOOL_MISSING_PARAMETER, ex->line, "message %zu: call to '%s' lacks required parameter '%s'",
+                                               msg_index, shown((char[SHOWN_MAX]){0}, c->name, c->name_len),
+                                               shown((char[SHOWN_MAX]){0}, t->required[p], t->required_len[p]));
             }
         }
     }
@@ -266,8 +286,8 @@ void formats_build_chat(struct reader *rd, struct record *r, enum dataset_format
             t->role_name_len = m->role_len;
             t->role = map_role(rd->o, format, m->role, m->role_len);
             if (t->role == ROLE_OTHER)
-                ISSUE(rd, EX_UNRECOGNIZED_ROLE, ex->line, "%s[%zu]: unrecognized role '%.*s'", list_name, i,
-                                               reader_quote_len(m->role, m->role_len), m->role);
+                ISSUE(rd, EX_UNRECOGNIZED_ROLE, ex->line, "%s[%zu]: unrecognized role '%s'", list_name, i,
+                                               shown((char[SHOWN_MAX]){0}, m->role, m->role_len));
         } else {
             ISSUE(rd, EX_MESSAGE_MISSING_KEY, ex->line, "%s[%zu]: '%s' is %s", list_name, i, role_key,
                                            value_type_name(m->role_type));
@@ -286,8 +306,8 @@ void formats_build_chat(struct reader *rd, struct record *r, enum dataset_format
                                            value_type_name(m->text_type));
         if (format == FORMAT_OPENAI) {
             if (m->unknown_key)
-                ISSUE(rd, EX_MESSAGE_UNRECOGNIZED_KEY, ex->line, "messages[%zu]: unrecognized key '%.*s'", i,
-                                               reader_quote_len(m->unknown_key, m->unknown_key_len), m->unknown_key);
+                ISSUE(rd, EX_MESSAGE_UNRECOGNIZED_KEY, ex->line, "messages[%zu]: unrecognized key '%s'", i,
+                                               shown((char[SHOWN_MAX]){0}, m->unknown_key, m->unknown_key_len));
             check_tool_calls(rd, r, m, i, &tool_call_budget);
         }
     }

@@ -6,19 +6,23 @@
  */
 #include "read/reader_impl.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 #include "util/utf8.h"
 
-/* Line and 1-based byte column of byte `offset` in a record that starts at `line`,
- * column `col` (1 for a JSONL line). */
-static void locate(const char *s, size_t offset, size_t line, size_t col, size_t *out_line, size_t *out_col)
+/* Line and 1-based column of byte `offset` in a record that starts at `line`, column
+ * `col` (1 for a JSONL line). In a JSONL line the column counts characters (code points),
+ * as Python's json.loads(line) does on real, non-ASCII data; in a JSON array file it
+ * counts bytes, like the record's own place there ("file:1:48213 (record 6)"). */
+static void locate(const char *s, size_t offset, size_t line, size_t col, bool chars, size_t *out_line,
+                   size_t *out_col)
 {
     for (size_t i = 0; i < offset; i++) {
         if (s[i] == '\n') {
             line++;
             col = 1;
-        } else {
+        } else if (!chars || ((unsigned char)s[i] & 0xC0) != 0x80) {
             col++;
         }
     }
@@ -213,11 +217,11 @@ void json_error_describe(struct reader *rd, const struct record *r, yajl_handle 
         ISSUE(rd, EX_TOO_DEEP, ex->line, "nesting deeper than %d levels", READER_MAX_DEPTH);
         return;
     } else if (nul) {
-        locate(s, (size_t)(nul - s), ex->line, start_col, &line, &col);
+        locate(s, (size_t)(nul - s), ex->line, start_col, !ex->column, &line, &col);
         ISSUE(rd, EX_NUL_BYTE, line, "NUL byte at line %zu, column %zu: remove it or escape it as \\u0000",
                                        line, col);
     } else if (bad_utf8 < len) {
-        locate(s, bad_utf8, ex->line, start_col, &line, &col);
+        locate(s, bad_utf8, ex->line, start_col, !ex->column, &line, &col);
         ISSUE(rd, EX_INVALID_UTF8, line, "invalid UTF-8 (byte 0x%02x) at line %zu, column %zu: re-encode the file as UTF-8",
                                        (unsigned char)s[bad_utf8], line, col);
     } else {
@@ -228,7 +232,7 @@ void json_error_describe(struct reader *rd, const struct record *r, yajl_handle 
             if (offset > len)
                 offset = len;
         }
-        locate(s, offset, ex->line, start_col, &line, &col);
+        locate(s, offset, ex->line, start_col, !ex->column, &line, &col);
         const char *text = (const char *)msg;
         if (strncmp(text, "parse error: ", 13) == 0)
             text += 13;

@@ -113,7 +113,7 @@ int ci_outputs_write_check(const struct result *r, const struct report_options *
     return rc;
 }
 
-int ci_summary_append_error(const char *msg, int code)
+int ci_summary_append_error(const char *command, const char *msg, int code)
 {
     const char *summary = getenv("GITHUB_STEP_SUMMARY");
     char *text = NULL;
@@ -123,7 +123,7 @@ int ci_summary_append_error(const char *msg, int code)
         return 0;
     FILE *mem = open_memstream(&text, &len);
     if (mem) {
-        int built = report_markdown_error(mem, msg, code);
+        int built = report_markdown_error(mem, command, msg, code);
         if (fclose(mem) == 0 && built == 0)
             rc = ci_append_file(summary, text, len);
     }

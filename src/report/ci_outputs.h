@@ -35,8 +35,9 @@ struct report_options;
  * only what dsci accepts.
  */
 /* The markdown error report (report_markdown_error) appended to $GITHUB_STEP_SUMMARY,
- * when the runner gives one; a report that cannot be built is skipped (0). */
-int ci_summary_append_error(const char *msg, int code);
+ * when the runner gives one, headed by `command` (NULL before it is known); a report
+ * that cannot be built is skipped (0). */
+int ci_summary_append_error(const char *command, const char *msg, int code);
 
 int ci_outputs_write_check(const struct result *r, const struct report_options *ro, const char *report_path);
 

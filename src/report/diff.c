@@ -8,13 +8,26 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "util/buf.h"
 #include "util/err.h"
+#include "util/gh_escape.h"
 #include "util/json_pretty.h"
+
+/* Names from the spec, the repository or the command line on one terminal line each:
+ * a line break or an escape sequence in a category or file name is shown, not obeyed. */
+static const char *esc(struct buf *b, const char *s)
+{
+    buf_reset(b);
+    term_escape(b, s ? s : "");
+    return buf_cstr(b);
+}
 
 static void text_row(FILE *out, const char *name, const struct diff_counts *c)
 {
-    fprintf(out, "  %-20s %9" PRIu64 " %9" PRIu64 " %9" PRIu64 " %10" PRIu64 "\n", name, c->added, c->removed,
-            c->modified, c->unchanged);
+    struct buf b = BUF_INIT;
+    fprintf(out, "  %-20s %9" PRIu64 " %9" PRIu64 " %9" PRIu64 " %10" PRIu64 "\n", esc(&b, name), c->added,
+            c->removed, c->modified, c->unchanged);
+    buf_release(&b);
 }
 
 struct metric_row {
@@ -42,7 +55,8 @@ int report_diff_text(FILE *out, const struct diff_report *r)
     const struct spec *spec = r->spec;
     struct metric_row rows[4];
 
-    fprintf(out, "DATASET DIFF: %s -> %s\n", r->base_name, r->head_name);
+    struct buf e1 = BUF_INIT, e2 = BUF_INIT;
+    fprintf(out, "DATASET DIFF: %s -> %s\n", esc(&e1, r->base_name), esc(&e2, r->head_name));
     fprintf(out, "Examples: %" PRIu64 " -> %" PRIu64 "\n\n", d->base_examples, d->head_examples);
     fprintf(out, "  %-20s %9s %9s %9s %10s\n", "SPLIT", "added", "removed", "modified", "unchanged");
     for (size_t i = 0; i < d->n_splits; i++)
@@ -64,9 +78,11 @@ int report_diff_text(FILE *out, const struct diff_report *r)
     if (d->n_samples) {
         fputs("\nCHANGED EXAMPLES (first few; removed ones at their baseline line):\n", out);
         for (size_t i = 0; i < d->n_samples; i++)
-            fprintf(out, "  %-8s %s:%zu (%s)\n", diff_kind_name(d->samples[i].kind), d->samples[i].path,
-                    d->samples[i].line, category_name(r, d->samples[i].category));
+            fprintf(out, "  %-8s %s:%zu (%s)\n", diff_kind_name(d->samples[i].kind), esc(&e1, d->samples[i].path),
+                    d->samples[i].line, esc(&e2, category_name(r, d->samples[i].category)));
     }
+    buf_release(&e1);
+    buf_release(&e2);
     return ferror(out) ? err_set(DSCI_EENV, "cannot write the diff") : 0;
 }
 

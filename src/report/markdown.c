@@ -465,10 +465,10 @@ static int markdown_write(FILE *out, const struct result *r, const struct report
 
 const struct reporter report_markdown = { "markdown", markdown_write };
 
-int report_markdown_error(FILE *out, const char *message, int exit_code)
+int report_markdown_error(FILE *out, const char *command, const char *message, int exit_code)
 {
     struct buf b = BUF_INIT;
-    buf_addstr(&b, "## dsci check\n\n");
+    buf_printf(&b, "## dsci%s%s\n\n", command ? " " : "", command ? command : "");
     buf_printf(&b, "**dsci: ERROR** — exit %d, %s: no gate was judged.\n\n> ", exit_code,
                exit_code == 2 ? "a usage or spec error" : "an environment or I/O error");
     md_text(&b, message && *message ? message : "unknown error");

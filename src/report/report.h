@@ -45,7 +45,7 @@ extern const struct reporter report_markdown;
 extern const struct reporter report_sarif, report_junit;
 
 /* The step summary of a run that ended in exit 2 or 3: what went wrong, escaped. */
-int report_markdown_error(FILE *out, const char *message, int exit_code);
+int report_markdown_error(FILE *out, const char *command, const char *message, int exit_code);
 
 const struct reporter *report_find(const char *name);
 /* The i-th registered reporter, NULL past the end (for "known: ..." messages). */

@@ -174,9 +174,22 @@ int output_write_file(const char *path, const void *data, size_t len, mode_t mod
         return err_set(DSCI_EUSAGE, "%s: is a folder; name a file to write", path);
     /* No temporary and no rename: those would put a regular file where the device, the
      * FIFO or the link was. O_TRUNC is ignored by FIFOs and devices. */
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOCTTY | O_CLOEXEC, mode);
+    /* Non-blocking open: a FIFO nobody reads is ENXIO, retried for 10 s (its reader may
+     * start just after dsci) rather than a run that waits forever; then blocking writes. */
+    int fd = -1;
+    for (int tries = 0; tries < 200; tries++) {
+        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOCTTY | O_CLOEXEC | O_NONBLOCK, mode);
+        if (fd >= 0 || errno != ENXIO)
+            break;
+        nanosleep(&(struct timespec){ .tv_nsec = 50 * 1000 * 1000 }, NULL);
+    }
+    if (fd < 0 && errno == ENXIO && S_ISFIFO(st.st_mode))
+        return err_set(DSCI_EENV, "%s: a FIFO that nobody read within 10 s; start its reader first", path);
     if (fd < 0)
         return err_set(DSCI_EENV, "%s: cannot open for writing: %s", path, strerror(errno));
+    int fl = fcntl(fd, F_GETFL);
+    if (fl >= 0)
+        (void)fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
     int rc = 0;
     if (write_all(fd, data, len) < 0)
         rc = err_set(DSCI_EENV, "%s: cannot write: %s", path, strerror(errno));
@@ -206,8 +219,18 @@ int output_std_alias(const char *path)
     /* a link of one's own to one of them */
     char target[256];
     ssize_t n = readlink(path, target, sizeof(target) - 1);
-    if (n <= 0)
+    if (n > 0) {
+        target[n] = '\0';
+        if ((fd = std_name(target)))
+            return fd;
+    }
+    /* any other name of the same pipe, terminal or device ("//dev/stdout",
+     * "/proc/PID/fd/1", "/proc/thread-self/fd/1"): written through dsci's own stream */
+    struct stat st, s;
+    if (stat(path, &st) != 0 || S_ISREG(st.st_mode))
         return 0;
-    target[n] = '\0';
-    return std_name(target);
+    for (fd = 1; fd <= 2; fd++)
+        if (fstat(fd, &s) == 0 && s.st_dev == st.st_dev && s.st_ino == st.st_ino && s.st_rdev == st.st_rdev)
+            return fd;
+    return 0;
 }

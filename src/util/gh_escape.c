@@ -138,6 +138,18 @@ static int write_all(int fd, const char *p, size_t n)
     return 0;
 }
 
+/* Bytes that may be part of what the runner trims before a command: it trims with .NET's
+ * String.TrimStart (Char.IsWhiteSpace: TAB to CR, space, U+0085, U+00A0, U+1680,
+ * U+2000-U+200A, U+2028, U+2029, U+202F, U+205F, U+3000) and other runners with
+ * JavaScript's trimStart (also U+FEFF), so a name holding "\n\u00a0::error::" is a
+ * command. Byte-wise and on the safe side: the lead bytes of those characters and
+ * continuation bytes keep a line "at its start". */
+static bool start_blank(unsigned char c)
+{
+    return c == ' ' || (c >= '\t' && c <= '\r') || (c >= 0x1c && c <= 0x1f) || (c >= 0x80 && c <= 0xbf) || c == 0xc2 ||
+           c == 0xe1 || c == 0xe2 || c == 0xe3 || c == 0xef;
+}
+
 static ssize_t guard_write(void *cookie, const char *data, size_t size)
 {
     struct guard *g = cookie;
@@ -169,7 +181,7 @@ static ssize_t guard_write(void *cookie, const char *data, size_t size)
             g->state = G_COLON;
             continue;
         }
-        if (g->state == G_START && c != ' ' && c != '\t')
+        if (g->state == G_START && !start_blank((unsigned char)c))
             g->state = G_MID;
         if (c == '[' && g->hashes >= 2)
             buf_addch(&b, '\\');

@@ -19,6 +19,7 @@
 #include "util/atomic_file.h"
 #include "util/clock.h"
 #include "util/err.h"
+#include "util/gh_escape.h"
 #include "util/path_boundary.h"
 #include "util/xalloc.h"
 
@@ -575,8 +576,17 @@ static void short_sum(char out[24], const char *checksum)
 }
 
 /* One line per field that would change, for --dry-run. */
+/* A value read from the version file (anyone's text) on one terminal line. */
+static const char *shown(struct buf *tmp, const char *s)
+{
+    buf_reset(tmp);
+    term_escape(tmp, s ? s : "null");
+    return buf_cstr(tmp);
+}
+
 static void describe_changes(struct buf *out, const struct version_file *cur, const struct version_file *nv)
 {
+    struct buf t1 = BUF_INIT, t2 = BUF_INIT;
     if (!cur) {
         uint64_t total = 0;
         for (size_t i = 0; i < nv->n_splits; i++)
@@ -586,10 +596,9 @@ static void describe_changes(struct buf *out, const struct version_file *cur, co
         return;
     }
     if (!streq(cur->version, nv->version))
-        buf_printf(out, "  version: %s -> %s\n", cur->version ? cur->version : "null", nv->version);
+        buf_printf(out, "  version: %s -> %s\n", shown(&t1, cur->version), shown(&t2, nv->version));
     if (!streq(cur->previous, nv->previous))
-        buf_printf(out, "  previous: %s -> %s\n", cur->previous ? cur->previous : "null",
-                   nv->previous ? nv->previous : "null");
+        buf_printf(out, "  previous: %s -> %s\n", shown(&t1, cur->previous), shown(&t2, nv->previous));
     for (size_t i = 0; i < nv->n_splits; i++) {
         const struct version_split *b = &nv->splits[i], *a = recorded_split(cur, b->name);
         if (!a) {
@@ -601,7 +610,8 @@ static void describe_changes(struct buf *out, const struct version_file *cur, co
             continue;
         struct buf line = BUF_INIT;
         if (!streq(a->path, b->path))
-            buf_printf(&line, "; path %s -> %s", a->path ? a->path : "none", b->path ? b->path : "none");
+            buf_printf(&line, "; path %s -> %s", a->path ? shown(&t1, a->path) : "none",
+                       b->path ? shown(&t2, b->path) : "none");
         if (a->examples != b->examples || !a->has_examples)
             buf_printf(&line, "; examples %" PRIu64 " -> %" PRIu64, a->examples, b->examples);
         if (a->bytes != b->bytes || !a->has_bytes)
@@ -614,17 +624,19 @@ static void describe_changes(struct buf *out, const struct version_file *cur, co
         }
         if (a->n_files != b->n_files || line.len == 0)
             buf_printf(&line, "; files %zu -> %zu", a->n_files, b->n_files);
-        buf_printf(out, "  splits.%s: %s\n", b->name, buf_cstr(&line) + 2);
+        buf_printf(out, "  splits.%s: %s\n", shown(&t1, b->name), buf_cstr(&line) + 2);
         buf_release(&line);
     }
     for (size_t i = 0; i < cur->n_splits; i++)
         if (!recorded_split(nv, cur->splits[i].name))
-            buf_printf(out, "  splits.%s: removed\n", cur->splits[i].name);
+            buf_printf(out, "  splits.%s: removed\n", shown(&t1, cur->splits[i].name));
     if (!cur->has_changes || cur->added != nv->added || cur->removed != nv->removed || cur->modified != nv->modified)
         buf_printf(out, "  changes: added %" PRIu64 ", removed %" PRIu64 ", modified %" PRIu64 "\n", nv->added,
                    nv->removed, nv->modified);
     if (!streq(cur->created, nv->created))
-        buf_printf(out, "  created: %s -> %s\n", cur->created ? cur->created : "null", nv->created);
+        buf_printf(out, "  created: %s -> %s\n", shown(&t1, cur->created), shown(&t2, nv->created));
+    buf_release(&t1);
+    buf_release(&t2);
 }
 
 /* Where to write the version file (dataset_write_target: inside the repository, never

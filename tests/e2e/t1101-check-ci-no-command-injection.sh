@@ -100,3 +100,39 @@ no_injection out err
 say "outside Actions the names are still one line on stderr"
 test_must_fail 2 dsci check "$(printf -- '--x\n::error::pwned')"
 expect_line err "unknown option '--x\\n::error::pwned'"
+
+say "a Unicode blank after the line break (the runner trims it with .NET TrimStart)"
+nbsp_name=$(printf 'data/splits/trnb\n\302\240::error title=pwnbsp::x.jsonl')
+ideo_name=$(printf 'data/splits/trid\n\343\200\200::error title=pwnideo::x.jsonl')
+vt_name=$(printf 'data/splits/trvt\n\013::error title=pwnvt::x.jsonl')
+printf '{"x":\n' >"$nbsp_name"
+printf '{"x":\n' >"$ideo_name"
+printf '{"x":\n' >"$vt_name"
+git add -A
+git commit -q -m "Unicode blanks"
+for f in junit text markdown json; do
+    test_must_fail 1 gha check --format "$f"
+    no_injection out err
+done
+test_must_fail 1 gha check --format junit
+expect_line out 'pwnbsp'
+set +e
+gha bump --dry-run >out 2>err
+set -e
+no_injection out err
+
+say "another name of standard output is written through the guard"
+set +e
+gha check --format junit --output /proc/thread-self/fd/1 2>err | cat >out
+gha check --format junit --output //dev/stdout 2>err | cat >>out
+set -e
+expect_line out 'pwnbsp'
+no_injection out err
+
+say "outside Actions a card path with a line break stays on its line too"
+test_ok dsci card
+expect_line out 'data/hf_dataset/R\n::error::cardpwn.md'
+test_ok dsci card --check
+expect_line out 'card is up to date: data/hf_dataset/R\n::error::cardpwn.md'
+grep -q '^::error' out && fail "the card path broke its line"
+true

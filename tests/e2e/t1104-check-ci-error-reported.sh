@@ -49,3 +49,11 @@ test_must_fail 2 dsci check --base nosuch
 expect_no_line out "::error"
 test_ok gha check --format json
 expect_no_line "$TRASH/output.txt" "result=error"
+
+say "the summary's heading names the command that failed"
+cd "$TRASH/task-api"
+ci_error 2 "unknown option '--bogus'" bump --bogus
+expect_line "$TRASH/summary.md" "## dsci bump"
+expect_no_line "$TRASH/summary.md" "## dsci check"
+ci_error 2 "unknown option '--bogus'" check --bogus
+expect_line "$TRASH/summary.md" "## dsci check"

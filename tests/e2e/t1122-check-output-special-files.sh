@@ -70,3 +70,9 @@ test_must_fail 2 dsci check --format json --output folder
 expect_line err "folder: is a folder"
 ls -A | grep -q 'dsci-tmp\|\.tmp\.' && fail "a temporary file was left: $(ls -A)"
 true
+
+say "a FIFO that nobody reads: exit 3 after a bounded wait, never a hang"
+mkfifo lonely
+test_must_fail 3 timeout 60 "$DSCI" check --format json --output lonely
+expect_line err "lonely: a FIFO that nobody read"
+test -p lonely || fail "the FIFO was replaced"

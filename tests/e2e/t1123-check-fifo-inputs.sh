@@ -54,3 +54,13 @@ test -p data/hf_dataset/README.md || fail "the FIFO was replaced"
 rm data/hf_dataset/README.md
 mv ../README.md data/hf_dataset/README.md
 run 0 check
+
+# A FIFO where the pre-commit hook goes: hook install does not wait on it, it is not ours.
+git init -q . 2>/dev/null || true
+hooks=$(git rev-parse --git-path hooks)
+mkdir -p "$hooks"
+mkfifo "$hooks/pre-commit"
+run 2 hook install
+expect_line err "a pre-commit hook already exists"
+test -p "$hooks/pre-commit" || fail "the FIFO was replaced"
+rm "$hooks/pre-commit"

@@ -90,4 +90,12 @@ if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null 2>&1 &&
 else
     say "not root or no setpriv: the unreadable cases are not exercised"
 fi
+
+say "card: a version file that is a folder is the spec's mistake, with the spec's line"
+mv data/hf_dataset/version.json ../version.json.kept
+mkdir data/hf_dataset/version.json
+test_must_fail 2 dsci card
+expect_line err "specs/task-api.yaml:10: dataset.version_file: data/hf_dataset/version.json: is a directory"
+rmdir data/hf_dataset/version.json
+mv ../version.json.kept data/hf_dataset/version.json
 true

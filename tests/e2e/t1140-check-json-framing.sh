@@ -56,6 +56,24 @@ test_must_fail 1 dsci -C ds check
 expect_line out "data/train.jsonl:1: invalid JSON at line 1, column 100:"
 expect_line out "data/train.jsonl:2: invalid JSON at line 2, column 47:"
 
+say "error columns on non-ASCII text: characters, as Python's json counts them"
+cat >ds/data/train.jsonl <<'JSONL'
+{"conversations": [{"from": "human", "value": "héllo thère ñ"}, {"from": "gpt", "value": "hi there"},]}
+{"conversations": [{"from": "human", "value": "日本語のテキスト"}, {"from": "gpt", "value": "x"}]} extra
+{"conversations": [{"from": "human", "value": "😀😀"}, {"from": "gpt", "value": "cut off
+JSONL
+python3 - >want <<'PY'
+import json
+for n, line in enumerate(open("ds/data/train.jsonl", encoding="utf-8"), 1):
+    try:
+        json.loads(line.rstrip("\n"))
+    except json.JSONDecodeError as e:
+        print("data/train.jsonl:%d: invalid JSON at line %d, column %d:" % (n, e.lineno + n - 1, e.colno))
+PY
+[ "$(wc -l <want)" -eq 3 ] || fail "python found $(cat want)"
+test_must_fail 1 dsci -C ds check
+while read -r want_line; do expect_line out "$want_line"; done <want
+
 say "a .json array cut off inside its third record: 2/3, never 3/3 (100%)"
 sed -i 's|data/train.jsonl|data/train.json|' ds/specs/ds.yaml
 {

@@ -52,3 +52,11 @@ say "format: warn makes it a warning"
 sed -i 's/  reproducibility: {level: off}/  reproducibility: {level: off}\n  format: {level: warn}\n  splits: {level: off}/' ds/specs/ds.yaml
 test_ok dsci -C ds check
 expect_line out "[WARN] Examples: no examples in split 'validation' (data/val.json)"
+
+say "a glob of many empty files: the line names three and counts the rest"
+mkdir ds/data/many
+for i in 1 2 3 4 5 6; do : >ds/data/many/v$i.json; done
+sed -i 's#validation: data/val.json#validation: "data/many/*.json"#' ds/specs/ds.yaml
+test_ok dsci -C ds check
+expect_line out "[WARN] Examples: no examples in split 'validation' (data/many/v1.json, data/many/v2.json, data/many/v3.json and 3 more files)"
+expect_line out "data/many/v5.json: no examples in split 'validation': the file holds no record"

@@ -73,3 +73,19 @@ set -e
 took=$(( $(date +%s) - start ))
 [ "$rc" -le 1 ] || { cat err >&2; fail "built-in detectors: exit $rc"; }
 [ "$took" -le 5 ] || fail "built-in detectors took ${took}s"
+
+# many values that each stay under the match limit (27 'a's: a few hundred thousand
+# steps apiece) add up: the regex's total CPU time is bounded too, exit 2 naming it
+python3 - <<'PY'
+import json
+rows = []
+for i in range(8000):
+    local = "a" * 27
+    q = f"mail {local}@corp.net {local}@corp.org {local}@corp.io ({i})"
+    rows.append(json.dumps({"conversations": [{"from": "human", "value": q}, {"from": "gpt", "value": "Noted."}]}))
+open("ds/data/many.jsonl", "w").write("\n".join(rows) + "\n")
+PY
+write_spec '/^(a|aa)+$/'
+sed -i 's|files: {train: data/train.jsonl}|files: {train: data/many.jsonl}|' ds/specs/p.yaml
+test_must_fail 2 timeout 120 "$DSCI" -C ds check
+expect_line err "specs/p.yaml:16:9: gates.pii.allow: the regex '/^(a|aa)+\$/' hit PCRE2's total CPU time limit"
