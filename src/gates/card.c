@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "card/card.h"
-#include "gates/gate.h"
+#include "gates/gates.h"
 #include "gates/common.h"
 #include "util/sha256.h"
 #include "util/buf.h"

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gates/gate.h"
+#include "gates/gates.h"
 #include "gates/common.h"
 #include "gates/finding_key.h"
 #include "gates/hashes.h"
@@ -31,6 +31,12 @@ struct duplicates_state {
 static bool duplicates_enabled(const struct spec *spec)
 {
     return spec->gates.duplicates.exact != LEVEL_OFF || spec->gates.duplicates.near != LEVEL_OFF;
+}
+
+/* Near-duplicates compare MinHash signatures, made on the engine's workers. */
+static bool duplicates_needs_signatures(const struct spec *spec)
+{
+    return spec->gates.duplicates.near != LEVEL_OFF;
 }
 
 static void *duplicates_begin(const struct gate_ctx *ctx)
@@ -366,4 +372,5 @@ const struct gate gate_duplicates = {
     .observe = duplicates_observe,
     .finish = duplicates_finish,
     .free = duplicates_free,
+    .needs_signatures = duplicates_needs_signatures,
 };

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gates/gate.h"
+#include "gates/gates.h"
 #include "gates/common.h"
 #include "gates/finding_key.h"
 #include "run/signatures.h"
@@ -215,4 +215,5 @@ const struct gate gate_leakage = {
     .observe = leakage_observe,
     .finish = leakage_finish,
     .free = leakage_free,
+    .needs_signatures = leakage_enabled,
 };

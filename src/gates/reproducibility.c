@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gates/gate.h"
+#include "gates/gates.h"
 #include "gates/common.h"
 #include "util/sha256.h"
 #include "util/buf.h"
@@ -36,6 +36,13 @@ struct loaded {
 static bool repro_enabled(const struct spec *spec)
 {
     return true;
+}
+
+/* The version file's checksums are compared with the bytes the run read. */
+static bool repro_needs_content_hash(const struct spec *spec)
+{
+    return spec->gates.reproducibility.level != LEVEL_OFF &&
+           (spec->gates.reproducibility.require & REPRO_CHECKSUMS);
 }
 
 static void *repro_begin(const struct gate_ctx *ctx)
@@ -460,4 +467,5 @@ const struct gate gate_reproducibility = {
     .finish = repro_finish,
     .free = repro_free,
     .measures = true,
+    .needs_content_hash = repro_needs_content_hash,
 };

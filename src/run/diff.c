@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gates/gate.h"
+#include "run/classify.h"
 #include "util/text_hash.h"
 #include "util/xalloc.h"
 
@@ -11,8 +11,7 @@ void diff_side_init(struct diff_side *side, const struct spec *spec)
 {
     memset(side, 0, sizeof(*side));
     side->spec = spec;
-    struct gate_ctx ctx = { .spec = spec };
-    side->coverage = gate_coverage.begin(&ctx);
+    side->classifier = classify_new(spec);
 }
 
 /* The identity: the id field when there is one, else the first user message. The two
@@ -51,7 +50,7 @@ static void observe(void *ctx, const struct example *ex)
     memcpy(&r->h1, ex->hash + 8, 8);
     identity(r->ident, ex);
     r->split = (uint32_t)ex->split;
-    r->category = (uint32_t)gate_coverage_classify(side->coverage, ex);
+    r->category = (uint32_t)classify_example(side->classifier, ex);
     r->file = (uint32_t)ex->file_index;
     r->line = ex->line > UINT32_MAX ? UINT32_MAX : (uint32_t)ex->line;
 }
@@ -64,8 +63,7 @@ struct engine_observer diff_side_observer(struct diff_side *side)
 
 void diff_side_release(struct diff_side *side)
 {
-    if (side->coverage)
-        gate_coverage.free(side->coverage);
+    classify_free(side->classifier);
     free(side->recs);
     for (size_t i = 0; i < side->n_files; i++)
         free(side->files[i]);
