@@ -166,12 +166,4 @@ static void card_free(void *state)
     free(state);
 }
 
-const struct gate gate_card = {
-    .name = "card",
-    .title = "REPRODUCIBILITY",
-    .enabled = card_enabled,
-    .begin = card_begin,
-    .observe = card_observe,
-    .finish = card_finish,
-    .free = card_free,
-};
+GATE_DEFINE(card, card, "REPRODUCIBILITY", .measures = false);

@@ -150,13 +150,4 @@ static void coverage_free(void *state)
     free(st);
 }
 
-const struct gate gate_coverage = {
-    .name = "coverage",
-    .title = "COVERAGE",
-    .enabled = coverage_enabled,
-    .begin = coverage_begin,
-    .observe = coverage_observe,
-    .finish = coverage_finish,
-    .free = coverage_free,
-    .measures = true,
-};
+GATE_DEFINE(coverage, coverage, "COVERAGE", .measures = true);

@@ -585,12 +585,4 @@ static void format_free(void *state)
     free(st);
 }
 
-const struct gate gate_format = {
-    .name = "format",
-    .title = "FORMAT",
-    .enabled = format_enabled,
-    .begin = format_begin,
-    .observe = format_observe,
-    .finish = format_finish,
-    .free = format_free,
-};
+GATE_DEFINE(format, format, "FORMAT", .measures = false);

@@ -92,4 +92,19 @@ struct gate {
     bool (*needs_content_hash)(const struct spec *spec);
 };
 
+/*
+ * Defines `gate_<name>` (spec key "<name>") from the functions its file names with
+ * `prefix`: prefix_enabled, _begin, _observe, _finish and _free. What else the gate
+ * says of itself follows as designated initializers, at least whether it measures:
+ *
+ *   GATE_DEFINE(coverage, coverage, "COVERAGE", .measures = true);
+ *   GATE_DEFINE(leakage, leakage, "LEAKAGE", .measures = false, .needs_signatures = leakage_enabled);
+ */
+#define GATE_DEFINE(name_, prefix, title_, ...)                                          \
+    const struct gate gate_##name_ = {                                                  \
+        .name = #name_, .title = (title_), .enabled = prefix##_enabled,                   \
+        .begin = prefix##_begin, .observe = prefix##_observe, .finish = prefix##_finish,  \
+        .free = prefix##_free, __VA_ARGS__                                              \
+    }
+
 #endif

@@ -458,14 +458,5 @@ static void repro_free(void *state)
     free(state);
 }
 
-const struct gate gate_reproducibility = {
-    .name = "reproducibility",
-    .title = "REPRODUCIBILITY",
-    .enabled = repro_enabled,
-    .begin = repro_begin,
-    .observe = repro_observe,
-    .finish = repro_finish,
-    .free = repro_free,
-    .measures = true,
-    .needs_content_hash = repro_needs_content_hash,
-};
+GATE_DEFINE(reproducibility, repro, "REPRODUCIBILITY",
+            .measures = true, .needs_content_hash = repro_needs_content_hash);
