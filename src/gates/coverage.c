@@ -14,20 +14,16 @@
 
 #define COVERAGE_NOTE_LOCATIONS 3
 
-/* ---- state -------------------------------------------------------------------------- */
-
 struct location {
     uint32_t file;
     size_t line;
 };
 
 struct coverage_state {
-    const struct spec *spec;
-    size_t n_categories, n_splits;
+    size_t n_categories;
     bool by_field;
     struct classifier *classifier;
     uint64_t *counts;             /* n_categories + 1: the last is "(none)" */
-    uint64_t *split_counts;       /* [split][category + 1] */
     struct location none_first[COVERAGE_NOTE_LOCATIONS];
     size_t n_none_first;
 };
@@ -41,13 +37,9 @@ static void *coverage_begin(const struct gate_ctx *ctx)
 {
     const struct spec *spec = ctx->spec;
     struct coverage_state *st = xcalloc(1, sizeof(*st));
-    st->spec = spec;
     st->n_categories = spec->gates.coverage.n_categories;
-    st->n_splits = spec->dataset.n_splits;
     st->by_field = spec->gates.coverage.by == COVERAGE_FIELD;
     st->counts = xcalloc(st->n_categories + 1, sizeof(*st->counts));
-    st->split_counts = xcalloc((st->n_splits ? st->n_splits : 1) * (st->n_categories + 1),
-                               sizeof(*st->split_counts));
     st->classifier = classify_new(spec);
     return st;
 }
@@ -59,8 +51,6 @@ static void coverage_observe(void *state, const struct example *ex)
         return;
     size_t cat = classify_example(st->classifier, ex);
     st->counts[cat]++;
-    if (ex->split < st->n_splits)
-        st->split_counts[ex->split * (st->n_categories + 1) + cat]++;
     if (cat == st->n_categories && st->n_none_first < COVERAGE_NOTE_LOCATIONS) {
         st->none_first[st->n_none_first].file = (uint32_t)ex->file_index;
         st->none_first[st->n_none_first++].line = gate_example_pos(ex);
@@ -146,7 +136,6 @@ static void coverage_free(void *state)
         return;
     classify_free(st->classifier);
     free(st->counts);
-    free(st->split_counts);
     free(st);
 }
 
