@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "card/card.h"
-#include "gates/gate.h"
+#include "gates/gates.h"
 #include "gates/common.h"
 #include "util/sha256.h"
 #include "util/buf.h"
@@ -166,12 +166,4 @@ static void card_free(void *state)
     free(state);
 }
 
-const struct gate gate_card = {
-    .name = "card",
-    .title = "REPRODUCIBILITY",
-    .enabled = card_enabled,
-    .begin = card_begin,
-    .observe = card_observe,
-    .finish = card_finish,
-    .free = card_free,
-};
+GATE_DEFINE(card, card, "REPRODUCIBILITY", .measures = false);

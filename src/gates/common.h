@@ -97,6 +97,14 @@ static inline const char *gate_where(char out[GATE_WHERE_SIZE], const struct gat
     return out;
 }
 
+/* The same place for a stored finding: "path:line" and its column or record index. */
+static inline const char *gate_finding_where(char out[GATE_WHERE_SIZE], const struct finding *f)
+{
+    char place[FINDING_PLACE_SIZE];
+    snprintf(out, GATE_WHERE_SIZE, "%s:%llu%s", f->path, (unsigned long long)f->line, finding_place(place, f));
+    return out;
+}
+
 /* "105/106 (99.1%)", "4/5 (80%)". Never shows 100% unless all passed, nor 0% unless none did. */
 static inline void gate_format_fraction(char *out, size_t size, uint64_t ok, uint64_t total)
 {

@@ -1,324 +1,18 @@
 /*
  * Coverage: every parsed example falls in the first category (in spec order) that it
- * matches, or in "(none)"; each category needs at least its `min` examples.
- *
- * By keywords, an example matches when a lower-cased keyword is a substring of its texts
- * joined by one space and lower-cased (Python's str.lower()). Rather than building that
- * string and searching it once per keyword, the gate builds one Aho-Corasick automaton of
- * all keywords per run (a dense DFA over bytes, 1 KiB per state) and streams each text
- * through it once, lower-casing on the fly: ASCII capitals are folded into the DFA's
- * transitions and code points that lower() leaves alone pass as raw bytes, so most text
- * costs one table step per byte; the others go through unicode_lower(). Each accepting
- * state knows the lowest category index it completes, and the scan stops as soon as the
- * first category has matched. Longer texts are scanned as two interleaved halves (see
- * ac_scan_text), since one scan is a chain of dependent loads.
- *
- * By field, the reader hands over the field's string value (ex->label), which must equal
- * a category name.
+ * matches, or in "(none)" (run/classify.h decides); each category needs at least its
+ * `min` examples.
  */
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "gates/gate.h"
+#include "gates/gates.h"
 #include "gates/common.h"
+#include "run/classify.h"
 #include "util/buf.h"
-#include "util/unicode_lower.h"
 #include "util/xalloc.h"
 
 #define COVERAGE_NOTE_LOCATIONS 3
-
-/* ---- Aho-Corasick DFA ---------------------------------------------------------------- */
-
-struct ac {
-    uint32_t *delta;     /* n_states * 256; entries are target state * 256 */
-    int32_t *out;        /* per state: lowest category completed there, INT32_MAX for none */
-    size_t accept_off;   /* states >= accept_off / 256 accept (they are numbered last) */
-    size_t n_states;
-    size_t max_len;      /* longest keyword, in lower-cased bytes */
-    /* raw[b]: byte b can go through the DFA as it is: ASCII (capitals are folded into
-     * the DFA), continuation bytes, and the lead bytes of code points that never change
-     * under lower() (CJK, most symbols). Other leads take the decoding path. */
-    uint8_t raw[256];
-};
-
-static void ac_release(struct ac *ac)
-{
-    free(ac->delta);
-    free(ac->out);
-    memset(ac, 0, sizeof(*ac));
-}
-
-struct ac_keyword {
-    const unsigned char *bytes;   /* lower-cased UTF-8 */
-    size_t len;
-    int32_t category;
-};
-
-/* Builds the DFA of non-empty keywords. */
-static void ac_build(struct ac *ac, const struct ac_keyword *kw, size_t n_kw)
-{
-    size_t n = 1;
-    for (size_t i = 0; i < n_kw; i++)
-        n += kw[i].len;   /* an upper bound on trie nodes */
-
-    int32_t (*go)[256] = xmalloc(n * sizeof(*go));
-    int32_t *out = xmalloc(n * sizeof(*out));
-    int32_t *fail = xcalloc(n, sizeof(*fail));
-    memset(go[0], -1, sizeof(go[0]));
-    out[0] = INT32_MAX;
-    size_t n_states = 1;
-
-    for (size_t i = 0; i < n_kw; i++) {
-        int32_t s = 0;
-        for (size_t j = 0; j < kw[i].len; j++) {
-            unsigned char c = kw[i].bytes[j];
-            if (go[s][c] < 0) {
-                memset(go[n_states], -1, sizeof(go[0]));
-                out[n_states] = INT32_MAX;
-                go[s][c] = (int32_t)n_states++;
-            }
-            s = go[s][c];
-        }
-        if (kw[i].category < out[s])
-            out[s] = kw[i].category;
-    }
-
-    /* Breadth-first: failure links, inherited outputs, and the missing transitions. */
-    int32_t *queue = xmalloc(n_states * sizeof(*queue));
-    size_t head = 0, tail = 0;
-    for (int c = 0; c < 256; c++) {
-        if (go[0][c] < 0) {
-            go[0][c] = 0;
-        } else {
-            fail[go[0][c]] = 0;
-            queue[tail++] = go[0][c];
-        }
-    }
-    while (head < tail) {
-        int32_t u = queue[head++];
-        if (out[fail[u]] < out[u])
-            out[u] = out[fail[u]];
-        for (int c = 0; c < 256; c++) {
-            int32_t v = go[u][c];
-            if (v < 0) {
-                go[u][c] = go[fail[u]][c];
-            } else {
-                fail[v] = go[fail[u]][c];
-                queue[tail++] = v;
-            }
-        }
-    }
-    /* Lower-cased keywords hold no ASCII capitals: let capitals act as their lower case. */
-    for (size_t s = 0; s < n_states; s++)
-        for (int c = 'A'; c <= 'Z'; c++)
-            go[s][c] = go[s][c + 32];
-
-    /* Number accepting states last, so the scan tests acceptance with one comparison. */
-    int32_t *perm = xmalloc(n_states * sizeof(*perm));
-    int32_t next = 0;
-    for (size_t s = 0; s < n_states; s++)
-        if (out[s] == INT32_MAX)
-            perm[s] = next++;
-    int32_t first_accept = next;
-    for (size_t s = 0; s < n_states; s++)
-        if (out[s] != INT32_MAX)
-            perm[s] = next++;
-
-    for (int b = 0; b < 256; b++)
-        ac->raw[b] = !unicode_lower_lead_changes((unsigned char)b);
-    ac->n_states = n_states;
-    ac->max_len = 0;
-    for (size_t i = 0; i < n_kw; i++)
-        if (kw[i].len > ac->max_len)
-            ac->max_len = kw[i].len;
-    ac->delta = xmalloc(n_states * 256 * sizeof(*ac->delta));
-    ac->out = xmalloc(n_states * sizeof(*ac->out));
-    ac->accept_off = (size_t)first_accept * 256;
-    for (size_t s = 0; s < n_states; s++) {
-        uint32_t *row = ac->delta + (size_t)perm[s] * 256;
-        for (int c = 0; c < 256; c++)
-            row[c] = (uint32_t)perm[go[s][c]] * 256;
-        ac->out[perm[s]] = out[s];
-    }
-    free(perm);
-    free(queue);
-    free(fail);
-    free(out);
-    free(go);
-}
-
-/* A scan in progress: the DFA state (as a row offset) and the lowest category matched. */
-struct ac_run {
-    size_t s;
-    int32_t best;
-};
-
-/* Feeds already lower-cased bytes; returns false once category 0 has matched. */
-static bool ac_feed(const struct ac *ac, struct ac_run *run, const unsigned char *p, size_t n)
-{
-    size_t s = run->s;
-    for (size_t i = 0; i < n; i++) {
-        s = ac->delta[s + p[i]];
-        if (s >= ac->accept_off && ac->out[s >> 8] < run->best) {
-            run->best = ac->out[s >> 8];
-            if (!run->best)
-                break;
-        }
-    }
-    run->s = s;
-    return run->best != 0;
-}
-
-/* Feeds the lower case of the non-ASCII code point at text[i] (or the byte there, when
- * it is not UTF-8: the reader rejects such texts, so this only keeps the scan defined).
- * Returns its length in text, 0 once category 0 has matched. */
-static size_t ac_feed_other(const struct ac *ac, struct ac_run *run, const char *text, size_t len,
-                            size_t i)
-{
-    const unsigned char *p = (const unsigned char *)text + i;
-    uint32_t cp;
-    size_t n = unicode_utf8_decode(p, len - i, &cp);
-    if (!n)
-        return ac_feed(ac, run, p, 1) ? 1 : 0;
-    uint32_t low[3];
-    size_t k;
-    if (cp == UNICODE_CAPITAL_SIGMA) {
-        low[0] = unicode_final_sigma(text, len, i, n) ? 0x3C2 : 0x3C3;
-        k = 1;
-    } else {
-        k = unicode_lower(cp, low);
-    }
-    if (k == 1 && low[0] == cp)
-        return ac_feed(ac, run, p, n) ? n : 0;
-    unsigned char enc[12];
-    size_t m = 0;
-    for (size_t j = 0; j < k; j++)
-        m += unicode_utf8_encode(low[j], enc + m);
-    return ac_feed(ac, run, enc, m) ? n : 0;
-}
-
-/* Streams text[from..to) (to at a code point boundary), lower-casing as Python does;
- * the whole text is the context of a final sigma. Returns false once category 0 matched.
- * The ASCII loop is the hot path: one dependent table load per byte, with the state
- * and the table in registers. */
-static bool ac_scan_range(const struct ac *ac, struct ac_run *run, const char *text, size_t len,
-                          size_t from, size_t to)
-{
-    const unsigned char *p = (const unsigned char *)text;
-    const uint32_t *delta = ac->delta;
-    const size_t accept = ac->accept_off;
-    size_t s = run->s;
-    size_t i = from;
-    const uint8_t *raw = ac->raw;
-    while (i < to) {
-        unsigned c = p[i];
-        if (__builtin_expect(raw[c], 1)) {
-            s = delta[s + c];
-            i++;
-            if (__builtin_expect(s >= accept, 0) && ac->out[s >> 8] < run->best) {
-                run->best = ac->out[s >> 8];
-                if (!run->best)
-                    break;
-            }
-            continue;
-        }
-        run->s = s;
-        size_t n = ac_feed_other(ac, run, text, len, i);
-        if (!n)
-            return false;
-        s = run->s;
-        i += n;
-    }
-    run->s = s;
-    return run->best != 0;
-}
-
-/* Texts at least this long are scanned as two interleaved halves. */
-#define AC_SPLIT_MIN 32
-
-/* Notes the category of accepting state `state`; false once category 0 matched. */
-static inline bool ac_accept(const struct ac *ac, size_t state, int32_t *best)
-{
-    if (ac->out[state >> 8] < *best)
-        *best = ac->out[state >> 8];
-    return *best != 0;
-}
-
-/*
- * One text, scanned as two halves at once: a single scan is a chain of dependent table
- * loads, two independent chains run in the time of one. The first half continues the
- * running state up to the middle; the second starts from the root max_len code points
- * before the middle (each code point lowers to at least one byte, so it knows the true
- * state by the middle) and runs to the end, leaving the state the next text continues
- * from. Every match either half reports is a real one, and every match is seen by one
- * of them, so the lowest category is the same as one scan's.
- */
-static bool ac_scan_text(const struct ac *ac, struct ac_run *run, const char *text, size_t len)
-{
-    const unsigned char *p = (const unsigned char *)text;
-    size_t mid = len / 2;
-    while (mid < len && (p[mid] & 0xC0) == 0x80)
-        mid++;
-    size_t start = mid, back = 0;
-    while (start > 0 && back < ac->max_len) {
-        start--;
-        back += (p[start] & 0xC0) != 0x80;
-    }
-    if (len < AC_SPLIT_MIN || back < ac->max_len)   /* too short to pay, or to overlap */
-        return ac_scan_range(ac, run, text, len, 0, len);
-
-    /* The two states stay in locals (never address-taken) so the loop keeps them in
-     * registers; the slow paths go through the ac_run copies. */
-    const uint32_t *delta = ac->delta;
-    const size_t accept = ac->accept_off;
-    const uint8_t *raw = ac->raw;
-    struct ac_run a = *run, b = { 0, run->best };
-    size_t sa = a.s, sb = 0;
-    size_t i = 0, j = start;
-    while (i < mid && j < len) {
-        unsigned ca = p[i], cb = p[j];
-        if (__builtin_expect(raw[ca] & raw[cb], 1)) {
-            sa = delta[sa + ca];
-            sb = delta[sb + cb];
-            i++;
-            j++;
-            if (__builtin_expect(sa >= accept, 0) && !ac_accept(ac, sa, &a.best))
-                goto first_category;
-            if (__builtin_expect(sb >= accept, 0) && !ac_accept(ac, sb, &b.best))
-                goto first_category;
-            continue;
-        }
-        if (!raw[ca]) {
-            a.s = sa;
-            size_t n = ac_feed_other(ac, &a, text, len, i);
-            if (!n)
-                goto first_category;
-            sa = a.s;
-            i += n;
-        }
-        if (!raw[cb]) {
-            b.s = sb;
-            size_t n = ac_feed_other(ac, &b, text, len, j);
-            if (!n)
-                goto first_category;
-            sb = b.s;
-            j += n;
-        }
-    }
-    a.s = sa;
-    b.s = sb;
-    if (!ac_scan_range(ac, &a, text, len, i, mid) || !ac_scan_range(ac, &b, text, len, j, len))
-        goto first_category;
-    run->s = b.s;
-    run->best = a.best < b.best ? a.best : b.best;
-    return run->best != 0;
-first_category:   /* category 0 matched: nothing can beat it */
-    run->best = 0;
-    return false;
-}
-
-/* ---- state -------------------------------------------------------------------------- */
 
 struct location {
     uint32_t file;
@@ -326,14 +20,10 @@ struct location {
 };
 
 struct coverage_state {
-    const struct spec *spec;
-    size_t n_categories, n_splits;
+    size_t n_categories;
     bool by_field;
-    struct ac ac;
-    bool have_ac;
-    int32_t empty_category;       /* lowest category with an empty keyword; INT32_MAX none */
+    struct classifier *classifier;
     uint64_t *counts;             /* n_categories + 1: the last is "(none)" */
-    uint64_t *split_counts;       /* [split][category + 1] */
     struct location none_first[COVERAGE_NOTE_LOCATIONS];
     size_t n_none_first;
 };
@@ -347,90 +37,11 @@ static void *coverage_begin(const struct gate_ctx *ctx)
 {
     const struct spec *spec = ctx->spec;
     struct coverage_state *st = xcalloc(1, sizeof(*st));
-    st->spec = spec;
     st->n_categories = spec->gates.coverage.n_categories;
-    st->n_splits = spec->dataset.n_splits;
     st->by_field = spec->gates.coverage.by == COVERAGE_FIELD;
     st->counts = xcalloc(st->n_categories + 1, sizeof(*st->counts));
-    st->split_counts = xcalloc((st->n_splits ? st->n_splits : 1) * (st->n_categories + 1),
-                               sizeof(*st->split_counts));
-    st->empty_category = INT32_MAX;
-    if (st->by_field)
-        return st;
-
-    /* Lower-case every keyword once, as Python's keyword.lower(). */
-    struct buf lowered = BUF_INIT;
-    struct ac_keyword *kw = NULL;
-    size_t n_kw = 0, alloc_kw = 0;
-    size_t *offsets = NULL, alloc_off = 0;
-    for (size_t i = 0; i < st->n_categories; i++) {
-        const struct spec_category *cat = &spec->gates.coverage.categories[i];
-        for (size_t j = 0; j < cat->n_keywords; j++) {
-            const char *k = cat->keywords[j];
-            size_t start = lowered.len;
-            unicode_lower_utf8(&lowered, k, strlen(k));
-            if (lowered.len == start) {
-                if ((int32_t)i < st->empty_category)
-                    st->empty_category = (int32_t)i;
-                continue;
-            }
-            ALLOC_GROW(kw, n_kw + 1, alloc_kw);
-            ALLOC_GROW(offsets, n_kw + 1, alloc_off);
-            offsets[n_kw] = start;
-            kw[n_kw].len = lowered.len - start;
-            kw[n_kw].category = (int32_t)i;
-            n_kw++;
-        }
-    }
-    for (size_t i = 0; i < n_kw; i++)   /* the buffer may have moved while growing */
-        kw[i].bytes = (const unsigned char *)lowered.ptr + offsets[i];
-    if (n_kw) {
-        ac_build(&st->ac, kw, n_kw);
-        st->have_ac = true;
-    }
-    free(offsets);
-    free(kw);
-    buf_release(&lowered);
+    st->classifier = classify_new(spec);
     return st;
-}
-
-static size_t match_keywords(const struct coverage_state *st, const struct example *ex)
-{
-    struct ac_run run = { 0, st->empty_category };
-    if (run.best == 0 || !st->have_ac)
-        return run.best == INT32_MAX ? st->n_categories : (size_t)run.best;
-    bool first = true;
-    static const unsigned char space = ' ';
-    for (size_t i = 0; i < ex->n_turns; i++) {
-        const struct turn *t = &ex->turns[i];
-        if (!t->text)
-            continue;
-        if (!first && !ac_feed(&st->ac, &run, &space, 1))
-            return 0;
-        first = false;
-        if (!ac_scan_text(&st->ac, &run, t->text, t->text_len))
-            return 0;
-    }
-    return run.best == INT32_MAX ? st->n_categories : (size_t)run.best;
-}
-
-static size_t match_field(const struct coverage_state *st, const struct example *ex)
-{
-    const struct spec *spec = st->spec;
-    if (!ex->label)
-        return st->n_categories;
-    for (size_t i = 0; i < st->n_categories; i++) {
-        const char *name = spec->gates.coverage.categories[i].name;
-        if (strlen(name) == ex->label_len && !memcmp(name, ex->label, ex->label_len))
-            return i;
-    }
-    return st->n_categories;
-}
-
-size_t gate_coverage_classify(const void *state, const struct example *ex)
-{
-    const struct coverage_state *st = state;
-    return st->by_field ? match_field(st, ex) : match_keywords(st, ex);
 }
 
 static void coverage_observe(void *state, const struct example *ex)
@@ -438,10 +49,8 @@ static void coverage_observe(void *state, const struct example *ex)
     struct coverage_state *st = state;
     if (!ex->parsed)
         return;
-    size_t cat = st->by_field ? match_field(st, ex) : match_keywords(st, ex);
+    size_t cat = classify_example(st->classifier, ex);
     st->counts[cat]++;
-    if (ex->split < st->n_splits)
-        st->split_counts[ex->split * (st->n_categories + 1) + cat]++;
     if (cat == st->n_categories && st->n_none_first < COVERAGE_NOTE_LOCATIONS) {
         st->none_first[st->n_none_first].file = (uint32_t)ex->file_index;
         st->none_first[st->n_none_first++].line = gate_example_pos(ex);
@@ -525,19 +134,9 @@ static void coverage_free(void *state)
     struct coverage_state *st = state;
     if (!st)
         return;
-    ac_release(&st->ac);
+    classify_free(st->classifier);
     free(st->counts);
-    free(st->split_counts);
     free(st);
 }
 
-const struct gate gate_coverage = {
-    .name = "coverage",
-    .title = "COVERAGE",
-    .enabled = coverage_enabled,
-    .begin = coverage_begin,
-    .observe = coverage_observe,
-    .finish = coverage_finish,
-    .free = coverage_free,
-    .measures = true,
-};
+GATE_DEFINE(coverage, coverage, "COVERAGE", .measures = true);

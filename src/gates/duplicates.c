@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gates/gate.h"
+#include "gates/gates.h"
 #include "gates/common.h"
 #include "gates/finding_key.h"
 #include "gates/hashes.h"
@@ -31,6 +31,12 @@ struct duplicates_state {
 static bool duplicates_enabled(const struct spec *spec)
 {
     return spec->gates.duplicates.exact != LEVEL_OFF || spec->gates.duplicates.near != LEVEL_OFF;
+}
+
+/* Near-duplicates compare MinHash signatures, made on the engine's workers. */
+static bool duplicates_needs_signatures(const struct spec *spec)
+{
+    return spec->gates.duplicates.near != LEVEL_OFF;
 }
 
 static void *duplicates_begin(const struct gate_ctx *ctx)
@@ -250,12 +256,9 @@ static void near_check(struct section *sec, const struct gate_ctx *ctx)
     if (n_clusters) {
         buf_reset(&b);
         near_location(&b, ctx, &ns->recs[clusters[0].root]);
-        char *head = xasprintf("Keep one example of each of %zu near-duplicate cluster%s (", n_clusters,
-                               n_clusters == 1 ? "" : "s");
-        char *first = xasprintf("first: %s, %u examples", buf_cstr(&b), clusters[0].n);
-        check_set_remediation_first(c, head, first, ")");
-        free(head);
-        free(first);
+        buf_printf(&b, ", %u examples", clusters[0].n);
+        check_set_remediation_firstf(c, buf_cstr(&b), ")", "Keep one example of each of %zu near-duplicate cluster%s (",
+                                     n_clusters, n_clusters == 1 ? "" : "s");
     }
     buf_release(&b);
     free(member_keys);
@@ -269,37 +272,32 @@ static void near_check(struct section *sec, const struct gate_ctx *ctx)
     check_apply_level(c, spec->gates.duplicates.near, false);
 }
 
+static char *duplicate_message(const struct hash_pair *p, const char *other_at, const void *arg)
+{
+    (void)p;
+    (void)arg;
+    return xasprintf("duplicate of %s", other_at);
+}
+
 static void exact_check(struct section *sec, const struct gate_ctx *ctx, struct duplicates_state *st)
 {
     struct hash_list *l = &st->hashes;
     hash_list_sort(l);
 
     /* Runs of equal (hash, split): the first record is the original, the rest copies. */
-    struct hash_pair *pairs = NULL;
-    size_t n_pairs = 0, alloc_pairs = 0;
+    struct hash_pairs ps = HASH_PAIRS_INIT;
     uint64_t groups = 0;
     for (size_t i = 0; i < l->n;) {
         size_t j = i + 1;
         while (j < l->n && hash_rec_same(&l->v[i], &l->v[j]) && l->v[j].split == l->v[i].split)
             j++;
-        if (j - i > 1) {
-            groups++;
-            for (size_t k = i + 1; k < j; k++) {
-                ALLOC_GROW(pairs, n_pairs + 1, alloc_pairs);
-                struct hash_pair *p = &pairs[n_pairs++];
-                p->h0 = l->v[k].h0;
-                p->h1 = l->v[k].h1;
-                p->file = l->v[k].file;
-                p->line = l->v[k].line;
-                p->other_file = l->v[i].file;
-                p->other_line = l->v[i].line;
-                p->other_split = l->v[i].split;
-            }
-        }
+        groups += j - i > 1;
+        for (size_t k = i + 1; k < j; k++)
+            hash_pairs_add(&ps, &l->v[k], &l->v[i]);
         i = j;
     }
-    if (n_pairs)
-        qsort(pairs, n_pairs, sizeof(*pairs), hash_pair_cmp);
+    hash_pairs_sort(&ps);
+    size_t n_pairs = ps.n;
 
     struct check *c = result_add_check(sec, "duplicates.exact", "Exact duplicates");
     c->value = (double)n_pairs;
@@ -310,27 +308,13 @@ static void exact_check(struct section *sec, const struct gate_ctx *ctx, struct 
     else
         check_set_value(c, "0");
     c->status = n_pairs ? STATUS_FAIL : STATUS_PASS;
-    for (size_t i = 0; i < n_pairs; i++) {
-        unsigned char key[FINDING_KEY_SIZE];
-        finding_key_of(key, pairs[i].h0, pairs[i].h1);
-        char other_at[GATE_WHERE_SIZE];
-        check_add_keyed_finding(c, key, gate_file_path(ctx, pairs[i].file),
-                                gate_line(ctx, pairs[i].file, pairs[i].line), "exact_duplicate",
-                                "duplicate of %s", gate_where(other_at, ctx, pairs[i].other_file, pairs[i].other_line));
-        gate_locate_last(c, ctx, pairs[i].file, pairs[i].line);
-        check_relate_last(c, gate_file_path(ctx, pairs[i].other_file),
-                          gate_line(ctx, pairs[i].other_file, pairs[i].other_line));
-    }
+    hash_pairs_report(c, ctx, &ps, "exact_duplicate", duplicate_message, NULL);
     if (n_pairs) {
-        char first_at[GATE_WHERE_SIZE], other_at[GATE_WHERE_SIZE];
-        char *head = xasprintf("Remove %zu exact duplicate%s (", n_pairs, n_pairs == 1 ? "" : "s");
-        char *first = xasprintf("first: %s duplicates %s", gate_where(first_at, ctx, pairs[0].file, pairs[0].line),
-                                gate_where(other_at, ctx, pairs[0].other_file, pairs[0].other_line));
-        check_set_remediation_first(c, head, first, ")");
-        free(head);
+        char *first = hash_pairs_first(ctx, &ps, " duplicates ");
+        check_set_remediation_firstf(c, first, ")", "Remove %zu exact duplicate%s (", n_pairs, n_pairs == 1 ? "" : "s");
         free(first);
     }
-    free(pairs);
+    free(ps.v);
     check_apply_level(c, ctx->spec->gates.duplicates.exact, false);
 }
 
@@ -358,12 +342,5 @@ static void duplicates_free(void *state)
     free(st);
 }
 
-const struct gate gate_duplicates = {
-    .name = "duplicates",
-    .title = "DUPLICATES",
-    .enabled = duplicates_enabled,
-    .begin = duplicates_begin,
-    .observe = duplicates_observe,
-    .finish = duplicates_finish,
-    .free = duplicates_free,
-};
+GATE_DEFINE(duplicates, duplicates, "DUPLICATES",
+            .measures = false, .needs_signatures = duplicates_needs_signatures);

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gates/gate.h"
+#include "gates/gates.h"
 #include "gates/common.h"
 #include "util/buf.h"
 #include "util/unicode_lower.h"
@@ -604,12 +604,4 @@ static void format_free(void *state)
     free(st);
 }
 
-const struct gate gate_format = {
-    .name = "format",
-    .title = "FORMAT",
-    .enabled = format_enabled,
-    .begin = format_begin,
-    .observe = format_observe,
-    .finish = format_finish,
-    .free = format_free,
-};
+GATE_DEFINE(format, format, "FORMAT", .measures = false);

@@ -7,7 +7,8 @@
  *   struct gate_ctx ctx = { spec, files, n_files, &result, ... };
  *   for each gate g: g->begin(&state, &ctx); ... g->observe(state, ex); ... g->finish(state, &ctx); g->free(state);
  *
- * One file per gate in src/gates/; gate_list() gives them in report order.
+ * One file per gate in src/gates/; gates/gates.h declares them all and gate_list()
+ * gives them in report order.
  */
 #ifndef DSCI_GATE_H
 #define DSCI_GATE_H
@@ -39,7 +40,7 @@ struct gate_ctx {
     /* The spec as reports show it (repository-relative in git); NULL: spec->path. */
     const char *spec_path;
     /* The MinHash signatures of every parsed example, at finish() time, when a gate
-     * that compares by similarity is on (src/gates/signatures.h); NULL otherwise. */
+     * that compares by similarity is on (run/signatures.h); NULL otherwise. */
     const struct signature_store *signatures;
 };
 
@@ -56,28 +57,27 @@ struct gate {
     /* Its numbers describe a version (metrics, counts, version, file checksums): a
      * baseline run, which is read only to be compared with, runs just these gates. */
     bool measures;
+    /* What the gate asks of the engine for this spec, asked only of the gates that run;
+     * NULL: nothing. needs_signatures: the MinHash signature of every parsed example
+     * (ctx->signatures at finish(), shaped by gate_signature_shape()).
+     * needs_content_hash: the SHA-256 of every file read (run_file.sha256). */
+    bool (*needs_signatures)(const struct spec *spec);
+    bool (*needs_content_hash)(const struct spec *spec);
 };
 
-extern const struct gate gate_format;
-extern const struct gate gate_coverage;
-extern const struct gate gate_quality;
-extern const struct gate gate_splits;
-extern const struct gate gate_duplicates;
-extern const struct gate gate_reproducibility;
-
-/* The category of a parsed example by the spec's coverage rules: an index into
- * spec->gates.coverage.categories, or n_categories for none. `state` comes from
- * gate_coverage.begin(), which works whatever the gate's level. */
-size_t gate_coverage_classify(const void *state, const struct example *ex);
-
-struct diff;
-
-/* The regression gate is not a streaming gate: it compares the finished head run with
- * the baseline's run and the diff, and adds its "REGRESSION (vs BASELINE)" section. */
-void gate_regression_add(struct result *head, const struct spec *spec, const char *baseline,
-                         const struct diff *diff, const struct result *base);
-
-/* All gates, in report order, NULL-terminated. */
-const struct gate *const *gate_list(void);
+/*
+ * Defines `gate_<name>` (spec key "<name>") from the functions its file names with
+ * `prefix`: prefix_enabled, _begin, _observe, _finish and _free. What else the gate
+ * says of itself follows as designated initializers, at least whether it measures:
+ *
+ *   GATE_DEFINE(coverage, coverage, "COVERAGE", .measures = true);
+ *   GATE_DEFINE(leakage, leakage, "LEAKAGE", .measures = false, .needs_signatures = leakage_enabled);
+ */
+#define GATE_DEFINE(name_, prefix, title_, ...)                                          \
+    const struct gate gate_##name_ = {                                                  \
+        .name = #name_, .title = (title_), .enabled = prefix##_enabled,                   \
+        .begin = prefix##_begin, .observe = prefix##_observe, .finish = prefix##_finish,  \
+        .free = prefix##_free, __VA_ARGS__                                              \
+    }
 
 #endif

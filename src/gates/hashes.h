@@ -19,6 +19,7 @@
 
 #include "read/example.h"
 #include "gates/common.h"
+#include "gates/finding_key.h"
 #include "util/xalloc.h"
 
 struct hash_rec {
@@ -151,6 +152,73 @@ static inline int hash_pair_cmp(const void *a, const void *b)
     if (x->other_file != y->other_file)
         return x->other_file < y->other_file ? -1 : 1;
     return x->other_line < y->other_line ? -1 : x->other_line > y->other_line;
+}
+
+/*
+ * The pairs a gate finds in the runs of a sorted hash list (a copy and its original, an
+ * example and its copy in another split), reported in file order:
+ *
+ *   struct hash_pairs ps = HASH_PAIRS_INIT;
+ *   hash_pairs_add(&ps, &l->v[k], &l->v[i]);   // the finding at k points back at i
+ *   hash_pairs_sort(&ps);
+ *   hash_pairs_report(c, ctx, &ps, "exact_duplicate", message, arg);
+ *   free(ps.v);
+ */
+struct hash_pairs {
+    struct hash_pair *v;
+    size_t n, alloc;
+};
+
+#define HASH_PAIRS_INIT { NULL, 0, 0 }
+
+static inline void hash_pairs_add(struct hash_pairs *ps, const struct hash_rec *at, const struct hash_rec *other)
+{
+    ALLOC_GROW(ps->v, ps->n + 1, ps->alloc);
+    struct hash_pair *p = &ps->v[ps->n++];
+    p->h0 = at->h0;
+    p->h1 = at->h1;
+    p->file = at->file;
+    p->line = at->line;
+    p->other_file = other->file;
+    p->other_line = other->line;
+    p->other_split = other->split;
+}
+
+static inline void hash_pairs_sort(struct hash_pairs *ps)
+{
+    if (ps->n)
+        qsort(ps->v, ps->n, sizeof(*ps->v), hash_pair_cmp);
+}
+
+/* A finding's text from the place of the record it points back to; the caller frees. */
+typedef char *(*hash_pair_message_fn)(const struct hash_pair *p, const char *other_at, const void *arg);
+
+/* One finding per pair, keyed by the shared content, at the pair's place and related to
+ * the record it points back to. */
+static inline void hash_pairs_report(struct check *c, const struct gate_ctx *ctx, const struct hash_pairs *ps,
+                                     const char *kind, hash_pair_message_fn message, const void *arg)
+{
+    for (size_t i = 0; i < ps->n; i++) {
+        const struct hash_pair *p = &ps->v[i];
+        unsigned char key[FINDING_KEY_SIZE];
+        finding_key_of(key, p->h0, p->h1);
+        char other_at[GATE_WHERE_SIZE];
+        char *text = message(p, gate_where(other_at, ctx, p->other_file, p->other_line), arg);
+        check_add_keyed_finding(c, key, gate_file_path(ctx, p->file), gate_line(ctx, p->file, p->line), kind,
+                                "%s", text);
+        free(text);
+        gate_locate_last(c, ctx, p->file, p->line);
+        check_relate_last(c, gate_file_path(ctx, p->other_file), gate_line(ctx, p->other_file, p->other_line));
+    }
+}
+
+/* "<place of the first pair><join><place it points back to>", for a remediation that
+ * names the first pair; the caller frees. */
+static inline char *hash_pairs_first(const struct gate_ctx *ctx, const struct hash_pairs *ps, const char *join)
+{
+    char at[GATE_WHERE_SIZE], other_at[GATE_WHERE_SIZE];
+    return xasprintf("%s%s%s", gate_where(at, ctx, ps->v[0].file, ps->v[0].line), join,
+                     gate_where(other_at, ctx, ps->v[0].other_file, ps->v[0].other_line));
 }
 
 #endif

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gates/gate.h"
+#include "gates/gates.h"
 #include "gates/common.h"
 #include "gates/finding_key.h"
 #include "run/signatures.h"
@@ -176,25 +176,15 @@ static int leakage_finish(void *state, const struct gate_ctx *ctx)
         check_set_old_key_last(c, pair);
         check_relate_last(c, gate_file_path(ctx, tr->file), gate_line(ctx, tr->file, tr->line));
     }
-    char place[FINDING_PLACE_SIZE];
-    if (exact && ce->n_findings) {
-        char *head = xasprintf("Remove %llu held-out example%s copied from %s (", (unsigned long long)exact,
-                               exact == 1 ? "" : "s", train_name);
-        char *first = xasprintf("first: %s:%llu%s", ce->findings[0].path, (unsigned long long)ce->findings[0].line,
-                                finding_place(place, &ce->findings[0]));
-        check_set_remediation_first(ce, head, first, ")");
-        free(head);
-        free(first);
-    }
-    if (near && cn->n_findings) {
-        char *head = xasprintf("Remove or rewrite %llu held-out example%s nearly identical to %s examples (",
-                               (unsigned long long)near, near == 1 ? "" : "s", train_name);
-        char *first = xasprintf("first: %s:%llu%s", cn->findings[0].path, (unsigned long long)cn->findings[0].line,
-                                finding_place(place, &cn->findings[0]));
-        check_set_remediation_first(cn, head, first, ")");
-        free(head);
-        free(first);
-    }
+    char first[GATE_WHERE_SIZE];
+    if (exact && ce->n_findings)
+        check_set_remediation_firstf(ce, gate_finding_where(first, &ce->findings[0]), ")",
+                                     "Remove %llu held-out example%s copied from %s (", (unsigned long long)exact,
+                                     exact == 1 ? "" : "s", train_name);
+    if (near && cn->n_findings)
+        check_set_remediation_firstf(cn, gate_finding_where(first, &cn->findings[0]), ")",
+                                     "Remove or rewrite %llu held-out example%s nearly identical to %s examples (",
+                                     (unsigned long long)near, near == 1 ? "" : "s", train_name);
     free(order);
     free(m);
     check_apply_level(ce, level, false);
@@ -207,12 +197,4 @@ static void leakage_free(void *state)
     (void)state;
 }
 
-const struct gate gate_leakage = {
-    .name = "leakage",
-    .title = "LEAKAGE",
-    .enabled = leakage_enabled,
-    .begin = leakage_begin,
-    .observe = leakage_observe,
-    .finish = leakage_finish,
-    .free = leakage_free,
-};
+GATE_DEFINE(leakage, leakage, "LEAKAGE", .measures = false, .needs_signatures = leakage_enabled);

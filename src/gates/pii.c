@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gates/gate.h"
+#include "gates/gates.h"
 #include "gates/common.h"
 #include "gates/pii_detect.h"
 #include "util/err.h"
@@ -177,12 +177,10 @@ static int pii_finish(void *state, const struct gate_ctx *ctx)
             }
             c->findings_total = n;
             char first_at[GATE_WHERE_SIZE];
-            char *head = xasprintf("Remove or mask the %llu %s%s (", (unsigned long long)n, detectors[d].noun,
-                                   n == 1 ? "" : plural_suffix(detectors[d].noun));
-            char *first = xasprintf("first: %s", gate_where(first_at, ctx, st->hits[d][0].file, st->hits[d][0].line));
-            check_set_remediation_first(c, head, first, "); if they are fake, allow them in gates.pii.allow");
-            free(head);
-            free(first);
+            check_set_remediation_firstf(c, gate_where(first_at, ctx, st->hits[d][0].file, st->hits[d][0].line),
+                                         "); if they are fake, allow them in gates.pii.allow",
+                                         "Remove or mask the %llu %s%s (", (unsigned long long)n, detectors[d].noun,
+                                         n == 1 ? "" : plural_suffix(detectors[d].noun));
         }
         check_apply_level(c, spec->gates.pii.level, false);
     }
@@ -201,12 +199,4 @@ static void pii_free(void *state)
     free(st);
 }
 
-const struct gate gate_pii = {
-    .name = "pii",
-    .title = "PII",
-    .enabled = pii_enabled,
-    .begin = pii_begin,
-    .observe = pii_observe,
-    .finish = pii_finish,
-    .free = pii_free,
-};
+GATE_DEFINE(pii, pii, "PII", .measures = false);

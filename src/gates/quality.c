@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gates/gate.h"
+#include "gates/gates.h"
 #include "gates/common.h"
 #include "util/buf.h"
 #include "util/text_hash.h"
@@ -589,13 +589,4 @@ static void quality_free(void *state)
     free(st);
 }
 
-const struct gate gate_quality = {
-    .name = "quality",
-    .title = "QUALITY",
-    .enabled = quality_enabled,
-    .begin = quality_begin,
-    .observe = quality_observe,
-    .finish = quality_finish,
-    .free = quality_free,
-    .measures = true,
-};
+GATE_DEFINE(quality, quality, "QUALITY", .measures = true);

@@ -1,15 +1,9 @@
 /*
  * The gates in report order. A gate listed here runs when its enabled() says so; the
- * engine knows nothing else about them.
+ * engine knows nothing else about them: what a gate needs of the run (signatures, file
+ * hashes) it says in its descriptor.
  */
-#include <stddef.h>
-
-#include "card/card.h"
-#include "gates/gate.h"
-
-extern const struct gate gate_pii;   /* src/gates/pii.c */
-
-extern const struct gate gate_leakage;   /* src/gates/leakage.c */
+#include "gates/gates.h"
 
 static const struct gate *const gates[] = {
     &gate_format,
@@ -27,4 +21,10 @@ static const struct gate *const gates[] = {
 const struct gate *const *gate_list(void)
 {
     return gates;
+}
+
+void gate_signature_shape(const struct spec *spec, size_t *shingle, size_t *permutations)
+{
+    *shingle = spec->gates.duplicates.shingle;
+    *permutations = spec->gates.duplicates.permutations;
 }

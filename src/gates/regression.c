@@ -15,7 +15,7 @@
 #include <stdlib.h>
 
 #include "run/diff.h"
-#include "gates/gate.h"
+#include "gates/gates.h"
 #include "util/xalloc.h"
 
 static bool band_has(const struct spec_band *b, double v)

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gates/gate.h"
+#include "gates/gates.h"
 #include "gates/common.h"
 #include "util/sha256.h"
 #include "util/buf.h"
@@ -37,6 +37,13 @@ struct loaded {
 static bool repro_enabled(const struct spec *spec)
 {
     return true;
+}
+
+/* The version file's checksums are compared with the bytes the run read. */
+static bool repro_needs_content_hash(const struct spec *spec)
+{
+    return spec->gates.reproducibility.level != LEVEL_OFF &&
+           (spec->gates.reproducibility.require & REPRO_CHECKSUMS);
 }
 
 static void *repro_begin(const struct gate_ctx *ctx)
@@ -443,13 +450,5 @@ static void repro_free(void *state)
     free(state);
 }
 
-const struct gate gate_reproducibility = {
-    .name = "reproducibility",
-    .title = "REPRODUCIBILITY",
-    .enabled = repro_enabled,
-    .begin = repro_begin,
-    .observe = repro_observe,
-    .finish = repro_finish,
-    .free = repro_free,
-    .measures = true,
-};
+GATE_DEFINE(reproducibility, repro, "REPRODUCIBILITY",
+            .measures = true, .needs_content_hash = repro_needs_content_hash);

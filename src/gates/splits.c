@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gates/gate.h"
+#include "gates/gates.h"
 #include "gates/common.h"
 #include "gates/finding_key.h"
 #include "gates/hashes.h"
@@ -175,14 +175,20 @@ static void rule_check(struct section *sec, const struct gate_ctx *ctx, const st
     check_apply_level(c, spec->gates.splits.level, false);
 }
 
+static char *overlap_message(const struct hash_pair *p, const char *other_at, const void *arg)
+{
+    const struct spec *spec = arg;
+    const char *other = p->other_split < spec->dataset.n_splits ? spec->dataset.splits[p->other_split].name : "?";
+    return xasprintf("also in %s (split %s)", other_at, other);
+}
+
 static void overlap_check(struct section *sec, const struct gate_ctx *ctx, struct splits_state *st)
 {
     const struct spec *spec = ctx->spec;
     struct hash_list *l = &st->hashes;
     hash_list_sort(l);
 
-    struct hash_pair *pairs = NULL;
-    size_t n_pairs = 0, alloc_pairs = 0;
+    struct hash_pairs ps = HASH_PAIRS_INIT;
     uint64_t overlaps = 0;
     for (size_t i = 0; i < l->n;) {
         size_t j = i + 1;
@@ -195,21 +201,12 @@ static void overlap_check(struct section *sec, const struct gate_ctx *ctx, struc
             if (l->v[k].split == l->v[k - 1].split)
                 continue;
             shared = true;
-            ALLOC_GROW(pairs, n_pairs + 1, alloc_pairs);
-            struct hash_pair *p = &pairs[n_pairs++];
-            p->h0 = l->v[i].h0;
-            p->h1 = l->v[i].h1;
-            p->file = l->v[i].file;
-            p->line = l->v[i].line;
-            p->other_file = l->v[k].file;
-            p->other_line = l->v[k].line;
-            p->other_split = l->v[k].split;
+            hash_pairs_add(&ps, &l->v[i], &l->v[k]);
         }
         overlaps += shared;
         i = j;
     }
-    if (n_pairs)
-        qsort(pairs, n_pairs, sizeof(*pairs), hash_pair_cmp);
+    hash_pairs_sort(&ps);
     ctx->result->metrics.overlaps = overlaps;
 
     struct check *c = result_add_check(sec, "splits.overlap", "No overlap between splits");
@@ -217,30 +214,14 @@ static void overlap_check(struct section *sec, const struct gate_ctx *ctx, struc
     c->threshold = 0;
     check_set_value(c, "%llu shared example%s", (unsigned long long)overlaps, overlaps == 1 ? "" : "s");
     c->status = overlaps ? STATUS_FAIL : STATUS_PASS;
-    for (size_t i = 0; i < n_pairs; i++) {
-        const struct hash_pair *p = &pairs[i];
-        const char *other = p->other_split < spec->dataset.n_splits
-            ? spec->dataset.splits[p->other_split].name : "?";
-        unsigned char key[FINDING_KEY_SIZE];
-        finding_key_of(key, p->h0, p->h1);
-        char other_at[GATE_WHERE_SIZE];
-        check_add_keyed_finding(c, key, gate_file_path(ctx, p->file), gate_line(ctx, p->file, p->line),
-                                "split_overlap", "also in %s (split %s)",
-                                gate_where(other_at, ctx, p->other_file, p->other_line), other);
-        gate_locate_last(c, ctx, p->file, p->line);
-        check_relate_last(c, gate_file_path(ctx, p->other_file), gate_line(ctx, p->other_file, p->other_line));
-    }
+    hash_pairs_report(c, ctx, &ps, "split_overlap", overlap_message, spec);
     if (overlaps) {
-        char first_at[GATE_WHERE_SIZE], other_at[GATE_WHERE_SIZE];
-        char *head = xasprintf("Remove %llu example%s found in more than one split (",
-                               (unsigned long long)overlaps, overlaps == 1 ? "" : "s");
-        char *first = xasprintf("first: %s, also in %s", gate_where(first_at, ctx, pairs[0].file, pairs[0].line),
-                                gate_where(other_at, ctx, pairs[0].other_file, pairs[0].other_line));
-        check_set_remediation_first(c, head, first, ")");
-        free(head);
+        char *first = hash_pairs_first(ctx, &ps, ", also in ");
+        check_set_remediation_firstf(c, first, ")", "Remove %llu example%s found in more than one split (",
+                                     (unsigned long long)overlaps, overlaps == 1 ? "" : "s");
         free(first);
     }
-    free(pairs);
+    free(ps.v);
     check_apply_level(c, spec->gates.splits.level, false);
 }
 
@@ -267,13 +248,4 @@ static void splits_free(void *state)
     free(st);
 }
 
-const struct gate gate_splits = {
-    .name = "splits",
-    .title = "SPLITS",
-    .enabled = splits_enabled,
-    .begin = splits_begin,
-    .observe = splits_observe,
-    .finish = splits_finish,
-    .free = splits_free,
-    .measures = true,
-};
+GATE_DEFINE(splits, splits, "SPLITS", .measures = true);

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "run/engine.h"
-#include "gates/gate.h"
+#include "gates/gates.h"
 #include "data/repo.h"
 #include "version/semver.h"
 #include "data/source.h"

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gates/gate.h"
+#include "run/classify.h"
 #include "util/text_hash.h"
 #include "util/xalloc.h"
 
@@ -11,8 +11,7 @@ void diff_side_init(struct diff_side *side, const struct spec *spec)
 {
     memset(side, 0, sizeof(*side));
     side->spec = spec;
-    struct gate_ctx ctx = { .spec = spec };
-    side->coverage = gate_coverage.begin(&ctx);
+    side->classifier = classify_new(spec);
 }
 
 /* The identity: the id field when there is one, else the first user message. The two
@@ -51,7 +50,7 @@ static void observe(void *ctx, const struct example *ex)
     memcpy(&r->h1, ex->hash + 8, 8);
     identity(r->ident, ex);
     r->split = (uint32_t)ex->split;
-    r->category = (uint32_t)gate_coverage_classify(side->coverage, ex);
+    r->category = (uint32_t)classify_example(side->classifier, ex);
     r->file = (uint32_t)ex->file_index;
     r->line = ex->line > UINT32_MAX ? UINT32_MAX : (uint32_t)ex->line;
 }
@@ -64,42 +63,12 @@ struct engine_observer diff_side_observer(struct diff_side *side)
 
 void diff_side_release(struct diff_side *side)
 {
-    if (side->coverage)
-        gate_coverage.free(side->coverage);
+    classify_free(side->classifier);
     free(side->recs);
     for (size_t i = 0; i < side->n_files; i++)
         free(side->files[i]);
     free(side->files);
     memset(side, 0, sizeof(*side));
-}
-
-static int cmp_content(const void *pa, const void *pb)
-{
-    const struct diff_rec *a = pa, *b = pb;
-    if (a->split != b->split)
-        return a->split < b->split ? -1 : 1;
-    if (a->h0 != b->h0)
-        return a->h0 < b->h0 ? -1 : 1;
-    if (a->h1 != b->h1)
-        return a->h1 < b->h1 ? -1 : 1;
-    /* stable among equals: file order, so samples are deterministic */
-    if (a->file != b->file)
-        return a->file < b->file ? -1 : 1;
-    return a->line < b->line ? -1 : a->line > b->line;
-}
-
-static int cmp_ident(const void *pa, const void *pb)
-{
-    const struct diff_rec *a = pa, *b = pb;
-    if (a->split != b->split)
-        return a->split < b->split ? -1 : 1;
-    if (a->ident[0] != b->ident[0])
-        return a->ident[0] < b->ident[0] ? -1 : 1;
-    if (a->ident[1] != b->ident[1])
-        return a->ident[1] < b->ident[1] ? -1 : 1;
-    if (a->file != b->file)
-        return a->file < b->file ? -1 : 1;
-    return a->line < b->line ? -1 : a->line > b->line;
 }
 
 static int cmp_location(const void *pa, const void *pb)
@@ -108,6 +77,39 @@ static int cmp_location(const void *pa, const void *pb)
     if (a->file != b->file)
         return a->file < b->file ? -1 : 1;
     return a->line < b->line ? -1 : a->line > b->line;
+}
+
+/* By split, then by a 128-bit key (content or identity); 0 when both are equal. */
+static int cmp_split_key(const struct diff_rec *a, const struct diff_rec *b, const uint64_t ka[2],
+                         const uint64_t kb[2])
+{
+    if (a->split != b->split)
+        return a->split < b->split ? -1 : 1;
+    if (ka[0] != kb[0])
+        return ka[0] < kb[0] ? -1 : 1;
+    if (ka[1] != kb[1])
+        return ka[1] < kb[1] ? -1 : 1;
+    return 0;
+}
+
+static int cmp_same_content(const struct diff_rec *a, const struct diff_rec *b)
+{
+    const uint64_t ka[2] = { a->h0, a->h1 }, kb[2] = { b->h0, b->h1 };
+    return cmp_split_key(a, b, ka, kb);
+}
+
+/* Equal contents stay in file order, so samples are deterministic. */
+static int cmp_content(const void *pa, const void *pb)
+{
+    int c = cmp_same_content(pa, pb);
+    return c ? c : cmp_location(pa, pb);
+}
+
+static int cmp_ident(const void *pa, const void *pb)
+{
+    const struct diff_rec *a = pa, *b = pb;
+    int c = cmp_split_key(a, b, a->ident, b->ident);
+    return c ? c : cmp_location(pa, pb);
 }
 
 static struct diff_rec *sorted_copy(const struct diff_side *s, int (*cmp)(const void *, const void *))
@@ -149,6 +151,23 @@ static void sample(struct diff *d, enum diff_kind kind, const struct diff_rec *r
     s->line = r->line;
 }
 
+/* The records among recs[0..n) whose paired flag is `paired`, in file order: counted
+ * (modified ones were counted as they paired) and sampled as `kind`. */
+static void report_rest(struct diff *d, enum diff_kind kind, const struct diff_rec *recs, const bool *paired_flags,
+                        bool paired, size_t n, struct diff_rec *scratch, const struct diff_side *side)
+{
+    size_t n_rest = 0;
+    for (size_t i = 0; i < n; i++)
+        if (paired_flags[i] == paired)
+            scratch[n_rest++] = recs[i];
+    qsort(scratch, n_rest, sizeof(*scratch), cmp_location);
+    for (size_t i = 0; i < n_rest; i++) {
+        if (kind != DIFF_MODIFIED)
+            count(d, kind, &scratch[i]);
+        sample(d, kind, &scratch[i], side);
+    }
+}
+
 void diff_compute(struct diff *d, const struct diff_side *base, const struct diff_side *head)
 {
     const struct spec *spec = head->spec;
@@ -178,13 +197,7 @@ void diff_compute(struct diff *d, const struct diff_side *base, const struct dif
     struct diff_rec *added = xmalloc((head->n ? head->n : 1) * sizeof(*added));
     size_t n_removed = 0, n_added = 0, i = 0, j = 0;
     while (i < base->n || j < head->n) {
-        int c = i == base->n ? 1 : j == head->n ? -1 : 0;
-        if (c == 0) {
-            const struct diff_rec *x = &b[i], *y = &h[j];
-            c = x->split != y->split ? (x->split < y->split ? -1 : 1)
-              : x->h0 != y->h0 ? (x->h0 < y->h0 ? -1 : 1)
-              : x->h1 != y->h1 ? (x->h1 < y->h1 ? -1 : 1) : 0;
-        }
+        int c = i == base->n ? 1 : j == head->n ? -1 : cmp_same_content(&b[i], &h[j]);
         if (c == 0) {
             d->total.unchanged++;
             d->by_split[h[j].split].unchanged++;
@@ -220,33 +233,12 @@ void diff_compute(struct diff *d, const struct diff_side *base, const struct dif
         }
     }
 
-    /* 3. The rest, in file order so the samples read naturally. */
+    /* 3. The rest, in file order so the samples read naturally (modified pairs were
+     * counted as they paired). */
     struct diff_rec *rest = xmalloc((n_removed + n_added + 1) * sizeof(*rest));
-    size_t n_rest = 0;
-    for (i = 0; i < n_added; i++)
-        if (added_used[i])
-            rest[n_rest++] = added[i];
-    qsort(rest, n_rest, sizeof(*rest), cmp_location);
-    for (i = 0; i < n_rest; i++)
-        sample(d, DIFF_MODIFIED, &rest[i], head);
-    n_rest = 0;
-    for (i = 0; i < n_added; i++)
-        if (!added_used[i])
-            rest[n_rest++] = added[i];
-    qsort(rest, n_rest, sizeof(*rest), cmp_location);
-    for (i = 0; i < n_rest; i++) {
-        count(d, DIFF_ADDED, &rest[i]);
-        sample(d, DIFF_ADDED, &rest[i], head);
-    }
-    n_rest = 0;
-    for (i = 0; i < n_removed; i++)
-        if (!removed_used[i])
-            rest[n_rest++] = removed[i];
-    qsort(rest, n_rest, sizeof(*rest), cmp_location);
-    for (i = 0; i < n_rest; i++) {
-        count(d, DIFF_REMOVED, &rest[i]);
-        sample(d, DIFF_REMOVED, &rest[i], base);
-    }
+    report_rest(d, DIFF_MODIFIED, added, added_used, true, n_added, rest, head);
+    report_rest(d, DIFF_ADDED, added, added_used, false, n_added, rest, head);
+    report_rest(d, DIFF_REMOVED, removed, removed_used, false, n_removed, rest, base);
 
     free(rest);
     free(removed_used);

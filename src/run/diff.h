@@ -23,6 +23,8 @@
 #include "run/engine.h"
 #include "spec/spec.h"
 
+struct classifier;
+
 struct diff_rec {
     uint64_t h0, h1;         /* first 128 bits of the content hash */
     uint64_t ident[2];       /* identity hash; both 0 when the record has none */
@@ -32,7 +34,7 @@ struct diff_rec {
 
 struct diff_side {
     const struct spec *spec;
-    void *coverage;          /* the coverage gate's state, used to classify */
+    struct classifier *classifier;   /* owned: the category of each record */
     struct diff_rec *recs;
     size_t n, alloc;
     char **files;            /* paths by file index */

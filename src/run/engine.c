@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gates/gate.h"
+#include "gates/gates.h"
 #include "run/signatures.h"
 #include "read/reader.h"
 #include "util/clock.h"
@@ -188,10 +188,16 @@ int engine_check(struct result *out, const struct spec *spec, struct source *src
     /* Records are parsed, and similarity signatures made, on workers while this thread
      * runs the gates; both kinds of worker share the cores. */
     unsigned jobs = jobs_count();
-    bool measures_only = opts && opts->measures_only;
-    if (!measures_only && (spec->gates.duplicates.near != LEVEL_OFF || spec->gates.leakage.level != LEVEL_OFF)) {
-        run.signatures = signature_store_new(spec->gates.duplicates.shingle, spec->gates.duplicates.permutations,
-                                             jobs > 1 ? jobs - 1 : 0);
+    bool signatures = false, content_hash = opts && opts->hash_files;
+    for (size_t i = 0; i < run.n_gates; i++) {
+        const struct gate *g = run.gates[i].gate;
+        signatures |= g->needs_signatures && g->needs_signatures(spec);
+        content_hash |= g->needs_content_hash && g->needs_content_hash(spec);
+    }
+    if (signatures) {
+        size_t shingle, permutations;
+        gate_signature_shape(spec, &shingle, &permutations);
+        run.signatures = signature_store_new(shingle, permutations, jobs > 1 ? jobs - 1 : 0);
     }
 
     run.files = files;
@@ -200,9 +206,7 @@ int engine_check(struct result *out, const struct spec *spec, struct source *src
     reader_options_from_spec(&ro, spec);
     ro.parse_threads = jobs > 1 ? jobs - 1 : 0;
     ro.parallel_after = (uint64_t)8 << 20;
-    ro.hash_file = (opts && opts->hash_files) ||
-                   (spec->gates.reproducibility.level != LEVEL_OFF &&
-                    (spec->gates.reproducibility.require & REPRO_CHECKSUMS));
+    ro.hash_file = content_hash;
     for (size_t i = 0; i < n_files; i++) {
         struct byte_stream stream;
         if ((rc = source_open_stream(src, files[i].root_path, &stream)) < 0) {

@@ -154,6 +154,18 @@ void check_set_remediation_first(struct check *c, const char *head, const char *
     c->first_len = strlen(first);
 }
 
+void check_set_remediation_firstf(struct check *c, const char *where, const char *tail, const char *head_fmt, ...)
+{
+    va_list ap;
+    va_start(ap, head_fmt);
+    char *head = vformat(head_fmt, ap);
+    va_end(ap);
+    char *first = xasprintf("first: %s", where);
+    check_set_remediation_first(c, head, first, tail);
+    free(head);
+    free(first);
+}
+
 const struct finding *check_first_open(const struct check *c)
 {
     for (size_t i = 0; i < c->n_findings; i++)

@@ -151,6 +151,11 @@ void check_add_finding(struct check *c, const char *path, size_t line, const cha
  * accepts findings[0], the step names the first open finding instead. */
 void check_set_remediation_first(struct check *c, const char *head, const char *first, const char *tail);
 
+/* The same with the head formatted and first = "first: " + `where`, the first finding's
+ * place as the gate words it ("data/a.jsonl:4", "a.jsonl:4 duplicates a.jsonl:2"). */
+void check_set_remediation_firstf(struct check *c, const char *where, const char *tail, const char *head_fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
 /* The first stored finding that is not accepted, or NULL. */
 const struct finding *check_first_open(const struct check *c);
 

@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "gates/gate.h"
+#include "gates/gates.h"
 #include "run/signatures.h"
 #include "util/sha256.h"
 #include "util/buf.h"

@@ -1,0 +1,261 @@
+/*
+ * The check engine on small datasets written to a temporary folder: what it counts,
+ * which gates run (all that are enabled, or only those that measure for a baseline),
+ * what it asks of the reader (file hashes), and the spec errors it reports for files.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "test_fixture.h"
+
+#include "data/source.h"
+#include "run/engine.h"
+#include "spec/spec.h"
+#include "util/err.h"
+
+#define SPEC_HEAD                         \
+    "dsci: 1\n"                           \
+    "dataset:\n"                          \
+    "  name: t\n"                         \
+    "  format: sharegpt\n"                \
+    "  files:\n"                          \
+    "    train: data/train.jsonl\n"       \
+    "    validation: data/val.jsonl\n"
+
+#define SPEC_GATES                                              \
+    "gates:\n"                                                  \
+    "  format: block\n"                                         \
+    "  coverage:\n"                                             \
+    "    level: warn\n"                                         \
+    "    categories:\n"                                         \
+    "      - {name: Create, min: 1, keywords: [create]}\n"      \
+    "      - {name: Delete, min: 1, keywords: [delete]}\n"      \
+    "  duplicates: {exact: block, near: warn}\n"                \
+    "  pii: warn\n"
+
+#define CREATE FIXTURE_LINE("create a task", "Created the task for you.")
+#define DELETE FIXTURE_LINE("delete it", "Deleted it.")
+#define HELLO FIXTURE_LINE("hello there", "Hi, mail me at bob@corp.org")
+
+struct run_fixture {
+    char *root;
+    struct spec *spec;
+    struct source *src;
+    struct result r;
+};
+
+/* Writes the spec and both splits, loads them and runs the engine; returns its code. */
+static int run_on(struct run_fixture *f, const char *spec, const char *train, const char *val,
+                  const struct engine_options *opts)
+{
+    memset(f, 0, sizeof(*f));
+    f->root = fixture_dir();
+    fixture_write(f->root, "specs/s.yaml", spec);
+    if (train)
+        fixture_write(f->root, "data/train.jsonl", train);
+    if (val)
+        fixture_write(f->root, "data/val.jsonl", val);
+    char *spec_path = xasprintf("%s/specs/s.yaml", f->root);
+    assert_int_equal(spec_load(&f->spec, spec_path), 0);
+    free(spec_path);
+    assert_int_equal(source_open_worktree(&f->src, f->spec->root), 0);
+    return engine_check(&f->r, f->spec, f->src, opts);
+}
+
+static void run_release(struct run_fixture *f)
+{
+    result_release(&f->r);
+    source_free(f->src);
+    spec_free(f->spec);
+    fixture_remove(f->root);
+}
+
+static const struct section *find_section(const struct result *r, const char *gate)
+{
+    for (size_t i = 0; i < r->n_sections; i++)
+        if (!strcmp(r->sections[i].gate, gate))
+            return &r->sections[i];
+    return NULL;
+}
+
+/* What the engine counts, case by case. */
+static void test_engine__counts(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *name, *train, *val;
+        uint64_t records, valid_json, examples, files;
+        uint64_t split_examples[2];
+    } cases[] = {
+        { "all valid", CREATE DELETE CREATE, HELLO, 4, 4, 4, 2, { 3, 1 } },
+        { "a line that is not JSON", CREATE DELETE, HELLO "not json\n", 4, 3, 3, 2, { 2, 1 } },
+        { "an empty split", CREATE, "", 1, 1, 1, 2, { 1, 0 } },
+        { "a record without turns", CREATE "{\"conversations\": []}\n", DELETE, 3, 3, 3, 2, { 2, 1 } },
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+        struct run_fixture f;
+        print_message("case: %s\n", cases[i].name);
+        assert_int_equal(run_on(&f, SPEC_HEAD SPEC_GATES, cases[i].train, cases[i].val, NULL), 0);
+        assert_int_equal(f.r.metrics.records, cases[i].records);
+        assert_int_equal(f.r.metrics.valid_json, cases[i].valid_json);
+        assert_int_equal(f.r.metrics.examples, cases[i].examples);
+        assert_int_equal(f.r.metrics.files, cases[i].files);
+        assert_int_equal(f.r.n_files, 2);
+        assert_int_equal(f.r.files[0].examples, cases[i].split_examples[0]);
+        assert_int_equal(f.r.files[1].examples, cases[i].split_examples[1]);
+        assert_string_equal(f.r.files[0].root_path, "data/train.jsonl");
+        assert_int_equal(f.r.files[1].split, 1);
+        run_release(&f);
+    }
+}
+
+/* Every enabled gate writes its section, in report order; the result says who ran. */
+static void test_engine__sections_in_report_order(void **state)
+{
+    (void)state;
+    static const char *const order[] = { "format", "coverage", "quality", "splits", "duplicates",
+                                         "pii", "leakage", "reproducibility" };
+    struct run_fixture f;
+    assert_int_equal(run_on(&f, SPEC_HEAD SPEC_GATES, CREATE DELETE CREATE, HELLO, NULL), 0);
+    assert_int_equal(f.r.n_sections, sizeof(order) / sizeof(*order));
+    for (size_t i = 0; i < f.r.n_sections; i++)
+        assert_string_equal(f.r.sections[i].gate, order[i]);
+    assert_string_equal(f.r.dataset_name, "t");
+    assert_string_equal(f.r.source, "worktree");
+    /* the copy of CREATE is an exact duplicate, the mail address a PII finding */
+    const struct section *dup = find_section(&f.r, "duplicates");
+    assert_non_null(dup);
+    assert_string_equal(dup->checks[0].id, "duplicates.exact");
+    assert_int_equal(dup->checks[0].n_findings, 1);
+    assert_int_equal(dup->checks[0].findings[0].line, 3);
+    assert_false(result_passed(&f.r));
+    run_release(&f);
+}
+
+/* A baseline run (measures_only) runs only the gates whose numbers describe a version,
+ * and makes no signatures: near duplicates and leakage are not judged. */
+static void test_engine__measures_only(void **state)
+{
+    (void)state;
+    struct engine_options opts = { .measures_only = true };
+    struct run_fixture f;
+    assert_int_equal(run_on(&f, SPEC_HEAD SPEC_GATES, CREATE DELETE, HELLO, &opts), 0);
+    assert_non_null(find_section(&f.r, "coverage"));
+    assert_non_null(find_section(&f.r, "quality"));
+    assert_non_null(find_section(&f.r, "splits"));
+    assert_non_null(find_section(&f.r, "reproducibility"));
+    assert_null(find_section(&f.r, "format"));
+    assert_null(find_section(&f.r, "duplicates"));
+    assert_null(find_section(&f.r, "pii"));
+    assert_null(find_section(&f.r, "leakage"));
+    assert_int_equal(f.r.metrics.examples, 3);
+    run_release(&f);
+}
+
+/* File checksums are made when asked, or when the reproducibility gate needs them. */
+static void test_engine__hash_files(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *spec;
+        bool hash_files, want;
+    } cases[] = {
+        { SPEC_HEAD SPEC_GATES "  reproducibility: off\n", false, false },
+        { SPEC_HEAD SPEC_GATES "  reproducibility: off\n", true, true },
+        { SPEC_HEAD SPEC_GATES, false, true },   /* checksums are required by default */
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+        struct engine_options opts = { .hash_files = cases[i].hash_files };
+        struct run_fixture f;
+        print_message("case %zu\n", i);
+        assert_int_equal(run_on(&f, cases[i].spec, CREATE, DELETE, &opts), 0);
+        assert_int_equal(f.r.files[0].sha256_valid, cases[i].want);
+        assert_int_equal(f.r.files[1].sha256_valid, cases[i].want);
+        run_release(&f);
+    }
+}
+
+static void count_example(void *ctx, const struct example *ex)
+{
+    if (ex->parsed)
+        (*(size_t *)ctx)++;
+}
+
+/* An observer (the diff's collector) sees every example the gates see. */
+static void test_engine__observer_sees_every_example(void **state)
+{
+    (void)state;
+    size_t seen = 0;
+    struct engine_observer obs = { count_example, &seen };
+    struct engine_options opts = { .observer = &obs };
+    struct run_fixture f;
+    assert_int_equal(run_on(&f, SPEC_HEAD SPEC_GATES, CREATE DELETE CREATE, HELLO, &opts), 0);
+    assert_int_equal(seen, 4);
+    run_release(&f);
+}
+
+/* A split file that is not there: a spec error naming the spec's line, or, for a
+ * baseline from before the split existed (missing_ok), an empty split and a note. */
+static void test_engine__missing_file(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *pattern, *error, *note;
+    } cases[] = {
+        { "data/val.jsonl", "specs/s.yaml:7: split 'validation': ", "split 'validation': 'data/val.jsonl' is not there" },
+        { "data/val*.jsonl", "specs/s.yaml:7: split 'validation': no file matches 'data/val*.jsonl'",
+          "split 'validation': no file matches 'data/val*.jsonl' here" },
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+        char *spec = xasprintf("dsci: 1\ndataset:\n  name: t\n  format: sharegpt\n  files:\n"
+                               "    train: data/train.jsonl\n    validation: %s\n", cases[i].pattern);
+        struct run_fixture f;
+        assert_int_equal(run_on(&f, spec, CREATE, NULL, NULL), DSCI_EUSAGE);
+        assert_non_null(strstr(err_last(), cases[i].error));
+        run_release(&f);
+
+        struct engine_options opts = { .missing_ok = true };
+        assert_int_equal(run_on(&f, spec, CREATE, NULL, &opts), 0);
+        assert_int_equal(f.r.n_files, 1);
+        assert_int_equal(f.r.metrics.examples, 1);
+        assert_int_equal(f.r.n_notes, 1);
+        assert_string_equal(f.r.notes[0], cases[i].note);
+        run_release(&f);
+        free(spec);
+    }
+}
+
+/* A file named by two splits is a spec error; named twice by one split, it is read once. */
+static void test_engine__file_in_two_splits(void **state)
+{
+    (void)state;
+    struct run_fixture f;
+    assert_int_equal(run_on(&f,
+                            "dsci: 1\ndataset:\n  name: t\n  format: sharegpt\n  files:\n"
+                            "    train: [data/train.jsonl, data/*.jsonl]\n    validation: data/train.jsonl\n",
+                            CREATE, NULL, NULL), DSCI_EUSAGE);
+    assert_non_null(strstr(err_last(), "'data/train.jsonl' is in split 'train' and in split 'validation'"));
+    run_release(&f);
+
+    assert_int_equal(run_on(&f,
+                            "dsci: 1\ndataset:\n  name: t\n  format: sharegpt\n  files:\n"
+                            "    train: [data/train.jsonl, data/*.jsonl]\n",
+                            CREATE DELETE, NULL, NULL), 0);
+    assert_int_equal(f.r.n_files, 1);
+    assert_int_equal(f.r.metrics.examples, 2);
+    run_release(&f);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_engine__counts),
+        cmocka_unit_test(test_engine__sections_in_report_order),
+        cmocka_unit_test(test_engine__measures_only),
+        cmocka_unit_test(test_engine__hash_files),
+        cmocka_unit_test(test_engine__observer_sees_every_example),
+        cmocka_unit_test(test_engine__missing_file),
+        cmocka_unit_test(test_engine__file_in_two_splits),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
