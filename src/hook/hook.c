@@ -17,6 +17,7 @@
 #include "spec/spec.h"
 #include "util/buf.h"
 #include "util/err.h"
+#include "util/strv.h"
 #include "util/xalloc.h"
 
 /* Keep byte for byte equal to hooks/pre-commit (test_hook checks). */
@@ -326,11 +327,6 @@ bool hook_spec_covers(const struct spec *spec, const char *root, const char *pat
     return names_file(root, spec->dataset.card, path) || names_file(root, spec->dataset.version_file, path);
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static bool has_suffix(const char *s, const char *suffix)
 {
     size_t n = strlen(s), m = strlen(suffix);
@@ -385,7 +381,7 @@ static int list_specs(const char *workdir, const char *dir, char ***out, size_t 
     }
     closedir(d);
     if (count)
-        qsort(names, count, sizeof(*names), cmp_str);
+        qsort(names, count, sizeof(*names), strv_cmp);
 done:
     free(specs_dir);
     *out = names;
@@ -418,7 +414,7 @@ static void parent_dirs(char *const *paths, size_t n, char ***out, size_t *n_out
     }
     ALLOC_GROW(dirs, count + 1, alloc);
     dirs[count++] = xstrdup("");
-    qsort(dirs, count, sizeof(*dirs), cmp_str);
+    qsort(dirs, count, sizeof(*dirs), strv_cmp);
     size_t kept = 1;
     for (size_t i = 1; i < count; i++) {
         if (!strcmp(dirs[i], dirs[kept - 1]))
@@ -436,7 +432,7 @@ static bool spec_touched(const char *workdir, const char *dir, const char *rel, 
     struct spec *spec = NULL;
     bool touched = false;
 
-    if (bsearch(&rel, staged, n, sizeof(*staged), cmp_str))
+    if (bsearch(&rel, staged, n, sizeof(*staged), strv_cmp))
         return true;
     char *full = xasprintf("%s/%s", workdir, rel);
     if (spec_load(&spec, full) < 0) {
@@ -485,7 +481,7 @@ int hook_touched_specs(char ***out, size_t *n, const char *workdir, char *const 
         goto done;
     }
     if (count > 1)
-        qsort(result, count, sizeof(*result), cmp_str);
+        qsort(result, count, sizeof(*result), strv_cmp);
     *out = result;
     *n = count;
 done:

@@ -28,6 +28,7 @@
 #include "data/source.h"
 #include "util/atomic_file.h"
 #include "util/err.h"
+#include "util/strv.h"
 #include "util/text_hash.h"
 #include "util/xalloc.h"
 
@@ -73,11 +74,6 @@ static void free_strv(char **v, size_t n)
     for (size_t i = 0; i < n; i++)
         free(v[i]);
     free(v);
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 static bool valid_utf8(const char *s)
@@ -697,7 +693,7 @@ static int walk(struct found *f, const char *root, const char *rel, int depth)
     }
     closedir(d);
     if (n)
-        qsort(names, n, sizeof(*names), cmp_str);
+        qsort(names, n, sizeof(*names), strv_cmp);
 
     for (size_t i = 0; i < n && rc == 0 && !f->truncated; i++) {
         char *child = rel ? join(rel, names[i]) : xstrdup(names[i]);

@@ -24,6 +24,7 @@
 #include "util/buf.h"
 #include "util/err.h"
 #include "util/path_boundary.h"
+#include "util/strv.h"
 #include "util/suggest.h"
 #include "util/xalloc.h"
 
@@ -1654,11 +1655,6 @@ static int parse_gates(struct ctx *c, const struct ynode *v)
     return 0;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 /* Every split rule must name a split of dataset.files. */
 static int check_split_rules(struct ctx *c)
 {
@@ -1669,13 +1665,13 @@ static int check_split_rules(struct ctx *c)
 
     for (size_t i = 0; i < n; i++)
         sorted[i] = s->dataset.splits[i].name;
-    qsort(sorted, n, sizeof(*sorted), cmp_str);
+    qsort(sorted, n, sizeof(*sorted), strv_cmp);
     for (size_t i = 0; i < s->gates.splits.n_rules; i++) {
         const struct spec_split_rule *rule = &s->gates.splits.rules[i];
         const char *hint;
         char tmp[64];
 
-        if (bsearch(&rule->name, sorted, n, sizeof(*sorted), cmp_str))
+        if (bsearch(&rule->name, sorted, n, sizeof(*sorted), strv_cmp))
             continue;
         /* The hint may also be a gate key the user misspelt (`tolerence`). */
         sorted[n] = "level";
@@ -2036,7 +2032,7 @@ int spec_find(char **out, const char *dir)
                     "--spec PATH", shown_dir);
         goto done;
     }
-    qsort(names, n, sizeof(*names), cmp_str);
+    qsort(names, n, sizeof(*names), strv_cmp);
     if (n > 1) {
         struct buf list = BUF_INIT;
         for (size_t i = 0; i < n; i++)
