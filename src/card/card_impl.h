@@ -103,9 +103,6 @@ void card_sample_json(struct buf *out, const struct card_sample *sample);
 
 /* ---- front matter (card_yaml.c) -------------------------------------------------- */
 
-/* A YAML scalar: plain when that is unambiguous, else double-quoted with escapes. */
-void card_yaml_scalar(struct buf *out, const char *s);
-
 /* The owned keys, in the order a new card lists them. */
 enum card_key {
     CARD_KEY_PRETTY_NAME = 0,

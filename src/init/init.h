@@ -240,8 +240,4 @@ enum { INIT_HUMAN, INIT_ASSISTANT, INIT_TURNS, INIT_MEASURES };
 void init_decide_quality(struct init_scan *scan, const struct init_hist hist[INIT_MEASURES],
                          struct init_longest longest[INIT_MEASURES]);
 
-/* Appends s as a YAML scalar: plain when that reads back as the same string, else
- * double-quoted. */
-void init_yaml_scalar(struct buf *out, const char *s);
-
 #endif

@@ -48,3 +48,15 @@ size_t utf8_len(const unsigned char *s)
         avail++;
     return avail ? utf8_sequence(s, avail, &bad) : 0;
 }
+
+bool utf8_valid(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        size_t n = *p < 0x80 ? 1 : utf8_len(p);
+        if (!n)
+            return false;
+        p += n;
+    }
+    return true;
+}

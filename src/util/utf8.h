@@ -8,6 +8,7 @@
 #ifndef DSCI_UTF8_H
 #define DSCI_UTF8_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* Length of the well-formed sequence at s (at most `avail` bytes), or 0; then *bad_len
@@ -16,5 +17,8 @@ size_t utf8_sequence(const unsigned char *s, size_t avail, size_t *bad_len);
 
 /* The same for a NUL-terminated string (the NUL stops any scan). */
 size_t utf8_len(const unsigned char *s);
+
+/* Whether the NUL-terminated string s is well-formed UTF-8 throughout. */
+bool utf8_valid(const char *s);
 
 #endif
