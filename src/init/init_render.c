@@ -49,6 +49,13 @@ static void comment_line(struct buf *out, int indent, const char *text)
     buf_addch(out, '\n');
 }
 
+/* Consecutive comment lines: the NULL-terminated `lines`, each through comment_line. */
+static void comment_lines(struct buf *out, int indent, const char *const *lines)
+{
+    for (; *lines; lines++)
+        comment_line(out, indent, *lines);
+}
+
 /* "%.10g": 0.8, 0.05, 2.5, 80 */
 static const char *num(char buf[32], double v)
 {
@@ -126,6 +133,21 @@ static void render_files(struct buf *out, const struct init_scan *s)
     buf_release(&t);
 }
 
+/* A commented-out dataset key naming a file: the one found next to the data (path not
+ * NULL) or the usual name. */
+static void optional_file(struct buf *out, const char *key, const char *path, const char *found_note,
+                          const char *usual, const char *usual_note)
+{
+    struct buf t = BUF_INIT;
+    buf_printf(&t, "  # %s: ", key);
+    if (path)
+        yaml_emit_scalar(&t, path, YAML_SCALAR_SPEC);
+    else
+        buf_addstr(&t, usual);
+    emit(out, buf_cstr(&t), path ? found_note : usual_note);
+    buf_release(&t);
+}
+
 static void render_dataset(struct buf *out, const struct init_scan *s, const char *name)
 {
     struct buf t = BUF_INIT;
@@ -140,22 +162,10 @@ static void render_dataset(struct buf *out, const struct init_scan *s, const cha
                                                        : "sharegpt | openai | alpaca | auto (per file)");
     render_files(out, s);
 
-    buf_reset(&t);
-    if (s->card) {
-        buf_addstr(&t, "  # card: ");
-        yaml_emit_scalar(&t, s->card, YAML_SCALAR_SPEC);
-        emit(out, buf_cstr(&t), "found: uncomment so `dsci card` keeps it current");
-    } else {
-        emit(out, "  # card: README.md", "the dataset card `dsci card` writes");
-    }
-    buf_reset(&t);
-    if (s->version_file) {
-        buf_addstr(&t, "  # version_file: ");
-        yaml_emit_scalar(&t, s->version_file, YAML_SCALAR_SPEC);
-        emit(out, buf_cstr(&t), "found: uncomment to check its checksums");
-    } else {
-        emit(out, "  # version_file: version.json", "version, checksums, seed: `dsci bump` writes it");
-    }
+    optional_file(out, "card", s->card, "found: uncomment so `dsci card` keeps it current", "README.md",
+                  "the dataset card `dsci card` writes");
+    optional_file(out, "version_file", s->version_file, "found: uncomment to check its checksums", "version.json",
+                  "version, checksums, seed: `dsci bump` writes it");
     emit(out, "  # license: apache-2.0", "for the card: apache-2.0, mit, cc-by-4.0, ...");
     emit(out, "  # language: [en]", NULL);
     emit(out, "versioning:", NULL);
@@ -176,18 +186,21 @@ static void render_coverage(struct buf *out, const struct init_scan *s)
     char *c;
 
     if (!s->field) {
-        comment_line(out, 2, "coverage: no label field was found (looked for operation, category, label,");
-        comment_line(out, 2, "intent, task, type, topic and the like, at the top level and under metadata.).");
-        comment_line(out, 2, "To require a minimum number of examples per category, classify them by");
-        comment_line(out, 2, "keywords (the first category with a keyword in the lower-cased text counts it):");
-        comment_line(out, 2, "coverage:");
-        comment_line(out, 2, "  level: block");
-        comment_line(out, 2, "  by: keywords");
-        comment_line(out, 2, "  categories:");
-        comment_line(out, 2, "    - {name: Create, min: 20, keywords: [create, add, new]}");
-        comment_line(out, 2, "    - {name: Delete, min: 20, keywords: [delete, remove]}");
-        comment_line(out, 2, "or by a field's value: by: field, field: metadata.category,");
-        comment_line(out, 2, "categories: [{name: A, min: 10}, {name: B, min: 10}]");
+        comment_lines(out, 2, (const char *const[]){
+            "coverage: no label field was found (looked for operation, category, label,",
+            "intent, task, type, topic and the like, at the top level and under metadata.).",
+            "To require a minimum number of examples per category, classify them by",
+            "keywords (the first category with a keyword in the lower-cased text counts it):",
+            "coverage:",
+            "  level: block",
+            "  by: keywords",
+            "  categories:",
+            "    - {name: Create, min: 20, keywords: [create, add, new]}",
+            "    - {name: Delete, min: 20, keywords: [delete, remove]}",
+            "or by a field's value: by: field, field: metadata.category,",
+            "categories: [{name: A, min: 10}, {name: B, min: 10}]",
+            NULL,
+        });
         buf_release(&t);
         return;
     }
@@ -222,10 +235,13 @@ static void render_quality(struct buf *out, const struct init_scan *s)
     char a[32], b[32], x[32], y[32];
     char *line, *c;
 
-    comment_line(out, 2, "quality: measured means, judged against bands. Inside target: PASS; inside");
-    comment_line(out, 2, "acceptable: WARN; outside: FAIL. The bands start wide around today's values");
-    comment_line(out, 2, "(target half to twice the mean length, a rare far outlier left out of that");
-    comment_line(out, 2, "mean); narrow them to what you want, then make the gate block.");
+    comment_lines(out, 2, (const char *const[]){
+        "quality: measured means, judged against bands. Inside target: PASS; inside",
+        "acceptable: WARN; outside: FAIL. The bands start wide around today's values",
+        "(target half to twice the mean length, a rare far outlier left out of that",
+        "mean); narrow them to what you want, then make the gate block.",
+        NULL,
+    });
     if (q->n_concerns) {
         comment_line(out, 2, "The data does not meet these bands today, so the gate blocks until it is fixed:");
         for (size_t i = 0; i < q->n_concerns; i++) {
@@ -356,23 +372,29 @@ void init_render(struct buf *out, const struct init_scan *s, const char *name)
         comment_line(out, 0, c);
         free(c);
     }
-    comment_line(out, 0, "");
-    comment_line(out, 0, "Every number below starts from what the data looks like today, so `dsci check`");
-    comment_line(out, 0, "passes unless the data has real problems (broken records, exact duplicates, an");
-    comment_line(out, 0, "example in two splits, texts repeated over and over, a far outlier). Tighten them");
-    comment_line(out, 0, "as the dataset matures; the comments say how. Each key is described in dsci's");
-    comment_line(out, 0, "docs/spec.md.");
+    comment_lines(out, 0, (const char *const[]){
+        "",
+        "Every number below starts from what the data looks like today, so `dsci check`",
+        "passes unless the data has real problems (broken records, exact duplicates, an",
+        "example in two splits, texts repeated over and over, a far outlier). Tighten them",
+        "as the dataset matures; the comments say how. Each key is described in dsci's",
+        "docs/spec.md.",
+        NULL,
+    });
     if (s->quality.n_concerns)
         comment_line(out, 0, "This data has such problems: see the notes under quality.");
     emit(out, "dsci: 1", "spec format version");
     render_dataset(out, s, name);
 
     emit(out, "gates:", NULL);
-    comment_line(out, 2, "Every gate takes level: block (a failure fails the check, exit 1), warn");
-    comment_line(out, 2, "(reported, exit 0) or off.");
-    comment_line(out, 2, "");
-    comment_line(out, 2, "format: every record is valid JSON in its format, messages alternate, none is");
-    comment_line(out, 2, "empty. It stays at block: training on a broken record fails late and quietly.");
+    comment_lines(out, 2, (const char *const[]){
+        "Every gate takes level: block (a failure fails the check, exit 1), warn",
+        "(reported, exit 0) or off.",
+        "",
+        "format: every record is valid JSON in its format, messages alternate, none is",
+        "empty. It stays at block: training on a broken record fails late and quietly.",
+        NULL,
+    });
     emit(out, "  format: {level: block}", NULL);
     render_coverage(out, s);
     render_quality(out, s);
@@ -387,10 +409,13 @@ void init_render(struct buf *out, const struct init_scan *s, const char *name)
     emit(out, "    level: block", NULL);
     emit(out, "    detect: [email, phone, credit_card, ipv4, api_key]", NULL);
     emit(out, "    allow: [example.com, example.org, example.net]", NULL);
-    comment_line(out, 2, "reproducibility: the version file records the version, the checksum of every");
-    comment_line(out, 2, "file, the random seed and the model, and the card exists. Set");
-    comment_line(out, 2, "dataset.version_file and dataset.card, run `dsci bump` and `dsci card`, then");
-    comment_line(out, 2, "make it block.");
+    comment_lines(out, 2, (const char *const[]){
+        "reproducibility: the version file records the version, the checksum of every",
+        "file, the random seed and the model, and the card exists. Set",
+        "dataset.version_file and dataset.card, run `dsci bump` and `dsci card`, then",
+        "make it block.",
+        NULL,
+    });
     emit(out, "  reproducibility:", NULL);
     emit(out, "    level: warn", NULL);
     emit(out, "    require: [version, checksums, random_seed, model, card]", NULL);

@@ -1,17 +1,15 @@
 /*
- * The starter spec's scan (the render step is init_render.c). Three steps, each on its own:
+ * Reading the data for dsci init, in two steps:
  *   - find: walk the folder for *.jsonl / *.json names and keep the files whose first
  *     record the reader recognizes (a probe that stops after a few records);
  *   - measure: stream every record of the kept files once through the reader, the
  *     way the gates see them, with one candidate label field; other candidates get
- *     a label-only pass each, only when the earlier ones did not qualify;
- *   - render: the numbers become a commented YAML spec, checked with spec_load before
- *     anything is written.
+ *     a label-only pass each, only when the earlier ones did not qualify.
+ * The numbers then go to init_propose.c (the bands) and init_render.c (the YAML).
  * Label fields cannot be discovered from the records (the reader hands over one
  * dotted path's string value, not the record), so the candidates are the usual names
  * of a label, probed on the first file before any full pass.
  */
-
 #include "init/init_impl.h"
 
 #include <dirent.h>
