@@ -230,22 +230,10 @@ static void splits_dropped(struct bump_decision *d, const struct bump_input *in)
 }
 
 /* With a baseline: the example-level diff. */
-static void decide_from_diff(struct bump_decision *d, const struct bump_input *in)
+/* The format: dataset.format, or the formats a split's files were read in. */
+static void decide_formats(struct bump_decision *d, const struct bump_input *in)
 {
     const struct spec *spec = in->spec;
-    const struct diff *df = in->diff;
-    const struct diff_counts *t = &df->total;
-    const char *first_changed = NULL;
-
-    for (size_t s = 0; s < spec->dataset.n_splits; s++) {
-        const char *f = changed_file(in->base, in->head, s);
-        if (f && !first_changed)
-            first_changed = f;
-    }
-    if (first_changed)
-        d->data_changed = true;
-
-    /* format */
     const struct spec *bs = in->base_spec;
     if (bs && bs->dataset.format != FORMAT_AUTO && spec->dataset.format != FORMAT_AUTO &&
         bs->dataset.format != spec->dataset.format) {
@@ -263,8 +251,15 @@ static void decide_from_diff(struct bump_decision *d, const struct bump_input *i
                 spec->dataset.splits[s].name, bt, ht);
         }
     }
+}
 
-    /* splits */
+/* Splits and categories gone, and removals over the regression gate's limit. */
+static void decide_removals(struct bump_decision *d, const struct bump_input *in)
+{
+    const struct spec *spec = in->spec;
+    const struct diff *df = in->diff;
+    const struct diff_counts *t = &df->total;
+
     for (size_t s = 0; s < df->n_splits && s < spec->dataset.n_splits; s++) {
         const char *name = spec->dataset.splits[s].name;
         if (df->base_split_counts[s] == 0 || df->head_split_counts[s] > 0)
@@ -287,9 +282,16 @@ static void decide_from_diff(struct bump_decision *d, const struct bump_input *i
     if (df->base_examples && (double)t->removed / (double)df->base_examples > limit + 1e-12)
         hit(d, spec, BUMP_RULE_REMOVED_OVER_LIMIT, "%" PRIu64 " of %" PRIu64 " examples removed (%.1f%%, max %g%%)",
             t->removed, df->base_examples, 100.0 * (double)t->removed / (double)df->base_examples, 100.0 * limit);
+}
 
-    /* growth */
+/* Growth: more examples than the baseline, and categories that are new. */
+static void decide_additions(struct bump_decision *d, const struct bump_input *in)
+{
+    const struct spec *spec = in->spec;
+    const struct diff *df = in->diff;
+    const struct diff_counts *t = &df->total;
     int64_t net = (int64_t)df->head_examples - (int64_t)df->base_examples;
+
     if (df->head_examples > df->base_examples) {
         char more[96] = "";
         if (t->removed)
@@ -302,6 +304,26 @@ static void decide_from_diff(struct bump_decision *d, const struct bump_input *i
             hit(d, spec, BUMP_RULE_CATEGORY_ADDED, "category '%s' added (%" PRIu64 " example%s)",
                 spec->gates.coverage.categories[c].name, df->head_category_counts[c],
                 bump_plural(df->head_category_counts[c]));
+}
+
+static void decide_from_diff(struct bump_decision *d, const struct bump_input *in)
+{
+    const struct spec *spec = in->spec;
+    const struct diff *df = in->diff;
+    const struct diff_counts *t = &df->total;
+    int64_t net = (int64_t)df->head_examples - (int64_t)df->base_examples;
+    const char *first_changed = NULL;
+
+    for (size_t s = 0; s < spec->dataset.n_splits; s++) {
+        const char *f = changed_file(in->base, in->head, s);
+        if (f && !first_changed)
+            first_changed = f;
+    }
+    if (first_changed)
+        d->data_changed = true;
+    decide_formats(d, in);
+    decide_removals(d, in);
+    decide_additions(d, in);
 
     /* edits */
     if (t->modified || (net <= 0 && (t->added || t->removed))) {
@@ -485,64 +507,88 @@ static bool card_differs(struct dataset *ds, const struct baseline_extra *b)
 /* ------------------------------------------------------------------------------ */
 /* The plan                                                                        */
 
-int bump_plan_make(struct bump_plan *o, struct dataset *ds, const struct comparison *cmp,
-                   const struct result *head, const struct version_file *cur, const char *base_opt)
+/* With a baseline: its version file, its version (tag or record), and the decision over
+ * the diff, the baseline's record and the card. */
+static int plan_from_baseline(struct bump_plan *o, struct semver *from, struct dataset *ds,
+                              const struct comparison *cmp, const struct result *head)
 {
     const struct spec *spec = ds->spec;
     struct baseline_extra bx;
+    int rc;
+
+    o->baseline = xstrdup(cmp->baseline);
+    if ((rc = load_baseline_extra(&bx, ds, cmp->baseline)) < 0)
+        goto done;
+    o->baseline_vf = bx.vf;
+    bx.vf = NULL;
+    if ((rc = baseline_version(from, spec, cmp->baseline, o->baseline_vf)) < 0)
+        goto done;
+    struct bump_input in = {
+        .spec = &cmp->merged,
+        .head_spec = spec,
+        .diff = &cmp->diff,
+        .base = &cmp->base,
+        .head = head,
+        .recorded = o->baseline_vf,
+        .base_spec = cmp->base_spec,
+        .card_changed = spec->dataset.card && card_differs(ds, &bx) ? spec->dataset.card : NULL,
+    };
+    bump_decide(&o->decision, &in);
+done:
+    baseline_extra_release(&bx);
+    return rc;
+}
+
+/* Without a baseline: the current version file is the record to bump from (or there is
+ * no version yet: the first one). */
+static int plan_from_version_file(struct bump_plan *o, struct semver *from, struct dataset *ds,
+                                  const struct result *head, const struct version_file *cur, const char *base_opt)
+{
+    const struct spec *spec = ds->spec;
+    int rc;
+
+    if (ds->repo && !strcmp(base_opt, "auto")) {
+        char *none = compare_no_tag_text(spec, "HEAD", cur ? cur->version : NULL);
+        o->note = xasprintf("%s: bumping from the version file", none);
+        free(none);
+    }
+    if (!cur || !cur->version) {
+        o->first = true;
+        o->decision.part = SEMVER_MAJOR;
+        o->decision.data_changed = true;
+        o->decision.reason = xstrdup(cur ? "first version: the version file records none"
+                                         : "first version: no baseline tag and no version file");
+    } else if ((rc = semver_parse(from, cur->version)) < 0) {
+        char why[256], *shown = source_display_path(ds->src, spec->dataset.version_file);
+        snprintf(why, sizeof(why), "%s", err_last());
+        rc = err_set(DSCI_EUSAGE, "%s: version %s; fix it or set it to the current version", shown, why);
+        free(shown);
+        return rc;
+    } else if (!cur->n_splits) {
+        /* A hand-written {"version": "0.1.0"}: the version to start from, as it is. */
+        o->first = true;
+        o->decision.data_changed = true;
+        o->decision.reason = xasprintf("first record of %s: the version file listed no splits", cur->version);
+    } else {
+        struct bump_input in = { .spec = spec, .head = head, .recorded = cur };
+        bump_decide(&o->decision, &in);
+    }
+    return 0;
+}
+
+int bump_plan_make(struct bump_plan *o, struct dataset *ds, const struct comparison *cmp,
+                   const struct result *head, const struct version_file *cur, const char *base_opt)
+{
     struct semver from = SEMVER_INIT, next = SEMVER_INIT;
-    int rc = 0;
+    int rc;
 
     memset(o, 0, sizeof(*o));
-    memset(&bx, 0, sizeof(bx));
-    if (!base_opt)
-        base_opt = "auto";
-    struct bump_input in = { .spec = spec, .head = head };
-    if (cmp->have) {
-        o->baseline = xstrdup(cmp->baseline);
-        if ((rc = load_baseline_extra(&bx, ds, cmp->baseline)) < 0)
-            goto done;
-        o->baseline_vf = bx.vf;
-        bx.vf = NULL;
-        if ((rc = baseline_version(&from, spec, cmp->baseline, o->baseline_vf)) < 0)
-            goto done;
-        in.spec = &cmp->merged;
-        in.head_spec = spec;
-        in.diff = &cmp->diff;
-        in.base = &cmp->base;
-        in.recorded = o->baseline_vf;
-        in.base_spec = cmp->base_spec;
-        if (spec->dataset.card && card_differs(ds, &bx))
-            in.card_changed = spec->dataset.card;
-        bump_decide(&o->decision, &in);
-    } else {
-        if (ds->repo && !strcmp(base_opt, "auto")) {
-            char *none = compare_no_tag_text(spec, "HEAD", cur ? cur->version : NULL);
-            o->note = xasprintf("%s: bumping from the version file", none);
-            free(none);
-        }
-        if (!cur || !cur->version) {
-            o->first = true;
-            o->decision.part = SEMVER_MAJOR;
-            o->decision.data_changed = true;
-            o->decision.reason = xstrdup(cur ? "first version: the version file records none"
-                                             : "first version: no baseline tag and no version file");
-        } else if ((rc = semver_parse(&from, cur->version)) < 0) {
-            char why[256], *shown = source_display_path(ds->src, spec->dataset.version_file);
-            snprintf(why, sizeof(why), "%s", err_last());
-            rc = err_set(DSCI_EUSAGE, "%s: version %s; fix it or set it to the current version", shown, why);
-            free(shown);
-            goto done;
-        } else if (!cur->n_splits) {
-            /* A hand-written {"version": "0.1.0"}: the version to start from, as it is. */
-            o->first = true;
-            o->decision.data_changed = true;
-            o->decision.reason = xasprintf("first record of %s: the version file listed no splits", cur->version);
-        } else {
-            in.recorded = cur;
-            bump_decide(&o->decision, &in);
-        }
-    }
+    if (cmp->have)
+        rc = plan_from_baseline(o, &from, ds, cmp, head);
+    else
+        rc = plan_from_version_file(o, &from, ds, head, cur, base_opt ? base_opt : "auto");
+    if (rc < 0)
+        goto done;
 
     /* The version. */
     if (o->first && !(cur && cur->version)) {
@@ -559,7 +605,6 @@ int bump_plan_make(struct bump_plan *o, struct dataset *ds, const struct compari
 done:
     semver_release(&from);
     semver_release(&next);
-    baseline_extra_release(&bx);
     return rc;
 }
 
