@@ -444,6 +444,120 @@ static char *find_beside(const struct init_scan *scan, const char *name)
     return NULL;
 }
 
+/* Keeps found->paths[i] in taken when its first object is a record; else lists it as
+ * skipped with the reason. A file that cannot be opened or read (outside the repository
+ * through a symbolic link, unreadable) is left out with the reason, not fatal. */
+static void probe_file(struct found *found, struct source *src, size_t i, char **taken, size_t *n_taken)
+{
+    const char *path = found->paths[i];
+    struct probe p = { 0 };
+    struct run_file file;
+
+    if (strpbrk(path, "*?[")) {
+        skip_file(found, "%s (a spec path with * ? or [ would be read as a pattern; rename the file)", path);
+    } else if (!utf8_valid(path)) {
+        skip_file(found, "%s (the name is not UTF-8)", path);
+    } else if (read_one(src, path, NULL, &file, probe_cb, &p) < 0) {
+        skip_file(found, "%s (%s)", path, err_last());
+        err_clear();
+    } else if (file.lfs_pointer) {
+        skip_file(found, "%s (a git LFS pointer; run git lfs pull)", path);
+    } else if (!p.parsed && !file.is_array && init_has_suffix_ci(path, ".json")) {
+        skip_file(found, "%s (one JSON document, not records)", path);
+    } else if (!p.parsed) {
+        skip_file(found, "%s (no JSON object among its first records)", path);
+    } else if (!p.recognized) {
+        skip_file(found, "%s (not ShareGPT, OpenAI or Alpaca records)", path);
+    } else {
+        taken[(*n_taken)++] = found->paths[i];
+        found->paths[i] = NULL;
+    }
+}
+
+/* find: the files whose first object is a record, into *taken (caller frees); the list
+ * of files left out moves to out->skipped. DSCI_EUSAGE when no file is taken. */
+static int find_records(struct init_scan *out, struct found *found, struct source *src, char ***taken,
+                        size_t *n_taken)
+{
+    *taken = xcalloc(found->n ? found->n : 1, sizeof(**taken));
+    for (size_t i = 0; i < found->n; i++)
+        probe_file(found, src, i, *taken, n_taken);
+    out->skipped = found->skipped;
+    out->n_skipped = found->n_skipped;
+    found->skipped = NULL;
+    found->n_skipped = 0;
+    if (*n_taken)
+        return 0;
+
+    struct buf b = BUF_INIT;
+    buf_printf(&b, "no data found in %s%s: dsci init looks for .jsonl and .json files of ShareGPT, "
+               "OpenAI chat or Alpaca records", !strcmp(out->root, ".") ? "this folder" : out->root,
+               " or its subfolders");
+    if (out->n_skipped)
+        buf_printf(&b, "; left out: %s%s", out->skipped[0], out->n_skipped > 1 ? ", ..." : "");
+    int rc = err_set(DSCI_EUSAGE, "%s", buf_cstr(&b));
+    buf_release(&b);
+    return rc;
+}
+
+/* measure: one pass over every file, counting `field` (NULL: no label) on the way; then
+ * the format all files share, the turn statistics and the quality bands. */
+static int measure_files(struct init_scan *out, struct measure *m, struct source *src, struct init_field *field)
+{
+    int rc;
+
+    m->scan = out;
+    m->field = field;
+    for (size_t i = 0; i < out->n_files; i++) {
+        struct init_file *f = &out->files[i];
+        struct run_file file;
+        m->file = f;
+        m->split = &out->splits[split_index(out, f->split)];
+        if ((rc = read_one(src, f->path, field ? field->path : NULL, &file, measure_cb, m)) < 0)
+            return rc;
+        f->format = file.format;
+        f->is_array = file.is_array;
+        f->records = file.records;
+        out->records += file.records;
+    }
+    out->format = out->files[0].format;
+    for (size_t i = 1; i < out->n_files; i++)
+        if (out->files[i].format != out->format)
+            out->format = FORMAT_AUTO;
+    out->turns_mean = m->turns_mean;
+    out->turns_variance = m->turns_n ? m->turns_m2 / (double)m->turns_n : 0;
+    init_decide_quality(out, m->hist, m->longest);
+    return 0;
+}
+
+/* The label: the first candidate, in order, that qualifies over all the data, moved to
+ * out->field. The first was counted by the measuring pass; each later one gets a
+ * label-only pass (at most INIT_MAX_LABEL_PASSES). */
+static int choose_label(struct init_scan *out, struct init_field *candidates, size_t n, struct source *src)
+{
+    int rc;
+
+    for (size_t c = 0; c < n && c <= INIT_MAX_LABEL_PASSES; c++) {
+        struct init_field *f = &candidates[c];
+        if (c > 0) {
+            struct label_count l = { f, 0, 0 };
+            for (size_t i = 0; i < out->n_files && !f->too_many && !f->unusable; i++) {
+                struct run_file file;
+                if ((rc = read_one(src, out->files[i].path, f->path, &file, label_cb, &l)) < 0)
+                    return rc;
+            }
+        }
+        if (init_field_qualifies(f, out->examples)) {
+            out->field = xmalloc(sizeof(*out->field));
+            *out->field = *f;
+            memset(f, 0, sizeof(*f));
+            init_field_sort(out->field);
+            return 0;
+        }
+    }
+    return 0;
+}
+
 int init_scan_run(struct init_scan *out, const char *root)
 {
     struct found found = { 0 };
@@ -462,105 +576,13 @@ int init_scan_run(struct init_scan *out, const char *root)
         goto done;
     if (found.truncated)
         skip_file(&found, "every data file after the first %d (too many to look at)", INIT_MAX_FILES);
-    if ((rc = source_open_worktree(&src, root)) < 0)
+    if ((rc = source_open_worktree(&src, root)) < 0 || (rc = find_records(out, &found, src, &taken, &n_taken)) < 0)
         goto done;
-
-    /* find: the files whose first object is a record */
-    taken = xcalloc(found.n ? found.n : 1, sizeof(*taken));
-    for (size_t i = 0; i < found.n; i++) {
-        const char *path = found.paths[i];
-        struct probe p = { 0 };
-        struct run_file file;
-        if (strpbrk(path, "*?[")) {
-            skip_file(&found, "%s (a spec path with * ? or [ would be read as a pattern; rename the file)", path);
-            continue;
-        }
-        if (!utf8_valid(path)) {
-            skip_file(&found, "%s (the name is not UTF-8)", path);
-            continue;
-        }
-        /* A file that cannot be opened or read (outside the repository through a
-         * symbolic link, unreadable) is left out with the reason, not fatal. */
-        rc = read_one(src, path, NULL, &file, probe_cb, &p);
-        if (rc < 0) {
-            skip_file(&found, "%s (%s)", path, err_last());
-            err_clear();
-        } else if (file.lfs_pointer) {
-            skip_file(&found, "%s (a git LFS pointer; run git lfs pull)", path);
-        } else if (!p.parsed && !file.is_array && init_has_suffix_ci(path, ".json")) {
-            skip_file(&found, "%s (one JSON document, not records)", path);
-        } else if (!p.parsed) {
-            skip_file(&found, "%s (no JSON object among its first records)", path);
-        } else if (!p.recognized) {
-            skip_file(&found, "%s (not ShareGPT, OpenAI or Alpaca records)", path);
-        } else {
-            taken[n_taken++] = found.paths[i];
-            found.paths[i] = NULL;
-        }
-    }
-    rc = 0;
-    out->skipped = found.skipped;
-    out->n_skipped = found.n_skipped;
-    found.skipped = NULL;
-    found.n_skipped = 0;
-    if (n_taken == 0) {
-        struct buf b = BUF_INIT;
-        buf_printf(&b, "no data found in %s%s: dsci init looks for .jsonl and .json files of ShareGPT, "
-                   "OpenAI chat or Alpaca records", !strcmp(root, ".") ? "this folder" : root,
-                   " or its subfolders");
-        if (out->n_skipped)
-            buf_printf(&b, "; left out: %s%s", out->skipped[0], out->n_skipped > 1 ? ", ..." : "");
-        rc = err_set(DSCI_EUSAGE, "%s", buf_cstr(&b));
-        buf_release(&b);
-        goto done;
-    }
     arrange(out, taken, n_taken);
-
-    /* measure: one pass with the first label candidate that the probe kept */
-    if ((rc = probe_labels(&candidates, &n_candidates, src, out->files[0].path)) < 0)
+    if ((rc = probe_labels(&candidates, &n_candidates, src, out->files[0].path)) < 0 ||
+        (rc = measure_files(out, &m, src, n_candidates ? &candidates[0] : NULL)) < 0 ||
+        (rc = choose_label(out, candidates, n_candidates, src)) < 0)
         goto done;
-    m.scan = out;
-    m.field = n_candidates ? &candidates[0] : NULL;
-    for (size_t i = 0; i < out->n_files; i++) {
-        struct init_file *f = &out->files[i];
-        struct run_file file;
-        m.file = f;
-        m.split = &out->splits[split_index(out, f->split)];
-        if ((rc = read_one(src, f->path, m.field ? m.field->path : NULL, &file, measure_cb, &m)) < 0)
-            goto done;
-        f->format = file.format;
-        f->is_array = file.is_array;
-        f->records = file.records;
-        out->records += file.records;
-    }
-    out->format = out->files[0].format;
-    for (size_t i = 1; i < out->n_files; i++)
-        if (out->files[i].format != out->format)
-            out->format = FORMAT_AUTO;
-    out->turns_mean = m.turns_mean;
-    out->turns_variance = m.turns_n ? m.turns_m2 / (double)m.turns_n : 0;
-    init_decide_quality(out, m.hist, m.longest);
-
-    /* the label: the first candidate, in order, that qualifies over all the data */
-    for (size_t c = 0; c < n_candidates && c <= INIT_MAX_LABEL_PASSES; c++) {
-        struct init_field *f = &candidates[c];
-        if (c > 0) {
-            struct label_count l = { f, 0, 0 };
-            for (size_t i = 0; i < out->n_files && !f->too_many && !f->unusable; i++) {
-                struct run_file file;
-                if ((rc = read_one(src, out->files[i].path, f->path, &file, label_cb, &l)) < 0)
-                    goto done;
-            }
-        }
-        if (init_field_qualifies(f, out->examples)) {
-            out->field = xmalloc(sizeof(*out->field));
-            *out->field = *f;
-            memset(f, 0, sizeof(*f));
-            init_field_sort(out->field);
-            break;
-        }
-    }
-
     out->card = find_beside(out, "README.md");
     out->version_file = find_beside(out, "version.json");
     rc = 0;
