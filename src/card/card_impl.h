@@ -1,15 +1,15 @@
 /*
- * Private to src/card*.c: the parsed existing card, the sample and its features, and
+ * Private to the files of src/card/: the parsed existing card, the sample and its features, and
  * the pieces card_render() assembles.
  *
- *   card_doc.c      the existing card: front matter keys, dsci markers, headings
- *   card_yaml.c     the front matter dsci owns (YAML emitting and quoting)
- *   card_blocks.c   the content of each generated block, and their Markdown helpers
- *   card_changelog.c the changelog block (keeps the entries already written)
- *   card_sample.c   the example record: finding it, pretty JSON, features
- *   card_textdiff.c line diff for --dry-run
- *   card.c          card_render(): puts it together
- *   card_job.c      `dsci card` short of printing: reads, compares, writes
+ *   card_doc.c        the existing card: front matter keys, dsci markers, headings
+ *   card_yaml.c       the front matter dsci owns (quoting: util/yaml_emit.h)
+ *   card_blocks.c     the content of each generated block, and their Markdown helpers
+ *   card_changelog.c  the changelog block (keeps the entries already written)
+ *   card_sample.c     the example record: finding it, pretty JSON, features
+ *   card_textdiff.c   line diff for --dry-run
+ *   card.c            card_render(): puts it together
+ *   card_job.c        `dsci card` short of printing: reads, compares, writes
  */
 #ifndef DSCI_CARD_IMPL_H
 #define DSCI_CARD_IMPL_H
