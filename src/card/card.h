@@ -26,6 +26,9 @@
  *
  * Ownership: card_input borrows everything; *out of card_sample_load is the caller's to
  * card_sample_free; card_render appends to the caller's buf.
+ *
+ * src/card/ owns the card and nothing else: this header is its API (card_job.c runs
+ * `dsci card` short of printing); card_impl.h lists the files and what they share.
  */
 #ifndef DSCI_CARD_H
 #define DSCI_CARD_H

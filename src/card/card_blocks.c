@@ -72,7 +72,7 @@ const char *card_pretty_name(const struct spec *spec)
 
 /* Text for a table cell: '|' escaped, line breaks as spaces, bytes that are not UTF-8
  * (a file name can hold any) as U+FFFD, so the card stays UTF-8. */
-static void md_cell(struct buf *out, const char *s)
+void card_md_cell(struct buf *out, const char *s)
 {
     for (; *s; s++) {
         if ((unsigned char)*s >= 0x80) {
@@ -98,7 +98,7 @@ static void md_cell(struct buf *out, const char *s)
 }
 
 /* `s` as a code span (in a table: '|' escaped, which GFM allows inside code spans). */
-static void md_code(struct buf *out, const char *s)
+void card_md_code(struct buf *out, const char *s)
 {
     size_t longest = 0, run = 0;
     for (const char *p = s; *p; p++) {
@@ -111,7 +111,7 @@ static void md_code(struct buf *out, const char *s)
         buf_addch(out, '`');
     if (pad)
         buf_addch(out, ' ');
-    md_cell(out, s);
+    card_md_cell(out, s);
     if (pad)
         buf_addch(out, ' ');
     for (size_t i = 0; i <= longest; i++)
@@ -155,7 +155,7 @@ static const char *format_name(enum dataset_format f)
 }
 
 /* "2025-01-01" from the version file's created time; NULL when it has none. */
-static char *created_date(const struct version_file *vf)
+char *card_created_date(const struct version_file *vf)
 {
     if (!vf || !vf->created || strlen(vf->created) < 10)
         return NULL;
@@ -163,7 +163,7 @@ static char *created_date(const struct version_file *vf)
 }
 
 /* "130 examples (train 104, validation 13, test 13)" of run `r`; `unit` after the total. */
-static void example_counts(struct buf *out, const struct card_input *in, const struct result *r, const char *unit)
+void card_example_counts(struct buf *out, const struct card_input *in, const struct result *r, const char *unit)
 {
     const struct spec *spec = in->spec;
     buf_printf(out, "%llu%s", (unsigned long long)card_total_examples(r), unit);
@@ -180,7 +180,7 @@ static void example_counts(struct buf *out, const struct card_input *in, const s
 
 /* The same from what the version file records (the released data, when the run's
  * differs): its splits in its own order. */
-static void recorded_counts(struct buf *out, const struct version_file *vf, const char *unit)
+void card_recorded_counts(struct buf *out, const struct version_file *vf, const char *unit)
 {
     uint64_t total = 0;
     for (size_t i = 0; i < vf->n_splits; i++)
@@ -191,7 +191,7 @@ static void recorded_counts(struct buf *out, const struct version_file *vf, cons
     buf_addstr(out, " (");
     for (size_t i = 0; i < vf->n_splits; i++) {
         buf_addstr(out, i ? ", " : "");
-        md_cell(out, vf->splits[i].name);
+        card_md_cell(out, vf->splits[i].name);
         buf_printf(out, " %llu", (unsigned long long)vf->splits[i].examples);
     }
     buf_addch(out, ')');
@@ -203,18 +203,18 @@ static void summary(struct buf *out, const struct card_input *in)
 {
     const struct spec *spec = in->spec;
     buf_addstr(out, "- **Examples:** ");
-    example_counts(out, in, in->result, "");
+    card_example_counts(out, in, in->result, "");
     buf_printf(out, "\n- **Format:** %s\n", format_name(card_format(in)));
     if (card_unreleased(in)) {
         buf_addstr(out, "- **Version:** ");
-        md_cell(out, in->vf->version);
+        card_md_cell(out, in->vf->version);
         buf_addstr(out, " + unreleased changes (the data differs from what the version file records for ");
-        md_cell(out, in->vf->version);
+        card_md_cell(out, in->vf->version);
         buf_addstr(out, "; run `dsci bump`, then `dsci card`)\n");
     } else if (in->vf && in->vf->version) {
-        char *date = created_date(in->vf);
+        char *date = card_created_date(in->vf);
         buf_addstr(out, "- **Version:** ");
-        md_cell(out, in->vf->version);
+        card_md_cell(out, in->vf->version);
         if (date)
             buf_printf(out, " (%s)", date);
         buf_addch(out, '\n');
@@ -224,7 +224,7 @@ static void summary(struct buf *out, const struct card_input *in)
     }
     if (spec->dataset.license) {
         buf_addstr(out, "- **License:** ");
-        md_cell(out, spec->dataset.license);
+        card_md_cell(out, spec->dataset.license);
         buf_addch(out, '\n');
     }
     if (spec->dataset.n_language) {
@@ -232,7 +232,7 @@ static void summary(struct buf *out, const struct card_input *in)
         for (size_t i = 0; i < spec->dataset.n_language; i++) {
             if (i)
                 buf_addstr(out, ", ");
-            md_cell(out, spec->dataset.language[i]);
+            card_md_cell(out, spec->dataset.language[i]);
         }
         buf_addch(out, '\n');
     }
@@ -267,7 +267,7 @@ static void describe_type(struct buf *out, const struct card_feature *f, int dep
         for (size_t i = 0; i < f->n_fields; i++) {
             if (i)
                 buf_addstr(out, ", ");
-            md_code(out, f->fields[i].name);
+            card_md_code(out, f->fields[i].name);
             buf_addstr(out, ": ");
             describe_type(out, &f->fields[i], depth + 1);
         }
@@ -289,9 +289,9 @@ static void format_sentence(struct buf *out, const struct card_input *in)
     case FORMAT_SHAREGPT:
         buf_printf(out, "ShareGPT%s: `conversations` is a list of messages `{\"from\": ..., \"value\": ...}` "
                         "whose `from` alternates ", layout);
-        md_code(out, spec->gates.format.role_human ? spec->gates.format.role_human : "human");
+        card_md_code(out, spec->gates.format.role_human ? spec->gates.format.role_human : "human");
         buf_addstr(out, " and ");
-        md_code(out, spec->gates.format.role_assistant ? spec->gates.format.role_assistant : "gpt");
+        card_md_code(out, spec->gates.format.role_assistant ? spec->gates.format.role_assistant : "gpt");
         buf_addstr(out, ".\n");
         break;
     case FORMAT_OPENAI:
@@ -318,7 +318,7 @@ static void structure(struct buf *out, const struct card_input *in, const struct
         buf_addstr(out, "\n| field | type |\n| --- | --- |\n");
         for (size_t i = 0; i < n_features; i++) {
             buf_addstr(out, "| ");
-            md_code(out, features[i].name);
+            card_md_code(out, features[i].name);
             buf_addstr(out, " | ");
             describe_type(out, &features[i], 0);
             buf_addstr(out, " |\n");
@@ -328,21 +328,21 @@ static void structure(struct buf *out, const struct card_input *in, const struct
     const char *split = spec->dataset.n_splits ? spec->dataset.splits[0].name : "first";
     if (!s) {
         buf_addstr(out, "No example to show: the ");
-        md_code(out, split);
+        card_md_code(out, split);
         buf_addstr(out, " split has no record that parses.\n");
         return;
     }
     if (!s->record) {
         buf_addstr(out, "No example shown: ");
-        md_code(out, s->path);
+        card_md_code(out, s->path);
         buf_addstr(out, " could not be read whole for the card (a git LFS pointer, or larger than dsci "
                         "reads at once).\n");
         return;
     }
     buf_addstr(out, "The first example of the ");
-    md_code(out, split);
+    card_md_code(out, split);
     buf_addstr(out, " split (");
-    md_code(out, s->path);
+    card_md_code(out, s->path);
     if (s->line)
         buf_printf(out, ", line %zu", s->line);
     buf_printf(out, "; texts longer than %d characters are cut):\n\n```json\n", CARD_SAMPLE_MAX_TEXT);
@@ -359,7 +359,7 @@ static void statistics(struct buf *out, const struct card_input *in)
         uint64_t examples, bytes;
         card_split_totals(in->result, s, &examples, &bytes);
         buf_addstr(out, "| ");
-        md_cell(out, spec->dataset.splits[s].name);
+        card_md_cell(out, spec->dataset.splits[s].name);
         buf_printf(out, " | %llu | %llu | ", (unsigned long long)examples, (unsigned long long)bytes);
         percent(out, examples, total);
         buf_addstr(out, " |\n");
@@ -382,7 +382,7 @@ static void coverage(struct buf *out, const struct card_input *in)
     }
     if (spec->gates.coverage.by == COVERAGE_FIELD) {
         buf_addstr(out, "Examples per category, by the value of ");
-        md_code(out, spec->gates.coverage.field ? spec->gates.coverage.field : "?");
+        card_md_code(out, spec->gates.coverage.field ? spec->gates.coverage.field : "?");
         buf_addstr(out, ".\n");
     } else {
         buf_addstr(out, "Examples per category: an example counts for the first category, in the spec's "
@@ -399,7 +399,7 @@ static void coverage(struct buf *out, const struct card_input *in)
         const struct check *c = find_check(r, id);
         free(id);
         buf_addstr(out, "| ");
-        md_cell(out, cat->name);
+        card_md_cell(out, cat->name);
         buf_printf(out, " | %llu | %zu | ", (unsigned long long)have, cat->min);
         percent(out, have, total);
         buf_printf(out, " | %s |\n", c ? status_name(c->status) : have >= cat->min ? "PASS" : "FAIL");
@@ -474,24 +474,24 @@ static void checksums(struct buf *out, const struct card_input *in)
     buf_addstr(out, "### Checksums\n\n");
     if (card_unreleased(in)) {
         buf_addstr(out, "Version ");
-        md_cell(out, in->vf->version);
+        card_md_cell(out, in->vf->version);
         buf_addstr(out, " + unreleased changes: these files are not the ones ");
         if (spec->dataset.version_file)
-            md_code(out, spec->dataset.version_file);
+            card_md_code(out, spec->dataset.version_file);
         else
             buf_addstr(out, "the version file");
         buf_addstr(out, " records for ");
-        md_cell(out, in->vf->version);
+        card_md_cell(out, in->vf->version);
         buf_addstr(out, " (run `dsci bump`, then `dsci card`). SHA-256 of each data file as it is now:\n\n"
                         "| split | file | examples | bytes | sha256 |\n| --- | --- | ---: | ---: | --- |\n");
         goto rows;
     }
     if (in->vf && in->vf->version) {
         buf_addstr(out, "Version ");
-        md_cell(out, in->vf->version);
+        card_md_cell(out, in->vf->version);
         if (spec->dataset.version_file) {
             buf_addstr(out, " (");
-            md_code(out, spec->dataset.version_file);
+            card_md_code(out, spec->dataset.version_file);
             buf_addch(out, ')');
         }
         buf_addstr(out, ". ");
@@ -504,9 +504,9 @@ rows:
     for (size_t i = 0; i < r->n_files; i++) {
         const struct result_file *f = &r->files[i];
         buf_addstr(out, "| ");
-        md_cell(out, f->split < spec->dataset.n_splits ? spec->dataset.splits[f->split].name : "?");
+        card_md_cell(out, f->split < spec->dataset.n_splits ? spec->dataset.splits[f->split].name : "?");
         buf_addstr(out, " | ");
-        md_code(out, f->root_path ? f->root_path : f->path);
+        card_md_code(out, f->root_path ? f->root_path : f->path);
         buf_printf(out, " | %llu | %llu | ", (unsigned long long)f->examples, (unsigned long long)f->bytes);
         if (f->lfs_pointer) {
             buf_addstr(out, "git LFS pointer");
@@ -521,136 +521,6 @@ rows:
     }
 }
 
-/* ---- changelog ----------------------------------------------------------------- */
-
-/* Offset of the first "### " line of text, or len. */
-static size_t first_entry(const char *text, size_t len)
-{
-    for (size_t off = 0; off < len;) {
-        if (len - off >= 4 && !memcmp(text + off, "### ", 4))
-            return off;
-        const char *nl = memchr(text + off, '\n', len - off);
-        off = nl ? (size_t)(nl - text) + 1 : len;
-    }
-    return len;
-}
-
-/* Whether an entry "### VERSION ..." exists (VERSION with an optional leading 'v'). */
-static bool has_entry(const char *text, size_t len, const char *version)
-{
-    size_t vlen = strlen(version);
-    for (size_t off = first_entry(text, len); off < len;) {
-        const char *nl = memchr(text + off, '\n', len - off);
-        size_t end = nl ? (size_t)(nl - text) : len;
-        if (end - off >= 4 && !memcmp(text + off, "### ", 4)) {
-            size_t p = off + 4;
-            if (p < end && text[p] == 'v')
-                p++;
-            if (end - p >= vlen && !memcmp(text + p, version, vlen) &&
-                (p + vlen == end || text[p + vlen] == ' ' || text[p + vlen] == '\r'))
-                return true;
-        }
-        off = nl ? end + 1 : len;
-    }
-    return false;
-}
-
-static void changes_by_category(struct buf *out, const struct card_input *in)
-{
-    const struct diff *d = in->diff;
-    const struct spec *spec = in->spec;
-    bool any = false;
-    for (size_t c = 0; c <= d->n_categories && c <= spec->gates.coverage.n_categories; c++) {
-        const struct diff_counts *k = &d->by_category[c];
-        if (!k->added && !k->removed && !k->modified)
-            continue;
-        buf_addstr(out, any ? "; " : "- By category: ");
-        any = true;
-        md_cell(out, c < spec->gates.coverage.n_categories ? spec->gates.coverage.categories[c].name : "(none)");
-        if (k->added)
-            buf_printf(out, " +%llu", (unsigned long long)k->added);
-        if (k->removed)
-            buf_printf(out, " \xe2\x88\x92%llu", (unsigned long long)k->removed);
-        if (k->modified)
-            buf_printf(out, " ~%llu", (unsigned long long)k->modified);
-    }
-    if (any)
-        buf_addstr(out, " (+ added, \xe2\x88\x92 removed, ~ modified)\n");
-}
-
-static void changelog_entry(struct buf *out, const struct card_input *in)
-{
-    const struct version_file *vf = in->vf;
-    /* The entry describes the version's own data: the run when it is that data, else
-     * the version's tag (in->release), else what the version file records for it. */
-    bool unreleased = card_unreleased(in);
-    const struct result *counted = unreleased ? in->release : in->result;
-    char *date = created_date(vf);
-    buf_addstr(out, "### ");
-    md_cell(out, vf->version);
-    if (date)
-        buf_printf(out, " (%s)", date);
-    free(date);
-    buf_addstr(out, "\n\n- ");
-    if (counted)
-        example_counts(out, in, counted, " examples");
-    else if (vf->n_splits)
-        recorded_counts(out, vf, " examples");
-    else
-        buf_addstr(out, "Examples not recorded (the version file lists no splits)");
-    buf_addch(out, '\n');
-    if (in->diff && counted) {
-        const struct diff_counts *t = &in->diff->total;
-        buf_addstr(out, "- Since ");
-        md_code(out, in->baseline ? in->baseline : "the baseline");
-        buf_printf(out, ": %llu added, %llu removed, %llu modified\n", (unsigned long long)t->added,
-                   (unsigned long long)t->removed, (unsigned long long)t->modified);
-        if (in->diff->by_category && in->diff->n_categories)
-            changes_by_category(out, in);
-    } else if (vf->previous && vf->has_changes) {
-        buf_addstr(out, "- Since ");
-        md_cell(out, vf->previous);
-        buf_printf(out, ": %llu added, %llu removed, %llu modified (as the version file records)\n",
-                   (unsigned long long)vf->added, (unsigned long long)vf->removed,
-                   (unsigned long long)vf->modified);
-    } else if (vf->previous) {
-        buf_addstr(out, "- Previous version: ");
-        md_cell(out, vf->previous);
-        buf_addstr(out, " (not compared: no baseline to diff against)\n");
-    } else {
-        buf_addstr(out, "- First version\n");
-    }
-}
-
-/*
- * One entry per version, newest first. The entries already written are kept as they
- * are; the version file's version gets an entry when it has none. So the block only
- * changes when the version does, and rerunning changes nothing.
- */
-static void changelog(struct buf *out, const struct card_input *in, const char *old, size_t old_len)
-{
-    size_t first = old ? first_entry(old, old_len) : 0;
-    bool have_entries = old && first < old_len;
-    if (!in->vf || !in->vf->version) {
-        if (have_entries)
-            buf_add(out, old, old_len);
-        else
-            buf_addstr(out, "No version recorded yet: run `dsci bump`, then `dsci card`.\n");
-        return;
-    }
-    if (have_entries && has_entry(old, old_len, in->vf->version)) {
-        buf_add(out, old, old_len);
-        return;
-    }
-    if (have_entries)
-        buf_add(out, old, first);   /* a line above the entries stays above them */
-    changelog_entry(out, in);
-    if (have_entries) {
-        buf_addch(out, '\n');
-        buf_add(out, old + first, old_len - first);
-    }
-}
-
 void card_block_render(struct buf *out, enum card_block block, const struct card_input *in,
                        const struct card_feature *features, size_t n_features, const char *old, size_t old_len)
 {
@@ -661,7 +531,7 @@ void card_block_render(struct buf *out, enum card_block block, const struct card
     case CARD_COVERAGE: coverage(out, in); break;
     case CARD_QUALITY: quality(out, in); break;
     case CARD_CHECKSUMS: checksums(out, in); break;
-    case CARD_CHANGELOG: changelog(out, in, old, old_len); break;
+    case CARD_CHANGELOG: card_changelog_render(out, in, old, old_len); break;
     default: break;
     }
 }

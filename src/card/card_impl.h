@@ -1,14 +1,15 @@
 /*
- * Private to src/card*.c: the parsed existing card, the sample and its features, and
+ * Private to the files of src/card/: the parsed existing card, the sample and its features, and
  * the pieces card_render() assembles.
  *
- *   card_doc.c      the existing card: front matter keys, dsci markers, headings
- *   card_yaml.c     the front matter dsci owns (YAML emitting and quoting)
- *   card_blocks.c   the content of each generated block
- *   card_sample.c   the example record: finding it, pretty JSON, features
- *   card_textdiff.c line diff for --dry-run
- *   card.c          card_render(): puts it together
- *   card_job.c      `dsci card` short of printing: reads, compares, writes
+ *   card_doc.c        the existing card: front matter keys, dsci markers, headings
+ *   card_yaml.c       the front matter dsci owns (quoting: util/yaml_emit.h)
+ *   card_blocks.c     the content of each generated block, and their Markdown helpers
+ *   card_changelog.c  the changelog block (keeps the entries already written)
+ *   card_sample.c     the example record: finding it, pretty JSON, features
+ *   card_textdiff.c   line diff for --dry-run
+ *   card.c            card_render(): puts it together
+ *   card_job.c        `dsci card` short of printing: reads, compares, writes
  */
 #ifndef DSCI_CARD_IMPL_H
 #define DSCI_CARD_IMPL_H
@@ -103,9 +104,6 @@ void card_sample_json(struct buf *out, const struct card_sample *sample);
 
 /* ---- front matter (card_yaml.c) -------------------------------------------------- */
 
-/* A YAML scalar: plain when that is unambiguous, else double-quoted with escapes. */
-void card_yaml_scalar(struct buf *out, const char *s);
-
 /* The owned keys, in the order a new card lists them. */
 enum card_key {
     CARD_KEY_PRETTY_NAME = 0,
@@ -144,5 +142,22 @@ enum dataset_format card_format(const struct card_input *in);
 
 /* The name a new card's title and front matter use: pretty_name, else name. */
 const char *card_pretty_name(const struct spec *spec);
+
+/* Text for a Markdown table cell: '|' escaped, line breaks as spaces, bytes that are not
+ * UTF-8 as U+FFFD. */
+void card_md_cell(struct buf *out, const char *s);
+/* `s` as a code span, as card_md_cell escapes it. */
+void card_md_code(struct buf *out, const char *s);
+/* "2025-01-01" from the version file's created time; NULL when it has none. Caller frees. */
+char *card_created_date(const struct version_file *vf);
+/* "130 examples (train 104, validation 13, test 13)" of run `r`; `unit` after the total. */
+void card_example_counts(struct buf *out, const struct card_input *in, const struct result *r, const char *unit);
+/* The same from what the version file records, in its own split order. */
+void card_recorded_counts(struct buf *out, const struct version_file *vf, const char *unit);
+
+/* ---- the changelog (card_changelog.c) -------------------------------------------- */
+
+/* The changelog block's content; `old`/`old_len` its current content (NULL when none). */
+void card_changelog_render(struct buf *out, const struct card_input *in, const char *old, size_t old_len);
 
 #endif

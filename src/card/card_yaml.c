@@ -1,16 +1,16 @@
 /*
  * The front matter keys dsci owns, written the way the Hub writes them (block style,
  * two-space indent, list items at the parent key's column). Every string goes through
- * card_yaml_scalar, so a name with ': ', '#', a leading '-', a YAML keyword ("no", the
- * Norwegian language code) or unusual Unicode still reads back as the same string.
+ * yaml_emit_scalar (YAML_SCALAR_CARD), so a name with ': ', '#', a leading '-', a YAML
+ * keyword ("no", the Norwegian language code) or unusual Unicode still reads back as the
+ * same string.
  */
 #include "card/card_impl.h"
 
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
-#include "util/utf8.h"
+#include "util/yaml_emit.h"
 
 static const char *const key_names[CARD_KEY_COUNT] = {
     "pretty_name", "license", "language", "task_categories", "size_categories", "configs", "dataset_info",
@@ -21,79 +21,13 @@ const char *card_key_name(enum card_key key)
     return key_names[key];
 }
 
-static bool ascii_alpha(char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-/* Characters a plain scalar may hold here after its first letter. Conservative: anything
- * else is quoted, which YAML reads the same. */
-static bool plain_char(char c)
-{
-    return ascii_alpha(c) || (c >= '0' && c <= '9') || strchr(" _.-/<>+()", c) != NULL;
-}
-
-static bool plain_ok(const char *s)
-{
-    static const char *const keywords[] = {
-        "y", "n", "yes", "no", "on", "off", "true", "false", "null",
-    };
-    size_t len = strlen(s);
-    if (!len || !ascii_alpha(s[0]) || s[len - 1] == ' ')
-        return false;
-    for (size_t i = 0; i < len; i++)
-        if (!plain_char(s[i]))
-            return false;
-    for (size_t k = 0; k < sizeof(keywords) / sizeof(keywords[0]); k++)
-        if (!strcasecmp(s, keywords[k]))
-            return false;
-    return true;
-}
-
-void card_yaml_scalar(struct buf *out, const char *s)
-{
-    if (plain_ok(s)) {
-        buf_addstr(out, s);
-        return;
-    }
-    const unsigned char *p = (const unsigned char *)s;
-    size_t len = strlen(s);
-    buf_addch(out, '"');
-    for (size_t i = 0; i < len;) {
-        uint32_t cp = 0;
-        size_t n = utf8_decode(p + i, len - i, &cp);
-        if (!n) {
-            buf_addstr(out, "\\uFFFD");   /* not UTF-8: YAML streams must be */
-            i++;
-            continue;
-        }
-        if (cp == '"' || cp == '\\') {
-            buf_addch(out, '\\');
-            buf_addch(out, (char)cp);
-        } else if (cp == '\n') {
-            buf_addstr(out, "\\n");
-        } else if (cp == '\t') {
-            buf_addstr(out, "\\t");
-        } else if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f)) {
-            buf_printf(out, "\\x%02X", cp);
-        } else if (cp == 0x2028 || cp == 0x2029 || cp == 0xfeff || cp == 0xfffe || cp == 0xffff) {
-            /* YAML line breaks and a byte order mark: not printable inside a scalar */
-            buf_printf(out, "\\u%04X", cp);
-        } else {
-            buf_add(out, s + i, n);
-        }
-        i += n;
-    }
-    buf_addch(out, '"');
-}
-
 /* "key:\n- a\n- b\n" (or "key: []\n"). */
 static void string_list(struct buf *out, const char *key, char *const *items, size_t n)
 {
     buf_printf(out, "%s:%s\n", key, n ? "" : " []");
     for (size_t i = 0; i < n; i++) {
         buf_addstr(out, "- ");
-        card_yaml_scalar(out, items[i]);
+        yaml_emit_scalar(out, items[i], YAML_SCALAR_CARD);
         buf_addch(out, '\n');
     }
 }
@@ -122,7 +56,7 @@ static void feature_yaml(struct buf *out, const struct card_feature *f, size_t c
 {
     put_indent(out, col);
     buf_addstr(out, "- name: ");
-    card_yaml_scalar(out, f->name);
+    yaml_emit_scalar(out, f->name, YAML_SCALAR_CARD);
     buf_addch(out, '\n');
     put_indent(out, col + 2);
     switch (f->type) {
@@ -147,18 +81,18 @@ static void configs_yaml(struct buf *out, const struct spec *spec)
     for (size_t s = 0; s < spec->dataset.n_splits; s++) {
         const struct spec_split *sp = &spec->dataset.splits[s];
         buf_addstr(out, "  - split: ");
-        card_yaml_scalar(out, sp->name);
+        yaml_emit_scalar(out, sp->name, YAML_SCALAR_CARD);
         buf_addch(out, '\n');
         if (sp->n_patterns == 1) {
             buf_addstr(out, "    path: ");
-            card_yaml_scalar(out, sp->patterns[0]);
+            yaml_emit_scalar(out, sp->patterns[0], YAML_SCALAR_CARD);
             buf_addch(out, '\n');
             continue;
         }
         buf_addstr(out, "    path:\n");
         for (size_t p = 0; p < sp->n_patterns; p++) {
             buf_addstr(out, "    - ");
-            card_yaml_scalar(out, sp->patterns[p]);
+            yaml_emit_scalar(out, sp->patterns[p], YAML_SCALAR_CARD);
             buf_addch(out, '\n');
         }
     }
@@ -179,7 +113,7 @@ static void dataset_info_yaml(struct buf *out, const struct card_input *in, cons
         uint64_t examples, bytes;
         card_split_totals(in->result, s, &examples, &bytes);
         buf_addstr(out, "  - name: ");
-        card_yaml_scalar(out, spec->dataset.splits[s].name);
+        yaml_emit_scalar(out, spec->dataset.splits[s].name, YAML_SCALAR_CARD);
         buf_printf(out, "\n    num_bytes: %llu\n    num_examples: %llu\n", (unsigned long long)bytes,
                    (unsigned long long)examples);
     }
@@ -198,14 +132,14 @@ bool card_yaml_key(struct buf *out, enum card_key key, const struct card_input *
         if (!spec->dataset.pretty_name && (in_card || !spec->dataset.name))
             return false;
         buf_addstr(out, "pretty_name: ");
-        card_yaml_scalar(out, card_pretty_name(spec));
+        yaml_emit_scalar(out, card_pretty_name(spec), YAML_SCALAR_CARD);
         buf_addch(out, '\n');
         return true;
     case CARD_KEY_LICENSE:
         if (!spec->dataset.license)
             return false;
         buf_addstr(out, "license: ");
-        card_yaml_scalar(out, spec->dataset.license);
+        yaml_emit_scalar(out, spec->dataset.license, YAML_SCALAR_CARD);
         buf_addch(out, '\n');
         return true;
     case CARD_KEY_LANGUAGE:

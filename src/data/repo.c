@@ -8,6 +8,7 @@
 
 #include "util/buf.h"
 #include "util/err.h"
+#include "util/strv.h"
 #include "util/xalloc.h"
 
 struct repo {
@@ -127,11 +128,6 @@ int repo_hooks_dir(const struct repo *repo, char **out)
     return rc;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 int repo_list_tags(const struct repo *repo, const char *prefix, char ***out, size_t *n)
 {
     git_strarray names = { 0 };
@@ -147,7 +143,7 @@ int repo_list_tags(const struct repo *repo, const char *prefix, char ***out, siz
         if (!strncmp(names.strings[i], prefix, plen))
             list[count++] = xstrdup(names.strings[i]);
     git_strarray_dispose(&names);
-    qsort(list, count, sizeof(*list), cmp_str);
+    qsort(list, count, sizeof(*list), strv_cmp);
     *out = list;
     *n = count;
     return 0;

@@ -11,17 +11,13 @@
 #include <git2.h>
 
 #include "util/err.h"
+#include "util/strv.h"
 #include "util/xalloc.h"
 
 static int git_fail(const char *what)
 {
     const git_error *e = git_error_last();
     return err_set(DSCI_EENV, "%s: %s", what, e && e->message ? e->message : "libgit2 error");
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 int repo_staged_paths(const struct repo *repo, char ***out, size_t *n)
@@ -68,7 +64,7 @@ int repo_staged_paths(const struct repo *repo, char ***out, size_t *n)
     }
     if (count > 1) {
         size_t kept = 1;
-        qsort(list, count, sizeof(*list), cmp_str);
+        qsort(list, count, sizeof(*list), strv_cmp);
         for (size_t i = 1; i < count; i++) {
             if (!strcmp(list[i], list[kept - 1]))
                 free(list[i]);

@@ -19,6 +19,7 @@
 #include "data/source_path.h"
 #include "util/buf.h"
 #include "util/err.h"
+#include "util/strv.h"
 #include "util/xalloc.h"
 
 #define MAX_SYMLINK_HOPS 8
@@ -532,11 +533,6 @@ static char *root_relative(const char *root, const char *repo_rel)
     return buf_detach(&b, NULL);
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static int git_expand_glob(struct source *src, const char *pattern, char ***out, size_t *n)
 {
     struct gitsrc *g = src->impl;
@@ -571,7 +567,7 @@ static int git_expand_glob(struct source *src, const char *pattern, char ***out,
         w.list[i] = rel;
     }
     if (w.n)
-        qsort(w.list, w.n, sizeof(*w.list), cmp_str);
+        qsort(w.list, w.n, sizeof(*w.list), strv_cmp);
     if (rc < 0) {
         for (size_t i = 0; i < w.n; i++)
             free(w.list[i]);

@@ -19,6 +19,7 @@
 #include "util/buf.h"
 #include "util/err.h"
 #include "util/path_boundary.h"
+#include "util/strv.h"
 #include "util/xalloc.h"
 
 #define SMALL_FILE_MAX ((size_t)64 << 20)
@@ -54,11 +55,6 @@ static int check_inside(const struct source *src, const char *rel, const char *p
     free(real);
     free(full);
     return rc;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 /* The first folder glob could not read, and why; a folder that is not there (or is a
@@ -117,7 +113,7 @@ static int wt_expand_glob(struct source *src, const char *pattern, char ***out, 
         free(list);
         return rc;
     }
-    qsort(list, count, sizeof(*list), cmp_str);
+    qsort(list, count, sizeof(*list), strv_cmp);
     *out = list;
     *n = count;
     return 0;

@@ -16,6 +16,7 @@
 #include "spec/spec.h"
 #include "util/buf.h"
 #include "util/err.h"
+#include "util/strv.h"
 #include "util/xalloc.h"
 
 /* Keep byte for byte equal to hooks/pre-commit (test_hook checks). */
@@ -332,11 +333,6 @@ bool hook_spec_covers(const struct spec *spec, const char *root, const char *pat
     return names_file(root, spec->dataset.card, path) || names_file(root, spec->dataset.version_file, path);
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* The spec files (sorted names) in `workdir`/`dir`/specs/; none when there is no such folder.
  * "Is this a spec" is spec_sniff's lenient form: a line starting with "dsci:" is enough
  * (a broken spec still counts, so that the check reports it). */
@@ -347,13 +343,6 @@ static int list_specs(const char *workdir, const char *dir, char ***out, size_t 
 
     free(specs_dir);
     return rc;
-}
-
-static void free_strv(char **v, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        free(v[i]);
-    free(v);
 }
 
 /* Every folder above each path ("" for the top), sorted, each once. */
@@ -374,7 +363,7 @@ static void parent_dirs(char *const *paths, size_t n, char ***out, size_t *n_out
     }
     ALLOC_GROW(dirs, count + 1, alloc);
     dirs[count++] = xstrdup("");
-    qsort(dirs, count, sizeof(*dirs), cmp_str);
+    qsort(dirs, count, sizeof(*dirs), strv_cmp);
     size_t kept = 1;
     for (size_t i = 1; i < count; i++) {
         if (!strcmp(dirs[i], dirs[kept - 1]))
@@ -392,7 +381,7 @@ static bool spec_touched(const char *workdir, const char *dir, const char *rel, 
     struct spec *spec = NULL;
     bool touched = false;
 
-    if (bsearch(&rel, staged, n, sizeof(*staged), cmp_str))
+    if (bsearch(&rel, staged, n, sizeof(*staged), strv_cmp))
         return true;
     char *full = xasprintf("%s/%s", workdir, rel);
     if (spec_load(&spec, full) < 0) {
@@ -434,17 +423,17 @@ int hook_touched_specs(char ***out, size_t *n, const char *workdir, char *const 
                 free(rel);
             }
         }
-        free_strv(names, n_names);
+        strv_free(names, n_names);
     }
     if (rc < 0) {
-        free_strv(result, count);
+        strv_free(result, count);
         goto done;
     }
     if (count > 1)
-        qsort(result, count, sizeof(*result), cmp_str);
+        qsort(result, count, sizeof(*result), strv_cmp);
     *out = result;
     *n = count;
 done:
-    free_strv(dirs, n_dirs);
+    strv_free(dirs, n_dirs);
     return rc;
 }

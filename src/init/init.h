@@ -20,7 +20,9 @@
  * data. The numbers it writes describe the data as it is today, so `dsci check` passes
  * on data without real problems; the comments say how to tighten each one.
  *
- * Nothing here prints. All strings in the structs are owned by them.
+ * Nothing here prints. All strings in the structs are owned by them (released by
+ * init_scan_release / init_field_release). src/init/ owns this command's library side:
+ * scan (init_scan.c), the robust bands (init_propose.c), the YAML (init_render.c).
  */
 #ifndef DSCI_INIT_H
 #define DSCI_INIT_H
@@ -239,9 +241,5 @@ double init_outlier_fence(double q1, double q3);
 enum { INIT_HUMAN, INIT_ASSISTANT, INIT_TURNS, INIT_MEASURES };
 void init_decide_quality(struct init_scan *scan, const struct init_hist hist[INIT_MEASURES],
                          struct init_longest longest[INIT_MEASURES]);
-
-/* Appends s as a YAML scalar: plain when that reads back as the same string, else
- * double-quoted. */
-void init_yaml_scalar(struct buf *out, const char *s);
 
 #endif

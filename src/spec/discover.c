@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "util/strv.h"
 #include "util/err.h"
 #include "util/xalloc.h"
 
@@ -61,11 +62,6 @@ static bool has_suffix(const char *s, const char *suffix)
     return n > m && !strcmp(s + n - m, suffix);
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 int spec_list(char ***out, size_t *n_out, const char *specs_dir, enum spec_sniff how)
 {
     char **names = NULL;
@@ -93,7 +89,7 @@ int spec_list(char ***out, size_t *n_out, const char *specs_dir, enum spec_sniff
         free(full);
         if (yes < 0) {
             r = yes;
-            free_strv(names, n);
+            strv_free(names, n);
             goto done;
         }
         if (yes) {
@@ -102,7 +98,7 @@ int spec_list(char ***out, size_t *n_out, const char *specs_dir, enum spec_sniff
         }
     }
     if (n)
-        qsort(names, n, sizeof(*names), cmp_str);
+        qsort(names, n, sizeof(*names), strv_cmp);
     *out = names;
     *n_out = n;
 done:
@@ -140,7 +136,7 @@ int spec_find(char **out, const char *dir)
     }
     *out = xasprintf("%s%s", shown_dir, names[0]);
 done:
-    free_strv(names, n);
+    strv_free(names, n);
     free(specs_dir);
     free(shown_dir);
     return r;

@@ -238,15 +238,6 @@ int walk_map(struct ctx *c, const struct ynode *map, const char *const *known, s
 /* ------------------------------------------------------------------------------ */
 /* Values. Each reads the node at c->kp; an empty value (`key:`, `~`) keeps the default. */
 
-void free_strv(char **v, size_t n)
-{
-    if (!v)
-        return;
-    for (size_t i = 0; i < n; i++)
-        free(v[i]);
-    free(v);
-}
-
 int get_str(struct ctx *c, const struct ynode *v, char **out, bool nonempty)
 {
     if (v->is_null)
@@ -307,12 +298,12 @@ int get_strlist(struct ctx *c, const struct ynode *v, char ***out, size_t *n_out
             list[n++] = xstrdup(item->value);
         }
     }
-    free_strv(*out, *n_out);
+    strv_free(*out, *n_out);
     *out = list;
     *n_out = n;
     list = NULL;
 done:
-    free_strv(list, n);
+    strv_free(list, n);
     return r;
 }
 

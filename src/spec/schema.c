@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/strv.h"
 #include "util/err.h"
 #include "util/suggest.h"
 #include "util/xalloc.h"
@@ -190,11 +191,6 @@ const char *spec_bump_rule_name(enum bump_rule rule)
 /* ------------------------------------------------------------------------------ */
 /* The top level                                                                   */
 
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 /* Every split rule must name a split of dataset.files. */
 static int check_split_rules(struct ctx *c)
 {
@@ -205,13 +201,13 @@ static int check_split_rules(struct ctx *c)
 
     for (size_t i = 0; i < n; i++)
         sorted[i] = s->dataset.splits[i].name;
-    qsort(sorted, n, sizeof(*sorted), cmp_str);
+    qsort(sorted, n, sizeof(*sorted), strv_cmp);
     for (size_t i = 0; i < s->gates.splits.n_rules; i++) {
         const struct spec_split_rule *rule = &s->gates.splits.rules[i];
         const char *hint;
         char tmp[64];
 
-        if (bsearch(&rule->name, sorted, n, sizeof(*sorted), cmp_str))
+        if (bsearch(&rule->name, sorted, n, sizeof(*sorted), strv_cmp))
             continue;
         /* The hint may also be a gate key the user misspelt (`tolerence`). */
         sorted[n] = "level";

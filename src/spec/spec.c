@@ -189,14 +189,14 @@ void spec_free(struct spec *spec)
     free(spec->dataset.pretty_name);
     for (size_t i = 0; i < spec->dataset.n_splits; i++) {
         free(spec->dataset.splits[i].name);
-        free_strv(spec->dataset.splits[i].patterns, spec->dataset.splits[i].n_patterns);
+        strv_free(spec->dataset.splits[i].patterns, spec->dataset.splits[i].n_patterns);
     }
     free(spec->dataset.splits);
     free(spec->dataset.card);
     free(spec->dataset.version_file);
     free(spec->dataset.license);
-    free_strv(spec->dataset.language, spec->dataset.n_language);
-    free_strv(spec->dataset.task_categories, spec->dataset.n_task_categories);
+    strv_free(spec->dataset.language, spec->dataset.n_language);
+    strv_free(spec->dataset.task_categories, spec->dataset.n_task_categories);
     free(spec->dataset.id_field);
 
     free(spec->versioning.tag_prefix);
@@ -207,11 +207,11 @@ void spec_free(struct spec *spec)
     free(spec->gates.coverage.field);
     for (size_t i = 0; i < spec->gates.coverage.n_categories; i++) {
         free(spec->gates.coverage.categories[i].name);
-        free_strv(spec->gates.coverage.categories[i].keywords,
+        strv_free(spec->gates.coverage.categories[i].keywords,
                   spec->gates.coverage.categories[i].n_keywords);
     }
     free(spec->gates.coverage.categories);
-    free_strv(spec->gates.pii.allow, spec->gates.pii.n_allow);
+    strv_free(spec->gates.pii.allow, spec->gates.pii.n_allow);
     free(spec->gates.pii.allow_loc);
     for (size_t i = 0; i < spec->gates.splits.n_rules; i++)
         free(spec->gates.splits.rules[i].name);

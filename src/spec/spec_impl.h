@@ -18,6 +18,7 @@
 #include <stddef.h>
 
 #include "spec/spec.h"
+#include "util/strv.h"
 #include "util/buf.h"
 
 #define SPEC_FORMAT 1                 /* the `dsci:` value this build understands */
@@ -91,8 +92,6 @@ int walk_map(struct ctx *c, const struct ynode *map, const char *const *known, s
 int walk_keys(struct ctx *c, const struct ynode *map, const char *const *known, size_t n_known,
               spec_key_fn *each, void *arg);
 
-/* Values. Each reads the node at c->kp; an empty value (`key:`, `~`) keeps the default. */
-void free_strv(char **v, size_t n);
 bool parse_uint_text(const char *s, size_t *out);
 int get_str(struct ctx *c, const struct ynode *v, char **out, bool nonempty);
 int get_path(struct ctx *c, const struct ynode *v, char **out);

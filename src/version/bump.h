@@ -13,8 +13,14 @@
  *   ... o.version, o.decision.part, o.decision.reason, o.written, o.tag ...
  *   bump_outcome_release(&o);
  *
- * Ownership: everything in a decision and an outcome is owned by it; the inputs of
- * bump_decide are borrowed for the call only.
+ * Ownership: everything in a decision, a plan and an outcome is owned by it (released
+ * with bump_decision_release, bump_plan_release, bump_outcome_release, which accept a
+ * zeroed struct); the inputs of bump_decide and bump_plan_make are borrowed for the call.
+ *
+ * src/version/ owns the dataset's version: semver.c (parsing, bumping), version_file.c
+ * (the file's text, read and re-emitted), and bump: bump_plan.c (the decision and the
+ * one plan check and bump share), bump_record.c (the new record, written),
+ * bump_tag.c (the tag), bump.c (bump_run). See bump_impl.h.
  */
 #ifndef DSCI_BUMP_H
 #define DSCI_BUMP_H

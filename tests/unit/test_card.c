@@ -20,6 +20,7 @@
 #include "util/buf.h"
 #include "util/err.h"
 #include "util/xalloc.h"
+#include "util/yaml_emit.h"
 #include "version/version_file.h"
 
 /* ---- fixture: a spec, a run's result, files in memory -------------------------------- */
@@ -290,7 +291,7 @@ static void test_card__scalar_quoting(void **state)
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         struct buf b = BUF_INIT;
-        card_yaml_scalar(&b, cases[i].in);
+        yaml_emit_scalar(&b, cases[i].in, YAML_SCALAR_CARD);
         if (strcmp(buf_cstr(&b), cases[i].out))
             fail_msg("'%s': got %s, want %s", cases[i].in, buf_cstr(&b), cases[i].out);
         buf_release(&b);

@@ -14,6 +14,7 @@
 #include "util/buf.h"
 #include "util/err.h"
 #include "util/xalloc.h"
+#include "util/yaml_emit.h"
 
 /* ---- helpers --------------------------------------------------------------------------- */
 
@@ -400,7 +401,7 @@ static void test_init__yaml_scalars(void **state)
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         struct buf b = BUF_INIT;
-        init_yaml_scalar(&b, cases[i].in);
+        yaml_emit_scalar(&b, cases[i].in, YAML_SCALAR_SPEC);
         assert_string_equal(buf_cstr(&b), cases[i].out);
         buf_release(&b);
     }
