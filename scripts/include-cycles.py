@@ -4,7 +4,7 @@
   python3 scripts/include-cycles.py [src]
 
 File level: a header that (through others) includes itself.
-Module level: foo.c/foo.h count as one module "foo"; foo depends on bar when foo.c or
+Module level: foo.c/foo.h (and a private foo_impl.h) count as one module "foo"; foo depends on bar when foo.c or
 foo.h includes bar.h. A cycle there (card.c -> card_doc.h, card_doc.c -> card.h) means
 neither half can be read, built or tested without the other.
 
@@ -75,7 +75,8 @@ def cycles(graph):
 def main():
     root = sys.argv[1] if len(sys.argv) > 1 else "src"
     files = scan(root)
-    module = lambda p: os.path.splitext(p)[0]
+    # an implementation header (foo_impl.h) is part of its module foo
+    module = lambda p: re.sub(r"_impl$", "", os.path.splitext(p)[0])
     mods = {}
     for path, deps in files.items():
         m = mods.setdefault(module(path), set())

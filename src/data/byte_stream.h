@@ -7,7 +7,7 @@
  *   while ((n = s.read(s.ctx, buf, sizeof(buf))) > 0) ...   // < 0: err_last() says why
  *   s.close(s.ctx);
  *
- * Its own header so that the source backends (source_impl.h) need not include the
+ * Its own header so that the source backends (source_backend.h) need not include the
  * source façade (source.h) that dispatches to them.
  */
 #ifndef DSCI_BYTE_STREAM_H

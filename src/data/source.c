@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "data/source_git.h"
-#include "data/source_impl.h"
+#include "data/source_backend.h"
 #include "data/source_path.h"
 #include "data/source_worktree.h"
 #include "util/err.h"

@@ -14,7 +14,7 @@
  * NULL); a git source borrows its repo, which must outlive it. Strings handed out are
  * malloc'd and the caller's (expand, display_path, read_file) except source_describe's,
  * borrowed until source_free. A stream is the caller's to close.
- * The backends behind this façade are in source_impl.h; see src/data/README.md.
+ * The backends behind this façade are in source_backend.h; see src/data/README.md.
  */
 #ifndef DSCI_SOURCE_H
 #define DSCI_SOURCE_H

@@ -14,7 +14,7 @@
 #include <git2.h>
 
 #include "data/repo.h"
-#include "data/source_impl.h"
+#include "data/source_backend.h"
 #include "data/source_git_object.h"
 #include "data/source_path.h"
 #include "util/buf.h"

@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "data/repo.h"
-#include "data/source_impl.h"
+#include "data/source_backend.h"
 #include "data/source_path.h"
 #include "util/buf.h"
 #include "util/err.h"

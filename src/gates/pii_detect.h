@@ -22,9 +22,9 @@
 
 #include <stddef.h>
 
+#include "gates/pii_value.h"   /* PII_REDACTED_MAX */
 #include "spec/spec.h"
 
-#define PII_REDACTED_MAX 48   /* bytes of a redacted value, with its NUL */
 
 struct pii_scanner;
 
@@ -55,8 +55,5 @@ int pii_scan(struct pii_scanner *s, const char *text, size_t len, pii_match_fn f
 /* What stopped the last pii_scan(), or NULL when it ran to the end. Borrowed from s. */
 const struct pii_limit *pii_scanner_limit(const struct pii_scanner *s);
 
-/* Exposed for tests. */
-int pii_luhn_ok(const char *digits, size_t n);
-double pii_entropy(const char *s, size_t n);
 
 #endif

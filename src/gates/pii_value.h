@@ -11,8 +11,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "gates/pii_detect.h"
 #include "gates/pii_starts.h"
+
+#define PII_REDACTED_MAX 48   /* bytes of a redacted value, with its NUL */
 
 /* The digits of s[0..n) into out (NUL-terminated, at most size - 1); returns their count. */
 size_t pii_value_digits(char *out, size_t size, const char *s, size_t n);
@@ -30,5 +31,9 @@ bool pii_value_high_entropy(const char *t, size_t n);
 
 /* The redacted form of a match of detector d, NUL-terminated. */
 void pii_value_redact(char out[PII_REDACTED_MAX], int d, const char *m, size_t n);
+
+/* Exposed for tests. */
+int pii_luhn_ok(const char *digits, size_t n);
+double pii_entropy(const char *s, size_t n);
 
 #endif

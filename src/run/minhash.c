@@ -79,6 +79,7 @@ static bool word_cp(uint32_t c)
 
 struct shingler {
     const struct minhash *mh;
+    struct minhash_perms perms;   /* mh's multipliers, as the fold takes them */
     uint32_t *sig;
     uint64_t ring[64];      /* last `shingle` token hashes (spec caps shingle at 64) */
     size_t n_tokens;        /* tokens of the current turn */
@@ -93,7 +94,7 @@ struct shingler {
 static void flush_run(struct shingler *s)
 {
     if (s->n_run)
-        minhash_fold(s->mh, s->sig, s->run, s->n_run);
+        minhash_fold(&s->perms, s->sig, s->run, s->n_run);
     s->n_run = 0;
 }
 
@@ -185,6 +186,7 @@ static void shingle_text(struct shingler *s, const char *text, size_t len)
 static void shingler_start(struct shingler *s, const struct minhash *mh, uint32_t *out)
 {
     s->mh = mh;
+    s->perms = (struct minhash_perms){ mh->a, mh->b, mh->permutations };
     s->sig = out;
     s->n_tokens = 0;
     s->slot = 0;

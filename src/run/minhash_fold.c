@@ -10,7 +10,7 @@
 
 /* Shingle-outer, slot-inner: the compiler vectorises the slot loop with whatever the
  * baseline instruction set has. */
-void minhash_fold_scalar(const struct minhash *mh, uint32_t *sig, const uint32_t *x, size_t n)
+void minhash_fold_scalar(const struct minhash_perms *mh, uint32_t *sig, const uint32_t *x, size_t n)
 {
     size_t p = mh->permutations;
     for (size_t k = 0; k < n; k++) {
@@ -43,7 +43,7 @@ bool minhash_fold_avx2_available(void)
  * and are put back in order once per group.
  */
 __attribute__((target("avx2")))
-void minhash_fold_avx2(const struct minhash *mh, uint32_t *sig, const uint32_t *x, size_t n)
+void minhash_fold_avx2(const struct minhash_perms *mh, uint32_t *sig, const uint32_t *x, size_t n)
 {
     size_t p = mh->permutations, i = 0;
     const __m256i unzip = _mm256_setr_epi32(0, 2, 4, 6, 1, 3, 5, 7);   /* 0,4,1,5,.. -> 0..7 */
@@ -67,10 +67,7 @@ void minhash_fold_avx2(const struct minhash *mh, uint32_t *sig, const uint32_t *
         _mm256_storeu_si256((__m256i *)&sig[i], _mm256_permutevar8x32_epi32(m, unzip));
     }
     if (i < p) {
-        struct minhash tail;
-        tail.permutations = p - i;
-        memcpy(tail.a, mh->a + i, (p - i) * sizeof(tail.a[0]));
-        memcpy(tail.b, mh->b + i, (p - i) * sizeof(tail.b[0]));
+        struct minhash_perms tail = { mh->a + i, mh->b + i, p - i };
         minhash_fold_scalar(&tail, sig + i, x, n);
     }
 }
@@ -82,14 +79,14 @@ bool minhash_fold_avx2_available(void)
     return false;
 }
 
-void minhash_fold_avx2(const struct minhash *mh, uint32_t *sig, const uint32_t *x, size_t n)
+void minhash_fold_avx2(const struct minhash_perms *mh, uint32_t *sig, const uint32_t *x, size_t n)
 {
     minhash_fold_scalar(mh, sig, x, n);
 }
 
 #endif
 
-void minhash_fold(const struct minhash *mh, uint32_t *sig, const uint32_t *x, size_t n)
+void minhash_fold(const struct minhash_perms *mh, uint32_t *sig, const uint32_t *x, size_t n)
 {
     if (minhash_fold_avx2_available())
         minhash_fold_avx2(mh, sig, x, n);

@@ -13,13 +13,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "run/minhash.h"
+/* The permutations' multipliers and offsets, a[i] * x + b[i] (read-only; the owner,
+ * struct minhash, keeps them for as long as it folds). */
+struct minhash_perms {
+    const uint64_t *a, *b;
+    size_t permutations;
+};
 
-void minhash_fold(const struct minhash *mh, uint32_t *sig, const uint32_t *x, size_t n);
+void minhash_fold(const struct minhash_perms *mh, uint32_t *sig, const uint32_t *x, size_t n);
 
 /* The kernels themselves, for the test that holds them to the same results. */
-void minhash_fold_scalar(const struct minhash *mh, uint32_t *sig, const uint32_t *x, size_t n);
+void minhash_fold_scalar(const struct minhash_perms *mh, uint32_t *sig, const uint32_t *x, size_t n);
 bool minhash_fold_avx2_available(void);
-void minhash_fold_avx2(const struct minhash *mh, uint32_t *sig, const uint32_t *x, size_t n);
+void minhash_fold_avx2(const struct minhash_perms *mh, uint32_t *sig, const uint32_t *x, size_t n);
 
 #endif

@@ -23,7 +23,7 @@
 #include "run/engine.h"
 #include "report/report.h"
 #include "run/result.h"
-#include "data/source_impl.h"
+#include "data/source_backend.h"
 #include "spec/spec.h"
 #include "util/err.h"
 #include "util/jobs.h"
