@@ -52,17 +52,19 @@ static inline uint64_t gate_example_pos(const struct example *ex)
 struct gate_place {
     size_t line;
     size_t column;      /* 0 in JSONL */
+    size_t char_column; /* the same place in characters (SARIF); 0 in JSONL */
     uint64_t record;
     bool has_record;
 };
 
 static inline struct gate_place gate_place(const struct gate_ctx *ctx, size_t file, uint64_t pos)
 {
-    struct gate_place p = { (size_t)pos, 0, 0, false };
+    struct gate_place p = { (size_t)pos, 0, 0, 0, false };
     if (file < ctx->n_files && ctx->files[file].positions) {
         const struct run_file *f = &ctx->files[file];
         p.line = pos < f->n_positions ? (size_t)f->positions[pos].line : 0;
         p.column = pos < f->n_positions ? (size_t)f->positions[pos].column : 0;
+        p.char_column = pos < f->n_positions ? (size_t)f->positions[pos].char_column : 0;
         p.record = pos;
         p.has_record = true;
     }
@@ -80,7 +82,7 @@ static inline void gate_locate_last(struct check *c, const struct gate_ctx *ctx,
 {
     struct gate_place p = gate_place(ctx, file, pos);
     if (p.has_record)
-        check_locate_last(c, p.column, p.record);
+        check_locate_last(c, p.column, p.char_column, p.record);
 }
 
 /* "data/train.jsonl:12", or "data/train.json:1:554 (record 6)" in an array file: an

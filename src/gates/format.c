@@ -54,6 +54,7 @@ struct pending {
     uint32_t file;
     size_t line;
     size_t column;           /* JSON array files only (see struct finding) */
+    size_t char_column;
     uint64_t record;
     bool has_record;
     enum example_error kind;
@@ -91,9 +92,11 @@ static void *format_begin(const struct gate_ctx *ctx)
     return st;
 }
 
-/* `column`: where on `line` the problem is, 0 for the record's own place. */
+/* `column`, `char_column`: where on `line` the problem is in bytes and in characters,
+ * 0 for the record's own place. */
 static void fail_at(struct format_state *st, enum format_check ck, const struct example *ex,
-                    size_t line, size_t column, enum example_error kind, const char *message)
+                    size_t line, size_t column, size_t char_column, enum example_error kind,
+                    const char *message)
 {
     struct check_state *c = &st->checks[ck];
     c->failed++;
@@ -106,6 +109,7 @@ static void fail_at(struct format_state *st, enum format_check ck, const struct 
     /* a record of a JSON array file: its column and index tell it from its neighbours */
     p->has_record = ex->column != 0;
     p->column = column ? column : p->line == ex->line ? ex->column : 0;
+    p->char_column = column ? char_column : p->line == ex->line ? ex->char_column : 0;
     p->record = ex->ordinal;
     p->kind = kind;
     p->message = xstrdup(message ? message : example_error_name(kind));
@@ -114,7 +118,7 @@ static void fail_at(struct format_state *st, enum format_check ck, const struct 
 static void fail(struct format_state *st, enum format_check ck, const struct example *ex,
                  size_t line, enum example_error kind, const char *message)
 {
-    fail_at(st, ck, ex, line, 0, kind, message);
+    fail_at(st, ck, ex, line, 0, 0, kind, message);
 }
 
 /* Fails `ck` with the record's first recorded issue among `bits`. */
@@ -123,8 +127,8 @@ static void fail_from_issues(struct format_state *st, enum format_check ck, cons
 {
     for (size_t i = 0; i < ex->n_issues; i++)
         if (bits & BIT(ex->issues[i].kind)) {
-            fail_at(st, ck, ex, ex->issues[i].line, ex->issues[i].column, ex->issues[i].kind,
-                    ex->issues[i].message);
+            fail_at(st, ck, ex, ex->issues[i].line, ex->issues[i].column, ex->issues[i].char_column,
+                    ex->issues[i].kind, ex->issues[i].message);
             return;
         }
     /* The details did not fit in the record's issue list: name the kind. */
@@ -391,7 +395,7 @@ static void add_record_check(struct section *sec, const struct gate_ctx *ctx, st
         check_add_finding(c, gate_file_path(ctx, cs->v[i].file), cs->v[i].line,
                           example_error_name(cs->v[i].kind), "%s", cs->v[i].message);
         if (cs->v[i].has_record)
-            check_locate_last(c, cs->v[i].column, cs->v[i].record);
+            check_locate_last(c, cs->v[i].column, cs->v[i].char_column, cs->v[i].record);
     }
     c->findings_total += cs->failed - cs->n;   /* the failures beyond the stored ones */
 

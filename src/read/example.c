@@ -43,6 +43,7 @@ void example_add_issue(struct example *ex, enum example_error kind, size_t line,
     ex->issues[ex->n_issues].kind = kind;
     ex->issues[ex->n_issues].line = line;
     ex->issues[ex->n_issues].column = 0;
+    ex->issues[ex->n_issues].char_column = 0;
     ex->issues[ex->n_issues].message = message;
     ex->n_issues++;
 }

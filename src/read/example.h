@@ -92,6 +92,7 @@ struct example_issue {
     enum example_error kind;
     size_t line;             /* absolute line in the file (records can span lines) */
     size_t column;           /* 1-based byte column of the offending byte; 0: the record's own */
+    size_t char_column;      /* the same place counted in characters (code points), for SARIF */
     const char *message;     /* borrowed from the reader's record storage */
 };
 
@@ -104,6 +105,8 @@ struct example {
     size_t line;             /* 1-based line where the record starts */
     size_t column;           /* 1-based byte column where it starts, in a JSON array file;
                               * 0 in JSONL, where the line says it all */
+    size_t char_column;      /* the same place counted in characters (code points): SARIF's
+                              * columnKind; 0 in JSONL */
     uint64_t ordinal;        /* 0-based position of the record in its file (in a JSON array
                               * file, its index in the array) */
     enum dataset_format format;

@@ -1,6 +1,6 @@
 /*
  * Framing: the file's bytes cut into records, each with the line (and in an array
- * file the byte column) it starts on. JSONL: one record a line; the file's own
+ * file the byte and the character column) it starts on. JSONL: one record a line; the file's own
  * oddities (CRLF, blank lines, a missing final newline) are counted on struct run_file
  * and a line over the limit becomes one broken record whose bytes are dropped as they
  * come, so memory stays at the limit. JSON array: see frame_read_array.
@@ -62,13 +62,13 @@ static int handle_line(struct reader *rd, char *s, size_t len, size_t line)
     }
     if (pool_use(rd))
         return pool_add(rd, s, len, line, false);
-    return record_process(rd, s, len, line, 0);
+    return record_process(rd, s, len, line, 0, 0);
 }
 
 /* A line over the limit: its one broken record, in order with the parsed ones. */
 static int too_long_line(struct reader *rd, size_t line)
 {
-    return pool_use(rd) ? pool_add(rd, NULL, 0, line, true) : reader_too_long(rd, line, 0);
+    return pool_use(rd) ? pool_add(rd, NULL, 0, line, true) : reader_too_long(rd, line, 0, 0);
 }
 
 int frame_read_jsonl(struct reader *rd, struct frame_input *in, size_t line)
@@ -135,16 +135,23 @@ int frame_read_jsonl(struct reader *rd, struct frame_input *in, size_t line)
  * array itself (a trailing comma, a missing one, an unclosed array) is a broken record
  * at its line and column, and ends the file; an element cut off by the end of the file
  * is parsed as it is, so it is the broken record.
+ *
+ * Each place also gets its character (code point) column, which SARIF's columnKind
+ * asks for: the byte column less the UTF-8 continuation bytes (10xxxxxx) before it on
+ * the line. Counting those is one test a byte, and no delimiter the loop steps back
+ * over is one, so none is counted twice.
  */
 enum array_state { A_BEFORE, A_ELEMENT_OR_END, A_ELEMENT, A_IN, A_AFTER, A_DONE };
 
 /* A record that is only a syntax error of the array around the records. */
-static int array_error(struct reader *rd, size_t line, size_t column, const char *msg)
+static int array_error(struct reader *rd, size_t line, size_t column, size_t char_column, const char *msg)
 {
-    reader_reset_example(rd, line, column);
+    reader_reset_example(rd, line, column, char_column);
     ISSUE(rd, EX_INVALID_JSON, line, "invalid JSON at line %zu, column %zu: %s", line, column, msg);
-    if (rd->ex.n_issues)
+    if (rd->ex.n_issues) {
         rd->ex.issues[rd->ex.n_issues - 1].column = column;
+        rd->ex.issues[rd->ex.n_issues - 1].char_column = char_column;
+    }
     return reader_deliver(rd);
 }
 
@@ -153,6 +160,8 @@ int frame_read_array(struct reader *rd, struct frame_input *in, size_t line)
     struct buf rec = BUF_INIT;
     enum array_state state = A_BEFORE;
     size_t depth = 0, rec_line = 0, rec_col = 0, col = 1;
+    size_t rec_ccol = 0, ccol = 1;   /* the same places in characters */
+    size_t cont = 0;                 /* UTF-8 continuation bytes on the line before p[i] */
     /* file offset of the current line's first byte (after a BOM, as in JSONL) */
     uint64_t line_start = in->file->bytes - (in->end - in->start);
     bool in_string = false, escape = false, overflow = false, scalar = false;
@@ -175,6 +184,7 @@ int frame_read_array(struct reader *rd, struct frame_input *in, size_t line)
             char c = p[i];
             bool element_done = false;
             col = (size_t)(base + i - line_start) + 1;
+            ccol = col - cont;
             switch (state) {
             case A_BEFORE:
             case A_ELEMENT_OR_END:
@@ -183,7 +193,7 @@ int frame_read_array(struct reader *rd, struct frame_input *in, size_t line)
                     break;
                 if (state == A_BEFORE) {
                     if (c != '[') {
-                        rc = array_error(rd, line, col, "expected '[' to start the JSON array");
+                        rc = array_error(rd, line, col, ccol, "expected '[' to start the JSON array");
                         goto done;
                     }
                     state = A_ELEMENT_OR_END;
@@ -194,13 +204,14 @@ int frame_read_array(struct reader *rd, struct frame_input *in, size_t line)
                     break;
                 }
                 if (c == ']' || c == ',') {
-                    rc = array_error(rd, line, col, c == ']' ? "trailing ',' before ']' in the JSON array"
+                    rc = array_error(rd, line, col, ccol, c == ']' ? "trailing ',' before ']' in the JSON array"
                                                              : "empty element (two commas) in the JSON array");
                     goto done;
                 }
                 state = A_IN;
                 rec_line = line;
                 rec_col = col;
+                rec_ccol = ccol;
                 buf_reset(&rec);
                 overflow = false;
                 depth = 0;
@@ -245,25 +256,28 @@ int frame_read_array(struct reader *rd, struct frame_input *in, size_t line)
                 } else if (c == ']') {
                     state = A_DONE;
                 } else {
-                    rc = array_error(rd, line, col, "expected ',' or ']' after an element of the JSON array");
+                    rc = array_error(rd, line, col, ccol, "expected ',' or ']' after an element of the JSON array");
                     goto done;
                 }
                 break;
             case A_DONE:
                 if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
                     break;
-                rc = array_error(rd, line, col, "data after the closing ']' of the JSON array");
+                rc = array_error(rd, line, col, ccol, "data after the closing ']' of the JSON array");
                 goto done;
             }
             if (c == '\n') {
                 line++;
                 line_start = base + i + 1;
+                cont = 0;
+            } else if (((unsigned char)c & 0xC0) == 0x80) {
+                cont++;
             }
             if (element_done) {
                 state = A_AFTER;
                 in->start += i + 1;
-                rc = overflow ? reader_too_long(rd, rec_line, rec_col)
-                              : record_process(rd, rec.ptr, rec.len, rec_line, rec_col);
+                rc = overflow ? reader_too_long(rd, rec_line, rec_col, rec_ccol)
+                              : record_process(rd, rec.ptr, rec.len, rec_line, rec_col, rec_ccol);
                 if (rc != 0)
                     goto done;
                 p = in->buf + in->start;
@@ -276,14 +290,15 @@ int frame_read_array(struct reader *rd, struct frame_input *in, size_t line)
     }
     /* the end of the file: one past the last byte */
     col = (size_t)(rd->file->bytes - line_start) + 1;
+    ccol = col - cont;
     if (state == A_IN) {
         /* the last element, cut off (or a scalar that the end of the file ends) */
-        rc = overflow ? reader_too_long(rd, rec_line, rec_col)
-                      : record_process(rd, rec.ptr, rec.len, rec_line, rec_col);
+        rc = overflow ? reader_too_long(rd, rec_line, rec_col, rec_ccol)
+                      : record_process(rd, rec.ptr, rec.len, rec_line, rec_col, rec_ccol);
         if (rc == 0 && scalar)
-            rc = array_error(rd, line, col, "unexpected end of file: the JSON array is not closed with ']'");
+            rc = array_error(rd, line, col, ccol, "unexpected end of file: the JSON array is not closed with ']'");
     } else if (state == A_ELEMENT_OR_END || state == A_ELEMENT || state == A_AFTER) {
-        rc = array_error(rd, line, col, "unexpected end of file: the JSON array is not closed with ']'");
+        rc = array_error(rd, line, col, ccol, "unexpected end of file: the JSON array is not closed with ']'");
     }
 done:
     buf_release(&rec);

@@ -14,20 +14,26 @@
 /* Line and 1-based column of byte `offset` in a record that starts at `line`, column
  * `col` (1 for a JSONL line). In a JSONL line the column counts characters (code points),
  * as Python's json.loads(line) does on real, non-ASCII data; in a JSON array file it
- * counts bytes, like the record's own place there ("file:1:48213 (record 6)"). */
-static void locate(const char *s, size_t offset, size_t line, size_t col, bool chars, size_t *out_line,
-                   size_t *out_col)
+ * counts bytes, like the record's own place there ("file:1:48213 (record 6)").
+ * *out_ccol is the same place in characters from the record's character column `ccol`
+ * (SARIF's column in an array file). */
+static void locate(const char *s, size_t offset, size_t line, size_t col, size_t ccol, bool chars,
+                   size_t *out_line, size_t *out_col, size_t *out_ccol)
 {
     for (size_t i = 0; i < offset; i++) {
         if (s[i] == '\n') {
             line++;
-            col = 1;
-        } else if (!chars || ((unsigned char)s[i] & 0xC0) != 0x80) {
+            col = ccol = 1;
+        } else if (((unsigned char)s[i] & 0xC0) != 0x80) {
+            col++;
+            ccol++;
+        } else if (!chars) {
             col++;
         }
     }
     *out_line = line;
     *out_col = col;
+    *out_ccol = ccol;
 }
 
 /*
@@ -209,7 +215,8 @@ void json_error_describe(struct reader *rd, const struct record *r, yajl_handle 
                          const char *s, size_t len)
 {
     struct example *ex = &rd->ex;
-    size_t line, col, start_col = ex->column ? ex->column : 1;
+    size_t line, col, ccol, start_col = ex->column ? ex->column : 1;
+    size_t start_ccol = ex->char_column ? ex->char_column : 1;
     const char *nul = memchr(s, '\0', len);
     size_t bad_utf8 = utf8_invalid_at((const unsigned char *)s, len);
 
@@ -217,11 +224,11 @@ void json_error_describe(struct reader *rd, const struct record *r, yajl_handle 
         ISSUE(rd, EX_TOO_DEEP, ex->line, "nesting deeper than %d levels", READER_MAX_DEPTH);
         return;
     } else if (nul) {
-        locate(s, (size_t)(nul - s), ex->line, start_col, !ex->column, &line, &col);
+        locate(s, (size_t)(nul - s), ex->line, start_col, start_ccol, !ex->column, &line, &col, &ccol);
         ISSUE(rd, EX_NUL_BYTE, line, "NUL byte at line %zu, column %zu: remove it or escape it as \\u0000",
                                        line, col);
     } else if (bad_utf8 < len) {
-        locate(s, bad_utf8, ex->line, start_col, !ex->column, &line, &col);
+        locate(s, bad_utf8, ex->line, start_col, start_ccol, !ex->column, &line, &col, &ccol);
         ISSUE(rd, EX_INVALID_UTF8, line, "invalid UTF-8 (byte 0x%02x) at line %zu, column %zu: re-encode the file as UTF-8",
                                        (unsigned char)s[bad_utf8], line, col);
     } else {
@@ -232,7 +239,7 @@ void json_error_describe(struct reader *rd, const struct record *r, yajl_handle 
             if (offset > len)
                 offset = len;
         }
-        locate(s, offset, ex->line, start_col, !ex->column, &line, &col);
+        locate(s, offset, ex->line, start_col, start_ccol, !ex->column, &line, &col, &ccol);
         const char *text = (const char *)msg;
         if (strncmp(text, "parse error: ", 13) == 0)
             text += 13;
@@ -244,6 +251,8 @@ void json_error_describe(struct reader *rd, const struct record *r, yajl_handle 
         yajl_free_error(h, msg);
     }
     /* In a JSON array file the column is part of the finding's place. */
-    if (ex->column && ex->n_issues && ex->issues[ex->n_issues - 1].line == line)
+    if (ex->column && ex->n_issues && ex->issues[ex->n_issues - 1].line == line) {
         ex->issues[ex->n_issues - 1].column = col;
+        ex->issues[ex->n_issues - 1].char_column = ccol;
+    }
 }

@@ -77,9 +77,9 @@ static void parse_chunk(void *ctx, size_t slot, unsigned worker)
     for (size_t i = 0; i < c->n_lines; i++) {
         const struct chunk_line *l = &c->lines[i];
         if (l->too_long)
-            reader_too_long(&w->rd, l->line, 0);
+            reader_too_long(&w->rd, l->line, 0, 0);
         else
-            record_process(&w->rd, c->bytes + l->off, l->len, l->line, 0);
+            record_process(&w->rd, c->bytes + l->off, l->len, l->line, 0, 0);
     }
     c->arena = w->rd.arena;
     memset(&w->rd.arena, 0, sizeof(w->rd.arena));

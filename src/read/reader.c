@@ -45,11 +45,12 @@ int reader_quote_len(const char *s, size_t len)
     return (int)n;
 }
 
-void reader_reset_example(struct reader *rd, size_t line, size_t column)
+void reader_reset_example(struct reader *rd, size_t line, size_t column, size_t char_column)
 {
     struct example *ex = &rd->ex;
     ex->line = line;
     ex->column = column;
+    ex->char_column = char_column;
     ex->ordinal = rd->ordinal++;
     ex->parsed = false;
     ex->format = rd->file->format;   /* so far; not whatever the reader's previous record had */
@@ -75,9 +76,9 @@ int reader_deliver(struct reader *rd)
     return rc;
 }
 
-int reader_too_long(struct reader *rd, size_t line, size_t column)
+int reader_too_long(struct reader *rd, size_t line, size_t column, size_t char_column)
 {
-    reader_reset_example(rd, line, column);
+    reader_reset_example(rd, line, column, char_column);
     ISSUE(rd, EX_LINE_TOO_LONG, line, "record longer than the %zu-byte limit: split it, or raise dataset.max_line_bytes",
                                    rd->o->max_line_bytes);
     return reader_deliver(rd);

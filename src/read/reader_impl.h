@@ -202,15 +202,16 @@ char *reader_arena_printf(struct arena *a, const char *fmt, ...) __attribute__((
 /* How many bytes of untrusted text a message quotes: at most 40, on a UTF-8 boundary. */
 int reader_quote_len(const char *s, size_t len);
 
-/* Starts the example of a record at `line` (and byte `column` in an array file, else 0). */
-void reader_reset_example(struct reader *rd, size_t line, size_t column);
+/* Starts the example of a record at `line` (and byte `column`, character `char_column`
+ * in an array file, else 0). */
+void reader_reset_example(struct reader *rd, size_t line, size_t column, size_t char_column);
 
 /* Hands the current example to the callback (a worker keeps it in its chunk instead);
  * returns the callback's value. */
 int reader_deliver(struct reader *rd);
 
 /* A record over dataset.max_line_bytes: one EX_LINE_TOO_LONG example, delivered. */
-int reader_too_long(struct reader *rd, size_t line, size_t column);
+int reader_too_long(struct reader *rd, size_t line, size_t column, size_t char_column);
 
 /* Frees what a reader (the reading thread's or a worker's) allocated; not the struct. */
 void reader_release(struct reader *rd);
@@ -234,9 +235,10 @@ int frame_read_array(struct reader *rd, struct frame_input *in, size_t line);
 /* yajl allocating from an arena, which is then freed all at once. */
 yajl_alloc_funcs record_yajl_funcs(struct arena *a);
 
-/* One record: a JSONL line or an array element, starting on `line` (at `column` in an
- * array file; 0 for a JSONL line), parsed, mapped and delivered. */
-int record_process(struct reader *rd, const char *s, size_t len, size_t line, size_t column);
+/* One record: a JSONL line or an array element, starting on `line` (at byte `column`,
+ * character `char_column` in an array file; 0 for a JSONL line), parsed, mapped and delivered. */
+int record_process(struct reader *rd, const char *s, size_t len, size_t line, size_t column,
+                   size_t char_column);
 
 /* ---- read/formats.c */
 

@@ -449,11 +449,12 @@ yajl_alloc_funcs record_yajl_funcs(struct arena *a)
     return funcs;
 }
 
-int record_process(struct reader *rd, const char *s, size_t len, size_t line, size_t column)
+int record_process(struct reader *rd, const char *s, size_t len, size_t line, size_t column,
+                   size_t char_column)
 {
     struct record r;
     struct example *ex = &rd->ex;
-    reader_reset_example(rd, line, column);
+    reader_reset_example(rd, line, column, char_column);
 
     memset(&r, 0, sizeof(r));
     for (int i = 0; i < 2; i++) {

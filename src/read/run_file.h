@@ -40,7 +40,8 @@ struct run_file {
      * and findings name line, column and index (gates/common.h: gate_place). */
     struct run_position {
         uint64_t line;
-        uint64_t column;
+        uint64_t column;         /* in bytes, as text, JSON and GitHub reports show it */
+        uint64_t char_column;    /* in characters (code points), as SARIF declares */
     } *positions;
     size_t n_positions, alloc_positions;
 };

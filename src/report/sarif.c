@@ -320,7 +320,9 @@ static void uri_encode(struct buf *out, const char *path)
     }
 }
 
-static void write_location(struct jw *w, const char *path, size_t line, size_t column)
+/* `char_column`: in characters (code points), as the run's columnKind declares; the
+ * finding's byte column (text, JSON, GitHub) would be wrong on non-ASCII lines. */
+static void write_location(struct jw *w, const char *path, size_t line, size_t char_column)
 {
     struct buf uri = BUF_INIT;
     bool absolute = path[0] == '/';
@@ -341,8 +343,8 @@ static void write_location(struct jw *w, const char *path, size_t line, size_t c
     /* Code scanning needs a start line: a finding about a whole file points at its first. */
     jw_open(w, "region", '{');
     jw_u64(w, "startLine", line ? line : 1);
-    if (line && column)   /* JSON array files: a minified array is one line */
-        jw_u64(w, "startColumn", column);
+    if (line && char_column)   /* JSON array files: a minified array is one line */
+        jw_u64(w, "startColumn", char_column);
     jw_close(w, '}');
     jw_close(w, '}');
     jw_close(w, '}');
@@ -451,7 +453,7 @@ static void write_result(struct jw *w, const struct rules *rules, size_t ri, con
     if (f && baseline_place(f))   /* a removed example: where it stood in the baseline */
         write_location(w, f->related[0].path, f->related[0].line, 0);
     else if (path && *path)
-        write_location(w, path, line, f && f->path && path == f->path ? f->column : 0);
+        write_location(w, path, line, f && f->path && path == f->path ? f->char_column : 0);
     jw_close(w, ']');
     if (f && f->n_related && !baseline_place(f)) {   /* the other copies, members, or the train example */
         jw_open(w, "relatedLocations", '[');

@@ -42,6 +42,7 @@ static int on_example(void *ctx, const struct example *ex)
         }
         f->positions[ex->ordinal].line = ex->line;
         f->positions[ex->ordinal].column = ex->column;
+        f->positions[ex->ordinal].char_column = ex->char_column;
     }
     if (!(ex->errors & ((1u << EX_INVALID_JSON) | (1u << EX_INVALID_UTF8) | (1u << EX_NUL_BYTE) |
                         (1u << EX_LINE_TOO_LONG) | (1u << EX_TOO_DEEP))))

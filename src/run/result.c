@@ -245,12 +245,13 @@ void check_relate_last(struct check *c, const char *path, size_t line)
     f->n_related++;
 }
 
-void check_locate_last(struct check *c, size_t column, uint64_t record)
+void check_locate_last(struct check *c, size_t column, size_t char_column, uint64_t record)
 {
     if (!c->n_findings || c->findings_total != c->n_findings)
         return;
     struct finding *f = &c->findings[c->n_findings - 1];
     f->column = column;
+    f->char_column = char_column;
     f->record = record;
     f->has_record = true;
 }

@@ -45,6 +45,7 @@ struct finding {
      * byte column and the record's index in the array. Column 0 and no record in JSONL,
      * where the line says it all (check_locate_last sets them). */
     size_t column;
+    size_t char_column;   /* the same place in characters (code points): SARIF's column */
     uint64_t record;
     bool has_record;
     char *kind;      /* machine name: invalid_json, turn_order, below_minimum, ... */
@@ -171,9 +172,10 @@ void check_set_old_key_last(struct check *c, const unsigned char key[FINDING_KEY
 /* Adds a related place to the finding added last (nothing when it was not stored). */
 void check_relate_last(struct check *c, const char *path, size_t line);
 
-/* Gives the finding added last its column and record index (nothing when it was not
- * stored); a gate calls it for examples of JSON array files (example.column != 0). */
-void check_locate_last(struct check *c, size_t column, uint64_t record);
+/* Gives the finding added last its column (in bytes and in characters) and record index
+ * (nothing when it was not stored); a gate calls it for examples of JSON array files
+ * (example.column != 0). */
+void check_locate_last(struct check *c, size_t column, size_t char_column, uint64_t record);
 
 /* ":48213 (record 6)", what follows "path:line" for a finding with a column or a record
  * index; "" otherwise. Returns out. */

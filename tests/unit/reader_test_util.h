@@ -45,9 +45,9 @@ static void mem_close(void *ctx)
 
 /* What a test wants to know about each record, copied out of the callback. */
 struct seen {
-    size_t line, column;
+    size_t line, column, char_column;
     uint64_t ordinal;
-    size_t issue_line, issue_column;
+    size_t issue_line, issue_column, issue_char_column;
     bool parsed;
     uint32_t errors;
     enum dataset_format format;
@@ -74,6 +74,7 @@ static int collect(void *ctx, const struct example *ex)
     memset(s, 0, sizeof(*s));
     s->line = ex->line;
     s->column = ex->column;
+    s->char_column = ex->char_column;
     s->ordinal = ex->ordinal;
     s->parsed = ex->parsed;
     s->errors = ex->errors;
@@ -88,6 +89,7 @@ static int collect(void *ctx, const struct example *ex)
         s->first_issue = xstrdup(ex->issues[0].message);
         s->issue_line = ex->issues[0].line;
         s->issue_column = ex->issues[0].column;
+        s->issue_char_column = ex->issues[0].char_column;
     }
     if (ex->id)
         s->id = xmemdup(ex->id, ex->id_len);

@@ -296,6 +296,40 @@ static void test_frame__minified_array_positions(void **state)
     release(&c);
 }
 
+/* Non-ASCII text before a record: the byte column for text and JSON reports, the
+ * character column for SARIF, the same at every read size (characters straddling reads). */
+static void test_frame__array_character_columns(void **state)
+{
+    (void)state;
+    /* "ñ" is 2 bytes, "🌶" 4: record 1 starts at byte 48, character 44 */
+    const char *data = "[{\"instruction\":\"Jalape\xC3\xB1o \xF0\x9F\x8C\xB6\",\"output\":\"b\"},"
+                       "{\"instruction\":\"\xC3\xB1\",\"output\":\"d\" \"x\":1},\n"
+                       "  {\"instruction\":\"e\",\"output\":\"f\"},]";
+    const size_t reads[] = { 1, 2, 3, 7, 64 };
+    for (size_t r = 0; r < sizeof(reads) / sizeof(reads[0]); r++) {
+        struct reader_options o;
+        struct run_file f;
+        struct collected c = { 0 };
+        options(&o, FORMAT_ALPACA);
+        assert_int_equal(run_chunked(data, strlen(data), &o, &f, &c, reads[r]), 0);
+        assert_int_equal(c.n, 4);
+        assert_int_equal(c.items[0].column, 2);
+        assert_int_equal(c.items[0].char_column, 2);
+        assert_int_equal(c.items[1].column, 48);
+        assert_int_equal(c.items[1].char_column, 44);
+        /* the error inside record 1: the '"' where ',' was expected, after one more "ñ" */
+        assert_int_equal(c.items[1].issue_column, 48 + 33);
+        assert_int_equal(c.items[1].issue_char_column, 44 + 32);
+        /* a new line starts both counts again */
+        assert_int_equal(c.items[2].line, 2);
+        assert_int_equal(c.items[2].column, 3);
+        assert_int_equal(c.items[2].char_column, 3);
+        /* the array's own error: the ']' after a trailing ',' */
+        assert_int_equal(c.items[3].issue_column, 36);
+        assert_int_equal(c.items[3].issue_char_column, 36);
+        release(&c);
+    }
+}
 
 int main(void)
 {
@@ -308,6 +342,7 @@ int main(void)
         cmocka_unit_test(test_frame__array_syntax_errors_table),
         cmocka_unit_test(test_frame__jsonl_name_decides_over_content),
         cmocka_unit_test(test_frame__minified_array_positions),
+        cmocka_unit_test(test_frame__array_character_columns),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
