@@ -18,16 +18,6 @@
 #define DSCI_VERSION "0.0.0"
 #endif
 
-static const char *level_word(enum gate_level level)
-{
-    switch (level) {
-    case LEVEL_OFF: return "off";
-    case LEVEL_WARN: return "warn";
-    case LEVEL_BLOCK: return "block";
-    }
-    return "off";
-}
-
 static const char *status_word(enum status s)
 {
     switch (s) {
@@ -141,7 +131,7 @@ static void write_section(struct jw *w, const struct section *s)
     jw_open(w, NULL, '{');
     jw_str(w, "gate", s->gate);
     jw_str(w, "title", s->title);
-    jw_str(w, "level", level_word(s->level));
+    jw_str(w, "level", report_level_word(s->level));
     jw_str(w, "status", status_word(section_status(s)));
     if (s->loc.line)
         jw_u64(w, "spec_line", s->loc.line);

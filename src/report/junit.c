@@ -161,16 +161,6 @@ static void write_testcase(FILE *out, const struct result *r, size_t si, size_t 
     buf_release(&name);
 }
 
-static const char *level_word(enum gate_level level)
-{
-    switch (level) {
-    case LEVEL_OFF: return "off";
-    case LEVEL_WARN: return "warn";
-    case LEVEL_BLOCK: return "block";
-    }
-    return "off";
-}
-
 static void write_testsuite(FILE *out, const struct result *r, size_t si)
 {
     const struct section *s = &r->sections[si];
@@ -184,7 +174,7 @@ static void write_testsuite(FILE *out, const struct result *r, size_t si)
     if (r->date)
         put_attr(out, "timestamp", r->date);
     fputs(">\n    <properties>\n      <property name=\"level\"", out);
-    put_attr(out, "value", level_word(s->level));
+    put_attr(out, "value", report_level_word(s->level));
     fputs("/>\n", out);
     if (s->loc.line)
         fprintf(out, "      <property name=\"spec_line\" value=\"%zu\"/>\n", s->loc.line);

@@ -33,3 +33,15 @@ const struct reporter *report_at(size_t i)
             return NULL;
     return reporters[i];
 }
+
+/* Local rather than spec_level_name() so the reports' words (json, junit) cannot
+ * drift from their schemas if the spec's spelling of levels ever grows aliases. */
+const char *report_level_word(enum gate_level level)
+{
+    switch (level) {
+    case LEVEL_OFF: return "off";
+    case LEVEL_WARN: return "warn";
+    case LEVEL_BLOCK: return "block";
+    }
+    return "off";
+}

@@ -51,4 +51,7 @@ const struct reporter *report_find(const char *name);
 /* The i-th registered reporter, NULL past the end (for "known: ..." messages). */
 const struct reporter *report_at(size_t i);
 
+/* A gate level as the json and junit reports spell it: "off", "warn", "block". */
+const char *report_level_word(enum gate_level level);
+
 #endif
