@@ -132,8 +132,6 @@ static int coverage_finish(void *state, const struct gate_ctx *ctx)
 static void coverage_free(void *state)
 {
     struct coverage_state *st = state;
-    if (!st)
-        return;
     classify_free(st->classifier);
     free(st->counts);
     free(st);

@@ -288,9 +288,7 @@ static void exact_check(struct section *sec, const struct gate_ctx *ctx, struct 
     struct hash_pairs ps = HASH_PAIRS_INIT;
     uint64_t groups = 0;
     for (size_t i = 0; i < l->n;) {
-        size_t j = i + 1;
-        while (j < l->n && hash_rec_same(&l->v[i], &l->v[j]) && l->v[j].split == l->v[i].split)
-            j++;
+        size_t j = hash_list_run_end(l, i, true);
         groups += j - i > 1;
         for (size_t k = i + 1; k < j; k++)
             hash_pairs_add(&ps, &l->v[k], &l->v[i]);
@@ -336,8 +334,6 @@ static int duplicates_finish(void *state, const struct gate_ctx *ctx)
 static void duplicates_free(void *state)
 {
     struct duplicates_state *st = state;
-    if (!st)
-        return;
     hash_list_release(&st->hashes);
     free(st);
 }

@@ -596,8 +596,6 @@ static int format_finish(void *state, const struct gate_ctx *ctx)
 static void format_free(void *state)
 {
     struct format_state *st = state;
-    if (!st)
-        return;
     for (int ck = 0; ck < CK_COUNT; ck++) {
         for (size_t i = 0; i < st->checks[ck].n; i++)
             free(st->checks[ck].v[i].message);

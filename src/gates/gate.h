@@ -53,7 +53,7 @@ struct gate {
     void *(*begin)(const struct gate_ctx *ctx);
     void (*observe)(void *state, const struct example *ex);
     int (*finish)(void *state, const struct gate_ctx *ctx);
-    void (*free)(void *state);
+    void (*free)(void *state);   /* only ever given the non-NULL state begin returned */
     /* Its numbers describe a version (metrics, counts, version, file checksums): a
      * baseline run, which is read only to be compared with, runs just these gates. */
     bool measures;

@@ -53,6 +53,16 @@ static inline bool hash_rec_same(const struct hash_rec *a, const struct hash_rec
     return a->h0 == b->h0 && a->h1 == b->h1;
 }
 
+/* In a sorted list, the end of the run of records with the content of record i (and,
+ * with same_split, its split too): records i..end-1. */
+static inline size_t hash_list_run_end(const struct hash_list *l, size_t i, bool same_split)
+{
+    size_t j = i + 1;
+    while (j < l->n && hash_rec_same(&l->v[i], &l->v[j]) && (!same_split || l->v[j].split == l->v[i].split))
+        j++;
+    return j;
+}
+
 static inline int hash_rec_cmp(const struct hash_rec *a, const struct hash_rec *b)
 {
     if (a->h0 != b->h0)

@@ -190,8 +190,6 @@ static int pii_finish(void *state, const struct gate_ctx *ctx)
 static void pii_free(void *state)
 {
     struct pii_state *st = state;
-    if (!st)
-        return;
     pii_scanner_free(st->scanner);
     for (size_t d = 0; d < N_DETECTORS; d++)
         free(st->hits[d]);

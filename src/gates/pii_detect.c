@@ -38,6 +38,7 @@
 #include "gates/pii_starts.h"
 #include "gates/pii_value.h"
 #include "util/err.h"
+#include "util/strv.h"
 #include "util/xalloc.h"
 
 /* Valgrind cannot follow PCRE2's JIT code (it reports uninitialised reads inside it), so
@@ -288,12 +289,8 @@ void pii_scanner_free(struct pii_scanner *s)
     for (int d = 0; d < D_COUNT; d++)
         pcre2_code_free(s->re[d]);
     pcre2_match_data_free(s->md);
-    for (size_t i = 0; i < s->n_domains; i++)
-        free(s->domains[i]);
-    free(s->domains);
-    for (size_t i = 0; i < s->n_values; i++)
-        free(s->values[i]);
-    free(s->values);
+    strv_free(s->domains, s->n_domains);
+    strv_free(s->values, s->n_values);
     for (size_t i = 0; i < s->n_regexes; i++)
         pcre2_code_free(s->regexes[i]);
     free(s->regexes);

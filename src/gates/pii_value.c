@@ -196,26 +196,16 @@ void pii_value_redact(char out[PII_REDACTED_MAX], int d, const char *m, size_t n
             PUT(*p);
         break;
     }
-    case D_PHONE: {
-        size_t nd = 0, seen = 0;
-        for (size_t i = 0; i < n; i++)
-            nd += m[i] >= '0' && m[i] <= '9';
-        for (size_t i = 0; i < n; i++) {
-            if (m[i] >= '0' && m[i] <= '9')
-                PUT(++seen > nd - 2 ? m[i] : '*');
-            else
-                PUT(m[i]);
-        }
-        break;
-    }
-    case D_CARD: {
+    case D_PHONE:
+    case D_CARD: {   /* a phone shows its last 2 digits, a card its first 4 and last 4 */
+        size_t head = d == D_CARD ? 4 : 0, tail = d == D_CARD ? 4 : 2;
         size_t nd = 0, seen = 0;
         for (size_t i = 0; i < n; i++)
             nd += m[i] >= '0' && m[i] <= '9';
         for (size_t i = 0; i < n; i++) {
             if (m[i] >= '0' && m[i] <= '9') {
                 seen++;
-                PUT(seen <= 4 || seen > nd - 4 ? m[i] : '*');
+                PUT(seen <= head || seen > nd - tail ? m[i] : '*');
             } else {
                 PUT(m[i]);
             }

@@ -581,8 +581,6 @@ static int quality_finish(void *state, const struct gate_ctx *ctx)
 static void quality_free(void *state)
 {
     struct quality_state *st = state;
-    if (!st)
-        return;
     gate_vec_release(&st->texts_mem);
     gate_vec_release(&st->locs_mem);
     free(st->names.slots);

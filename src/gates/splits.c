@@ -191,9 +191,7 @@ static void overlap_check(struct section *sec, const struct gate_ctx *ctx, struc
     struct hash_pairs ps = HASH_PAIRS_INIT;
     uint64_t overlaps = 0;
     for (size_t i = 0; i < l->n;) {
-        size_t j = i + 1;
-        while (j < l->n && hash_rec_same(&l->v[i], &l->v[j]))
-            j++;
+        size_t j = hash_list_run_end(l, i, false);
         /* Records i..j-1 share a content; sorted by split, so a split change marks one
          * more split holding it. Point each other split's first copy back at the first. */
         bool shared = false;
@@ -241,8 +239,6 @@ static int splits_finish(void *state, const struct gate_ctx *ctx)
 static void splits_free(void *state)
 {
     struct splits_state *st = state;
-    if (!st)
-        return;
     hash_list_release(&st->hashes);
     free(st->counts);
     free(st);

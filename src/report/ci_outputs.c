@@ -12,6 +12,7 @@
 
 #include "report/report.h"
 #include "version/semver.h"
+#include "util/atomic_file.h"
 #include "util/buf.h"
 #include "util/err.h"
 #include "util/gh_escape.h"
@@ -21,18 +22,10 @@ int ci_append_file(const char *path, const void *data, size_t len)
     int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
     if (fd < 0)
         return err_set(DSCI_EENV, "cannot open '%s': %s", path, strerror(errno));
-    const char *p = data;
-    while (len) {
-        ssize_t n = write(fd, p, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0) {
-            int e = errno;
-            close(fd);
-            return err_set(DSCI_EENV, "cannot write '%s': %s", path, strerror(e));
-        }
-        p += n;
-        len -= (size_t)n;
+    if (output_write_all(fd, data, len) < 0) {
+        int e = errno;
+        close(fd);
+        return err_set(DSCI_EENV, "cannot write '%s': %s", path, strerror(e));
     }
     if (close(fd) != 0)
         return err_set(DSCI_EENV, "cannot write '%s': %s", path, strerror(errno));

@@ -18,16 +18,6 @@
 #define DSCI_VERSION "0.0.0"
 #endif
 
-static const char *level_word(enum gate_level level)
-{
-    switch (level) {
-    case LEVEL_OFF: return "off";
-    case LEVEL_WARN: return "warn";
-    case LEVEL_BLOCK: return "block";
-    }
-    return "off";
-}
-
 static const char *status_word(enum status s)
 {
     switch (s) {
@@ -81,14 +71,20 @@ static void write_metrics(struct jw *w, const struct result *r)
     jw_close(w, '}');
 }
 
+/* A line number; 0 means none is known, which the schema writes as null. */
+static void put_line(struct jw *w, const char *key, size_t line)
+{
+    if (line)
+        jw_u64(w, key, line);
+    else
+        jw_null(w, key);
+}
+
 static void write_finding(struct jw *w, const struct finding *f)
 {
     jw_open(w, NULL, '{');
     jw_str(w, "path", f->path);
-    if (f->line)
-        jw_u64(w, "line", f->line);
-    else
-        jw_null(w, "line");
+    put_line(w, "line", f->line);
     if (f->column)   /* JSON array files only: JSONL findings keep their shape */
         jw_u64(w, "column", f->column);
     if (f->has_record)
@@ -141,12 +137,9 @@ static void write_section(struct jw *w, const struct section *s)
     jw_open(w, NULL, '{');
     jw_str(w, "gate", s->gate);
     jw_str(w, "title", s->title);
-    jw_str(w, "level", level_word(s->level));
+    jw_str(w, "level", report_level_word(s->level));
     jw_str(w, "status", status_word(section_status(s)));
-    if (s->loc.line)
-        jw_u64(w, "spec_line", s->loc.line);
-    else
-        jw_null(w, "spec_line");
+    put_line(w, "spec_line", s->loc.line);
     jw_str(w, "note", s->note);
     jw_open(w, "checks", '[');
     for (size_t i = 0; i < s->n_checks; i++)

@@ -50,16 +50,6 @@ static void put_counts(FILE *out, const struct counts *n)
             n->skipped);
 }
 
-/* "Create: 0 examples (target: 15)", as the text report's line after the tag. */
-static void check_line(struct buf *b, const struct check *c)
-{
-    buf_addstr(b, c->name ? c->name : (c->id ? c->id : "check"));
-    if (c->value_text)
-        buf_printf(b, ": %s", c->value_text);
-    if (c->threshold_text)
-        buf_printf(b, " (%s)", c->threshold_text);
-}
-
 /* The body of a <failure> or <system-out>: the findings, the count of unlisted ones, the fix. */
 static void check_details(struct buf *b, const struct check *c)
 {
@@ -120,7 +110,7 @@ static void write_testcase(FILE *out, const struct result *r, size_t si, size_t 
     struct buf classname = BUF_INIT, line = BUF_INIT, details = BUF_INIT, name = BUF_INIT;
 
     buf_printf(&classname, "dsci.%s", case_class(s));
-    check_line(&line, c);
+    report_check_line(&line, c);
     check_details(&details, c);
     unique_name(&name, r, si, ci);
 
@@ -161,16 +151,6 @@ static void write_testcase(FILE *out, const struct result *r, size_t si, size_t 
     buf_release(&name);
 }
 
-static const char *level_word(enum gate_level level)
-{
-    switch (level) {
-    case LEVEL_OFF: return "off";
-    case LEVEL_WARN: return "warn";
-    case LEVEL_BLOCK: return "block";
-    }
-    return "off";
-}
-
 static void write_testsuite(FILE *out, const struct result *r, size_t si)
 {
     const struct section *s = &r->sections[si];
@@ -184,7 +164,7 @@ static void write_testsuite(FILE *out, const struct result *r, size_t si)
     if (r->date)
         put_attr(out, "timestamp", r->date);
     fputs(">\n    <properties>\n      <property name=\"level\"", out);
-    put_attr(out, "value", level_word(s->level));
+    put_attr(out, "value", report_level_word(s->level));
     fputs("/>\n", out);
     if (s->loc.line)
         fprintf(out, "      <property name=\"spec_line\" value=\"%zu\"/>\n", s->loc.line);

@@ -83,6 +83,16 @@ static void md_code(struct buf *b, const char *str)
     buf_addch(b, '`');
 }
 
+/* An optional field: `before`, the escaped text, `after`; nothing when str is NULL. */
+static void md_field(struct buf *b, const char *before, const char *str, const char *after)
+{
+    if (!str)
+        return;
+    buf_addstr(b, before);
+    md_text(b, str);
+    buf_addstr(b, after);
+}
+
 static enum status section_status(const struct section *s, bool *blocking, size_t *failed)
 {
     enum status worst = STATUS_SKIP;
@@ -109,14 +119,8 @@ static void write_verdict(struct buf *b, const struct result *r)
             warnings += c->status == STATUS_WARN || (c->status == STATUS_FAIL && !c->blocking);
         }
     buf_addstr(b, "## dsci check");
-    if (r->dataset_name) {
-        buf_addstr(b, ": ");
-        md_text(b, r->dataset_name);
-    }
-    if (r->version) {
-        buf_addstr(b, " ");
-        md_text(b, r->version);
-    }
+    md_field(b, ": ", r->dataset_name, "");
+    md_field(b, " ", r->version, "");
     buf_addstr(b, "\n\n");
     if (result_passed(r))
         buf_printf(b, "**dsci: PASS** — every blocking gate passed");
@@ -130,11 +134,7 @@ static void write_verdict(struct buf *b, const struct result *r)
         md_code(b, r->baseline);
         buf_addstr(b, ". ");
     }
-    if (r->source) {
-        buf_addstr(b, "Source: ");
-        md_text(b, r->source);
-        buf_addstr(b, ".");
-    }
+    md_field(b, "Source: ", r->source, ".");
     if (r->baseline || r->source)
         buf_addstr(b, "\n\n");
 }
@@ -303,17 +303,11 @@ static void write_bump(struct buf *b, const struct result *r, const struct repor
         buf_addstr(b, " (");
         md_text(b, o->bump);
         buf_addstr(b, " bump");
-        if (o->bump_reason) {
-            buf_addstr(b, ": ");
-            md_text(b, o->bump_reason);
-        }
+        md_field(b, ": ", o->bump_reason, "");
         buf_addstr(b, ")\n\n");
     } else {
         buf_addstr(b, "No version bump proposed");
-        if (o->bump_reason) {
-            buf_addstr(b, ": ");
-            md_text(b, o->bump_reason);
-        }
+        md_field(b, ": ", o->bump_reason, "");
         buf_addstr(b, ".\n\n");
     }
 }
@@ -339,16 +333,10 @@ static void finding_item(struct buf *item, const struct check *c, const struct f
         md_text(item, f->message);
     } else {
         md_text(item, c->value_text ? c->value_text : status_name(c->status));
-        if (c->threshold_text) {
-            buf_addstr(item, " (");
-            md_text(item, c->threshold_text);
-            buf_addstr(item, ")");
-        }
+        md_field(item, " (", c->threshold_text, ")");
     }
-    if (c->remediation && (!f || f == check_first_open(c))) {
-        buf_addstr(item, " — ");
-        md_text(item, c->remediation);
-    }
+    if (c->remediation && (!f || f == check_first_open(c)))
+        md_field(item, " — ", c->remediation, "");
     buf_addstr(item, "\n");
 }
 

@@ -1,10 +1,13 @@
 /*
  * The reporters --format can name. Exact names only, like the command table: a
- * CI script must not change meaning when a format is added.
+ * CI script must not change meaning when a format is added. Also the few words
+ * and lines several reporters spell the same way.
  */
 #include "report/report.h"
 
 #include <string.h>
+
+#include "util/buf.h"
 
 static const struct reporter *const reporters[] = {
     &report_text,
@@ -32,4 +35,25 @@ const struct reporter *report_at(size_t i)
         if (!reporters[k])
             return NULL;
     return reporters[i];
+}
+
+/* Local rather than spec_level_name() so the reports' words (json, junit) cannot
+ * drift from their schemas if the spec's spelling of levels ever grows aliases. */
+const char *report_level_word(enum gate_level level)
+{
+    switch (level) {
+    case LEVEL_OFF: return "off";
+    case LEVEL_WARN: return "warn";
+    case LEVEL_BLOCK: return "block";
+    }
+    return "off";
+}
+
+void report_check_line(struct buf *b, const struct check *c)
+{
+    buf_addstr(b, c->name ? c->name : (c->id ? c->id : "check"));
+    if (c->value_text)
+        buf_printf(b, ": %s", c->value_text);
+    if (c->threshold_text)
+        buf_printf(b, " (%s)", c->threshold_text);
 }

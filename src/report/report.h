@@ -14,6 +14,7 @@
 
 #include "run/result.h"
 
+struct buf;
 struct comparison;
 
 /* Findings of one gate the markdown summary lists (the rest are counted). */
@@ -50,5 +51,12 @@ int report_markdown_error(FILE *out, const char *command, const char *message, i
 const struct reporter *report_find(const char *name);
 /* The i-th registered reporter, NULL past the end (for "known: ..." messages). */
 const struct reporter *report_at(size_t i);
+
+/* A gate level as the json and junit reports spell it: "off", "warn", "block". */
+const char *report_level_word(enum gate_level level);
+
+/* Appends a check's one-line summary to b, as the text report prints it after the tag:
+ * "Valid JSON: 105/106 (99%) (target: 100%)" (junit's failure message, SARIF's text). */
+void report_check_line(struct buf *b, const struct check *c);
 
 #endif

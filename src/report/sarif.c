@@ -476,16 +476,6 @@ static void write_result(struct jw *w, const struct rules *rules, size_t ri, con
     jw_close(w, '}');
 }
 
-/* "Valid JSON: 105/106 (99%) (target: 100%)", the check's own report line. */
-static void check_summary(struct buf *b, const struct check *c)
-{
-    buf_addstr(b, c->name ? c->name : (c->id ? c->id : "check"));
-    if (c->value_text)
-        buf_printf(b, ": %s", c->value_text);
-    if (c->threshold_text)
-        buf_printf(b, " (%s)", c->threshold_text);
-}
-
 static void write_check_results(struct jw *w, struct rules *rules, struct fingerprints *fp,
                                 const struct result *r, const struct section *s, const struct check *c)
 {
@@ -510,7 +500,7 @@ static void write_check_results(struct jw *w, struct rules *rules, struct finger
     /* The check itself, where its findings do not already say everything. */
     if (c->n_findings == 0 || c->findings_total > c->n_findings) {
         buf_reset(&text);
-        check_summary(&text, c);
+        report_check_line(&text, c);
         end_sentence(&text);
         if (c->findings_total > c->n_findings)
             buf_printf(&text, " %" PRIu64 " findings, %zu listed.", c->findings_total, c->n_findings);

@@ -61,6 +61,16 @@ static void put_clean(FILE *out, const char *str)
     }
 }
 
+/* An optional field: `before`, the cleaned text, `after`; nothing when str is NULL. */
+static void put_field(FILE *out, const char *before, const char *str, const char *after)
+{
+    if (!str)
+        return;
+    fputs(before, out);
+    put_clean(out, str);
+    fputs(after, out);
+}
+
 static const char *status_color(enum status s)
 {
     switch (s) {
@@ -87,15 +97,8 @@ static void write_check(FILE *out, const struct check *c, bool color)
     put_tag(out, c->status, color);
     fputc(' ', out);
     put_clean(out, c->name);
-    if (c->value_text) {
-        fputs(": ", out);
-        put_clean(out, c->value_text);
-    }
-    if (c->threshold_text) {
-        fputs(" (", out);
-        put_clean(out, c->threshold_text);
-        fputc(')', out);
-    }
+    put_field(out, ": ", c->value_text, "");
+    put_field(out, " (", c->threshold_text, ")");
     fputc('\n', out);
 }
 
@@ -116,11 +119,8 @@ static void write_section(FILE *out, const struct section *s, const struct repor
     }
     put_clean(out, s->title);
     fputc('\n', out);
-    if (s->note && !o->quiet) {
-        fputs("  ", out);
-        put_clean(out, s->note);
-        fputc('\n', out);
-    }
+    if (!o->quiet)
+        put_field(out, "  ", s->note, "\n");
     for (size_t i = 0; i < s->n_checks; i++)
         if (!o->quiet || shown_when_quiet(&s->checks[i]))
             write_check(out, &s->checks[i], o->color);
@@ -131,42 +131,18 @@ static void write_header(FILE *out, const struct result *r, const struct report_
     fputs(RULE "\nDATASET VALIDATION REPORT\n" RULE "\n", out);
     if (o->quiet)
         return;
-    if (r->date) {
-        fputs("Date: ", out);
-        put_clean(out, r->date);
-        fputc('\n', out);
-    }
-    fputs("Version: ", out);
-    put_clean(out, r->version ? r->version : "unversioned");
-    fputc('\n', out);
+    put_field(out, "Date: ", r->date, "\n");
+    put_field(out, "Version: ", r->version ? r->version : "unversioned", "\n");
     if (r->dataset_name || r->spec_path) {
         fputs("Dataset:", out);
-        if (r->dataset_name) {
-            fputc(' ', out);
-            put_clean(out, r->dataset_name);
-        }
-        if (r->spec_path) {
-            fputs(" (", out);
-            put_clean(out, r->spec_path);
-            fputc(')', out);
-        }
+        put_field(out, " ", r->dataset_name, "");
+        put_field(out, " (", r->spec_path, ")");
         fputc('\n', out);
     }
-    if (r->source) {
-        fputs("Source: ", out);
-        put_clean(out, r->source);
-        fputc('\n', out);
-    }
-    if (r->baseline) {
-        fputs("Baseline: ", out);
-        put_clean(out, r->baseline);
-        fputc('\n', out);
-    }
-    for (size_t i = 0; i < r->n_notes; i++) {
-        fputs("Note: ", out);
-        put_clean(out, r->notes[i]);
-        fputc('\n', out);
-    }
+    put_field(out, "Source: ", r->source, "\n");
+    put_field(out, "Baseline: ", r->baseline, "\n");
+    for (size_t i = 0; i < r->n_notes; i++)
+        put_field(out, "Note: ", r->notes[i], "\n");
     fputc('\n', out);
 }
 

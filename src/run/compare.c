@@ -12,6 +12,7 @@
 #include "util/buf.h"
 #include "version/version_file.h"
 #include "util/err.h"
+#include "util/strv.h"
 #include "util/xalloc.h"
 
 struct ancestry {
@@ -124,9 +125,7 @@ int compare_find_baseline(char **out, const struct dataset *head, const char *ba
         }
     }
     buf_release(&notes);
-    for (size_t i = 0; i < n; i++)
-        free(tags[i]);
-    free(tags);
+    strv_free(tags, n);
     return rc;
 }
 

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "run/classify.h"
+#include "util/strv.h"
 #include "util/text_hash.h"
 #include "util/xalloc.h"
 
@@ -65,9 +66,7 @@ void diff_side_release(struct diff_side *side)
 {
     classify_free(side->classifier);
     free(side->recs);
-    for (size_t i = 0; i < side->n_files; i++)
-        free(side->files[i]);
-    free(side->files);
+    strv_free(side->files, side->n_files);
     memset(side, 0, sizeof(*side));
 }
 

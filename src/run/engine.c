@@ -249,7 +249,8 @@ int engine_check(struct result *out, const struct spec *spec, struct source *src
     rc = 0;
 done:
     for (size_t i = 0; i < run.n_gates; i++)
-        run.gates[i].gate->free(run.gates[i].state);
+        if (run.gates[i].state)   /* a gate with nothing to keep (leakage) has none */
+            run.gates[i].gate->free(run.gates[i].state);
     free(run.gates);
     signature_store_free(run.signatures);
     free(run.examples_per_file);

@@ -131,6 +131,20 @@ static inline void end_turn(struct shingler *s)
     s->roll = 0;
 }
 
+/* One character of a text: a word character extends the token's hash, anything else
+ * ends the token in progress. */
+static inline void token_step(struct shingler *s, uint64_t *th, bool *in, uint32_t c, bool word)
+{
+    if (word) {
+        *th = (*th ^ c) * TOKEN_PRIME;
+        *in = true;
+    } else if (*in) {
+        end_token(s, *th);
+        *th = TOKEN_BASIS;
+        *in = false;
+    }
+}
+
 static void shingle_text(struct shingler *s, const char *text, size_t len)
 {
     const unsigned char *p = (const unsigned char *)text;
@@ -141,41 +155,24 @@ static void shingle_text(struct shingler *s, const char *text, size_t len)
         unsigned char c = p[i];
         if (c < 0x80) {
             i++;
-            if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z')) {
-                if (c <= 'Z' && c >= 'A')
-                    c = (unsigned char)(c + 32);
-                th = (th ^ c) * TOKEN_PRIME;
-                in = true;
-            } else if (in) {
-                end_token(s, th);
-                th = TOKEN_BASIS;
-                in = false;
-            }
+            bool word = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z');
+            if (c <= 'Z' && c >= 'A')
+                c = (unsigned char)(c + 32);
+            token_step(s, &th, &in, c, word);
             continue;
         }
         uint32_t cp, low[3];
         size_t l = unicode_utf8_decode(p + i, len - i, &cp);
         if (!l) {   /* not UTF-8: a separator */
             i++;
-            if (in) {
-                end_token(s, th);
-                th = TOKEN_BASIS;
-                in = false;
-            }
+            token_step(s, &th, &in, 0, false);
             continue;
         }
         i += l;
         size_t nl = unicode_lower(cp, low);
         for (size_t j = 0; j < nl; j++) {
             uint32_t lc = low[j] == 0x3C2 ? 0x3C3 : low[j];   /* final sigma folds to sigma */
-            if (word_cp(lc)) {
-                th = (th ^ lc) * TOKEN_PRIME;
-                in = true;
-            } else if (in) {
-                end_token(s, th);
-                th = TOKEN_BASIS;
-                in = false;
-            }
+            token_step(s, &th, &in, lc, word_cp(lc));
         }
     }
     if (in)

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/strv.h"
 #include "util/xalloc.h"
 
 static char *vformat(const char *fmt, va_list ap)
@@ -26,41 +27,47 @@ void result_init(struct result *r)
     memset(r, 0, sizeof(*r));
 }
 
-static void free_check(struct check *c)
+/* One release function per struct; each frees what its struct owns, the arrays too. */
+static void finding_release(struct finding *f)
+{
+    free(f->path);
+    free(f->kind);
+    free(f->message);
+    for (size_t k = 0; k < f->n_related; k++)
+        free(f->related[k].path);
+    free(f->related);
+}
+
+static void check_release(struct check *c)
 {
     free(c->id);
     free(c->name);
     free(c->value_text);
     free(c->threshold_text);
     free(c->remediation);
-    for (size_t i = 0; i < c->n_findings; i++) {
-        free(c->findings[i].path);
-        free(c->findings[i].kind);
-        free(c->findings[i].message);
-        for (size_t k = 0; k < c->findings[i].n_related; k++)
-            free(c->findings[i].related[k].path);
-        free(c->findings[i].related);
-    }
+    for (size_t i = 0; i < c->n_findings; i++)
+        finding_release(&c->findings[i]);
     free(c->findings);
+}
+
+static void section_release(struct section *s)
+{
+    for (size_t j = 0; j < s->n_checks; j++)
+        check_release(&s->checks[j]);
+    free(s->checks);
+    free(s->gate);
+    free(s->title);
+    free(s->note);
 }
 
 void result_release(struct result *r)
 {
     if (!r)
         return;
-    for (size_t i = 0; i < r->n_sections; i++) {
-        struct section *s = &r->sections[i];
-        for (size_t j = 0; j < s->n_checks; j++)
-            free_check(&s->checks[j]);
-        free(s->checks);
-        free(s->gate);
-        free(s->title);
-        free(s->note);
-    }
+    for (size_t i = 0; i < r->n_sections; i++)
+        section_release(&r->sections[i]);
     free(r->sections);
-    for (size_t i = 0; i < r->n_notes; i++)
-        free(r->notes[i]);
-    free(r->notes);
+    strv_free(r->notes, r->n_notes);
     free(r->date);
     free(r->spec_path);
     free(r->spec_repo_path);

@@ -16,8 +16,9 @@
 #include "util/err.h"
 #include "util/xalloc.h"
 
-static int write_all(int fd, const char *p, size_t len)
+int output_write_all(int fd, const void *data, size_t len)
 {
+    const char *p = data;
     while (len) {
         ssize_t n = write(fd, p, len);
         if (n < 0 && errno == EINTR)
@@ -151,7 +152,7 @@ int atomic_write_file(const char *path, const void *data, size_t len, mode_t mod
         free(tmp);
         return rc;
     }
-    if (write_all(fd, data, len) < 0 || fchmod(fd, mode) != 0 || fsync(fd) != 0)
+    if (output_write_all(fd, data, len) < 0 || fchmod(fd, mode) != 0 || fsync(fd) != 0)
         rc = err_set(DSCI_EENV, "%s: cannot write: %s", path, strerror(errno));
     if (close(fd) != 0 && rc == 0)
         rc = err_set(DSCI_EENV, "%s: cannot write: %s", path, strerror(errno));
@@ -191,7 +192,7 @@ int output_write_file(const char *path, const void *data, size_t len, mode_t mod
     if (fl >= 0)
         (void)fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
     int rc = 0;
-    if (write_all(fd, data, len) < 0)
+    if (output_write_all(fd, data, len) < 0)
         rc = err_set(DSCI_EENV, "%s: cannot write: %s", path, strerror(errno));
     if (close(fd) != 0 && rc == 0)
         rc = err_set(DSCI_EENV, "%s: cannot write: %s", path, strerror(errno));

@@ -32,4 +32,8 @@ int output_write_file(const char *path, const void *data, size_t len, mode_t mod
  * redirected file is not truncated. */
 int output_std_alias(const char *path);
 
+/* Writes all len bytes to fd, retrying short writes and EINTR: 0, or -1 with errno set
+ * by the failing write (0 bytes written counts as a failure). */
+int output_write_all(int fd, const void *data, size_t len);
+
 #endif

@@ -6,6 +6,7 @@
  */
 #include "util/gh_escape.h"
 
+#include "util/atomic_file.h"
 #include "util/utf8.h"
 
 #include <errno.h>
@@ -124,20 +125,6 @@ struct guard {
 static struct guard out_guard = { 1, false, G_START, 0 }, err_guard = { 2, false, G_START, 0 };
 static FILE *guarded_out, *guarded_err;
 
-static int write_all(int fd, const char *p, size_t n)
-{
-    while (n) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return -1;
-        p += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
-
 /* Bytes that may be part of what the runner trims before a command: it trims with .NET's
  * String.TrimStart (Char.IsWhiteSpace: TAB to CR, space, U+0085, U+00A0, U+1680,
  * U+2000-U+200A, U+2028, U+2029, U+202F, U+205F, U+3000) and other runners with
@@ -158,7 +145,7 @@ static ssize_t guard_write(void *cookie, const char *data, size_t size)
 
     if (g->allow) {
         /* dsci's own escaped commands: the line state restarts after them */
-        rc = write_all(g->fd, data, size);
+        rc = output_write_all(g->fd, data, size);
         g->state = size && (data[size - 1] == '\n' || data[size - 1] == '\r') ? G_START : G_MID;
         g->hashes = 0;
         return rc < 0 ? -1 : (ssize_t)size;
@@ -188,7 +175,7 @@ static ssize_t guard_write(void *cookie, const char *data, size_t size)
         g->hashes = c == '#' ? g->hashes + 1 : 0;
         buf_addch(&b, c);
     }
-    rc = b.len ? write_all(g->fd, b.ptr, b.len) : 0;
+    rc = b.len ? output_write_all(g->fd, b.ptr, b.len) : 0;
     buf_release(&b);
     return rc < 0 ? -1 : (ssize_t)size;
 }
@@ -233,9 +220,9 @@ void gh_guard_commands(FILE *stream, bool allow)
         return;
     fflush(stream);
     if (g->state == G_COLON)   /* a ':' held back at the end of the last write */
-        write_all(g->fd, ":", 1), g->state = G_MID;
+        output_write_all(g->fd, ":", 1), g->state = G_MID;
     if (allow && g->state == G_MID)   /* a command must start its own line */
-        write_all(g->fd, "\n", 1), g->state = G_START;
+        output_write_all(g->fd, "\n", 1), g->state = G_START;
     g->allow = allow;
 }
 

@@ -82,6 +82,3 @@ void jw_null(struct jw *w, const char *key)
     jw_prefix(w, key);
     fputs("null", w->out);
 }
-
-/* Local rather than spec_level_name() so the reporter's words cannot drift from
- * the JSON schema if the spec's spelling of levels ever grows aliases. */
