@@ -349,6 +349,19 @@ static const struct key_name call_fn_keys[] = { KEY_NAME("name", K_NAME), KEY_NA
 static const struct key_name tool_fn_keys[] = { KEY_NAME("name", K_NAME), KEY_NAME("parameters", K_PARAMETERS) };
 static const struct key_name params_keys[] = { KEY_NAME("required", K_REQUIRED) };
 
+/* The nodes whose keys are only a table (no other rule). */
+#define NODE_KEYS(table) { (table), sizeof(table) / sizeof((table)[0]) }
+static const struct {
+    const struct key_name *table;
+    size_t n;
+} node_keys[] = {
+    [N_TOOL_CALL] = NODE_KEYS(function_keys),
+    [N_TOOL] = NODE_KEYS(function_keys),
+    [N_TOOL_CALL_FN] = NODE_KEYS(call_fn_keys),
+    [N_TOOL_FN] = NODE_KEYS(tool_fn_keys),
+    [N_TOOL_PARAMS] = NODE_KEYS(params_keys),
+};
+
 static enum key key_lookup(const struct key_name *t, size_t n_t, const unsigned char *k, size_t n)
 {
     for (size_t i = 0; i < n_t; i++)
@@ -386,24 +399,13 @@ static int cb_map_key(void *ctx, const unsigned char *k, size_t n)
         }
         break;
     }
-    case N_TOOL_CALL:
-    case N_TOOL:
-        r->key = KEY_LOOKUP(function_keys, k, n);
-        break;
-    case N_TOOL_CALL_FN:
-        r->key = KEY_LOOKUP(call_fn_keys, k, n);
-        break;
-    case N_TOOL_FN:
-        r->key = KEY_LOOKUP(tool_fn_keys, k, n);
-        break;
-    case N_TOOL_PARAMS:
-        r->key = KEY_LOOKUP(params_keys, k, n);
-        break;
     case N_LABEL:
         if (f->aux < r->n_label_segs && key_is(k, n, r->label_seg[f->aux], r->label_seg_len[f->aux]))
             r->key = K_LABEL;
         break;
     default:
+        if (f->node < sizeof(node_keys) / sizeof(node_keys[0]) && node_keys[f->node].table)
+            r->key = key_lookup(node_keys[f->node].table, node_keys[f->node].n, k, n);
         break;
     }
     return 1;
