@@ -68,12 +68,8 @@ static void take_plan(struct bump_outcome *o, struct bump_plan *plan)
 {
     if (plan->note)
         note(o, "%s", plan->note);
-    o->baseline = plan->baseline, plan->baseline = NULL;
-    o->from = plan->from, plan->from = NULL;
-    o->version = plan->version, plan->version = NULL;
-    o->first = plan->first;
-    o->decision = plan->decision;
-    memset(&plan->decision, 0, sizeof(plan->decision));
+    o->v = plan->v;
+    memset(&plan->v, 0, sizeof(plan->v));
     o->decided = true;
 }
 
@@ -132,10 +128,7 @@ done:
 
 void bump_outcome_release(struct bump_outcome *o)
 {
-    free(o->baseline);
-    free(o->from);
-    free(o->version);
-    bump_decision_release(&o->decision);
+    bump_versions_release(&o->v);
     free(o->version_file);
     buf_release(&o->summary);
     free(o->tag);
