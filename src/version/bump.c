@@ -13,6 +13,7 @@
 #include "data/source.h"
 #include "util/err.h"
 #include "util/xalloc.h"
+#include "util/strv.h"
 
 static void note(struct bump_outcome *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -132,8 +133,6 @@ void bump_outcome_release(struct bump_outcome *o)
     free(o->version_file);
     buf_release(&o->summary);
     free(o->tag);
-    for (size_t i = 0; i < o->n_notes; i++)
-        free(o->notes[i]);
-    free(o->notes);
+    strv_free(o->notes, o->n_notes);
     memset(o, 0, sizeof(*o));
 }

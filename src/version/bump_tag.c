@@ -14,6 +14,7 @@
 #include "util/err.h"
 #include "util/path_boundary.h"
 #include "util/xalloc.h"
+#include "util/strv.h"
 
 /* A root-relative path as the repository names it. */
 static int repo_relative(char **out, const struct dataset *ds, const char *rel)
@@ -60,12 +61,8 @@ static int require_committed(const struct dataset *ds, const struct result *head
                      o->written ? " (the version file is written: the second run only creates the tag)" : "");
     }
 done:
-    for (size_t i = 0; i < n; i++)
-        free(paths[i]);
-    free(paths);
-    for (size_t i = 0; i < n_dirty; i++)
-        free(dirty[i]);
-    free(dirty);
+    strv_free(paths, n);
+    strv_free(dirty, n_dirty);
     buf_release(&list);
     return rc;
 }
