@@ -89,21 +89,21 @@ static int on_option(void *ctx, const struct cli *c, int id)
 
 static void print_text(const struct bump_outcome *o, bool dry_run)
 {
-    const struct bump_decision *d = &o->decision;
+    const struct bump_decision *d = &o->v.decision;
     if (o->nothing) {
-        if (o->baseline)
-            printf("dsci: no change since %s; nothing to bump\n", o->baseline);
+        if (o->v.baseline)
+            printf("dsci: no change since %s; nothing to bump\n", o->v.baseline);
         else
-            printf("dsci: no change since version %s; nothing to bump\n", o->version);
-    } else if (o->first) {
-        printf("dsci: %s (%s)\n", o->version, d->reason);
-    } else if (o->from && d->part != SEMVER_NONE) {
-        printf("dsci: %s -> %s (%s: %s)\n", o->from, o->version, semver_part_name(d->part), d->reason);
+            printf("dsci: no change since version %s; nothing to bump\n", o->v.version);
+    } else if (o->v.first) {
+        printf("dsci: %s (%s)\n", o->v.version, d->reason);
+    } else if (o->v.from && d->part != SEMVER_NONE) {
+        printf("dsci: %s -> %s (%s: %s)\n", o->v.from, o->v.version, semver_part_name(d->part), d->reason);
     } else {
-        printf("dsci: %s (none: %s)\n", o->version, d->reason);
+        printf("dsci: %s (none: %s)\n", o->v.version, d->reason);
     }
     if (o->up_to_date)
-        printf("dsci: version file already up to date (%s)\n", o->version);
+        printf("dsci: version file already up to date (%s)\n", o->v.version);
     if (o->written)
         out_line("dsci: wrote %s", o->version_file);
     if (o->would_write) {
@@ -120,18 +120,18 @@ static void print_json(const struct bump_outcome *o, bool dry_run)
 {
     struct jw w = { stdout, 0, true };
     jw_open(&w, NULL, '{');
-    jw_str(&w, "previous", o->from);
-    jw_str(&w, "version", o->version);
-    jw_str(&w, "bump", semver_part_name(o->decision.part));
-    jw_str(&w, "reason", o->decision.reason);
+    jw_str(&w, "previous", o->v.from);
+    jw_str(&w, "version", o->v.version);
+    jw_str(&w, "bump", semver_part_name(o->v.decision.part));
+    jw_str(&w, "reason", o->v.decision.reason);
     jw_bool(&w, "written", o->written);
     jw_str(&w, "tag", o->tag && (o->tag_created || dry_run) ? o->tag : NULL);
-    jw_str(&w, "baseline", o->baseline);
+    jw_str(&w, "baseline", o->v.baseline);
     jw_bool(&w, "dry_run", dry_run);
     jw_bool(&w, "up_to_date", o->nothing || o->up_to_date);
     jw_open(&w, "rules", '[');
-    for (size_t i = 0; i < o->decision.n_hits; i++) {
-        const struct bump_hit *h = &o->decision.hits[i];
+    for (size_t i = 0; i < o->v.decision.n_hits; i++) {
+        const struct bump_hit *h = &o->v.decision.hits[i];
         jw_open(&w, NULL, '{');
         jw_str(&w, "rule", spec_bump_rule_name(h->rule));
         jw_str(&w, "bump", semver_part_name(h->part));

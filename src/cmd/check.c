@@ -239,9 +239,9 @@ int check_and_report(struct check_cli *o)
         .spec = out.ds.spec,
     };
     if (out.planned) {
-        ro.bump = semver_part_name(out.plan.decision.part);
-        ro.bump_reason = out.plan.decision.reason;
-        ro.next_version = out.plan.decision.part != SEMVER_NONE ? out.plan.version : NULL;
+        ro.bump = semver_part_name(out.plan.v.decision.part);
+        ro.bump_reason = out.plan.v.decision.reason;
+        ro.next_version = out.plan.v.decision.part != SEMVER_NONE ? out.plan.v.version : NULL;
     }
     exit_code = result_passed(&out.result) ? 0 : 1;
     for (size_t i = 0; i < o->n_outputs; i++) {

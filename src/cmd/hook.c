@@ -19,6 +19,7 @@
 #include "data/repo.h"
 #include "util/err.h"
 #include "util/xalloc.h"
+#include "util/strv.h"
 
 struct hook_opts {
     struct global_opts g;
@@ -201,12 +202,8 @@ static int hook_run_cmd(const struct hook_opts *o)
         fputs("commit blocked by dsci; fix the data, or bypass with: git commit --no-verify\n", stderr);
     exit_code = worst;
 done:
-    for (size_t i = 0; i < n_staged; i++)
-        free(staged[i]);
-    free(staged);
-    for (size_t i = 0; i < n; i++)
-        free(specs[i]);
-    free(specs);
+    strv_free(staged, n_staged);
+    strv_free(specs, n);
     free(workdir);
     repo_free(repo);
     return exit_code;

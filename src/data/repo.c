@@ -309,9 +309,7 @@ int repo_uncommitted_paths(const struct repo *repo, const char *const *paths, si
             flags = GIT_STATUS_WT_DELETED;   /* neither on disk nor in HEAD: not committed */
         } else if (rc < 0) {
             rc = git_fail(DSCI_EENV, "cannot read the status of the work tree");
-            for (size_t j = 0; j < count; j++)
-                free(list[j]);
-            free(list);
+            strv_free(list, count);
             return rc;
         }
         if (flags != GIT_STATUS_CURRENT)

@@ -511,9 +511,7 @@ static int walk_submodules(struct gitsrc *g, struct glob_walk *w)
         git_tree_free(tree);
         git_commit_free(commit);
     }
-    for (size_t i = 0; i < w->n_sm; i++)
-        free(w->sm_paths[i]);
-    free(w->sm_paths);
+    strv_free(w->sm_paths, w->n_sm);
     free(w->sm_ids);
     return rc;
 }
@@ -569,9 +567,7 @@ static int git_expand_glob(struct source *src, const char *pattern, char ***out,
     if (w.n)
         qsort(w.list, w.n, sizeof(*w.list), strv_cmp);
     if (rc < 0) {
-        for (size_t i = 0; i < w.n; i++)
-            free(w.list[i]);
-        free(w.list);
+        strv_free(w.list, w.n);
         return rc;
     }
     *out = w.list;

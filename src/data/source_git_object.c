@@ -93,16 +93,10 @@ static int inflate_more(struct git_object_reader *r)
             r->z.next_in = r->in;
             r->z.avail_in = (uInt)got;
         }
-        r->z.next_out = r->out;
-        r->z.avail_out = (uInt)CHUNK;
-        int zrc = inflate(&r->z, Z_NO_FLUSH);
-        r->out_len = CHUNK - r->z.avail_out;
-        if (zrc == Z_STREAM_END)
-            r->z_end = true;
-        else if (zrc == Z_BUF_ERROR || (zrc == Z_OK && r->out_len == 0)) {
-            if (r->eof && (zrc == Z_BUF_ERROR || r->z.avail_in == 0))
-                return damaged(r, "the file ends before its compressed data does");
-        } else if (zrc != Z_OK)
+        int step = pack_inflate_step(&r->z, r->out, CHUNK, &r->out_len, &r->z_end, r->eof);
+        if (step == PACK_INFLATE_TRUNCATED)
+            return damaged(r, "the file ends before its compressed data does");
+        if (step == PACK_INFLATE_BAD)
             return damaged(r, r->z.msg ? r->z.msg : "invalid compressed data");
         if (r->out_len)
             sha1_update_(&r->sha, r->out, r->out_len);

@@ -168,6 +168,22 @@ static int cz_start(struct pack_cursor *c)
     return c->z_live ? 0 : PACK_GIVE_UP;
 }
 
+int pack_inflate_step(z_stream *z, unsigned char *out, size_t cap, size_t *out_len, bool *end, bool eof)
+{
+    z->next_out = out;
+    z->avail_out = (uInt)cap;
+    int zrc = inflate(z, Z_NO_FLUSH);
+    *out_len = cap - z->avail_out;
+    if (zrc == Z_STREAM_END)
+        *end = true;
+    else if (zrc == Z_BUF_ERROR || (zrc == Z_OK && *out_len == 0))
+        /* No progress: more input would help, unless there is none left. */
+        return eof && (zrc == Z_BUF_ERROR || z->avail_in == 0) ? PACK_INFLATE_TRUNCATED : 0;
+    else if (zrc != Z_OK)
+        return PACK_INFLATE_BAD;
+    return 0;
+}
+
 /* More inflated bytes of the entry's stream into c->out (none at its end). */
 static int cz_fill(struct pack_cursor *c)
 {
@@ -184,18 +200,12 @@ static int cz_fill(struct pack_cursor *c)
             c->z.next_in = c->in;
             c->z.avail_in = (uInt)got;
         }
-        c->z.next_out = c->out;
-        c->z.avail_out = (uInt)CHUNK;
-        int zrc = inflate(&c->z, Z_NO_FLUSH);
-        c->out_len = CHUNK - c->z.avail_out;
-        if (zrc == Z_STREAM_END)
-            c->z_end = true;
-        else if (zrc == Z_BUF_ERROR || (zrc == Z_OK && c->out_len == 0)) {
-            if (c->eof && (zrc == Z_BUF_ERROR || c->z.avail_in == 0)) {
-                c->why = "the pack ends inside it";
-                return PACK_DAMAGED;
-            }
-        } else if (zrc != Z_OK) {
+        int step = pack_inflate_step(&c->z, c->out, CHUNK, &c->out_len, &c->z_end, c->eof);
+        if (step == PACK_INFLATE_TRUNCATED) {
+            c->why = "the pack ends inside it";
+            return PACK_DAMAGED;
+        }
+        if (step == PACK_INFLATE_BAD) {
             c->why = c->z.msg ? c->z.msg : "invalid compressed data";
             return PACK_DAMAGED;
         }

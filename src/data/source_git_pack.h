@@ -19,10 +19,13 @@
 #ifndef DSCI_SOURCE_GIT_PACK_H
 #define DSCI_SOURCE_GIT_PACK_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
 #include <git2.h>
+#include <zlib.h>
 
 /* The pack (a malloc'd path, the caller's to free) whose v2 index lists `id`, and the
  * entry's offset there: 0, or 1 when no index this reads lists it (nothing allocated). */
@@ -53,5 +56,14 @@ ssize_t pack_cursor_read(struct pack_cursor *c, unsigned char *buf, size_t cap);
 const char *pack_cursor_why(const struct pack_cursor *c);
 /* Accepts NULL. */
 void pack_cursor_free(struct pack_cursor *c);
+
+/*
+ * One inflate call of a zlib stream read in chunks, shared with the loose-object reader:
+ * up to cap bytes into out, *out_len how many, *end set at the stream's end. 0 (go on:
+ * refill the input when it is used up), PACK_INFLATE_TRUNCATED (no progress and `eof`:
+ * the input ended before the stream did) or PACK_INFLATE_BAD (z->msg says why, if set).
+ */
+enum { PACK_INFLATE_TRUNCATED = 1, PACK_INFLATE_BAD = 2 };
+int pack_inflate_step(z_stream *z, unsigned char *out, size_t cap, size_t *out_len, bool *end, bool eof);
 
 #endif

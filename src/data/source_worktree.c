@@ -108,9 +108,7 @@ static int wt_expand_glob(struct source *src, const char *pattern, char ***out, 
     }
     globfree(&g);
     if (rc < 0) {
-        for (size_t j = 0; j < count; j++)
-            free(list[j]);
-        free(list);
+        strv_free(list, count);
         return rc;
     }
     qsort(list, count, sizeof(*list), strv_cmp);

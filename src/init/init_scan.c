@@ -602,14 +602,26 @@ done:
     return rc;
 }
 
+static void file_release(struct init_file *f)
+{
+    free(f->path);
+    free(f->split);
+}
+
+static void quality_release(struct init_quality *q)
+{
+    struct init_measure *measures[] = { &q->human, &q->assistant, &q->turns };
+    for (size_t i = 0; i < sizeof(measures) / sizeof(measures[0]); i++)
+        free(measures[i]->longest.path);
+    strv_free(q->concerns, q->n_concerns);
+}
+
 void init_scan_release(struct init_scan *scan)
 {
     if (!scan)
         return;
-    for (size_t i = 0; i < scan->n_files; i++) {
-        free(scan->files[i].path);
-        free(scan->files[i].split);
-    }
+    for (size_t i = 0; i < scan->n_files; i++)
+        file_release(&scan->files[i]);
     free(scan->files);
     strv_free(scan->skipped, scan->n_skipped);
     for (size_t i = 0; i < scan->n_splits; i++)
@@ -620,9 +632,6 @@ void init_scan_release(struct init_scan *scan)
     free(scan->card);
     free(scan->version_file);
     free(scan->root);
-    free(scan->quality.human.longest.path);
-    free(scan->quality.assistant.longest.path);
-    free(scan->quality.turns.longest.path);
-    strv_free(scan->quality.concerns, scan->quality.n_concerns);
+    quality_release(&scan->quality);
     memset(scan, 0, sizeof(*scan));
 }

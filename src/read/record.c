@@ -320,35 +320,56 @@ static int cb_end(void *ctx)
     return 1;
 }
 
-static enum key message_key(const unsigned char *k, size_t n)
+/* The keys a node knows, each with its length so that a lookup compares lengths first. */
+struct key_name {
+    const char *name;
+    size_t len;
+    enum key key;
+};
+#define KEY_NAME(lit, k) { lit, sizeof(lit) - 1, k }
+
+static const struct key_name root_keys[] = {
+    KEY_NAME("conversations", K_CONVERSATIONS), KEY_NAME("messages", K_MESSAGES),
+    KEY_NAME("tools", K_TOOLS), KEY_NAME("instruction", K_INSTRUCTION),
+    KEY_NAME("input", K_INPUT), KEY_NAME("output", K_OUTPUT),
+};
+/* ShareGPT turns: only these two count. */
+static const struct key_name turn_keys[] = {
+    KEY_NAME("from", K_FROM), KEY_NAME("value", K_VALUE),
+};
+/* OpenAI-style messages; from/value are looked up to be named as unknown keys. */
+static const struct key_name message_keys[] = {
+    KEY_NAME("from", K_FROM), KEY_NAME("role", K_ROLE), KEY_NAME("name", K_NAME),
+    KEY_NAME("value", K_VALUE), KEY_NAME("weight", K_WEIGHT), KEY_NAME("content", K_CONTENT),
+    KEY_NAME("tool_calls", K_TOOL_CALLS), KEY_NAME("tool_call_id", K_TOOL_CALL_ID),
+    KEY_NAME("function_call", K_FUNCTION_CALL),
+};
+static const struct key_name function_keys[] = { KEY_NAME("function", K_FUNCTION) };
+static const struct key_name call_fn_keys[] = { KEY_NAME("name", K_NAME), KEY_NAME("arguments", K_ARGUMENTS) };
+static const struct key_name tool_fn_keys[] = { KEY_NAME("name", K_NAME), KEY_NAME("parameters", K_PARAMETERS) };
+static const struct key_name params_keys[] = { KEY_NAME("required", K_REQUIRED) };
+
+/* The nodes whose keys are only a table (no other rule). */
+#define NODE_KEYS(table) { (table), sizeof(table) / sizeof((table)[0]) }
+static const struct {
+    const struct key_name *table;
+    size_t n;
+} node_keys[] = {
+    [N_TOOL_CALL] = NODE_KEYS(function_keys),
+    [N_TOOL] = NODE_KEYS(function_keys),
+    [N_TOOL_CALL_FN] = NODE_KEYS(call_fn_keys),
+    [N_TOOL_FN] = NODE_KEYS(tool_fn_keys),
+    [N_TOOL_PARAMS] = NODE_KEYS(params_keys),
+};
+
+static enum key key_lookup(const struct key_name *t, size_t n_t, const unsigned char *k, size_t n)
 {
-    switch (n) {
-    case 4:
-        if (KEY_IS(k, n, "from")) return K_FROM;
-        if (KEY_IS(k, n, "role")) return K_ROLE;
-        if (KEY_IS(k, n, "name")) return K_NAME;
-        break;
-    case 5:
-        if (KEY_IS(k, n, "value")) return K_VALUE;
-        break;
-    case 6:
-        if (KEY_IS(k, n, "weight")) return K_WEIGHT;
-        break;
-    case 7:
-        if (KEY_IS(k, n, "content")) return K_CONTENT;
-        break;
-    case 10:
-        if (KEY_IS(k, n, "tool_calls")) return K_TOOL_CALLS;
-        break;
-    case 12:
-        if (KEY_IS(k, n, "tool_call_id")) return K_TOOL_CALL_ID;
-        break;
-    case 13:
-        if (KEY_IS(k, n, "function_call")) return K_FUNCTION_CALL;
-        break;
-    }
+    for (size_t i = 0; i < n_t; i++)
+        if (key_is(k, n, t[i].name, t[i].len))
+            return t[i].key;
     return K_UNKNOWN;
 }
+#define KEY_LOOKUP(table, k, n) key_lookup((table), sizeof(table) / sizeof((table)[0]), (k), (n))
 
 static int cb_map_key(void *ctx, const unsigned char *k, size_t n)
 {
@@ -357,22 +378,18 @@ static int cb_map_key(void *ctx, const unsigned char *k, size_t n)
     r->key = K_UNKNOWN;
     switch (f->node) {
     case N_ROOT:
-        if (KEY_IS(k, n, "conversations")) r->key = K_CONVERSATIONS;
-        else if (KEY_IS(k, n, "messages")) r->key = K_MESSAGES;
-        else if (KEY_IS(k, n, "tools")) r->key = K_TOOLS;
-        else if (KEY_IS(k, n, "instruction")) r->key = K_INSTRUCTION;
-        else if (KEY_IS(k, n, "input")) r->key = K_INPUT;
-        else if (KEY_IS(k, n, "output")) r->key = K_OUTPUT;
-        else if (r->o->id_field && key_is(k, n, r->o->id_field, strlen(r->o->id_field))) r->key = K_ID;
+        r->key = KEY_LOOKUP(root_keys, k, n);
+        if (r->key != K_UNKNOWN)
+            break;
+        if (r->o->id_field && key_is(k, n, r->o->id_field, strlen(r->o->id_field))) r->key = K_ID;
         else if (r->n_label_segs && key_is(k, n, r->label_seg[0], r->label_seg_len[0])) r->key = K_LABEL;
         break;
     case N_MESSAGE: {
         struct raw_message *m = open_message(r);
         if (r->current_list == LIST_CONVERSATIONS) {
-            if (KEY_IS(k, n, "from")) r->key = K_FROM;
-            else if (KEY_IS(k, n, "value")) r->key = K_VALUE;
+            r->key = KEY_LOOKUP(turn_keys, k, n);
         } else {
-            r->key = message_key(k, n);
+            r->key = KEY_LOOKUP(message_keys, k, n);
             if ((r->key == K_UNKNOWN || r->key == K_FROM || r->key == K_VALUE) && m && !m->unknown_key) {
                 m->unknown_key = keep_string(r, k, n);
                 m->unknown_key_len = n;
@@ -382,26 +399,13 @@ static int cb_map_key(void *ctx, const unsigned char *k, size_t n)
         }
         break;
     }
-    case N_TOOL_CALL:
-    case N_TOOL:
-        if (KEY_IS(k, n, "function")) r->key = K_FUNCTION;
-        break;
-    case N_TOOL_CALL_FN:
-        if (KEY_IS(k, n, "name")) r->key = K_NAME;
-        else if (KEY_IS(k, n, "arguments")) r->key = K_ARGUMENTS;
-        break;
-    case N_TOOL_FN:
-        if (KEY_IS(k, n, "name")) r->key = K_NAME;
-        else if (KEY_IS(k, n, "parameters")) r->key = K_PARAMETERS;
-        break;
-    case N_TOOL_PARAMS:
-        if (KEY_IS(k, n, "required")) r->key = K_REQUIRED;
-        break;
     case N_LABEL:
         if (f->aux < r->n_label_segs && key_is(k, n, r->label_seg[f->aux], r->label_seg_len[f->aux]))
             r->key = K_LABEL;
         break;
     default:
+        if (f->node < sizeof(node_keys) / sizeof(node_keys[0]) && node_keys[f->node].table)
+            r->key = key_lookup(node_keys[f->node].table, node_keys[f->node].n, k, n);
         break;
     }
     return 1;

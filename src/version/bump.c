@@ -13,6 +13,7 @@
 #include "data/source.h"
 #include "util/err.h"
 #include "util/xalloc.h"
+#include "util/strv.h"
 
 static void note(struct bump_outcome *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -68,12 +69,8 @@ static void take_plan(struct bump_outcome *o, struct bump_plan *plan)
 {
     if (plan->note)
         note(o, "%s", plan->note);
-    o->baseline = plan->baseline, plan->baseline = NULL;
-    o->from = plan->from, plan->from = NULL;
-    o->version = plan->version, plan->version = NULL;
-    o->first = plan->first;
-    o->decision = plan->decision;
-    memset(&plan->decision, 0, sizeof(plan->decision));
+    o->v = plan->v;
+    memset(&plan->v, 0, sizeof(plan->v));
     o->decided = true;
 }
 
@@ -132,15 +129,10 @@ done:
 
 void bump_outcome_release(struct bump_outcome *o)
 {
-    free(o->baseline);
-    free(o->from);
-    free(o->version);
-    bump_decision_release(&o->decision);
+    bump_versions_release(&o->v);
     free(o->version_file);
     buf_release(&o->summary);
     free(o->tag);
-    for (size_t i = 0; i < o->n_notes; i++)
-        free(o->notes[i]);
-    free(o->notes);
+    strv_free(o->notes, o->n_notes);
     memset(o, 0, sizeof(*o));
 }

@@ -10,7 +10,7 @@
  *   struct bump_outcome o;
  *   struct bump_options opts = { .base = "auto", .tag = true };
  *   int rc = bump_run(&o, &ds, &opts);   // o holds what was decided and done, even on error
- *   ... o.version, o.decision.part, o.decision.reason, o.written, o.tag ...
+ *   ... o.v.version, o.v.decision.part, o.v.decision.reason, o.written, o.tag ...
  *   bump_outcome_release(&o);
  *
  * Ownership: everything in a decision, a plan and an outcome is owned by it (released
@@ -90,12 +90,19 @@ void bump_decision_release(struct bump_decision *d);
  * cannot be told (a baseline that is no version tag and records none, a version file
  * whose version does not parse). Release with bump_plan_release() in either case.
  */
-struct bump_plan {
+/* What a plan decides; bump moves it whole into its outcome. All owned: release with
+ * bump_versions_release (which leaves it zeroed). */
+struct bump_versions {
     char *baseline;                   /* the tag or revision compared with; NULL without one */
     char *from;                       /* the version bumped from; NULL for the first version */
-    char *version;                    /* the version decided on; NULL on error */
+    char *version;                    /* the version decided on; NULL on error or until decided */
     bool first;                       /* no earlier version: 1.0.0 (or the version file's) */
     struct bump_decision decision;
+};
+void bump_versions_release(struct bump_versions *v);
+
+struct bump_plan {
+    struct bump_versions v;
     struct version_file *baseline_vf; /* the baseline's version file; NULL when none */
     char *note;                       /* what the user should know (no baseline tag); or NULL */
 };
@@ -111,12 +118,8 @@ struct bump_options {
 };
 
 struct bump_outcome {
-    char *baseline;          /* the tag or revision compared with; NULL without one */
-    char *from;              /* the version bumped from; NULL for the first version */
-    char *version;           /* the version decided on; NULL until then */
-    bool decided;            /* decision, from and version are filled */
-    bool first;              /* no earlier version: starts at 1.0.0 (or the version file's) */
-    struct bump_decision decision;
+    struct bump_versions v;  /* the plan's, once decided */
+    bool decided;            /* v is filled */
     bool nothing;            /* nothing changed and the version file says so: no write */
     bool up_to_date;         /* the version file already records this version and data */
     bool written;            /* the version file was written */

@@ -508,7 +508,7 @@ static int plan_from_baseline(struct bump_plan *o, struct semver *from, struct d
     struct baseline_extra bx;
     int rc;
 
-    o->baseline = xstrdup(cmp->baseline);
+    o->v.baseline = xstrdup(cmp->baseline);
     if ((rc = load_baseline_extra(&bx, ds, cmp->baseline)) < 0)
         goto done;
     o->baseline_vf = bx.vf;
@@ -525,7 +525,7 @@ static int plan_from_baseline(struct bump_plan *o, struct semver *from, struct d
         .base_spec = cmp->base_spec,
         .card_changed = spec->dataset.card && card_differs(ds, &bx) ? spec->dataset.card : NULL,
     };
-    bump_decide(&o->decision, &in);
+    bump_decide(&o->v.decision, &in);
 done:
     baseline_extra_release(&bx);
     return rc;
@@ -545,10 +545,10 @@ static int plan_from_version_file(struct bump_plan *o, struct semver *from, stru
         free(none);
     }
     if (!cur || !cur->version) {
-        o->first = true;
-        o->decision.part = SEMVER_MAJOR;
-        o->decision.data_changed = true;
-        o->decision.reason = xstrdup(cur ? "first version: the version file records none"
+        o->v.first = true;
+        o->v.decision.part = SEMVER_MAJOR;
+        o->v.decision.data_changed = true;
+        o->v.decision.reason = xstrdup(cur ? "first version: the version file records none"
                                          : "first version: no baseline tag and no version file");
     } else if ((rc = semver_parse(from, cur->version)) < 0) {
         char why[256], *shown = source_display_path(ds->src, spec->dataset.version_file);
@@ -558,12 +558,12 @@ static int plan_from_version_file(struct bump_plan *o, struct semver *from, stru
         return rc;
     } else if (!cur->n_splits) {
         /* A hand-written {"version": "0.1.0"}: the version to start from, as it is. */
-        o->first = true;
-        o->decision.data_changed = true;
-        o->decision.reason = xasprintf("first record of %s: the version file listed no splits", cur->version);
+        o->v.first = true;
+        o->v.decision.data_changed = true;
+        o->v.decision.reason = xasprintf("first record of %s: the version file listed no splits", cur->version);
     } else {
         struct bump_input in = { .spec = spec, .head = head, .recorded = cur };
-        bump_decide(&o->decision, &in);
+        bump_decide(&o->v.decision, &in);
     }
     return 0;
 }
@@ -583,29 +583,35 @@ int bump_plan_make(struct bump_plan *o, struct dataset *ds, const struct compari
         goto done;
 
     /* The version. */
-    if (o->first && !(cur && cur->version)) {
+    if (o->v.first && !(cur && cur->version)) {
         rc = semver_parse(&next, FIRST_VERSION);
-    } else if (o->first) {
+    } else if (o->v.first) {
         rc = semver_bump(&next, &from, SEMVER_NONE);   /* the version file's, as written */
     } else {
-        rc = semver_bump(&next, &from, o->decision.part);
-        o->from = semver_format(&from);
+        rc = semver_bump(&next, &from, o->v.decision.part);
+        o->v.from = semver_format(&from);
     }
     if (rc < 0)
         goto done;
-    o->version = semver_format(&next);
+    o->v.version = semver_format(&next);
 done:
     semver_release(&from);
     semver_release(&next);
     return rc;
 }
 
+void bump_versions_release(struct bump_versions *v)
+{
+    free(v->baseline);
+    free(v->from);
+    free(v->version);
+    bump_decision_release(&v->decision);
+    memset(v, 0, sizeof(*v));
+}
+
 void bump_plan_release(struct bump_plan *p)
 {
-    free(p->baseline);
-    free(p->from);
-    free(p->version);
-    bump_decision_release(&p->decision);
+    bump_versions_release(&p->v);
     version_file_free(p->baseline_vf);
     free(p->note);
     memset(p, 0, sizeof(*p));

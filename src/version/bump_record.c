@@ -205,11 +205,11 @@ int bump_record_target(char **out, const struct dataset *ds, const char *rel)
 static char *record_previous(const struct bump_outcome *o, const struct version_file *cur,
                              const struct version_file *baseline_vf)
 {
-    if (o->first)
+    if (o->v.first)
         return cur && cur->previous ? xstrdup(cur->previous) : NULL;
-    if (o->decision.part != SEMVER_NONE)
-        return xstrdup(o->from);
-    if (cur && streq(cur->version, o->version))
+    if (o->v.decision.part != SEMVER_NONE)
+        return xstrdup(o->v.from);
+    if (cur && streq(cur->version, o->v.version))
         return cur->previous ? xstrdup(cur->previous) : NULL;
     if (baseline_vf && baseline_vf->previous)
         return xstrdup(baseline_vf->previous);
@@ -236,9 +236,9 @@ static void changes_from_counts(struct version_file *nv, const struct version_fi
 static void record_changes(struct version_file *nv, const struct bump_outcome *o, const struct version_file *cur,
                            const struct version_file *baseline_vf, const struct comparison *cmp)
 {
-    const struct version_file *same_version = o->decision.part == SEMVER_NONE && !o->first
+    const struct version_file *same_version = o->v.decision.part == SEMVER_NONE && !o->v.first
                                                   ? (cmp->have ? baseline_vf : cur) : NULL;
-    if (same_version && same_version->has_changes && streq(same_version->version, o->version)) {
+    if (same_version && same_version->has_changes && streq(same_version->version, o->v.version)) {
         /* nothing bumped: the changes are still those that made this version */
         nv->added = same_version->added;
         nv->removed = same_version->removed;
@@ -247,7 +247,7 @@ static void record_changes(struct version_file *nv, const struct bump_outcome *o
         nv->added = cmp->diff.total.added;
         nv->removed = cmp->diff.total.removed;
         nv->modified = cmp->diff.total.modified;
-    } else if (o->first) {
+    } else if (o->v.first) {
         for (size_t i = 0; i < nv->n_splits; i++)
             nv->added += nv->splits[i].examples;
     } else {
@@ -259,7 +259,7 @@ void bump_record_make(struct version_file *nv, const struct bump_outcome *o, con
                       const struct version_file *baseline_vf, const struct comparison *cmp, const struct spec *spec,
                       const struct result *head)
 {
-    nv->version = xstrdup(o->version);
+    nv->version = xstrdup(o->v.version);
     nv->previous = record_previous(o, cur, baseline_vf);
     nv->created = clock_now_iso8601();
     fill_splits(nv, spec, head);
@@ -274,7 +274,7 @@ int bump_record_write(struct bump_outcome *o, const struct version_file *nv, con
     size_t text_len = 0;
     int rc;
 
-    if (o->decision.part == SEMVER_NONE && !o->decision.data_changed && cur && same_data(cur, nv)) {
+    if (o->v.decision.part == SEMVER_NONE && !o->v.decision.data_changed && cur && same_data(cur, nv)) {
         o->nothing = true;
         return 0;
     }

@@ -14,6 +14,7 @@
 #include "util/err.h"
 #include "util/path_boundary.h"
 #include "util/xalloc.h"
+#include "util/strv.h"
 
 /* A root-relative path as the repository names it. */
 static int repo_relative(char **out, const struct dataset *ds, const char *rel)
@@ -56,16 +57,12 @@ static int require_committed(const struct dataset *ds, const struct result *head
             buf_printf(&list, " %s", dirty[i]);
         rc = err_set(DSCI_EUSAGE, "not tagged: the tag goes on a commit that holds the version file and the data; "
                      "commit them, then tag: git add%s && git commit -m 'dataset %s' && dsci bump --tag%s",
-                     buf_cstr(&list), o->version,
+                     buf_cstr(&list), o->v.version,
                      o->written ? " (the version file is written: the second run only creates the tag)" : "");
     }
 done:
-    for (size_t i = 0; i < n; i++)
-        free(paths[i]);
-    free(paths);
-    for (size_t i = 0; i < n_dirty; i++)
-        free(dirty[i]);
-    free(dirty);
+    strv_free(paths, n);
+    strv_free(dirty, n_dirty);
     buf_release(&list);
     return rc;
 }
@@ -73,7 +70,7 @@ done:
 int bump_tag_reserve(struct bump_outcome *o, const struct dataset *ds)
 {
     const struct spec *spec = ds->spec;
-    o->tag = xasprintf("%s%s", spec->versioning.tag_prefix ? spec->versioning.tag_prefix : "", o->version);
+    o->tag = xasprintf("%s%s", spec->versioning.tag_prefix ? spec->versioning.tag_prefix : "", o->v.version);
     int exists = repo_tag_exists(ds->repo, o->tag);
     if (exists < 0)
         return exists;
@@ -90,7 +87,7 @@ int bump_tag_create(struct bump_outcome *o, const struct dataset *ds, const stru
     if ((rc = require_committed(ds, head, vf_rel, o)) < 0)
         return rc;
     char *message = xasprintf("dataset %s %s\n\n%s: %s\n", spec->dataset.name ? spec->dataset.name : "dataset",
-                              o->version, semver_part_name(o->decision.part), o->decision.reason);
+                              o->v.version, semver_part_name(o->v.decision.part), o->v.decision.reason);
     rc = repo_create_tag(ds->repo, o->tag, message, NULL);
     free(message);
     if (rc >= 0)

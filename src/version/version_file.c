@@ -307,26 +307,32 @@ done:
     return rc;
 }
 
+static void split_file_release(struct version_split_file *f)
+{
+    free(f->path);
+    free(f->checksum);
+}
+
+static void split_release(struct version_split *s)
+{
+    free(s->name);
+    free(s->path);
+    free(s->checksum);
+    for (size_t j = 0; j < s->n_files; j++)
+        split_file_release(&s->files[j]);
+    free(s->files);
+}
+
 void version_file_free(struct version_file *vf)
 {
     if (!vf)
         return;
-    for (size_t i = 0; i < vf->n_splits; i++) {
-        free(vf->splits[i].name);
-        free(vf->splits[i].path);
-        free(vf->splits[i].checksum);
-        for (size_t j = 0; j < vf->splits[i].n_files; j++) {
-            free(vf->splits[i].files[j].path);
-            free(vf->splits[i].files[j].checksum);
-        }
-        free(vf->splits[i].files);
-    }
+    for (size_t i = 0; i < vf->n_splits; i++)
+        split_release(&vf->splits[i]);
     free(vf->splits);
-    free(vf->version);
-    free(vf->previous);
-    free(vf->created);
-    free(vf->seed_text);
-    free(vf->model);
+    char *const strings[] = { vf->version, vf->previous, vf->created, vf->seed_text, vf->model };
+    for (size_t i = 0; i < sizeof(strings) / sizeof(strings[0]); i++)
+        free(strings[i]);
     free(vf);
 }
 
