@@ -144,14 +144,14 @@ static bool has_section(const struct result *r, const char *gate)
     return false;
 }
 
+/* FORMAT_AUTO means the files disagree. */
 static const char *format_name(enum dataset_format f)
 {
-    switch (f) {
-    case FORMAT_SHAREGPT: return "ShareGPT";
-    case FORMAT_OPENAI: return "OpenAI chat";
-    case FORMAT_ALPACA: return "Alpaca";
-    default: return "mixed formats";
-    }
+    static const char *const names[] = {
+        [FORMAT_AUTO] = "mixed formats", [FORMAT_SHAREGPT] = "ShareGPT",
+        [FORMAT_OPENAI] = "OpenAI chat", [FORMAT_ALPACA] = "Alpaca",
+    };
+    return (size_t)f < sizeof(names) / sizeof(names[0]) ? names[f] : names[FORMAT_AUTO];
 }
 
 /* "2025-01-01" from the version file's created time; NULL when it has none. */

@@ -55,21 +55,15 @@ static enum role map_role(const struct reader_options *o, enum dataset_format fo
 
 static const char *value_type_name(enum value_type t)
 {
-    switch (t) {
-    case V_STRING: return "a string";
-    case V_NULL: return "null";
-    case V_OTHER: return "not a string";
-    case V_ABSENT: break;
-    }
-    return "missing";
+    static const char *const names[] = {
+        [V_ABSENT] = "missing", [V_STRING] = "a string", [V_NULL] = "null", [V_OTHER] = "not a string",
+    };
+    return (size_t)t < sizeof(names) / sizeof(names[0]) ? names[t] : names[V_ABSENT];
 }
 
 static struct turn *add_turn(struct reader *rd)
 {
-    ALLOC_GROW(rd->turns, rd->ex.n_turns + 1, rd->alloc_turns);
-    struct turn *t = &rd->turns[rd->ex.n_turns++];
-    memset(t, 0, sizeof(*t));
-    return t;
+    return ALLOC_APPEND(rd->turns, rd->ex.n_turns, rd->alloc_turns);
 }
 
 /* Top-level keys of a tool call's arguments, which must be a JSON object. */

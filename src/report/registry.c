@@ -41,12 +41,8 @@ const struct reporter *report_at(size_t i)
  * drift from their schemas if the spec's spelling of levels ever grows aliases. */
 const char *report_level_word(enum gate_level level)
 {
-    switch (level) {
-    case LEVEL_OFF: return "off";
-    case LEVEL_WARN: return "warn";
-    case LEVEL_BLOCK: return "block";
-    }
-    return "off";
+    static const char *const words[] = { [LEVEL_OFF] = "off", [LEVEL_WARN] = "warn", [LEVEL_BLOCK] = "block" };
+    return (size_t)level < sizeof(words) / sizeof(words[0]) ? words[level] : words[LEVEL_OFF];
 }
 
 void report_check_line(struct buf *b, const struct check *c)

@@ -263,10 +263,8 @@ void diff_release(struct diff *d)
 
 const char *diff_kind_name(enum diff_kind kind)
 {
-    switch (kind) {
-    case DIFF_ADDED: return "added";
-    case DIFF_REMOVED: return "removed";
-    case DIFF_MODIFIED: return "modified";
-    }
-    return "?";
+    static const char *const names[] = {
+        [DIFF_ADDED] = "added", [DIFF_REMOVED] = "removed", [DIFF_MODIFIED] = "modified",
+    };
+    return (size_t)kind < sizeof(names) / sizeof(names[0]) ? names[kind] : "?";
 }
