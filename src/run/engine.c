@@ -120,9 +120,7 @@ static int collect_files(const struct spec *spec, struct source *src, bool missi
                     free(paths[i]);
                     continue;
                 }
-                ALLOC_GROW(files, n + 1, alloc);
-                struct run_file *f = &files[n++];
-                memset(f, 0, sizeof(*f));
+                struct run_file *f = ALLOC_APPEND(files, n, alloc);
                 f->root_path = paths[i];
                 f->path = source_display_path(src, paths[i]);
                 f->split = s;

@@ -88,9 +88,7 @@ void result_release(struct result *r)
 struct section *result_add_section(struct result *r, const char *gate, const char *title,
                                    enum gate_level level, struct spec_loc loc)
 {
-    ALLOC_GROW(r->sections, r->n_sections + 1, r->alloc_sections);
-    struct section *s = &r->sections[r->n_sections++];
-    memset(s, 0, sizeof(*s));
+    struct section *s = ALLOC_APPEND(r->sections, r->n_sections, r->alloc_sections);
     s->gate = xstrdup(gate);
     s->title = xstrdup(title);
     s->level = level;
@@ -100,9 +98,7 @@ struct section *result_add_section(struct result *r, const char *gate, const cha
 
 struct check *result_add_check(struct section *s, const char *id, const char *name)
 {
-    ALLOC_GROW(s->checks, s->n_checks + 1, s->alloc_checks);
-    struct check *c = &s->checks[s->n_checks++];
-    memset(c, 0, sizeof(*c));
+    struct check *c = ALLOC_APPEND(s->checks, s->n_checks, s->alloc_checks);
     c->id = xstrdup(id);
     c->name = xstrdup(name);
     c->status = STATUS_PASS;
@@ -199,9 +195,7 @@ static struct finding *add_finding(struct check *c, const char *path, size_t lin
     c->findings_total++;
     if (c->n_findings >= RESULT_MAX_FINDINGS)
         return NULL;
-    ALLOC_GROW(c->findings, c->n_findings + 1, c->alloc_findings);
-    struct finding *f = &c->findings[c->n_findings++];
-    memset(f, 0, sizeof(*f));
+    struct finding *f = ALLOC_APPEND(c->findings, c->n_findings, c->alloc_findings);
     f->path = path ? xstrdup(path) : NULL;
     f->line = line;
     f->kind = xstrdup(kind);

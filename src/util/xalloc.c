@@ -45,6 +45,19 @@ void *xreallocarray(void *ptr, size_t nmemb, size_t size)
     return xrealloc(ptr, nmemb * size);
 }
 
+void *xalloc_append(void *ptr, size_t n, size_t *alloc, size_t size)
+{
+    if (n + 1 > *alloc) {
+        size_t grown = *alloc < 8 ? 8 : *alloc + *alloc / 2;
+        if (grown < n + 1)
+            grown = n + 1;
+        ptr = xreallocarray(ptr, grown, size);
+        *alloc = grown;
+    }
+    memset((char *)ptr + n * size, 0, size);
+    return ptr;
+}
+
 char *xstrdup(const char *s)
 {
     return xmemdup(s, strlen(s));

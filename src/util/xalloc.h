@@ -31,4 +31,13 @@ char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
         }                                                                       \
     } while (0)
 
+/* Appends one zeroed element to `ptr` (of `n` used, `alloc` allocated, both size_t) and
+ * evaluates to its address, valid until the next append:
+ *   struct item *it = ALLOC_APPEND(items, n_items, alloc_items); */
+#define ALLOC_APPEND(ptr, n, alloc) \
+    ((ptr) = xalloc_append((ptr), (n), &(alloc), sizeof(*(ptr))), &(ptr)[(n)++])
+
+/* ALLOC_APPEND's work: grows like ALLOC_GROW to hold n + 1 and zeroes element n. */
+void *xalloc_append(void *ptr, size_t n, size_t *alloc, size_t size);
+
 #endif
