@@ -103,6 +103,13 @@ static void unique_name(struct buf *out, const struct result *r, size_t si, size
         buf_printf(out, " (%s)", c->id ? c->id : "check");
 }
 
+/* A failure or warning element ends with the check's details; then the testcase ends. */
+static void end_with_details(FILE *out, struct buf *details, const char *tag)
+{
+    put(out, buf_cstr(details), false);
+    fprintf(out, "</%s>\n    </testcase>\n", tag);
+}
+
 static void write_testcase(FILE *out, const struct result *r, size_t si, size_t ci)
 {
     const struct section *s = &r->sections[si];
@@ -125,8 +132,7 @@ static void write_testcase(FILE *out, const struct result *r, size_t si, size_t 
         put_attr(out, "message", buf_cstr(&line));
         put_attr(out, "type", c->blocking ? "blocking" : "non-blocking");
         fputc('>', out);
-        put(out, buf_cstr(&details), false);
-        fputs("</failure>\n    </testcase>\n", out);
+        end_with_details(out, &details, "failure");
         break;
     case STATUS_SKIP:
         fputs(">\n      <skipped", out);
@@ -138,8 +144,7 @@ static void write_testcase(FILE *out, const struct result *r, size_t si, size_t 
         fputs(">\n      <system-out>[WARN] ", out);
         put(out, buf_cstr(&line), false);
         fputc('\n', out);
-        put(out, buf_cstr(&details), false);
-        fputs("</system-out>\n    </testcase>\n", out);
+        end_with_details(out, &details, "system-out");
         break;
     case STATUS_PASS:
         fputs("/>\n", out);
