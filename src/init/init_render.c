@@ -56,6 +56,28 @@ static void comment_lines(struct buf *out, int indent, const char *const *lines)
         comment_line(out, indent, *lines);
 }
 
+/* The gates whose defaults do not depend on the data (duplicates, leakage, pii,
+ * reproducibility), exactly as written into every spec. */
+static const char fixed_gates[] =
+    "  # duplicates: identical examples block; near duplicates (MinHash similarity at\n"
+    "  # or above the threshold) warn. Lower the threshold to catch looser copies.\n"
+    "  duplicates: {exact: block, near: warn, threshold: 0.8}\n"
+    "  # leakage: no example (or a near copy of one) in two splits.\n"
+    "  leakage: {level: block, near_threshold: 0.9}\n"
+    "  # pii: personal data in the texts. The reserved example domains are allowed;\n"
+    "  # add ipv6 to detect if your data may hold IPv6 addresses.\n"
+    "  pii:\n"
+    "    level: block\n"
+    "    detect: [email, phone, credit_card, ipv4, api_key]\n"
+    "    allow: [example.com, example.org, example.net]\n"
+    "  # reproducibility: the version file records the version, the checksum of every\n"
+    "  # file, the random seed and the model, and the card exists. Set\n"
+    "  # dataset.version_file and dataset.card, run `dsci bump` and `dsci card`, then\n"
+    "  # make it block.\n"
+    "  reproducibility:\n"
+    "    level: warn\n"
+    "    require: [version, checksums, random_seed, model, card]\n";
+
 /* "%.10g": 0.8, 0.05, 2.5, 80 */
 static const char *num(char buf[32], double v)
 {
@@ -398,27 +420,7 @@ void init_render(struct buf *out, const struct init_scan *s, const char *name)
     emit(out, "  format: {level: block}", NULL);
     render_coverage(out, s);
     render_quality(out, s);
-    comment_line(out, 2, "duplicates: identical examples block; near duplicates (MinHash similarity at");
-    comment_line(out, 2, "or above the threshold) warn. Lower the threshold to catch looser copies.");
-    emit(out, "  duplicates: {exact: block, near: warn, threshold: 0.8}", NULL);
-    comment_line(out, 2, "leakage: no example (or a near copy of one) in two splits.");
-    emit(out, "  leakage: {level: block, near_threshold: 0.9}", NULL);
-    comment_line(out, 2, "pii: personal data in the texts. The reserved example domains are allowed;");
-    comment_line(out, 2, "add ipv6 to detect if your data may hold IPv6 addresses.");
-    emit(out, "  pii:", NULL);
-    emit(out, "    level: block", NULL);
-    emit(out, "    detect: [email, phone, credit_card, ipv4, api_key]", NULL);
-    emit(out, "    allow: [example.com, example.org, example.net]", NULL);
-    comment_lines(out, 2, (const char *const[]){
-        "reproducibility: the version file records the version, the checksum of every",
-        "file, the random seed and the model, and the card exists. Set",
-        "dataset.version_file and dataset.card, run `dsci bump` and `dsci card`, then",
-        "make it block.",
-        NULL,
-    });
-    emit(out, "  reproducibility:", NULL);
-    emit(out, "    level: warn", NULL);
-    emit(out, "    require: [version, checksums, random_seed, model, card]", NULL);
+    buf_addstr(out, fixed_gates);
     render_splits(out, s);
     comment_line(out, 2, "regression: against the latest version tag (versioning.tag_prefix), if any.");
     emit(out, "  regression:", NULL);
