@@ -38,23 +38,42 @@ static int gate_head(struct ctx *c, const struct ynode *key, const struct ynode 
     return 0;   /* walk_map checks the mapping */
 }
 
-/* gate_head, then each key of the mapping when there is one. 0 or negative. */
-static int gate_walk(struct ctx *c, const struct ynode *key, const struct ynode *v,
-                     struct spec_loc *loc, enum gate_level *level, bool *level_given,
-                     const char *const *keys, size_t n_keys, spec_key_fn *each, void *arg)
-{
-    int r = gate_head(c, key, v, loc, level, level_given);
-
-    if (r != 0)
-        return r < 0 ? r : 0;
-    return walk_map(c, v, keys, n_keys, each, arg);
-}
-
 /* A level key whose being set matters to other keys: records that in *given. */
 static int get_level_given(struct ctx *c, const struct ynode *v, enum gate_level *out, bool *given)
 {
     *given |= !v->is_null;
     return get_level(c, v, out);
+}
+
+/* Every gate's mapping has `level`: read here, so a gate's own key function (`each`,
+ * called with `arg`) sees only the gate's other keys. */
+struct gate_map {
+    enum gate_level *level;
+    bool *level_given;
+    spec_key_fn *each;
+    void *arg;
+};
+
+static int gate_map_key(struct ctx *c, const struct ynode *key, const struct ynode *val, void *arg)
+{
+    struct gate_map *g = arg;
+
+    if (!strcmp(key->value, "level"))
+        return get_level_given(c, val, g->level, g->level_given);
+    return g->each(c, key, val, g->arg);
+}
+
+/* gate_head, then each key of the mapping when there is one. 0 or negative. */
+static int gate_walk(struct ctx *c, const struct ynode *key, const struct ynode *v,
+                     struct spec_loc *loc, enum gate_level *level, bool *level_given,
+                     const char *const *keys, size_t n_keys, spec_key_fn *each, void *arg)
+{
+    struct gate_map g = { level, level_given, each, arg };
+    int r = gate_head(c, key, v, loc, level, level_given);
+
+    if (r != 0)
+        return r < 0 ? r : 0;
+    return walk_map(c, v, keys, n_keys, gate_map_key, &g);
 }
 
 /* A gate whose `level` stands for the checks nobody set (duplicates: exact and near;
@@ -67,12 +86,10 @@ struct sub_levels {
     bool given[2];
 };
 
-/* Reads `level` or one check's level; 1 when `key` is neither. */
+/* Reads one check's level; 1 when `key` is not one. */
 static int sub_level_key(struct ctx *c, const struct ynode *key, const struct ynode *val,
                          struct sub_levels *l)
 {
-    if (!strcmp(key->value, "level"))
-        return get_level_given(c, val, l->level, &l->level_given);
     for (size_t i = 0; i < ARRAY_SIZE(l->sub); i++)
         if (!strcmp(key->value, l->name[i]))
             return get_level_given(c, val, l->sub[i], &l->given[i]);
@@ -101,8 +118,6 @@ static int format_key(struct ctx *c, const struct ynode *key, const struct ynode
     const char *k = key->value;
 
     (void)arg;
-    if (!strcmp(k, "level"))
-        return get_level(c, val, &s->gates.format.level);
     if (!strcmp(k, "allow_system"))
         return get_bool(c, val, &s->gates.format.allow_system);
     if (!strcmp(k, "ends_with_reply"))
@@ -192,8 +207,6 @@ static int coverage_key(struct ctx *c, const struct ynode *key, const struct yno
     const char *k = key->value;
     int by = (int)s->gates.coverage.by, r;
 
-    if (!strcmp(k, "level"))
-        return get_level_given(c, val, &s->gates.coverage.level, arg);
     if (!strcmp(k, "by")) {
         r = get_choice(c, val, by_names, by_values, ARRAY_SIZE(by_names), &by);
         s->gates.coverage.by = (enum coverage_by)by;
@@ -352,8 +365,6 @@ static int quality_key(struct ctx *c, const struct ynode *key, const struct ynod
     const char *k = key->value;
 
     (void)arg;
-    if (!strcmp(k, "level"))
-        return get_level(c, val, &s->gates.quality.level);
     if (!strcmp(k, "human_length"))
         return parse_band_metric(c, key, val, &s->gates.quality.human_length);
     if (!strcmp(k, "assistant_length"))
@@ -414,8 +425,6 @@ static int parse_duplicates(struct ctx *c, const struct ynode *key, const struct
 static int leakage_key(struct ctx *c, const struct ynode *key, const struct ynode *val, void *arg)
 {
     (void)arg;
-    if (!strcmp(key->value, "level"))
-        return get_level(c, val, &c->spec->gates.leakage.level);
     return get_number(c, val, 0, 1, &c->spec->gates.leakage.near_threshold);
 }
 
@@ -457,8 +466,6 @@ static int pii_key(struct ctx *c, const struct ynode *key, const struct ynode *v
     int r;
 
     (void)arg;
-    if (!strcmp(key->value, "level"))
-        return get_level(c, val, &s->gates.pii.level);
     if (!strcmp(key->value, "detect"))
         return get_flags(c, val, pii_names, pii_bits, ARRAY_SIZE(pii_names), &s->gates.pii.detect);
     if ((r = get_strlist(c, val, &s->gates.pii.allow, &s->gates.pii.n_allow, true)) == 0)
@@ -482,8 +489,6 @@ static const int repro_bits[] = { REPRO_VERSION, REPRO_CHECKSUMS, REPRO_RANDOM_S
 static int repro_key(struct ctx *c, const struct ynode *key, const struct ynode *val, void *arg)
 {
     (void)arg;
-    if (!strcmp(key->value, "level"))
-        return get_level(c, val, &c->spec->gates.reproducibility.level);
     return get_flags(c, val, repro_names, repro_bits, ARRAY_SIZE(repro_names),
                      &c->spec->gates.reproducibility.require);
 }
@@ -531,8 +536,6 @@ static int splits_key(struct ctx *c, const struct ynode *key, const struct ynode
     struct spec *s = c->spec;
 
     (void)arg;
-    if (!strcmp(key->value, "level"))
-        return get_level(c, val, &s->gates.splits.level);
     if (!strcmp(key->value, "tolerance"))
         return get_number(c, val, 0, 1, &s->gates.splits.tolerance);
     return parse_split_rule(c, key, val, &s->gates.splits.rules[s->gates.splits.n_rules++]);
@@ -542,13 +545,12 @@ static int parse_splits(struct ctx *c, const struct ynode *key, const struct yno
 {
     struct spec *s = c->spec;
     bool given = false;
-    int r;
 
-    r = gate_head(c, key, v, &s->gates.splits.loc, &s->gates.splits.level, &given);
-    if (r != 0)
-        return r < 0 ? r : 0;
-    s->gates.splits.rules = xcalloc(v->n / 2 + 1, sizeof(*s->gates.splits.rules));
-    return walk_map(c, v, NULL, 0, splits_key, NULL);
+    /* room for every key as a rule, before gate_walk fills them */
+    if (!v->is_null && v->kind == Y_MAP)
+        s->gates.splits.rules = xcalloc(v->n / 2 + 1, sizeof(*s->gates.splits.rules));
+    return gate_walk(c, key, v, &s->gates.splits.loc, &s->gates.splits.level, &given, NULL, 0,
+                     splits_key, NULL);
 }
 
 static int regression_key(struct ctx *c, const struct ynode *key, const struct ynode *val, void *arg)
