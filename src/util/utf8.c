@@ -1,5 +1,20 @@
 #include "util/utf8.h"
 
+/* Unicode's table 3-7 by lead byte: the sequence's length and its second byte's range
+ * (every later byte is 80..BF). A byte in no row starts no sequence. */
+static const struct utf8_form {
+    unsigned char first, last, need, lo, hi;
+} utf8_forms[] = {
+    { 0xc2, 0xdf, 2, 0x80, 0xbf },
+    { 0xe0, 0xe0, 3, 0xa0, 0xbf },
+    { 0xe1, 0xec, 3, 0x80, 0xbf },
+    { 0xed, 0xed, 3, 0x80, 0x9f },   /* no surrogates */
+    { 0xee, 0xef, 3, 0x80, 0xbf },
+    { 0xf0, 0xf0, 4, 0x90, 0xbf },
+    { 0xf1, 0xf3, 4, 0x80, 0xbf },
+    { 0xf4, 0xf4, 4, 0x80, 0x8f },   /* nothing above U+10FFFF */
+};
+
 /*
  * Length of the well-formed UTF-8 sequence at s (at most `avail` bytes), or 0 when
  * the bytes there are not one. Follows Unicode's table 3-7: no overlong forms, no
@@ -8,37 +23,22 @@
  */
 size_t utf8_sequence(const unsigned char *s, size_t avail, size_t *bad_len)
 {
-    unsigned char c = s[0];
-    size_t need;
-    unsigned char lo = 0x80, hi = 0xbf; /* allowed range of the second byte */
+    const struct utf8_form *f = NULL;
 
     *bad_len = 1;
-    if (c >= 0xc2 && c <= 0xdf) {
-        need = 2;
-    } else if (c >= 0xe0 && c <= 0xef) {
-        need = 3;
-        if (c == 0xe0)
-            lo = 0xa0;
-        else if (c == 0xed)
-            hi = 0x9f;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-        need = 4;
-        if (c == 0xf0)
-            lo = 0x90;
-        else if (c == 0xf4)
-            hi = 0x8f;
-    } else {
+    for (size_t k = 0; !f && k < sizeof(utf8_forms) / sizeof(utf8_forms[0]); k++)
+        if (s[0] >= utf8_forms[k].first && s[0] <= utf8_forms[k].last)
+            f = &utf8_forms[k];
+    if (!f)
         return 0;
-    }
-    for (size_t i = 1; i < need; i++) {
+    for (size_t i = 1; i < f->need; i++) {
         if (i >= avail)
             return 0;
-        unsigned char lo_i = i == 1 ? lo : 0x80, hi_i = i == 1 ? hi : 0xbf;
-        if (s[i] < lo_i || s[i] > hi_i)
+        if (s[i] < (i == 1 ? f->lo : 0x80) || s[i] > (i == 1 ? f->hi : 0xbf))
             return 0;
         *bad_len = i + 1;
     }
-    return need;
+    return f->need;
 }
 
 size_t utf8_len(const unsigned char *s)
