@@ -31,7 +31,7 @@ struct finding_key {
 
 static inline void finding_key_start(struct finding_key *k)
 {
-    sha256_init_fast(&k->sha);
+    sha256_init(&k->sha);
 }
 
 static inline void finding_key_add(struct finding_key *k, uint64_t h0, uint64_t h1)

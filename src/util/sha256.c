@@ -22,7 +22,7 @@
 #define sha256_finish_ mbedtls_sha256_finish_ret
 #endif
 
-void sha256_init(struct sha256 *h)
+void sha256_init_portable(struct sha256 *h)
 {
     h->hw = false;
     mbedtls_sha256_init(&h->ctx);
@@ -125,7 +125,7 @@ bool sha256_hw_available(void)
 
 #endif
 
-void sha256_init_fast(struct sha256 *h)
+void sha256_init(struct sha256 *h)
 {
 #ifdef DSCI_SHA_X86
     if (sha256_hw_available()) {
@@ -136,7 +136,7 @@ void sha256_init_fast(struct sha256 *h)
         return;
     }
 #endif
-    sha256_init(h);
+    sha256_init_portable(h);
 }
 
 void sha256_update(struct sha256 *h, const void *data, size_t len)

@@ -10,9 +10,9 @@ static void digest(bool fast, const unsigned char *data, size_t len, size_t chun
 {
     struct sha256 h;
     if (fast)
-        sha256_init_fast(&h);
-    else
         sha256_init(&h);
+    else
+        sha256_init_portable(&h);
     for (size_t off = 0; off < len; off += chunk)
         sha256_update(&h, data + off, len - off < chunk ? len - off : chunk);
     sha256_final(&h, out);
