@@ -93,6 +93,28 @@ make_repo() {
 
 # skip REASON: the test does not apply here; ctest reports it as Skipped, and
 # scripts/test.sh prints REASON (scripts/skip-reasons.sh).
+# format_only_spec FILE NAME: a spec with one train file, data/train.jsonl, and every
+# gate off but format (for tests about reading, not judging).
+format_only_spec() {
+    mkdir -p "$(dirname "$1")"
+    cat >"$1" <<YAML
+dsci: 1
+dataset:
+  name: $2
+  format: sharegpt
+  files:
+    train: data/train.jsonl
+gates:
+  duplicates: {level: off}
+  leakage: {level: off}
+  reproducibility: {level: off}
+  coverage: {level: off}
+  splits: {level: off}
+  pii: {level: off}
+  quality: {level: off}
+YAML
+}
+
 skip() {
     printf 'skip: %s\n' "$*"
     exit 77

@@ -11,22 +11,7 @@
 
 mkdir -p ds/specs ds/data
 cd ds
-cat >specs/big.yaml <<'YAML'
-dsci: 1
-dataset:
-  name: big
-  format: sharegpt
-  files:
-    train: data/train.jsonl
-gates:
-  duplicates: {level: off}
-  leakage: {level: off}
-  reproducibility: {level: off}
-  coverage: {level: off}
-  splits: {level: off}
-  pii: {level: off}
-  quality: {level: off}
-YAML
+format_only_spec specs/big.yaml big
 # records of 64 KiB, so that the diff's few dozen bytes per example do not count
 reply=$(yes "Done: I created the task Renew the team license, due Friday." | head -n 1000 | tr '\n' ' ')
 record='{"id": "r", "conversations": [{"from": "human", "value": "Create a task to renew the team license before Friday"}, {"from": "gpt", "value": "'"$reply"'"}]}'

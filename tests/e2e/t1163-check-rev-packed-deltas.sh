@@ -6,26 +6,11 @@
 # libgit2) are packed deep (`git repack --depth 100`); every version's report read
 # from the packs equals the one read from the loose objects, and none is an error.
 . "$DSCI_SOURCE_DIR/tests/lib.sh"
-command -v python3 >/dev/null || skip "python3 not installed"
+need_command python3
 
 mkdir -p ds/specs ds/data
 cd ds
-cat >specs/ds.yaml <<'YAML'
-dsci: 1
-dataset:
-  name: versions
-  format: sharegpt
-  files:
-    train: data/train.jsonl
-gates:
-  duplicates: {level: off}
-  leakage: {level: off}
-  reproducibility: {level: off}
-  coverage: {level: off}
-  splits: {level: off}
-  pii: {level: off}
-  quality: {level: off}
-YAML
+format_only_spec specs/ds.yaml versions
 git init -q
 python3 - <<'PY'
 import json, random, subprocess
