@@ -13,7 +13,6 @@
 #include "run/signatures.h"
 
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -68,9 +67,8 @@ static void batch_sign(const struct minhash *mh, minhash_slot *sigs, struct batc
 /* Out of address space or memory: like xmalloc, one line and exit 3. */
 static void sig_die(const char *what, size_t bytes)
 {
-    fprintf(stderr, "dsci: out of memory: cannot %s %zu bytes for the near-duplicate signatures "
-                    "(is the address space limited, `ulimit -v`?)\n", what, bytes);
-    exit(3);
+    xalloc_die("out of memory: cannot %s %zu bytes for the near-duplicate signatures "
+               "(is the address space limited, `ulimit -v`?)", what, bytes);
 }
 
 static unsigned char *sig_map(void *at, size_t size, int flags)

@@ -6,10 +6,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+void xalloc_die(const char *fmt, ...)
+{
+    va_list ap;
+    fputs("dsci: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    exit(3);
+}
+
 static void die_oom(size_t size)
 {
-    fprintf(stderr, "dsci: out of memory (allocating %zu bytes)\n", size);
-    exit(3);
+    xalloc_die("out of memory (allocating %zu bytes)", size);
 }
 
 void *xmalloc(size_t size)
@@ -38,10 +48,8 @@ void *xrealloc(void *ptr, size_t size)
 
 void *xreallocarray(void *ptr, size_t nmemb, size_t size)
 {
-    if (size && nmemb > SIZE_MAX / size) {
-        fprintf(stderr, "dsci: allocation size overflow (%zu x %zu)\n", nmemb, size);
-        exit(3);
-    }
+    if (size && nmemb > SIZE_MAX / size)
+        xalloc_die("allocation size overflow (%zu x %zu)", nmemb, size);
     return xrealloc(ptr, nmemb * size);
 }
 

@@ -18,6 +18,9 @@ char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 char *xmemdup(const void *p, size_t n);           /* NUL-terminated copy */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The one way out when memory or address space is exhausted: "dsci: <message>" on
+ * stderr, exit 3 (also for memory that is not malloc's, e.g. mmap'd signatures). */
+void xalloc_die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 
 /* Grows `ptr` (of `alloc` elements) to hold at least `nr`, geometrically. */
 #define ALLOC_GROW(ptr, nr, alloc)                                              \
