@@ -166,4 +166,4 @@ static void card_free(void *state)
     free(state);
 }
 
-GATE_DEFINE(card, card, "REPRODUCIBILITY", .measures = false);
+GATE_DEFINE(card, card, "REPRODUCIBILITY", .observe = card_observe, .measures = false);

@@ -137,4 +137,4 @@ static void coverage_free(void *state)
     free(st);
 }
 
-GATE_DEFINE(coverage, coverage, "COVERAGE", .measures = true);
+GATE_DEFINE(coverage, coverage, "COVERAGE", .observe = coverage_observe, .measures = true);

@@ -338,5 +338,5 @@ static void duplicates_free(void *state)
     free(st);
 }
 
-GATE_DEFINE(duplicates, duplicates, "DUPLICATES",
+GATE_DEFINE(duplicates, duplicates, "DUPLICATES", .observe = duplicates_observe,
             .measures = false, .needs_signatures = duplicates_needs_signatures);

@@ -606,4 +606,4 @@ static void format_free(void *state)
     free(st);
 }
 
-GATE_DEFINE(format, format, "FORMAT", .measures = false);
+GATE_DEFINE(format, format, "FORMAT", .observe = format_observe, .measures = false);

@@ -21,6 +21,7 @@
 #include "read/run_file.h"
 #include "run/result.h"
 #include "spec/spec.h"
+#include "util/buf.h"
 
 /* What every gate may consult at finish() time. */
 struct gate_ctx {
@@ -42,6 +43,14 @@ struct gate_ctx {
     /* The MinHash signatures of every parsed example, at finish() time, when a gate
      * that compares by similarity is on (run/signatures.h); NULL otherwise. */
     const struct signature_store *signatures;
+    /* Reads the example at (file, pos) again from the source, texts and all, and hands
+     * it to cb: for a gate that kept only a hash of a text and must quote it at finish()
+     * (the example came from the summary cache, run/digest.h). pos as gate_example_pos().
+     * Returns 0 when cb was called, DSCI_EUSAGE when there is no such example, or a
+     * negative DSCI_E* I/O error. NULL when the run cannot read again. */
+    int (*reread)(void *engine, size_t file, uint64_t pos,
+                  void (*cb)(void *arg, const struct example *ex), void *arg);
+    void *engine;
 };
 
 struct signature_store;
@@ -51,6 +60,23 @@ struct gate {
     const char *title;       /* report section: "FORMAT" */
     bool (*enabled)(const struct spec *spec);
     void *(*begin)(const struct gate_ctx *ctx);
+    /* Incremental runs keep what each example gave each gate (run/digest.h), so that
+     * unchanged data is never parsed again; a gate sees an example in two steps.
+     * extract() writes what the gate takes from the example's texts, tools, id, label
+     * and issues into out (util/wire.h); it may use the state's read-only helpers (a
+     * classifier, a scanner) but must not change what the gate counts, and its bytes may
+     * depend only on the example and on the spec settings digest_key() writes (they are
+     * cached by the content of the data). replay() then feeds those bytes to the gate,
+     * once per example, in run order, with `at`: the example without its texts (path,
+     * split, file_index, line, column, char_column, ordinal, format, parsed, errors and
+     * hash are set; turns, tools, id, label and issues are empty), its lines already
+     * those of the whole file. A gate that needs nothing but `at` has no extract (NULL:
+     * replay gets len 0); one that needs no example at all has no replay either. */
+    void (*extract)(void *state, const struct example *ex, struct buf *out);
+    void (*replay)(void *state, const struct example *at, const void *bytes, size_t len);
+    /* The spec settings extract() depends on, written to out; NULL: none. */
+    void (*digest_key)(const struct spec *spec, struct buf *out);
+    /* Transitional: a gate not yet split into extract/replay sees the whole example. */
     void (*observe)(void *state, const struct example *ex);
     int (*finish)(void *state, const struct gate_ctx *ctx);
     void (*free)(void *state);   /* only ever given the non-NULL state begin returned */
@@ -67,8 +93,9 @@ struct gate {
 
 /*
  * Defines `gate_<name>` (spec key "<name>") from the functions its file names with
- * `prefix`: prefix_enabled, _begin, _observe, _finish and _free. What else the gate
- * says of itself follows as designated initializers, at least whether it measures:
+ * `prefix`: prefix_enabled, _begin, _finish and _free. What else the gate says of
+ * itself follows as designated initializers: whether it measures, and how it sees
+ * examples (.extract, .replay, .digest_key):
  *
  *   GATE_DEFINE(coverage, coverage, "COVERAGE", .measures = true);
  *   GATE_DEFINE(leakage, leakage, "LEAKAGE", .measures = false, .needs_signatures = leakage_enabled);
@@ -76,7 +103,7 @@ struct gate {
 #define GATE_DEFINE(name_, prefix, title_, ...)                                          \
     const struct gate gate_##name_ = {                                                  \
         .name = #name_, .title = (title_), .enabled = prefix##_enabled,                   \
-        .begin = prefix##_begin, .observe = prefix##_observe, .finish = prefix##_finish,  \
+        .begin = prefix##_begin, .finish = prefix##_finish,                               \
         .free = prefix##_free, __VA_ARGS__                                              \
     }
 

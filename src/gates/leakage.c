@@ -197,4 +197,4 @@ static void leakage_free(void *state)
     (void)state;
 }
 
-GATE_DEFINE(leakage, leakage, "LEAKAGE", .measures = false, .needs_signatures = leakage_enabled);
+GATE_DEFINE(leakage, leakage, "LEAKAGE", .observe = leakage_observe, .measures = false, .needs_signatures = leakage_enabled);

@@ -197,4 +197,4 @@ static void pii_free(void *state)
     free(st);
 }
 
-GATE_DEFINE(pii, pii, "PII", .measures = false);
+GATE_DEFINE(pii, pii, "PII", .observe = pii_observe, .measures = false);

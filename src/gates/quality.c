@@ -587,4 +587,4 @@ static void quality_free(void *state)
     free(st);
 }
 
-GATE_DEFINE(quality, quality, "QUALITY", .measures = true);
+GATE_DEFINE(quality, quality, "QUALITY", .observe = quality_observe, .measures = true);

@@ -450,5 +450,5 @@ static void repro_free(void *state)
     free(state);
 }
 
-GATE_DEFINE(reproducibility, repro, "REPRODUCIBILITY",
+GATE_DEFINE(reproducibility, repro, "REPRODUCIBILITY", .observe = repro_observe,
             .measures = true, .needs_content_hash = repro_needs_content_hash);

@@ -244,4 +244,4 @@ static void splits_free(void *state)
     free(st);
 }
 
-GATE_DEFINE(splits, splits, "SPLITS", .measures = true);
+GATE_DEFINE(splits, splits, "SPLITS", .observe = splits_observe, .measures = true);

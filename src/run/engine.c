@@ -7,6 +7,7 @@
 #include "gates/gates.h"
 #include "run/signatures.h"
 #include "read/reader.h"
+#include "util/buf.h"
 #include "util/clock.h"
 #include "util/err.h"
 #include "util/jobs.h"
@@ -25,6 +26,7 @@ struct run {
     struct result *result;
     const struct engine_observer *extra;
     struct signature_store *signatures;
+    struct buf scratch;
 };
 
 static int on_example(void *ctx, const struct example *ex)
@@ -53,8 +55,27 @@ static int on_example(void *ctx, const struct example *ex)
         if (run->signatures)
             signature_store_add(run->signatures, ex);
     }
-    for (size_t i = 0; i < run->n_gates; i++)
-        run->gates[i].gate->observe(run->gates[i].state, ex);
+    struct example at = *ex;   /* what replay() sees: the example without its texts */
+    at.turns = NULL;
+    at.n_turns = 0;
+    at.tools = NULL;
+    at.n_tools = 0;
+    at.has_tools = false;
+    at.id = at.label = NULL;
+    at.id_len = at.label_len = 0;
+    at.n_issues = 0;
+    for (size_t i = 0; i < run->n_gates; i++) {
+        const struct gate *g = run->gates[i].gate;
+        if (g->observe) {
+            g->observe(run->gates[i].state, ex);
+            continue;
+        }
+        buf_reset(&run->scratch);
+        if (g->extract)
+            g->extract(run->gates[i].state, ex, &run->scratch);
+        if (g->replay)
+            g->replay(run->gates[i].state, &at, run->scratch.ptr, run->scratch.len);
+    }
     if (run->extra)
         run->extra->observe(run->extra->ctx, ex);
     return 0;
@@ -250,6 +271,7 @@ done:
         if (run.gates[i].state)   /* a gate with nothing to keep (leakage) has none */
             run.gates[i].gate->free(run.gates[i].state);
     free(run.gates);
+    buf_release(&run.scratch);
     signature_store_free(run.signatures);
     free(run.examples_per_file);
     free_files(files, n_files);
