@@ -99,6 +99,23 @@ bool reader_path_is_jsonl(const char *path)
     return n >= 6 && strncasecmp(path + n - 6, ".jsonl", 6) == 0;
 }
 
+bool reader_is_lfs_pointer(const char *buf, size_t len)
+{
+    static const char lfs_magic[] = "version https://git-lfs.github.com/spec/";
+    return len >= sizeof(lfs_magic) - 1 && memcmp(buf, lfs_magic, sizeof(lfs_magic) - 1) == 0;
+}
+
+/* A .jsonl file is JSONL whatever its first line holds (a line that is an array is a
+ * record of the wrong type, and every later line is still read); any other file is a
+ * JSON array when it starts with '[' (a JSONL record never does). */
+bool reader_starts_array(const char *path, const char *buf, size_t len)
+{
+    size_t first = len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+    while (first < len && (buf[first] == ' ' || buf[first] == '\t' || buf[first] == '\r' || buf[first] == '\n'))
+        first++;
+    return !reader_path_is_jsonl(path) && first < len && buf[first] == '[';
+}
+
 void reader_options_from_spec(struct reader_options *o, const struct spec *spec)
 {
     memset(o, 0, sizeof(*o));
@@ -135,7 +152,7 @@ int reader_run(struct run_file *file, const struct byte_stream *stream,
             seg += len + (seg[len] == '.');
         }
     }
-    file->format = FORMAT_AUTO;
+    file->format = o->start == READER_START_CONTINUE ? o->initial_format : FORMAT_AUTO;
     file->records = file->bytes = 0;
 
     memset(&in, 0, sizeof(in));
@@ -153,24 +170,16 @@ int reader_run(struct run_file *file, const struct byte_stream *stream,
         goto done;
     /* A git LFS pointer is a small text file standing in for the real data: judging
      * its bytes as records would report nonsense, so it is named for what it is. */
-    static const char lfs_magic[] = "version https://git-lfs.github.com/spec/";
-    if (in.end >= sizeof(lfs_magic) - 1 && memcmp(in.buf, lfs_magic, sizeof(lfs_magic) - 1) == 0) {
+    if (o->start == READER_START_FILE && reader_is_lfs_pointer(in.buf, in.end)) {
         file->lfs_pointer = true;
         goto drain;
     }
-    if (in.end - in.start >= 3 && memcmp(in.buf, "\xEF\xBB\xBF", 3) == 0) {
+    if (o->start != READER_START_CONTINUE && in.end - in.start >= 3 && memcmp(in.buf, "\xEF\xBB\xBF", 3) == 0) {
         file->bom = true;
         in.start = 3;
     }
-    /* A .jsonl file is JSONL whatever its first line holds (a line that is an array is
-     * a record of the wrong type, and every later line is still read); any other file
-     * is a JSON array when it starts with '[' (a JSONL record never does). */
-    size_t first = in.start;
-    while (first < in.end && (in.buf[first] == ' ' || in.buf[first] == '\t' || in.buf[first] == '\r' ||
-                              in.buf[first] == '\n'))
-        first++;
-    file->is_array = !reader_path_is_jsonl(file->root_path ? file->root_path : file->path) &&
-                     first < in.end && in.buf[first] == '[';
+    file->is_array = o->start == READER_START_FILE &&
+                     reader_starts_array(file->root_path ? file->root_path : file->path, in.buf, in.end);
     rc = file->is_array ? frame_read_array(&rd, &in, 1) : frame_read_jsonl(&rd, &in, 1);
     if (rd.pool) {
         int prc = pool_finish(&rd, rc >= 0);

@@ -47,6 +47,15 @@ struct reader_options {
     unsigned parse_threads;    /* JSONL records parsed on this many more threads (0: here) */
     uint64_t parallel_after;   /* ... once this many bytes of the file are read (small files:
                                 * starting threads costs more than it saves) */
+    /* Where the bytes are in their file: the run reads a JSONL file as chunks
+     * (read/chunker.h), each one reader_run. READER_START_FILE: the whole file, whose
+     * start says what it is; READER_START_JSONL: the first chunk of a file already known
+     * to be JSONL (a BOM is still looked for); READER_START_CONTINUE: a later chunk (no
+     * BOM; lines and ordinals count from 1 and 0 again, the caller adds where it starts),
+     * whose records keep the format initial_format (what the file's earlier chunks
+     * decided, FORMAT_AUTO while none did). */
+    enum reader_start { READER_START_FILE = 0, READER_START_JSONL, READER_START_CONTINUE } start;
+    enum dataset_format initial_format;
 };
 
 #define READER_DEFAULT_MAX_LINE ((size_t)64 << 20)
@@ -67,6 +76,12 @@ int reader_run(struct run_file *file, const struct byte_stream *in,
 
 /* The file name ends in .jsonl (any case): it is read as JSONL whatever its content. */
 bool reader_path_is_jsonl(const char *path);
+
+/* Whether a file must be read whole, from its first bytes (at least 64 of them unless it
+ * is shorter): a git LFS pointer, or a JSON array (not a .jsonl name, and the first byte
+ * after a BOM and blanks is '['); a JSONL file can be read in chunks. */
+bool reader_is_lfs_pointer(const char *buf, size_t len);
+bool reader_starts_array(const char *path, const char *buf, size_t len);
 
 /* A small whole JSON document (tool call arguments, version file): is it valid, and is
  * it an object? */

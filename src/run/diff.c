@@ -6,6 +6,7 @@
 #include "run/classify.h"
 #include "util/strv.h"
 #include "util/text_hash.h"
+#include "util/wire.h"
 #include "util/xalloc.h"
 
 void diff_side_init(struct diff_side *side, const struct spec *spec)
@@ -34,31 +35,46 @@ static void identity(uint64_t out[2], const struct example *ex)
     }
 }
 
-static void observe(void *ctx, const struct example *ex)
+/* What the diff keeps of an example's texts: its identity and its category. */
+static void extract(void *ctx, const struct example *ex, struct buf *out)
 {
     struct diff_side *side = ctx;
     if (!ex->parsed)
         return;
-    while (side->n_files <= ex->file_index) {
+    uint64_t ident[2];
+    identity(ident, ex);
+    wire_put_u64(out, ident[0]);
+    wire_put_u64(out, ident[1]);
+    wire_put_varint(out, classify_example(side->classifier, ex));
+}
+
+static void replay(void *ctx, const struct example *at, const void *bytes, size_t len)
+{
+    struct diff_side *side = ctx;
+    if (!at->parsed)
+        return;
+    struct wire_in in = wire_in(bytes, len);
+    while (side->n_files <= at->file_index) {
         ALLOC_GROW(side->files, side->n_files + 1, side->alloc_files);
         side->files[side->n_files++] = NULL;
     }
-    if (!side->files[ex->file_index])
-        side->files[ex->file_index] = xstrdup(ex->path);
+    if (!side->files[at->file_index])
+        side->files[at->file_index] = xstrdup(at->path);
     ALLOC_GROW(side->recs, side->n + 1, side->alloc);
     struct diff_rec *r = &side->recs[side->n++];
-    memcpy(&r->h0, ex->hash, 8);
-    memcpy(&r->h1, ex->hash + 8, 8);
-    identity(r->ident, ex);
-    r->split = (uint32_t)ex->split;
-    r->category = (uint32_t)classify_example(side->classifier, ex);
-    r->file = (uint32_t)ex->file_index;
-    r->line = ex->line > UINT32_MAX ? UINT32_MAX : (uint32_t)ex->line;
+    memcpy(&r->h0, at->hash, 8);
+    memcpy(&r->h1, at->hash + 8, 8);
+    r->ident[0] = wire_get_u64(&in);
+    r->ident[1] = wire_get_u64(&in);
+    r->split = (uint32_t)at->split;
+    r->category = (uint32_t)wire_get_varint(&in);
+    r->file = (uint32_t)at->file_index;
+    r->line = at->line > UINT32_MAX ? UINT32_MAX : (uint32_t)at->line;
 }
 
 struct engine_observer diff_side_observer(struct diff_side *side)
 {
-    struct engine_observer o = { observe, side };
+    struct engine_observer o = { extract, replay, side };
     return o;
 }
 

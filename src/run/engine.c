@@ -1,4 +1,5 @@
 #include "run/engine.h"
+#include "run/engine_impl.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,74 +13,6 @@
 #include "util/err.h"
 #include "util/jobs.h"
 #include "util/xalloc.h"
-
-struct active_gate {
-    const struct gate *gate;
-    void *state;
-};
-
-struct run {
-    struct run_file *files;
-    uint64_t *examples_per_file;
-    struct active_gate *gates;
-    size_t n_gates;
-    struct result *result;
-    const struct engine_observer *extra;
-    struct signature_store *signatures;
-    struct buf scratch;
-};
-
-static int on_example(void *ctx, const struct example *ex)
-{
-    struct run *run = ctx;
-    struct result_metrics *m = &run->result->metrics;
-    m->records++;
-    if (ex->column) {   /* a record of a JSON array file: where it starts, by its index */
-        struct run_file *f = &run->files[ex->file_index];
-        if (ex->ordinal >= f->n_positions) {   /* records come in order: one more */
-            ALLOC_GROW(f->positions, (size_t)ex->ordinal + 1, f->alloc_positions);
-            memset(f->positions + f->n_positions, 0,
-                   ((size_t)ex->ordinal + 1 - f->n_positions) * sizeof(*f->positions));
-            f->n_positions = (size_t)ex->ordinal + 1;
-        }
-        f->positions[ex->ordinal].line = ex->line;
-        f->positions[ex->ordinal].column = ex->column;
-        f->positions[ex->ordinal].char_column = ex->char_column;
-    }
-    if (!(ex->errors & ((1u << EX_INVALID_JSON) | (1u << EX_INVALID_UTF8) | (1u << EX_NUL_BYTE) |
-                        (1u << EX_LINE_TOO_LONG) | (1u << EX_TOO_DEEP))))
-        m->valid_json++;
-    if (ex->parsed) {
-        m->examples++;
-        run->examples_per_file[ex->file_index]++;
-        if (run->signatures)
-            signature_store_add(run->signatures, ex);
-    }
-    struct example at = *ex;   /* what replay() sees: the example without its texts */
-    at.turns = NULL;
-    at.n_turns = 0;
-    at.tools = NULL;
-    at.n_tools = 0;
-    at.has_tools = false;
-    at.id = at.label = NULL;
-    at.id_len = at.label_len = 0;
-    at.n_issues = 0;
-    for (size_t i = 0; i < run->n_gates; i++) {
-        const struct gate *g = run->gates[i].gate;
-        if (g->observe) {
-            g->observe(run->gates[i].state, ex);
-            continue;
-        }
-        buf_reset(&run->scratch);
-        if (g->extract)
-            g->extract(run->gates[i].state, ex, &run->scratch);
-        if (g->replay)
-            g->replay(run->gates[i].state, &at, run->scratch.ptr, run->scratch.len);
-    }
-    if (run->extra)
-        run->extra->observe(run->extra->ctx, ex);
-    return 0;
-}
 
 static int read_file_cb(void *source, const char *path, char **out, size_t *len)
 {
@@ -168,12 +101,9 @@ static void free_files(struct run_file *files, size_t n)
 int engine_check(struct result *out, const struct spec *spec, struct source *src,
                  const struct engine_options *opts)
 {
-    const struct engine_observer *extra = opts ? opts->observer : NULL;
-    struct run run = { 0 };
+    struct run run = { .scratch = BUF_INIT };
     struct run_file *files = NULL;
     size_t n_files = 0;
-    uint64_t *examples_per_file = NULL;
-    struct reader_options ro;
     int rc;
 
     result_init(out);
@@ -182,7 +112,9 @@ int engine_check(struct result *out, const struct spec *spec, struct source *src
     out->dataset_name = xstrdup(spec->dataset.name ? spec->dataset.name : "dataset");
     out->source = xstrdup(source_describe(src));
     run.result = out;
-    run.extra = extra;
+    run.extra = opts ? opts->observer : NULL;
+    run.spec = spec;
+    run.src = src;
 
     if ((rc = collect_files(spec, src, opts && opts->missing_ok, out, &files, &n_files)) < 0)
         goto done;
@@ -222,23 +154,15 @@ int engine_check(struct result *out, const struct spec *spec, struct source *src
 
     run.files = files;
     run.examples_per_file = xcalloc(n_files ? n_files : 1, sizeof(uint64_t));
-    examples_per_file = run.examples_per_file;
-    reader_options_from_spec(&ro, spec);
-    ro.parse_threads = jobs > 1 ? jobs - 1 : 0;
-    ro.parallel_after = (uint64_t)8 << 20;
-    ro.hash_file = content_hash;
+    reader_options_from_spec(&run.ro, spec);
+    run.ro.parse_threads = jobs > 1 ? jobs - 1 : 0;
+    /* a chunk is a few MB: threads pay for themselves from the first one */
+    run.ro.parallel_after = (uint64_t)256 << 10;
     for (size_t i = 0; i < n_files; i++) {
-        struct byte_stream stream;
-        if ((rc = source_open_stream(src, files[i].root_path, &stream)) < 0) {
-            /* missing, a folder, a FIFO, unreadable: said with the spec's line */
-            spec_error(spec, &spec->dataset.splits[files[i].split], rc);
+        if ((rc = engine_read_file(&run, i)) < 0)
             goto done;
-        }
-        ro.file_index = i;
-        rc = reader_run(&files[i], &stream, &ro, on_example, &run);
-        stream.close(stream.ctx);
-        if (rc < 0)
-            goto done;
+        /* the chunker hashes every file; the checksum is shown only where it was asked for */
+        files[i].sha256_valid = content_hash;
         out->metrics.bytes += files[i].bytes;
         out->metrics.files++;
     }
@@ -251,7 +175,7 @@ int engine_check(struct result *out, const struct spec *spec, struct source *src
         rf->format = files[i].format;
         rf->bytes = files[i].bytes;
         rf->records = files[i].records;
-        rf->examples = examples_per_file ? examples_per_file[i] : 0;
+        rf->examples = run.examples_per_file[i];
         memcpy(rf->sha256, files[i].sha256, 32);
         rf->sha256_valid = files[i].sha256_valid;
         rf->lfs_pointer = files[i].lfs_pointer;

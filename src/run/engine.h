@@ -17,10 +17,13 @@
 #include "run/result.h"
 #include "data/source.h"
 #include "spec/spec.h"
+#include "util/buf.h"
 
-/* Someone else who wants to see every example of the run (the diff collector). */
+/* Someone else who wants to see every example of the run (the diff collector), in the
+ * two steps gates use (gates/gate.h: extract, then replay of what extract wrote). */
 struct engine_observer {
-    void (*observe)(void *ctx, const struct example *ex);
+    void (*extract)(void *ctx, const struct example *ex, struct buf *out);
+    void (*replay)(void *ctx, const struct example *at, const void *bytes, size_t len);
     void *ctx;
 };
 

@@ -222,6 +222,28 @@ void signature_store_add(struct signature_store *s, const struct example *ex)
         work_ring_submit(w->ring);
 }
 
+void signature_store_add_signed(struct signature_store *s, const struct example *at, const minhash_slot *sig,
+                                bool no_words)
+{
+    struct signature_work *w = s->work;
+    /* a batch being filled holds consecutive examples: it goes to the workers first */
+    if (w->ring && w->batches[work_ring_fill(w->ring)].count)
+        work_ring_submit(w->ring);
+    size_t p = s->mh.permutations;
+    s->recs = gate_vec_grow(&w->recs_mem, (s->n + 1) * sizeof(*s->recs));
+    struct sig_rec *r = &s->recs[s->n];
+    memcpy(&r->h0, at->hash, 8);
+    memcpy(&r->h1, at->hash + 8, 8);
+    r->line = gate_example_pos(at);
+    r->file = (uint32_t)at->file_index;
+    r->split = (uint32_t)at->split;
+    sig_commit(s, (s->n + 1) * p * sizeof(*s->sigs));
+    memcpy(s->sigs + s->n * p, sig, p * sizeof(*sig));
+    s->no_words = gate_vec_grow(&w->words_mem, s->n + 1);
+    s->no_words[s->n] = no_words;
+    s->n++;
+}
+
 static bool content_less(const struct sig_rec *r, uint32_t a, uint32_t b)
 {
     if (r[a].h0 != r[b].h0)

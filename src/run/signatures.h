@@ -41,6 +41,10 @@ struct signature_store {
 
 struct signature_store *signature_store_new(size_t shingle, size_t permutations, unsigned workers);
 void signature_store_add(struct signature_store *s, const struct example *ex);
+/* An example whose signature was made before (a cached chunk's): `at` as gates' replay
+ * sees it, sig its mh.permutations slots. */
+void signature_store_add_signed(struct signature_store *s, const struct example *at, const minhash_slot *sig,
+                                bool no_words);
 void signature_store_finish(struct signature_store *s);
 void signature_store_free(struct signature_store *s);
 

@@ -1,0 +1,42 @@
+/*
+ * The engine's insides, shared by its two files (nothing outside src/run/engine*.c
+ * includes this): run/engine.c sets a run up (files, gates, signatures) and finishes it;
+ * run/engine_read.c reads each file as chunks, turns every record into its summary
+ * (run/digest.h) and replays summaries into the gates.
+ */
+#ifndef DSCI_ENGINE_IMPL_H
+#define DSCI_ENGINE_IMPL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gates/gate.h"
+#include "read/reader.h"
+#include "run/engine.h"
+#include "run/signatures.h"
+#include "util/buf.h"
+
+struct active_gate {
+    const struct gate *gate;
+    void *state;
+};
+
+struct run {
+    const struct spec *spec;
+    struct source *src;
+    struct run_file *files;
+    uint64_t *examples_per_file;
+    struct active_gate *gates;
+    size_t n_gates;
+    struct result *result;
+    const struct engine_observer *extra;
+    struct signature_store *signatures;
+    struct reader_options ro;
+    struct buf scratch;
+};
+
+/* Reads file i of the run (run->files[i]) into the gates. 0 or a negative DSCI_E*. */
+int engine_read_file(struct run *run, size_t i);
+
+#endif

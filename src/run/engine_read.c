@@ -1,0 +1,334 @@
+/*
+ * One file of a run (run/engine_impl.h). A JSONL file is cut into content-defined
+ * chunks (read/chunker.h); each chunk is read by its own reader_run, every record
+ * becomes its summary (run/digest.h: place, flags and each gate's extract() bytes), and
+ * the chunk's summary is then replayed into the gates. A file that must be read whole
+ * (a JSON array, an LFS pointer) and the rest of a file after a line too long to hold
+ * are one piece each, replayed as they come. Warm or cold, the gates only ever see
+ * replays, so a summary kept from an earlier run gives the same report as reading.
+ */
+#include "run/engine_impl.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "data/source.h"
+#include "read/chunker.h"
+#include "run/digest.h"
+#include "util/err.h"
+#include "util/wire.h"
+#include "util/xalloc.h"
+
+/* Summaries of pieces that are not kept are replayed in slices of this size. */
+#define REPLAY_SLICE ((size_t)1 << 20)
+
+/* Where a piece's records go in their file, carried across the slices of a piece. */
+struct replay_pos {
+    uint64_t line_base;      /* lines of the file before the piece */
+    uint64_t ordinal;        /* the next record's ordinal in the file */
+    uint64_t prev_line;      /* the previous record's line, relative to the piece */
+};
+
+/* Feeds n records of a summary to the gates. sigs: the records' signatures when they
+ * come from a kept summary (NULL when they were signed while reading). */
+static int replay_records(struct run *run, size_t file_index, struct wire_in *in, uint64_t n,
+                          struct replay_pos *pos, const minhash_slot *sigs, const unsigned char *no_words)
+{
+    struct run_file *f = &run->files[file_index];
+    struct result_metrics *m = &run->result->metrics;
+    size_t perms = run->signatures ? run->signatures->mh.permutations : 0;
+    uint64_t signed_at = 0;
+    struct example at;
+    memset(&at, 0, sizeof(at));
+    at.path = f->path;
+    at.split = f->split;
+    at.file_index = file_index;
+    for (uint64_t r = 0; r < n; r++) {
+        if (!digest_get_place(in, &at, pos->prev_line))
+            return err_set(DSCI_EINTERNAL, "%s: a kept summary of this file is damaged; run again with --no-cache",
+                           f->path);
+        pos->prev_line = at.line;
+        at.line += pos->line_base;
+        at.ordinal = pos->ordinal++;
+        m->records++;
+        if (at.column) {   /* a record of a JSON array file: where it starts, by its index */
+            if (at.ordinal >= f->n_positions) {
+                ALLOC_GROW(f->positions, (size_t)at.ordinal + 1, f->alloc_positions);
+                memset(f->positions + f->n_positions, 0,
+                       ((size_t)at.ordinal + 1 - f->n_positions) * sizeof(*f->positions));
+                f->n_positions = (size_t)at.ordinal + 1;
+            }
+            f->positions[at.ordinal].line = at.line;
+            f->positions[at.ordinal].column = at.column;
+            f->positions[at.ordinal].char_column = at.char_column;
+        }
+        if (!(at.errors & ((1u << EX_INVALID_JSON) | (1u << EX_INVALID_UTF8) | (1u << EX_NUL_BYTE) |
+                           (1u << EX_LINE_TOO_LONG) | (1u << EX_TOO_DEEP))))
+            m->valid_json++;
+        if (at.parsed) {
+            m->examples++;
+            run->examples_per_file[file_index]++;
+        }
+        for (size_t g = 0; g < run->n_gates; g++) {
+            const struct gate *gate = run->gates[g].gate;
+            if (!gate->replay)
+                continue;
+            size_t len;
+            const char *bytes = wire_get_bytes(in, &len);
+            gate->replay(run->gates[g].state, &at, bytes, len);
+        }
+        if (run->extra) {
+            size_t len;
+            const char *bytes = wire_get_bytes(in, &len);
+            run->extra->replay(run->extra->ctx, &at, bytes, len);
+        }
+        if (sigs && at.parsed) {
+            signature_store_add_signed(run->signatures, &at, sigs + signed_at * perms, no_words[signed_at]);
+            signed_at++;
+        }
+    }
+    if (in->bad)
+        return err_set(DSCI_EINTERNAL, "%s: a kept summary of this file is damaged; run again with --no-cache",
+                       f->path);
+    return 0;
+}
+
+/* One piece being read: its records' summary as the reader delivers them. */
+struct piece {
+    struct run *run;
+    size_t file_index;
+    struct buf records;
+    uint64_t n_records, parsed;
+    uint64_t prev_line;          /* the last summarised record's line, relative */
+    struct replay_pos pos;       /* where replay of this piece stands */
+    uint64_t replayed;           /* records of `records` already replayed (slices) */
+    bool keep;                   /* the whole summary is wanted at the end (a cached chunk) */
+    int rc;
+};
+
+static int replay_slice(struct piece *p)
+{
+    struct wire_in in = wire_in(p->records.ptr, p->records.len);
+    int rc = replay_records(p->run, p->file_index, &in, p->n_records - p->replayed, &p->pos, NULL, NULL);
+    p->replayed = p->n_records;
+    buf_reset(&p->records);
+    return rc;
+}
+
+static int on_record(void *ctx, const struct example *ex)
+{
+    struct piece *p = ctx;
+    struct run *run = p->run;
+    digest_put_place(&p->records, ex, p->prev_line);
+    p->prev_line = ex->line;
+    for (size_t g = 0; g < run->n_gates; g++) {
+        const struct gate *gate = run->gates[g].gate;
+        if (gate->observe) {   /* transitional: a gate not split yet sees the record now */
+            struct example whole = *ex;
+            whole.line += p->pos.line_base;
+            whole.ordinal = p->pos.ordinal + (p->n_records - p->replayed);
+            gate->observe(run->gates[g].state, &whole);
+        }
+        if (!gate->replay)
+            continue;
+        buf_reset(&run->scratch);
+        if (gate->extract)
+            gate->extract(run->gates[g].state, ex, &run->scratch);
+        wire_put_bytes(&p->records, run->scratch.ptr, run->scratch.len);
+    }
+    if (run->extra) {
+        buf_reset(&run->scratch);
+        run->extra->extract(run->extra->ctx, ex, &run->scratch);
+        wire_put_bytes(&p->records, run->scratch.ptr, run->scratch.len);
+    }
+    p->n_records++;
+    if (ex->parsed) {
+        p->parsed++;
+        if (run->signatures) {   /* signed on workers, in run order: the file's own place */
+            struct example whole = *ex;
+            whole.line += p->pos.line_base;
+            whole.ordinal = p->pos.ordinal + (p->n_records - 1 - p->replayed);
+            signature_store_add(run->signatures, &whole);
+        }
+    }
+    if (!p->keep && p->records.len >= REPLAY_SLICE)
+        return replay_slice(p);
+    return 0;
+}
+
+struct mem_stream {
+    const char *data;
+    size_t len, at;
+};
+
+static ssize_t mem_read(void *ctx, char *out, size_t cap)
+{
+    struct mem_stream *m = ctx;
+    size_t n = m->len - m->at < cap ? m->len - m->at : cap;
+    memcpy(out, m->data + m->at, n);
+    m->at += n;
+    return (ssize_t)n;
+}
+
+static void mem_close(void *ctx)
+{
+    (void)ctx;
+}
+
+/* Adds what a piece showed of the file to the file; `first`: the piece starts it. */
+static void merge_facts(struct run_file *f, const struct chunk_facts *c, uint64_t line_base, bool first)
+{
+    f->records += c->records;
+    f->format = (enum dataset_format)c->format_out;
+    if (first) {
+        f->bom = c->bom;
+        f->lfs_pointer = c->lfs_pointer;
+        f->is_array = c->is_array;
+    }
+    f->no_final_newline = c->no_final_newline;
+    if (c->crlf_lines) {
+        if (!f->crlf_lines)
+            f->first_crlf_line = line_base + c->first_crlf_line;
+        f->crlf_lines += c->crlf_lines;
+    }
+    if (c->blank_lines) {
+        if (!f->blank_lines)
+            f->first_blank_line = line_base + c->first_blank_line;
+        f->blank_lines += c->blank_lines;
+    }
+    if (c->read_error && !f->read_error) {
+        f->read_error = xstrndup(c->read_error, c->read_error_len);
+        f->read_error_line = line_base + c->read_error_line;
+    }
+}
+
+/*
+ * Reads one piece of file i from `in` with the reader, summarising every record and
+ * replaying the summary (in slices, or whole at the end when keep). start/format: where
+ * the piece is in its file (read/reader.h). Fills *facts (read_error borrowed from
+ * *scratch_file until the next piece).
+ */
+static int read_piece(struct run *run, size_t i, const struct byte_stream *in, enum reader_start start,
+                      uint64_t line_base, uint64_t ordinal_base, struct piece *p, struct run_file *piece_file)
+{
+    struct run_file *f = &run->files[i];
+    memset(piece_file, 0, sizeof(*piece_file));
+    piece_file->path = f->path;
+    piece_file->root_path = f->root_path;
+    piece_file->split = f->split;
+    struct reader_options ro = run->ro;
+    ro.file_index = i;
+    ro.start = start;
+    ro.initial_format = f->format;
+    p->run = run;
+    p->file_index = i;
+    p->pos.line_base = line_base;
+    p->pos.ordinal = ordinal_base;
+    int rc = reader_run(piece_file, in, &ro, on_record, p);
+    if (rc < 0)
+        return rc;
+    if (rc > 0)
+        return p->rc;
+    return 0;
+}
+
+static void piece_release(struct piece *p, struct run_file *piece_file)
+{
+    buf_release(&p->records);
+    free(piece_file->read_error);
+    free(piece_file->positions);
+}
+
+int engine_read_file(struct run *run, size_t i)
+{
+    struct run_file *f = &run->files[i];
+    struct byte_stream stream;
+    int rc;
+    if ((rc = source_open_stream(run->src, f->root_path, &stream)) < 0) {
+        /* missing, a folder, a FIFO, unreadable: said with the spec's line */
+        const struct spec *spec = run->spec;
+        const struct spec_split *split = &spec->dataset.splits[f->split];
+        char why[1024];
+        snprintf(why, sizeof(why), "%s", err_last());
+        return err_set(rc, "%s:%zu: split '%s': %s", spec->path, split->loc.line, split->name, why);
+    }
+    f->format = FORMAT_AUTO;
+    struct chunker ch;
+    chunker_init(&ch, &stream, run->ro.max_line_bytes);
+    const char *head;
+    size_t head_len;
+    uint64_t line_base = 0, ordinal_base = 0;
+    bool first = true;
+    if ((rc = chunker_peek(&ch, 64, &head, &head_len)) < 0)
+        goto done;
+    bool whole = reader_is_lfs_pointer(head, head_len) ||
+                 reader_starts_array(f->root_path ? f->root_path : f->path, head, head_len);
+    for (;;) {
+        struct byte_stream piece_in;
+        struct mem_stream mem = { 0 };
+        enum reader_start start = first ? READER_START_JSONL : READER_START_CONTINUE;
+        bool rest = whole;
+        uint64_t lines = 0;
+        if (whole) {
+            start = READER_START_FILE;
+        } else {
+            const char *data;
+            size_t len;
+            rc = chunker_next(&ch, &data, &len);
+            if (rc < 0)
+                goto done;
+            if (rc == CHUNKER_END)
+                break;
+            rest = rc == CHUNKER_LONG_LINE;
+            mem.data = data;
+            mem.len = len;
+            lines = ch.chunk_lines;
+        }
+        if (rest) {
+            chunker_rest(&ch, &piece_in);
+        } else {
+            piece_in.read = mem_read;
+            piece_in.close = mem_close;
+            piece_in.ctx = &mem;
+        }
+        struct piece p = { .records = BUF_INIT };
+        struct run_file piece_file;
+        rc = read_piece(run, i, &piece_in, start, line_base, ordinal_base, &p, &piece_file);
+        if (rc == 0)
+            rc = replay_slice(&p);
+        if (rc == 0) {
+            struct chunk_facts facts;
+            chunk_facts_from_file(&facts, &piece_file, lines, p.parsed);
+            merge_facts(f, &facts, line_base, first);
+        }
+        piece_release(&p, &piece_file);
+        if (rc < 0)
+            goto done;
+        line_base += lines;
+        ordinal_base = p.pos.ordinal;
+        first = false;
+        if (rest)
+            break;
+    }
+    /* whatever the reader left unread (an LFS pointer) still counts in size and checksum */
+    {
+        struct byte_stream drain;
+        chunker_rest(&ch, &drain);
+        char sink[65536];
+        ssize_t n;
+        while ((n = drain.read(drain.ctx, sink, sizeof(sink))) > 0)
+            ;
+        if (n < 0) {
+            rc = (int)n;
+            goto done;
+        }
+    }
+    f->bytes = ch.bytes;
+    chunker_sha256(&ch, f->sha256);
+    rc = 0;
+done:
+    chunker_release(&ch);
+    stream.close(stream.ctx);
+    return rc;
+}
