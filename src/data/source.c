@@ -144,6 +144,18 @@ int source_read_file(struct source *src, const char *path, char **out, size_t *l
     return rc;
 }
 
+int source_blob_id(struct source *src, const char *path, unsigned char id[20])
+{
+    char *clean = NULL;
+    if (!src->ops->blob_id || clean_path(path, &clean) < 0) {
+        err_clear();
+        return 0;
+    }
+    int known = src->ops->blob_id(src, clean, id);
+    free(clean);
+    return known;
+}
+
 int source_exists(struct source *src, const char *path)
 {
     char *clean = NULL;

@@ -59,4 +59,8 @@ int source_read_file(struct source *src, const char *path, char **out, size_t *l
  * the boundary, the OS refusing. `if (source_exists(...))` then reading reports it. */
 int source_exists(struct source *src, const char *path);
 
+/* 1 and the git blob id of the file's bytes when the source knows it without reading
+ * them (the index, a revision), else 0 (the work tree). */
+int source_blob_id(struct source *src, const char *path, unsigned char id[20]);
+
 #endif

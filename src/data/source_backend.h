@@ -30,6 +30,9 @@ struct source_ops {
     int (*exists)(struct source *src, const char *path);
     /* malloc'd, the caller's to free */
     char *(*display_path)(const struct source *src, const char *path);
+    /* The git blob id of the file's bytes when the source knows it without reading them
+     * (1, id written), else 0; NULL: never. The summary cache skips a file it has seen. */
+    int (*blob_id)(struct source *src, const char *path, unsigned char id[20]);
     /* Frees impl (only); the façade frees root, description and the struct. */
     void (*release)(struct source *src);
 };

@@ -304,7 +304,7 @@ static void wt_release(struct source *src)
 }
 
 static const struct source_ops worktree_ops = {
-    wt_expand_glob, wt_open_stream, wt_read_file, wt_exists, wt_display_path, wt_release,
+    wt_expand_glob, wt_open_stream, wt_read_file, wt_exists, wt_display_path, NULL, wt_release,
 };
 
 int source_worktree_init(struct source *src)

@@ -158,6 +158,17 @@ int engine_check(struct result *out, const struct spec *spec, struct source *src
     run.ro.parse_threads = jobs > 1 ? jobs - 1 : 0;
     /* a chunk is a few MB: threads pay for themselves from the first one */
     run.ro.parallel_after = (uint64_t)256 << 10;
+    struct summary_cache cache;
+    if (opts && opts->cache) {
+        const struct gate *gates[64];
+        size_t n = 0;
+        for (size_t i = 0; i < run.n_gates && n < 64; i++)
+            gates[n++] = run.gates[i].gate;
+        summary_cache_init(&cache, opts->cache, spec, &run.ro, gates, n, run.extra != NULL,
+                           run.signatures ? run.signatures->mh.shingle : 0,
+                           run.signatures ? run.signatures->mh.permutations : 0);
+        run.cache = &cache;
+    }
     for (size_t i = 0; i < n_files; i++) {
         if ((rc = engine_read_file(&run, i)) < 0)
             goto done;
@@ -184,6 +195,13 @@ int engine_check(struct result *out, const struct spec *spec, struct source *src
     if (run.signatures) {
         signature_store_finish(run.signatures);
         ctx.signatures = run.signatures;
+        engine_keep_signatures(&run);
+    }
+    if (run.cache) {
+        if (cache_store_stats(run.cache->store)->written)
+            cache_store_trim(run.cache->store);
+        if (opts->cache_counts)
+            *opts->cache_counts = run.cache->counts;
     }
     for (size_t i = 0; i < run.n_gates; i++)
         if ((rc = run.gates[i].gate->finish(run.gates[i].state, &ctx)) < 0)
@@ -195,6 +213,7 @@ done:
         if (run.gates[i].state)   /* a gate with nothing to keep (leakage) has none */
             run.gates[i].gate->free(run.gates[i].state);
     free(run.gates);
+    free(run.pending_sigs);
     buf_release(&run.scratch);
     signature_store_free(run.signatures);
     free(run.examples_per_file);

@@ -16,6 +16,7 @@
 #include "read/example.h"
 #include "run/result.h"
 #include "data/source.h"
+#include "run/summary_cache.h"
 #include "spec/spec.h"
 #include "util/buf.h"
 
@@ -36,6 +37,8 @@ struct engine_options {
                          * duplicates, leakage, the card, whose verdicts nobody reads */
     const char *spec_path;  /* the spec as findings show it (repository-relative in git);
                              * NULL: spec->path */
+    struct cache_store *cache;   /* kept summaries to reuse and add to (cache/store.h); NULL: none */
+    struct summary_cache_counts *cache_counts;   /* filled with what the cache did; NULL: not wanted */
 };
 
 /* Returns 0 (whatever the verdict: see result_passed), or a negative DSCI_E* for a

@@ -15,6 +15,7 @@
 #include "read/reader.h"
 #include "run/engine.h"
 #include "run/signatures.h"
+#include "run/summary_cache.h"
 #include "util/buf.h"
 
 struct active_gate {
@@ -34,9 +35,20 @@ struct run {
     struct signature_store *signatures;
     struct reader_options ro;
     struct buf scratch;
+    /* NULL: every file is read. Cold chunks' signatures are kept once they are made,
+     * at the end of the run (engine_keep_signatures). */
+    struct summary_cache *cache;
+    struct pending_sig {
+        unsigned char key[32];
+        size_t first, count;
+    } *pending_sigs;
+    size_t n_pending_sigs, alloc_pending_sigs;
 };
 
 /* Reads file i of the run (run->files[i]) into the gates. 0 or a negative DSCI_E*. */
 int engine_read_file(struct run *run, size_t i);
+
+/* Keeps the signatures of the chunks read this run (after signature_store_finish). */
+void engine_keep_signatures(struct run *run);
 
 #endif

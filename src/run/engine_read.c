@@ -210,7 +210,7 @@ static void merge_facts(struct run_file *f, const struct chunk_facts *c, uint64_
  * *scratch_file until the next piece).
  */
 static int read_piece(struct run *run, size_t i, const struct byte_stream *in, enum reader_start start,
-                      uint64_t line_base, uint64_t ordinal_base, struct piece *p, struct run_file *piece_file)
+                      struct piece *p, struct run_file *piece_file)
 {
     struct run_file *f = &run->files[i];
     memset(piece_file, 0, sizeof(*piece_file));
@@ -223,8 +223,7 @@ static int read_piece(struct run *run, size_t i, const struct byte_stream *in, e
     ro.initial_format = f->format;
     p->run = run;
     p->file_index = i;
-    p->pos.line_base = line_base;
-    p->pos.ordinal = ordinal_base;
+    p->pos.prev_line = 0;
     int rc = reader_run(piece_file, in, &ro, on_record, p);
     if (rc < 0)
         return rc;
@@ -240,11 +239,183 @@ static void piece_release(struct piece *p, struct run_file *piece_file)
     free(piece_file->positions);
 }
 
+/* A kept chunk: its summary and, when the run signs, its signatures. */
+struct kept {
+    struct cache_blob summary, sigs;
+};
+
+static void kept_release(struct kept *k)
+{
+    cache_blob_release(&k->summary);
+    cache_blob_release(&k->sigs);
+}
+
+/* Finds a chunk's kept summary (and signatures, when the run makes them): 1, or 0 when
+ * any part is missing (counted: absent or damaged). */
+static int kept_get(struct run *run, const unsigned char key[32], struct kept *k)
+{
+    struct summary_cache *c = run->cache;
+    memset(k, 0, sizeof(*k));
+    uint64_t damaged = cache_store_stats(c->store)->damaged;
+    int found = cache_store_get(c->store, key, &k->summary);
+    if (found && run->signatures) {
+        unsigned char sig_key[32];
+        summary_cache_sig_key(c, key, sig_key);
+        found = cache_store_get(c->store, sig_key, &k->sigs);
+    }
+    if (!found) {
+        kept_release(k);
+        if (cache_store_stats(c->store)->damaged > damaged)
+            c->counts.chunks_damaged++;
+        else
+            c->counts.chunks_absent++;
+    }
+    return found;
+}
+
+/* Replays a kept chunk into the gates; *facts from it. */
+static int kept_replay(struct run *run, size_t i, const struct kept *k, struct replay_pos *pos,
+                       struct chunk_facts *facts)
+{
+    struct wire_in in = wire_in(k->summary.data, k->summary.len);
+    if (!digest_get_facts(&in, facts))
+        return err_set(DSCI_EINTERNAL, "%s: a kept summary of this file is damaged; run again with --no-cache",
+                       run->files[i].path);
+    uint64_t n = wire_get_varint(&in);
+    const minhash_slot *sigs = NULL;
+    const unsigned char *no_words = NULL;
+    if (run->signatures) {
+        size_t perms = run->signatures->mh.permutations;
+        if (k->sigs.len != facts->parsed * (perms * sizeof(minhash_slot) + 1))
+            return err_set(DSCI_EINTERNAL, "%s: kept signatures of this file do not fit; run again with --no-cache",
+                           run->files[i].path);
+        sigs = k->sigs.data;
+        no_words = (const unsigned char *)k->sigs.data + facts->parsed * perms * sizeof(minhash_slot);
+    }
+    return replay_records(run, i, &in, n, pos, sigs, no_words);
+}
+
+/* The summary of a chunk just read, kept under key; its signatures follow at the end
+ * of the run, once they are made. */
+static void keep_chunk(struct run *run, const unsigned char key[32], const struct chunk_facts *facts,
+                       const struct piece *p, size_t first_sig)
+{
+    struct summary_cache *c = run->cache;
+    struct buf b = BUF_INIT;
+    digest_put_facts(&b, facts);
+    wire_put_varint(&b, p->n_records);
+    wire_put_raw(&b, p->records.ptr, p->records.len);
+    cache_store_put(c->store, key, b.ptr, b.len);
+    buf_release(&b);
+    if (run->signatures) {
+        struct pending_sig *ps = ALLOC_APPEND(run->pending_sigs, run->n_pending_sigs, run->alloc_pending_sigs);
+        memcpy(ps->key, key, 32);
+        ps->first = first_sig;
+        ps->count = p->parsed;
+    }
+}
+
+void engine_keep_signatures(struct run *run)
+{
+    if (!run->cache || !run->signatures)
+        return;
+    const struct signature_store *s = run->signatures;
+    size_t perms = s->mh.permutations;
+    struct buf b = BUF_INIT;
+    for (size_t i = 0; i < run->n_pending_sigs; i++) {
+        const struct pending_sig *ps = &run->pending_sigs[i];
+        buf_reset(&b);
+        wire_put_raw(&b, signature_store_sig(s, ps->first), ps->count * perms * sizeof(minhash_slot));
+        wire_put_raw(&b, s->no_words + ps->first, ps->count);
+        unsigned char sig_key[32];
+        summary_cache_sig_key(run->cache, ps->key, sig_key);
+        cache_store_put(run->cache->store, sig_key, b.ptr, b.len);
+        run->cache->counts.sigs_made++;
+    }
+    buf_release(&b);
+}
+
+/* The pieces a file was read as, for its entry by blob id: key and lines of each. */
+struct file_entry {
+    struct buf bytes;
+    uint64_t n_pieces;
+    bool complete;    /* every piece was kept */
+};
+
+enum { FILE_ENTRY_VERSION = 1 };
+
+/*
+ * A file whose blob id has an entry: every piece replayed from its kept summary,
+ * without reading the file. 1: done; 0: not possible (nothing was replayed); < 0 error.
+ */
+static int replay_whole_file(struct run *run, size_t i, const unsigned char file_key[32])
+{
+    struct summary_cache *c = run->cache;
+    struct run_file *f = &run->files[i];
+    struct cache_blob entry;
+    if (!cache_store_get(c->store, file_key, &entry))
+        return 0;
+    struct wire_in in = wire_in(entry.data, entry.len);
+    uint64_t version = wire_get_varint(&in);
+    uint64_t bytes = wire_get_varint(&in);
+    const unsigned char *sha = wire_get_raw(&in, 32);
+    uint64_t n = wire_get_varint(&in);
+    if (in.bad || version != FILE_ENTRY_VERSION || n > entry.len) {
+        cache_blob_release(&entry);
+        return 0;
+    }
+    struct kept *kept = xcalloc(n ? n : 1, sizeof(*kept));
+    uint64_t *lines = xcalloc(n ? n : 1, sizeof(*lines));
+    uint64_t got = 0;
+    for (; got < n; got++) {
+        const unsigned char *key = wire_get_raw(&in, 32);
+        lines[got] = wire_get_varint(&in);
+        if (in.bad || !kept_get(run, key, &kept[got]))
+            break;
+    }
+    int rc = 0;
+    if (got == n && !in.bad) {
+        struct replay_pos pos = { 0 };
+        f->format = FORMAT_AUTO;
+        for (uint64_t k = 0; k < n && rc == 0; k++) {
+            struct chunk_facts facts;
+            pos.prev_line = 0;
+            if ((rc = kept_replay(run, i, &kept[k], &pos, &facts)) == 0) {
+                merge_facts(f, &facts, pos.line_base, k == 0);
+                c->counts.chunks_reused++;
+                c->counts.bytes_reused += facts.bytes;
+            }
+            pos.line_base += lines[k];
+        }
+        if (rc == 0) {
+            f->bytes = bytes;
+            memcpy(f->sha256, sha, 32);
+            c->counts.files_skipped++;
+            rc = 1;
+        }
+    }
+    for (uint64_t k = 0; k < got; k++)
+        kept_release(&kept[k]);
+    free(kept);
+    free(lines);
+    cache_blob_release(&entry);
+    return rc;
+}
+
 int engine_read_file(struct run *run, size_t i)
 {
     struct run_file *f = &run->files[i];
-    struct byte_stream stream;
+    struct summary_cache *c = run->cache;
+    unsigned char blob[20], file_key[32];
+    bool by_blob = c && source_blob_id(run->src, f->root_path, blob);
     int rc;
+    if (by_blob) {
+        summary_cache_file_key(c, f->root_path, blob, sizeof(blob), file_key);
+        if ((rc = replay_whole_file(run, i, file_key)) != 0)
+            return rc < 0 ? rc : 0;
+    }
+
+    struct byte_stream stream;
     if ((rc = source_open_stream(run->src, f->root_path, &stream)) < 0) {
         /* missing, a folder, a FIFO, unreadable: said with the spec's line */
         const struct spec *spec = run->spec;
@@ -256,9 +427,10 @@ int engine_read_file(struct run *run, size_t i)
     f->format = FORMAT_AUTO;
     struct chunker ch;
     chunker_init(&ch, &stream, run->ro.max_line_bytes);
+    struct file_entry entry = { .bytes = BUF_INIT, .complete = c != NULL };
     const char *head;
     size_t head_len;
-    uint64_t line_base = 0, ordinal_base = 0;
+    struct replay_pos pos = { 0 };
     bool first = true;
     if ((rc = chunker_peek(&ch, 64, &head, &head_len)) < 0)
         goto done;
@@ -270,6 +442,7 @@ int engine_read_file(struct run *run, size_t i)
         enum reader_start start = first ? READER_START_JSONL : READER_START_CONTINUE;
         bool rest = whole;
         uint64_t lines = 0;
+        unsigned char key[32];
         if (whole) {
             start = READER_START_FILE;
         } else {
@@ -285,6 +458,29 @@ int engine_read_file(struct run *run, size_t i)
             mem.len = len;
             lines = ch.chunk_lines;
         }
+        if (!rest && c) {
+            summary_cache_chunk_key(c, start, f->format, mem.data, mem.len, key);
+            struct kept k;
+            if (kept_get(run, key, &k)) {
+                struct chunk_facts facts;
+                pos.prev_line = 0;
+                rc = kept_replay(run, i, &k, &pos, &facts);
+                if (rc == 0) {
+                    merge_facts(f, &facts, pos.line_base, first);
+                    c->counts.chunks_reused++;
+                    c->counts.bytes_reused += facts.bytes;
+                    wire_put_raw(&entry.bytes, key, 32);
+                    wire_put_varint(&entry.bytes, lines);
+                    entry.n_pieces++;
+                }
+                kept_release(&k);
+                if (rc < 0)
+                    goto done;
+                pos.line_base += lines;
+                first = false;
+                continue;
+            }
+        }
         if (rest) {
             chunker_rest(&ch, &piece_in);
         } else {
@@ -292,21 +488,38 @@ int engine_read_file(struct run *run, size_t i)
             piece_in.close = mem_close;
             piece_in.ctx = &mem;
         }
-        struct piece p = { .records = BUF_INIT };
+        struct piece p = { .records = BUF_INIT, .keep = c && !rest };
         struct run_file piece_file;
-        rc = read_piece(run, i, &piece_in, start, line_base, ordinal_base, &p, &piece_file);
+        size_t first_sig = run->signatures ? run->signatures->n : 0;
+        p.pos = pos;
+        rc = read_piece(run, i, &piece_in, start, &p, &piece_file);
+        struct chunk_facts facts;
+        if (rc == 0)
+            chunk_facts_from_file(&facts, &piece_file, lines, p.parsed);
+        if (rc == 0 && p.keep)
+            keep_chunk(run, key, &facts, &p, first_sig);
         if (rc == 0)
             rc = replay_slice(&p);
         if (rc == 0) {
-            struct chunk_facts facts;
-            chunk_facts_from_file(&facts, &piece_file, lines, p.parsed);
-            merge_facts(f, &facts, line_base, first);
+            merge_facts(f, &facts, pos.line_base, first);
+            if (c) {
+                c->counts.bytes_read += facts.bytes;
+                if (p.keep) {
+                    c->counts.chunks_read++;
+                    wire_put_raw(&entry.bytes, key, 32);
+                    wire_put_varint(&entry.bytes, lines);
+                    entry.n_pieces++;
+                } else {
+                    c->counts.uncacheable_pieces++;
+                    entry.complete = false;
+                }
+            }
         }
         piece_release(&p, &piece_file);
         if (rc < 0)
             goto done;
-        line_base += lines;
-        ordinal_base = p.pos.ordinal;
+        pos.line_base += lines;
+        pos.ordinal = p.pos.ordinal;
         first = false;
         if (rest)
             break;
@@ -326,8 +539,19 @@ int engine_read_file(struct run *run, size_t i)
     }
     f->bytes = ch.bytes;
     chunker_sha256(&ch, f->sha256);
+    if (by_blob && entry.complete) {
+        struct buf b = BUF_INIT;
+        wire_put_varint(&b, FILE_ENTRY_VERSION);
+        wire_put_varint(&b, f->bytes);
+        wire_put_raw(&b, f->sha256, 32);
+        wire_put_varint(&b, entry.n_pieces);
+        wire_put_raw(&b, entry.bytes.ptr, entry.bytes.len);
+        cache_store_put(c->store, file_key, b.ptr, b.len);
+        buf_release(&b);
+    }
     rc = 0;
 done:
+    buf_release(&entry.bytes);
     chunker_release(&ch);
     stream.close(stream.ctx);
     return rc;

@@ -1,0 +1,103 @@
+#include "run/summary_cache.h"
+
+#include <string.h>
+
+#include "gates/gate.h"
+#include "run/digest.h"
+#include "util/buf.h"
+#include "util/sha256.h"
+#include "util/wire.h"
+
+#ifndef DSCI_VERSION
+#define DSCI_VERSION "0.0.0"
+#endif
+
+static void put_str(struct buf *b, const char *s)
+{
+    wire_put_bytes(b, s ? s : "", s ? strlen(s) : 0);
+    wire_put_u8(b, s != NULL);
+}
+
+void summary_cache_init(struct summary_cache *c, struct cache_store *store, const struct spec *spec,
+                        const struct reader_options *ro, const struct gate *const *gates, size_t n_gates,
+                        bool observer, size_t sig_shingle, size_t sig_permutations)
+{
+    (void)spec;
+    memset(c, 0, sizeof(*c));
+    c->store = store;
+    c->sig_shingle = sig_shingle;
+    c->sig_permutations = sig_permutations;
+    struct buf b = BUF_INIT, k = BUF_INIT;
+    put_str(&b, "dsci summary " DSCI_VERSION);
+    wire_put_varint(&b, DIGEST_VERSION);
+    wire_put_varint(&b, ro->format);
+    wire_put_varint(&b, ro->max_line_bytes);
+    put_str(&b, ro->id_field);
+    put_str(&b, ro->label_field);
+    put_str(&b, ro->role_human);
+    put_str(&b, ro->role_assistant);
+    put_str(&b, ro->role_system);
+    for (size_t i = 0; i < n_gates; i++) {
+        if (!gates[i]->replay)
+            continue;
+        put_str(&b, gates[i]->name);
+        buf_reset(&k);
+        if (gates[i]->digest_key)
+            gates[i]->digest_key(spec, &k);
+        wire_put_bytes(&b, k.ptr, k.len);
+    }
+    wire_put_u8(&b, observer);
+    struct sha256 h;
+    sha256_init(&h);
+    sha256_update(&h, b.ptr, b.len);
+    sha256_final(&h, c->config);
+    buf_release(&b);
+    buf_release(&k);
+}
+
+void summary_cache_chunk_key(const struct summary_cache *c, enum reader_start start,
+                             enum dataset_format initial_format, const void *bytes, size_t len,
+                             unsigned char key[32])
+{
+    unsigned char data[32];
+    struct sha256 h;
+    sha256_init(&h);
+    sha256_update(&h, bytes, len);
+    sha256_final(&h, data);
+    unsigned char head[3] = { 'c', (unsigned char)start, (unsigned char)initial_format };
+    sha256_init(&h);
+    sha256_update(&h, c->config, 32);
+    sha256_update(&h, head, sizeof(head));
+    sha256_update(&h, data, 32);
+    sha256_final(&h, key);
+}
+
+void summary_cache_sig_key(const struct summary_cache *c, const unsigned char chunk_key[32], unsigned char key[32])
+{
+    struct buf b = BUF_INIT;
+    put_str(&b, "signatures");
+    wire_put_varint(&b, c->sig_shingle);
+    wire_put_varint(&b, c->sig_permutations);
+    wire_put_raw(&b, chunk_key, 32);
+    struct sha256 h;
+    sha256_init(&h);
+    sha256_update(&h, b.ptr, b.len);
+    sha256_final(&h, key);
+    buf_release(&b);
+}
+
+void summary_cache_file_key(const struct summary_cache *c, const char *root_path, const unsigned char *blob_id,
+                            size_t id_len, unsigned char key[32])
+{
+    struct buf b = BUF_INIT;
+    put_str(&b, "file");
+    wire_put_raw(&b, c->config, 32);
+    /* the name decides only one thing about the bytes: a .jsonl file is never an array */
+    wire_put_u8(&b, reader_path_is_jsonl(root_path));
+    wire_put_bytes(&b, blob_id, id_len);
+    struct sha256 h;
+    sha256_init(&h);
+    sha256_update(&h, b.ptr, b.len);
+    sha256_final(&h, key);
+    buf_release(&b);
+}
