@@ -12,6 +12,7 @@
  */
 #include "cmd/cmd.h"
 
+#include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,6 +52,10 @@ void cmd_check_help(void)
           "                       overlap and PII: write them to .dsci-baseline.json at the\n"
           "                       dataset root (accepted findings do not fail; see\n"
           "                       docs/known-findings.md)\n"
+          "  --no-cache           read every file; neither use nor add to the summary cache\n"
+          "                       (<git dir>/dsci/cache; DSCI_NO_CACHE=1 does the same)\n"
+          "  --explain-cache      say on stderr how many files and chunks came from the\n"
+          "                       cache, how many were read, and why\n"
           "  -j, --jobs N         threads to use (default: DSCI_JOBS, else every CPU); the\n"
           "                       results are the same for any N\n"
           "  --color auto|always|never, -q/--quiet, -C DIR\n"
@@ -66,7 +71,8 @@ static bool in_github_actions(void)
     return v && !strcmp(v, "true");
 }
 
-enum { O_WORKTREE = 1, O_STAGED, O_REV, O_SPEC_FROM, O_BASE, O_FORMAT, O_OUTPUT, O_MAX_EXAMPLES, O_UPDATE };
+enum { O_WORKTREE = 1, O_STAGED, O_REV, O_SPEC_FROM, O_BASE, O_FORMAT, O_OUTPUT, O_MAX_EXAMPLES, O_UPDATE,
+       O_NO_CACHE, O_EXPLAIN_CACHE };
 
 static const struct cli_option options[] = {
     { "--worktree", NULL, CLI_FLAG, O_WORKTREE, NULL, 0 },
@@ -78,6 +84,8 @@ static const struct cli_option options[] = {
     { "--output", NULL, CLI_VALUE, O_OUTPUT, NULL, 0 },
     { "--max-examples", NULL, CLI_VALUE, O_MAX_EXAMPLES, NULL, 0 },
     { "--update-baseline", NULL, CLI_FLAG, O_UPDATE, NULL, CLI_FIELD(struct check_cli, run.update_known) },
+    { "--no-cache", NULL, CLI_FLAG, O_NO_CACHE, NULL, 0 },
+    { "--explain-cache", NULL, CLI_FLAG, O_EXPLAIN_CACHE, NULL, CLI_FIELD(struct check_cli, explain_cache) },
 };
 
 static int add_format(struct check_cli *o, const char *v)
@@ -131,6 +139,9 @@ static int on_option(void *ctx, const struct cli *c, int id)
         return add_format(o, v);
     case O_OUTPUT:
         return set_output(o, v);
+    case O_NO_CACHE:
+        summary_cache_disable();
+        return 0;
     case O_MAX_EXAMPLES:
         n = strtol(v, &end, 10);
         if (*end || n < 0 || n > 1000)
@@ -218,6 +229,31 @@ static const char *json_report_path(const struct check_cli *o)
     return path;
 }
 
+static void explain_side(const char *side, const struct summary_cache_counts *c)
+{
+    uint64_t chunks = c->chunks_reused + c->chunks_read;
+    fprintf(stderr, "cache: %s: %" PRIu64 " of %" PRIu64 " chunks reused (%.1f MB), %" PRIu64 " read (%.1f MB: %" PRIu64
+                    " not cached, %" PRIu64 " damaged entries recomputed); %" PRIu64 " files skipped unread by blob id",
+            side, c->chunks_reused, chunks, (double)c->bytes_reused / 1e6, c->chunks_read, (double)c->bytes_read / 1e6,
+            c->chunks_absent, c->chunks_damaged, c->files_skipped);
+    if (c->uncacheable_pieces)
+        fprintf(stderr, "; %" PRIu64 " pieces read whole, never cached (a JSON array file, a line over the limit)",
+                c->uncacheable_pieces);
+    fputc('\n', stderr);
+}
+
+/* --explain-cache: what the summary cache did, on stderr (the reports stay the same). */
+static void explain_cache(const struct comparison *cmp)
+{
+    if (!cmp->cached) {
+        fprintf(stderr, "cache: off (%s)\n", summary_cache_enabled() ? "not a git repository" : "--no-cache or DSCI_NO_CACHE");
+        return;
+    }
+    explain_side("head", &cmp->cache_head);
+    if (cmp->have)
+        explain_side("baseline", &cmp->cache_base);
+}
+
 int check_and_report(struct check_cli *o)
 {
     struct check_outcome out;
@@ -253,6 +289,8 @@ int check_and_report(struct check_cli *o)
             break;
         }
     }
+    if (o->explain_cache)
+        explain_cache(&out.cmp);
     if (in_github_actions() && (rc = ci_outputs_write_check(&out.result, &ro, json_report_path(o))) < 0)
         exit_code = report_error(rc);
 done:

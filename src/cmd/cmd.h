@@ -28,6 +28,7 @@ struct check_cli {
     struct check_output outputs[CHECK_MAX_OUTPUTS];
     size_t n_outputs;        /* 0: text, github in GitHub Actions */
     size_t max_examples;
+    bool explain_cache;      /* --explain-cache: say on stderr what the summary cache did */
 };
 
 #define CHECK_CLI_INIT { .max_examples = 5 }

@@ -591,7 +591,7 @@ static void git_release(struct source *src)
 
 /* A blob of the repository itself: its id names its bytes (one in a submodule's
  * repository is named the same way, and as unambiguously). */
-static int git_blob_id(struct source *src, const char *path, unsigned char id[20])
+static int gitsrc_blob_id(struct source *src, const char *path, unsigned char id[20])
 {
     struct found_blob f = { 0 };
     int rc = find_blob(src, path, &f);
@@ -605,7 +605,7 @@ static int git_blob_id(struct source *src, const char *path, unsigned char id[20
 }
 
 static const struct source_ops git_ops = {
-    git_expand_glob, git_open_stream, git_read_file, git_exists, git_display_path, git_blob_id, git_release,
+    git_expand_glob, git_open_stream, git_read_file, git_exists, git_display_path, gitsrc_blob_id, git_release,
 };
 
 int source_git_init(struct source *src, struct repo *repo, const char *rev)

@@ -186,6 +186,7 @@ int compare_run(struct result *head_result, struct comparison *cmp, struct datas
     struct result notes;
     struct diff_side base_side, head_side;
     struct dataset base_ds;
+    struct cache_store *store = NULL;
     int rc;
 
     memset(cmp, 0, sizeof(*cmp));
@@ -211,7 +212,10 @@ int compare_run(struct result *head_result, struct comparison *cmp, struct datas
     diff_side_init(&base_side, &cmp->merged);
 
     struct engine_observer obs = diff_side_observer(&head_side);
-    struct engine_options head_opts = { cmp->baseline ? &obs : NULL, hash_files, false, false, head->spec_repo_path };
+    summary_cache_open_store(&store, head->repo);
+    cmp->cached = store != NULL;
+    struct engine_options head_opts = { cmp->baseline ? &obs : NULL, hash_files, false, false, head->spec_repo_path,
+                                        store, &cmp->cache_head };
     if ((rc = engine_check(head_result, head->spec, head->src, &head_opts)) < 0)
         goto done;
     for (size_t i = 0; i < notes.n_notes; i++)
@@ -220,7 +224,7 @@ int compare_run(struct result *head_result, struct comparison *cmp, struct datas
         goto done;
 
     struct engine_observer base_obs = diff_side_observer(&base_side);
-    struct engine_options base_opts = { &base_obs, hash_files, true, true, NULL };
+    struct engine_options base_opts = { &base_obs, hash_files, true, true, NULL, store, &cmp->cache_base };
     rc = engine_check(&cmp->base, &cmp->merged, base_ds.src, &base_opts);
     if (rc < 0) {
         result_release(&cmp->base);   /* cmp->have stays false: release it here */
@@ -234,6 +238,8 @@ int compare_run(struct result *head_result, struct comparison *cmp, struct datas
     head_result->baseline = xstrdup(cmp->baseline);
     gate_regression_add(head_result, head->spec, cmp->baseline, &cmp->diff, &cmp->base);
 done:
+    if (store)
+        cache_store_close(store);
     dataset_close(&base_ds);
     diff_side_release(&base_side);
     diff_side_release(&head_side);

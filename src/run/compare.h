@@ -16,6 +16,7 @@
 #include "data/dataset.h"
 #include "run/diff.h"
 #include "run/result.h"
+#include "run/summary_cache.h"
 
 struct comparison {
     char *baseline;          /* the tag or revision compared with; NULL when none */
@@ -28,6 +29,9 @@ struct comparison {
     struct spec *base_spec;  /* the spec as it was at the baseline; NULL when unreadable */
     struct result base;      /* the baseline's own run (metrics) */
     struct diff diff;
+    /* What the summary cache did for the head's run and the baseline's (--explain-cache). */
+    bool cached;
+    struct summary_cache_counts cache_head, cache_base;
 };
 
 /*

@@ -159,7 +159,10 @@ int engine_check(struct result *out, const struct spec *spec, struct source *src
     /* a chunk is a few MB: threads pay for themselves from the first one */
     run.ro.parallel_after = (uint64_t)256 << 10;
     struct summary_cache cache;
-    if (opts && opts->cache) {
+    bool all_split = true;   /* a gate that sees whole examples cannot be fed from a summary */
+    for (size_t i = 0; i < run.n_gates; i++)
+        all_split &= run.gates[i].gate->observe == NULL;
+    if (opts && opts->cache && all_split) {
         const struct gate *gates[64];
         size_t n = 0;
         for (size_t i = 0; i < run.n_gates && n < 64; i++)

@@ -1,16 +1,83 @@
 #include "run/summary_cache.h"
 
+#include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "data/repo.h"
+#include "util/xalloc.h"
 
 #include "gates/gate.h"
 #include "run/digest.h"
 #include "util/buf.h"
+#include "util/err.h"
 #include "util/sha256.h"
 #include "util/wire.h"
 
 #ifndef DSCI_VERSION
 #define DSCI_VERSION "0.0.0"
 #endif
+
+static bool disabled;
+
+void summary_cache_disable(void)
+{
+    disabled = true;
+}
+
+bool summary_cache_enabled(void)
+{
+    const char *env = getenv("DSCI_NO_CACHE");
+    return !disabled && !(env && *env && strcmp(env, "0") != 0);
+}
+
+#define CACHE_DEFAULT_MAX ((uint64_t)2 << 30)
+
+/* "512M", "2G", "1048576": bytes; 0 for anything else. */
+static uint64_t parse_size(const char *s)
+{
+    char *end;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (end == s)
+        return 0;
+    int shift = 0;
+    switch (toupper((unsigned char)*end)) {
+    case 'K': shift = 10; end++; break;
+    case 'M': shift = 20; end++; break;
+    case 'G': shift = 30; end++; break;
+    default: break;
+    }
+    if (*end == 'B' || *end == 'b')
+        end++;
+    if (*end || v > (UINT64_MAX >> shift))
+        return 0;
+    return (uint64_t)v << shift;
+}
+
+void summary_cache_open_store(struct cache_store **out, const struct repo *repo)
+{
+    *out = NULL;
+    if (!summary_cache_enabled())
+        return;
+    const char *env_dir = getenv("DSCI_CACHE_DIR");
+    char *dir = NULL;
+    if (env_dir && *env_dir)
+        dir = xstrdup(env_dir);
+    else if (repo && repo_commondir(repo))
+        dir = xasprintf("%s%sdsci/cache", repo_commondir(repo),
+                        repo_commondir(repo)[strlen(repo_commondir(repo)) - 1] == '/' ? "" : "/");
+    if (!dir)
+        return;
+    const char *env_max = getenv("DSCI_CACHE_MAX");
+    uint64_t max = env_max && *env_max ? parse_size(env_max) : CACHE_DEFAULT_MAX;
+    if (env_max && *env_max && !max && strcmp(env_max, "0") != 0)
+        max = CACHE_DEFAULT_MAX;
+    if (cache_store_open(out, dir, max) < 0) {
+        err_clear();
+        *out = NULL;
+    }
+    free(dir);
+}
 
 static void put_str(struct buf *b, const char *s)
 {

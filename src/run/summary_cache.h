@@ -42,6 +42,19 @@ struct summary_cache {
     struct summary_cache_counts counts;
 };
 
+struct repo;
+
+/* The cache is on unless the user said --no-cache (or DSCI_NO_CACHE=1): one switch for
+ * every command of the process. */
+void summary_cache_disable(void);
+bool summary_cache_enabled(void);
+
+/* The repository's store: $DSCI_CACHE_DIR, else <git common dir>/dsci/cache, bounded by
+ * $DSCI_CACHE_MAX (bytes, K/M/G suffixes; default 2G). *out NULL (and 0) when the cache
+ * is off or there is no repository; a store that cannot be opened is no cache, not an
+ * error (a cache never fails a run). */
+void summary_cache_open_store(struct cache_store **out, const struct repo *repo);
+
 /* gates: the run's gates in run order (only those with a replay have bytes in a summary). */
 void summary_cache_init(struct summary_cache *c, struct cache_store *store, const struct spec *spec,
                         const struct reader_options *ro, const struct gate *const *gates, size_t n_gates,
