@@ -170,6 +170,7 @@ int engine_check(struct result *out, const struct spec *spec, struct source *src
         summary_cache_init(&cache, opts->cache, spec, &run.ro, gates, n, run.extra != NULL,
                            run.signatures ? run.signatures->mh.shingle : 0,
                            run.signatures ? run.signatures->mh.permutations : 0);
+        cache.used_keys = opts->used_keys;
         run.cache = &cache;
     }
     for (size_t i = 0; i < n_files; i++) {

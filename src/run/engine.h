@@ -39,6 +39,9 @@ struct engine_options {
                              * NULL: spec->path */
     struct cache_store *cache;   /* kept summaries to reuse and add to (cache/store.h); NULL: none */
     struct summary_cache_counts *cache_counts;   /* filled with what the cache did; NULL: not wanted */
+    /* Receives the 32-byte key of every entry the run found or kept in the cache, so the
+     * run's summary can be copied elsewhere (a released version's); NULL: not wanted. */
+    struct buf *used_keys;
 };
 
 /* Returns 0 (whatever the verdict: see result_passed), or a negative DSCI_E* for a

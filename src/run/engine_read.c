@@ -263,6 +263,14 @@ static int kept_get(struct run *run, const unsigned char key[32], struct kept *k
         summary_cache_sig_key(c, key, sig_key);
         found = cache_store_get(c->store, sig_key, &k->sigs);
     }
+    if (found) {
+        summary_cache_used(c, key);
+        if (run->signatures) {
+            unsigned char sig_key[32];
+            summary_cache_sig_key(c, key, sig_key);
+            summary_cache_used(c, sig_key);
+        }
+    }
     if (!found) {
         kept_release(k);
         if (cache_store_stats(c->store)->damaged > damaged)
@@ -305,7 +313,8 @@ static void keep_chunk(struct run *run, const unsigned char key[32], const struc
     digest_put_facts(&b, facts);
     wire_put_varint(&b, p->n_records);
     wire_put_raw(&b, p->records.ptr, p->records.len);
-    cache_store_put(c->store, key, b.ptr, b.len);
+    if (cache_store_put(c->store, key, b.ptr, b.len) == 0)
+        summary_cache_used(c, key);
     buf_release(&b);
     if (run->signatures) {
         struct pending_sig *ps = ALLOC_APPEND(run->pending_sigs, run->n_pending_sigs, run->alloc_pending_sigs);
@@ -329,7 +338,8 @@ void engine_keep_signatures(struct run *run)
         wire_put_raw(&b, s->no_words + ps->first, ps->count);
         unsigned char sig_key[32];
         summary_cache_sig_key(run->cache, ps->key, sig_key);
-        cache_store_put(run->cache->store, sig_key, b.ptr, b.len);
+        if (cache_store_put(run->cache->store, sig_key, b.ptr, b.len) == 0)
+            summary_cache_used(run->cache, sig_key);
         run->cache->counts.sigs_made++;
     }
     buf_release(&b);
@@ -355,6 +365,7 @@ static int replay_whole_file(struct run *run, size_t i, const unsigned char file
     struct cache_blob entry;
     if (!cache_store_get(c->store, file_key, &entry))
         return 0;
+    size_t noted = c->used_keys ? c->used_keys->len : 0;
     struct wire_in in = wire_in(entry.data, entry.len);
     uint64_t version = wire_get_varint(&in);
     uint64_t bytes = wire_get_varint(&in);
@@ -391,9 +402,12 @@ static int replay_whole_file(struct run *run, size_t i, const unsigned char file
             f->bytes = bytes;
             memcpy(f->sha256, sha, 32);
             c->counts.files_skipped++;
+            summary_cache_used(c, file_key);
             rc = 1;
         }
     }
+    if (rc != 1 && c->used_keys)   /* nothing of the file came from the cache after all */
+        c->used_keys->len = noted;
     for (uint64_t k = 0; k < got; k++)
         kept_release(&kept[k]);
     free(kept);
@@ -546,7 +560,8 @@ int engine_read_file(struct run *run, size_t i)
         wire_put_raw(&b, f->sha256, 32);
         wire_put_varint(&b, entry.n_pieces);
         wire_put_raw(&b, entry.bytes.ptr, entry.bytes.len);
-        cache_store_put(c->store, file_key, b.ptr, b.len);
+        if (cache_store_put(c->store, file_key, b.ptr, b.len) == 0)
+            summary_cache_used(c, file_key);
         buf_release(&b);
     }
     rc = 0;

@@ -168,3 +168,9 @@ void summary_cache_file_key(const struct summary_cache *c, const char *root_path
     sha256_final(&h, key);
     buf_release(&b);
 }
+
+void summary_cache_used(struct summary_cache *c, const unsigned char key[32])
+{
+    if (c->used_keys)
+        wire_put_raw(c->used_keys, key, 32);
+}

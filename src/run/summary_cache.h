@@ -22,6 +22,7 @@
 #include "cache/store.h"
 #include "read/reader.h"
 #include "spec/spec.h"
+#include "util/buf.h"
 
 struct gate;
 
@@ -40,7 +41,11 @@ struct summary_cache {
     unsigned char config[32];      /* the key of everything but the data */
     size_t sig_shingle, sig_permutations;   /* 0: the run makes no signatures */
     struct summary_cache_counts counts;
+    struct buf *used_keys;         /* NULL, or every key found or kept is appended */
 };
+
+/* Notes a key the run found or kept (for engine_options.used_keys). */
+void summary_cache_used(struct summary_cache *c, const unsigned char key[32]);
 
 struct repo;
 
