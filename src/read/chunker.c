@@ -14,12 +14,17 @@
 
 #define CHUNK_READ ((size_t)1 << 20)
 
-void chunker_init(struct chunker *c, const struct byte_stream *in, size_t max_line_bytes)
+void chunker_init(struct chunker *c, const struct byte_stream *in, size_t max_line_bytes, size_t avg_bytes, bool hash)
 {
     memset(c, 0, sizeof(*c));
     c->in = in;
     c->max_line = max_line_bytes;
-    sha256_init(&c->sha);
+    c->avg_bytes = avg_bytes < 64 ? 64 : avg_bytes;
+    c->min_bytes = c->avg_bytes / 4;
+    c->max_bytes = c->avg_bytes * 4;
+    c->hash = hash;
+    if (hash)
+        sha256_init(&c->sha);
 }
 
 /* A 64-bit hash of a line, one multiply per 8 bytes: cut decisions only, never identity. */
@@ -41,10 +46,10 @@ static uint64_t line_hash(const char *s, size_t len)
     return h * k;
 }
 
-static bool line_ends_chunk(const char *s, size_t len)
+static bool line_ends_chunk(const char *s, size_t len, size_t avg_bytes)
 {
-    /* P(cut) = (len + 1) / CHUNK_AVG_BYTES: on average one cut per CHUNK_AVG_BYTES bytes */
-    uint64_t threshold = ((uint64_t)(len + 1) << 32) / CHUNK_AVG_BYTES;
+    /* P(cut) = (len + 1) / avg_bytes: on average one cut per avg_bytes bytes */
+    uint64_t threshold = ((uint64_t)(len + 1) << 32) / avg_bytes;
     return (line_hash(s, len) >> 32) < threshold;
 }
 
@@ -53,7 +58,7 @@ static int fill(struct chunker *c)
     if (c->eof)
         return 0;
     if (c->cap - c->len < CHUNK_READ) {
-        size_t cap = c->cap ? c->cap : CHUNK_MAX_BYTES / 2;
+        size_t cap = c->cap ? c->cap : c->max_bytes / 2 + CHUNK_READ;
         while (cap - c->len < CHUNK_READ)
             cap *= 2;
         c->buf = xrealloc(c->buf, cap);
@@ -66,7 +71,8 @@ static int fill(struct chunker *c)
         c->eof = true;
         return 0;
     }
-    sha256_update(&c->sha, c->buf + c->len, (size_t)n);
+    if (c->hash)
+        sha256_update(&c->sha, c->buf + c->len, (size_t)n);
     c->len += (size_t)n;
     c->bytes += (uint64_t)n;
     return 0;
@@ -106,8 +112,8 @@ int chunker_next(struct chunker *c, const char **data, size_t *len)
             c->scanned_lines++;
             if (end - start - 1 > c->max_line)
                 return CHUNKER_LONG_LINE;   /* the reader reports it, and drops its bytes as they come */
-            if ((end >= CHUNK_MIN_BYTES && line_ends_chunk(c->buf + start, end - start - 1)) ||
-                end >= CHUNK_MAX_BYTES) {
+            if ((end >= c->min_bytes && line_ends_chunk(c->buf + start, end - start - 1, c->avg_bytes)) ||
+                end >= c->max_bytes) {
                 c->handed = end;
                 c->chunk_lines = c->scanned_lines;
                 c->scanned_lines = 0;
@@ -148,7 +154,8 @@ static ssize_t rest_read(void *ctx, char *out, size_t cap)
         return 0;
     ssize_t n = c->in->read(c->in->ctx, out, cap);
     if (n > 0) {
-        sha256_update(&c->sha, out, (size_t)n);
+        if (c->hash)
+            sha256_update(&c->sha, out, (size_t)n);
         c->bytes += (uint64_t)n;
     } else if (n == 0) {
         c->eof = true;
@@ -172,14 +179,19 @@ void chunker_rest(struct chunker *c, struct byte_stream *out)
 
 void chunker_sha256(struct chunker *c, unsigned char out[32])
 {
+    if (!c->hash) {
+        memset(out, 0, 32);
+        return;
+    }
     sha256_final(&c->sha, out);
-    sha256_init(&c->sha);   /* so that release may finish it again */
+    c->hash = false;
 }
 
 void chunker_release(struct chunker *c)
 {
     unsigned char discard[32];
-    sha256_final(&c->sha, discard);
+    if (c->hash)
+        sha256_final(&c->sha, discard);
     free(c->buf);
     memset(c, 0, sizeof(*c));
 }

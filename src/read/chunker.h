@@ -11,8 +11,8 @@
  *   if (rc == CHUNKER_LONG_LINE) ... read the rest as a stream: chunker_rest(&c, &rest) ...
  *   chunker_release(&c);      // after chunker_sha256 if the checksum is wanted
  *
- * Every byte handed out (as chunks or through the rest stream) goes into a SHA-256 of the
- * whole file.
+ * With `hash`, every byte handed out (as chunks or through the rest stream) goes into a
+ * SHA-256 of the whole file.
  */
 #ifndef DSCI_CHUNKER_H
 #define DSCI_CHUNKER_H
@@ -24,9 +24,9 @@
 #include "data/byte_stream.h"
 #include "util/sha256.h"
 
-#define CHUNK_MIN_BYTES ((size_t)1 << 20)
-#define CHUNK_AVG_BYTES ((size_t)4 << 20)   /* expected length past the minimum */
-#define CHUNK_MAX_BYTES ((size_t)16 << 20)
+/* The expected length of a chunk past its minimum; chunks are at least a quarter and at
+ * most four times that (a line longer than the most ends a chunk of its own). */
+#define CHUNK_AVG_BYTES ((size_t)4 << 20)
 
 enum {
     CHUNKER_END = 0,        /* no more bytes */
@@ -37,6 +37,7 @@ enum {
 struct chunker {
     const struct byte_stream *in;
     size_t max_line;
+    size_t min_bytes, avg_bytes, max_bytes;
     char *buf;
     size_t cap, len;         /* bytes held: buf[0, len) */
     size_t handed;           /* the last chunk's length, dropped on the next call */
@@ -45,11 +46,14 @@ struct chunker {
     uint64_t chunk_lines;    /* lines of the chunk chunker_next handed out last */
     bool eof;
     uint64_t bytes;          /* read from the stream so far */
+    bool hash;               /* the file's SHA-256 is wanted */
     struct sha256 sha;
     size_t rest_pos;         /* chunker_rest: what of buf the rest stream has given */
 };
 
-void chunker_init(struct chunker *c, const struct byte_stream *in, size_t max_line_bytes);
+/* avg_bytes: CHUNK_AVG_BYTES, or smaller for tests (any value from 64 on). */
+void chunker_init(struct chunker *c, const struct byte_stream *in, size_t max_line_bytes, size_t avg_bytes,
+                  bool hash);
 
 /* Makes sure at least `want` bytes (or all the file's, if fewer) are held, for a look at
  * the file's start before the first chunk: *data, *len show them. 0 or a negative DSCI_E*. */
@@ -63,7 +67,8 @@ int chunker_next(struct chunker *c, const char **data, size_t *len);
  * not be cut to the end (still hashed). Valid while the chunker lives. */
 void chunker_rest(struct chunker *c, struct byte_stream *out);
 
-/* The SHA-256 of the whole file, once the last chunk (or the rest stream) was read. */
+/* The SHA-256 of the whole file, once the last chunk (or the rest stream) was read
+ * (zeros without `hash`); once. */
 void chunker_sha256(struct chunker *c, unsigned char out[32]);
 
 void chunker_release(struct chunker *c);

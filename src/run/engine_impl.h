@@ -34,6 +34,8 @@ struct run {
     const struct engine_observer *extra;
     struct signature_store *signatures;
     struct reader_options ro;
+    bool hash_files;         /* every file's SHA-256 is shown (a gate or the caller asked) */
+    size_t chunk_bytes;      /* CHUNK_AVG_BYTES, or DSCI_CHUNK_BYTES (tests: many chunks from little data) */
     struct buf scratch;
     /* NULL: every file is read. Cold chunks' signatures are kept once they are made,
      * at the end of the run (engine_keep_signatures). */

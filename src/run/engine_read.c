@@ -440,7 +440,7 @@ int engine_read_file(struct run *run, size_t i)
     }
     f->format = FORMAT_AUTO;
     struct chunker ch;
-    chunker_init(&ch, &stream, run->ro.max_line_bytes);
+    chunker_init(&ch, &stream, run->ro.max_line_bytes, run->chunk_bytes, run->hash_files || by_blob);
     struct file_entry entry = { .bytes = BUF_INIT, .complete = c != NULL };
     const char *head;
     size_t head_len;
