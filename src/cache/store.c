@@ -15,6 +15,7 @@
 #include "cache/entry.h"
 #include "cache/store_impl.h"
 #include "util/err.h"
+#include "util/sha256.h"
 #include "util/xalloc.h"
 
 /* A hit younger than this keeps its modification time: one write per entry per few
@@ -112,16 +113,11 @@ int cache_shard_fd(int dir_fd, const char *name, int create)
 static void key_names(const unsigned char key[32], char shard[CACHE_SHARD_CHARS + 1],
                       char name[CACHE_NAME_CHARS + 1])
 {
-    static const char hex[] = "0123456789abcdef";
     char all[65];
-    for (int i = 0; i < 32; i++) {
-        all[2 * i] = hex[key[i] >> 4];
-        all[2 * i + 1] = hex[key[i] & 15];
-    }
+    sha256_hex(all, key);  /* any 32 bytes, SHA-256 or not */
     memcpy(shard, all, CACHE_SHARD_CHARS);
     shard[CACHE_SHARD_CHARS] = '\0';
-    memcpy(name, all + CACHE_SHARD_CHARS, CACHE_NAME_CHARS);
-    name[CACHE_NAME_CHARS] = '\0';
+    memcpy(name, all + CACHE_SHARD_CHARS, CACHE_NAME_CHARS + 1);
 }
 
 /* Deletes a bad entry unless a put has replaced it since it was opened (that one is
@@ -132,6 +128,50 @@ static void remove_bad(int shard_fd, const char *name, const struct stat *seen)
     if (fstatat(shard_fd, name, &now, AT_SYMLINK_NOFOLLOW) == 0
         && (!seen || (now.st_dev == seen->st_dev && now.st_ino == seen->st_ino)))
         unlinkat(shard_fd, name, 0);
+}
+
+/* An entry up to this size is read into memory, a larger one mapped. Measured on this
+ * project's build machine (a VM, where mapping is dear): 64 KiB entries 0.1 ms read
+ * against 3 ms mapped, 1 MiB 1.2 against 4 ms, 16 MiB 24 against 18 ms, 100 MiB 2 s
+ * against 120 ms (a fresh 100 MiB heap buffer faults in every page). */
+#define READ_MAX (2u << 20)
+
+/* The whole file in memory, or MAP_FAILED when it cannot be read. */
+static void *read_whole(int fd, size_t size)
+{
+    unsigned char *buf = malloc(size);
+    if (!buf)
+        return MAP_FAILED;  /* the cache goes without: a miss */
+    size_t got = 0;
+    while (got < size) {
+        ssize_t n = pread(fd, buf + got, size - got, (off_t)got);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            free(buf);
+            return MAP_FAILED;
+        }
+        if (n == 0) {
+            memset(buf, 0, size);  /* truncated meanwhile: no magic, damaged */
+            break;
+        }
+        got += (size_t)n;
+    }
+    return buf;
+}
+
+static void *map_whole(int fd, size_t size)
+{
+    /* populate: verifying touches every page anyway, one call beats a fault each */
+    return mmap(NULL, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+}
+
+static void release_whole(void *p, size_t size)
+{
+    if (size > READ_MAX)
+        munmap(p, size);
+    else
+        free(p);
 }
 
 static int miss(struct cache_store *s, int damaged)
@@ -174,8 +214,7 @@ int cache_store_get(struct cache_store *s, const unsigned char key[32], struct c
     if (S_ISREG(st.st_mode) && st.st_size >= CACHE_ENTRY_HEADER
         && (uint64_t)st.st_size <= (uint64_t)SIZE_MAX) {
         size = (size_t)st.st_size;
-        /* populate: verifying touches every page anyway, one call beats a fault each */
-        map = mmap(NULL, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+        map = size <= READ_MAX ? read_whole(fd, size) : map_whole(fd, size);
         if (map == MAP_FAILED) {
             close(fd);
             close(shard_fd);
@@ -185,7 +224,7 @@ int cache_store_get(struct cache_store *s, const unsigned char key[32], struct c
     }
     if (verdict != CACHE_ENTRY_OK) {
         if (map != MAP_FAILED)
-            munmap(map, size);
+            release_whole(map, size);
         close(fd);
         remove_bad(shard_fd, name, &st);
         close(shard_fd);
@@ -198,7 +237,7 @@ int cache_store_get(struct cache_store *s, const unsigned char key[32], struct c
     close(fd);
     close(shard_fd);
     out->map_ = map;
-    out->map_len_ = size;
+    out->map_len_ = size > READ_MAX ? size : 0;
     out->data = (const unsigned char *)map + CACHE_ENTRY_HEADER;
     out->len = size - CACHE_ENTRY_HEADER;
     STAT_ADD(s, hits, 1);
@@ -208,8 +247,10 @@ int cache_store_get(struct cache_store *s, const unsigned char key[32], struct c
 
 void cache_blob_release(struct cache_blob *b)
 {
-    if (b->map_)
+    if (b->map_len_)
         munmap(b->map_, b->map_len_);
+    else
+        free(b->map_);
     memset(b, 0, sizeof *b);
 }
 

@@ -15,9 +15,10 @@
  * return -1 (counted in the stats). Every entry read is verified whole (entry.h); a
  * damaged entry, or one copied under another key's name, is deleted and counted, never
  * returned. Other processes may get, put and trim the same folder at the same time: an
- * entry is written to a temporary beside it and renamed into place, and a reader's
- * mapping stays valid when the file is replaced or deleted. Entries are not fsynced: a
- * power cut may leave one torn, and the next get finds it damaged.
+ * entry is written to a temporary beside it and renamed into place, and what a get
+ * returned stays valid when the file is replaced or deleted (a copy for entries up to
+ * 2 MiB, a read-only mapping above: store.c says why). Entries are not fsynced: a power
+ * cut may leave one torn, and the next get finds it damaged.
  *
  * One store may be shared by threads (the counters are atomic). The one thing no reader
  * survives is another program truncating an entry in place while it is mapped (SIGBUS);
@@ -45,7 +46,8 @@ struct cache_stats {
  * something that is not a folder. */
 int cache_store_open(struct cache_store **out, const char *dir, uint64_t max_bytes);
 
-/* A payload that was found; the fields ending in _ are the store's. */
+/* A payload that was found; the fields ending in _ are the store's (map_len_ is 0 when
+ * map_ is a heap copy rather than a mapping). */
 struct cache_blob {
     const void *data;
     size_t len;

@@ -115,7 +115,14 @@ static void test_cache_store__roundtrip(void **state)
     put_known(s, k1);
     assert_int_equal(get_known(s, k1), 1);
     assert_int_equal(get_known(s, k2), 0);
-    put_known(s, k1);  /* again: replaces */
+    struct cache_blob held;
+    assert_int_equal(cache_store_get(s, k1, &held), 1);
+    put_known(s, k1);  /* again: replaces, and what a get returned stays */
+    static unsigned char want[10000];
+    size_t want_len = payload_of(k1, want, sizeof want);
+    assert_int_equal(held.len, want_len);
+    assert_memory_equal(held.data, want, want_len);
+    cache_blob_release(&held);
     assert_int_equal(get_known(s, k1), 1);
     /* an empty payload is an entry too */
     assert_int_equal(cache_store_put(s, k2, "", 0), 0);
@@ -134,7 +141,7 @@ static void test_cache_store__roundtrip(void **state)
     assert_int_equal(st.st_mode & 0777, 0755 & ~mask);
 
     const struct cache_stats *c = cache_store_stats(s);
-    assert_int_equal(c->hits, 3);
+    assert_int_equal(c->hits, 4);
     assert_int_equal(c->misses, 2);
     assert_int_equal(c->written, 3);
     assert_int_equal(c->damaged, 0);
@@ -254,6 +261,41 @@ static void test_cache_store__damage_is_a_counted_miss(void **state)
     }
     assert_int_equal(get_known(s, foreign), 1);  /* the copy's source was not touched */
     cache_store_close(s);
+    remove_tree(dir);
+    free(dir);
+}
+
+/* An entry above the size that is read into memory is mapped: the same checks hold. */
+static void test_cache_store__large_entries_are_mapped(void **state)
+{
+    char *dir = temp_dir(), path[600];
+    size_t len = 3u << 20;
+    unsigned char *payload = malloc(len), key[32];
+    for (size_t i = 0; i < len; i++)
+        payload[i] = (unsigned char)(i * 13 + (i >> 12));
+    key_of(31, key);
+    entry_path(path, sizeof path, dir, key);
+    struct cache_store *s;
+    assert_int_equal(cache_store_open(&s, dir, 1u << 30), 0);
+    assert_int_equal(cache_store_put(s, key, payload, len), 0);
+    struct cache_blob b;
+    assert_int_equal(cache_store_get(s, key, &b), 1);
+    assert_int_equal(b.len, len);
+    assert_memory_equal(b.data, payload, len);
+    assert_int_not_equal(b.map_len_, 0);
+    /* still valid after the file is gone, and after another put replaced it */
+    assert_int_equal(unlink(path), 0);
+    assert_int_equal(cache_store_put(s, key, "other", 5), 0);
+    assert_memory_equal(b.data, payload, len);
+    cache_blob_release(&b);
+
+    assert_int_equal(cache_store_put(s, key, payload, len), 0);
+    damage(ZERO_PAGE, path, NULL, 0);
+    assert_int_equal(cache_store_get(s, key, &b), 0);
+    assert_int_equal(cache_store_stats(s)->damaged, 1);
+    assert_int_equal(access(path, F_OK), -1);
+    cache_store_close(s);
+    free(payload);
     remove_tree(dir);
     free(dir);
 }
@@ -482,6 +524,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cache_store__roundtrip),
         cmocka_unit_test(test_cache_store__damage_is_a_counted_miss),
+        cmocka_unit_test(test_cache_store__large_entries_are_mapped),
         cmocka_unit_test(test_cache_store__every_bit_flip_is_seen),
         cmocka_unit_test(test_cache_store__trim_evicts_oldest_and_stale_temps),
         cmocka_unit_test(test_cache_store__unwritable_still_reads),
