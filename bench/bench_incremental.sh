@@ -31,7 +31,8 @@
 # before the edit, then the edit made and timed (the pre-commit case the issue is about).
 # The ratios warm/cold and edit/cold are printed after the table. Without a cache every
 # command is timed as is (mode "-"). Peak RSS is the largest of the runs (GNU time's %M,
-# else Python's getrusage of the children). Exit status 1 (a blocking gate failed) counts
+# else Python's getrusage of the children). "cpu s" is the median user+system time: on a
+# machine shared with other work it moves less than the wall time. Exit status 1 (a blocking gate failed) counts
 # as a complete run; any other non-zero status is an error.
 set -euo pipefail
 
@@ -93,7 +94,7 @@ else
 fi
 
 TIMER=python
-if [[ -x /usr/bin/time ]] && /usr/bin/time -f "%M" -o "$SCRATCH/probe" true 2>/dev/null; then
+if [[ -x /usr/bin/time ]] && /usr/bin/time -f "%M %U %S" -o "$SCRATCH/probe" true 2>/dev/null; then
     TIMER=gnu
 fi
 
@@ -102,15 +103,16 @@ fi
 # ---------------------------------------------------------------------------------------------
 declare -a ROWS=()
 
-# run_once CMD...: one run; sets RUN_S (wall seconds), RUN_KB (peak RSS) and RUN_RC.
+# run_once CMD...: one run; sets RUN_S (wall seconds), RUN_CPU (user + system seconds),
+# RUN_KB (peak RSS) and RUN_RC.
 run_once() {
     local start end
     if [[ $TIMER == gnu ]]; then
         start=$(date +%s%N)
-        if /usr/bin/time -f "%M" -o "$SCRATCH/rss" "$@" >"$SCRATCH/stdout" 2>"$SCRATCH/stderr"; then RUN_RC=0; else RUN_RC=$?; fi
+        if /usr/bin/time -f "%M %U %S" -o "$SCRATCH/rss" "$@" >"$SCRATCH/stdout" 2>"$SCRATCH/stderr"; then RUN_RC=0; else RUN_RC=$?; fi
         end=$(date +%s%N)
         RUN_S=$(awk -v ns=$((end - start)) 'BEGIN { printf "%.3f", ns / 1e9 }')
-        RUN_KB=$(tail -n 1 "$SCRATCH/rss")
+        read -r RUN_KB RUN_CPU < <(awk 'END { printf "%d %.3f\n", $1, $2 + $3 }' "$SCRATCH/rss")
         [[ $RUN_KB =~ ^[0-9]+$ ]] || RUN_KB=0
     else
         python3 - "$SCRATCH" "$@" <<'PY'
@@ -120,10 +122,10 @@ with open(scratch + "/stdout", "wb") as out, open(scratch + "/stderr", "wb") as 
     start = time.monotonic()
     rc = subprocess.call(cmd, stdout=out, stderr=err)
     wall = time.monotonic() - start
-kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-open(scratch + "/timed", "w").write("%d %.3f %d\n" % (rc, wall, kb))
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+open(scratch + "/timed", "w").write("%d %.3f %d %.3f\n" % (rc, wall, usage.ru_maxrss, usage.ru_utime + usage.ru_stime))
 PY
-        read -r RUN_RC RUN_S RUN_KB <"$SCRATCH/timed"
+        read -r RUN_RC RUN_S RUN_KB RUN_CPU <"$SCRATCH/timed"
     fi
     if [[ $RUN_RC != 0 && $RUN_RC != 1 ]]; then
         echo "bench_incremental: exit $RUN_RC from: $*" >&2
@@ -138,23 +140,25 @@ drop_cache() {
     rm -rf "${git_dir:?}/${CACHE_DIR_NAME:?}"
 }
 
-# record SCENARIO COMMAND MODE TIMES... : one table row and one JSON line.
+median_of_list() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+# record SCENARIO COMMAND MODE PEAK_KB EXIT LOAD CPU_TIMES TIMES... : one table row and one
+# JSON line (CPU_TIMES: the runs' user + system seconds, comma separated).
 record() {
-    local scenario=$1 command=$2 mode=$3 rss_kb=$4 rc=$5 load=$6
-    shift 6
-    local sorted median min rss_mib
-    sorted=$(printf '%s\n' "$@" | sort -g)
-    min=$(head -n 1 <<<"$sorted")
-    median=$(awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }' <<<"$sorted")
+    local scenario=$1 command=$2 mode=$3 rss_kb=$4 rc=$5 load=$6 cpus=$7
+    shift 7
+    local median min rss_mib cpu_median times
+    min=$(printf '%s\n' "$@" | sort -g | head -n 1)
+    median=$(printf '%s\n' "$@" | median_of_list)
+    cpu_median=$(tr , '\n' <<<"$cpus" | median_of_list)
     rss_mib=$(awk -v kb="$rss_kb" 'BEGIN { printf "%.1f", kb / 1024 }')
-    ROWS+=("$scenario|$command|$mode|$median|$min|$rss_mib|$load|$rc")
-    local times
+    ROWS+=("$scenario|$command|$mode|$median|$min|$cpu_median|$rss_mib|$load|$rc")
     times=$(IFS=,; echo "$*")
-    printf '{"scenario":"%s","command":"%s","mode":"%s","runs":%d,"times_s":[%s],"median_s":%s,"min_s":%s,"peak_rss_mib":%s,"exit":%s,"load1":%s,"cpu":"%s","cores":%s,"cache":"%s","dsci":"%s"}\n' \
-        "$scenario" "$command" "$mode" "$#" "$times" "$median" "$min" "$rss_mib" "$rc" "$load" \
+    printf '{"scenario":"%s","command":"%s","mode":"%s","runs":%d,"times_s":[%s],"median_s":%s,"min_s":%s,"cpu_s":[%s],"median_cpu_s":%s,"peak_rss_mib":%s,"exit":%s,"load1":%s,"cpu":"%s","cores":%s,"cache":"%s","dsci":"%s"}\n' \
+        "$scenario" "$command" "$mode" "$#" "$times" "$median" "$min" "$cpus" "$cpu_median" "$rss_mib" "$rc" "$load" \
         "$CPU" "$CORES" "$HAVE_CACHE" "$("$DSCI" --version 2>&1 | head -n 1)" >>"$OUT"
-    printf '  %-2s %-42s %-5s median %8.3f s  min %8.3f s  %8s MiB  exit %s  load %s\n' \
-        "$scenario" "$command" "$mode" "$median" "$min" "$rss_mib" "$rc" "$load"
+    printf '  %-2s %-42s %-5s median %8.3f s  min %8.3f s  cpu %8.3f s  %8s MiB  exit %s  load %s\n' \
+        "$scenario" "$command" "$mode" "$median" "$min" "$cpu_median" "$rss_mib" "$rc" "$load"
 }
 
 load1() { cut -d' ' -f1 /proc/loadavg; }
@@ -167,17 +171,18 @@ measure() {
     local label=${*#"$DSCI"}
     [[ $1 == "$DSCI" ]] && label="dsci$label"
     label+=${LABEL_SUFFIX:+ ($LABEL_SUFFIX)}
-    local -a times=()
+    local -a times=() cpus=()
     local peak=0 load rc=0 i
     load=$(load1)
     for ((i = 1; i <= RUNS; i++)); do
         [[ -z $prepare ]] || "$prepare"
         run_once "$@" || return 1
         times+=("$RUN_S")
+        cpus+=("$RUN_CPU")
         ((RUN_KB > peak)) && peak=$RUN_KB
         rc=$RUN_RC
     done
-    record "$scenario" "$label" "$mode" "$peak" "$rc" "$load" "${times[@]}"
+    record "$scenario" "$label" "$mode" "$peak" "$rc" "$load" "$(IFS=,; echo "${cpus[*]}")" "${times[@]}"
 }
 
 # time_dsci SCENARIO UNDO REDO CMD...: times a dsci command; with a cache cold, warm and,
@@ -491,10 +496,10 @@ done
 # ---------------------------------------------------------------------------------------------
 echo
 uptime | sed 's/^ *//'
-printf '%-3s %-44s %-5s %10s %10s %10s %6s %5s\n' scn command mode "median s" "min s" "RSS MiB" load exit
+printf '%-3s %-40s %-5s %9s %9s %9s %8s %6s %4s\n' scn command mode "median s" "min s" "cpu s" "RSS MiB" load exit
 for row in "${ROWS[@]}"; do
-    IFS='|' read -r s c m med mn rss ld rc <<<"$row"
-    printf '%-3s %-44s %-5s %10.3f %10.3f %10s %6s %5s\n' "$s" "$c" "$m" "$med" "$mn" "$rss" "$ld" "$rc"
+    IFS='|' read -r s c m med mn cpu rss ld rc <<<"$row"
+    printf '%-3s %-40s %-5s %9.3f %9.3f %9.3f %8s %6s %4s\n' "$s" "$c" "$m" "$med" "$mn" "$cpu" "$rss" "$ld" "$rc"
 done
 
 median_of() { # SCENARIO COMMAND MODE
