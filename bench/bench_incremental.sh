@@ -15,6 +15,8 @@
 #   C  one 200 MB file, format + coverage + quality only (the spec of bench_check.sh). A few
 #      records edited in the work tree; timed: dsci check (baseline auto) and --base none.
 # Each scenario's baseline is made by `dsci bump --tag` (an annotated tag when bump cannot).
+# A and B exit 1 after the edit, as a real pre-commit would: the version file's checksum and
+# the card are stale until `dsci bump` (reproducibility gate); every gate still runs.
 #
 # Environment:
 #   DSCI=path           the binary (default build/dsci, relative to the repository root)
@@ -154,7 +156,7 @@ record() {
     rss_mib=$(awk -v kb="$rss_kb" 'BEGIN { printf "%.1f", kb / 1024 }')
     ROWS+=("$scenario|$command|$mode|$median|$min|$cpu_median|$rss_mib|$load|$rc")
     times=$(IFS=,; echo "$*")
-    printf '{"scenario":"%s","command":"%s","mode":"%s","runs":%d,"times_s":[%s],"median_s":%s,"min_s":%s,"cpu_s":[%s],"median_cpu_s":%s,"peak_rss_mib":%s,"exit":%s,"load1":%s,"cpu":"%s","cores":%s,"cache":"%s","dsci":"%s"}\n' \
+    printf '{"scenario":"%s","command":"%s","mode":"%s","runs":%d,"times_s":[%s],"median_s":%s,"min_s":%s,"cpu_s":[%s],"median_cpu_s":%s,"peak_rss_mib":%s,"exit":%s,"load1":%s,"cpu_model":"%s","cores":%s,"cache":"%s","dsci":"%s"}\n' \
         "$scenario" "$command" "$mode" "$#" "$times" "$median" "$min" "$cpus" "$cpu_median" "$rss_mib" "$rc" "$load" \
         "$CPU" "$CORES" "$HAVE_CACHE" "$("$DSCI" --version 2>&1 | head -n 1)" >>"$OUT"
     printf '  %-2s %-42s %-5s median %8.3f s  min %8.3f s  cpu %8.3f s  %8s MiB  exit %s  load %s\n' \
