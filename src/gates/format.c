@@ -97,10 +97,13 @@ static void *format_begin(const struct gate_ctx *ctx)
  * count; whether a check judged it at all follows from ex->errors and ex->parsed, which
  * replay() has. Per failure: the check, the kind, the line as an offset from the
  * record's own line (a cached chunk may be replayed further down the file), the columns
- * (places on that line, so they never move) and the message.
+ * (places on that line, so they never move), the message, and where in the message the
+ * reader wrote that line ("invalid JSON at line 12, column 4: ..."): the number is cut
+ * out and written again by replay(), so the text says the line the finding says.
  */
 static void put_fail(struct buf *out, const struct example *ex, enum format_check ck, size_t line,
-                     size_t column, size_t char_column, enum example_error kind, const char *message)
+                     size_t column, size_t char_column, enum example_error kind, const char *message,
+                     bool reader_message)
 {
     /* line 0 means the record's own line: the same place, and the same columns below */
     int64_t delta = (int64_t)(line ? line : ex->line) - (int64_t)ex->line;
@@ -111,13 +114,25 @@ static void put_fail(struct buf *out, const struct example *ex, enum format_chec
     wire_put_varint(out, column ? char_column : 0);
     if (!message)
         message = example_error_name(kind);
-    wire_put_bytes(out, message, strlen(message));
+    size_t len = strlen(message), number_at = 0, digits = 0;
+    char at_line[48];
+    int n = snprintf(at_line, sizeof(at_line), " at line %zu,", line);
+    const char *found = reader_message && line ? strstr(message, at_line) : NULL;
+    if (found) {
+        digits = (size_t)n - strlen(" at line ,");
+        number_at = (size_t)(found - message) + strlen(" at line ");
+    }
+    wire_put_varint(out, len - digits);
+    wire_put_raw(out, message, found ? number_at : len);
+    if (found)
+        wire_put_raw(out, message + number_at + digits, len - number_at - digits);
+    wire_put_varint(out, found ? number_at + 1 : 0);   /* 0: the message names no line */
 }
 
 static void put_fail_line(struct buf *out, const struct example *ex, enum format_check ck,
                           enum example_error kind, const char *message)
 {
-    put_fail(out, ex, ck, ex->line, 0, 0, kind, message);
+    put_fail(out, ex, ck, ex->line, 0, 0, kind, message, false);
 }
 
 /* Fails `ck` with the record's first recorded issue among `bits`. */
@@ -127,7 +142,7 @@ static void put_fail_from_issues(struct buf *out, const struct example *ex, enum
     for (size_t i = 0; i < ex->n_issues; i++)
         if (bits & BIT(ex->issues[i].kind)) {
             put_fail(out, ex, ck, ex->issues[i].line, ex->issues[i].column, ex->issues[i].char_column,
-                     ex->issues[i].kind, ex->issues[i].message);
+                     ex->issues[i].kind, ex->issues[i].message, true);
             return;
         }
     /* The details did not fit in the record's issue list: name the kind. */
@@ -331,10 +346,11 @@ static void format_digest_key(const struct spec *spec, struct buf *out)
 }
 
 /* `column`, `char_column`: where on `line` the problem is in bytes and in characters,
- * 0 for the record's own place. */
+ * 0 for the record's own place. number_at: 1 + where `line` goes in the message, 0 for
+ * nowhere. */
 static void fail_at(struct format_state *st, enum format_check ck, const struct example *at,
                     size_t line, size_t column, size_t char_column, enum example_error kind,
-                    const char *message, size_t message_len)
+                    const char *message, size_t message_len, size_t number_at)
 {
     struct check_state *c = &st->checks[ck];
     c->failed++;
@@ -350,7 +366,15 @@ static void fail_at(struct format_state *st, enum format_check ck, const struct 
     p->char_column = column ? char_column : p->line == at->line ? at->char_column : 0;
     p->record = at->ordinal;
     p->kind = kind;
-    p->message = xmemdup(message, message_len);
+    if (!number_at) {
+        p->message = xmemdup(message, message_len);
+        return;
+    }
+    struct buf b = BUF_INIT;
+    buf_add(&b, message, number_at - 1);
+    buf_printf(&b, "%zu", line);
+    buf_add(&b, message + number_at - 1, message_len - (number_at - 1));
+    p->message = buf_detach(&b, NULL);
 }
 
 static void format_replay(void *state, const struct example *at, const void *bytes, size_t len)
@@ -381,12 +405,13 @@ static void format_replay(void *state, const struct example *at, const void *byt
         size_t char_column = (size_t)wire_get_varint(&in);
         size_t message_len;
         const char *message = wire_get_bytes(&in, &message_len);
-        if (in.bad || ck >= CK_COUNT || kind >= EX_ERROR_KIND_COUNT) {
+        uint64_t number_at = wire_get_varint(&in);
+        if (in.bad || ck >= CK_COUNT || kind >= EX_ERROR_KIND_COUNT || number_at > message_len + 1) {
             st->damaged = true;   /* finish() says so: the report would be wrong */
             return;
         }
         fail_at(st, (enum format_check)ck, at, (size_t)((int64_t)at->line + delta), column,
-                char_column, (enum example_error)kind, message, message_len);
+                char_column, (enum example_error)kind, message, message_len, (size_t)number_at);
     }
 }
 

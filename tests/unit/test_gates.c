@@ -1570,7 +1570,7 @@ static void replay_records(struct conv *c)
     c[0].ex.column = 2;
     c[0].ex.char_column = 2;
     c[0].ex.ordinal = 1;
-    example_add_issue(&c[0].ex, EX_INVALID_JSON, 7, "Expecting ',' delimiter");
+    example_add_issue(&c[0].ex, EX_INVALID_JSON, 7, "invalid JSON at line 7, column 12: premature EOF");
     c[0].ex.issues[0].column = 12;
     c[0].ex.issues[0].char_column = 10;
 
@@ -1604,21 +1604,23 @@ static void replay_records(struct conv *c)
     c[4].t[1] = T(ROLE_ASSISTANT, "a");
 }
 
-/* "path:LINE" in s with LINE + shift: the remediation names the first finding's place. */
-static char *shift_place(const char *s, const char *path, size_t line, size_t shift)
+/* s with the first "<before>LINE" made "<before>LINE+shift" (malloc'd); NULL when s has
+ * none. The remediation names the first finding's place, a reader's message its line. */
+static char *shift_line(const char *s, const char *before, size_t line, size_t shift)
 {
-    char from[256], to[256];
-    snprintf(from, sizeof(from), "%s:%zu", path, line);
-    snprintf(to, sizeof(to), "%s:%zu", path, line + shift);
+    char *from = xasprintf("%s%zu", before, line), *to = xasprintf("%s%zu", before, line + shift);
     const char *at = strstr(s, from);
-    assert_non_null(at);
-    return xasprintf("%.*s%s%s", (int)(at - s), s, to, at + strlen(from));
+    char *out = at ? xasprintf("%.*s%s%s", (int)(at - s), s, to, at + strlen(from)) : NULL;
+    free(from);
+    free(to);
+    return out;
 }
 
 /*
  * The bytes of extract() are cached per chunk and replayed wherever the chunk lands in
  * a later version of the file: replayed with the record 100 lines further down, every
- * finding moves by exactly 100 lines and nothing else changes.
+ * finding moves by exactly 100 lines, and so does the line a reader's message names;
+ * nothing else changes.
  */
 static void test_gates__format_replay_moves_only_lines(void **state)
 {
@@ -1659,7 +1661,9 @@ static void test_gates__format_replay_moves_only_lines(void **state)
             assert_int_equal(v->line, u->line + SHIFT);
             assert_string_equal(u->path, v->path);
             assert_string_equal(u->kind, v->kind);
-            assert_string_equal(u->message, v->message);
+            char *moved = shift_line(u->message, " at line ", u->line, SHIFT);
+            assert_string_equal(moved ? moved : u->message, v->message);
+            free(moved);
             assert_int_equal(u->column, v->column);
             assert_int_equal(u->char_column, v->char_column);
             assert_int_equal(u->has_record, v->has_record);
@@ -1667,9 +1671,14 @@ static void test_gates__format_replay_moves_only_lines(void **state)
             compared++;
         }
         if (p->status == STATUS_FAIL && p->n_findings) {
-            char *want = shift_place(p->remediation, p->findings[0].path, p->findings[0].line, SHIFT);
-            assert_string_equal(q->remediation, want);
+            char path[256];
+            snprintf(path, sizeof(path), "%s:", p->findings[0].path);
+            char *want = shift_line(p->remediation, path, p->findings[0].line, SHIFT);
+            assert_non_null(want);
+            char *want2 = shift_line(want, " at line ", p->findings[0].line, SHIFT);
+            assert_string_equal(q->remediation, want2 ? want2 : want);
             free(want);
+            free(want2);
             failing++;
         } else {
             assert_int_equal(p->remediation == NULL, q->remediation == NULL);
@@ -1685,7 +1694,9 @@ static void test_gates__format_replay_moves_only_lines(void **state)
     assert_int_equal(json->findings[0].line, 7 + SHIFT);
     assert_int_equal(json->findings[0].column, 12);
     assert_int_equal(json->findings[0].char_column, 10);
-    assert_string_equal(json->findings[0].message, "Expecting ',' delimiter");
+    assert_string_equal(json->findings[0].message, "invalid JSON at line 107, column 12: premature EOF");
+    assert_string_equal(check(a, "format.valid_json")->findings[0].message,
+                        "invalid JSON at line 7, column 12: premature EOF");
     assert_int_equal(json->findings[0].record, 1);
     struct check *schema = check(b, "format.schema");
     assert_int_equal(schema->findings[0].column, 3);   /* the record's own place */
@@ -1718,9 +1729,16 @@ static void test_gates__extract_ignores_the_place(void **state)
             moved.file_index = (moved.file_index + 1) % 3;
             moved.split = (moved.split + 1) % 3;
             moved.path = "elsewhere.jsonl";
-            for (size_t k = 0; k < moved.n_issues; k++)
-                moved.issues[k].line += 100;   /* issue lines are the file's */
+            char *messages[EXAMPLE_MAX_ISSUES] = { 0 };
+            for (size_t k = 0; k < moved.n_issues; k++) {   /* issue lines are the file's */
+                messages[k] = shift_line(moved.issues[k].message, " at line ", moved.issues[k].line, 100);
+                if (messages[k])
+                    moved.issues[k].message = messages[k];
+                moved.issues[k].line += 100;
+            }
             gates[g]->extract(st, &moved, &there);
+            for (size_t k = 0; k < moved.n_issues; k++)
+                free(messages[k]);
             assert_true(here.len > 0 || !c[i].ex.parsed || gates[g] == &gate_format);
             assert_int_equal(here.len, there.len);
             assert_memory_equal(here.ptr ? here.ptr : "", there.ptr ? there.ptr : "", here.len);
