@@ -33,10 +33,6 @@ static void *card_begin(const struct gate_ctx *ctx)
     return xcalloc(1, 1);
 }
 
-static void card_observe(void *state, const struct example *ex)
-{
-}
-
 static struct section *find_section(struct result *r, const char *gate)
 {
     for (size_t i = 0; i < r->n_sections; i++)
@@ -166,4 +162,4 @@ static void card_free(void *state)
     free(state);
 }
 
-GATE_DEFINE(card, card, "REPRODUCIBILITY", .observe = card_observe, .measures = false);
+GATE_DEFINE(card, card, "REPRODUCIBILITY", .measures = false);

@@ -10,6 +10,8 @@
 #include "gates/common.h"
 #include "run/classify.h"
 #include "util/buf.h"
+#include "util/err.h"
+#include "util/wire.h"
 #include "util/xalloc.h"
 
 #define COVERAGE_NOTE_LOCATIONS 3
@@ -26,6 +28,7 @@ struct coverage_state {
     uint64_t *counts;             /* n_categories + 1: the last is "(none)" */
     struct location none_first[COVERAGE_NOTE_LOCATIONS];
     size_t n_none_first;
+    bool damaged;                 /* replay() met bytes no extract() wrote */
 };
 
 static bool coverage_enabled(const struct spec *spec)
@@ -44,16 +47,58 @@ static void *coverage_begin(const struct gate_ctx *ctx)
     return st;
 }
 
-static void coverage_observe(void *state, const struct example *ex)
+/* The category index of a parsed example; nothing for the others. */
+static void coverage_extract(void *state, const struct example *ex, struct buf *out)
+{
+    const struct coverage_state *st = state;
+    if (ex->parsed)
+        wire_put_varint(out, classify_example(st->classifier, ex));
+}
+
+/* What classify_example() reads of the spec: by keywords, every category's keywords in
+ * order (the first category to match wins); by field, the field the reader takes the
+ * label from and the names it must equal. */
+static void coverage_digest_key(const struct spec *spec, struct buf *out)
+{
+    const size_t n = spec->gates.coverage.n_categories;
+    const bool by_field = spec->gates.coverage.by == COVERAGE_FIELD;
+    wire_put_u8(out, by_field);
+    wire_put_varint(out, n);
+    if (by_field) {
+        const char *field = spec->gates.coverage.field;
+        wire_put_u8(out, field != NULL);
+        if (field)
+            wire_put_bytes(out, field, strlen(field));
+    }
+    for (size_t i = 0; i < n; i++) {
+        const struct spec_category *cat = &spec->gates.coverage.categories[i];
+        if (by_field) {
+            wire_put_bytes(out, cat->name, strlen(cat->name));
+            continue;
+        }
+        wire_put_varint(out, cat->n_keywords);
+        for (size_t k = 0; k < cat->n_keywords; k++)
+            wire_put_bytes(out, cat->keywords[k], strlen(cat->keywords[k]));
+    }
+}
+
+static void coverage_replay(void *state, const struct example *at, const void *bytes, size_t len)
 {
     struct coverage_state *st = state;
-    if (!ex->parsed)
+    if (!at->parsed) {
+        st->damaged |= len != 0;
         return;
-    size_t cat = classify_example(st->classifier, ex);
+    }
+    struct wire_in in = wire_in(bytes, len);
+    uint64_t cat = wire_get_varint(&in);
+    if (in.bad || in.p != in.end || cat > st->n_categories) {
+        st->damaged = true;   /* finish() says so: no category to count it in */
+        return;
+    }
     st->counts[cat]++;
     if (cat == st->n_categories && st->n_none_first < COVERAGE_NOTE_LOCATIONS) {
-        st->none_first[st->n_none_first].file = (uint32_t)ex->file_index;
-        st->none_first[st->n_none_first++].line = gate_example_pos(ex);
+        st->none_first[st->n_none_first].file = (uint32_t)at->file_index;
+        st->none_first[st->n_none_first++].line = gate_example_pos(at);
     }
 }
 
@@ -76,6 +121,9 @@ static int coverage_finish(void *state, const struct gate_ctx *ctx)
     struct coverage_state *st = state;
     const struct spec *spec = ctx->spec;
     enum gate_level level = spec->gates.coverage.level;
+    if (st->damaged)
+        return err_set(DSCI_EINTERNAL, "coverage: a kept summary of an example is damaged; "
+                       "run again with --no-cache");
 
     set_metrics(ctx->result, spec, st->counts, st->n_categories);
     struct section *sec = result_add_section(ctx->result, "coverage", "COVERAGE", level,
@@ -137,4 +185,5 @@ static void coverage_free(void *state)
     free(st);
 }
 
-GATE_DEFINE(coverage, coverage, "COVERAGE", .observe = coverage_observe, .measures = true);
+GATE_DEFINE(coverage, coverage, "COVERAGE", .extract = coverage_extract,
+            .replay = coverage_replay, .digest_key = coverage_digest_key, .measures = true);

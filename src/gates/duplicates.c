@@ -46,11 +46,14 @@ static void *duplicates_begin(const struct gate_ctx *ctx)
     return st;
 }
 
-static void duplicates_observe(void *state, const struct example *ex)
+/* Hash and place are in `at`: nothing to extract. */
+static void duplicates_replay(void *state, const struct example *at, const void *bytes, size_t len)
 {
     struct duplicates_state *st = state;
-    if (ex->parsed && st->exact)
-        hash_list_add(&st->hashes, ex);
+    (void)bytes;
+    (void)len;
+    if (at->parsed && st->exact)
+        hash_list_add(&st->hashes, at);
 }
 
 /* For a cluster's key: its members' contents in content order. */
@@ -338,5 +341,5 @@ static void duplicates_free(void *state)
     free(st);
 }
 
-GATE_DEFINE(duplicates, duplicates, "DUPLICATES", .observe = duplicates_observe,
+GATE_DEFINE(duplicates, duplicates, "DUPLICATES", .replay = duplicates_replay,
             .measures = false, .needs_signatures = duplicates_needs_signatures);

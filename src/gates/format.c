@@ -16,7 +16,9 @@
 #include "gates/gates.h"
 #include "gates/common.h"
 #include "util/buf.h"
+#include "util/err.h"
 #include "util/unicode_lower.h"
+#include "util/wire.h"
 #include "util/xalloc.h"
 
 #define BIT(k) (1u << (k))
@@ -73,7 +75,7 @@ struct format_state {
     bool saw_openai;
     uint64_t *split_examples;   /* parsed examples per spec split */
     struct check_state checks[CK_COUNT];
-    struct buf msg;          /* scratch for the messages judged here */
+    bool damaged;            /* replay() met bytes no extract() wrote */
 };
 
 static bool format_enabled(const struct spec *spec)
@@ -87,53 +89,65 @@ static void *format_begin(const struct gate_ctx *ctx)
     st->spec = ctx->spec;
     st->saw_openai = ctx->spec->dataset.format == FORMAT_OPENAI;
     st->split_examples = xcalloc(ctx->spec->dataset.n_splits + 1, sizeof(*st->split_examples));
-    struct buf init = BUF_INIT;
-    st->msg = init;
     return st;
 }
 
-/* `column`, `char_column`: where on `line` the problem is in bytes and in characters,
- * 0 for the record's own place. */
-static void fail_at(struct format_state *st, enum format_check ck, const struct example *ex,
-                    size_t line, size_t column, size_t char_column, enum example_error kind,
-                    const char *message)
+/*
+ * What extract() keeps of an example is the list of its failures, in the order they
+ * count; whether a check judged it at all follows from ex->errors and ex->parsed, which
+ * replay() has. Per failure: the check, the kind, the line as an offset from the
+ * record's own line (a cached chunk may be replayed further down the file), the columns
+ * (places on that line, so they never move), the message, and where in the message the
+ * reader wrote that line ("invalid JSON at line 12, column 4: ..."): the number is cut
+ * out and written again by replay(), so the text says the line the finding says.
+ */
+static void put_fail(struct buf *out, const struct example *ex, enum format_check ck, size_t line,
+                     size_t column, size_t char_column, enum example_error kind, const char *message,
+                     bool reader_message)
 {
-    struct check_state *c = &st->checks[ck];
-    c->failed++;
-    if (c->n >= RESULT_MAX_FINDINGS)
-        return;
-    ALLOC_GROW(c->v, c->n + 1, c->alloc);
-    struct pending *p = &c->v[c->n++];
-    p->file = (uint32_t)ex->file_index;
-    p->line = line ? line : ex->line;
-    /* a record of a JSON array file: its column and index tell it from its neighbours */
-    p->has_record = ex->column != 0;
-    p->column = column ? column : p->line == ex->line ? ex->column : 0;
-    p->char_column = column ? char_column : p->line == ex->line ? ex->char_column : 0;
-    p->record = ex->ordinal;
-    p->kind = kind;
-    p->message = xstrdup(message ? message : example_error_name(kind));
+    /* line 0 means the record's own line: the same place, and the same columns below */
+    int64_t delta = (int64_t)(line ? line : ex->line) - (int64_t)ex->line;
+    wire_put_u8(out, (uint8_t)ck);
+    wire_put_varint(out, (uint64_t)kind);
+    wire_put_varint(out, ((uint64_t)delta << 1) ^ (uint64_t)(delta >> 63));   /* zigzag */
+    wire_put_varint(out, column);
+    wire_put_varint(out, column ? char_column : 0);
+    if (!message)
+        message = example_error_name(kind);
+    size_t len = strlen(message), number_at = 0, digits = 0;
+    char at_line[48];
+    int n = snprintf(at_line, sizeof(at_line), " at line %zu,", line);
+    const char *found = reader_message && line ? strstr(message, at_line) : NULL;
+    if (found) {
+        digits = (size_t)n - strlen(" at line ,");
+        number_at = (size_t)(found - message) + strlen(" at line ");
+    }
+    wire_put_varint(out, len - digits);
+    wire_put_raw(out, message, found ? number_at : len);
+    if (found)
+        wire_put_raw(out, message + number_at + digits, len - number_at - digits);
+    wire_put_varint(out, found ? number_at + 1 : 0);   /* 0: the message names no line */
 }
 
-static void fail(struct format_state *st, enum format_check ck, const struct example *ex,
-                 size_t line, enum example_error kind, const char *message)
+static void put_fail_line(struct buf *out, const struct example *ex, enum format_check ck,
+                          enum example_error kind, const char *message)
 {
-    fail_at(st, ck, ex, line, 0, 0, kind, message);
+    put_fail(out, ex, ck, ex->line, 0, 0, kind, message, false);
 }
 
 /* Fails `ck` with the record's first recorded issue among `bits`. */
-static void fail_from_issues(struct format_state *st, enum format_check ck, const struct example *ex,
-                             uint32_t bits)
+static void put_fail_from_issues(struct buf *out, const struct example *ex, enum format_check ck,
+                                 uint32_t bits)
 {
     for (size_t i = 0; i < ex->n_issues; i++)
         if (bits & BIT(ex->issues[i].kind)) {
-            fail_at(st, ck, ex, ex->issues[i].line, ex->issues[i].column, ex->issues[i].char_column,
-                    ex->issues[i].kind, ex->issues[i].message);
+            put_fail(out, ex, ck, ex->issues[i].line, ex->issues[i].column, ex->issues[i].char_column,
+                     ex->issues[i].kind, ex->issues[i].message, true);
             return;
         }
     /* The details did not fit in the record's issue list: name the kind. */
     enum example_error kind = (enum example_error)__builtin_ctz(bits);
-    fail(st, ck, ex, ex->line, kind, example_error_name(kind));
+    put_fail_line(out, ex, ck, kind, example_error_name(kind));
 }
 
 /* ---- judging the conversation --------------------------------------------------------- */
@@ -198,15 +212,16 @@ static void put_role(struct buf *b, const struct turn *t)
     buf_addch(b, '\'');
 }
 
-static void judge_sharegpt_order(struct format_state *st, const struct example *ex)
+/* The judges write their failures to out; msg is their scratch for the messages. */
+static void judge_sharegpt_order(const struct spec *spec, const struct example *ex, struct buf *out,
+                                 struct buf *msg)
 {
-    const struct spec *spec = st->spec;
     const char *human = role_or(spec->gates.format.role_human, "human");
     const char *gpt = role_or(spec->gates.format.role_assistant, "gpt");
     size_t start = 0;
     if (ex->n_turns && ex->turns[0].role == ROLE_SYSTEM && spec->gates.format.allow_system)
         start = 1;
-    struct buf *b = &st->msg;
+    struct buf *b = msg;
     buf_reset(b);
     for (size_t i = start; i < ex->n_turns; i++) {
         enum role want = (i - start) % 2 == 0 ? ROLE_USER : ROLE_ASSISTANT;
@@ -218,59 +233,60 @@ static void judge_sharegpt_order(struct format_state *st, const struct example *
         buf_printf(b, ", expected '%s'", want == ROLE_USER ? human : gpt);
         if (i == 0 && t->role == ROLE_SYSTEM)
             buf_addstr(b, " (a first system message needs gates.format.allow_system)");
-        fail(st, CK_TURNS, ex, ex->line, EX_TURN_ORDER, buf_cstr(b));
+        put_fail_line(out, ex, CK_TURNS, EX_TURN_ORDER, buf_cstr(b));
         return;
     }
     if (ex->n_turns - start < 2) {
         buf_printf(b, "conversation has %zu message%s, needs at least a %s and a %s turn",
                    ex->n_turns, ex->n_turns == 1 ? "" : "s", human, gpt);
-        fail(st, CK_TURNS, ex, ex->line, EX_TURN_ORDER, buf_cstr(b));
+        put_fail_line(out, ex, CK_TURNS, EX_TURN_ORDER, buf_cstr(b));
     } else if ((ex->n_turns - start) % 2 == 1 && spec->gates.format.ends_with_reply) {
         /* alternating from the human's turn, an odd count ends on it: nothing answers it */
         buf_printf(b, "conversation ends on a '%s' turn (conversations[%zu]) with no '%s' reply: "
                    "nothing to train on after it (gates.format.ends_with_reply)",
                    human, ex->n_turns - 1, gpt);
-        fail(st, CK_TURNS, ex, ex->line, EX_ENDS_WITHOUT_REPLY, buf_cstr(b));
+        put_fail_line(out, ex, CK_TURNS, EX_ENDS_WITHOUT_REPLY, buf_cstr(b));
     }
 }
 
-static void judge_turns(struct format_state *st, const struct example *ex, enum dataset_format fmt)
+static void judge_turns(const struct spec *spec, const struct example *ex, enum dataset_format fmt,
+                        struct buf *out, struct buf *msg)
 {
     uint32_t bits = ex->errors & check_mask[CK_TURNS];
     if (bits) {   /* the reader already judged it */
-        fail_from_issues(st, CK_TURNS, ex, bits);
+        put_fail_from_issues(out, ex, CK_TURNS, bits);
         return;
     }
     /* Without a messages list there is no conversation to judge: the schema check fails. */
     if (example_has(ex, EX_MISSING_MESSAGES_LIST))
         return;
     if (fmt == FORMAT_SHAREGPT) {
-        judge_sharegpt_order(st, ex);
+        judge_sharegpt_order(spec, ex, out, msg);
     } else if (fmt == FORMAT_OPENAI) {
         bool any = false;
         for (size_t i = 0; i < ex->n_turns && !any; i++)
             any = ex->turns[i].role == ROLE_ASSISTANT;
         if (!any) {
-            fail(st, CK_TURNS, ex, ex->line, EX_EXAMPLE_MISSING_ASSISTANT_MESSAGE,
-                 "no assistant message");
-        } else if (st->spec->gates.format.ends_with_reply &&
+            put_fail_line(out, ex, CK_TURNS, EX_EXAMPLE_MISSING_ASSISTANT_MESSAGE, "no assistant message");
+        } else if (spec->gates.format.ends_with_reply &&
                    ex->turns[ex->n_turns - 1].role != ROLE_ASSISTANT) {
             const struct turn *t = &ex->turns[ex->n_turns - 1];
-            struct buf *b = &st->msg;
+            struct buf *b = msg;
             buf_reset(b);
             buf_printf(b, "the last message (messages[%zu]) is ", ex->n_turns - 1);
             put_role(b, t);
             buf_addstr(b, ", not 'assistant': nothing to train on after it (gates.format.ends_with_reply)");
-            fail(st, CK_TURNS, ex, ex->line, EX_ENDS_WITHOUT_REPLY, buf_cstr(b));
+            put_fail_line(out, ex, CK_TURNS, EX_ENDS_WITHOUT_REPLY, buf_cstr(b));
         }
     }
 }
 
-static void judge_empty(struct format_state *st, const struct example *ex, enum dataset_format fmt)
+static void judge_empty(const struct example *ex, enum dataset_format fmt, struct buf *out,
+                        struct buf *msg)
 {
     uint32_t bits = ex->errors & check_mask[CK_EMPTY];
     if (bits) {
-        fail_from_issues(st, CK_EMPTY, ex, bits);
+        put_fail_from_issues(out, ex, CK_EMPTY, bits);
         return;
     }
     for (size_t i = 0; i < ex->n_turns; i++) {
@@ -280,7 +296,7 @@ static void judge_empty(struct format_state *st, const struct example *ex, enum 
         /* An OpenAI assistant message that calls tools may have no content. */
         if (fmt == FORMAT_OPENAI && t->role == ROLE_ASSISTANT && t->n_tool_calls)
             continue;
-        struct buf *b = &st->msg;
+        struct buf *b = msg;
         buf_reset(b);
         if (fmt == FORMAT_ALPACA) {
             buf_printf(b, "%s is empty or whitespace only", i == 0 ? "instruction" : "output");
@@ -289,39 +305,114 @@ static void judge_empty(struct format_state *st, const struct example *ex, enum 
             put_role(b, t);
             buf_addstr(b, ") is empty or whitespace only");
         }
-        fail(st, CK_EMPTY, ex, ex->line, EX_EMPTY_MESSAGE, buf_cstr(b));
+        put_fail_line(out, ex, CK_EMPTY, EX_EMPTY_MESSAGE, buf_cstr(b));
         return;
     }
 }
 
-static void format_observe(void *state, const struct example *ex)
+/* The checks a record takes follow from ex->errors and ex->parsed alone; this writes the
+ * ones it fails, in the order the checks come. */
+static void format_extract(void *state, const struct example *ex, struct buf *out)
+{
+    const struct format_state *st = state;
+    uint32_t e = ex->errors;
+    if (e & check_mask[CK_JSON]) {
+        put_fail_from_issues(out, ex, CK_JSON, e & check_mask[CK_JSON]);
+        return;
+    }
+    if (e & check_mask[CK_SCHEMA])
+        put_fail_from_issues(out, ex, CK_SCHEMA, e & check_mask[CK_SCHEMA]);
+    if (!ex->parsed)
+        return;
+    enum dataset_format fmt = example_format(st, ex);
+    struct buf msg = BUF_INIT;   /* local: extract() may run on any thread */
+    judge_turns(st->spec, ex, fmt, out, &msg);
+    judge_empty(ex, fmt, out, &msg);
+    buf_release(&msg);
+    if (e & check_mask[CK_TOOLS])
+        put_fail_from_issues(out, ex, CK_TOOLS, e & check_mask[CK_TOOLS]);
+}
+
+/* What format_extract() depends on besides the example. */
+static void format_digest_key(const struct spec *spec, struct buf *out)
+{
+    const char *human = role_or(spec->gates.format.role_human, "human");
+    const char *gpt = role_or(spec->gates.format.role_assistant, "gpt");
+    wire_put_varint(out, (uint64_t)spec->dataset.format);   /* example_format()'s fallback */
+    wire_put_bytes(out, human, strlen(human));
+    wire_put_bytes(out, gpt, strlen(gpt));
+    wire_put_u8(out, spec->gates.format.allow_system);
+    wire_put_u8(out, spec->gates.format.ends_with_reply);
+}
+
+/* `column`, `char_column`: where on `line` the problem is in bytes and in characters,
+ * 0 for the record's own place. number_at: 1 + where `line` goes in the message, 0 for
+ * nowhere. */
+static void fail_at(struct format_state *st, enum format_check ck, const struct example *at,
+                    size_t line, size_t column, size_t char_column, enum example_error kind,
+                    const char *message, size_t message_len, size_t number_at)
+{
+    struct check_state *c = &st->checks[ck];
+    c->failed++;
+    if (c->n >= RESULT_MAX_FINDINGS)
+        return;
+    ALLOC_GROW(c->v, c->n + 1, c->alloc);
+    struct pending *p = &c->v[c->n++];
+    p->file = (uint32_t)at->file_index;
+    p->line = line;
+    /* a record of a JSON array file: its column and index tell it from its neighbours */
+    p->has_record = at->column != 0;
+    p->column = column ? column : p->line == at->line ? at->column : 0;
+    p->char_column = column ? char_column : p->line == at->line ? at->char_column : 0;
+    p->record = at->ordinal;
+    p->kind = kind;
+    if (!number_at) {
+        p->message = xmemdup(message, message_len);
+        return;
+    }
+    struct buf b = BUF_INIT;
+    buf_add(&b, message, number_at - 1);
+    buf_printf(&b, "%zu", line);
+    buf_add(&b, message + number_at - 1, message_len - (number_at - 1));
+    p->message = buf_detach(&b, NULL);
+}
+
+static void format_replay(void *state, const struct example *at, const void *bytes, size_t len)
 {
     struct format_state *st = state;
     st->records++;
     st->checks[CK_JSON].judged++;
-    uint32_t e = ex->errors;
-    if (e & check_mask[CK_JSON]) {
-        fail_from_issues(st, CK_JSON, ex, e & check_mask[CK_JSON]);
-        return;
+    if (!(at->errors & check_mask[CK_JSON])) {
+        st->valid_json++;
+        st->checks[CK_SCHEMA].judged++;
+        if (at->parsed) {
+            st->examples++;
+            if (at->split < st->spec->dataset.n_splits)
+                st->split_examples[at->split]++;
+            st->saw_openai |= example_format(st, at) == FORMAT_OPENAI;
+            st->checks[CK_TURNS].judged++;
+            st->checks[CK_EMPTY].judged++;
+            st->checks[CK_TOOLS].judged++;
+        }
     }
-    st->valid_json++;
-    st->checks[CK_SCHEMA].judged++;
-    if (e & check_mask[CK_SCHEMA])
-        fail_from_issues(st, CK_SCHEMA, ex, e & check_mask[CK_SCHEMA]);
-    if (!ex->parsed)
-        return;
-    st->examples++;
-    if (ex->split < st->spec->dataset.n_splits)
-        st->split_examples[ex->split]++;
-    enum dataset_format fmt = example_format(st, ex);
-    st->saw_openai |= fmt == FORMAT_OPENAI;
-    st->checks[CK_TURNS].judged++;
-    st->checks[CK_EMPTY].judged++;
-    st->checks[CK_TOOLS].judged++;
-    judge_turns(st, ex, fmt);
-    judge_empty(st, ex, fmt);
-    if (e & check_mask[CK_TOOLS])
-        fail_from_issues(st, CK_TOOLS, ex, e & check_mask[CK_TOOLS]);
+    struct wire_in in = wire_in(bytes, len);
+    while (in.p < in.end) {
+        uint8_t ck = wire_get_u8(&in);
+        uint64_t kind = wire_get_varint(&in);
+        uint64_t zz = wire_get_varint(&in);
+        int64_t delta = (int64_t)(zz >> 1) ^ -(int64_t)(zz & 1);
+        size_t column = (size_t)wire_get_varint(&in);
+        size_t char_column = (size_t)wire_get_varint(&in);
+        size_t message_len;
+        const char *message = wire_get_bytes(&in, &message_len);
+        uint64_t number_at = wire_get_varint(&in);
+        if (in.bad || ck >= CK_COUNT || kind >= EX_ERROR_KIND_COUNT || number_at > message_len + 1) {
+            st->damaged = true;   /* finish() says so: the report would be wrong */
+            return;
+        }
+        fail_at(st, (enum format_check)ck, at, (size_t)((int64_t)at->line + delta), column,
+                char_column, (enum example_error)kind, message, message_len, (size_t)number_at);
+    }
 }
 
 /* ---- the report ------------------------------------------------------------------------- */
@@ -577,6 +668,9 @@ static int format_finish(void *state, const struct gate_ctx *ctx)
 {
     struct format_state *st = state;
     const struct spec *spec = ctx->spec;
+    if (st->damaged)
+        return err_set(DSCI_EINTERNAL, "format: a kept summary of an example is damaged; "
+                       "run again with --no-cache");
 
     struct section *sec = result_add_section(ctx->result, "format", "FORMAT",
                                              spec->gates.format.level, spec->gates.format.loc);
@@ -601,9 +695,9 @@ static void format_free(void *state)
             free(st->checks[ck].v[i].message);
         free(st->checks[ck].v);
     }
-    buf_release(&st->msg);
     free(st->split_examples);
     free(st);
 }
 
-GATE_DEFINE(format, format, "FORMAT", .observe = format_observe, .measures = false);
+GATE_DEFINE(format, format, "FORMAT", .extract = format_extract, .replay = format_replay,
+            .digest_key = format_digest_key, .measures = false);

@@ -6,7 +6,7 @@
  * split order, then file order, so the first record is the "original".
  *
  *   struct hash_list l = HASH_LIST_INIT;
- *   hash_list_add(&l, ex);            // in observe()
+ *   hash_list_add(&l, at);            // in replay(): all it reads is in `at`
  *   hash_list_sort(&l);               // in finish(): then walk runs of equal h0/h1
  *   hash_list_release(&l);
  */

@@ -36,12 +36,6 @@ static void *leakage_begin(const struct gate_ctx *ctx)
     return NULL;
 }
 
-static void leakage_observe(void *state, const struct example *ex)
-{
-    (void)state;
-    (void)ex;
-}
-
 /* Exact: in content order (content, split, index), a content whose first record is in
  * train leaks through every held-out record that follows it. */
 static void exact_leaks(const struct signature_store *st, struct leak_match *m)
@@ -197,4 +191,4 @@ static void leakage_free(void *state)
     (void)state;
 }
 
-GATE_DEFINE(leakage, leakage, "LEAKAGE", .observe = leakage_observe, .measures = false, .needs_signatures = leakage_enabled);
+GATE_DEFINE(leakage, leakage, "LEAKAGE", .measures = false, .needs_signatures = leakage_enabled);

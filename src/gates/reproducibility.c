@@ -51,10 +51,6 @@ static void *repro_begin(const struct gate_ctx *ctx)
     return xcalloc(1, sizeof(struct repro_state));
 }
 
-static void repro_observe(void *state, const struct example *ex)
-{
-}
-
 static int read_whole(const struct gate_ctx *ctx, const char *path, char **data, size_t *len)
 {
     *data = NULL;
@@ -450,5 +446,5 @@ static void repro_free(void *state)
     free(state);
 }
 
-GATE_DEFINE(reproducibility, repro, "REPRODUCIBILITY", .observe = repro_observe,
-            .measures = true, .needs_content_hash = repro_needs_content_hash);
+GATE_DEFINE(reproducibility, repro, "REPRODUCIBILITY", .measures = true,
+            .needs_content_hash = repro_needs_content_hash);

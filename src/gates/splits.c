@@ -42,16 +42,19 @@ static void *splits_begin(const struct gate_ctx *ctx)
     return st;
 }
 
-static void splits_observe(void *state, const struct example *ex)
+/* Split, hash and place are all in `at`: nothing to extract. */
+static void splits_replay(void *state, const struct example *at, const void *bytes, size_t len)
 {
     struct splits_state *st = state;
-    if (!ex->parsed)
+    (void)bytes;
+    (void)len;
+    if (!at->parsed)
         return;
     st->examples++;
-    if (ex->split < st->n_splits)
-        st->counts[ex->split]++;
+    if (at->split < st->n_splits)
+        st->counts[at->split]++;
     if (st->track_overlap)
-        hash_list_add(&st->hashes, ex);
+        hash_list_add(&st->hashes, at);
 }
 
 /* Counts and names in one allocation: result_release() frees split_examples, and the
@@ -244,4 +247,4 @@ static void splits_free(void *state)
     free(st);
 }
 
-GATE_DEFINE(splits, splits, "SPLITS", .observe = splits_observe, .measures = true);
+GATE_DEFINE(splits, splits, "SPLITS", .replay = splits_replay, .measures = true);

@@ -1,6 +1,6 @@
 /*
  * The gates, driven by hand: a spec filled in code (no YAML), examples built from turn
- * arrays, then begin / observe / finish, and assertions on the result's checks,
+ * arrays, then begin / extract + replay (as the engine) / finish, and assertions on the result's checks,
  * findings and metrics.
  */
 #include "test_helpers.h"
@@ -162,6 +162,37 @@ static void set_hash(struct example *ex, unsigned value)
     ex->hash[20] = 0x5A;   /* beyond the 128 bits compared: must not matter */
 }
 
+/* What replay() gets, as the engine makes it: the example without its texts. */
+static struct example example_at(const struct example *ex)
+{
+    struct example at = *ex;
+    at.turns = NULL;
+    at.n_turns = 0;
+    at.tools = NULL;
+    at.n_tools = 0;
+    at.has_tools = false;
+    at.id = at.label = NULL;
+    at.id_len = at.label_len = 0;
+    at.n_issues = 0;
+    return at;
+}
+
+/* One example through a gate as the engine gives it: extract(), then replay() of the
+ * bytes with the example stripped of its texts (observe() while a gate still has it). */
+static void gate_see(const struct gate *g, void *st, const struct example *ex, struct buf *scratch)
+{
+    if (g->observe) {
+        g->observe(st, ex);
+        return;
+    }
+    struct example at = example_at(ex);
+    buf_reset(scratch);
+    if (g->extract)
+        g->extract(st, ex, scratch);
+    if (g->replay)
+        g->replay(st, &at, scratch->ptr, scratch->len);
+}
+
 /* Like the engine: the similarity gates find the signatures in the run's store. */
 static void run_gate(const struct gate *g, struct fx *f, struct example *const *ex, size_t n)
 {
@@ -170,11 +201,13 @@ static void run_gate(const struct gate *g, struct fx *f, struct example *const *
     if (f->spec.gates.duplicates.near != LEVEL_OFF || f->spec.gates.leakage.level != LEVEL_OFF)
         sigs = signature_store_new(f->spec.gates.duplicates.shingle, f->spec.gates.duplicates.permutations, 0);
     void *st = g->begin(&f->ctx);
+    struct buf scratch = BUF_INIT;
     for (size_t i = 0; i < n; i++) {
-        g->observe(st, ex[i]);
+        gate_see(g, st, ex[i], &scratch);
         if (sigs && ex[i]->parsed)
             signature_store_add(sigs, ex[i]);
     }
+    buf_release(&scratch);
     if (sigs)
         signature_store_finish(sigs);
     f->ctx.signatures = sigs;
@@ -1525,6 +1558,231 @@ static void test_gates__format_findings_uncapped_for_json(void **state)
     fx_free(f);
 }
 
+/* ---- extract / replay -------------------------------------------------------------------- */
+
+/* Records with every kind of format failure: reader issues with their details (below the
+ * record's first line, with columns) and without (the kind alone), in JSONL and in a JSON
+ * array file, and the verdicts judged here from the turns. */
+static void replay_records(struct conv *c)
+{
+    conv_init(&c[0], 0, 5, 0);   /* broken JSON in an array file, two lines into the record */
+    c[0].ex.parsed = false;
+    c[0].ex.column = 2;
+    c[0].ex.char_column = 2;
+    c[0].ex.ordinal = 1;
+    example_add_issue(&c[0].ex, EX_INVALID_JSON, 7, "invalid JSON at line 7, column 12: premature EOF");
+    c[0].ex.issues[0].column = 12;
+    c[0].ex.issues[0].char_column = 10;
+
+    conv_init(&c[1], 0, 9, 2);   /* a record of a JSON array file: two humans in a row */
+    c[1].ex.column = 3;
+    c[1].ex.char_column = 3;
+    c[1].ex.ordinal = 2;
+    c[1].t[0] = T(ROLE_USER, "hi");
+    c[1].t[1] = T(ROLE_USER, "again");
+    example_add_issue(&c[1].ex, EX_MISSING_CONTENT, 9, "conversations[1].value is missing");
+
+    conv_init(&c[2], 1, 12, 2);  /* an empty reply, and a role the issue list had no room for */
+    c[2].ex.column = 5;
+    c[2].ex.char_column = 4;
+    c[2].ex.ordinal = 3;
+    c[2].t[0] = T(ROLE_USER, "q");
+    c[2].t[1] = T(ROLE_ASSISTANT, " \t");
+    c[2].ex.errors |= 1u << EX_UNRECOGNIZED_ROLE;
+
+    conv_init(&c[3], 2, 20, 3);  /* OpenAI: ends on the user, calls an undeclared tool */
+    c[3].ex.format = FORMAT_OPENAI;
+    c[3].t[0] = T(ROLE_USER, "q");
+    c[3].t[1] = T(ROLE_ASSISTANT, "a");
+    c[3].t[2] = T(ROLE_USER, "and?");
+    example_add_issue(&c[3].ex, EX_TOOL_UNDECLARED, 22, "calls 'lookup', not in tools");
+    c[3].ex.issues[0].column = 4;
+    c[3].ex.issues[0].char_column = 4;
+
+    conv_init(&c[4], 2, 25, 2);  /* clean */
+    c[4].t[0] = T(ROLE_USER, "q");
+    c[4].t[1] = T(ROLE_ASSISTANT, "a");
+}
+
+/* s with the first "<before>LINE" made "<before>LINE+shift" (malloc'd); NULL when s has
+ * none. The remediation names the first finding's place, a reader's message its line. */
+static char *shift_line(const char *s, const char *before, size_t line, size_t shift)
+{
+    char *from = xasprintf("%s%zu", before, line), *to = xasprintf("%s%zu", before, line + shift);
+    const char *at = strstr(s, from);
+    char *out = at ? xasprintf("%.*s%s%s", (int)(at - s), s, to, at + strlen(from)) : NULL;
+    free(from);
+    free(to);
+    return out;
+}
+
+/*
+ * The bytes of extract() are cached per chunk and replayed wherever the chunk lands in
+ * a later version of the file: replayed with the record 100 lines further down, every
+ * finding moves by exactly 100 lines, and so does the line a reader's message names;
+ * nothing else changes.
+ */
+static void test_gates__format_replay_moves_only_lines(void **state)
+{
+    enum { N = 5, SHIFT = 100 };
+    struct fx *a = fx_new(), *b = fx_new();
+    a->spec.gates.format.ends_with_reply = b->spec.gates.format.ends_with_reply = true;
+    struct conv c[N] = { 0 };
+    replay_records(c);
+    void *sa = gate_format.begin(&a->ctx), *sb = gate_format.begin(&b->ctx);
+    struct buf bytes = BUF_INIT;
+    for (size_t i = 0; i < N; i++) {
+        buf_reset(&bytes);
+        gate_format.extract(sa, &c[i].ex, &bytes);
+        struct example at = example_at(&c[i].ex);
+        gate_format.replay(sa, &at, bytes.ptr, bytes.len);
+        at.line += SHIFT;
+        gate_format.replay(sb, &at, bytes.ptr, bytes.len);
+    }
+    buf_release(&bytes);
+    assert_int_equal(gate_format.finish(sa, &a->ctx), 0);
+    assert_int_equal(gate_format.finish(sb, &b->ctx), 0);
+    gate_format.free(sa);
+    gate_format.free(sb);
+
+    struct section *x = section(a, "format"), *y = section(b, "format");
+    assert_int_equal(x->n_checks, y->n_checks);
+    size_t compared = 0, failing = 0;
+    for (size_t i = 0; i < x->n_checks; i++) {
+        const struct check *p = &x->checks[i], *q = &y->checks[i];
+        assert_string_equal(p->id, q->id);
+        assert_int_equal(p->status, q->status);
+        assert_string_equal(p->value_text, q->value_text);
+        assert_int_equal(p->findings_total, q->findings_total);
+        assert_int_equal(p->n_findings, q->n_findings);
+        for (size_t k = 0; k < p->n_findings; k++) {
+            const struct finding *u = &p->findings[k], *v = &q->findings[k];
+            assert_true(u->line > 0);
+            assert_int_equal(v->line, u->line + SHIFT);
+            assert_string_equal(u->path, v->path);
+            assert_string_equal(u->kind, v->kind);
+            char *moved = shift_line(u->message, " at line ", u->line, SHIFT);
+            assert_string_equal(moved ? moved : u->message, v->message);
+            free(moved);
+            assert_int_equal(u->column, v->column);
+            assert_int_equal(u->char_column, v->char_column);
+            assert_int_equal(u->has_record, v->has_record);
+            assert_int_equal(u->record, v->record);
+            compared++;
+        }
+        if (p->status == STATUS_FAIL && p->n_findings) {
+            char path[256];
+            snprintf(path, sizeof(path), "%s:", p->findings[0].path);
+            char *want = shift_line(p->remediation, path, p->findings[0].line, SHIFT);
+            assert_non_null(want);
+            char *want2 = shift_line(want, " at line ", p->findings[0].line, SHIFT);
+            assert_string_equal(q->remediation, want2 ? want2 : want);
+            free(want);
+            free(want2);
+            failing++;
+        } else {
+            assert_int_equal(p->remediation == NULL, q->remediation == NULL);
+            if (p->remediation)
+                assert_string_equal(p->remediation, q->remediation);
+        }
+    }
+    /* every check failed once: JSON, schema (twice), turns (twice), empty, tools */
+    assert_int_equal(failing, 5);
+    assert_int_equal(compared, 7);
+    /* the details survived: the issue's line below the record and its columns */
+    struct check *json = check(b, "format.valid_json");
+    assert_int_equal(json->findings[0].line, 7 + SHIFT);
+    assert_int_equal(json->findings[0].column, 12);
+    assert_int_equal(json->findings[0].char_column, 10);
+    assert_string_equal(json->findings[0].message, "invalid JSON at line 107, column 12: premature EOF");
+    assert_string_equal(check(a, "format.valid_json")->findings[0].message,
+                        "invalid JSON at line 7, column 12: premature EOF");
+    assert_int_equal(json->findings[0].record, 1);
+    struct check *schema = check(b, "format.schema");
+    assert_int_equal(schema->findings[0].column, 3);   /* the record's own place */
+    assert_true(schema->findings[0].has_record);
+    assert_int_equal(schema->findings[0].record, 2);
+    assert_string_equal(schema->findings[1].kind, "unrecognized_role");
+    fx_free(a);
+    fx_free(b);
+}
+
+/* An example moved elsewhere (another line, index, file, split) gives the same bytes:
+ * they are cached by content, not by place. */
+static void test_gates__extract_ignores_the_place(void **state)
+{
+    struct fx *f = fx_new();
+    f->spec.gates.format.ends_with_reply = true;
+    coverage_fx(f);
+    struct conv c[5] = { 0 };
+    replay_records(c);
+    c[4].t[0] = T(ROLE_USER, "please create it");
+    const struct gate *gates[] = { &gate_format, &gate_coverage };
+    for (size_t g = 0; g < 2; g++) {
+        void *st = gates[g]->begin(&f->ctx);
+        for (size_t i = 0; i < 5; i++) {
+            struct buf here = BUF_INIT, there = BUF_INIT;
+            gates[g]->extract(st, &c[i].ex, &here);
+            struct example moved = c[i].ex;
+            moved.line += 100;
+            moved.ordinal += 7;
+            moved.file_index = (moved.file_index + 1) % 3;
+            moved.split = (moved.split + 1) % 3;
+            moved.path = "elsewhere.jsonl";
+            char *messages[EXAMPLE_MAX_ISSUES] = { 0 };
+            for (size_t k = 0; k < moved.n_issues; k++) {   /* issue lines are the file's */
+                messages[k] = shift_line(moved.issues[k].message, " at line ", moved.issues[k].line, 100);
+                if (messages[k])
+                    moved.issues[k].message = messages[k];
+                moved.issues[k].line += 100;
+            }
+            gates[g]->extract(st, &moved, &there);
+            for (size_t k = 0; k < moved.n_issues; k++)
+                free(messages[k]);
+            assert_true(here.len > 0 || !c[i].ex.parsed || gates[g] == &gate_format);
+            assert_int_equal(here.len, there.len);
+            assert_memory_equal(here.ptr ? here.ptr : "", there.ptr ? there.ptr : "", here.len);
+            buf_release(&here);
+            buf_release(&there);
+        }
+        gates[g]->free(st);
+    }
+    fx_free(f);
+}
+
+/* Damaged bytes (any prefix of good ones, or noise) never read out of bounds, and
+ * finish() says the summary is damaged instead of writing a wrong report. */
+static void test_gates__replay_survives_damaged_bytes(void **state)
+{
+    struct fx *f = fx_new();
+    f->spec.gates.format.ends_with_reply = true;
+    coverage_fx(f);
+    struct conv c[5] = { 0 };
+    replay_records(c);
+    const struct gate *gates[] = { &gate_format, &gate_coverage };
+    static const unsigned char noise[] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f, 9 };
+    for (size_t g = 0; g < 2; g++) {
+        void *st = gates[g]->begin(&f->ctx);
+        for (size_t i = 0; i < 5; i++) {
+            struct buf bytes = BUF_INIT;
+            gates[g]->extract(st, &c[i].ex, &bytes);
+            struct example at = example_at(&c[i].ex);
+            for (size_t n = 0; n < bytes.len; n++) {
+                unsigned char *cut = xmalloc(n ? n : 1);   /* exact size: ASan sees an overread */
+                memcpy(cut, bytes.ptr, n);
+                gates[g]->replay(st, &at, cut, n);
+                free(cut);
+            }
+            gates[g]->replay(st, &at, noise, sizeof(noise));
+            buf_release(&bytes);
+        }
+        assert_int_equal(gates[g]->finish(st, &f->ctx), DSCI_EINTERNAL);
+        assert_contains(err_last(), "damaged");
+        gates[g]->free(st);
+    }
+    fx_free(f);
+}
+
 /* ---- reproducibility ----------------------------------------------------------------- */
 
 struct tmpdir {
@@ -1881,6 +2139,9 @@ int main(void)
         cmocka_unit_test(test_gates__format_auto_note),
         cmocka_unit_test(test_gates__format_findings_are_capped),
         cmocka_unit_test(test_gates__format_findings_uncapped_for_json),
+        cmocka_unit_test(test_gates__format_replay_moves_only_lines),
+        cmocka_unit_test(test_gates__extract_ignores_the_place),
+        cmocka_unit_test(test_gates__replay_survives_damaged_bytes),
         cmocka_unit_test(test_gates__repro_all_pass),
         cmocka_unit_test(test_gates__repro_checksum_mismatch),
         cmocka_unit_test(test_gates__repro_unlisted_split_and_bad_checksum),
