@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "gates/gates.h"
+#include "run/reread.h"
 #include "run/signatures.h"
 #include "read/reader.h"
 #include "util/buf.h"
@@ -183,6 +184,7 @@ int engine_check(struct result *out, const struct spec *spec, struct source *src
     out->source = xstrdup(source_describe(src));
     run.result = out;
     run.extra = extra;
+    run.scratch = (struct buf)BUF_INIT;   /* { 0 } would cap it at 0 bytes */
 
     if ((rc = collect_files(spec, src, opts && opts->missing_ok, out, &files, &n_files)) < 0)
         goto done;
@@ -261,6 +263,9 @@ int engine_check(struct result *out, const struct spec *spec, struct source *src
         signature_store_finish(run.signatures);
         ctx.signatures = run.signatures;
     }
+    struct reread again = { src, files, n_files, ro };
+    ctx.reread = reread_example;
+    ctx.engine = &again;
     for (size_t i = 0; i < run.n_gates; i++)
         if ((rc = run.gates[i].gate->finish(run.gates[i].state, &ctx)) < 0)
             goto done;

@@ -162,6 +162,31 @@ static void set_hash(struct example *ex, unsigned value)
     ex->hash[20] = 0x5A;   /* beyond the 128 bits compared: must not matter */
 }
 
+/* Like the engine (run/engine.c): a gate not yet split sees the whole example; a split
+ * one gets extract()'s bytes back in replay() with the example without its texts. */
+static void see(const struct gate *g, void *st, const struct example *ex)
+{
+    if (g->observe) {
+        g->observe(st, ex);
+        return;
+    }
+    struct buf scratch = BUF_INIT;
+    if (g->extract)
+        g->extract(st, ex, &scratch);
+    struct example at = *ex;
+    at.turns = NULL;
+    at.n_turns = 0;
+    at.tools = NULL;
+    at.n_tools = 0;
+    at.has_tools = false;
+    at.id = at.label = NULL;
+    at.id_len = at.label_len = 0;
+    at.n_issues = 0;
+    if (g->replay)
+        g->replay(st, &at, scratch.ptr, scratch.len);
+    buf_release(&scratch);
+}
+
 /* Like the engine: the similarity gates find the signatures in the run's store. */
 static void run_gate(const struct gate *g, struct fx *f, struct example *const *ex, size_t n)
 {
@@ -171,7 +196,7 @@ static void run_gate(const struct gate *g, struct fx *f, struct example *const *
         sigs = signature_store_new(f->spec.gates.duplicates.shingle, f->spec.gates.duplicates.permutations, 0);
     void *st = g->begin(&f->ctx);
     for (size_t i = 0; i < n; i++) {
-        g->observe(st, ex[i]);
+        see(g, st, ex[i]);
         if (sigs && ex[i]->parsed)
             signature_store_add(sigs, ex[i]);
     }
