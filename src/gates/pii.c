@@ -247,7 +247,8 @@ static int pii_finish(void *state, const struct gate_ctx *ctx)
     struct pii_state *st = state;
     const struct spec *spec = ctx->spec;
     if (st->damaged)
-        return err_set(DSCI_EINTERNAL, "pii: a summary of an example this run cannot use (damaged, or kept from a run whose scan stopped)");
+        return err_set(DSCI_EINTERNAL, "pii: a summary of an example this run cannot use "
+                       "(damaged, or kept from a run whose scan stopped)");
     if (st->stopped)
         return limit_error(st, ctx);
     if (st->error)

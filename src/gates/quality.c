@@ -5,10 +5,11 @@
  * Distinct texts are counted from 128-bit hashes of the text bytes (a fast
  * non-cryptographic hash: it only needs to tell texts apart, and SHA-256 would cost more
  * than everything else here). extract() hashes each text; replay() only appends
- * {hash, example} to an array, which is sequential and cheap; finish() groups equal hashes (one counting pass into cache-
- * sized buckets, then a small hash table per bucket). A set probed per message would
- * take a cache miss on every text of a large dataset. Memory grows with the number of
- * messages (24 bytes each, twice that briefly in finish), never with their bytes.
+ * {hash, example} to an array, which is sequential and cheap; finish() groups equal
+ * hashes (one counting pass into cache-sized buckets, then a small hash table per
+ * bucket). A set probed per message would take a cache miss on every text of a large
+ * dataset. Memory grows with the number of messages (24 bytes each, twice that briefly
+ * in finish), never with their bytes.
  * For remediation the gate keeps the few most extreme examples per metric, and quotes
  * the most repeated texts by their hashes (gates/quality_names.h).
  */
