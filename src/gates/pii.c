@@ -17,6 +17,7 @@
 #include "gates/common.h"
 #include "gates/pii_detect.h"
 #include "util/err.h"
+#include "util/wire.h"
 #include "util/xalloc.h"
 
 static const struct {
@@ -39,18 +40,21 @@ struct pii_hit {
     char value[PII_REDACTED_MAX];
 };
 
+#define LIMIT_WORD_MAX 24   /* "total CPU time", "KiB": the longest words of a pii_limit */
+
 struct pii_state {
     struct pii_scanner *scanner;
     char *error;                          /* a bad allow entry, reported by finish() */
-    bool stopped;                         /* a regex hit a PCRE2 limit: scan no more */
+    bool stopped;                         /* a regex hit a PCRE2 limit: count no more */
     struct pii_limit limit;               /* ... which, judging which example */
     size_t limit_file, limit_line;
     uint64_t found[N_DETECTORS];
     uint64_t examples[N_DETECTORS];
     struct pii_hit *hits[N_DETECTORS];
     size_t n_hits[N_DETECTORS], alloc_hits[N_DETECTORS];
-    const struct example *cur;            /* during observe() */
-    uint64_t cur_found[N_DETECTORS];
+    uint64_t cur_found[N_DETECTORS];      /* during replay() */
+    char limit_name[LIMIT_WORD_MAX], limit_unit[LIMIT_WORD_MAX];   /* limit's words */
+    bool damaged;                         /* replay() met bytes no extract() wrote */
 };
 
 /* "emails", "IPv4 addresses" */
@@ -108,46 +112,143 @@ static int limit_error(struct pii_state *st, const struct gate_ctx *ctx)
                    st->limit_line);
 }
 
+/*
+ * What extract() writes per parsed example, in scan order: one record per match
+ * (MATCH_TAG, detector index, redacted value), then, when a regex hit a PCRE2 limit on
+ * this example, one LIMIT_TAG record with the limit (which place it was judging is the
+ * example's own, rebuilt from `at` by replay()). Nothing for an example without matches.
+ *
+ * Once a limit stopped the gate, the run ends in a spec error whatever comes next, and
+ * scanning on would cost a limit's milliseconds per example (hours on a large dataset):
+ * extract() then writes STOPPED_TAG alone and scans nothing. Those bytes depend on an
+ * earlier example, so a run that stopped must not keep its summaries (it fails anyway,
+ * and a limit of total CPU time depends on the whole run, not on one example); replayed
+ * into a gate that has not stopped they are an error, never a silent "no PII".
+ */
+enum { MATCH_TAG = 1, LIMIT_TAG = 2, STOPPED_TAG = 3 };
+
 static void on_match(void *arg, enum pii_detector kind, const char *redacted)
 {
-    struct pii_state *st = arg;
-    size_t d = detector_index(kind);
+    struct buf *out = arg;
+    wire_put_u8(out, MATCH_TAG);
+    wire_put_varint(out, detector_index(kind));
+    wire_put_bytes(out, redacted, strlen(redacted));
+}
+
+static void pii_extract(void *state, const struct example *ex, struct buf *out)
+{
+    struct pii_state *st = state;
+    if (!st->scanner || !ex->parsed)
+        return;
+    if (st->stopped) {
+        wire_put_u8(out, STOPPED_TAG);
+        return;
+    }
+    for (size_t i = 0; i < ex->n_turns; i++)
+        if (pii_scan(st->scanner, ex->turns[i].text, ex->turns[i].text_len, on_match, out) < 0) {
+            const struct pii_limit *l = pii_scanner_limit(st->scanner);
+            wire_put_u8(out, LIMIT_TAG);
+            wire_put_varint(out, (uint64_t)l->detector);
+            wire_put_varint(out, (uint64_t)l->allow_index);
+            wire_put_bytes(out, l->limit, strlen(l->limit));
+            wire_put_varint(out, l->value);
+            wire_put_bytes(out, l->unit, strlen(l->unit));
+            break;
+        }
+}
+
+static void add_hit(struct pii_state *st, const struct example *at, size_t d, const char *redacted, size_t len)
+{
     st->found[d]++;
     st->cur_found[d]++;
     if (st->n_hits[d] >= RESULT_MAX_FINDINGS)
         return;
     ALLOC_GROW(st->hits[d], st->n_hits[d] + 1, st->alloc_hits[d]);
     struct pii_hit *h = &st->hits[d][st->n_hits[d]++];
-    h->file = st->cur->file_index;
-    h->line = gate_example_pos(st->cur);   /* line, or index in a JSON array file */
-    memcpy(h->key, st->cur->hash, FINDING_KEY_SIZE);
-    snprintf(h->value, sizeof(h->value), "%s", redacted);
+    h->file = at->file_index;
+    h->line = gate_example_pos(at);   /* line, or index in a JSON array file */
+    memcpy(h->key, at->hash, FINDING_KEY_SIZE);
+    snprintf(h->value, sizeof(h->value), "%.*s", (int)len, redacted);
 }
 
-static void pii_observe(void *state, const struct example *ex)
+/* A word of a pii_limit into the state's own copy; false when it cannot be one. */
+static bool limit_word(struct wire_in *in, char *out)
+{
+    size_t len;
+    const char *w = wire_get_bytes(in, &len);
+    if (len >= LIMIT_WORD_MAX)
+        return false;
+    memcpy(out, w, len);
+    out[len] = '\0';
+    return true;
+}
+
+static void pii_replay(void *state, const struct example *at, const void *bytes, size_t len)
 {
     struct pii_state *st = state;
-    if (!st->scanner || st->stopped || !ex->parsed)
+    if (!st->scanner || st->stopped || st->damaged || !at->parsed)
         return;
-    st->cur = ex;
+    if (len == 1 && *(const unsigned char *)bytes == STOPPED_TAG) {
+        st->damaged = true;   /* kept from a run that stopped: see STOPPED_TAG */
+        return;
+    }
     memset(st->cur_found, 0, sizeof(st->cur_found));
-    for (size_t i = 0; i < ex->n_turns; i++)
-        if (pii_scan(st->scanner, ex->turns[i].text, ex->turns[i].text_len, on_match, st) < 0) {
+    struct wire_in in = wire_in(bytes, len);
+    while (in.p < in.end && !st->stopped) {
+        uint8_t tag = wire_get_u8(&in);
+        if (tag == MATCH_TAG) {
+            uint64_t d = wire_get_varint(&in);
+            size_t n;
+            const char *redacted = wire_get_bytes(&in, &n);
+            if (in.bad || d >= N_DETECTORS || n >= PII_REDACTED_MAX) {
+                wire_fail(&in);
+                break;
+            }
+            add_hit(st, at, (size_t)d, redacted, n);
+        } else if (tag == LIMIT_TAG) {
+            struct pii_limit *l = &st->limit;
+            l->detector = (enum pii_detector)wire_get_varint(&in);
+            l->allow_index = (size_t)wire_get_varint(&in);
+            bool ok = limit_word(&in, st->limit_name);
+            l->value = (unsigned long)wire_get_varint(&in);
+            ok = limit_word(&in, st->limit_unit) && ok;
+            if (in.bad || !ok) {
+                wire_fail(&in);
+                break;
+            }
+            l->limit = st->limit_name;
+            l->unit = st->limit_unit;
             st->stopped = true;
-            st->limit = *pii_scanner_limit(st->scanner);
-            st->limit_file = ex->file_index;
-            st->limit_line = ex->line;
-            break;
+            st->limit_file = at->file_index;
+            st->limit_line = at->line;
+        } else {
+            wire_fail(&in);
         }
+    }
+    if (in.bad || in.p != in.end) {
+        st->damaged = true;
+        return;
+    }
     for (size_t d = 0; d < N_DETECTORS; d++)
         st->examples[d] += st->cur_found[d] > 0;
-    st->cur = NULL;
+}
+
+/* extract() scans with the detectors and the allow list, nothing else of the spec. */
+static void pii_digest_key(const struct spec *spec, struct buf *out)
+{
+    wire_put_varint(out, spec->gates.pii.detect);
+    wire_put_varint(out, spec->gates.pii.n_allow);
+    for (size_t i = 0; i < spec->gates.pii.n_allow; i++)
+        wire_put_bytes(out, spec->gates.pii.allow[i], strlen(spec->gates.pii.allow[i]));
 }
 
 static int pii_finish(void *state, const struct gate_ctx *ctx)
 {
     struct pii_state *st = state;
     const struct spec *spec = ctx->spec;
+    if (st->damaged)
+        return err_set(DSCI_EINTERNAL, "pii: a summary of an example this run cannot use "
+                       "(damaged, or kept from a run whose scan stopped)");
     if (st->stopped)
         return limit_error(st, ctx);
     if (st->error)
@@ -197,4 +298,5 @@ static void pii_free(void *state)
     free(st);
 }
 
-GATE_DEFINE(pii, pii, "PII", .observe = pii_observe, .measures = false);
+GATE_DEFINE(pii, pii, "PII", .extract = pii_extract, .replay = pii_replay, .digest_key = pii_digest_key,
+            .measures = false);

@@ -4,12 +4,14 @@
  *
  * Distinct texts are counted from 128-bit hashes of the text bytes (a fast
  * non-cryptographic hash: it only needs to tell texts apart, and SHA-256 would cost more
- * than everything else here). observe() only appends {hash, example} to an array, which
- * is sequential and cheap; finish() groups equal hashes (one counting pass into cache-
- * sized buckets, then a small hash table per bucket). A set probed per message would
- * take a cache miss on every text of a large dataset. Memory grows with the number of
- * messages (24 bytes each, twice that briefly in finish), never with their bytes.
- * For remediation the gate keeps the few most extreme examples per metric.
+ * than everything else here). extract() hashes each text; replay() only appends
+ * {hash, example} to an array, which is sequential and cheap; finish() groups equal
+ * hashes (one counting pass into cache-sized buckets, then a small hash table per
+ * bucket). A set probed per message would take a cache miss on every text of a large
+ * dataset. Memory grows with the number of messages (24 bytes each, twice that briefly
+ * in finish), never with their bytes.
+ * For remediation the gate keeps the few most extreme examples per metric, and quotes
+ * the most repeated texts by their hashes (gates/quality_names.h).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -17,8 +19,11 @@
 
 #include "gates/gates.h"
 #include "gates/common.h"
+#include "gates/quality_names.h"
 #include "util/buf.h"
+#include "util/err.h"
 #include "util/text_hash.h"
+#include "util/wire.h"
 #include "util/xalloc.h"
 
 #define QUALITY_TOP 5
@@ -43,98 +48,6 @@ struct repeat {
     uint32_t first, second;   /* example indexes */
     uint64_t h0, h1;          /* its hash, to find its name */
 };
-
-/*
- * The start of frequent message texts, so a finding can quote the message it counts
- * ("Sure, I can help…" appears 167 times) although only hashes are kept per text. A
- * small table, one majority vote per slot: a text keeps its slot while it comes back more
- * often than the others landing there, so a text repeated often wins its slot; a name
- * not found is simply not quoted. Grows with the texts up to NAME_SLOTS_MAX slots.
- */
-#define NAME_BYTES 60
-#define NAME_SLOTS_MAX 65536
-struct text_name {
-    uint64_t h0, h1;
-    uint32_t votes;           /* 0: empty */
-    uint32_t len;             /* bytes kept in text */
-    bool cut;                 /* the text goes on */
-    char text[NAME_BYTES];
-};
-
-struct name_table {
-    struct text_name *slots;
-    size_t n;                 /* a power of two, or 0 */
-};
-
-static void name_put(struct name_table *t, const struct text_name *e)
-{
-    struct text_name *s = &t->slots[e->h1 & (t->n - 1)];
-    if (s->votes && s->h0 == e->h0 && s->h1 == e->h1) {
-        s->votes += e->votes;
-    } else if (s->votes > e->votes) {
-        s->votes -= e->votes;
-    } else {
-        *s = *e;
-    }
-}
-
-static void name_offer(struct name_table *t, uint64_t texts_seen, const uint64_t h[2], const char *text, size_t len)
-{
-    if (t->n < NAME_SLOTS_MAX && texts_seen >= 4 * (uint64_t)t->n) {
-        struct name_table bigger = { xcalloc(t->n ? 2 * t->n : 256, sizeof(struct text_name)), t->n ? 2 * t->n : 256 };
-        for (size_t i = 0; i < t->n; i++)
-            if (t->slots[i].votes)
-                name_put(&bigger, &t->slots[i]);
-        free(t->slots);
-        *t = bigger;
-    }
-    struct text_name *s = &t->slots[h[1] & (t->n - 1)];
-    if (s->votes && s->h0 == h[0] && s->h1 == h[1]) {
-        s->votes++;
-        return;
-    }
-    if (s->votes > 1) {
-        s->votes--;
-        return;
-    }
-    /* a whole UTF-8 sequence or none at the cut */
-    size_t keep = len < NAME_BYTES ? len : NAME_BYTES;
-    if (keep < len)
-        while (keep > 0 && ((unsigned char)text[keep] & 0xc0) == 0x80)
-            keep--;
-    s->h0 = h[0];
-    s->h1 = h[1];
-    s->votes = 1;
-    s->len = (uint32_t)keep;
-    s->cut = keep < len;
-    memcpy(s->text, text, keep);
-}
-
-/* The quoted start of the text with hash (h0, h1), on one line: "Sure, I can help…";
- * empty when unknown. */
-static void name_quote(char *out, size_t size, const struct name_table *t, uint64_t h0, uint64_t h1)
-{
-    out[0] = '\0';
-    if (!t->n)
-        return;
-    const struct text_name *s = &t->slots[h1 & (t->n - 1)];
-    if (!s->votes || s->h0 != h0 || s->h1 != h1)
-        return;
-    size_t o = 0;
-    out[o++] = '"';
-    for (size_t i = 0; i < s->len && o + 8 < size; i++) {
-        unsigned char ch = (unsigned char)s->text[i];
-        out[o++] = ch < 0x20 || ch == 0x7f ? ' ' : (char)ch;   /* one line */
-    }
-    while (s->cut && o > 1 && out[o - 1] == ' ')
-        o--;   /* "saved…", not "saved …" */
-    if (s->cut && o + 4 < size) {
-        memcpy(out + o, "\xe2\x80\xa6", 3);
-        o += 3;
-    }
-    out[o++] = '"';
-    out[o] = '\0';
-}
 
 /* Keeps the QUALITY_TOP most repeated texts, earliest first on ties. */
 static void repeat_offer(struct repeat *top, size_t *n, const struct repeat *r)
@@ -285,6 +198,8 @@ struct quality_state {
     struct repeat repeats[QUALITY_TOP];
     size_t n_repeats;
     struct name_table names;
+    bool forget_names;           /* DSCI_TEST_FORGET_NAMES: every quote read again */
+    bool damaged;                /* replay() met bytes no extract() wrote */
     struct top human_low, human_high, assistant_low, assistant_high, turns_low, turns_high;
 };
 
@@ -298,44 +213,90 @@ static void *quality_begin(const struct gate_ctx *ctx)
     struct quality_state *st = xcalloc(1, sizeof(*st));
     st->human_low.sign = st->assistant_low.sign = st->turns_low.sign = -1.0;
     st->human_high.sign = st->assistant_high.sign = st->turns_high.sign = 1.0;
+    const char *forget = getenv("DSCI_TEST_FORGET_NAMES");
+    st->forget_names = forget && !strcmp(forget, "1");
     return st;
 }
 
-static void quality_observe(void *state, const struct example *ex)
+/* What a text's role counts for: the human and assistant means, or neither. */
+enum text_side { SIDE_OTHER, SIDE_USER, SIDE_ASSISTANT };
+
+/* Per parsed example: its number of turns, then per text its side, its length in code
+ * points and its hash, in turn order. The names learned on the way are a cache of
+ * names, not a count (see quality_names.h): whether one is learned here changes no
+ * number and no quote, only whether finish() has to read its example again. */
+static void quality_extract(void *state, const struct example *ex, struct buf *out)
 {
     struct quality_state *st = state;
     if (!ex->parsed)
         return;
-    uint32_t index = (uint32_t)st->examples;   /* texts point at their example by this */
-    st->locs = gate_vec_grow(&st->locs_mem, (st->examples + 1) * sizeof(*st->locs));
-    st->locs[st->examples].line = gate_example_pos(ex);
-    st->locs[st->examples].file = (uint32_t)ex->file_index;
-    st->examples++;
-    st->turns_sum += ex->n_turns;
-    st->turns_sumsq += (unsigned __int128)ex->n_turns * ex->n_turns;
-    top_offer(&st->turns_low, (double)ex->n_turns, ex);
-    top_offer(&st->turns_high, (double)ex->n_turns, ex);
-
-    uint64_t user_chars = 0, user_n = 0, assistant_chars = 0, assistant_n = 0;
-    st->texts = gate_vec_grow(&st->texts_mem, (st->n_texts + ex->n_turns) * sizeof(*st->texts));
+    size_t n_texts = 0;
+    for (size_t i = 0; i < ex->n_turns; i++)
+        n_texts += ex->turns[i].text != NULL;
+    wire_put_varint(out, ex->n_turns);
+    wire_put_varint(out, n_texts);
     for (size_t i = 0; i < ex->n_turns; i++) {
         const struct turn *t = &ex->turns[i];
         if (!t->text)
             continue;
-        if (t->role == ROLE_USER) {
-            user_chars += t->text_chars;
-            user_n++;
-        } else if (t->role == ROLE_ASSISTANT) {
-            assistant_chars += t->text_chars;
-            assistant_n++;
-        }
+        wire_put_u8(out, t->role == ROLE_USER ? SIDE_USER : t->role == ROLE_ASSISTANT ? SIDE_ASSISTANT : SIDE_OTHER);
+        wire_put_varint(out, t->text_chars);
         uint64_t h[2];
         text_hash128(h, t->text, t->text_len);
+        wire_put_u64(out, h[0]);
+        wire_put_u64(out, h[1]);
+        if (!st->forget_names)
+            quality_names_learn(&st->names, h, t->text, t->text_len);
+    }
+}
+
+#define TEXT_WIRE_MIN 18   /* bytes of one text at least: side, length, hash */
+
+static void quality_replay(void *state, const struct example *at, const void *bytes, size_t len)
+{
+    struct quality_state *st = state;
+    if (!at->parsed || st->damaged)
+        return;
+    struct wire_in in = wire_in(bytes, len);
+    uint64_t n_turns = wire_get_varint(&in), n_texts = wire_get_varint(&in);
+    if (in.bad || n_texts > n_turns || n_texts > (uint64_t)(in.end - in.p) / TEXT_WIRE_MIN) {
+        st->damaged = true;
+        return;
+    }
+    uint32_t index = (uint32_t)st->examples;   /* texts point at their example by this */
+    st->locs = gate_vec_grow(&st->locs_mem, (st->examples + 1) * sizeof(*st->locs));
+    st->locs[st->examples].line = gate_example_pos(at);
+    st->locs[st->examples].file = (uint32_t)at->file_index;
+    st->examples++;
+    st->turns_sum += n_turns;
+    st->turns_sumsq += (unsigned __int128)n_turns * n_turns;
+    top_offer(&st->turns_low, (double)n_turns, at);
+    top_offer(&st->turns_high, (double)n_turns, at);
+
+    uint64_t user_chars = 0, user_n = 0, assistant_chars = 0, assistant_n = 0;
+    st->texts = gate_vec_grow(&st->texts_mem, (st->n_texts + (size_t)n_texts) * sizeof(*st->texts));
+    for (uint64_t i = 0; i < n_texts; i++) {
+        uint8_t side = wire_get_u8(&in);
+        uint64_t chars = wire_get_varint(&in);
+        uint64_t h[2];
+        h[0] = wire_get_u64(&in);
+        h[1] = wire_get_u64(&in);
+        if (side == SIDE_USER) {
+            user_chars += chars;
+            user_n++;
+        } else if (side == SIDE_ASSISTANT) {
+            assistant_chars += chars;
+            assistant_n++;
+        }
         struct text_rec *r = &st->texts[st->n_texts++];
         r->h0 = h[0];
         r->h1 = h[1];
         r->example = index;
-        name_offer(&st->names, st->n_texts, h, t->text, t->text_len);
+        quality_names_vote(&st->names, st->n_texts, h);
+    }
+    if (in.bad || in.p != in.end) {
+        st->damaged = true;
+        return;
     }
     st->user_chars += user_chars;
     st->user_texts += user_n;
@@ -343,14 +304,44 @@ static void quality_observe(void *state, const struct example *ex)
     st->assistant_texts += assistant_n;
     if (user_n) {
         double mean = (double)user_chars / (double)user_n;
-        top_offer(&st->human_low, mean, ex);
-        top_offer(&st->human_high, mean, ex);
+        top_offer(&st->human_low, mean, at);
+        top_offer(&st->human_high, mean, at);
     }
     if (assistant_n) {
         double mean = (double)assistant_chars / (double)assistant_n;
-        top_offer(&st->assistant_low, mean, ex);
-        top_offer(&st->assistant_high, mean, ex);
+        top_offer(&st->assistant_low, mean, at);
+        top_offer(&st->assistant_high, mean, at);
     }
+}
+
+/* Reading an example again for the name of a repeated text (gate_ctx.reread). */
+struct name_search {
+    struct name_table *names;
+    uint64_t h0, h1;
+};
+
+static void name_from_example(void *arg, const struct example *ex)
+{
+    struct name_search *s = arg;
+    quality_names_learn_from(s->names, ex, s->h0, s->h1);
+}
+
+/* The quote of a repeated text, its name read again from its first example when the
+ * vote kept its hash but no extract() saw it afterwards (a text that won its slot on its
+ * last appearance, an example replayed from the cache). Returns 0 or the reread's error. */
+static int repeat_quote(char *out, size_t size, struct quality_state *st, const struct gate_ctx *ctx,
+                        const struct repeat *r)
+{
+    if (quality_names_wanted(&st->names, r->h0, r->h1) && !quality_names_known(&st->names, r->h0, r->h1)
+        && ctx->reread) {
+        const struct example_loc *l = &st->locs[r->first];
+        struct name_search s = { &st->names, r->h0, r->h1 };
+        int rc = ctx->reread(ctx->engine, l->file, l->line, name_from_example, &s);
+        if (rc < 0)
+            return rc;
+    }
+    quality_names_quote(out, size, &st->names, r->h0, r->h1);
+    return 0;
 }
 
 /* ---- judging ------------------------------------------------------------------------ */
@@ -424,8 +415,8 @@ static void length_check(struct section *sec, const struct gate_ctx *ctx, double
     check_apply_level(c, ctx->spec->gates.quality.level, true);
 }
 
-static void unique_check(struct section *sec, const struct gate_ctx *ctx, double value,
-                         const struct quality_state *st)
+static int unique_check(struct section *sec, const struct gate_ctx *ctx, double value,
+                        struct quality_state *st)
 {
     const struct spec_limit_metric *m = &ctx->spec->gates.quality.unique_messages;
     char t[GATE_NUM_SIZE], a[GATE_NUM_SIZE];
@@ -456,8 +447,10 @@ static void unique_check(struct section *sec, const struct gate_ctx *ctx, double
         for (size_t i = 0; i < st->n_repeats; i++) {
             const struct repeat *r = &st->repeats[i];
             const struct example_loc *l = &st->locs[r->first], *again = &st->locs[r->second];
-            char name[NAME_BYTES + 8];
-            name_quote(name, sizeof(name), &st->names, r->h0, r->h1);
+            char name[NAME_QUOTE_SIZE];
+            int rc = repeat_quote(name, sizeof(name), st, ctx, r);
+            if (rc < 0)
+                return rc;
             char again_at[GATE_WHERE_SIZE];
             check_add_finding(c, gate_file_path(ctx, l->file), gate_line(ctx, l->file, l->line), "repeated_message",
                               "%s%s appears %llu times (again at %s)", name[0] ? "the message " : "a message here",
@@ -466,6 +459,7 @@ static void unique_check(struct section *sec, const struct gate_ctx *ctx, double
         }
     }
     check_apply_level(c, ctx->spec->gates.quality.level, true);
+    return 0;
 }
 
 /* An example and how far its number of messages is from the mean. */
@@ -541,6 +535,8 @@ static int quality_finish(void *state, const struct gate_ctx *ctx)
     struct quality_state *st = state;
     const struct spec *spec = ctx->spec;
     struct result_metrics *mt = &ctx->result->metrics;
+    if (st->damaged)
+        return err_set(DSCI_EINTERNAL, "quality: a damaged summary of an example (not written by this dsci)");
 
     /* Python: int / int is correctly rounded; so is one IEEE division of exact doubles. */
     mt->human_length = st->user_texts ? (double)st->user_chars / (double)st->user_texts : 0.0;
@@ -573,7 +569,9 @@ static int quality_finish(void *state, const struct gate_ctx *ctx)
                  &st->human_low, &st->human_high, &human);
     length_check(sec, ctx, mt->assistant_length, st->assistant_texts, &spec->gates.quality.assistant_length,
                  &st->assistant_low, &st->assistant_high, &assistant);
-    unique_check(sec, ctx, mt->unique_messages, st);
+    int rc = unique_check(sec, ctx, mt->unique_messages, st);
+    if (rc < 0)
+        return rc;
     variance_check(sec, ctx, mt->turn_variance, mean, st);
     return 0;
 }
@@ -583,8 +581,9 @@ static void quality_free(void *state)
     struct quality_state *st = state;
     gate_vec_release(&st->texts_mem);
     gate_vec_release(&st->locs_mem);
-    free(st->names.slots);
+    quality_names_release(&st->names);
     free(st);
 }
 
-GATE_DEFINE(quality, quality, "QUALITY", .observe = quality_observe, .measures = true);
+GATE_DEFINE(quality, quality, "QUALITY", .extract = quality_extract, .replay = quality_replay,
+            .measures = true);

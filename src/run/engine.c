@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "gates/gates.h"
+#include "run/reread.h"
 #include "run/signatures.h"
 #include "read/reader.h"
 #include "util/buf.h"
@@ -212,6 +213,9 @@ int engine_check(struct result *out, const struct spec *spec, struct source *src
         if (opts->cache_counts)
             *opts->cache_counts = run.cache->counts;
     }
+    struct reread again = { src, files, n_files, run.ro };
+    ctx.reread = reread_example;
+    ctx.engine = &again;
     for (size_t i = 0; i < run.n_gates; i++)
         if ((rc = run.gates[i].gate->finish(run.gates[i].state, &ctx)) < 0)
             goto done;

@@ -3,6 +3,7 @@
  * which gates run (all that are enabled, or only those that measure for a baseline),
  * what it asks of the reader (file hashes), and the spec errors it reports for files.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,6 +11,7 @@
 
 #include "data/source.h"
 #include "run/engine.h"
+#include "run/reread.h"
 #include "spec/spec.h"
 #include "util/err.h"
 
@@ -107,6 +109,57 @@ static void test_engine__counts(void **state)
         assert_int_equal(f.r.files[1].split, 1);
         run_release(&f);
     }
+}
+
+struct seen_text {
+    int calls;
+    char text[64];
+    uint64_t line, ordinal;
+};
+
+static void keep_first_text(void *arg, const struct example *ex)
+{
+    struct seen_text *s = arg;
+    s->calls++;
+    snprintf(s->text, sizeof(s->text), "%.*s", (int)ex->turns[0].text_len, ex->turns[0].text);
+    s->line = ex->line;
+    s->ordinal = ex->ordinal;
+}
+
+/* An example read again (gate_ctx.reread) is the one at that line of a JSONL file, at
+ * that index of a JSON array file, texts and all; a place with no example is an error. */
+static void test_engine__reread_example(void **state)
+{
+    (void)state;
+    struct run_fixture f;
+    assert_int_equal(run_on(&f, SPEC_HEAD SPEC_GATES, CREATE DELETE HELLO, CREATE, NULL), 0);
+    fixture_write(f.root, "data/arr.json",
+                  "[{\"conversations\": [{\"from\": \"human\", \"value\": \"first\"}]},"
+                  " {\"conversations\": [{\"from\": \"human\", \"value\": \"second\"}]}]");
+    struct run_file files[2] = { { .path = (char *)"data/train.jsonl", .root_path = (char *)"data/train.jsonl" },
+                                 { .path = (char *)"data/arr.json", .root_path = (char *)"data/arr.json" } };
+    struct reread rr = { f.src, files, 2, { 0 } };
+    reader_options_from_spec(&rr.options, f.spec);
+
+    struct seen_text s = { 0 };
+    assert_int_equal(reread_example(&rr, 0, 2, keep_first_text, &s), 0);
+    assert_int_equal(s.calls, 1);
+    assert_string_equal(s.text, "delete it");
+    assert_int_equal(s.line, 2);
+
+    memset(&s, 0, sizeof(s));
+    assert_int_equal(reread_example(&rr, 1, 1, keep_first_text, &s), 0);   /* by index */
+    assert_int_equal(s.calls, 1);
+    assert_string_equal(s.text, "second");
+    assert_int_equal(s.line, 1);
+    assert_int_equal(s.ordinal, 1);
+
+    memset(&s, 0, sizeof(s));
+    assert_int_equal(reread_example(&rr, 0, 9, keep_first_text, &s), DSCI_EUSAGE);
+    assert_int_equal(reread_example(&rr, 1, 2, keep_first_text, &s), DSCI_EUSAGE);
+    assert_int_equal(reread_example(&rr, 2, 1, keep_first_text, &s), DSCI_EUSAGE);
+    assert_int_equal(s.calls, 0);
+    run_release(&f);
 }
 
 /* Every enabled gate writes its section, in report order; the result says who ran. */
@@ -264,6 +317,7 @@ int main(void)
         cmocka_unit_test(test_engine__observer_sees_every_example),
         cmocka_unit_test(test_engine__missing_file),
         cmocka_unit_test(test_engine__file_in_two_splits),
+        cmocka_unit_test(test_engine__reread_example),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

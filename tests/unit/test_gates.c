@@ -17,6 +17,7 @@
 #include "util/sha256.h"
 #include "util/buf.h"
 #include "util/err.h"
+#include "util/text_hash.h"
 #include "util/unicode_lower.h"
 #include "util/xalloc.h"
 #include "version/version_file.h"
@@ -33,7 +34,29 @@ struct fx {
     struct run_file files[4];
     struct result result;
     struct gate_ctx ctx;
+    /* what run_gate() fed, so ctx.reread can find an example again */
+    struct example *const *run_ex;
+    size_t run_n;
+    size_t rereads;
+    uint64_t line_shift;   /* replay() sees every example this many lines further down */
 };
+
+/* gate_ctx.reread over the examples of the run (engine = the fixture). */
+static int fx_reread(void *engine, size_t file, uint64_t pos, void (*cb)(void *arg, const struct example *ex),
+                     void *arg)
+{
+    struct fx *f = engine;
+    f->rereads++;
+    for (size_t i = 0; i < f->run_n; i++) {
+        const struct example *ex = f->run_ex[i];
+        uint64_t at = ex->column ? ex->ordinal : ex->line + f->line_shift;
+        if (ex->file_index == file && at == pos) {
+            cb(arg, ex);
+            return 0;
+        }
+    }
+    return DSCI_EUSAGE;
+}
 
 /* Strings in the hand-built spec are literals; the spec is never spec_free()d. */
 static char *S(const char *s)
@@ -85,6 +108,8 @@ static struct fx *fx_new(void)
     f->ctx.files = f->files;
     f->ctx.n_files = 3;
     f->ctx.result = &f->result;
+    f->ctx.reread = fx_reread;
+    f->ctx.engine = f;
     return f;
 }
 
@@ -178,19 +203,22 @@ static struct example example_at(const struct example *ex)
 }
 
 /* One example through a gate as the engine gives it: extract(), then replay() of the
- * bytes with the example stripped of its texts (observe() while a gate still has it). */
-static void gate_see(const struct gate *g, void *st, const struct example *ex, struct buf *scratch)
+ * bytes with the example stripped of its texts (observe() while a gate still has it),
+ * its line moved by line_shift (as a chunk replayed further down the file). */
+static void see(const struct gate *g, void *st, const struct example *ex, uint64_t line_shift)
 {
     if (g->observe) {
         g->observe(st, ex);
         return;
     }
-    struct example at = example_at(ex);
-    buf_reset(scratch);
+    struct buf scratch = BUF_INIT;
     if (g->extract)
-        g->extract(st, ex, scratch);
+        g->extract(st, ex, &scratch);
+    struct example at = example_at(ex);
+    at.line += line_shift;
     if (g->replay)
-        g->replay(st, &at, scratch->ptr, scratch->len);
+        g->replay(st, &at, scratch.ptr, scratch.len);
+    buf_release(&scratch);
 }
 
 /* Like the engine: the similarity gates find the signatures in the run's store. */
@@ -202,8 +230,10 @@ static void run_gate(const struct gate *g, struct fx *f, struct example *const *
         sigs = signature_store_new(f->spec.gates.duplicates.shingle, f->spec.gates.duplicates.permutations, 0);
     void *st = g->begin(&f->ctx);
     struct buf scratch = BUF_INIT;
+    f->run_ex = ex;
+    f->run_n = n;
     for (size_t i = 0; i < n; i++) {
-        gate_see(g, st, ex[i], &scratch);
+        see(g, st, ex[i], f->line_shift);
         if (sigs && ex[i]->parsed)
             signature_store_add(sigs, ex[i]);
     }
@@ -213,6 +243,8 @@ static void run_gate(const struct gate *g, struct fx *f, struct example *const *
     f->ctx.signatures = sigs;
     assert_int_equal(g->finish(st, &f->ctx), 0);
     f->ctx.signatures = NULL;
+    f->run_ex = NULL;
+    f->run_n = 0;
     g->free(st);
     signature_store_free(sigs);
 }
@@ -905,6 +937,223 @@ static void test_gates__quality_most_repeated_messages(void **state)
     for (int i = 0; i < 5; i++)
         assert_contains(ch->findings[i].message, names[i]);
     fx_free(f);
+}
+
+/* Two texts landing in one slot of the name vote (the first 256 slots: the low byte of
+ * the hash's second word). */
+static void same_name_slot(const char *text, char *other, size_t size)
+{
+    uint64_t h[2], o[2];
+    text_hash128(h, text, strlen(text));
+    for (unsigned i = 0;; i++) {
+        snprintf(other, size, "filler %u", i);
+        text_hash128(o, other, strlen(other));
+        if ((o[1] & 255) == (h[1] & 255))
+            return;
+    }
+}
+
+/* A text that wins its slot of the name vote on its last appearance was never seen by
+ * extract() while it held the slot: its quote is read again from its first example
+ * (gate_ctx.reread). With DSCI_TEST_FORGET_NAMES=1 every quote is read again, and the
+ * findings are the same. */
+static void test_gates__quality_quote_read_again(void **state)
+{
+    char filler[32];
+    same_name_slot("Quote me, please.", filler, sizeof(filler));
+    for (int forget = 0; forget < 2; forget++) {
+        if (forget)
+            setenv("DSCI_TEST_FORGET_NAMES", "1", 1);
+        struct fx *f = fx_new();
+        struct conv c[4];
+        memset(c, 0, sizeof(c));
+        for (size_t i = 0; i < 4; i++) {
+            conv_init(&c[i], 0, i + 1, 1);
+            c[i].t[0] = T(ROLE_USER, i < 2 ? filler : "Quote me, please.");
+        }
+        run_convs(&gate_quality, f, c, 4);
+        unsetenv("DSCI_TEST_FORGET_NAMES");
+        struct check *ch = check(f, "quality.unique_messages");
+        assert_int_equal(ch->n_findings, 2);
+        /* the filler lost its slot: not quoted, as before the vote ran on hashes alone */
+        assert_string_equal(ch->findings[0].message, "a message here appears 2 times (again at data/splits/train.jsonl:2)");
+        assert_string_equal(ch->findings[1].message,
+                            "the message \"Quote me, please.\" appears 2 times (again at data/splits/train.jsonl:4)");
+        assert_int_equal(f->rereads, 1);
+        fx_free(f);
+    }
+
+    /* many repeated texts, each quote read again: the same findings as with the names kept */
+    struct fx *kept = fx_new(), *again = fx_new();
+    enum { N = 60 };
+    struct conv *c = xcalloc(N, sizeof(*c));
+    char (*texts)[80] = xcalloc(N, sizeof(*texts));
+    for (size_t i = 0; i < N; i++) {
+        conv_init(&c[i], i % 2, i + 1, 1);
+        snprintf(texts[i], sizeof(texts[i]), "A message said %zu times, with a long tail \xc3\xa9t\xc3\xa9 that is cut: ok",
+                 i % 7);
+        c[i].t[0] = T(ROLE_ASSISTANT, texts[i]);
+    }
+    run_convs(&gate_quality, kept, c, N);
+    setenv("DSCI_TEST_FORGET_NAMES", "1", 1);
+    run_convs(&gate_quality, again, c, N);
+    unsetenv("DSCI_TEST_FORGET_NAMES");
+    struct check *a = check(kept, "quality.unique_messages"), *b = check(again, "quality.unique_messages");
+    assert_int_equal(a->n_findings, 5);
+    assert_int_equal(b->n_findings, 5);
+    for (size_t i = 0; i < 5; i++) {
+        assert_contains(a->findings[i].message, "the message \"A message said");
+        assert_contains(a->findings[i].message, "\xe2\x80\xa6\"");   /* cut: quoted with an ellipsis */
+        assert_string_equal(a->findings[i].message, b->findings[i].message);
+        assert_int_equal(a->findings[i].line, b->findings[i].line);
+    }
+    assert_int_equal(kept->rereads, 0);
+    assert_int_equal(again->rereads, 5);
+    free(texts);
+    free(c);
+    fx_free(kept);
+    fx_free(again);
+}
+
+/* Every check, finding and metric of two results is the same, but for the findings'
+ * lines: b's are a's plus line_shift. */
+static void assert_same_but_lines(const struct result *a, const struct result *b, size_t line_shift)
+{
+    assert_int_equal(a->n_sections, b->n_sections);
+    assert_memory_equal(&a->metrics, &b->metrics, sizeof(a->metrics));
+    for (size_t s = 0; s < a->n_sections; s++) {
+        const struct section *x = &a->sections[s], *y = &b->sections[s];
+        assert_int_equal(x->n_checks, y->n_checks);
+        for (size_t k = 0; k < x->n_checks; k++) {
+            const struct check *p = &x->checks[k], *q = &y->checks[k];
+            assert_string_equal(p->id, q->id);
+            assert_int_equal(p->status, q->status);
+            assert_string_equal(p->value_text, q->value_text);
+            if (!line_shift) {
+                assert_true((p->remediation == NULL) == (q->remediation == NULL));
+                if (p->remediation)
+                    assert_string_equal(p->remediation, q->remediation);
+            }
+            assert_int_equal(p->n_findings, q->n_findings);
+            for (size_t i = 0; i < p->n_findings; i++) {
+                assert_int_equal(p->findings[i].line + line_shift, q->findings[i].line);
+                assert_string_equal(p->findings[i].kind, q->findings[i].kind);
+                assert_memory_equal(p->findings[i].key, q->findings[i].key, FINDING_KEY_SIZE);
+                if (!line_shift)
+                    assert_string_equal(p->findings[i].message, q->findings[i].message);
+            }
+        }
+    }
+}
+
+/* extract() writes nothing of where the example is: replayed 100 lines further down (the
+ * records above its chunk grew), the report is the one of the data moved down 100 lines. */
+static void shifted_replay(const struct gate *g, void (*setup)(struct fx *), void (*fill)(struct conv *, size_t, size_t),
+                           size_t n)
+{
+    struct fx *here = fx_new(), *replayed = fx_new(), *moved = fx_new();
+    setup(here);
+    setup(replayed);
+    setup(moved);
+    struct conv *c = xcalloc(n, sizeof(*c)), *d = xcalloc(n, sizeof(*d));
+    for (size_t i = 0; i < n; i++) {
+        fill(&c[i], i, 0);
+        fill(&d[i], i, 100);
+    }
+    run_convs(g, here, c, n);
+    replayed->line_shift = 100;
+    run_convs(g, replayed, c, n);
+    run_convs(g, moved, d, n);
+    assert_same_but_lines(&moved->result, &replayed->result, 0);
+    assert_same_but_lines(&here->result, &replayed->result, 100);
+    size_t findings = 0;
+    for (size_t s = 0; s < here->result.n_sections; s++)
+        for (size_t k = 0; k < here->result.sections[s].n_checks; k++)
+            findings += here->result.sections[s].checks[k].n_findings;
+    assert_true(findings >= 5);
+    free(c);
+    free(d);
+    fx_free(here);
+    fx_free(replayed);
+    fx_free(moved);
+}
+
+static void no_setup(struct fx *f)
+{
+    (void)f;
+}
+
+/* Short prompts, short answers, repeats and conversations of 1 to 7 messages: every
+ * quality check fails with findings. */
+static void quality_conv(struct conv *c, size_t i, size_t shift)
+{
+    static const char *const answers[] = { "ok", "fine", "done", "sure thing", "no" };
+    size_t n = 1 + i % 7;
+    conv_init(c, i % 3, i + 1 + shift, n);
+    memset(c->ex.hash, 0, sizeof(c->ex.hash));   /* by content, not by place */
+    memcpy(c->ex.hash, &i, sizeof(i));
+    for (size_t t = 0; t < n; t++)
+        c->t[t] = T(t % 2 ? ROLE_ASSISTANT : ROLE_USER, t % 2 ? answers[(i + t) % 5] : "hi there");
+}
+
+static void test_gates__quality_replay_at_shifted_lines(void **state)
+{
+    shifted_replay(&gate_quality, no_setup, quality_conv, 40);
+}
+
+static void pii_setup(struct fx *f)
+{
+    f->spec.gates.pii.level = LEVEL_BLOCK;
+    f->spec.gates.pii.detect = PII_EMAIL | PII_IPV4;
+}
+
+static void pii_conv(struct conv *c, size_t i, size_t shift)
+{
+    static char texts[40][64];
+    snprintf(texts[i % 40], sizeof(texts[0]), "write to user%zu@corp.io or 10.0.%zu.7", i, i % 200);
+    conv_init(c, i % 3, i + 1 + shift, 2);
+    memset(c->ex.hash, 0, sizeof(c->ex.hash));
+    memcpy(c->ex.hash, &i, sizeof(i));
+    c->t[0] = T(ROLE_USER, i % 4 ? "nothing here" : texts[i % 40]);
+    c->t[1] = T(ROLE_ASSISTANT, "noted");
+}
+
+static void test_gates__pii_replay_at_shifted_lines(void **state)
+{
+    shifted_replay(&gate_pii, pii_setup, pii_conv, 40);
+}
+
+/* Bytes no extract() wrote (cut short, a count past its end) end the run with an error,
+ * never a read out of bounds or a silently wrong number. */
+static void test_gates__quality_damaged_bytes(void **state)
+{
+    struct conv c;
+    memset(&c, 0, sizeof(c));
+    conv_init(&c, 0, 1, 2);
+    c.t[0] = T(ROLE_USER, "hello there");
+    c.t[1] = T(ROLE_ASSISTANT, "general kenobi");
+    struct buf good = BUF_INIT;
+    struct fx *f = fx_new();
+    void *st = gate_quality.begin(&f->ctx);
+    gate_quality.extract(st, &c.ex, &good);
+    gate_quality.free(st);
+    fx_free(f);
+    static const unsigned char huge_count[] = { 2, 0xff, 0xff, 0x7f };
+    const struct { const void *p; size_t len; } bad[] = {
+        { good.ptr, good.len - 1 }, { good.ptr, 1 }, { huge_count, sizeof(huge_count) },
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+        f = fx_new();
+        st = gate_quality.begin(&f->ctx);
+        struct example at = c.ex;
+        at.turns = NULL;
+        at.n_turns = 0;
+        gate_quality.replay(st, &at, bad[i].p, bad[i].len);
+        assert_int_equal(gate_quality.finish(st, &f->ctx), DSCI_EINTERNAL);
+        gate_quality.free(st);
+        fx_free(f);
+    }
+    buf_release(&good);
 }
 
 static void test_gates__quality_turn_variance(void **state)
@@ -2118,6 +2367,10 @@ int main(void)
         cmocka_unit_test(test_gates__quality_unique_is_exact_bytes_any_role),
         cmocka_unit_test(test_gates__quality_unique_many_messages),
         cmocka_unit_test(test_gates__quality_most_repeated_messages),
+        cmocka_unit_test(test_gates__quality_quote_read_again),
+        cmocka_unit_test(test_gates__quality_damaged_bytes),
+        cmocka_unit_test(test_gates__quality_replay_at_shifted_lines),
+        cmocka_unit_test(test_gates__pii_replay_at_shifted_lines),
         cmocka_unit_test(test_gates__quality_turn_variance),
         cmocka_unit_test(test_gates__quality_findings_are_the_extremes),
         cmocka_unit_test(test_gates__splits_ratio_and_tolerance),

@@ -305,6 +305,25 @@ static void test_pii__order_is_detector_then_position(void **state)
 
 /* ---- the gate ---------------------------------------------------------------------------- */
 
+/* Like the engine: extract()'s bytes back to replay() with the example without its texts. */
+static void pii_see_at(void *st, const struct example *ex, size_t line_shift, struct buf *b)
+{
+    buf_reset(b);
+    gate_pii.extract(st, ex, b);
+    struct example at = *ex;
+    at.turns = NULL;
+    at.n_turns = 0;
+    at.line += line_shift;
+    gate_pii.replay(st, &at, b->ptr, b->len);
+}
+
+static void pii_see(void *st, const struct example *ex)
+{
+    struct buf b = BUF_INIT;
+    pii_see_at(st, ex, 0, &b);
+    buf_release(&b);
+}
+
 static void test_pii__gate_checks(void **state)
 {
     struct spec spec;
@@ -331,7 +350,7 @@ static void test_pii__gate_checks(void **state)
     assert_true(gate_pii.enabled(&spec));
     void *st = gate_pii.begin(&ctx);
     for (size_t i = 0; i < 3; i++)
-        gate_pii.observe(st, &ex[i]);
+        pii_see(st, &ex[i]);
     assert_int_equal(gate_pii.finish(st, &ctx), 0);
     gate_pii.free(st);
 
@@ -377,6 +396,72 @@ static void test_pii__gate_bad_allow_is_usage_error(void **state)
     assert_non_null(strstr(err_last(), "specs/task.yaml:7: gates.pii.allow: invalid regex"));
     gate_pii.free(st);
     result_release(&result);
+}
+
+/* A scan that stopped at a limit names the example from replay()'s `at`: replayed 100
+ * lines further down, the error names the line 100 further down. Once stopped, the gate
+ * scans no more (extract() writes only that it stopped), and those bytes replayed into a
+ * gate that has not stopped are an error, never a silent "no PII". */
+static void test_pii__gate_limit_line_from_replay(void **state)
+{
+    (void)state;
+    struct spec spec;
+    memset(&spec, 0, sizeof(spec));
+    spec.path = (char *)"specs/task.yaml";
+    spec.gates.pii.level = LEVEL_BLOCK;
+    spec.gates.pii.detect = PII_EMAIL;
+    char *allow[] = { (char *)"/(a|aa)+$/" };
+    spec.gates.pii.allow = allow;
+    spec.gates.pii.n_allow = 1;
+    spec.gates.pii.loc.line = 7;
+    struct run_file files[1] = { { .path = (char *)"data/train.jsonl" } };
+    char hostile[128];
+    memset(hostile, 'a', 60);
+    snprintf(hostile + 60, sizeof(hostile) - 60, "@corp-mail.net");
+    struct turn t[2] = { { .text = "mail jo@corp.io" }, { .text = hostile } };
+    for (size_t i = 0; i < 2; i++)
+        t[i].text_len = strlen(t[i].text);
+    struct example ex[3];
+    memset(ex, 0, sizeof(ex));
+    for (size_t i = 0; i < 3; i++) {
+        ex[i].parsed = true;
+        ex[i].line = i + 1;
+        ex[i].turns = i == 1 ? t + 1 : t;
+        ex[i].n_turns = 1;
+    }
+    struct buf b = BUF_INIT, after = BUF_INIT;
+    for (size_t shift = 0; shift <= 100; shift += 100) {
+        struct result result;
+        result_init(&result);
+        struct gate_ctx ctx = { .spec = &spec, .files = files, .n_files = 1, .result = &result };
+        void *st = gate_pii.begin(&ctx);
+        for (size_t i = 0; i < 3; i++)
+            pii_see_at(st, &ex[i], shift, &b);
+        buf_reset(&after);
+        buf_add(&after, b.ptr, b.len);   /* what the example after the stop gave */
+        assert_int_equal(gate_pii.finish(st, &ctx), DSCI_EUSAGE);
+        char want[64];
+        snprintf(want, sizeof(want), "in data/train.jsonl:%zu;", 2 + shift);
+        assert_non_null(strstr(err_last(), want));
+        assert_non_null(strstr(err_last(), "specs/task.yaml:7: gates.pii.allow: the regex '/(a|aa)+$/' hit PCRE2's"));
+        gate_pii.free(st);
+        result_release(&result);
+    }
+    assert_int_equal(after.len, 1);
+
+    struct result result;
+    result_init(&result);
+    struct gate_ctx ctx = { .spec = &spec, .files = files, .n_files = 1, .result = &result };
+    void *st = gate_pii.begin(&ctx);
+    struct example at = ex[2];
+    at.turns = NULL;
+    at.n_turns = 0;
+    gate_pii.replay(st, &at, after.ptr, after.len);
+    assert_int_equal(gate_pii.finish(st, &ctx), DSCI_EINTERNAL);
+    gate_pii.free(st);
+    result_release(&result);
+    buf_release(&b);
+    buf_release(&after);
 }
 
 /* Catastrophic allow regexes stop at PCRE2's limits within milliseconds, say which regex
@@ -450,6 +535,7 @@ int main(void)
         cmocka_unit_test(test_pii__gate_checks),
         cmocka_unit_test(test_pii__gate_bad_allow_is_usage_error),
         cmocka_unit_test(test_pii__allow_regex_limits),
+        cmocka_unit_test(test_pii__gate_limit_line_from_replay),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
