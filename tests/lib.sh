@@ -13,7 +13,7 @@ set -eu
 
 TEST_NAME=$(basename "$0" .sh)
 TRASH=$(mktemp -d "${TMPDIR:-/tmp}/dsci-$TEST_NAME.XXXXXX")
-trap 'rm -rf "$TRASH"' EXIT
+trap '[ -n "${KEEP_TRASH:-}" ] || rm -rf "$TRASH"' EXIT
 cd "$TRASH"
 
 # Reproducible git: fixed identity and dates, no user or system config.

@@ -54,7 +54,7 @@ same() {
     set +e
     dsci check "$@" --no-cache --format json --output "$name.cold.json" 2>/dev/null
     cold=$?
-    dsci check "$@" --format json --output "$name.fill.json" 2>/dev/null
+    dsci check "$@" --explain-cache --format json --output "$name.fill.json" 2>"$name.fill"
     fill=$?
     dsci check "$@" --explain-cache --format json --output "$name.warm.json" 2>"$name.explain"
     warm=$?
@@ -65,17 +65,24 @@ same() {
     test_cmp "$name.cold.json" "$name.warm.json"
 }
 
-# reused NAME: the warm run reused chunks and read at most MAX of them
+# reused_most NAME MAX: the first run after the change reused chunks and read at most
+# MAX of them; the next one read none.
 reused_most() {
-    grep -q "head: [1-9][0-9]* of" "$1.explain" || { cat "$1.explain" >&2; fail "$1: no chunk reused"; }
-    read_n=$(sed -n 's/^cache: head: .* reused ([0-9.]* MB), \([0-9]*\) read.*/\1/p' "$1.explain")
-    [ "${read_n:-99}" -le "$2" ] || { cat "$1.explain" >&2; fail "$1: $read_n chunks read, expected at most $2"; }
+    grep -q "head: [1-9][0-9]* of" "$1.fill" || { cat "$1.fill" >&2; fail "$1: no chunk reused"; }
+    read_n=$(sed -n 's/^cache: head: .* reused ([0-9.]* MB), \([0-9]*\) read.*/\1/p' "$1.fill")
+    [ "${read_n:-99}" -le "$2" ] || { cat "$1.fill" >&2; fail "$1: $read_n chunks read, expected at most $2"; }
+    grep -q "head: .* 0 read" "$1.explain" || { cat "$1.explain" >&2; fail "$1: the warm run read chunks"; }
+}
+
+# read_all NAME: the first run after the change reused nothing (the spec changed)
+read_all() {
+    grep -q "head: 0 of" "$1.fill" || { cat "$1.fill" >&2; fail "$1: chunks reused under another spec"; }
 }
 
 say "unchanged data: every chunk reused, nothing read"
 same unchanged
-reused_most unchanged 0
-grep -q "" unchanged.cold.json
+grep -q "head: 0 of [1-9][0-9]* chunks reused.* read" unchanged.fill || fail "the first run did not fill the cache"
+grep -q "head: \([0-9]*\) of \1 chunks reused.* 0 read" unchanged.explain || { cat unchanged.explain >&2; fail "unchanged data was read again"; }
 
 edit() {   # edit SCRIPT: a python expression on `lines` (the train file's lines)
     python3 - "$1" <<'PY'
@@ -102,12 +109,14 @@ reused_most edit-end 3
 say "records inserted at the start, middle and end; a broken line inserted in the middle"
 edit 'lines.insert(0, lines[10]); lines.insert(len(lines)//2, "{not json"); lines.append(lines[3])'
 same insert
+reused_most insert 8
 edit 'lines.insert(len(lines)//3, "\r")'
 same insert-blank
 
 say "records deleted, and one moved from the start to the end"
 edit 'del lines[5]; del lines[len(lines)//2]; del lines[-2]'
 same delete
+reused_most delete 8
 edit 'lines.append(lines.pop(2))'
 same move
 reused_most move 4
@@ -115,6 +124,7 @@ reused_most move 4
 say "the staged data and a revision, with the baseline"
 git add -A
 same staged --staged
+grep -q "head: .* 3 files skipped unread by blob id" staged.explain || fail "staged: files not skipped by blob id"
 git commit -q -m edits
 same rev --rev HEAD
 same rev-base --rev HEAD --base v1.0.0
@@ -122,5 +132,6 @@ same rev-base --rev HEAD --base v1.0.0
 say "a changed spec: a keyword moved between categories"
 sed -i 's/keywords: \[show, list\]/keywords: [show, list, archive]/' specs/d.yaml
 same spec-changed
+read_all spec-changed
 sed -i 's/near_threshold: 0.9/near_threshold: 0.85/' specs/d.yaml
 same spec-threshold
