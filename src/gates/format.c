@@ -17,7 +17,7 @@
 #include "gates/common.h"
 #include "util/buf.h"
 #include "util/err.h"
-#include "util/unicode_lower.h"
+#include "util/utf8.h"
 #include "util/wire.h"
 #include "util/xalloc.h"
 
@@ -159,33 +159,6 @@ static enum dataset_format example_format(const struct format_state *st, const s
     return st->spec->dataset.format != FORMAT_AUTO ? st->spec->dataset.format : FORMAT_SHAREGPT;
 }
 
-/* Python's str.isspace() code points, so "whitespace only" means what strip() strips. */
-static bool is_space_cp(uint32_t cp)
-{
-    switch (cp) {
-    case 0x09: case 0x0A: case 0x0B: case 0x0C: case 0x0D:
-    case 0x1C: case 0x1D: case 0x1E: case 0x1F: case 0x20:
-    case 0x85: case 0xA0: case 0x1680: case 0x2028: case 0x2029:
-    case 0x202F: case 0x205F: case 0x3000:
-        return true;
-    }
-    return cp >= 0x2000 && cp <= 0x200A;
-}
-
-static bool is_blank(const char *text, size_t len)
-{
-    const unsigned char *s = (const unsigned char *)text;
-    size_t i = 0;
-    while (i < len) {
-        uint32_t cp;
-        size_t n = unicode_utf8_decode(s + i, len - i, &cp);
-        if (!n || !is_space_cp(cp))
-            return false;
-        i += n;
-    }
-    return true;
-}
-
 static const char *role_or(const char *configured, const char *fallback)
 {
     return configured ? configured : fallback;
@@ -291,7 +264,7 @@ static void judge_empty(const struct example *ex, enum dataset_format fmt, struc
     }
     for (size_t i = 0; i < ex->n_turns; i++) {
         const struct turn *t = &ex->turns[i];
-        if (!t->text || !is_blank(t->text, t->text_len))
+        if (!t->text || !utf8_is_blank(t->text, t->text_len))
             continue;
         /* An OpenAI assistant message that calls tools may have no content. */
         if (fmt == FORMAT_OPENAI && t->role == ROLE_ASSISTANT && t->n_tool_calls)

@@ -74,6 +74,10 @@ struct gate {
      * replay gets len 0); one that needs no example at all has no replay either. */
     void (*extract)(void *state, const struct example *ex, struct buf *out);
     void (*replay)(void *state, const struct example *at, const void *bytes, size_t len);
+    /* false once extract()'s bytes no longer depend on the example alone (the PII gate
+     * after a scan limit stopped it: it writes a marker instead of scanning), so the
+     * run keeps no summary from then on; NULL: always true. */
+    bool (*keepable)(const void *state);
     /* The spec settings extract() depends on, written to out; NULL: none. */
     void (*digest_key)(const struct spec *spec, struct buf *out);
     /* Transitional: a gate not yet split into extract/replay sees the whole example. */

@@ -298,5 +298,11 @@ static void pii_free(void *state)
     free(st);
 }
 
-GATE_DEFINE(pii, pii, "PII", .extract = pii_extract, .replay = pii_replay, .digest_key = pii_digest_key,
+static bool pii_keepable(const void *state)
+{
+    const struct pii_state *st = state;
+    return !st->stopped;
+}
+
+GATE_DEFINE(pii, pii, "PII", .keepable = pii_keepable, .extract = pii_extract, .replay = pii_replay, .digest_key = pii_digest_key,
             .measures = false);

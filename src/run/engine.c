@@ -156,6 +156,7 @@ int engine_check(struct result *out, const struct spec *spec, struct source *src
 
     run.files = files;
     run.examples_per_file = xcalloc(n_files ? n_files : 1, sizeof(uint64_t));
+    run.pieces = xcalloc(n_files ? n_files : 1, sizeof(*run.pieces));
     reader_options_from_spec(&run.ro, spec);
     run.ro.parse_threads = jobs > 1 ? jobs - 1 : 0;
     /* a chunk is a few MB: threads pay for themselves from the first one */
@@ -213,7 +214,7 @@ int engine_check(struct result *out, const struct spec *spec, struct source *src
         if (opts->cache_counts)
             *opts->cache_counts = run.cache->counts;
     }
-    struct reread again = { src, files, n_files, run.ro };
+    struct reread again = { src, files, n_files, run.ro, run.pieces };
     ctx.reread = reread_example;
     ctx.engine = &again;
     for (size_t i = 0; i < run.n_gates; i++)
@@ -230,6 +231,9 @@ done:
     buf_release(&run.scratch);
     signature_store_free(run.signatures);
     free(run.examples_per_file);
+    for (size_t i = 0; run.pieces && i < n_files; i++)
+        free(run.pieces[i].pieces);
+    free(run.pieces);
     free_files(files, n_files);
     return rc;
 }

@@ -239,6 +239,20 @@ static void piece_release(struct piece *p, struct run_file *piece_file)
     free(piece_file->positions);
 }
 
+/* Where a piece of file i was, for reading an example again (run/reread.h). */
+static void note_piece(struct run *run, size_t i, uint64_t line_base, uint64_t lines, uint64_t offset,
+                       uint64_t bytes, enum reader_start start, enum dataset_format format_in)
+{
+    struct reread_file *pf = &run->pieces[i];
+    struct reread_piece *p = ALLOC_APPEND(pf->pieces, pf->n, pf->alloc);
+    p->line_base = line_base;
+    p->lines = lines;
+    p->offset = offset;
+    p->bytes = bytes;
+    p->start = start;
+    p->format_in = format_in;
+}
+
 /* A kept chunk: its summary and, when the run signs, its signatures. */
 struct kept {
     struct cache_blob summary, sigs;
@@ -301,6 +315,14 @@ static int kept_replay(struct run *run, size_t i, const struct kept *k, struct r
         no_words = (const unsigned char *)k->sigs.data + facts->parsed * perms * sizeof(minhash_slot);
     }
     return replay_records(run, i, &in, n, pos, sigs, no_words);
+}
+
+static bool all_keepable(const struct run *run)
+{
+    for (size_t g = 0; g < run->n_gates; g++)
+        if (run->gates[g].gate->keepable && !run->gates[g].gate->keepable(run->gates[g].state))
+            return false;
+    return true;
 }
 
 /* The summary of a chunk just read, kept under key; its signatures follow at the end
@@ -387,11 +409,16 @@ static int replay_whole_file(struct run *run, size_t i, const unsigned char file
     int rc = 0;
     if (got == n && !in.bad) {
         struct replay_pos pos = { 0 };
+        uint64_t offset = 0;
         f->format = FORMAT_AUTO;
         for (uint64_t k = 0; k < n && rc == 0; k++) {
             struct chunk_facts facts;
             pos.prev_line = 0;
+            enum dataset_format format_in = f->format;
             if ((rc = kept_replay(run, i, &kept[k], &pos, &facts)) == 0) {
+                note_piece(run, i, pos.line_base, lines[k], offset, facts.bytes,
+                           k == 0 ? READER_START_JSONL : READER_START_CONTINUE, format_in);
+                offset += facts.bytes;
                 merge_facts(f, &facts, pos.line_base, k == 0);
                 c->counts.chunks_reused++;
                 c->counts.bytes_reused += facts.bytes;
@@ -445,7 +472,9 @@ int engine_read_file(struct run *run, size_t i)
     const char *head;
     size_t head_len;
     struct replay_pos pos = { 0 };
+    uint64_t offset = 0;
     bool first = true;
+    run->pieces[i].n = 0;   /* a whole-file replay that fell through noted nothing it kept */
     if ((rc = chunker_peek(&ch, 64, &head, &head_len)) < 0)
         goto done;
     bool whole = reader_is_lfs_pointer(head, head_len) ||
@@ -478,8 +507,11 @@ int engine_read_file(struct run *run, size_t i)
             if (kept_get(run, key, &k)) {
                 struct chunk_facts facts;
                 pos.prev_line = 0;
+                enum dataset_format format_in = f->format;
                 rc = kept_replay(run, i, &k, &pos, &facts);
                 if (rc == 0) {
+                    note_piece(run, i, pos.line_base, lines, offset, mem.len, start, format_in);
+                    offset += mem.len;
                     merge_facts(f, &facts, pos.line_base, first);
                     c->counts.chunks_reused++;
                     c->counts.bytes_reused += facts.bytes;
@@ -508,12 +540,22 @@ int engine_read_file(struct run *run, size_t i)
         p.pos = pos;
         rc = read_piece(run, i, &piece_in, start, &p, &piece_file);
         struct chunk_facts facts;
-        if (rc == 0)
+        if (rc == 0) {
             chunk_facts_from_file(&facts, &piece_file, lines, p.parsed);
-        if (rc == 0 && p.keep)
-            keep_chunk(run, key, &facts, &p, first_sig);
-        if (rc == 0)
+            note_piece(run, i, pos.line_base, rest ? UINT64_MAX : lines, offset, rest ? UINT64_MAX : mem.len,
+                       start, f->format);
+            offset += mem.len;
+        }
+        if (rc == 0 && p.keep) {   /* replayed before it is kept: a gate may stop on it */
+            struct wire_in in = wire_in(p.records.ptr, p.records.len);
+            rc = replay_records(run, i, &in, p.n_records, &p.pos, NULL, NULL);
+            if (rc == 0 && all_keepable(run))
+                keep_chunk(run, key, &facts, &p, first_sig);
+            else
+                p.keep = false;
+        } else if (rc == 0) {
             rc = replay_slice(&p);
+        }
         if (rc == 0) {
             merge_facts(f, &facts, pos.line_base, first);
             if (c) {

@@ -89,3 +89,30 @@ size_t utf8_encode(uint32_t cp, unsigned char out[4])
     out[3] = (unsigned char)(0x80 | (cp & 0x3F));
     return 4;
 }
+
+/* Python's str.isspace() code points. */
+static bool is_space_cp(uint32_t cp)
+{
+    switch (cp) {
+    case 0x09: case 0x0A: case 0x0B: case 0x0C: case 0x0D:
+    case 0x1C: case 0x1D: case 0x1E: case 0x1F: case 0x20:
+    case 0x85: case 0xA0: case 0x1680: case 0x2028: case 0x2029:
+    case 0x202F: case 0x205F: case 0x3000:
+        return true;
+    }
+    return cp >= 0x2000 && cp <= 0x200A;
+}
+
+bool utf8_is_blank(const char *text, size_t len)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    size_t i = 0;
+    while (i < len) {
+        uint32_t cp;
+        size_t n = utf8_decode(s + i, len - i, &cp);
+        if (!n || !is_space_cp(cp))
+            return false;
+        i += n;
+    }
+    return true;
+}

@@ -68,6 +68,10 @@ size_t utf8_len(const unsigned char *s);
 size_t utf8_invalid_at(const unsigned char *s, size_t len);
 
 /* All of s[0..len) is well-formed UTF-8. */
+/* Only whitespace as Python's str.isspace() means it (what strip() strips), or empty;
+ * false for invalid UTF-8. */
+bool utf8_is_blank(const char *text, size_t len);
+
 static inline bool utf8_valid(const char *s, size_t len)
 {
     return utf8_invalid_at((const unsigned char *)s, len) == len;
