@@ -5,6 +5,7 @@
  * stdout really reached its destination before exiting 0 or 1.
  */
 #include <errno.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -115,6 +116,11 @@ static int leave(int code)
 
 int main(int argc, char **argv)
 {
+    /* Chunks, summaries and cache entries are buffers of a few MB, freed and asked for
+     * again all run long: glibc would map each afresh (and the kernel zero every page
+     * of it, the largest cost of a warm run on a VM); kept in the heap they are reused. */
+    mallopt(M_MMAP_THRESHOLD, 64 << 20);
+    mallopt(M_TRIM_THRESHOLD, 256 << 20);
     /* In GitHub Actions nothing dsci prints may start a workflow command it did not mean. */
     if (gh_guard_install() < 0)
         fputs("dsci: cannot guard the output streams against workflow commands\n", stderr);

@@ -214,7 +214,9 @@ int compare_run(struct result *head_result, struct comparison *cmp, struct datas
     struct engine_observer obs = diff_side_observer(&head_side);
     summary_cache_open_store(&store, head->repo);
     cmp->cached = store != NULL;
-    struct engine_options head_opts = { cmp->baseline ? &obs : NULL, hash_files, false, false, head->spec_repo_path,
+    /* The diff's view of every example is in every head summary, with a baseline or not,
+     * so that `--base none` and a comparison reuse each other's summaries. */
+    struct engine_options head_opts = { &obs, hash_files, false, false, head->spec_repo_path,
                                         store, &cmp->cache_head };
     if ((rc = engine_check(head_result, head->spec, head->src, &head_opts)) < 0)
         goto done;
