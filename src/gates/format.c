@@ -339,15 +339,9 @@ static void fail_at(struct format_state *st, enum format_check ck, const struct 
     p->char_column = column ? char_column : p->line == at->line ? at->char_column : 0;
     p->record = at->ordinal;
     p->kind = kind;
-    if (!number_at) {
-        p->message = xmemdup(message, message_len);
-        return;
-    }
-    struct buf b = BUF_INIT;
-    buf_add(&b, message, number_at - 1);
-    buf_printf(&b, "%zu", line);
-    buf_add(&b, message + number_at - 1, message_len - (number_at - 1));
-    p->message = buf_detach(&b, NULL);
+    p->message = number_at ? xasprintf("%.*s%zu%.*s", (int)(number_at - 1), message, line,
+                                       (int)(message_len - (number_at - 1)), message + number_at - 1)
+                           : xmemdup(message, message_len);
 }
 
 static void format_replay(void *state, const struct example *at, const void *bytes, size_t len)
