@@ -1,11 +1,11 @@
 /*
- * Gates see the dataset once, as a stream: observe() gets every example in file
- * order (texts valid only during the call), finish() turns what they kept into a
- * report section. A gate keeps only compact state (counts, sums, hashes), so memory
+ * Gates see the dataset once, as a stream: extract() takes what the gate needs of
+ * every example's texts (valid only during the call), replay() counts it in file order,
+ * finish() turns what they kept into a report section. A gate keeps only compact state (counts, sums, hashes), so memory
  * grows with the number of examples, never with the bytes of text.
  *
  *   struct gate_ctx ctx = { spec, files, n_files, &result, ... };
- *   for each gate g: g->begin(&state, &ctx); ... g->observe(state, ex); ... g->finish(state, &ctx); g->free(state);
+ *   for each gate g: g->begin(&state, &ctx); ... g->extract(state, ex, &bytes); g->replay(state, at, bytes) ... g->finish(state, &ctx); g->free(state);
  *
  * One file per gate in src/gates/; gates/gates.h declares them all and gate_list()
  * gives them in report order.
@@ -80,8 +80,6 @@ struct gate {
     bool (*keepable)(const void *state);
     /* The spec settings extract() depends on, written to out; NULL: none. */
     void (*digest_key)(const struct spec *spec, struct buf *out);
-    /* Transitional: a gate not yet split into extract/replay sees the whole example. */
-    void (*observe)(void *state, const struct example *ex);
     int (*finish)(void *state, const struct gate_ctx *ctx);
     void (*free)(void *state);   /* only ever given the non-NULL state begin returned */
     /* Its numbers describe a version (metrics, counts, version, file checksums): a

@@ -167,10 +167,7 @@ int engine_check(struct result *out, const struct spec *spec, struct source *src
     if (chunk_env && strtoull(chunk_env, NULL, 10) >= 64)
         run.chunk_bytes = (size_t)strtoull(chunk_env, NULL, 10);
     struct summary_cache cache;
-    bool all_split = true;   /* a gate that sees whole examples cannot be fed from a summary */
-    for (size_t i = 0; i < run.n_gates; i++)
-        all_split &= run.gates[i].gate->observe == NULL;
-    if (opts && opts->cache && all_split) {
+    if (opts && opts->cache) {
         const struct gate *gates[64];
         size_t n = 0;
         for (size_t i = 0; i < run.n_gates && n < 64; i++)

@@ -124,12 +124,6 @@ static int on_record(void *ctx, const struct example *ex)
     p->prev_line = ex->line;
     for (size_t g = 0; g < run->n_gates; g++) {
         const struct gate *gate = run->gates[g].gate;
-        if (gate->observe) {   /* transitional: a gate not split yet sees the record now */
-            struct example whole = *ex;
-            whole.line += p->pos.line_base;
-            whole.ordinal = p->pos.ordinal + (p->n_records - p->replayed);
-            gate->observe(run->gates[g].state, &whole);
-        }
         if (!gate->replay)
             continue;
         buf_reset(&run->scratch);

@@ -1,6 +1,6 @@
 /*
  * Workers take batches of examples in the order they were filled; each batch owns a
- * copy of its examples' turn texts (the reader's buffers are gone once observe()
+ * copy of its examples' turn texts (the reader's buffers are gone once extract()
  * returns). Signatures are written straight to their final place: the signature array
  * is one reserved range of address space, made writable ahead of the examples by the
  * main thread, so whoever signs (mostly the workers) pays for first touching its pages.
