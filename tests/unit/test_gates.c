@@ -203,14 +203,9 @@ static struct example example_at(const struct example *ex)
 }
 
 /* One example through a gate as the engine gives it: extract(), then replay() of the
- * bytes with the example stripped of its texts (observe() while a gate still has it),
- * its line moved by line_shift (as a chunk replayed further down the file). */
+ * bytes with the example stripped of its texts, its line moved by line_shift (as a chunk replayed further down the file). */
 static void see(const struct gate *g, void *st, const struct example *ex, uint64_t line_shift)
 {
-    if (g->observe) {
-        g->observe(st, ex);
-        return;
-    }
     struct buf scratch = BUF_INIT;
     if (g->extract)
         g->extract(st, ex, &scratch);
