@@ -28,6 +28,11 @@ test_ok dsci bump
 git commit -qam "dataset 1.1.0"
 test_ok dsci bump --tag
 expect_line out "created tag '$TAG'"
+if grep -qF "kept no summary" err; then
+    cat err >&2
+    fail "bump --tag stored no summary: its baseline run used no cache; does every gate it \
+runs have extract/replay yet (run/engine.c all_split)?"
+fi
 expect_no_line err "no stored summary"
 git cat-file -t "$REF" >type || fail "bump --tag made no $REF"
 [ "$(cat type)" = blob ] || fail "$REF names a $(cat type), not a blob"
