@@ -25,8 +25,13 @@ size_t summary_pack_make(struct buf *out, struct cache_store *store, const void 
     if (n_keys)
         memcpy(sorted, keys, n_keys * 32);
     qsort(sorted, n_keys, 32, compare_keys);
-    struct buf body = BUF_INIT;
-    size_t packed = 0;
+    size_t start = out->len;
+    wire_put_raw(out, pack_magic, sizeof(pack_magic));
+    wire_put_varint(out, SUMMARY_PACK_VERSION);
+    /* the count is known at the end: a fixed-width word filled in then, so the entries
+     * (the size of the summaries) are never copied */
+    size_t count_at = out->len, packed = 0;
+    wire_put_u64(out, 0);
     for (size_t i = 0; i < n_keys; i++) {
         const unsigned char *key = sorted + i * 32;
         if (i && !memcmp(key, key - 32, 32))
@@ -35,23 +40,19 @@ size_t summary_pack_make(struct buf *out, struct cache_store *store, const void 
         /* trimmed since the run kept it: the pack is only smaller, the check reads that part */
         if (!cache_store_get(store, key, &blob))
             continue;
-        wire_put_raw(&body, key, 32);
-        wire_put_bytes(&body, blob.data, blob.len);
+        wire_put_raw(out, key, 32);
+        wire_put_bytes(out, blob.data, blob.len);
         cache_blob_release(&blob);
         packed++;
     }
-    size_t start = out->len;
-    wire_put_raw(out, pack_magic, sizeof(pack_magic));
-    wire_put_varint(out, SUMMARY_PACK_VERSION);
-    wire_put_varint(out, packed);
-    wire_put_raw(out, body.ptr, body.len);
+    for (int b = 0; b < 8; b++)
+        ((unsigned char *)out->ptr)[count_at + b] = (unsigned char)((uint64_t)packed >> (8 * b));
     unsigned char sum[32];
     struct sha256 h;
     sha256_init(&h);
     sha256_update(&h, out->ptr + start, out->len - start);
     sha256_final(&h, sum);
     wire_put_raw(out, sum, sizeof(sum));
-    buf_release(&body);
     free(sorted);
     return packed;
 }
@@ -74,7 +75,7 @@ static int pack_verify(const unsigned char *pack, size_t len, struct wire_in *bo
     if (!in.bad && version != SUMMARY_PACK_VERSION)
         return err_set(DSCI_EENV, "pack version %llu, this dsci reads %d", (unsigned long long)version,
                        SUMMARY_PACK_VERSION);
-    uint64_t n = wire_get_varint(&in);
+    uint64_t n = wire_get_u64(&in);
     *body = in;
     for (uint64_t i = 0; i < n && !in.bad; i++) {
         size_t payload_len;

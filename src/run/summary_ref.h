@@ -5,7 +5,7 @@
  * that tag imports it into the local cache first, so a fresh clone with an empty cache
  * replays the baseline instead of parsing it.
  *
- * The pack: "DSCISUMP", varint version (1), varint count, then per entry the 32-byte key
+ * The pack: "DSCISUMP", varint version (1), u64 count, then per entry the 32-byte key
  * and the length-prefixed payload (util/wire.h), then the SHA-256 of everything before.
  * A pack is verified whole before one entry is imported; anything wrong in it (damage,
  * truncation, another format or version) imports nothing, and the run reads the baseline

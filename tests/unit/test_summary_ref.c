@@ -205,13 +205,13 @@ static void test_summary_ref__sound_checksum_bad_contents(void **state)
     /* version 2 */
     wire_put_raw(&body, "DSCISUMP", 8);
     wire_put_varint(&body, 2);
-    wire_put_varint(&body, 0);
+    wire_put_u64(&body, 0);
     refuse_resealed(body.ptr, body.len);
     /* two entries promised, one there */
     buf_reset(&body);
     wire_put_raw(&body, "DSCISUMP", 8);
     wire_put_varint(&body, SUMMARY_PACK_VERSION);
-    wire_put_varint(&body, 2);
+    wire_put_u64(&body, 2);
     wire_put_raw(&body, key, 32);
     wire_put_bytes(&body, "abc", 3);
     refuse_resealed(body.ptr, body.len);
@@ -219,7 +219,7 @@ static void test_summary_ref__sound_checksum_bad_contents(void **state)
     buf_reset(&body);
     wire_put_raw(&body, "DSCISUMP", 8);
     wire_put_varint(&body, SUMMARY_PACK_VERSION);
-    wire_put_varint(&body, 1);
+    wire_put_u64(&body, 1);
     wire_put_raw(&body, key, 32);
     wire_put_varint(&body, 1000);
     wire_put_raw(&body, "abc", 3);
@@ -228,7 +228,7 @@ static void test_summary_ref__sound_checksum_bad_contents(void **state)
     buf_reset(&body);
     wire_put_raw(&body, "DSCISUMP", 8);
     wire_put_varint(&body, SUMMARY_PACK_VERSION);
-    wire_put_varint(&body, 1);
+    wire_put_u64(&body, 1);
     wire_put_raw(&body, key, 32);
     wire_put_bytes(&body, "abc", 3);
     wire_put_u8(&body, 0);
@@ -237,7 +237,7 @@ static void test_summary_ref__sound_checksum_bad_contents(void **state)
     buf_reset(&body);
     wire_put_raw(&body, "DSCICACH", 8);
     wire_put_varint(&body, SUMMARY_PACK_VERSION);
-    wire_put_varint(&body, 0);
+    wire_put_u64(&body, 0);
     refuse_resealed(body.ptr, body.len);
     buf_release(&body);
 }
