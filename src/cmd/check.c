@@ -250,6 +250,12 @@ static void explain_cache(const struct comparison *cmp)
         return;
     }
     explain_side("head", &cmp->cache_head);
+    const struct summary_import *imp = &cmp->summary;
+    if (imp->found && imp->ignored)
+        fprintf(stderr, "cache: %s%s ignored (%s)\n", SUMMARY_REF_PREFIX, cmp->baseline, imp->why);
+    else if (imp->found)
+        fprintf(stderr, "cache: %s%s: %" PRIu64 " entries, %" PRIu64 " imported, %" PRIu64 " already cached\n",
+                SUMMARY_REF_PREFIX, cmp->baseline, imp->entries, imp->imported, imp->present);
     if (cmp->have)
         explain_side("baseline", &cmp->cache_base);
 }

@@ -77,7 +77,17 @@ int repo_create_tag(const struct repo *repo, const char *name, const char *messa
 int repo_uncommitted_paths(const struct repo *repo, const char *const *paths, size_t n_paths, char ***out,
                            size_t *n);
 
-/* libgit2's handle, for source.c only. */
+/*
+ * A ref that names a blob rather than a commit (refs/dsci/summary/<tag>: a released
+ * version's summary). write: the blob is made from `bytes` and the ref created or moved
+ * to it. read: 1 with the blob's bytes in *out (free it), 0 when there is no such ref,
+ * < 0 (DSCI_EENV) when it cannot be read or names no blob. (src/repo_blob_ref.c)
+ */
+int repo_write_blob_ref(const struct repo *repo, const char *refname, const void *bytes, size_t len,
+                        const char *log_message);
+int repo_read_blob_ref(const struct repo *repo, const char *refname, char **out, size_t *len);
+
+/* libgit2's handle, for source.c and repo_blob_ref.c only. */
 struct git_repository *repo_git(const struct repo *repo);
 
 #endif

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "run/engine.h"
+#include "run/summary_ref.h"
 #include "gates/gates.h"
 #include "data/repo.h"
 #include "version/semver.h"
@@ -180,6 +181,79 @@ static void merge_splits(struct comparison *cmp, const struct spec *head)
     cmp->merged.dataset.n_splits = k;
 }
 
+/* The baseline's run as every comparison makes it (and as a released version's summary
+ * is made, so that its cache keys are the ones a later check looks up): the merged spec,
+ * the diff's observer, only the gates that measure, a missing split file an empty split. */
+static int run_baseline(struct result *out, const struct comparison *cmp, struct source *src,
+                        struct diff_side *side, bool hash_files, struct cache_store *store,
+                        struct summary_cache_counts *counts, struct buf *used_keys)
+{
+    struct engine_observer obs = diff_side_observer(side);
+    struct engine_options opts = { &obs, hash_files, true, true, NULL, store, counts, used_keys };
+    int rc = engine_check(out, &cmp->merged, src, &opts);
+    if (rc < 0) {
+        char why[512];
+        snprintf(why, sizeof(why), "%s", err_last());
+        err_set(rc, "reading the baseline %s: %s", cmp->baseline, why);
+    }
+    return rc;
+}
+
+/* Opens the baseline `cmp->baseline` into base_ds, reads the spec it was written with and
+ * merges the splits of both sides. */
+static int open_baseline(struct comparison *cmp, struct dataset *base_ds, struct dataset *head)
+{
+    int rc;
+    if ((rc = dataset_open_baseline(base_ds, head, cmp->baseline)) < 0)
+        return rc;
+    if ((rc = read_base_spec(&cmp->base_spec, head, base_ds)) < 0) {
+        char why[512];
+        snprintf(why, sizeof(why), "%s", err_last());
+        return err_set(rc, "reading the baseline %s: %s", cmp->baseline, why);
+    }
+    return 0;
+}
+
+/* A released version's summary, when the baseline is a tag that has one: into the store
+ * before the baseline's run, which then replays what it holds. */
+static void import_summary(struct result *head_result, struct comparison *cmp, const struct dataset *head,
+                           struct cache_store *store)
+{
+    if (!store || !head->repo || repo_tag_exists(head->repo, cmp->baseline) != 1) {
+        err_clear();
+        return;
+    }
+    summary_ref_import(head->repo, cmp->baseline, store, &cmp->summary);
+    if (cmp->summary.ignored)
+        result_add_note(head_result, "the summary stored with %s (%s%s) was ignored: %s; the baseline was read",
+                        cmp->baseline, SUMMARY_REF_PREFIX, cmp->baseline, cmp->summary.why);
+}
+
+int compare_keep_baseline_summary(struct dataset *head, const char *rev, struct cache_store *store,
+                                  struct buf *used_keys)
+{
+    struct comparison cmp;
+    struct dataset base_ds;
+    struct diff_side side;
+    struct result base;
+    memset(&cmp, 0, sizeof(cmp));
+    memset(&base_ds, 0, sizeof(base_ds));
+    memset(&side, 0, sizeof(side));
+    result_init(&base);
+    cmp.baseline = xstrdup(rev);
+    int rc = open_baseline(&cmp, &base_ds, head);
+    if (rc == 0) {
+        merge_splits(&cmp, head->spec);
+        diff_side_init(&side, &cmp.merged);
+        rc = run_baseline(&base, &cmp, base_ds.src, &side, false, store, NULL, used_keys);
+        diff_side_release(&side);
+    }
+    result_release(&base);
+    dataset_close(&base_ds);
+    comparison_release(&cmp);
+    return rc;
+}
+
 int compare_run(struct result *head_result, struct comparison *cmp, struct dataset *head, const char *base_opt,
                 bool hash_files)
 {
@@ -197,16 +271,8 @@ int compare_run(struct result *head_result, struct comparison *cmp, struct datas
 
     if ((rc = compare_find_baseline(&cmp->baseline, head, base_opt, &notes)) < 0)
         goto done;
-    if (cmp->baseline) {
-        if ((rc = dataset_open_baseline(&base_ds, head, cmp->baseline)) < 0)
-            goto done;
-        if ((rc = read_base_spec(&cmp->base_spec, head, &base_ds)) < 0) {
-            char why[512];
-            snprintf(why, sizeof(why), "%s", err_last());
-            err_set(rc, "reading the baseline %s: %s", cmp->baseline, why);
-            goto done;
-        }
-    }
+    if (cmp->baseline && (rc = open_baseline(cmp, &base_ds, head)) < 0)
+        goto done;
     merge_splits(cmp, head->spec);
     diff_side_init(&head_side, &cmp->merged);
     diff_side_init(&base_side, &cmp->merged);
@@ -217,7 +283,7 @@ int compare_run(struct result *head_result, struct comparison *cmp, struct datas
     /* The diff's view of every example is in every head summary, with a baseline or not,
      * so that `--base none` and a comparison reuse each other's summaries. */
     struct engine_options head_opts = { &obs, hash_files, false, false, head->spec_repo_path,
-                                        store, &cmp->cache_head };
+                                        store, &cmp->cache_head, NULL };
     if ((rc = engine_check(head_result, head->spec, head->src, &head_opts)) < 0)
         goto done;
     for (size_t i = 0; i < notes.n_notes; i++)
@@ -225,14 +291,10 @@ int compare_run(struct result *head_result, struct comparison *cmp, struct datas
     if (!cmp->baseline)
         goto done;
 
-    struct engine_observer base_obs = diff_side_observer(&base_side);
-    struct engine_options base_opts = { &base_obs, hash_files, true, true, NULL, store, &cmp->cache_base };
-    rc = engine_check(&cmp->base, &cmp->merged, base_ds.src, &base_opts);
+    import_summary(head_result, cmp, head, store);
+    rc = run_baseline(&cmp->base, cmp, base_ds.src, &base_side, hash_files, store, &cmp->cache_base, NULL);
     if (rc < 0) {
         result_release(&cmp->base);   /* cmp->have stays false: release it here */
-        char why[512];
-        snprintf(why, sizeof(why), "%s", err_last());
-        err_set(rc, "reading the baseline %s: %s", cmp->baseline, why);
         goto done;
     }
     diff_compute(&cmp->diff, &base_side, &head_side);
@@ -253,6 +315,7 @@ void comparison_release(struct comparison *cmp)
 {
     free(cmp->baseline);
     free(cmp->merged_splits);
+    summary_import_release(&cmp->summary);
     spec_free(cmp->base_spec);
     if (cmp->have) {
         result_release(&cmp->base);

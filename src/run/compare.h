@@ -17,6 +17,8 @@
 #include "run/diff.h"
 #include "run/result.h"
 #include "run/summary_cache.h"
+#include "run/summary_ref.h"
+#include "util/buf.h"
 
 struct comparison {
     char *baseline;          /* the tag or revision compared with; NULL when none */
@@ -32,6 +34,8 @@ struct comparison {
     /* What the summary cache did for the head's run and the baseline's (--explain-cache). */
     bool cached;
     struct summary_cache_counts cache_head, cache_base;
+    /* The baseline tag's stored summary (refs/dsci/summary/<tag>) imported before its run. */
+    struct summary_import summary;
 };
 
 /*
@@ -52,5 +56,11 @@ int compare_run(struct result *head_result, struct comparison *cmp, struct datas
                 bool hash_files);
 
 void comparison_release(struct comparison *cmp);
+
+/* Runs the revision `rev` as compare_run runs a baseline with `head`'s spec, only to fill
+ * `store` with its summary: `used_keys` gets the key of every entry the run found or kept
+ * (what `dsci bump --tag` stores with the tag: run/summary_ref.h). */
+int compare_keep_baseline_summary(struct dataset *head, const char *rev, struct cache_store *store,
+                                  struct buf *used_keys);
 
 #endif

@@ -112,6 +112,13 @@ int bump_run(struct bump_outcome *o, struct dataset *ds, const struct bump_optio
         goto done;
     if (opts->tag && !opts->dry_run)
         rc = bump_tag_create(o, ds, &head, vf_rel);
+    if (rc >= 0 && o->tag_created) {
+        size_t n_entries;
+        if (bump_summary_store(ds, o->tag, &n_entries) < 0) {
+            note(o, "tag '%s' has no stored summary (%s): a check against it reads it again", o->tag, err_last());
+            err_clear();
+        }
+    }
 done:
     if (rc < 0 && o->tag && !o->tag_created && !opts->dry_run) {
         free(o->tag);

@@ -7,6 +7,7 @@
  *                  current one, described (--dry-run) or written
  *   bump_tag.c     the release tag: refused when it exists, created only on a commit that
  *                  holds the data and the version file
+ *   bump_summary.c the released version's summary stored with the tag (refs/dsci/summary/<tag>)
  *   bump.c         bump_run, the order of those steps, and the outcome
  *
  * Ownership as in bump.h: a struct bump_outcome owns every string in it; the version
@@ -49,5 +50,10 @@ int bump_tag_reserve(struct bump_outcome *o, const struct dataset *ds);
 /* Creates o->tag on HEAD when HEAD holds exactly the data and the version file, else
  * DSCI_EUSAGE listing what to commit. Sets o->tag_created. */
 int bump_tag_create(struct bump_outcome *o, const struct dataset *ds, const struct result *head, const char *vf_rel);
+
+/* Runs the tag as a later check runs its baseline and stores the summary cache entries
+ * the run used under refs/dsci/summary/<tag>. 0 (*n_entries packed), or < 0 with
+ * err_last(): the caller notes it, a tag without its summary is still a release. */
+int bump_summary_store(struct dataset *ds, const char *tag, size_t *n_entries);
 
 #endif
