@@ -45,6 +45,8 @@ git add -A
 git commit -q -m data
 dsci bump --tag >bump.out 2>&1 || { git add -A && git commit -q -m version && dsci bump --tag >>bump.out 2>&1; } || true
 git tag -l | grep -q . || git tag -a v1.0.0 -m v1.0.0
+git tag -l | grep -qx v1.0.0 || fail "no baseline tag v1.0.0: $(cat bump.out)"
+rm -rf .git/dsci/cache   # bump's own runs filled it: the first check below starts empty
 
 # same NAME [CHECK OPTIONS]: the report with the cache (twice: filling, then reusing)
 # must equal the report without it.
