@@ -14,6 +14,7 @@
 
 #include "cache/entry.h"
 #include "cache/store_impl.h"
+#include "util/atomic_file.h"
 #include "util/err.h"
 #include "util/sha256.h"
 #include "util/xalloc.h"
@@ -254,21 +255,6 @@ void cache_blob_release(struct cache_blob *b)
     memset(b, 0, sizeof *b);
 }
 
-static int write_all(int fd, const void *data, size_t len)
-{
-    const char *p = data;
-    while (len) {
-        ssize_t n = write(fd, p, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return -1;
-        p += n;
-        len -= (size_t)n;
-    }
-    return 0;
-}
-
 /* A new temporary in the shard, unique across processes and threads: pid, a serial and
  * the clock, and O_EXCL for whatever chance is left. */
 static int open_temp(struct cache_store *s, int shard_fd, char *name, size_t size)
@@ -312,7 +298,7 @@ int cache_store_put(struct cache_store *s, const unsigned char key[32], const vo
     }
     unsigned char header[CACHE_ENTRY_HEADER];
     cache_entry_header(header, key, payload, len);
-    int ok = write_all(fd, header, sizeof header) == 0 && write_all(fd, payload, len) == 0;
+    int ok = output_write_all(fd, header, sizeof header) == 0 && output_write_all(fd, payload, len) == 0;
     ok = close(fd) == 0 && ok;  /* a network file system may report a failed write here */
     ok = ok && renameat(shard_fd, temp, shard_fd, name) == 0;
     if (!ok)
