@@ -105,7 +105,7 @@ int chunker_next(struct chunker *c, const char **data, size_t *len)
     drop_handed(c);
     for (;;) {
         char *nl;
-        while ((nl = memchr(c->buf + c->scanned, '\n', c->len - c->scanned)) != NULL) {
+        while (c->scanned < c->len && (nl = memchr(c->buf + c->scanned, '\n', c->len - c->scanned)) != NULL) {
             size_t start = c->scanned;
             size_t end = (size_t)(nl - c->buf) + 1;
             c->scanned = end;
