@@ -124,6 +124,9 @@ struct example {
     size_t label_len;
 
     unsigned char hash[32];  /* content hash: SHA-256 of the canonical form */
+    /* 1 + the coverage category, when the run already classified the example (once, for
+     * the coverage gate and the diff alike: run/classify.h); 0: not yet. */
+    uint32_t known_category;
 
     /* Problems. errors is a bit set of (1 << enum example_error); issues holds details. */
     uint32_t errors;

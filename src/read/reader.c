@@ -64,6 +64,7 @@ void reader_reset_example(struct reader *rd, size_t line, size_t column, size_t 
     ex->errors = 0;
     ex->n_issues = 0;
     memset(ex->hash, 0, sizeof(ex->hash));
+    ex->known_category = 0;
 }
 
 int reader_deliver(struct reader *rd)

@@ -14,6 +14,7 @@
 #include "gates/gate.h"
 #include "read/reader.h"
 #include "run/engine.h"
+#include "run/classify.h"
 #include "run/reread.h"
 #include "run/signatures.h"
 #include "run/summary_cache.h"
@@ -38,6 +39,7 @@ struct run {
     bool hash_files;         /* every file's SHA-256 is shown (a gate or the caller asked) */
     size_t chunk_bytes;      /* CHUNK_AVG_BYTES, or DSCI_CHUNK_BYTES (tests: many chunks from little data) */
     struct buf scratch;
+    struct classifier *classifier;   /* the coverage rules, when the coverage gate or the diff asks */
     struct reread_file *pieces;   /* per file, where each piece was: to read an example again */
     /* NULL: every file is read. Cold chunks' signatures are kept once they are made,
      * at the end of the run (engine_keep_signatures). */

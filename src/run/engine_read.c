@@ -15,13 +15,12 @@
 
 #include "data/source.h"
 #include "read/chunker.h"
+#include "run/classify.h"
 #include "run/digest.h"
 #include "util/err.h"
 #include "util/wire.h"
 #include "util/xalloc.h"
 
-/* Summaries of pieces that are not kept are replayed in slices of this size. */
-#define REPLAY_SLICE ((size_t)1 << 20)
 
 /* Where a piece's records go in their file, carried across the slices of a piece. */
 struct replay_pos {
@@ -102,24 +101,26 @@ struct piece {
     uint64_t n_records, parsed;
     uint64_t prev_line;          /* the last summarised record's line, relative */
     struct replay_pos pos;       /* where replay of this piece stands */
-    uint64_t replayed;           /* records of `records` already replayed (slices) */
+    uint64_t replayed;           /* records replayed (each right after its summary is made,
+                                  * so the gates count while workers parse ahead) */
     bool keep;                   /* the whole summary is wanted at the end (a cached chunk) */
     int rc;
 };
 
-static int replay_slice(struct piece *p)
-{
-    struct wire_in in = wire_in(p->records.ptr, p->records.len);
-    int rc = replay_records(p->run, p->file_index, &in, p->n_records - p->replayed, &p->pos, NULL, NULL);
-    p->replayed = p->n_records;
-    buf_reset(&p->records);
-    return rc;
-}
-
-static int on_record(void *ctx, const struct example *ex)
+static int on_record(void *ctx, const struct example *given)
 {
     struct piece *p = ctx;
     struct run *run = p->run;
+    size_t at = p->records.len;
+    /* The one place that decides what is computed once per example for everyone: the
+     * coverage category, which the coverage gate and the diff both ask for. */
+    struct example classified;
+    const struct example *ex = given;
+    if (run->classifier && given->parsed) {
+        classified = *given;
+        classified.known_category = (uint32_t)classify_example(run->classifier, given) + 1;
+        ex = &classified;
+    }
     digest_put_place(&p->records, ex, p->prev_line);
     p->prev_line = ex->line;
     for (size_t g = 0; g < run->n_gates; g++) {
@@ -146,9 +147,12 @@ static int on_record(void *ctx, const struct example *ex)
             signature_store_add(run->signatures, &whole);
         }
     }
-    if (!p->keep && p->records.len >= REPLAY_SLICE)
-        return replay_slice(p);
-    return 0;
+    struct wire_in in = wire_in(p->records.ptr + at, p->records.len - at);
+    int rc = replay_records(run, p->file_index, &in, 1, &p->pos, NULL, NULL);
+    p->replayed++;
+    if (!p->keep)   /* nobody keeps it: memory stays at one record's summary */
+        buf_reset(&p->records);
+    return rc;
 }
 
 struct mem_stream {
@@ -540,15 +544,11 @@ int engine_read_file(struct run *run, size_t i)
                        start, f->format);
             offset += mem.len;
         }
-        if (rc == 0 && p.keep) {   /* replayed before it is kept: a gate may stop on it */
-            struct wire_in in = wire_in(p.records.ptr, p.records.len);
-            rc = replay_records(run, i, &in, p.n_records, &p.pos, NULL, NULL);
-            if (rc == 0 && all_keepable(run))
+        if (rc == 0 && p.keep) {   /* replayed before it is kept: a gate may have stopped on it */
+            if (all_keepable(run))
                 keep_chunk(run, key, &facts, &p, first_sig);
             else
                 p.keep = false;
-        } else if (rc == 0) {
-            rc = replay_slice(&p);
         }
         if (rc == 0) {
             merge_facts(f, &facts, pos.line_base, first);

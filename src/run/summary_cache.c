@@ -8,6 +8,7 @@
 #include "util/xalloc.h"
 
 #include "gates/gate.h"
+#include "gates/gates.h"
 #include "run/digest.h"
 #include "util/buf.h"
 #include "util/err.h"
@@ -114,6 +115,11 @@ void summary_cache_init(struct summary_cache *c, struct cache_store *store, cons
         wire_put_bytes(&b, k.ptr, k.len);
     }
     wire_put_u8(&b, observer);
+    if (observer) {   /* the diff classifies every example by the coverage rules, gate on or off */
+        buf_reset(&k);
+        gate_coverage.digest_key(spec, &k);
+        wire_put_bytes(&b, k.ptr, k.len);
+    }
     struct sha256 h;
     sha256_init(&h);
     sha256_update(&h, b.ptr, b.len);
