@@ -220,8 +220,8 @@ static int open_checked(struct source *src, const char *path, int *fd_out, char 
 
 static int wt_open_stream(struct source *src, const char *path, struct byte_stream *out)
 {
-    int fd;
-    char *full;
+    int fd = -1;          /* set by open_checked when it returns 0 (gcc -O3 cannot tell) */
+    char *full = NULL;
     int rc = open_checked(src, path, &fd, &full);
     if (rc < 0)
         return rc;
@@ -239,8 +239,8 @@ static int wt_open_stream(struct source *src, const char *path, struct byte_stre
 
 static int wt_read_file(struct source *src, const char *path, char **out, size_t *len)
 {
-    int fd;
-    char *full;
+    int fd = -1;
+    char *full = NULL;
     struct buf b = BUF_INIT;
     int rc = open_checked(src, path, &fd, &full);
     if (rc < 0)

@@ -138,7 +138,7 @@ static void test_engine__reread_example(void **state)
                   " {\"conversations\": [{\"from\": \"human\", \"value\": \"second\"}]}]");
     struct run_file files[2] = { { .path = (char *)"data/train.jsonl", .root_path = (char *)"data/train.jsonl" },
                                  { .path = (char *)"data/arr.json", .root_path = (char *)"data/arr.json" } };
-    struct reread rr = { f.src, files, 2, { 0 } };
+    struct reread rr = { f.src, files, 2, { 0 }, NULL };
     reader_options_from_spec(&rr.options, f.spec);
 
     struct seen_text s = { 0 };
