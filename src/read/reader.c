@@ -69,6 +69,8 @@ void reader_reset_example(struct reader *rd, size_t line, size_t column, size_t 
 
 int reader_deliver(struct reader *rd)
 {
+    if (rd->o->annotate && rd->ex.parsed)
+        rd->o->annotate(rd->o->annotate_ctx, &rd->ex);
     if (rd->keep)   /* a worker: the chunk keeps it, the reading thread delivers it */
         return rd->cb(rd->cb_ctx, &rd->ex);
     rd->file->records++;

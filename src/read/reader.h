@@ -56,6 +56,12 @@ struct reader_options {
      * decided, FORMAT_AUTO while none did). */
     enum reader_start { READER_START_FILE = 0, READER_START_JSONL, READER_START_CONTINUE } start;
     enum dataset_format initial_format;
+    /* Called once per parsed record on the thread that parsed it (a parsing worker, or
+     * the reading thread), before the record is delivered: work on its texts that may
+     * run in parallel and that the example keeps (the run's coverage category). It must
+     * be thread-safe. NULL: none. */
+    void (*annotate)(void *ctx, struct example *ex);
+    void *annotate_ctx;
 };
 
 #define READER_DEFAULT_MAX_LINE ((size_t)64 << 20)

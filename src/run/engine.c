@@ -162,8 +162,11 @@ int engine_check(struct result *out, const struct spec *spec, struct source *src
     /* a chunk is a few MB: threads pay for themselves from the first one */
     run.ro.parallel_after = (uint64_t)256 << 10;
     run.hash_files = content_hash;
-    if (run.extra || spec->gates.coverage.level != LEVEL_OFF)
+    if (run.extra || spec->gates.coverage.level != LEVEL_OFF) {
         run.classifier = classify_new(spec);
+        run.ro.annotate = engine_annotate;
+        run.ro.annotate_ctx = &run;
+    }
     run.chunk_bytes = CHUNK_AVG_BYTES;
     const char *chunk_env = getenv("DSCI_CHUNK_BYTES");
     if (chunk_env && strtoull(chunk_env, NULL, 10) >= 64)

@@ -54,6 +54,9 @@ struct run {
 /* Reads file i of the run (run->files[i]) into the gates. 0 or a negative DSCI_E*. */
 int engine_read_file(struct run *run, size_t i);
 
+/* reader_options.annotate for a run with a classifier (ctx: the run). */
+void engine_annotate(void *ctx, struct example *ex);
+
 /* Keeps the signatures of the chunks read this run (after signature_store_finish). */
 void engine_keep_signatures(struct run *run);
 

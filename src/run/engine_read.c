@@ -116,7 +116,7 @@ static int on_record(void *ctx, const struct example *given)
      * coverage category, which the coverage gate and the diff both ask for. */
     struct example classified;
     const struct example *ex = given;
-    if (run->classifier && given->parsed) {
+    if (run->classifier && given->parsed && !given->known_category) {   /* not annotated on a worker */
         classified = *given;
         classified.known_category = (uint32_t)classify_example(run->classifier, given) + 1;
         ex = &classified;
@@ -235,6 +235,14 @@ static void piece_release(struct piece *p, struct run_file *piece_file)
     buf_release(&p->records);
     free(piece_file->read_error);
     free(piece_file->positions);
+}
+
+/* reader_options.annotate: the coverage category, on the thread that parsed the record
+ * (the classifier is read-only: threads share it). */
+void engine_annotate(void *ctx, struct example *ex)
+{
+    const struct run *run = ctx;
+    ex->known_category = (uint32_t)classify_example(run->classifier, ex) + 1;
 }
 
 /* Where a piece of file i was, for reading an example again (run/reread.h). */
