@@ -27,7 +27,7 @@ static char *display_path_cb(void *source, const char *path)
 }
 
 /* Puts "spec:line: split 'name': " before the error a path of the split met. */
-static int spec_error(const struct spec *spec, const struct spec_split *split, int rc)
+int engine_spec_error(const struct spec *spec, const struct spec_split *split, int rc)
 {
     char why[1024];
     snprintf(why, sizeof(why), "%s", err_last());
@@ -49,7 +49,7 @@ static int collect_files(const struct spec *spec, struct source *src, bool missi
             char **paths = NULL;
             size_t n_paths = 0;
             if ((rc = source_expand(src, split->patterns[p], &paths, &n_paths)) < 0) {
-                spec_error(spec, split, rc);
+                engine_spec_error(spec, split, rc);
                 break;
             }
             if (n_paths == 0 && !missing_ok)

@@ -51,6 +51,9 @@ struct run {
     size_t n_pending_sigs, alloc_pending_sigs;
 };
 
+/* Puts "spec:line: split 'name': " before the error a path of the split met; returns rc. */
+int engine_spec_error(const struct spec *spec, const struct spec_split *split, int rc);
+
 /* Reads file i of the run (run->files[i]) into the gates. 0 or a negative DSCI_E*. */
 int engine_read_file(struct run *run, size_t i);
 

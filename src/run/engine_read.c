@@ -9,7 +9,6 @@
  */
 #include "run/engine_impl.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,6 +28,12 @@ struct replay_pos {
     uint64_t prev_line;      /* the previous record's line, relative to the piece */
 };
 
+static int damaged_summary(const struct run *run, size_t file_index)
+{
+    return err_set(DSCI_EINTERNAL, "%s: a kept summary of this file is damaged; run again with --no-cache",
+                   run->files[file_index].path);
+}
+
 /* Feeds n records of a summary to the gates. sigs: the records' signatures when they
  * come from a kept summary (NULL when they were signed while reading). */
 static int replay_records(struct run *run, size_t file_index, struct wire_in *in, uint64_t n,
@@ -45,8 +50,7 @@ static int replay_records(struct run *run, size_t file_index, struct wire_in *in
     at.file_index = file_index;
     for (uint64_t r = 0; r < n; r++) {
         if (!digest_get_place(in, &at, pos->prev_line))
-            return err_set(DSCI_EINTERNAL, "%s: a kept summary of this file is damaged; run again with --no-cache",
-                           f->path);
+            return damaged_summary(run, file_index);
         pos->prev_line = at.line;
         at.line += pos->line_base;
         at.ordinal = pos->ordinal++;
@@ -87,10 +91,7 @@ static int replay_records(struct run *run, size_t file_index, struct wire_in *in
             signed_at++;
         }
     }
-    if (in->bad)
-        return err_set(DSCI_EINTERNAL, "%s: a kept summary of this file is damaged; run again with --no-cache",
-                       f->path);
-    return 0;
+    return in->bad ? damaged_summary(run, file_index) : 0;
 }
 
 /* One piece being read: its records' summary as the reader delivers them. */
@@ -101,10 +102,7 @@ struct piece {
     uint64_t n_records, parsed;
     uint64_t prev_line;          /* the last summarised record's line, relative */
     struct replay_pos pos;       /* where replay of this piece stands */
-    uint64_t replayed;           /* records replayed (each right after its summary is made,
-                                  * so the gates count while workers parse ahead) */
     bool keep;                   /* the whole summary is wanted at the end (a cached chunk) */
-    int rc;
 };
 
 static int on_record(void *ctx, const struct example *given)
@@ -143,13 +141,13 @@ static int on_record(void *ctx, const struct example *given)
         if (run->signatures) {   /* signed on workers, in run order: the file's own place */
             struct example whole = *ex;
             whole.line += p->pos.line_base;
-            whole.ordinal = p->pos.ordinal + (p->n_records - 1 - p->replayed);
+            whole.ordinal = p->pos.ordinal;   /* replay has not counted this record yet */
             signature_store_add(run->signatures, &whole);
         }
     }
     struct wire_in in = wire_in(p->records.ptr + at, p->records.len - at);
+    /* replayed as soon as it is made: the gates count while the workers parse ahead */
     int rc = replay_records(run, p->file_index, &in, 1, &p->pos, NULL, NULL);
-    p->replayed++;
     if (!p->keep)   /* nobody keeps it: memory stays at one record's summary */
         buf_reset(&p->records);
     return rc;
@@ -203,9 +201,8 @@ static void merge_facts(struct run_file *f, const struct chunk_facts *c, uint64_
 
 /*
  * Reads one piece of file i from `in` with the reader, summarising every record and
- * replaying the summary (in slices, or whole at the end when keep). start/format: where
- * the piece is in its file (read/reader.h). Fills *facts (read_error borrowed from
- * *scratch_file until the next piece).
+ * replaying each summary as it is made (p->records keeps them all when p->keep). start:
+ * where the piece is in its file (read/reader.h). The reader fills *piece_file.
  */
 static int read_piece(struct run *run, size_t i, const struct byte_stream *in, enum reader_start start,
                       struct piece *p, struct run_file *piece_file)
@@ -222,12 +219,7 @@ static int read_piece(struct run *run, size_t i, const struct byte_stream *in, e
     p->run = run;
     p->file_index = i;
     p->pos.prev_line = 0;
-    int rc = reader_run(piece_file, in, &ro, on_record, p);
-    if (rc < 0)
-        return rc;
-    if (rc > 0)
-        return p->rc;
-    return 0;
+    return reader_run(piece_file, in, &ro, on_record, p);   /* on_record stops it only with an error */
 }
 
 static void piece_release(struct piece *p, struct run_file *piece_file)
@@ -301,26 +293,47 @@ static int kept_get(struct run *run, const unsigned char key[32], struct kept *k
     return found;
 }
 
-/* Replays a kept chunk into the gates; *facts from it. */
-static int kept_replay(struct run *run, size_t i, const struct kept *k, struct replay_pos *pos,
-                       struct chunk_facts *facts)
+/* Where the next piece of a file starts, as its pieces are replayed or read. */
+struct piece_at {
+    struct replay_pos pos;
+    uint64_t offset;         /* bytes of the file before it */
+    bool first;
+};
+
+/* Replays a kept chunk of `lines` lines into the gates and adds what it showed to file i
+ * (facts, where it was, the cache's counts); `at` moves past it. */
+static int kept_replay(struct run *run, size_t i, const struct kept *k, uint64_t lines, struct piece_at *at)
 {
+    struct run_file *f = &run->files[i];
+    struct chunk_facts facts;
     struct wire_in in = wire_in(k->summary.data, k->summary.len);
-    if (!digest_get_facts(&in, facts))
-        return err_set(DSCI_EINTERNAL, "%s: a kept summary of this file is damaged; run again with --no-cache",
-                       run->files[i].path);
+    if (!digest_get_facts(&in, &facts))
+        return damaged_summary(run, i);
     uint64_t n = wire_get_varint(&in);
     const minhash_slot *sigs = NULL;
     const unsigned char *no_words = NULL;
     if (run->signatures) {
         size_t perms = run->signatures->mh.permutations;
-        if (k->sigs.len != facts->parsed * (perms * sizeof(minhash_slot) + 1))
+        if (k->sigs.len != facts.parsed * (perms * sizeof(minhash_slot) + 1))
             return err_set(DSCI_EINTERNAL, "%s: kept signatures of this file do not fit; run again with --no-cache",
-                           run->files[i].path);
+                           f->path);
         sigs = k->sigs.data;
-        no_words = (const unsigned char *)k->sigs.data + facts->parsed * perms * sizeof(minhash_slot);
+        no_words = (const unsigned char *)k->sigs.data + facts.parsed * perms * sizeof(minhash_slot);
     }
-    return replay_records(run, i, &in, n, pos, sigs, no_words);
+    enum dataset_format format_in = f->format;
+    at->pos.prev_line = 0;
+    int rc = replay_records(run, i, &in, n, &at->pos, sigs, no_words);
+    if (rc < 0)
+        return rc;
+    note_piece(run, i, at->pos.line_base, lines, at->offset, facts.bytes,
+               at->first ? READER_START_JSONL : READER_START_CONTINUE, format_in);
+    merge_facts(f, &facts, at->pos.line_base, at->first);
+    run->cache->counts.chunks_reused++;
+    run->cache->counts.bytes_reused += facts.bytes;
+    at->offset += facts.bytes;
+    at->pos.line_base += lines;
+    at->first = false;
+    return 0;
 }
 
 static bool all_keepable(const struct run *run)
@@ -414,23 +427,10 @@ static int replay_whole_file(struct run *run, size_t i, const unsigned char file
     }
     int rc = 0;
     if (got == n && !in.bad) {
-        struct replay_pos pos = { 0 };
-        uint64_t offset = 0;
+        struct piece_at at = { .first = true };
         f->format = FORMAT_AUTO;
-        for (uint64_t k = 0; k < n && rc == 0; k++) {
-            struct chunk_facts facts;
-            pos.prev_line = 0;
-            enum dataset_format format_in = f->format;
-            if ((rc = kept_replay(run, i, &kept[k], &pos, &facts)) == 0) {
-                note_piece(run, i, pos.line_base, lines[k], offset, facts.bytes,
-                           k == 0 ? READER_START_JSONL : READER_START_CONTINUE, format_in);
-                offset += facts.bytes;
-                merge_facts(f, &facts, pos.line_base, k == 0);
-                c->counts.chunks_reused++;
-                c->counts.bytes_reused += facts.bytes;
-            }
-            pos.line_base += lines[k];
-        }
+        for (uint64_t k = 0; k < n && rc == 0; k++)
+            rc = kept_replay(run, i, &kept[k], lines[k], &at);
         if (rc == 0) {
             f->bytes = bytes;
             memcpy(f->sha256, sha, 32);
@@ -463,23 +463,15 @@ int engine_read_file(struct run *run, size_t i)
     }
 
     struct byte_stream stream;
-    if ((rc = source_open_stream(run->src, f->root_path, &stream)) < 0) {
-        /* missing, a folder, a FIFO, unreadable: said with the spec's line */
-        const struct spec *spec = run->spec;
-        const struct spec_split *split = &spec->dataset.splits[f->split];
-        char why[1024];
-        snprintf(why, sizeof(why), "%s", err_last());
-        return err_set(rc, "%s:%zu: split '%s': %s", spec->path, split->loc.line, split->name, why);
-    }
+    if ((rc = source_open_stream(run->src, f->root_path, &stream)) < 0)   /* missing, a folder, a FIFO, unreadable */
+        return engine_spec_error(run->spec, &run->spec->dataset.splits[f->split], rc);
     f->format = FORMAT_AUTO;
     struct chunker ch;
     chunker_init(&ch, &stream, run->ro.max_line_bytes, run->chunk_bytes, run->hash_files || by_blob);
     struct file_entry entry = { .bytes = BUF_INIT, .complete = c != NULL };
     const char *head;
     size_t head_len;
-    struct replay_pos pos = { 0 };
-    uint64_t offset = 0;
-    bool first = true;
+    struct piece_at at = { .first = true };
     run->pieces[i].n = 0;   /* a whole-file replay that fell through noted nothing it kept */
     if ((rc = chunker_peek(&ch, 64, &head, &head_len)) < 0)
         goto done;
@@ -488,7 +480,7 @@ int engine_read_file(struct run *run, size_t i)
     for (;;) {
         struct byte_stream piece_in;
         struct mem_stream mem = { 0 };
-        enum reader_start start = first ? READER_START_JSONL : READER_START_CONTINUE;
+        enum reader_start start = at.first ? READER_START_JSONL : READER_START_CONTINUE;
         bool rest = whole;
         uint64_t lines = 0;
         unsigned char key[32];
@@ -511,25 +503,13 @@ int engine_read_file(struct run *run, size_t i)
             summary_cache_chunk_key(c, start, f->format, mem.data, mem.len, key);
             struct kept k;
             if (kept_get(run, key, &k)) {
-                struct chunk_facts facts;
-                pos.prev_line = 0;
-                enum dataset_format format_in = f->format;
-                rc = kept_replay(run, i, &k, &pos, &facts);
-                if (rc == 0) {
-                    note_piece(run, i, pos.line_base, lines, offset, mem.len, start, format_in);
-                    offset += mem.len;
-                    merge_facts(f, &facts, pos.line_base, first);
-                    c->counts.chunks_reused++;
-                    c->counts.bytes_reused += facts.bytes;
-                    wire_put_raw(&entry.bytes, key, 32);
-                    wire_put_varint(&entry.bytes, lines);
-                    entry.n_pieces++;
-                }
+                rc = kept_replay(run, i, &k, lines, &at);
                 kept_release(&k);
                 if (rc < 0)
                     goto done;
-                pos.line_base += lines;
-                first = false;
+                wire_put_raw(&entry.bytes, key, 32);
+                wire_put_varint(&entry.bytes, lines);
+                entry.n_pieces++;
                 continue;
             }
         }
@@ -543,14 +523,14 @@ int engine_read_file(struct run *run, size_t i)
         struct piece p = { .records = BUF_INIT, .keep = c && !rest };
         struct run_file piece_file;
         size_t first_sig = run->signatures ? run->signatures->n : 0;
-        p.pos = pos;
+        p.pos = at.pos;
         rc = read_piece(run, i, &piece_in, start, &p, &piece_file);
         struct chunk_facts facts;
         if (rc == 0) {
             chunk_facts_from_file(&facts, &piece_file, lines, p.parsed);
-            note_piece(run, i, pos.line_base, rest ? UINT64_MAX : lines, offset, rest ? UINT64_MAX : mem.len,
+            note_piece(run, i, at.pos.line_base, rest ? UINT64_MAX : lines, at.offset, rest ? UINT64_MAX : mem.len,
                        start, f->format);
-            offset += mem.len;
+            at.offset += mem.len;
         }
         if (rc == 0 && p.keep) {   /* replayed before it is kept: a gate may have stopped on it */
             if (all_keepable(run))
@@ -559,7 +539,7 @@ int engine_read_file(struct run *run, size_t i)
                 p.keep = false;
         }
         if (rc == 0) {
-            merge_facts(f, &facts, pos.line_base, first);
+            merge_facts(f, &facts, at.pos.line_base, at.first);
             if (c) {
                 c->counts.bytes_read += facts.bytes;
                 if (p.keep) {
@@ -576,9 +556,9 @@ int engine_read_file(struct run *run, size_t i)
         piece_release(&p, &piece_file);
         if (rc < 0)
             goto done;
-        pos.line_base += lines;
-        pos.ordinal = p.pos.ordinal;
-        first = false;
+        at.pos.line_base += lines;
+        at.pos.ordinal = p.pos.ordinal;
+        at.first = false;
         if (rest)
             break;
     }

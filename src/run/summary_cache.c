@@ -1,6 +1,5 @@
 #include "run/summary_cache.h"
 
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,6 +12,7 @@
 #include "util/buf.h"
 #include "util/err.h"
 #include "util/sha256.h"
+#include "util/size_text.h"
 #include "util/wire.h"
 
 #ifndef DSCI_VERSION
@@ -34,27 +34,6 @@ bool summary_cache_enabled(void)
 
 #define CACHE_DEFAULT_MAX ((uint64_t)2 << 30)
 
-/* "512M", "2G", "1048576": bytes; 0 for anything else. */
-static uint64_t parse_size(const char *s)
-{
-    char *end;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (end == s)
-        return 0;
-    int shift = 0;
-    switch (toupper((unsigned char)*end)) {
-    case 'K': shift = 10; end++; break;
-    case 'M': shift = 20; end++; break;
-    case 'G': shift = 30; end++; break;
-    default: break;
-    }
-    if (*end == 'B' || *end == 'b')
-        end++;
-    if (*end || v > (UINT64_MAX >> shift))
-        return 0;
-    return (uint64_t)v << shift;
-}
-
 void summary_cache_open_store(struct cache_store **out, const struct repo *repo)
 {
     *out = NULL;
@@ -69,10 +48,14 @@ void summary_cache_open_store(struct cache_store **out, const struct repo *repo)
                         repo_commondir(repo)[strlen(repo_commondir(repo)) - 1] == '/' ? "" : "/");
     if (!dir)
         return;
+    /* "0" empties the cache after every run; a size it cannot read leaves the default */
     const char *env_max = getenv("DSCI_CACHE_MAX");
-    uint64_t max = env_max && *env_max ? parse_size(env_max) : CACHE_DEFAULT_MAX;
-    if (env_max && *env_max && !max && strcmp(env_max, "0") != 0)
-        max = CACHE_DEFAULT_MAX;
+    size_t parsed;
+    uint64_t max = CACHE_DEFAULT_MAX;
+    if (env_max && !strcmp(env_max, "0"))
+        max = 0;
+    else if (env_max && size_text_parse(env_max, &parsed))
+        max = parsed;
     if (cache_store_open(out, dir, max) < 0) {
         err_clear();
         *out = NULL;

@@ -55,7 +55,7 @@ void summary_cache_disable(void);
 bool summary_cache_enabled(void);
 
 /* The repository's store: $DSCI_CACHE_DIR, else <git common dir>/dsci/cache, bounded by
- * $DSCI_CACHE_MAX (bytes, K/M/G suffixes; default 2G). *out NULL (and 0) when the cache
+ * $DSCI_CACHE_MAX (util/size_text.h: "512MiB", "2GB"; default 2 GiB). *out NULL (and 0) when the cache
  * is off or there is no repository; a store that cannot be opened is no cache, not an
  * error (a cache never fails a run). */
 void summary_cache_open_store(struct cache_store **out, const struct repo *repo);

@@ -15,6 +15,7 @@
 #include <strings.h>
 
 #include "util/err.h"
+#include "util/size_text.h"
 #include "util/suggest.h"
 #include "util/xalloc.h"
 
@@ -478,39 +479,16 @@ int get_share(struct ctx *c, const struct ynode *v, double *out)
     return 0;
 }
 
-/* Bytes: 1048576, "64MiB", "512 KiB", "1GiB"; KB/MB/GB are powers of 1000. */
+/* Bytes, in util/size_text.h's grammar: 1048576, "64MiB", "512 KiB"; KB/MB/GB are powers of 1000. */
 int get_size(struct ctx *c, const struct ynode *v, size_t *out)
 {
-    static const struct { const char *unit; size_t mult; } units[] = {
-        { "", 1 }, { "B", 1 },
-        { "KiB", (size_t)1 << 10 }, { "MiB", (size_t)1 << 20 }, { "GiB", (size_t)1 << 30 },
-        { "KB", 1000 }, { "MB", 1000000 }, { "GB", 1000000000 },
-    };
-    char num[32];
-    const char *p, *unit;
-    size_t n, x;
-
     if (v->is_null)
         return 0;
     if (v->kind != Y_SCALAR)
         return expected(c, v, "a size such as 67108864 or '64MiB'");
-    for (p = v->value; *p >= '0' && *p <= '9'; p++)
-        ;
-    n = (size_t)(p - v->value);
-    unit = *p == ' ' ? p + 1 : p;
-    if (!n || n >= sizeof(num))
-        return expected(c, v, "a size such as 67108864 or '64MiB'");
-    memcpy(num, v->value, n);
-    num[n] = '\0';
-    for (size_t i = 0; i < ARRAY_SIZE(units); i++) {
-        if (strcasecmp(unit, units[i].unit) || (unit != p && !*unit))
-            continue;
-        if (!parse_uint_text(num, &x) || x == 0 || x > SIZE_MAX / units[i].mult)
-            break;
-        *out = x * units[i].mult;
-        return 0;
-    }
-    return expected(c, v, "a positive size such as 67108864 or '64MiB'");
+    if (!size_text_parse(v->value, out))
+        return expected(c, v, "a positive size such as 67108864 or '64MiB'");
+    return 0;
 }
 
 /* One of a fixed set of words; `names` and `values` run in parallel. */
