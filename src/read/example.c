@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "util/sha256.h"
+#include "util/simd_scan.h"
 
 static const char *const error_names[EX_ERROR_KIND_COUNT] = {
     [EX_OK] = "ok",
@@ -51,11 +52,7 @@ void example_add_issue(struct example *ex, enum example_error kind, size_t line,
 size_t utf8_chars(const char *s, size_t len)
 {
     /* Every code point has exactly one byte that is not a continuation byte (10xxxxxx). */
-    size_t n = 0;
-    const unsigned char *p = (const unsigned char *)s;
-    for (size_t i = 0; i < len; i++)
-        n += (p[i] & 0xC0) != 0x80;
-    return n;
+    return simd_best()->count_code_points((const unsigned char *)s, len);
 }
 
 /*

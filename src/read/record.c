@@ -9,6 +9,7 @@
 
 #include <string.h>
 
+#include "read/json_fast.h"
 #include "util/xalloc.h"
 
 /* Strings that lie inside the record's own bytes (no escapes) are used in place. */
@@ -453,6 +454,26 @@ yajl_alloc_funcs record_yajl_funcs(struct arena *a)
     return funcs;
 }
 
+/* The record before its first event; again before yajl when the fast path refused
+ * (what that attempt put in the arena stays there, unused, until the record is done). */
+static void record_start(struct record *r, struct reader *rd, const char *s, size_t len)
+{
+    memset(r, 0, sizeof(*r));
+    for (int i = 0; i < 2; i++) {
+        struct raw_list *l = &rd->lists[i];
+        l->present = l->is_array = l->has_non_object = l->truncated = false;
+        l->n = l->n_elements = 0;
+    }
+    r->lists = rd->lists;
+    r->o = rd->o;
+    r->arena = &rd->arena;
+    r->src = s;
+    r->src_len = len;
+    r->n_label_segs = rd->n_label_segs;
+    memcpy(r->label_seg, rd->label_seg, sizeof(r->label_seg));
+    memcpy(r->label_seg_len, rd->label_seg_len, sizeof(r->label_seg_len));
+}
+
 int record_process(struct reader *rd, const char *s, size_t len, size_t line, size_t column,
                    size_t char_column)
 {
@@ -460,20 +481,17 @@ int record_process(struct reader *rd, const char *s, size_t len, size_t line, si
     struct example *ex = &rd->ex;
     reader_reset_example(rd, line, column, char_column);
 
-    memset(&r, 0, sizeof(r));
-    for (int i = 0; i < 2; i++) {
-        struct raw_list *l = &rd->lists[i];
-        l->present = l->is_array = l->has_non_object = l->truncated = false;
-        l->n = l->n_elements = 0;
+    record_start(&r, rd, s, len);
+    /* The fast path gives the same events for what it accepts (read/json_fast.h);
+     * anything else, errors included, is yajl's. Decoded strings live in scratch only
+     * until keep_string copies them. */
+    if (json_fast_enabled()) {
+        bool parsed = json_fast_parse(&record_callbacks, &r, &rd->scratch, s, len);
+        arena_reset(&rd->scratch);
+        if (parsed)
+            goto parsed;
+        record_start(&r, rd, s, len);
     }
-    r.lists = rd->lists;
-    r.o = rd->o;
-    r.arena = &rd->arena;
-    r.src = s;
-    r.src_len = len;
-    r.n_label_segs = rd->n_label_segs;
-    memcpy(r.label_seg, rd->label_seg, sizeof(r.label_seg));
-    memcpy(r.label_seg_len, rd->label_seg_len, sizeof(r.label_seg_len));
 
     /* yajl's own memory (handle, lexer, buffers) is scratch, apart from the record's, which
      * a worker keeps until the record is delivered */
@@ -491,6 +509,7 @@ int record_process(struct reader *rd, const char *s, size_t len, size_t line, si
     yajl_free(h);
     arena_reset(&rd->scratch);
 
+parsed:
     if (r.root_type != V_OTHER || !r.root_type_name || strcmp(r.root_type_name, "an object") != 0) {
         ISSUE(rd, EX_DATA_TYPE, line, "the record is %s, expected an object",
                                        r.root_type_name ? r.root_type_name : "empty");
