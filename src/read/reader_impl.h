@@ -4,6 +4,7 @@
  *                      the example's life (reset, deliver), the checksum drain;
  *   read/frame.c       framing: JSONL lines and JSON array elements, with their lines;
  *   read/record.c      one record through yajl's SAX interface into struct record;
+ *   read/json_fast.c   the fast path for record.c's callbacks (yajl for what it refuses);
  *   read/formats.c     struct record -> the example: ShareGPT, OpenAI (tools), Alpaca;
  *                      also reader_json_is_object (the tool-arguments scanner);
  *   read/json_error.c  where a broken record's first error is (line, column, message),
