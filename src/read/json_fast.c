@@ -148,7 +148,15 @@ static const unsigned char *lex_string(struct lexer *lx, const unsigned char *p,
     const unsigned char *start = p, *end = lx->end;
     bool escaped = false;
     for (;;) {
-        p += lx->string_stop(p, (size_t)(end - p));
+#ifdef SIMD_HAVE_STOP_MASK16
+        if (end - p >= 16) {
+            unsigned m = simd_string_stop_mask16(p);
+            p += m ? (size_t)__builtin_ctz(m) : 16 + lx->string_stop(p + 16, (size_t)(end - p) - 16);
+        } else
+#endif
+        {
+            p += lx->string_stop(p, (size_t)(end - p));
+        }
         if (p == end)
             return NULL;
         unsigned char c = *p;

@@ -29,6 +29,23 @@ struct simd_kernels {
     size_t (*count_code_points)(const unsigned char *s, size_t len);
 };
 
+#if defined(__x86_64__) && defined(__SSE2__)
+#include <emmintrin.h>
+#define SIMD_HAVE_STOP_MASK16 1
+/* string_stop's bytes among the 16 at s (all readable) as a bit mask, inline: most
+ * strings (keys, roles, short turns) end within their first 16 bytes, where a call
+ * through the dispatch pointer would cost more than the scan. SSE2 is in every
+ * x86-64. See simd_scan.c for why one signed compare finds both < 0x20 and >= 0x80. */
+static inline unsigned simd_string_stop_mask16(const unsigned char *s)
+{
+    __m128i v = _mm_loadu_si128((const __m128i *)s);
+    __m128i hit = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+                               _mm_cmpeq_epi8(v, _mm_set1_epi8('\\')));
+    hit = _mm_or_si128(hit, _mm_cmplt_epi8(v, _mm_set1_epi8(0x20)));
+    return (unsigned)_mm_movemask_epi8(hit);
+}
+#endif
+
 /* The fastest variant this CPU runs; the first call decides, any thread may ask. */
 const struct simd_kernels *simd_best(void);
 
