@@ -65,19 +65,40 @@ PY
 # a JSON array file: its elements are records too, with their own places
 printf '[\n  {"conversations": [{"from": "human", "value": "array \\u00e9 \\"one\\""}, {"from": "gpt", "value": "ok"}]},\n  {"conversations": [{"from": "human", "value": "lone \\udfff"}, {"from": "gpt", "value": "ok"}]} ,\v\n  {"conversations": [{"from": "human", "value": "two"}, {"from": "gpt", "value": 1e5}]}\n]\n' >ds/data/val.json
 
-for fmt in text json; do
-    set +e
-    DSCI_JSON=yajl "$DSCI" -C ds check --max-examples 100 --format "$fmt" >slow.$fmt 2>slow.$fmt.err
-    slow_rc=$?
-    "$DSCI" -C ds check --max-examples 100 --format "$fmt" >fast.$fmt 2>fast.$fmt.err
-    fast_rc=$?
-    set -e
-    [ "$slow_rc" -eq "$fast_rc" ] || fail "exit codes differ: yajl $slow_rc, fast $fast_rc"
-    [ "$fmt" = text ] || sed -i '/"date":/d' slow.$fmt fast.$fmt
-    test_cmp slow.$fmt fast.$fmt
-    test_cmp slow.$fmt.err fast.$fmt.err
+# OpenAI records with tool calls: each call's arguments go through the same fast path
+mkdir -p oa/specs oa/data
+sed -e 's/format: auto/format: openai/' -e '/val: /d' -e 's/coverage: {.*}/coverage: {level: off}/' \
+    ds/specs/ds.yaml >oa/specs/ds.yaml
+python3 - >oa/data/train.jsonl <<'PY'
+import json
+tool = {"type": "function", "function": {"name": "f", "parameters": {"type": "object", "required": ["a", "b"]}}}
+args = ['{"a": 1, "b": "x"}', '{"a": 1}', '{"a": "\\u00e9", "b\\u0041": [1, {"c": null}]}', '{"a": "\\ud800", "b": 2}',
+        '[1, 2]', '"a string"', '17', '{"a": 1', '{"a": 1} x', '\v{"a": 1, "b": 2}', '{' * 600 + '}' * 600, '']
+for i, a in enumerate(args):
+    call = {"id": "c%d" % i, "type": "function", "function": {"name": "f", "arguments": a}}
+    print(json.dumps({"messages": [{"role": "user", "content": "call %d" % i},
+                                   {"role": "assistant", "content": None, "tool_calls": [call]},
+                                   {"role": "tool", "tool_call_id": "c%d" % i, "content": "done"},
+                                   {"role": "assistant", "content": "ok %d" % i}], "tools": [tool]}))
+PY
+
+for dir in ds oa; do
+    for fmt in text json; do
+        set +e
+        DSCI_JSON=yajl "$DSCI" -C $dir check --max-examples 100 --format "$fmt" >slow.$fmt 2>slow.$fmt.err
+        slow_rc=$?
+        "$DSCI" -C $dir check --max-examples 100 --format "$fmt" >fast.$fmt 2>fast.$fmt.err
+        fast_rc=$?
+        set -e
+        [ "$slow_rc" -eq "$fast_rc" ] || fail "$dir: exit codes differ: yajl $slow_rc, fast $fast_rc"
+        [ "$fmt" = text ] || sed -i '/"date":/d' slow.$fmt fast.$fmt
+        test_cmp slow.$fmt fast.$fmt
+        test_cmp slow.$fmt.err fast.$fmt.err
+    done
+    cp fast.text $dir.text
 done
 # the file really has what the test is about: broken records and parsed ones
-expect_line fast.text "invalid JSON"
-expect_line fast.text "nesting deeper than"
-expect_line fast.text "RESULT: FAIL"
+expect_line ds.text "invalid JSON"
+expect_line ds.text "nesting deeper than"
+expect_line ds.text "RESULT: FAIL"
+expect_line oa.text "arguments"
