@@ -2,7 +2,7 @@
 
 #include <stdint.h>
 
-#if defined(__x86_64__)
+#if defined(__x86_64__) && !defined(DSCI_NO_SIMD)
 #include <immintrin.h>
 #define DSCI_SIMD_X86 1
 #endif

@@ -11,7 +11,8 @@
  *
  * Every variant gives the same answers as the scalar one; simd_variants lists the
  * ones this CPU can run, so tests hold each against the scalar reference. Kernels
- * never read outside s[0..len).
+ * never read outside s[0..len). Compiling with -DDSCI_NO_SIMD leaves only the scalar
+ * code, as on a CPU that is not x86-64 (to test that build on this one).
  */
 #ifndef DSCI_SIMD_SCAN_H
 #define DSCI_SIMD_SCAN_H
@@ -29,7 +30,7 @@ struct simd_kernels {
     size_t (*count_code_points)(const unsigned char *s, size_t len);
 };
 
-#if defined(__x86_64__) && defined(__SSE2__)
+#if defined(__x86_64__) && defined(__SSE2__) && !defined(DSCI_NO_SIMD)
 #include <emmintrin.h>
 #define SIMD_HAVE_STOP_MASK16 1
 /* string_stop's bytes among the 16 at s (all readable) as a bit mask, inline: most
