@@ -13,24 +13,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <mbedtls/sha1.h>
-#include <mbedtls/version.h>
 #include <zlib.h>
 
 #include "data/source_git_pack.h"
 #include "util/err.h"
+#include "util/sha1.h"
 #include "util/xalloc.h"
-
-/* mbedTLS 3 dropped the _ret suffixes that 2.28 (Debian 12) still needs. */
-#if MBEDTLS_VERSION_NUMBER >= 0x03000000
-#define sha1_starts_ mbedtls_sha1_starts
-#define sha1_update_ mbedtls_sha1_update
-#define sha1_finish_ mbedtls_sha1_finish
-#else
-#define sha1_starts_ mbedtls_sha1_starts_ret
-#define sha1_update_ mbedtls_sha1_update_ret
-#define sha1_finish_ mbedtls_sha1_finish_ret
-#endif
 
 #define CHUNK ((size_t)64 << 10)
 #define MAX_HEADER 64
@@ -47,7 +35,7 @@ struct git_object_reader {
     int fd;
     bool eof, z_end, z_live;
     z_stream z;
-    mbedtls_sha1_context sha;
+    struct sha1 sha;
     unsigned char *in, *out;
     size_t out_pos, out_len;      /* inflated bytes not yet handed out */
     /* packed: produced by a cursor, or (deltas beyond it) read whole by libgit2 */
@@ -99,7 +87,7 @@ static int inflate_more(struct git_object_reader *r)
         if (step == PACK_INFLATE_BAD)
             return damaged(r, r->z.msg ? r->z.msg : "invalid compressed data");
         if (r->out_len)
-            sha1_update_(&r->sha, r->out, r->out_len);
+            sha1_update(&r->sha, r->out, r->out_len);
     }
     return 0;
 }
@@ -150,8 +138,7 @@ static int open_loose(struct git_object_reader *r, git_object_t type)
 {
     r->in = xmalloc(CHUNK);
     r->out = xmalloc(CHUNK);
-    mbedtls_sha1_init(&r->sha);
-    sha1_starts_(&r->sha);
+    sha1_init(&r->sha);
     r->hashing = true;
     if (inflateInit(&r->z) != Z_OK)
         return err_set(DSCI_EENV, "%s: cannot read git object %s: zlib failed to start", r->shown, r->id);
@@ -222,9 +209,8 @@ int git_object_reader_open(struct git_object_reader **out, git_repository *git, 
             char hdr[MAX_HEADER];
             r->size = pack_cursor_size(r->cursor);
             int hl = snprintf(hdr, sizeof(hdr), "%s %llu", type_name(type), (unsigned long long)r->size);
-            mbedtls_sha1_init(&r->sha);
-            sha1_starts_(&r->sha);
-            sha1_update_(&r->sha, (const unsigned char *)hdr, (size_t)hl + 1);
+            sha1_init(&r->sha);
+            sha1_update(&r->sha, (const unsigned char *)hdr, (size_t)hl + 1);
             r->hashing = true;
             rc = 0;
         } else
@@ -254,7 +240,7 @@ static int finish(struct git_object_reader *r)
         return damaged(r, "shorter than its header says");
     if (r->z_live && r->z.avail_in > 0)
         return damaged(r, "data after the end of the object");
-    sha1_finish_(&r->sha, digest);
+    sha1_final(&r->sha, digest);
     r->verified = true;
     if (memcmp(digest, r->oid.id, sizeof(digest)) != 0)
         return damaged(r, "its content does not match its id");
@@ -280,7 +266,7 @@ ssize_t git_object_reader_read(struct git_object_reader *r, char *buf, size_t ca
                 return damaged(r, "its size differs between two reads");
         } else {
             if (got > 0) {
-                sha1_update_(&r->sha, (const unsigned char *)buf, (size_t)got);
+                sha1_update(&r->sha, (const unsigned char *)buf, (size_t)got);
                 r->done += (uint64_t)got;
                 return got;
             }
@@ -293,7 +279,7 @@ ssize_t git_object_reader_read(struct git_object_reader *r, char *buf, size_t ca
         size_t n = left < cap ? (size_t)left : cap;
         memcpy(buf, r->data + r->done, n);
         if (r->hashing)
-            sha1_update_(&r->sha, (const unsigned char *)buf, n);
+            sha1_update(&r->sha, (const unsigned char *)buf, n);
         r->done += n;
         if (n == 0) {
             int rc = finish(r);
@@ -338,8 +324,8 @@ void git_object_reader_free(struct git_object_reader *r)
         close(r->fd);
     if (r->z_live)
         inflateEnd(&r->z);
-    if (r->hashing)
-        mbedtls_sha1_free(&r->sha);
+    if (r->hashing && !r->verified)
+        sha1_discard(&r->sha);
     pack_cursor_free(r->cursor);
     free(r->in);
     free(r->out);
