@@ -16,12 +16,17 @@
 #include <zlib.h>
 
 #include "data/source_git_pack.h"
+#include "data/source_read_ahead.h"
 #include "util/err.h"
+#include "util/jobs.h"
 #include "util/sha1.h"
 #include "util/xalloc.h"
 
 #define CHUNK ((size_t)64 << 10)
 #define MAX_HEADER 64
+/* A blob this big is inflated and verified on a thread of its own when the run may use
+ * more than one: below it, starting a thread costs more than it saves. */
+#define READ_AHEAD_MIN ((uint64_t)4 << 20)
 
 struct git_object_reader {
     char *shown;
@@ -42,7 +47,12 @@ struct git_object_reader {
     struct pack_cursor *cursor;
     git_odb_object *packed;
     const char *data;
+    /* read ahead on a thread (cursor or loose), which hands a give-up back to the caller */
+    struct read_ahead *ahead;
+    bool on_thread;
 };
+
+static ssize_t read_here(void *ctx, char *buf, size_t cap);
 
 static int damaged(struct git_object_reader *r, const char *why)
 {
@@ -221,6 +231,11 @@ int git_object_reader_open(struct git_object_reader **out, git_repository *git, 
         git_object_reader_free(r);
         return rc;
     }
+    if ((r->cursor || r->z_live) && r->size >= READ_AHEAD_MIN && jobs_count() > 1) {
+        r->on_thread = true;
+        r->ahead = read_ahead_start(read_here, r);
+        r->on_thread = r->ahead != NULL;
+    }
     *out = r;
     return 0;
 }
@@ -247,12 +262,16 @@ static int finish(struct git_object_reader *r)
     return 0;
 }
 
-ssize_t git_object_reader_read(struct git_object_reader *r, char *buf, size_t cap)
+/* The reader's read, on whichever thread reads (the read-ahead one or the caller's). */
+static ssize_t read_here(void *ctx, char *buf, size_t cap)
 {
+    struct git_object_reader *r = ctx;
     if (r->cursor) {
         ssize_t got = pack_cursor_read(r->cursor, (unsigned char *)buf, cap);
         if (got == PACK_DAMAGED)
             return damaged(r, pack_cursor_why(r->cursor));
+        if (got == PACK_GIVE_UP && r->on_thread)
+            return READ_AHEAD_HANDBACK;   /* libgit2 is for the caller's thread */
         if (got == PACK_GIVE_UP) {
             /* copies too far out of order: libgit2 reads it whole, and this goes on
              * from where the cursor was (the hash still covers every byte) */
@@ -316,10 +335,24 @@ ssize_t git_object_reader_read(struct git_object_reader *r, char *buf, size_t ca
     return (ssize_t)put;
 }
 
+ssize_t git_object_reader_read(struct git_object_reader *r, char *buf, size_t cap)
+{
+    if (r->ahead) {
+        ssize_t got = read_ahead_read(r->ahead, buf, cap);
+        if (got != READ_AHEAD_HANDBACK)
+            return got;
+        read_ahead_stop(r->ahead);
+        r->ahead = NULL;
+        r->on_thread = false;
+    }
+    return read_here(r, buf, cap);
+}
+
 void git_object_reader_free(struct git_object_reader *r)
 {
     if (!r)
         return;
+    read_ahead_stop(r->ahead);   /* first: the thread may be using the rest */
     if (r->fd >= 0)
         close(r->fd);
     if (r->z_live)

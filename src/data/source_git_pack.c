@@ -184,11 +184,13 @@ int pack_inflate_step(z_stream *z, unsigned char *out, size_t cap, size_t *out_l
     return 0;
 }
 
-/* More inflated bytes of the entry's stream into c->out (none at its end). */
-static int cz_fill(struct pack_cursor *c)
+/* More inflated bytes of the entry's stream into out (up to cap; none at its end). */
+static int cz_inflate(struct pack_cursor *c, unsigned char *out, size_t cap, size_t *out_len)
 {
-    c->out_pos = c->out_len = 0;
-    while (!c->z_end && c->out_len == 0) {
+    *out_len = 0;
+    if (cap > ((size_t)1 << 30))
+        cap = (size_t)1 << 30;   /* zlib counts in uInt */
+    while (!c->z_end && *out_len == 0) {
         if (c->z.avail_in == 0 && !c->eof) {
             ssize_t got = pread(c->fd, c->in, CHUNK, (off_t)c->file_pos);
             if (got < 0) {
@@ -200,7 +202,7 @@ static int cz_fill(struct pack_cursor *c)
             c->z.next_in = c->in;
             c->z.avail_in = (uInt)got;
         }
-        int step = pack_inflate_step(&c->z, c->out, CHUNK, &c->out_len, &c->z_end, c->eof);
+        int step = pack_inflate_step(&c->z, out, cap, out_len, &c->z_end, c->eof);
         if (step == PACK_INFLATE_TRUNCATED) {
             c->why = "the pack ends inside it";
             return PACK_DAMAGED;
@@ -213,10 +215,31 @@ static int cz_fill(struct pack_cursor *c)
     return 0;
 }
 
+/* More inflated bytes into c->out. */
+static int cz_fill(struct pack_cursor *c)
+{
+    c->out_pos = 0;
+    return cz_inflate(c, c->out, CHUNK, &c->out_len);
+}
+
 /* Exactly n bytes of the entry's stream into buf (NULL: skipped). */
 static int cz_read(struct pack_cursor *c, unsigned char *buf, size_t n)
 {
     while (n) {
+        if (buf && c->out_pos == c->out_len && n >= CHUNK) {
+            /* a big read: inflated where it is wanted, not copied from c->out */
+            size_t k;
+            int rc = cz_inflate(c, buf, n, &k);
+            if (rc < 0)
+                return rc;
+            if (k == 0) {
+                c->why = "its data ends early";
+                return PACK_DAMAGED;
+            }
+            buf += k;
+            n -= k;
+            continue;
+        }
         if (c->out_pos == c->out_len) {
             int rc = cz_fill(c);
             if (rc < 0)
