@@ -273,7 +273,7 @@ static ssize_t read_here(void *ctx, char *buf, size_t cap)
         if (got == PACK_GIVE_UP && r->on_thread)
             return READ_AHEAD_HANDBACK;   /* libgit2 is for the caller's thread */
         if (got == PACK_GIVE_UP) {
-            /* copies too far out of order: libgit2 reads it whole, and this goes on
+            /* copies too far out of order in a big base: libgit2 reads it whole, and this goes on
              * from where the cursor was (the hash still covers every byte) */
             pack_cursor_free(r->cursor);
             r->cursor = NULL;
