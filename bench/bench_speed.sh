@@ -124,6 +124,8 @@ commit=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
 git -C "$ROOT" diff --quiet HEAD 2>/dev/null || commit="$commit (with uncommitted changes)"
 echo "dsci:  $("$DSCI" --version 2>&1 | head -n 1), $DSCI, source tree at commit $commit"
 echo "runs:  median of $RUNS (jq and reference.py: $SLOW_RUNS); user = user CPU seconds"
+# others' work on the machine slows the wall times (not much the user times): say how busy
+echo "load:  $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown) (1, 5, 15 min) at the start"
 
 # ---------------------------------------------------------------------------------------------
 # 1. The BENCH_MB file
@@ -232,7 +234,7 @@ fi
 echo "dsci faster than jq by (jq wall / dsci wall): -j 1 $(ratio jq dsci1)x, -j 2 $(ratio jq dsci2)x"
 echo "dsci faster than Python by (reference.py wall / dsci wall): -j 1 $(ratio python dsci1)x, -j 2 $(ratio python dsci2)x"
 
-[[ $BIG_MB -gt 0 ]] || { echo; echo "(BENCH_BIG=0: parts 2 and 3 skipped)"; exit 0; }
+[[ $BIG_MB -gt 0 ]] || { echo; echo "(BENCH_BIG=0: parts 2 and 3 skipped; load at the end: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null))"; exit 0; }
 
 # ---------------------------------------------------------------------------------------------
 # 2. Every gate on the big file, -j 2
@@ -342,4 +344,5 @@ echo
 header
 cat "$results"
 echo
+echo "load:  $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown) at the end"
 echo "--rev HEAD / work tree: wall $(ratio rev wt)x, user $(awk -v a="${CPU_S[rev]}" -v b="${CPU_S[wt]}" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')x"
