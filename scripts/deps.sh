@@ -7,6 +7,8 @@
 #   scripts/deps.sh test    that, plus what the test suite runs (scripts/test.sh): cmocka,
 #                           valgrind, clang and libFuzzer, Python, jq, pre-commit,
 #                           shellcheck, xmllint, Node.js and npm (and CA certificates for npm)
+#   scripts/deps.sh bench   the build's, plus what bench/bench_speed.sh compares dsci with:
+#                           simdjson (its parse-only floor), jq, Python, GNU time, lscpu
 #
 # apt's output goes to a log file ($DSCI_APT_LOG, default /tmp/dsci-apt.log); the
 # terminal gets one line per step, and the log's last lines when a step fails.
@@ -18,6 +20,7 @@ libgit2-dev libmbedtls-dev libyaml-dev libyajl-dev libpcre2-dev \
 libssl-dev libssh2-1-dev libhttp-parser-dev zlib1g-dev"
 test_packages="libcmocka-dev valgrind jq python3 python3-yaml pre-commit shellcheck \
 clang libclang-rt-14-dev ca-certificates libxml2-utils"
+bench_packages="libsimdjson-dev jq python3 time util-linux"
 
 case $what in
 build) packages=$build_packages ;;
@@ -27,8 +30,9 @@ test)
     # Debian's npm package: take Debian's only when there is no npm at all.
     command -v npm >/dev/null 2>&1 || packages="$packages nodejs npm"
     ;;
+bench) packages="$build_packages $bench_packages" ;;
 *)
-    echo "usage: scripts/deps.sh [build|test]" >&2
+    echo "usage: scripts/deps.sh [build|test|bench]" >&2
     exit 2
     ;;
 esac

@@ -13,27 +13,20 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <mbedtls/sha1.h>
-#include <mbedtls/version.h>
 #include <zlib.h>
 
 #include "data/source_git_pack.h"
+#include "data/source_read_ahead.h"
 #include "util/err.h"
+#include "util/jobs.h"
+#include "util/sha1.h"
 #include "util/xalloc.h"
-
-/* mbedTLS 3 dropped the _ret suffixes that 2.28 (Debian 12) still needs. */
-#if MBEDTLS_VERSION_NUMBER >= 0x03000000
-#define sha1_starts_ mbedtls_sha1_starts
-#define sha1_update_ mbedtls_sha1_update
-#define sha1_finish_ mbedtls_sha1_finish
-#else
-#define sha1_starts_ mbedtls_sha1_starts_ret
-#define sha1_update_ mbedtls_sha1_update_ret
-#define sha1_finish_ mbedtls_sha1_finish_ret
-#endif
 
 #define CHUNK ((size_t)64 << 10)
 #define MAX_HEADER 64
+/* A blob this big is inflated and verified on a thread of its own when the run may use
+ * more than one: below it, starting a thread costs more than it saves. */
+#define READ_AHEAD_MIN ((uint64_t)4 << 20)
 
 struct git_object_reader {
     char *shown;
@@ -47,14 +40,19 @@ struct git_object_reader {
     int fd;
     bool eof, z_end, z_live;
     z_stream z;
-    mbedtls_sha1_context sha;
+    struct sha1 sha;
     unsigned char *in, *out;
     size_t out_pos, out_len;      /* inflated bytes not yet handed out */
     /* packed: produced by a cursor, or (deltas beyond it) read whole by libgit2 */
     struct pack_cursor *cursor;
     git_odb_object *packed;
     const char *data;
+    /* read ahead on a thread (cursor or loose), which hands a give-up back to the caller */
+    struct read_ahead *ahead;
+    bool on_thread;
 };
+
+static ssize_t read_here(void *ctx, char *buf, size_t cap);
 
 static int damaged(struct git_object_reader *r, const char *why)
 {
@@ -99,7 +97,7 @@ static int inflate_more(struct git_object_reader *r)
         if (step == PACK_INFLATE_BAD)
             return damaged(r, r->z.msg ? r->z.msg : "invalid compressed data");
         if (r->out_len)
-            sha1_update_(&r->sha, r->out, r->out_len);
+            sha1_update(&r->sha, r->out, r->out_len);
     }
     return 0;
 }
@@ -150,8 +148,7 @@ static int open_loose(struct git_object_reader *r, git_object_t type)
 {
     r->in = xmalloc(CHUNK);
     r->out = xmalloc(CHUNK);
-    mbedtls_sha1_init(&r->sha);
-    sha1_starts_(&r->sha);
+    sha1_init(&r->sha);
     r->hashing = true;
     if (inflateInit(&r->z) != Z_OK)
         return err_set(DSCI_EENV, "%s: cannot read git object %s: zlib failed to start", r->shown, r->id);
@@ -222,9 +219,8 @@ int git_object_reader_open(struct git_object_reader **out, git_repository *git, 
             char hdr[MAX_HEADER];
             r->size = pack_cursor_size(r->cursor);
             int hl = snprintf(hdr, sizeof(hdr), "%s %llu", type_name(type), (unsigned long long)r->size);
-            mbedtls_sha1_init(&r->sha);
-            sha1_starts_(&r->sha);
-            sha1_update_(&r->sha, (const unsigned char *)hdr, (size_t)hl + 1);
+            sha1_init(&r->sha);
+            sha1_update(&r->sha, (const unsigned char *)hdr, (size_t)hl + 1);
             r->hashing = true;
             rc = 0;
         } else
@@ -234,6 +230,11 @@ int git_object_reader_open(struct git_object_reader **out, git_repository *git, 
     if (rc < 0) {
         git_object_reader_free(r);
         return rc;
+    }
+    if ((r->cursor || r->z_live) && r->size >= READ_AHEAD_MIN && jobs_count() > 1) {
+        r->on_thread = true;
+        r->ahead = read_ahead_start(read_here, r);
+        r->on_thread = r->ahead != NULL;
     }
     *out = r;
     return 0;
@@ -254,21 +255,25 @@ static int finish(struct git_object_reader *r)
         return damaged(r, "shorter than its header says");
     if (r->z_live && r->z.avail_in > 0)
         return damaged(r, "data after the end of the object");
-    sha1_finish_(&r->sha, digest);
+    sha1_final(&r->sha, digest);
     r->verified = true;
     if (memcmp(digest, r->oid.id, sizeof(digest)) != 0)
         return damaged(r, "its content does not match its id");
     return 0;
 }
 
-ssize_t git_object_reader_read(struct git_object_reader *r, char *buf, size_t cap)
+/* The reader's read, on whichever thread reads (the read-ahead one or the caller's). */
+static ssize_t read_here(void *ctx, char *buf, size_t cap)
 {
+    struct git_object_reader *r = ctx;
     if (r->cursor) {
         ssize_t got = pack_cursor_read(r->cursor, (unsigned char *)buf, cap);
         if (got == PACK_DAMAGED)
             return damaged(r, pack_cursor_why(r->cursor));
+        if (got == PACK_GIVE_UP && r->on_thread)
+            return READ_AHEAD_HANDBACK;   /* libgit2 is for the caller's thread */
         if (got == PACK_GIVE_UP) {
-            /* copies too far out of order: libgit2 reads it whole, and this goes on
+            /* copies too far out of order in a big base: libgit2 reads it whole, and this goes on
              * from where the cursor was (the hash still covers every byte) */
             pack_cursor_free(r->cursor);
             r->cursor = NULL;
@@ -280,7 +285,7 @@ ssize_t git_object_reader_read(struct git_object_reader *r, char *buf, size_t ca
                 return damaged(r, "its size differs between two reads");
         } else {
             if (got > 0) {
-                sha1_update_(&r->sha, (const unsigned char *)buf, (size_t)got);
+                sha1_update(&r->sha, (const unsigned char *)buf, (size_t)got);
                 r->done += (uint64_t)got;
                 return got;
             }
@@ -293,7 +298,7 @@ ssize_t git_object_reader_read(struct git_object_reader *r, char *buf, size_t ca
         size_t n = left < cap ? (size_t)left : cap;
         memcpy(buf, r->data + r->done, n);
         if (r->hashing)
-            sha1_update_(&r->sha, (const unsigned char *)buf, n);
+            sha1_update(&r->sha, (const unsigned char *)buf, n);
         r->done += n;
         if (n == 0) {
             int rc = finish(r);
@@ -330,16 +335,30 @@ ssize_t git_object_reader_read(struct git_object_reader *r, char *buf, size_t ca
     return (ssize_t)put;
 }
 
+ssize_t git_object_reader_read(struct git_object_reader *r, char *buf, size_t cap)
+{
+    if (r->ahead) {
+        ssize_t got = read_ahead_read(r->ahead, buf, cap);
+        if (got != READ_AHEAD_HANDBACK)
+            return got;
+        read_ahead_stop(r->ahead);
+        r->ahead = NULL;
+        r->on_thread = false;
+    }
+    return read_here(r, buf, cap);
+}
+
 void git_object_reader_free(struct git_object_reader *r)
 {
     if (!r)
         return;
+    read_ahead_stop(r->ahead);   /* first: the thread may be using the rest */
     if (r->fd >= 0)
         close(r->fd);
     if (r->z_live)
         inflateEnd(&r->z);
-    if (r->hashing)
-        mbedtls_sha1_free(&r->sha);
+    if (r->hashing && !r->verified)
+        sha1_discard(&r->sha);
     pack_cursor_free(r->cursor);
     free(r->in);
     free(r->out);

@@ -10,7 +10,9 @@
  * base (source_git_pack.h). (libgit2 1.5's read stream serves loose
  * objects only, and loops on a truncated one as git_odb_read does.) What is left is read
  * whole through git_odb_read, which verifies it, and released at close: deltas whose
- * copies jump back and forth in their base, objects in alternate stores.
+ * copies jump back and forth in a base too big to hold in memory, objects in alternate
+ * stores. A big blob, when the run may use more than one thread, is inflated and
+ * verified on a thread of its own ahead of the caller (source_read_ahead.h).
  *
  *   struct git_object_reader *r = NULL;
  *   if (git_object_reader_open(&r, git, &id, GIT_OBJECT_BLOB, "data/train.jsonl") < 0) ...

@@ -16,9 +16,15 @@
 
 #include <zlib.h>
 
+#include "util/size_text.h"
 #include "util/xalloc.h"
 
 #define CHUNK ((size_t)64 << 10)
+/* A delta base that a copy goes back in is held whole in memory up to this size (git
+ * itself holds every base whole; its core.bigFileThreshold, 512 MiB, keeps bigger blobs
+ * out of deltas). DSCI_GIT_BASE_IN_MEMORY_MAX changes it: tests set it low to reach the
+ * streaming path's restarts and the hand-over to libgit2. */
+#define BASE_IN_MEMORY_MAX ((size_t)512 << 20)
 
 /* Big-endian integers of a pack index. */
 static uint32_t be32(const unsigned char *p)
@@ -116,10 +122,11 @@ int pack_find(git_repository *git, const git_oid *id, char **pack, uint64_t *off
  * is its zlib stream inflated. A delta entry (OFS_DELTA: base earlier in the same pack;
  * REF_DELTA: base named by id) is a zlib stream of instructions applied on the fly:
  * "insert these bytes" and "copy LEN bytes from OFFSET of the base", the base being
- * another cursor that is moved forward (cheap) or, when a copy goes back, started over
- * (rare for data files, whose versions share their order). Going back is allowed up to
- * one more pass over the base; beyond that (versions shuffled against each other) the
- * caller lets libgit2 read the object whole. Every level keeps two 64 KiB buffers.
+ * another cursor that is moved forward (cheap) or, when a copy goes back (versions
+ * reordered against each other, or git's choice of a similar file as the base), held
+ * whole in memory from then on, as git holds its bases. A base too big to hold is
+ * started over instead: up to one more pass over it; beyond that the caller lets
+ * libgit2 read the object whole. Every level keeps two 64 KiB buffers.
  */
 #define MAX_DELTA_DEPTH 64
 #define PACK_OFS_DELTA 6
@@ -138,6 +145,7 @@ struct pack_cursor {
     struct pack_cursor *base;  /* deltas */
     uint64_t copy_off, copy_left, insert_left;
     uint64_t redone;           /* bytes produced again after going back */
+    unsigned char *whole;      /* the content, once held in memory (a base gone back in) */
     const char *why;           /* what is damaged, when a call returned PACK_DAMAGED */
 };
 
@@ -151,6 +159,7 @@ void pack_cursor_free(struct pack_cursor *c)
             inflateEnd(&c->z);
         free(c->in);
         free(c->out);
+        free(c->whole);
         free(c);
         c = base;
     }
@@ -184,11 +193,13 @@ int pack_inflate_step(z_stream *z, unsigned char *out, size_t cap, size_t *out_l
     return 0;
 }
 
-/* More inflated bytes of the entry's stream into c->out (none at its end). */
-static int cz_fill(struct pack_cursor *c)
+/* More inflated bytes of the entry's stream into out (up to cap; none at its end). */
+static int cz_inflate(struct pack_cursor *c, unsigned char *out, size_t cap, size_t *out_len)
 {
-    c->out_pos = c->out_len = 0;
-    while (!c->z_end && c->out_len == 0) {
+    *out_len = 0;
+    if (cap > ((size_t)1 << 30))
+        cap = (size_t)1 << 30;   /* zlib counts in uInt */
+    while (!c->z_end && *out_len == 0) {
         if (c->z.avail_in == 0 && !c->eof) {
             ssize_t got = pread(c->fd, c->in, CHUNK, (off_t)c->file_pos);
             if (got < 0) {
@@ -200,7 +211,7 @@ static int cz_fill(struct pack_cursor *c)
             c->z.next_in = c->in;
             c->z.avail_in = (uInt)got;
         }
-        int step = pack_inflate_step(&c->z, c->out, CHUNK, &c->out_len, &c->z_end, c->eof);
+        int step = pack_inflate_step(&c->z, out, cap, out_len, &c->z_end, c->eof);
         if (step == PACK_INFLATE_TRUNCATED) {
             c->why = "the pack ends inside it";
             return PACK_DAMAGED;
@@ -213,10 +224,31 @@ static int cz_fill(struct pack_cursor *c)
     return 0;
 }
 
+/* More inflated bytes into c->out. */
+static int cz_fill(struct pack_cursor *c)
+{
+    c->out_pos = 0;
+    return cz_inflate(c, c->out, CHUNK, &c->out_len);
+}
+
 /* Exactly n bytes of the entry's stream into buf (NULL: skipped). */
 static int cz_read(struct pack_cursor *c, unsigned char *buf, size_t n)
 {
     while (n) {
+        if (buf && c->out_pos == c->out_len && n >= CHUNK) {
+            /* a big read: inflated where it is wanted, not copied from c->out */
+            size_t k;
+            int rc = cz_inflate(c, buf, n, &k);
+            if (rc < 0)
+                return rc;
+            if (k == 0) {
+                c->why = "its data ends early";
+                return PACK_DAMAGED;
+            }
+            buf += k;
+            n -= k;
+            continue;
+        }
         if (c->out_pos == c->out_len) {
             int rc = cz_fill(c);
             if (rc < 0)
@@ -373,10 +405,50 @@ static int next_op(struct pack_cursor *c)
     return 0;
 }
 
+static size_t base_in_memory_max(void)
+{
+    static size_t max;
+    if (!max) {
+        const char *v = getenv("DSCI_GIT_BASE_IN_MEMORY_MAX");
+        size_t n;
+        max = v && size_text_parse(v, &n) ? n : BASE_IN_MEMORY_MAX;
+    }
+    return max;
+}
+
+/* The content produced once more, whole, into memory: a base whose copies go back and
+ * forth then costs one pass, not one per jump (nor libgit2's whole-object read). 1 when
+ * memory is refused (the caller streams as before). */
+static int hold_whole(struct pack_cursor *c)
+{
+    unsigned char *whole = malloc(c->size ? (size_t)c->size : 1);
+    if (!whole)
+        return 1;
+    int rc = cursor_restart(c);
+    ssize_t got = rc < 0 ? rc : pack_cursor_read(c, whole, (size_t)c->size);
+    if (got >= 0 && (uint64_t)got != c->size) {
+        c->why = "its data ends early";
+        got = PACK_DAMAGED;
+    }
+    if (got < 0) {
+        free(whole);
+        return (int)got;
+    }
+    c->whole = whole;
+    return 0;
+}
+
 /* Moves c to content offset `to` without producing the bytes in between. */
 static int cursor_seek(struct pack_cursor *c, uint64_t to)
 {
     int rc = 0;
+    if (!c->whole && to < c->pos && c->size <= base_in_memory_max() && (rc = hold_whole(c)) < 0)
+        return rc;
+    if (c->whole) {
+        c->pos = to;   /* within the content: next_op checked the copy against the size */
+        return 0;
+    }
+    rc = 0;
     if (to < c->pos) {
         /* going back costs the bytes before: at most one more pass over the object */
         c->redone += c->pos;
@@ -414,6 +486,12 @@ ssize_t pack_cursor_read(struct pack_cursor *c, unsigned char *buf, size_t cap)
 {
     size_t put = 0;
     int rc = 0;
+    if (c->whole) {
+        size_t n = c->size - c->pos < cap ? (size_t)(c->size - c->pos) : cap;
+        memcpy(buf, c->whole + c->pos, n);
+        c->pos += n;
+        return (ssize_t)n;
+    }
     while (put < cap && c->pos < c->size) {
         uint64_t want = c->size - c->pos;
         size_t n = want < cap - put ? (size_t)want : cap - put;

@@ -12,7 +12,7 @@
  *
  * What this does not do, the caller leaves to libgit2 (git_odb_read): pack indexes other
  * than version 2, delta chains deeper than 64, deltas whose copies jump back and forth
- * in their base (PACK_GIVE_UP), objects in alternate stores. A cursor checks the shape of
+ * in a base too big to hold (PACK_GIVE_UP), objects in alternate stores. A cursor checks the shape of
  * what it reads (sizes, offsets, zlib streams) but not the object's id: the caller hashes
  * the bytes it is handed. Errors are codes, not err_set: the caller names the object.
  */
@@ -34,9 +34,11 @@ int pack_find(git_repository *git, const git_oid *id, char **pack, uint64_t *off
 /*
  * A pack entry's content, produced front to back. A whole entry is its zlib stream
  * inflated; a delta (its base earlier in the pack, or named by id) is applied on the fly
- * over a cursor on its base, moved forward or, when a copy goes back, restarted: at most
- * one more pass over the base, then PACK_GIVE_UP. Each level of a delta chain holds two
- * 64 KiB buffers and an open file, all released by pack_cursor_free.
+ * over a cursor on its base, moved forward or, when a copy goes back, held whole in
+ * memory from then on (a base up to 512 MiB, DSCI_GIT_BASE_IN_MEMORY_MAX) or, bigger,
+ * restarted: at most one more pass over the base, then PACK_GIVE_UP. Each level of a
+ * delta chain holds two 64 KiB buffers and an open file (and its content once held),
+ * all released by pack_cursor_free.
  */
 struct pack_cursor;
 

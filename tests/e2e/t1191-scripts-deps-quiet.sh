@@ -1,7 +1,8 @@
 #!/bin/sh
 # scripts/deps.sh, with apt-get, dpkg-query and sudo replaced by stubs (nothing is
 # installed): `build` asks for what building needs and no test tool; `test` adds the
-# test tools, clang's libFuzzer, and Node.js with npm when there is no npm; apt's output
+# test tools, clang's libFuzzer, and Node.js with npm when there is no npm; `bench` the
+# benchmark's comparisons (simdjson), which the tests never need; apt's output
 # goes to the log, the terminal gets one line per step; a failing apt prints the log's
 # tail and exits 3.
 . "$DSCI_SOURCE_DIR/tests/lib.sh"
@@ -78,6 +79,17 @@ test_must_fail 3 env STUB_FAIL=libfoo-dev PATH="$PWD/bin" "$PWD/bin/sh" "$DSCI_S
 expect_line err "E: Unable to locate package libfoo-dev"
 expect_line err "failed"
 
+say "deps.sh bench: the build packages and what bench/bench_speed.sh compares with"
+rm apt-args
+test_ok deps bench
+for p in cmake libgit2-dev libsimdjson-dev jq python3 time; do
+    grep -q " $p\( \|$\)" apt-args || fail "deps.sh bench does not install $p"
+done
+expect_no_line apt-args "valgrind"
+rm apt-args
+test_ok deps test
+expect_no_line apt-args "libsimdjson-dev"
+
 say "an unknown group is a usage error"
 test_must_fail 2 deps tests
-expect_line err "usage: scripts/deps.sh [build|test]"
+expect_line err "usage: scripts/deps.sh [build|test|bench]"
