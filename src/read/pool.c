@@ -63,6 +63,8 @@ static int keep_example(void *ctx, const struct example *ex)
         memcpy(t, ex->turns, ex->n_turns * sizeof(*t));
         kept->turns = t;
     }
+    if (ex->note_len)   /* the reader's note buffer is the next record's */
+        kept->note = arena_dup(&w->rd.arena, ex->note, ex->note_len);
     return 0;
 }
 
@@ -105,6 +107,7 @@ static void deliver_chunk(void *ctx, size_t slot)
 static void worker_reader_init(struct parse_worker *w, const struct reader *main, struct parse_pool *pool)
 {
     memset(w, 0, sizeof(*w));
+    w->rd.note = (struct buf)BUF_INIT;
     w->file = *main->file;
     w->file.path = NULL;
     w->file.root_path = NULL;

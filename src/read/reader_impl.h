@@ -163,6 +163,7 @@ struct reader {
     struct arena arena;
     struct arena scratch;    /* yajl's, reset after every record */
     struct example ex;
+    struct buf note;         /* the annotate hook's bytes for the current record */
     struct turn *turns;
     size_t alloc_turns;
     struct raw_list lists[2];

@@ -519,7 +519,8 @@ int record_process(struct reader *rd, const char *s, size_t len, size_t line, si
     ex->id_len = r.id_len;
     ex->label = r.label;
     ex->label_len = r.label_len;
-    example_hash(ex->hash, ex);
+    if (!rd->o->no_example_hash)   /* the engine decides who needs it: run/engine.c */
+        example_hash(ex->hash, ex);
     return reader_deliver(rd);
 }
 
