@@ -168,12 +168,13 @@ int engine_check(struct result *out, const struct spec *spec, struct source *src
      *   - the content hash (example.hash, a SHA-256 of the texts: the costliest of these):
      *     exact duplicates, the splits' overlap (two splits or more), PII's finding keys
      *     (gates' needs_example_hash), the similarity signatures (duplicates near,
-     *     leakage) and the diff (a baseline to compare with); nobody else reads it;
+     *     leakage) and the diff when there is a baseline to compare with; nobody else
+     *     reads it;
      *   - each gate's extract(): on the parsing threads (engine_annotate) unless the gate
      *     says it must see its own state in run order (PII, whose scan stops at a limit).
      * The summary cache's key says whether the hash is there (run/summary_cache.c).
      */
-    bool example_hash = run.extra || run.signatures;
+    bool example_hash = (run.extra && !opts->observer_without_hash) || run.signatures;
     for (size_t i = 0; i < run.n_gates; i++) {
         const struct gate *g = run.gates[i].gate;
         example_hash |= g->needs_example_hash && g->needs_example_hash(spec);
