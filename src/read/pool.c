@@ -19,6 +19,7 @@
 #define CHUNK_LINES 2048
 
 struct chunk_line {
+    const char *borrowed;         /* the line where the reader has it (read/reader.h: bytes); NULL: copied, at off */
     size_t off, len, line;
     bool too_long;
 };
@@ -81,7 +82,7 @@ static void parse_chunk(void *ctx, size_t slot, unsigned worker)
         if (l->too_long)
             reader_too_long(&w->rd, l->line, 0, 0);
         else
-            record_process(&w->rd, c->bytes + l->off, l->len, l->line, 0, 0);
+            record_process(&w->rd, l->borrowed ? l->borrowed : c->bytes + l->off, l->len, l->line, 0, 0);
     }
     c->arena = w->rd.arena;
     memset(&w->rd.arena, 0, sizeof(w->rd.arena));
@@ -164,7 +165,11 @@ int pool_add(struct reader *rd, const char *s, size_t len, size_t line, bool too
     l->len = len;
     l->line = line;
     l->too_long = too_long;
-    if (len) {
+    l->borrowed = NULL;
+    if (len && rd->o->bytes) {   /* in memory until reader_run returns, which waits for the workers */
+        l->borrowed = s;
+        c->len += len;   /* the chunk's size still decides when it is handed over */
+    } else if (len) {
         ALLOC_GROW(c->bytes, c->len + len, c->alloc);
         memcpy(c->bytes + c->len, s, len);
         c->len += len;

@@ -172,6 +172,14 @@ int reader_run(struct run_file *file, const struct byte_stream *stream,
     in.hash = o->hash_file;
     if (in.hash)
         sha256_init(&in.sha);
+    if (o->bytes) {
+        in.buf = (char *)o->bytes;   /* framing only reads it */
+        in.cap = in.end = o->n_bytes;
+        in.eof = in.borrowed = true;
+        file->bytes = o->n_bytes;
+        if (in.hash)
+            sha256_update(&in.sha, in.buf, in.end);
+    }
     if ((rc = frame_fill(&in, READ_BLOCK)) < 0)
         goto done;
     /* enough bytes to recognise an LFS pointer or a BOM, however short the reads */
@@ -221,7 +229,8 @@ done:
         unsigned char discard[32];
         sha256_final(&in.sha, discard);
     }
-    free(in.buf);
+    if (!in.borrowed)
+        free(in.buf);
     reader_release(&rd);
     return rc;
 }

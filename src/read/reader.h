@@ -58,6 +58,11 @@ struct reader_options {
      * decided, FORMAT_AUTO while none did). */
     enum reader_start { READER_START_FILE = 0, READER_START_JSONL, READER_START_CONTINUE } start;
     enum dataset_format initial_format;
+    /* Non-NULL: the bytes to read are these n_bytes, in memory for the whole reader_run
+     * (a chunk of a file), and the stream is not read. They are framed where they are,
+     * and parsing threads take their lines from there: no copy. */
+    const char *bytes;
+    size_t n_bytes;
     /* Called once per record (parsed or not) on the thread that parsed it (a parsing
      * worker, or the reading thread), before the record is delivered: work on its texts
      * that may run in parallel. It may set fields of the example (the run's coverage

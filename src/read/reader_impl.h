@@ -183,6 +183,7 @@ struct frame_input {
     char *buf;
     size_t cap, start, end;
     bool eof;
+    bool borrowed;           /* buf is reader_options.bytes: all of the input, never moved */
 };
 
 /* ---- read/reader.c */

@@ -261,7 +261,9 @@ static void merge_facts(struct run_file *f, const struct chunk_facts *c, uint64_
 /*
  * Reads one piece of file i from `in` with the reader, summarising every record and
  * replaying each summary as it is made (p->records keeps them all when p->keep). start:
- * where the piece is in its file (read/reader.h). The reader fills *piece_file.
+ * where the piece is in its file (read/reader.h). The reader fills *piece_file. A chunk
+ * is in memory (`in` is a mem_stream): the reader is given its bytes, to frame them
+ * where they are rather than copy them.
  */
 static int read_piece(struct run *run, size_t i, const struct byte_stream *in, enum reader_start start,
                       struct piece *p, struct run_file *piece_file)
@@ -275,6 +277,11 @@ static int read_piece(struct run *run, size_t i, const struct byte_stream *in, e
     ro.file_index = i;
     ro.start = start;
     ro.initial_format = f->format;
+    if (in->read == mem_read) {
+        const struct mem_stream *m = in->ctx;
+        ro.bytes = m->data;
+        ro.n_bytes = m->len;
+    }
     p->run = run;
     p->file_index = i;
     p->pos.prev_line = 0;
