@@ -132,7 +132,9 @@ struct example {
     const char *note;
     size_t note_len;
 
-    /* Problems. errors is a bit set of (1 << enum example_error); issues holds details. */
+    /* Problems. errors is a bit set of (1 << enum example_error); issues holds details.
+     * issues and n_issues stay last: a copy of a record takes the fields before issues
+     * and then only the issues in use (read/pool.c). */
     uint32_t errors;
     struct example_issue issues[EXAMPLE_MAX_ISSUES];
     size_t n_issues;

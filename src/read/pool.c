@@ -9,6 +9,7 @@
  */
 #include "read/reader_impl.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -58,7 +59,10 @@ static int keep_example(void *ctx, const struct example *ex)
     struct chunk *c = w->cur;
     ALLOC_GROW(c->ex, c->n_ex + 1, c->alloc_ex);
     struct example *kept = &c->ex[c->n_ex++];
-    *kept = *ex;
+    /* the issues in use only: the whole struct is several times a typical record's bytes */
+    memcpy(kept, ex, offsetof(struct example, issues));
+    memcpy(kept->issues, ex->issues, ex->n_issues * sizeof(ex->issues[0]));
+    kept->n_issues = ex->n_issues;
     if (ex->n_turns) {   /* the reader reuses its turn array from record to record */
         struct turn *t = arena_alloc(&w->rd.arena, ex->n_turns * sizeof(*t));
         memcpy(t, ex->turns, ex->n_turns * sizeof(*t));

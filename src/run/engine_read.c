@@ -9,6 +9,7 @@
  */
 #include "run/engine_impl.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -46,7 +47,8 @@ static int replay_records(struct run *run, size_t file_index, struct wire_in *in
     size_t perms = run->signatures ? run->signatures->mh.permutations : 0;
     uint64_t signed_at = 0;
     struct example at;
-    memset(&at, 0, sizeof(at));
+    memset(&at, 0, offsetof(struct example, issues));   /* no issues: n_issues says so */
+    at.n_issues = 0;
     at.path = f->path;
     at.split = f->split;
     at.file_index = file_index;
