@@ -185,5 +185,5 @@ static void coverage_free(void *state)
     free(st);
 }
 
-GATE_DEFINE(coverage, coverage, "COVERAGE", .extract = coverage_extract,
+GATE_DEFINE(coverage, coverage, "COVERAGE", .extract = coverage_extract, .extract_threadsafe = true,
             .replay = coverage_replay, .digest_key = coverage_digest_key, .measures = true);

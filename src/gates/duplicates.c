@@ -341,5 +341,12 @@ static void duplicates_free(void *state)
     free(st);
 }
 
+/* Exact copies are equal content hashes. */
+static bool duplicates_needs_example_hash(const struct spec *spec)
+{
+    return spec->gates.duplicates.exact != LEVEL_OFF;
+}
+
 GATE_DEFINE(duplicates, duplicates, "DUPLICATES", .replay = duplicates_replay,
-            .measures = false, .needs_signatures = duplicates_needs_signatures);
+            .measures = false, .needs_signatures = duplicates_needs_signatures,
+            .needs_example_hash = duplicates_needs_example_hash);

@@ -666,5 +666,5 @@ static void format_free(void *state)
     free(st);
 }
 
-GATE_DEFINE(format, format, "FORMAT", .extract = format_extract, .replay = format_replay,
+GATE_DEFINE(format, format, "FORMAT", .extract = format_extract, .extract_threadsafe = true, .replay = format_replay,
             .digest_key = format_digest_key, .measures = false);

@@ -74,6 +74,16 @@ struct gate {
      * replay gets len 0); one that needs no example at all has no replay either. */
     void (*extract)(void *state, const struct example *ex, struct buf *out);
     void (*replay)(void *state, const struct example *at, const void *bytes, size_t len);
+    /* extract() only reads the state (and what begin() set up), so the run calls it on
+     * the thread that parsed the example, in parallel with other examples and with
+     * replay(); false: on the reading thread, in run order, just before replay(). */
+    bool extract_threadsafe;
+    /* Called on the reading thread, in run order, just before replay(), with the example
+     * texts and all and the bytes extract() wrote for it, when the example was read (not
+     * when its summary came from the cache): for work that must see the gate's state as
+     * replay() left it and may change what the gate keeps but no number or quote (the
+     * quality gate's names of repeated texts). NULL: none. */
+    void (*learn)(void *state, const struct example *ex, const void *bytes, size_t len);
     /* false once extract()'s bytes no longer depend on the example alone (the PII gate
      * after a scan limit stopped it: it writes a marker instead of scanning), so the
      * run keeps no summary from then on; NULL: always true. */
@@ -91,6 +101,9 @@ struct gate {
      * needs_content_hash: the SHA-256 of every file read (run_file.sha256). */
     bool (*needs_signatures)(const struct spec *spec);
     bool (*needs_content_hash)(const struct spec *spec);
+    /* example.hash (the content hash of every parsed example) in `at`: otherwise the run
+     * may leave it zero. NULL: not needed. */
+    bool (*needs_example_hash)(const struct spec *spec);
 };
 
 /*

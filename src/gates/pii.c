@@ -305,4 +305,4 @@ static bool pii_keepable(const void *state)
 }
 
 GATE_DEFINE(pii, pii, "PII", .keepable = pii_keepable, .extract = pii_extract, .replay = pii_replay, .digest_key = pii_digest_key,
-            .measures = false);
+            .measures = false, .needs_example_hash = pii_enabled);

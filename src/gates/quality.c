@@ -222,12 +222,11 @@ static void *quality_begin(const struct gate_ctx *ctx)
 enum text_side { SIDE_OTHER, SIDE_USER, SIDE_ASSISTANT };
 
 /* Per parsed example: its number of turns, then per text its side, its length in code
- * points and its hash, in turn order. The names learned on the way are a cache of
- * names, not a count (see quality_names.h): whether one is learned here changes no
- * number and no quote, only whether finish() has to read its example again. */
+ * points and its hash, in turn order. Reads nothing of the state: it runs on the
+ * parsing threads. */
 static void quality_extract(void *state, const struct example *ex, struct buf *out)
 {
-    struct quality_state *st = state;
+    (void)state;
     if (!ex->parsed)
         return;
     size_t n_texts = 0;
@@ -245,8 +244,44 @@ static void quality_extract(void *state, const struct example *ex, struct buf *o
         text_hash128(h, t->text, t->text_len);
         wire_put_u64(out, h[0]);
         wire_put_u64(out, h[1]);
-        if (!st->forget_names)
-            quality_names_learn(&st->names, h, t->text, t->text_len);
+    }
+}
+
+/* The names of the example's texts that hold a vote slot (see quality_names.h), learned
+ * just before replay() votes with the same hashes, as the vote stands after the earlier
+ * examples. They are a cache of names, not a count: whether one is learned here changes
+ * no number and no quote, only whether finish() has to read its example again. */
+static void quality_learn(void *state, const struct example *ex, const void *bytes, size_t len)
+{
+    struct quality_state *st = state;
+    if (!ex->parsed || st->forget_names)
+        return;
+    struct wire_in in = wire_in(bytes, len);
+    wire_get_varint(&in);
+    uint64_t n_texts = wire_get_varint(&in);
+    const unsigned char *first = in.p;
+    /* every slot asked for at once: the table is larger than the cache, and the misses
+     * overlap instead of queueing one after the other */
+    for (uint64_t i = 0; i < n_texts && !in.bad; i++) {
+        wire_get_u8(&in);
+        wire_get_varint(&in);
+        wire_get_u64(&in);
+        quality_names_prefetch(&st->names, wire_get_u64(&in));
+    }
+    in.p = first;
+    size_t turn = 0;
+    for (uint64_t i = 0; i < n_texts && !in.bad; i++) {
+        wire_get_u8(&in);
+        wire_get_varint(&in);
+        uint64_t h[2];
+        h[0] = wire_get_u64(&in);
+        h[1] = wire_get_u64(&in);
+        while (turn < ex->n_turns && !ex->turns[turn].text)
+            turn++;
+        if (turn == ex->n_turns || in.bad)
+            return;
+        quality_names_learn(&st->names, h, ex->turns[turn].text, ex->turns[turn].text_len);
+        turn++;
     }
 }
 
@@ -585,5 +620,6 @@ static void quality_free(void *state)
     free(st);
 }
 
-GATE_DEFINE(quality, quality, "QUALITY", .extract = quality_extract, .replay = quality_replay,
+GATE_DEFINE(quality, quality, "QUALITY", .extract = quality_extract, .extract_threadsafe = true,
+            .learn = quality_learn, .replay = quality_replay,
             .measures = true);

@@ -59,6 +59,7 @@ void quality_names_vote(struct name_table *t, uint64_t texts_seen, const uint64_
     s->h0 = h[0];
     s->h1 = h[1];
     s->votes = 1;
+    s->named = 0;
 }
 
 static void name_set(struct text_name *name, uint64_t h0, uint64_t h1, const char *text, size_t len)
@@ -91,8 +92,14 @@ bool quality_names_known(const struct name_table *t, uint64_t h0, uint64_t h1)
 
 void quality_names_learn(struct name_table *t, const uint64_t h[2], const char *text, size_t len)
 {
-    if (quality_names_wanted(t, h[0], h[1]) && !quality_names_known(t, h[0], h[1]))
+    if (!t->n)
+        return;
+    struct name_vote *v = &t->votes[slot_of(t, h[1])];
+    if (!holds(v, h[0], h[1]) || v->named)   /* the common answers, from the vote slot alone */
+        return;
+    if (!quality_names_known(t, h[0], h[1]))
         name_set(&t->names[slot_of(t, h[1])], h[0], h[1], text, len);
+    v->named = 1;
 }
 
 bool quality_names_learn_from(struct name_table *t, const struct example *ex, uint64_t h0, uint64_t h1)
@@ -107,6 +114,9 @@ bool quality_names_learn_from(struct name_table *t, const struct example *ex, ui
         text_hash128(h, turn->text, turn->text_len);
         if (h[0] == h0 && h[1] == h1) {
             name_set(&t->names[slot_of(t, h1)], h0, h1, turn->text, turn->text_len);
+            struct name_vote *v = &t->votes[slot_of(t, h1)];
+            if (holds(v, h0, h1))
+                v->named = 1;
             return true;
         }
     }

@@ -8,11 +8,11 @@
  * than the others landing there, so a text repeated often wins its slot; a text whose
  * hash holds no slot at the end is simply not quoted. The names: beside each slot, the
  * first NAME_BYTES of the text whose hash it holds, when known. A name is a function of
- * the hash, so the names are a cache, not a count: extract() may fill them (quality_
+ * the hash, so the names are a cache, not a count: learn() may fill them (quality_
  * names_learn) for texts whose hash holds a slot, and finish() fills the few it quotes
  * and does not know by reading their example again (quality_names_learn_from).
  *
- *   quality_names_learn(&t, h, text, len);        // extract: cheap when not wanted
+ *   quality_names_learn(&t, h, text, len);        // learn, before the vote: cheap when not wanted
  *   quality_names_vote(&t, texts_seen, h);         // replay: the vote alone
  *   if (quality_names_wanted(&t, h0, h1) && !quality_names_known(&t, h0, h1)) reread...
  *   quality_names_quote(out, sizeof(out), &t, h0, h1);
@@ -33,6 +33,8 @@
 struct name_vote {
     uint64_t h0, h1;
     uint32_t votes;           /* 0: empty */
+    uint32_t named;           /* names[] at this slot is known to hold this hash's name: a
+                               * text seen again costs no look at names[] (a cache miss) */
 };
 
 /* The start of the text with hash (h0, h1). */
@@ -53,6 +55,13 @@ struct name_table {
 /* One more text (texts_seen of them so far, this one included) votes for its slot; the
  * table grows with the texts up to NAME_SLOTS_MAX slots. */
 void quality_names_vote(struct name_table *t, uint64_t texts_seen, const uint64_t h[2]);
+
+/* Asks the memory for the vote slot of a hash about to be learned or voted. */
+static inline void quality_names_prefetch(const struct name_table *t, uint64_t h1)
+{
+    if (t->n)
+        __builtin_prefetch(&t->votes[h1 & (t->n - 1)]);
+}
 
 /* Keeps the start of text[0..len) when its hash holds a slot and its name is not known. */
 void quality_names_learn(struct name_table *t, const uint64_t h[2], const char *text, size_t len);

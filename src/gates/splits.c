@@ -247,4 +247,11 @@ static void splits_free(void *state)
     free(st);
 }
 
-GATE_DEFINE(splits, splits, "SPLITS", .replay = splits_replay, .measures = true);
+/* An example in two splits is one content hash in both. */
+static bool splits_needs_example_hash(const struct spec *spec)
+{
+    return spec->dataset.n_splits > 1;
+}
+
+GATE_DEFINE(splits, splits, "SPLITS", .replay = splits_replay, .measures = true,
+            .needs_example_hash = splits_needs_example_hash);

@@ -127,8 +127,14 @@ struct example {
     /* 1 + the coverage category, when the run already classified the example (once, for
      * the coverage gate and the diff alike: run/classify.h); 0: not yet. */
     uint32_t known_category;
+    /* What the reader's annotate hook wrote for this record (read/reader.h), valid as
+     * long as the example; NULL when there is no hook. */
+    const char *note;
+    size_t note_len;
 
-    /* Problems. errors is a bit set of (1 << enum example_error); issues holds details. */
+    /* Problems. errors is a bit set of (1 << enum example_error); issues holds details.
+     * issues and n_issues stay last: a copy of a record takes the fields before issues
+     * and then only the issues in use (read/pool.c). */
     uint32_t errors;
     struct example_issue issues[EXAMPLE_MAX_ISSUES];
     size_t n_issues;

@@ -14,6 +14,8 @@
 
 int frame_fill(struct frame_input *in, size_t want_cap)
 {
+    if (in->borrowed)   /* all there is, already there (and at its end) */
+        return 0;
     if (in->start > 0) {
         memmove(in->buf, in->buf + in->start, in->end - in->start);
         in->end -= in->start;

@@ -9,6 +9,7 @@
  */
 #include "read/reader_impl.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,6 +20,7 @@
 #define CHUNK_LINES 2048
 
 struct chunk_line {
+    const char *borrowed;         /* the line where the reader has it (read/reader.h: bytes); NULL: copied, at off */
     size_t off, len, line;
     bool too_long;
 };
@@ -57,12 +59,17 @@ static int keep_example(void *ctx, const struct example *ex)
     struct chunk *c = w->cur;
     ALLOC_GROW(c->ex, c->n_ex + 1, c->alloc_ex);
     struct example *kept = &c->ex[c->n_ex++];
-    *kept = *ex;
+    /* the issues in use only: the whole struct is several times a typical record's bytes */
+    memcpy(kept, ex, offsetof(struct example, issues));
+    memcpy(kept->issues, ex->issues, ex->n_issues * sizeof(ex->issues[0]));
+    kept->n_issues = ex->n_issues;
     if (ex->n_turns) {   /* the reader reuses its turn array from record to record */
         struct turn *t = arena_alloc(&w->rd.arena, ex->n_turns * sizeof(*t));
         memcpy(t, ex->turns, ex->n_turns * sizeof(*t));
         kept->turns = t;
     }
+    if (ex->note_len)   /* the reader's note buffer is the next record's */
+        kept->note = arena_dup(&w->rd.arena, ex->note, ex->note_len);
     return 0;
 }
 
@@ -79,7 +86,7 @@ static void parse_chunk(void *ctx, size_t slot, unsigned worker)
         if (l->too_long)
             reader_too_long(&w->rd, l->line, 0, 0);
         else
-            record_process(&w->rd, c->bytes + l->off, l->len, l->line, 0, 0);
+            record_process(&w->rd, l->borrowed ? l->borrowed : c->bytes + l->off, l->len, l->line, 0, 0);
     }
     c->arena = w->rd.arena;
     memset(&w->rd.arena, 0, sizeof(w->rd.arena));
@@ -105,6 +112,7 @@ static void deliver_chunk(void *ctx, size_t slot)
 static void worker_reader_init(struct parse_worker *w, const struct reader *main, struct parse_pool *pool)
 {
     memset(w, 0, sizeof(*w));
+    w->rd.note = (struct buf)BUF_INIT;
     w->file = *main->file;
     w->file.path = NULL;
     w->file.root_path = NULL;
@@ -161,7 +169,11 @@ int pool_add(struct reader *rd, const char *s, size_t len, size_t line, bool too
     l->len = len;
     l->line = line;
     l->too_long = too_long;
-    if (len) {
+    l->borrowed = NULL;
+    if (len && rd->o->bytes) {   /* in memory until reader_run returns, which waits for the workers */
+        l->borrowed = s;
+        c->len += len;   /* the chunk's size still decides when it is handed over */
+    } else if (len) {
         ALLOC_GROW(c->bytes, c->len + len, c->alloc);
         memcpy(c->bytes + c->len, s, len);
         c->len += len;

@@ -65,12 +65,18 @@ void reader_reset_example(struct reader *rd, size_t line, size_t column, size_t 
     ex->n_issues = 0;
     memset(ex->hash, 0, sizeof(ex->hash));
     ex->known_category = 0;
+    ex->note = NULL;
+    ex->note_len = 0;
 }
 
 int reader_deliver(struct reader *rd)
 {
-    if (rd->o->annotate && rd->ex.parsed)
-        rd->o->annotate(rd->o->annotate_ctx, &rd->ex);
+    if (rd->o->annotate) {
+        buf_reset(&rd->note);
+        rd->o->annotate(rd->o->annotate_ctx, &rd->ex, &rd->note);
+        rd->ex.note = rd->note.ptr;
+        rd->ex.note_len = rd->note.len;
+    }
     if (rd->keep)   /* a worker: the chunk keeps it, the reading thread delivers it */
         return rd->cb(rd->cb_ctx, &rd->ex);
     rd->file->records++;
@@ -90,6 +96,7 @@ int reader_too_long(struct reader *rd, size_t line, size_t column, size_t char_c
 void reader_release(struct reader *rd)
 {
     free(rd->turns);
+    buf_release(&rd->note);
     free(rd->lists[0].items);
     free(rd->lists[1].items);
     arena_release(&rd->arena);
@@ -139,6 +146,7 @@ int reader_run(struct run_file *file, const struct byte_stream *stream,
     int rc = 0;
 
     memset(&rd, 0, sizeof(rd));
+    rd.note = (struct buf)BUF_INIT;
     rd.o = o;
     rd.file = file;
     rd.cb = cb;
@@ -164,6 +172,14 @@ int reader_run(struct run_file *file, const struct byte_stream *stream,
     in.hash = o->hash_file;
     if (in.hash)
         sha256_init(&in.sha);
+    if (o->bytes) {
+        in.buf = (char *)o->bytes;   /* framing only reads it */
+        in.cap = in.end = o->n_bytes;
+        in.eof = in.borrowed = true;
+        file->bytes = o->n_bytes;
+        if (in.hash)
+            sha256_update(&in.sha, in.buf, in.end);
+    }
     if ((rc = frame_fill(&in, READ_BLOCK)) < 0)
         goto done;
     /* enough bytes to recognise an LFS pointer or a BOM, however short the reads */
@@ -213,7 +229,8 @@ done:
         unsigned char discard[32];
         sha256_final(&in.sha, discard);
     }
-    free(in.buf);
+    if (!in.borrowed)
+        free(in.buf);
     reader_release(&rd);
     return rc;
 }

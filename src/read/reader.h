@@ -33,6 +33,7 @@
 
 #include "read/example.h"
 #include "read/run_file.h"
+#include "util/buf.h"
 #include "data/source.h"
 #include "spec/spec.h"
 
@@ -44,6 +45,7 @@ struct reader_options {
     const char *role_human, *role_assistant, *role_system;
     size_t file_index;         /* copied to example.file_index */
     bool hash_file;            /* compute run_file.sha256 of the exact bytes */
+    bool no_example_hash;      /* leave example.hash zero: nobody reads it (run/engine.c) */
     unsigned parse_threads;    /* JSONL records parsed on this many more threads (0: here) */
     uint64_t parallel_after;   /* ... once this many bytes of the file are read (small files:
                                 * starting threads costs more than it saves) */
@@ -56,11 +58,18 @@ struct reader_options {
      * decided, FORMAT_AUTO while none did). */
     enum reader_start { READER_START_FILE = 0, READER_START_JSONL, READER_START_CONTINUE } start;
     enum dataset_format initial_format;
-    /* Called once per parsed record on the thread that parsed it (a parsing worker, or
-     * the reading thread), before the record is delivered: work on its texts that may
-     * run in parallel and that the example keeps (the run's coverage category). It must
-     * be thread-safe. NULL: none. */
-    void (*annotate)(void *ctx, struct example *ex);
+    /* Non-NULL: the bytes to read are these n_bytes, in memory for the whole reader_run
+     * (a chunk of a file), and the stream is not read. They are framed where they are,
+     * and parsing threads take their lines from there: no copy. */
+    const char *bytes;
+    size_t n_bytes;
+    /* Called once per record (parsed or not) on the thread that parsed it (a parsing
+     * worker, or the reading thread), before the record is delivered: work on its texts
+     * that may run in parallel. It may set fields of the example (the run's coverage
+     * category) and write bytes to `out`, which the delivered example carries as
+     * ex->note / note_len (the run's per-record summary). It must be thread-safe.
+     * NULL: none. */
+    void (*annotate)(void *ctx, struct example *ex, struct buf *out);
     void *annotate_ctx;
 };
 

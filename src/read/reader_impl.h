@@ -164,6 +164,7 @@ struct reader {
     struct arena arena;
     struct arena scratch;    /* yajl's, reset after every record */
     struct example ex;
+    struct buf note;         /* the annotate hook's bytes for the current record */
     struct turn *turns;
     size_t alloc_turns;
     struct raw_list lists[2];
@@ -183,6 +184,7 @@ struct frame_input {
     char *buf;
     size_t cap, start, end;
     bool eof;
+    bool borrowed;           /* buf is reader_options.bytes: all of the input, never moved */
 };
 
 /* ---- read/reader.c */

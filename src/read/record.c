@@ -538,7 +538,8 @@ parsed:
     ex->id_len = r.id_len;
     ex->label = r.label;
     ex->label_len = r.label_len;
-    example_hash(ex->hash, ex);
+    if (!rd->o->no_example_hash)   /* the engine decides who needs it: run/engine.c */
+        example_hash(ex->hash, ex);
     return reader_deliver(rd);
 }
 

@@ -189,7 +189,7 @@ static int run_baseline(struct result *out, const struct comparison *cmp, struct
                         struct summary_cache_counts *counts, struct buf *used_keys)
 {
     struct engine_observer obs = diff_side_observer(side);
-    struct engine_options opts = { &obs, hash_files, true, true, NULL, store, counts, used_keys };
+    struct engine_options opts = { &obs, hash_files, true, true, NULL, store, counts, used_keys, false };
     int rc = engine_check(out, &cmp->merged, src, &opts);
     if (rc < 0) {
         char why[512];
@@ -280,10 +280,11 @@ int compare_run(struct result *head_result, struct comparison *cmp, struct datas
     struct engine_observer obs = diff_side_observer(&head_side);
     summary_cache_open_store(&store, head->repo);
     cmp->cached = store != NULL;
-    /* The diff's view of every example is in every head summary, with a baseline or not,
-     * so that `--base none` and a comparison reuse each other's summaries. */
+    /* The diff's view of every example is in every head summary, with a baseline or not;
+     * without one the examples' content hashes are left out (nobody reads them), and the
+     * summaries' cache key says so: a comparison reads such a chunk again. */
     struct engine_options head_opts = { &obs, hash_files, false, false, head->spec_repo_path,
-                                        store, &cmp->cache_head, NULL };
+                                        store, &cmp->cache_head, NULL, !cmp->baseline };
     if ((rc = engine_check(head_result, head->spec, head->src, &head_opts)) < 0)
         goto done;
     for (size_t i = 0; i < notes.n_notes; i++)

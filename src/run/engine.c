@@ -103,7 +103,7 @@ static void free_files(struct run_file *files, size_t n)
 int engine_check(struct result *out, const struct spec *spec, struct source *src,
                  const struct engine_options *opts)
 {
-    struct run run = { .scratch = BUF_INIT };
+    struct run run = { 0 };
     struct run_file *files = NULL;
     size_t n_files = 0;
     int rc;
@@ -162,11 +162,29 @@ int engine_check(struct result *out, const struct spec *spec, struct source *src
     /* a chunk is a few MB: threads pay for themselves from the first one */
     run.ro.parallel_after = (uint64_t)256 << 10;
     run.hash_files = content_hash;
-    if (run.extra || spec->gates.coverage.level != LEVEL_OFF) {
-        run.classifier = classify_new(spec);
-        run.ro.annotate = engine_annotate;
-        run.ro.annotate_ctx = &run;
+    /*
+     * The one place that decides what is computed once per example, for whom:
+     *   - the coverage category (run.classifier): the coverage gate and the diff;
+     *   - the content hash (example.hash, a SHA-256 of the texts: the costliest of these):
+     *     exact duplicates, the splits' overlap (two splits or more), PII's finding keys
+     *     (gates' needs_example_hash), the similarity signatures (duplicates near,
+     *     leakage) and the diff when there is a baseline to compare with; nobody else
+     *     reads it;
+     *   - each gate's extract(): on the parsing threads (engine_annotate) unless the gate
+     *     says it must see its own state in run order (PII, whose scan stops at a limit).
+     * The summary cache's key says whether the hash is there (run/summary_cache.c).
+     */
+    bool example_hash = (run.extra && !opts->observer_without_hash) || run.signatures;
+    for (size_t i = 0; i < run.n_gates; i++) {
+        const struct gate *g = run.gates[i].gate;
+        example_hash |= g->needs_example_hash && g->needs_example_hash(spec);
     }
+    run.ro.no_example_hash = !example_hash;
+    if (run.extra || spec->gates.coverage.level != LEVEL_OFF)
+        run.classifier = classify_new(spec);
+    run.ro.annotate = engine_annotate;
+    run.ro.annotate_ctx = &run;
+    run.extract_on_main = !engine_extracts_on_workers(&run);
     run.chunk_bytes = CHUNK_AVG_BYTES;
     const char *chunk_env = getenv("DSCI_CHUNK_BYTES");
     if (chunk_env && strtoull(chunk_env, NULL, 10) >= 64)
@@ -217,6 +235,7 @@ int engine_check(struct result *out, const struct spec *spec, struct source *src
             *opts->cache_counts = run.cache->counts;
     }
     struct reread again = { src, files, n_files, run.ro, run.pieces };
+    again.options.annotate = NULL;   /* an example read again is only looked at */
     ctx.reread = reread_example;
     ctx.engine = &again;
     for (size_t i = 0; i < run.n_gates; i++)
@@ -231,7 +250,6 @@ done:
     free(run.gates);
     free(run.pending_sigs);
     classify_free(run.classifier);
-    buf_release(&run.scratch);
     signature_store_free(run.signatures);
     free(run.examples_per_file);
     for (size_t i = 0; run.pieces && i < n_files; i++)

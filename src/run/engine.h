@@ -42,6 +42,9 @@ struct engine_options {
     /* Receives the 32-byte key of every entry the run found or kept in the cache, so the
      * run's summary can be copied elsewhere (a released version's); NULL: not wanted. */
     struct buf *used_keys;
+    /* The observer will not read example.hash (the diff without a baseline to compare
+     * with): the run computes it only when a gate asks (run/engine.c says who). */
+    bool observer_without_hash;
 };
 
 /* Returns 0 (whatever the verdict: see result_passed), or a negative DSCI_E* for a

@@ -38,8 +38,8 @@ struct run {
     struct reader_options ro;
     bool hash_files;         /* every file's SHA-256 is shown (a gate or the caller asked) */
     size_t chunk_bytes;      /* CHUNK_AVG_BYTES, or DSCI_CHUNK_BYTES (tests: many chunks from little data) */
-    struct buf scratch;
     struct classifier *classifier;   /* the coverage rules, when the coverage gate or the diff asks */
+    bool extract_on_main;    /* some gate's extract() must run on the reading thread, in order */
     struct reread_file *pieces;   /* per file, where each piece was: to read an example again */
     /* NULL: every file is read. Cold chunks' signatures are kept once they are made,
      * at the end of the run (engine_keep_signatures). */
@@ -57,8 +57,13 @@ int engine_spec_error(const struct spec *spec, const struct spec_split *split, i
 /* Reads file i of the run (run->files[i]) into the gates. 0 or a negative DSCI_E*. */
 int engine_read_file(struct run *run, size_t i);
 
-/* reader_options.annotate for a run with a classifier (ctx: the run). */
-void engine_annotate(void *ctx, struct example *ex);
+/* reader_options.annotate for every run (ctx: the run): what the parsing threads do per
+ * record (run/engine_read.c). */
+void engine_annotate(void *ctx, struct example *ex, struct buf *out);
+
+/* Every gate's extract() runs on the parsing threads (engine_annotate): none is left for
+ * the reading thread. */
+bool engine_extracts_on_workers(const struct run *run);
 
 /* Keeps the signatures of the chunks read this run (after signature_store_finish). */
 void engine_keep_signatures(struct run *run);

@@ -9,6 +9,7 @@
  */
 #include "run/engine_impl.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,16 +36,19 @@ static int damaged_summary(const struct run *run, size_t file_index)
 }
 
 /* Feeds n records of a summary to the gates. sigs: the records' signatures when they
- * come from a kept summary (NULL when they were signed while reading). */
+ * come from a kept summary (NULL when they were signed while reading). read: the one
+ * record's example when it was just read (n is 1; the gates' learn() see it), else NULL. */
 static int replay_records(struct run *run, size_t file_index, struct wire_in *in, uint64_t n,
-                          struct replay_pos *pos, const minhash_slot *sigs, const unsigned char *no_words)
+                          struct replay_pos *pos, const minhash_slot *sigs, const unsigned char *no_words,
+                          const struct example *read)
 {
     struct run_file *f = &run->files[file_index];
     struct result_metrics *m = &run->result->metrics;
     size_t perms = run->signatures ? run->signatures->mh.permutations : 0;
     uint64_t signed_at = 0;
     struct example at;
-    memset(&at, 0, sizeof(at));
+    memset(&at, 0, offsetof(struct example, issues));   /* no issues: n_issues says so */
+    at.n_issues = 0;
     at.path = f->path;
     at.split = f->split;
     at.file_index = file_index;
@@ -79,6 +83,8 @@ static int replay_records(struct run *run, size_t file_index, struct wire_in *in
                 continue;
             size_t len;
             const char *bytes = wire_get_bytes(in, &len);
+            if (read && gate->learn)
+                gate->learn(run->gates[g].state, read, bytes, len);
             gate->replay(run->gates[g].state, &at, bytes, len);
         }
         if (run->extra) {
@@ -105,35 +111,90 @@ struct piece {
     bool keep;                   /* the whole summary is wanted at the end (a cached chunk) */
 };
 
-static int on_record(void *ctx, const struct example *given)
+/* One slot of a record's summary: extract()'s bytes, length first (as wire_put_bytes
+ * writes them) without a second buffer: one byte is kept for the length, which most
+ * slots fit, and the bytes move only when it takes more. */
+static void put_slot(struct buf *out, void (*extract)(void *, const struct example *, struct buf *), void *state,
+                     const struct example *ex)
+{
+    size_t at = out->len;
+    wire_put_u8(out, 0);
+    if (extract)
+        extract(state, ex, out);
+    size_t n = out->len - at - 1;
+    if (n < 0x80) {
+        out->ptr[at] = (char)n;
+        return;
+    }
+    struct buf len = BUF_INIT;
+    wire_put_varint(&len, n);
+    size_t more = len.len - 1;
+    wire_put_raw(out, len.ptr, more);   /* room for the longer length */
+    memmove(out->ptr + at + len.len, out->ptr + at + 1, n);
+    memcpy(out->ptr + at, len.ptr, len.len);
+    buf_release(&len);
+}
+
+/* A slot whose extract() runs on the parsing threads (or that has none). */
+static bool slot_on_workers(const struct gate *gate)
+{
+    return !gate->extract || gate->extract_threadsafe;
+}
+
+bool engine_extracts_on_workers(const struct run *run)
+{
+    for (size_t g = 0; g < run->n_gates; g++)
+        if (run->gates[g].gate->replay && !slot_on_workers(run->gates[g].gate))
+            return false;
+    return true;
+}
+
+/* reader_options.annotate, on the thread that parsed the record (a parsing worker, or
+ * the reading thread): the coverage category (the classifier is read-only: threads
+ * share it), then the summary slots of every gate whose extract() may run there and of
+ * the observer, in slot order (read/reader.h: the example carries them as its note). */
+void engine_annotate(void *ctx, struct example *ex, struct buf *out)
+{
+    const struct run *run = ctx;
+    if (run->classifier && ex->parsed)
+        ex->known_category = (uint32_t)classify_example(run->classifier, ex) + 1;
+    for (size_t g = 0; g < run->n_gates; g++) {
+        const struct gate *gate = run->gates[g].gate;
+        if (gate->replay && slot_on_workers(gate))
+            put_slot(out, gate->extract, run->gates[g].state, ex);
+    }
+    if (run->extra)
+        put_slot(out, run->extra->extract, run->extra->ctx, ex);
+}
+
+static int on_record(void *ctx, const struct example *ex)
 {
     struct piece *p = ctx;
     struct run *run = p->run;
     size_t at = p->records.len;
-    /* The one place that decides what is computed once per example for everyone: the
-     * coverage category, which the coverage gate and the diff both ask for. */
-    struct example classified;
-    const struct example *ex = given;
-    if (run->classifier && given->parsed && !given->known_category) {   /* not annotated on a worker */
-        classified = *given;
-        classified.known_category = (uint32_t)classify_example(run->classifier, given) + 1;
-        ex = &classified;
-    }
     digest_put_place(&p->records, ex, p->prev_line);
     p->prev_line = ex->line;
-    for (size_t g = 0; g < run->n_gates; g++) {
-        const struct gate *gate = run->gates[g].gate;
-        if (!gate->replay)
-            continue;
-        buf_reset(&run->scratch);
-        if (gate->extract)
-            gate->extract(run->gates[g].state, ex, &run->scratch);
-        wire_put_bytes(&p->records, run->scratch.ptr, run->scratch.len);
-    }
-    if (run->extra) {
-        buf_reset(&run->scratch);
-        run->extra->extract(run->extra->ctx, ex, &run->scratch);
-        wire_put_bytes(&p->records, run->scratch.ptr, run->scratch.len);
+    if (run->extract_on_main) {   /* the note's slots, with the others' extracted here, in order */
+        struct wire_in note = wire_in(ex->note, ex->note_len);
+        for (size_t g = 0; g < run->n_gates; g++) {
+            const struct gate *gate = run->gates[g].gate;
+            if (!gate->replay)
+                continue;
+            if (slot_on_workers(gate)) {
+                size_t len;
+                const char *bytes = wire_get_bytes(&note, &len);
+                wire_put_bytes(&p->records, bytes, len);
+            } else {
+                put_slot(&p->records, gate->extract, run->gates[g].state, ex);
+            }
+        }
+        if (run->extra) {
+            size_t len;
+            const char *bytes = wire_get_bytes(&note, &len);
+            wire_put_bytes(&p->records, bytes, len);
+        }
+    } else {
+        wire_put_raw(&p->records, ex->note, ex->note_len);
     }
     p->n_records++;
     if (ex->parsed) {
@@ -147,7 +208,7 @@ static int on_record(void *ctx, const struct example *given)
     }
     struct wire_in in = wire_in(p->records.ptr + at, p->records.len - at);
     /* replayed as soon as it is made: the gates count while the workers parse ahead */
-    int rc = replay_records(run, p->file_index, &in, 1, &p->pos, NULL, NULL);
+    int rc = replay_records(run, p->file_index, &in, 1, &p->pos, NULL, NULL, ex);
     if (!p->keep)   /* nobody keeps it: memory stays at one record's summary */
         buf_reset(&p->records);
     return rc;
@@ -202,7 +263,9 @@ static void merge_facts(struct run_file *f, const struct chunk_facts *c, uint64_
 /*
  * Reads one piece of file i from `in` with the reader, summarising every record and
  * replaying each summary as it is made (p->records keeps them all when p->keep). start:
- * where the piece is in its file (read/reader.h). The reader fills *piece_file.
+ * where the piece is in its file (read/reader.h). The reader fills *piece_file. A chunk
+ * is in memory (`in` is a mem_stream): the reader is given its bytes, to frame them
+ * where they are rather than copy them.
  */
 static int read_piece(struct run *run, size_t i, const struct byte_stream *in, enum reader_start start,
                       struct piece *p, struct run_file *piece_file)
@@ -216,6 +279,11 @@ static int read_piece(struct run *run, size_t i, const struct byte_stream *in, e
     ro.file_index = i;
     ro.start = start;
     ro.initial_format = f->format;
+    if (in->read == mem_read) {
+        const struct mem_stream *m = in->ctx;
+        ro.bytes = m->data;
+        ro.n_bytes = m->len;
+    }
     p->run = run;
     p->file_index = i;
     p->pos.prev_line = 0;
@@ -227,14 +295,6 @@ static void piece_release(struct piece *p, struct run_file *piece_file)
     buf_release(&p->records);
     free(piece_file->read_error);
     free(piece_file->positions);
-}
-
-/* reader_options.annotate: the coverage category, on the thread that parsed the record
- * (the classifier is read-only: threads share it). */
-void engine_annotate(void *ctx, struct example *ex)
-{
-    const struct run *run = ctx;
-    ex->known_category = (uint32_t)classify_example(run->classifier, ex) + 1;
 }
 
 /* Where a piece of file i was, for reading an example again (run/reread.h). */
@@ -322,7 +382,7 @@ static int kept_replay(struct run *run, size_t i, const struct kept *k, uint64_t
     }
     enum dataset_format format_in = f->format;
     at->pos.prev_line = 0;
-    int rc = replay_records(run, i, &in, n, &at->pos, sigs, no_words);
+    int rc = replay_records(run, i, &in, n, &at->pos, sigs, no_words, NULL);
     if (rc < 0)
         return rc;
     note_piece(run, i, at->pos.line_base, lines, at->offset, facts.bytes,

@@ -88,6 +88,7 @@ void summary_cache_init(struct summary_cache *c, struct cache_store *store, cons
     put_str(&b, ro->role_human);
     put_str(&b, ro->role_assistant);
     put_str(&b, ro->role_system);
+    wire_put_u8(&b, !ro->no_example_hash);   /* a summary without hashes never serves a run that reads them */
     for (size_t i = 0; i < n_gates; i++) {
         if (!gates[i]->replay)
             continue;

@@ -9,6 +9,7 @@
 
 #include "test_fixture.h"
 
+#include "cache/store.h"
 #include "data/source.h"
 #include "run/engine.h"
 #include "run/reread.h"
@@ -255,6 +256,74 @@ static void test_engine__observer_sees_every_example(void **state)
     run_release(&f);
 }
 
+/* Runs the engine on `train` with `jobs` threads, keeping its summaries in a store under
+ * the fixture; *keys gets the keys of what it kept. */
+static void run_keeping(struct run_fixture *f, const char *spec, const char *train, const char *jobs,
+                        struct cache_store **store, struct buf *keys)
+{
+    char *dir = fixture_dir();
+    assert_int_equal(cache_store_open(store, dir, (uint64_t)1 << 30), 0);
+    free(dir);
+    setenv("DSCI_JOBS", jobs, 1);
+    struct engine_options opts = { .cache = *store, .used_keys = keys };
+    assert_int_equal(run_on(f, spec, train, HELLO, &opts), 0);
+    unsetenv("DSCI_JOBS");
+}
+
+/* Every gate's extract() runs on the thread that parsed the record (PII's on the reading
+ * thread, in order): the summaries kept are the same bytes whether the records were
+ * parsed and extracted on one thread or on several, so a warm run replays what a cold
+ * run of any -j would have read. With PII on (a slot made on the reading thread among
+ * the parsing threads' slots) and off (every slot from the parsing threads). */
+static void test_engine__summary_same_on_any_thread(void **state)
+{
+    (void)state;
+    struct buf train = BUF_INIT;
+    for (size_t i = 0; i < 20000; i++) {
+        if (i % 997 == 5)
+            buf_addstr(&train, "{\"conversations\": [oops\n");
+        else if (i % 501 == 7)
+            buf_addstr(&train, FIXTURE_LINE("", "empty question"));
+        else
+            buf_printf(&train, FIXTURE_LINE("create task %zu, mail x%zu@corp.org", "Created it %zu."), i, i % 13,
+                       i % 5);
+    }
+    /* chunks big enough for the parsing threads (run/engine.c: parallel_after) */
+    setenv("DSCI_CHUNK_BYTES", "400000", 1);
+    static const char *const specs[] = {
+        SPEC_HEAD SPEC_GATES "  quality: warn\n",
+        SPEC_HEAD "gates:\n  format: block\n  quality: warn\n  pii: off\n  duplicates: off\n  leakage: off\n"
+                  "  coverage: {level: warn, categories: [{name: Create, min: 1, keywords: [create]}]}\n",
+    };
+    for (size_t s = 0; s < 2; s++) {
+        struct run_fixture one, many;
+        struct cache_store *one_store, *many_store;
+        struct buf one_keys = BUF_INIT, many_keys = BUF_INIT;
+        run_keeping(&one, specs[s], train.ptr, "1", &one_store, &one_keys);
+        run_keeping(&many, specs[s], train.ptr, "3", &many_store, &many_keys);
+        assert_true(one_keys.len >= 3 * 32);   /* two chunks at least, and the file's entry */
+        assert_int_equal(one_keys.len, many_keys.len);
+        assert_memory_equal(one_keys.ptr, many_keys.ptr, one_keys.len);
+        for (size_t k = 0; k < one_keys.len; k += 32) {
+            struct cache_blob a, b;
+            assert_true(cache_store_get(one_store, (const unsigned char *)one_keys.ptr + k, &a));
+            assert_true(cache_store_get(many_store, (const unsigned char *)one_keys.ptr + k, &b));
+            assert_int_equal(a.len, b.len);
+            assert_memory_equal(a.data, b.data, a.len);
+            cache_blob_release(&a);
+            cache_blob_release(&b);
+        }
+        cache_store_close(one_store);
+        cache_store_close(many_store);
+        buf_release(&one_keys);
+        buf_release(&many_keys);
+        run_release(&one);
+        run_release(&many);
+    }
+    unsetenv("DSCI_CHUNK_BYTES");
+    buf_release(&train);
+}
+
 /* A split file that is not there: a spec error naming the spec's line, or, for a
  * baseline from before the split existed (missing_ok), an empty split and a note. */
 static void test_engine__missing_file(void **state)
@@ -315,6 +384,7 @@ int main(void)
         cmocka_unit_test(test_engine__measures_only),
         cmocka_unit_test(test_engine__hash_files),
         cmocka_unit_test(test_engine__observer_sees_every_example),
+        cmocka_unit_test(test_engine__summary_same_on_any_thread),
         cmocka_unit_test(test_engine__missing_file),
         cmocka_unit_test(test_engine__file_in_two_splits),
         cmocka_unit_test(test_engine__reread_example),

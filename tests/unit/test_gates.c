@@ -202,13 +202,16 @@ static struct example example_at(const struct example *ex)
     return at;
 }
 
-/* One example through a gate as the engine gives it: extract(), then replay() of the
- * bytes with the example stripped of its texts, its line moved by line_shift (as a chunk replayed further down the file). */
+/* One example through a gate as the engine gives it: extract(), learn() with the
+ * example and the bytes, then replay() of the bytes with the example stripped of its
+ * texts, its line moved by line_shift (as a chunk replayed further down the file). */
 static void see(const struct gate *g, void *st, const struct example *ex, uint64_t line_shift)
 {
     struct buf scratch = BUF_INIT;
     if (g->extract)
         g->extract(st, ex, &scratch);
+    if (g->learn)
+        g->learn(st, ex, scratch.ptr, scratch.len);
     struct example at = example_at(ex);
     at.line += line_shift;
     if (g->replay)
@@ -949,7 +952,7 @@ static void same_name_slot(const char *text, char *other, size_t size)
 }
 
 /* A text that wins its slot of the name vote on its last appearance was never seen by
- * extract() while it held the slot: its quote is read again from its first example
+ * learn() while it held the slot: its quote is read again from its first example
  * (gate_ctx.reread). With DSCI_TEST_FORGET_NAMES=1 every quote is read again, and the
  * findings are the same. */
 static void test_gates__quality_quote_read_again(void **state)
