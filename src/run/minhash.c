@@ -300,51 +300,22 @@ uint64_t minhash_band_key(const struct minhash_bands *bands, const minhash_slot 
     return mix64(h ^ bands->rows);
 }
 
-struct band_rec {
-    uint64_t key;
-    uint32_t idx;
-};
-
-/* Sorts by key, keeping index order within a key: one counting pass on the top bits
- * (keys are uniform) leaves buckets of a few records each for a stable insertion sort. */
-static void band_sort(struct band_rec *v, struct band_rec *tmp, size_t n, size_t *start, unsigned bits)
-{
-    size_t n_buckets = (size_t)1 << bits;
-    memset(start, 0, (n_buckets + 1) * sizeof(*start));
-    for (size_t i = 0; i < n; i++)
-        start[(v[i].key >> (64 - bits)) + 1]++;
-    for (size_t b = 0; b < n_buckets; b++)
-        start[b + 1] += start[b];
-    for (size_t i = 0; i < n; i++)
-        tmp[start[v[i].key >> (64 - bits)]++] = v[i];
-    /* start[b] now ends bucket b: walk buckets back from the ends */
-    size_t lo = 0;
-    for (size_t b = 0; b < n_buckets; b++) {
-        size_t hi = start[b];
-        for (size_t i = lo + 1; i < hi; i++) {
-            struct band_rec x = tmp[i];
-            size_t j = i;
-            while (j > lo && tmp[j - 1].key > x.key) {
-                tmp[j] = tmp[j - 1];
-                j--;
-            }
-            tmp[j] = x;
-        }
-        lo = hi;
-    }
-    memcpy(v, tmp, n * sizeof(*v));
-}
-
-/* One band's work: keys, sort, and the candidate pairs of its buckets. With `emit` set
- * the pairs go straight to the callback; otherwise they are collected for replay. */
+/*
+ * One band's work: keys, sort, and the candidate pairs of its buckets. With `emit` set
+ * the pairs go straight to the callback; otherwise they are collected for replay.
+ * Memory is what bounds a big run's finish: per thread a key (8 bytes) and a position
+ * (4 bytes) per example, sorted as positions, and one shared table of the examples
+ * that take part (`members`, 4 bytes each).
+ */
 struct band_job {
     const struct minhash *mh;
     const struct minhash_bands *bands;
     const minhash_slot *sigs;
-    const unsigned char *skip;
-    size_t n, m, band;
+    const uint32_t *members;   /* the m examples not skipped, in index order */
+    size_t m, band;
     unsigned bits;
-    struct band_rec *v, *tmp;
+    uint64_t *keys;            /* keys[k]: the band key of members[k] */
+    uint32_t *order;           /* positions k, by key then k */
     size_t *start;
     void (*emit)(void *ctx, uint32_t x, uint32_t y);
     void *ctx;
@@ -353,56 +324,96 @@ struct band_job {
 };
 
 static void band_job_init(struct band_job *j, const struct minhash *mh, const struct minhash_bands *bands,
-                          const minhash_slot *sigs, const unsigned char *skip, size_t n, size_t m, unsigned bits)
+                          const minhash_slot *sigs, const uint32_t *members, size_t m, unsigned bits)
 {
     memset(j, 0, sizeof(*j));
     j->mh = mh;
     j->bands = bands;
     j->sigs = sigs;
-    j->skip = skip;
-    j->n = n;
+    j->members = members;
     j->m = m;
     j->bits = bits;
-    j->v = xmalloc(m * sizeof(*j->v));
-    j->tmp = xmalloc(m * sizeof(*j->tmp));
+    j->keys = xmalloc(m * sizeof(*j->keys));
+    j->order = xmalloc(m * sizeof(*j->order));
     j->start = xmalloc((((size_t)1 << bits) + 1) * sizeof(*j->start));
 }
 
 static void band_job_release(struct band_job *j)
 {
-    free(j->v);
-    free(j->tmp);
+    free(j->keys);
+    free(j->order);
     free(j->start);
     free(j->pairs);
 }
 
+/* How far ahead the key loop asks for signatures: each key reads one or two cache lines
+ * of a signature that is nowhere near the last, so without it the loop waits on memory. */
+#define KEY_PREFETCH 16
+
+/* Sorts positions by key, keeping position order within a key: one counting pass on the
+ * top bits (keys are uniform) leaves buckets of a few positions each for a stable
+ * insertion sort. */
+static void band_sort(struct band_job *j)
+{
+    const uint64_t *keys = j->keys;
+    uint32_t *order = j->order;
+    size_t *start = j->start, m = j->m, n_buckets = (size_t)1 << j->bits;
+    unsigned shift = 64 - j->bits;
+    memset(start, 0, (n_buckets + 1) * sizeof(*start));
+    for (size_t k = 0; k < m; k++)
+        start[(keys[k] >> shift) + 1]++;
+    for (size_t b = 0; b < n_buckets; b++)
+        start[b + 1] += start[b];
+    for (size_t k = 0; k < m; k++)
+        order[start[keys[k] >> shift]++] = (uint32_t)k;
+    /* start[b] now ends bucket b: walk buckets back from the ends */
+    size_t lo = 0;
+    for (size_t b = 0; b < n_buckets; b++) {
+        size_t hi = start[b];
+        for (size_t i = lo + 1; i < hi; i++) {
+            uint32_t x = order[i];
+            uint64_t kx = keys[x];
+            size_t y = i;
+            while (y > lo && keys[order[y - 1]] > kx) {
+                order[y] = order[y - 1];
+                y--;
+            }
+            order[y] = x;
+        }
+        lo = hi;
+    }
+}
+
 static void band_run(struct band_job *j)
 {
-    struct band_rec *v = j->v;
-    size_t k = 0, m = j->m;
+    const uint32_t *members = j->members;
+    const uint32_t *order = j->order;
+    const uint64_t *keys = j->keys;
+    size_t m = j->m, p = j->mh->permutations, row0 = j->band * j->bands->rows;
     j->n_pairs = 0;
-    for (size_t i = 0; i < j->n; i++) {
-        if (j->skip && j->skip[i])
-            continue;
-        v[k].key = minhash_band_key(j->bands, j->sigs + i * j->mh->permutations, j->band);
-        v[k].idx = (uint32_t)i;
-        k++;
+    for (size_t k = 0; k < m; k++) {
+        if (k + KEY_PREFETCH < m)
+            __builtin_prefetch(j->sigs + (size_t)members[k + KEY_PREFETCH] * p + row0);
+        j->keys[k] = minhash_band_key(j->bands, j->sigs + (size_t)members[k] * p, j->band);
     }
-    band_sort(v, j->tmp, m, j->start, j->bits);
+    band_sort(j);
     for (size_t i = 0; i < m;) {
+        uint64_t key = keys[order[i]];
         size_t e = i + 1;
-        while (e < m && v[e].key == v[i].key)
+        while (e < m && keys[order[e]] == key)
             e++;
         for (size_t y = i + 1; y < e; y++) {
             size_t from = y - i > MINHASH_BUCKET_WINDOW ? y - MINHASH_BUCKET_WINDOW : i;
+            uint32_t iy = members[order[y]];
             for (size_t x = from; x < y; x++) {
+                uint32_t ix = members[order[x]];
                 if (j->emit) {
-                    j->emit(j->ctx, v[x].idx, v[y].idx);
+                    j->emit(j->ctx, ix, iy);
                     continue;
                 }
                 ALLOC_GROW(j->pairs, 2 * j->n_pairs + 2, j->alloc_pairs);
-                j->pairs[2 * j->n_pairs] = v[x].idx;
-                j->pairs[2 * j->n_pairs + 1] = v[y].idx;
+                j->pairs[2 * j->n_pairs] = ix;
+                j->pairs[2 * j->n_pairs + 1] = iy;
                 j->n_pairs++;
             }
         }
@@ -442,11 +453,15 @@ void minhash_lsh_threads(const struct minhash *mh, const struct minhash_bands *b
         threads = 1;
     if (threads > bands->bands)
         threads = (unsigned)bands->bands;
+    uint32_t *members = xmalloc(m * sizeof(*members));
+    for (size_t i = 0, k = 0; i < n; i++)
+        if (!(skip && skip[i]))
+            members[k++] = (uint32_t)i;
     struct band_job *jobs = xcalloc(threads, sizeof(*jobs));
     pthread_t *tids = xcalloc(threads, sizeof(*tids));
     bool *started = xcalloc(threads, sizeof(*started));
     for (unsigned t = 0; t < threads; t++)
-        band_job_init(&jobs[t], mh, bands, sigs, skip, n, m, bits);
+        band_job_init(&jobs[t], mh, bands, sigs, members, m, bits);
     if (threads == 1) {
         jobs[0].emit = candidate;
         jobs[0].ctx = ctx;
@@ -476,4 +491,5 @@ void minhash_lsh_threads(const struct minhash *mh, const struct minhash_bands *b
     free(started);
     free(tids);
     free(jobs);
+    free(members);
 }
