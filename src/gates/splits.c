@@ -236,6 +236,8 @@ static int splits_finish(void *state, const struct gate_ctx *ctx)
     for (size_t i = 0; i < spec->gates.splits.n_rules; i++)
         rule_check(sec, ctx, st, &spec->gates.splits.rules[i]);
     overlap_check(sec, ctx, st);
+    /* the gates after this one (near-duplicates, leakage) need their memory at finish */
+    hash_list_release(&st->hashes);
     return 0;
 }
 
