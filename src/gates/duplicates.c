@@ -174,7 +174,7 @@ static void near_check(struct section *sec, const struct gate_ctx *ctx)
     unsigned char *skip = near_skip(ns);
     struct minhash_bands bands;
     minhash_bands_choose(&bands, threshold, ns->mh.permutations);
-    minhash_lsh_threads(&ns->mh, &bands, ns->sigs, skip, n, near_candidate, &cl, jobs_count());
+    minhash_lsh_threads(&ns->mh, &bands, ns->sigs, skip, n, near_candidate, &cl, jobs_count(), ns->sigs_in_file);
 
     /* Members by root: sizes, one cluster per root of two or more, offsets, then the
      * members in index order (so each cluster lists its examples in file order). */

@@ -36,6 +36,7 @@ struct signature_store {
     minhash_slot *sigs;        /* n * mh.permutations, valid after finish() */
     unsigned char *no_words;   /* n flags: the example has no token (never compared) */
     uint32_t *by_content;      /* after finish(): indices sorted by content hash, split, index */
+    bool sigs_in_file;         /* after finish(): sigs maps a temporary file (signatures.c) */
     struct signature_work *work;   /* private */
 };
 

@@ -258,7 +258,7 @@ static void test_minhash__lsh_threads_same_calls(void **state)
     minhash_lsh(&mh, &b, sigs, skip, N, log_pair, &one);
     for (unsigned t = 2; t <= 9; t += 7) {
         many.n = 0;
-        minhash_lsh_threads(&mh, &b, sigs, skip, N, log_pair, &many, t);
+        minhash_lsh_threads(&mh, &b, sigs, skip, N, log_pair, &many, t, false);
         assert_true(one.n > 1000);
         assert_int_equal(many.n, one.n);
         assert_memory_equal(many.v, one.v, one.n * sizeof(*one.v));
