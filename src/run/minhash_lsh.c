@@ -212,7 +212,11 @@ void minhash_lsh_threads(const struct minhash *mh, const struct minhash_bands *b
         threads = 1;
     if (threads > 64)
         threads = 64;
-    size_t per_round = KEYS_BUDGET / (m * sizeof(uint64_t));
+    size_t budget = KEYS_BUDGET;
+    const char *budget_env = getenv("DSCI_LSH_KEY_BYTES");   /* tests: several rounds on little data */
+    if (budget_env && *budget_env)
+        budget = (size_t)strtoull(budget_env, NULL, 10);
+    size_t per_round = budget / (m * sizeof(uint64_t));
     if (per_round < threads)
         per_round = threads;
     if (per_round > bands->bands)

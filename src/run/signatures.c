@@ -157,13 +157,15 @@ static void spill_start(struct signature_store *s);
 static void sig_commit(struct signature_store *s, size_t bytes)
 {
     struct signature_work *w = s->work;
-    if (bytes <= w->sig_writable || w->spill_fd >= 0)
+    if (w->spill_fd >= 0)
         return;
     if (bytes > w->spill_after) {
         spill_start(s);
         if (w->spill_fd >= 0)
             return;
     }
+    if (bytes <= w->sig_writable)
+        return;
     size_t want = (bytes + SIG_COMMIT_STEP - 1) / SIG_COMMIT_STEP * SIG_COMMIT_STEP;
     if (want > w->sig_reserved)
         sig_grow(s, want);

@@ -269,6 +269,90 @@ static void test_minhash__lsh_threads_same_calls(void **state)
     free(sigs);
 }
 
+/* The candidate calls LSH must make, the plain way: per band every key, a stable sort
+ * by key, and in each bucket every member with the MINHASH_BUCKET_WINDOW before it. */
+struct ref_rec {
+    uint64_t key;
+    uint32_t idx;
+};
+
+static int ref_rec_cmp(const void *a, const void *b)
+{
+    const struct ref_rec *x = a, *y = b;
+    if (x->key != y->key)
+        return x->key < y->key ? -1 : 1;
+    return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+static void lsh_reference(const struct minhash *mh, const struct minhash_bands *b, const minhash_slot *sigs,
+                          const unsigned char *skip, size_t n, struct call_log *log)
+{
+    struct ref_rec *v = xmalloc((n ? n : 1) * sizeof(*v));
+    for (size_t band = 0; band < b->bands; band++) {
+        size_t m = 0;
+        for (size_t i = 0; i < n; i++)
+            if (!skip || !skip[i])
+                v[m++] = (struct ref_rec){ minhash_band_key(b, sigs + i * mh->permutations, band), (uint32_t)i };
+        if (m < 2)
+            break;
+        qsort(v, m, sizeof(*v), ref_rec_cmp);
+        for (size_t i = 0; i < m;) {
+            size_t e = i + 1;
+            while (e < m && v[e].key == v[i].key)
+                e++;
+            for (size_t y = i + 1; y < e; y++)
+                for (size_t x = y - i > MINHASH_BUCKET_WINDOW ? y - MINHASH_BUCKET_WINDOW : i; x < y; x++)
+                    log_pair(log, v[x].idx, v[y].idx);
+            i = e;
+        }
+    }
+    free(v);
+}
+
+/* Rounds of bands (a small key budget makes many), threads, skips, buckets past the
+ * window and a band narrower than a word: the calls of the plain way, in its order. */
+static void test_minhash__lsh_matches_reference(void **state)
+{
+    (void)state;
+    enum { N = 3000, P = 20 };
+    struct minhash mh;
+    minhash_init(&mh, 1, P);
+    minhash_slot *sigs = xmalloc(N * P * sizeof(*sigs));
+    unsigned char *skip = xcalloc(N, 1);
+    uint64_t r = 7;
+    for (size_t i = 0; i < N * P; i++) {
+        r = r * 6364136223846793005ull + 1442695040888963407ull;
+        sigs[i] = (minhash_slot)(i / P % 3 ? r >> 62 : r >> 48);   /* 4 values, or spread */
+    }
+    for (size_t i = 0; i < 200; i++)   /* one bucket of 200 in every band */
+        memset(sigs + (1000 + i) * P, 0x5a, P * sizeof(*sigs));
+    for (size_t i = 0; i < N; i += 5)
+        skip[i] = 1;
+    const struct minhash_bands shapes[] = { { 6, 3 }, { 5, 4 }, { 1, 20 }, { 20, 1 } };
+    const char *budgets[] = { "", "1", "50000", "100000000" };
+    for (size_t s = 0; s < sizeof(shapes) / sizeof(*shapes); s++)
+        for (int with_skip = 0; with_skip <= 1; with_skip++) {
+            const unsigned char *sk = with_skip ? skip : NULL;
+            struct call_log want = { 0 }, got = { 0 };
+            lsh_reference(&mh, &shapes[s], sigs, sk, N, &want);
+            assert_true(want.n > 200);
+            for (size_t k = 0; k < sizeof(budgets) / sizeof(*budgets); k++) {
+                setenv("DSCI_LSH_KEY_BYTES", budgets[k], 1);
+                for (unsigned t = 1; t <= 3; t++) {
+                    got.n = 0;
+                    minhash_lsh_threads(&mh, &shapes[s], sigs, sk, N, log_pair, &got, t, false);
+                    assert_int_equal(got.n, want.n);
+                    assert_memory_equal(got.v, want.v, want.n * sizeof(*want.v));
+                }
+            }
+            free(want.v);
+            free(got.v);
+        }
+    unsetenv("DSCI_LSH_KEY_BYTES");
+    free(skip);
+    free(sigs);
+}
+
 /* The store's signatures do not depend on how many workers made them. */
 static void test_minhash__store_same_for_any_workers(void **state)
 {
@@ -351,6 +435,65 @@ static void test_minhash__store_grows_and_moves(void **state)
     }
 }
 
+/* Past the spill size the signatures go to a file: the same signatures as in memory,
+ * for any number of workers, with examples signed before (add_signed) among them, and
+ * LSH over the file's mapping releasing pages as it goes makes the same calls. */
+static void test_minhash__store_spilled_same(void **state)
+{
+    (void)state;
+    enum { N = 5000, P = 32 };
+    static char texts[N][80];
+    static struct turn turns[N][1];
+    static struct example ex[N];
+    for (size_t i = 0; i < N; i++) {
+        snprintf(texts[i], sizeof(texts[i]), "remove task %zu from board %zu now %zu", i % 301, i % 11, i % 1700);
+        turns[i][0].text = texts[i];
+        turns[i][0].text_len = i % 97 ? strlen(texts[i]) : 0;   /* some without words */
+        ex[i].turns = turns[i];
+        ex[i].n_turns = 1;
+        ex[i].parsed = true;
+        ex[i].line = i + 1;
+        ex[i].hash[0] = (unsigned char)(i % 251);
+    }
+    struct signature_store *mem = signature_store_new(3, P, 0);
+    for (size_t i = 0; i < N; i++)
+        signature_store_add(mem, &ex[i]);
+    signature_store_finish(mem);
+    assert_false(mem->sigs_in_file);
+    struct minhash_bands b = { 8, 4 };
+    struct call_log want = { 0 }, got = { 0 };
+    minhash_lsh_threads(&mem->mh, &b, mem->sigs, mem->no_words, N, log_pair, &want, 1, false);
+    assert_true(want.n > 100);
+
+    setenv("DSCI_SIGNATURE_SPILL_BYTES", "20000", 1);   /* about 300 examples in memory first */
+    for (unsigned workers = 0; workers <= 3; workers++) {
+        struct signature_store *s = signature_store_new(3, P, workers);
+        for (size_t i = 0; i < N; i++) {
+            if (i % 1000 >= 600 && i % 1000 < 700)   /* runs of cached examples */
+                signature_store_add_signed(s, &ex[i], signature_store_sig(mem, i), mem->no_words[i]);
+            else
+                signature_store_add(s, &ex[i]);
+        }
+        signature_store_finish(s);
+        assert_true(s->sigs_in_file);
+        assert_int_equal(s->n, N);
+        assert_memory_equal(s->sigs, mem->sigs, (size_t)N * P * sizeof(minhash_slot));
+        assert_memory_equal(s->no_words, mem->no_words, N);
+        assert_memory_equal(s->recs, mem->recs, N * sizeof(*s->recs));
+        got.n = 0;
+        minhash_lsh_threads(&s->mh, &b, s->sigs, s->no_words, N, log_pair, &got, workers + 1, true);
+        assert_int_equal(got.n, want.n);
+        assert_memory_equal(got.v, want.v, want.n * sizeof(*want.v));
+        /* released pages read back the same */
+        assert_memory_equal(s->sigs, mem->sigs, (size_t)N * P * sizeof(minhash_slot));
+        signature_store_free(s);
+    }
+    unsetenv("DSCI_SIGNATURE_SPILL_BYTES");
+    free(want.v);
+    free(got.v);
+    signature_store_free(mem);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -366,6 +509,8 @@ int main(void)
         cmocka_unit_test(test_minhash__store_same_for_any_workers),
         cmocka_unit_test(test_minhash__store_grows_and_moves),
         cmocka_unit_test(test_minhash__lsh_threads_same_calls),
+        cmocka_unit_test(test_minhash__lsh_matches_reference),
+        cmocka_unit_test(test_minhash__store_spilled_same),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
