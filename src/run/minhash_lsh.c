@@ -7,8 +7,8 @@
  * them, and in order, which the prefetchers follow; one band at a time read each
  * signature a band-width apart and waited on memory for every key). The threads split
  * that pass by ranges of examples. Then each band of the round is sorted and scanned on
- * its own thread. A round holds at most KEYS_BUDGET bytes of keys, so memory stays a
- * few bytes per example whatever the number of bands.
+ * its own thread. A round holds at most KEYS_BUDGET bytes of keys, and each thread 12
+ * bytes an example to sort one band, whatever the number of bands.
  *
  * The candidate calls are the same, in the same order, for any number of threads and
  * rounds: band by band, buckets by key, members by index.
@@ -23,7 +23,7 @@
 
 #include "util/xalloc.h"
 
-#define KEYS_BUDGET ((size_t)64 << 20)
+#define KEYS_BUDGET ((size_t)48 << 20)
 #define DROP_STEP ((size_t)1 << 20)   /* droppable signatures: released every this many bytes read */
 
 struct lsh {
@@ -74,7 +74,8 @@ static void keys_range(const struct lsh *l, size_t lo, size_t hi)
 struct band_job {
     const struct lsh *l;
     size_t b;                  /* the band's place in the round */
-    uint32_t *order;           /* positions k, by key then k (the thread's) */
+    uint64_t *sorted;          /* the band's keys in order (the thread's) */
+    uint32_t *order;           /* their positions k (the thread's) */
     size_t *start;             /* the counting pass's buckets (the thread's) */
     void (*emit)(void *ctx, uint32_t x, uint32_t y);
     void *ctx;
@@ -82,10 +83,12 @@ struct band_job {
     size_t n_pairs, alloc_pairs;
 };
 
-/* Sorts positions by key, keeping position order within a key: one counting pass on the
- * top bits (keys are uniform) leaves buckets of a few positions each for a stable
- * insertion sort. */
-static void band_sort(const uint64_t *keys, uint32_t *order, size_t *start, size_t m, unsigned bits)
+/* Sorts the keys into sorted[], their positions k into order[], keeping position order
+ * within a key: one counting pass on the top bits (keys are uniform) leaves buckets of
+ * a few each for a stable insertion sort. The keys go along with their positions, so
+ * the sort and the scan after it read memory in order. */
+static void band_sort(const uint64_t *keys, uint64_t *sorted, uint32_t *order, size_t *start, size_t m,
+                      unsigned bits)
 {
     size_t n_buckets = (size_t)1 << bits;
     unsigned shift = 64 - bits;
@@ -94,20 +97,25 @@ static void band_sort(const uint64_t *keys, uint32_t *order, size_t *start, size
         start[(keys[k] >> shift) + 1]++;
     for (size_t b = 0; b < n_buckets; b++)
         start[b + 1] += start[b];
-    for (size_t k = 0; k < m; k++)
-        order[start[keys[k] >> shift]++] = (uint32_t)k;
+    for (size_t k = 0; k < m; k++) {
+        size_t at = start[keys[k] >> shift]++;
+        sorted[at] = keys[k];
+        order[at] = (uint32_t)k;
+    }
     /* start[b] now ends bucket b: walk buckets back from the ends */
     size_t lo = 0;
     for (size_t b = 0; b < n_buckets; b++) {
         size_t hi = start[b];
         for (size_t i = lo + 1; i < hi; i++) {
+            uint64_t key = sorted[i];
             uint32_t x = order[i];
-            uint64_t kx = keys[x];
             size_t y = i;
-            while (y > lo && keys[order[y - 1]] > kx) {
+            while (y > lo && sorted[y - 1] > key) {
+                sorted[y] = sorted[y - 1];
                 order[y] = order[y - 1];
                 y--;
             }
+            sorted[y] = key;
             order[y] = x;
         }
         lo = hi;
@@ -117,15 +125,15 @@ static void band_sort(const uint64_t *keys, uint32_t *order, size_t *start, size
 static void band_run(struct band_job *j)
 {
     const struct lsh *l = j->l;
-    const uint64_t *keys = l->keys[j->b];
+    const uint64_t *keys = j->sorted;
     const uint32_t *members = l->members, *order = j->order;
     size_t m = l->m;
     j->n_pairs = 0;
-    band_sort(keys, j->order, j->start, m, l->bits);
+    band_sort(l->keys[j->b], j->sorted, j->order, j->start, m, l->bits);
     for (size_t i = 0; i < m;) {
-        uint64_t key = keys[order[i]];
+        uint64_t key = keys[i];
         size_t e = i + 1;
-        while (e < m && keys[order[e]] == key)
+        while (e < m && keys[e] == key)
             e++;
         for (size_t y = i + 1; y < e; y++) {
             size_t from = y - i > MINHASH_BUCKET_WINDOW ? y - MINHASH_BUCKET_WINDOW : i;
@@ -233,10 +241,12 @@ void minhash_lsh_threads(const struct minhash *mh, const struct minhash_bands *b
     struct band_job *jobs = xcalloc(per_round, sizeof(*jobs));
     struct worker *ws = xcalloc(threads, sizeof(*ws));
     uint32_t **orders = xcalloc(threads, sizeof(*orders));
+    uint64_t **sorted = xcalloc(threads, sizeof(*sorted));
     size_t **starts = xcalloc(threads, sizeof(*starts));
     for (unsigned t = 0; t < threads; t++) {
         ws[t] = (struct worker){ &l, t, threads, false, jobs };
         orders[t] = xmalloc(m * sizeof(**orders));
+        sorted[t] = xmalloc(m * sizeof(**sorted));
         starts[t] = xmalloc((((size_t)1 << l.bits) + 1) * sizeof(**starts));
     }
     for (size_t b = 0; b < per_round; b++) {
@@ -244,6 +254,7 @@ void minhash_lsh_threads(const struct minhash *mh, const struct minhash_bands *b
         jobs[b].l = &l;
         jobs[b].b = b;
         jobs[b].order = orders[t];
+        jobs[b].sorted = sorted[t];
         jobs[b].start = starts[t];
         if (threads == 1) {
             jobs[b].emit = candidate;
@@ -266,6 +277,7 @@ void minhash_lsh_threads(const struct minhash *mh, const struct minhash_bands *b
 
     for (unsigned t = 0; t < threads; t++) {
         free(orders[t]);
+        free(sorted[t]);
         free(starts[t]);
     }
     for (size_t b = 0; b < per_round; b++) {
@@ -273,6 +285,7 @@ void minhash_lsh_threads(const struct minhash *mh, const struct minhash_bands *b
         free(jobs[b].pairs);
     }
     free(starts);
+    free(sorted);
     free(orders);
     free(ws);
     free(jobs);
