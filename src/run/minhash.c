@@ -144,6 +144,17 @@ static inline void token_step(struct shingler *s, uint64_t *th, bool *in, uint32
     }
 }
 
+/* ASCII word characters, lower-cased; 0 for everything else. */
+static const unsigned char ascii_word[128] = {
+    ['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3', ['4'] = '4', ['5'] = '5', ['6'] = '6', ['7'] = '7', ['8'] = '8',
+    ['9'] = '9', ['a'] = 'a', ['b'] = 'b', ['c'] = 'c', ['d'] = 'd', ['e'] = 'e', ['f'] = 'f', ['g'] = 'g', ['h'] = 'h',
+    ['i'] = 'i', ['j'] = 'j', ['k'] = 'k', ['l'] = 'l', ['m'] = 'm', ['n'] = 'n', ['o'] = 'o', ['p'] = 'p', ['q'] = 'q',
+    ['r'] = 'r', ['s'] = 's', ['t'] = 't', ['u'] = 'u', ['v'] = 'v', ['w'] = 'w', ['x'] = 'x', ['y'] = 'y', ['z'] = 'z',
+    ['A'] = 'a', ['B'] = 'b', ['C'] = 'c', ['D'] = 'd', ['E'] = 'e', ['F'] = 'f', ['G'] = 'g', ['H'] = 'h', ['I'] = 'i',
+    ['J'] = 'j', ['K'] = 'k', ['L'] = 'l', ['M'] = 'm', ['N'] = 'n', ['O'] = 'o', ['P'] = 'p', ['Q'] = 'q', ['R'] = 'r',
+    ['S'] = 's', ['T'] = 't', ['U'] = 'u', ['V'] = 'v', ['W'] = 'w', ['X'] = 'x', ['Y'] = 'y', ['Z'] = 'z',
+};
+
 static void shingle_text(struct shingler *s, const char *text, size_t len)
 {
     const unsigned char *p = (const unsigned char *)text;
@@ -153,11 +164,22 @@ static void shingle_text(struct shingler *s, const char *text, size_t len)
     while (i < len) {
         unsigned char c = p[i];
         if (c < 0x80) {
+            unsigned w = ascii_word[c];
+            if (w) {
+                /* the rest of an ASCII word in a loop of its own: the hash's multiply
+                 * chain is then all it waits on */
+                do {
+                    th = (th ^ w) * TOKEN_PRIME;
+                    if (++i == len)
+                        break;
+                    c = p[i];
+                    w = c < 0x80 ? ascii_word[c] : 0;
+                } while (w);
+                in = true;
+                continue;
+            }
             i++;
-            bool word = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z');
-            if (c <= 'Z' && c >= 'A')
-                c = (unsigned char)(c + 32);
-            token_step(s, &th, &in, c, word);
+            token_step(s, &th, &in, 0, false);
             continue;
         }
         uint32_t cp, low[3];

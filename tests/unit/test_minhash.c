@@ -13,6 +13,7 @@
 #include "run/signatures.h"
 #include "run/minhash.h"
 #include "run/minhash_fold.h"
+#include "util/unicode_lower.h"
 #include "util/xalloc.h"
 
 static double sim_texts(size_t shingle, size_t perms, const char *a, const char *b)
@@ -494,6 +495,168 @@ static void test_minhash__store_spilled_same(void **state)
     signature_store_free(mem);
 }
 
+/*
+ * The signature the plain way, one code point at a time, written from the rules in
+ * run/minhash.h: the reference for the shingler's fast paths (ASCII words in a loop of
+ * their own, the vector fold).
+ */
+static uint64_t ref_mix64(uint64_t x)
+{
+    x ^= x >> 30;
+    x *= 0xbf58476d1ce4e5b9ull;
+    x ^= x >> 27;
+    x *= 0x94d049bb133111ebull;
+    x ^= x >> 31;
+    return x;
+}
+
+static bool ref_word_cp(uint32_t c)
+{
+    if (c < 0x80)
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    if (c <= 0xBF || c == 0xD7 || c == 0xF7 || (c >= 0x2000 && c <= 0x2BFF) || (c >= 0x3000 && c <= 0x303F) ||
+        (c >= 0xFE10 && c <= 0xFE6F) || (c >= 0xFF01 && c <= 0xFF0F) || (c >= 0xFF1A && c <= 0xFF20) ||
+        (c >= 0xFF3B && c <= 0xFF40) || (c >= 0xFF5B && c <= 0xFF65) || (c >= 0x1F000 && c <= 0x1FAFF) ||
+        (c >= 0xFE00 && c <= 0xFE0F))
+        return false;
+    return true;
+}
+
+struct ref_shingler {
+    const struct minhash *mh;
+    uint32_t full[MINHASH_MAX_PERMUTATIONS];
+    uint64_t tokens[4096];
+    size_t n_tokens;
+    bool any;
+};
+
+static void ref_add(struct ref_shingler *r, uint64_t h)
+{
+    uint32_t x = (uint32_t)(h >> 32) ^ (uint32_t)h;
+    for (size_t i = 0; i < r->mh->permutations; i++) {
+        uint32_t v = (uint32_t)((r->mh->a[i] * x + r->mh->b[i]) >> 32);
+        if (v < r->full[i])
+            r->full[i] = v;
+    }
+    r->any = true;
+}
+
+/* The turn's shingles from its token hashes: a polynomial over each window of k. */
+static void ref_turn(struct ref_shingler *r)
+{
+    size_t k = r->mh->shingle, n = r->n_tokens;
+    if (n && n < k) {
+        uint64_t roll = 0;
+        for (size_t i = 0; i < n; i++)
+            roll = roll * 0x9e3779b97f4a7c15ull + r->tokens[i];
+        ref_add(r, ref_mix64(roll ^ (uint64_t)n));
+    }
+    for (size_t e = k; e <= n; e++) {
+        uint64_t roll = 0;
+        for (size_t i = e - k; i < e; i++)
+            roll = roll * 0x9e3779b97f4a7c15ull + r->tokens[i];
+        ref_add(r, ref_mix64(roll ^ (uint64_t)k));
+    }
+    r->n_tokens = 0;
+}
+
+static void ref_signature(const struct minhash *mh, minhash_slot *out, const char *const *texts,
+                          const size_t *lens, size_t n, bool *any)
+{
+    static struct ref_shingler r;
+    r.mh = mh;
+    r.n_tokens = 0;
+    r.any = false;
+    for (size_t i = 0; i < mh->permutations; i++)
+        r.full[i] = UINT32_MAX;
+    for (size_t t = 0; t < n; t++) {
+        const unsigned char *p = (const unsigned char *)texts[t];
+        uint64_t th = 0xcbf29ce484222325ull;
+        bool in = false;
+        for (size_t i = 0; i < lens[t];) {
+            uint32_t cp, low[3];
+            size_t nl = 0;
+            size_t l = unicode_utf8_decode(p + i, lens[t] - i, &cp);
+            if (p[i] < 0x80) {
+                cp = p[i];
+                l = 1;
+            }
+            if (!l) {   /* not UTF-8: a separator */
+                low[0] = 0;
+                nl = 1;
+                i++;
+            } else {
+                i += l;
+                nl = unicode_lower(cp, low);
+            }
+            for (size_t j = 0; j < nl; j++) {
+                uint32_t c = low[j] == 0x3C2 ? 0x3C3 : low[j];
+                if (l && ref_word_cp(c)) {
+                    th = (th ^ c) * 0x100000001b3ull;
+                    in = true;
+                } else if (in) {
+                    assert_true(r.n_tokens < 4096);
+                    r.tokens[r.n_tokens++] = ref_mix64(th);
+                    th = 0xcbf29ce484222325ull;
+                    in = false;
+                }
+            }
+        }
+        if (in)
+            r.tokens[r.n_tokens++] = ref_mix64(th);
+        ref_turn(&r);
+    }
+    for (size_t i = 0; i < mh->permutations; i++)
+        out[i] = (minhash_slot)r.full[i];
+    *any = r.any;
+}
+
+/* Random texts of ASCII words and separators, upper case, digits, accented and CJK
+ * letters, punctuation blocks, emoji, a final sigma, bytes that are not UTF-8, and runs
+ * cut at every place: the shingler gives the reference's signature bit for bit. */
+static void test_minhash__signature_matches_reference(void **state)
+{
+    (void)state;
+    static const char *pieces[] = {
+        "a", "Z", "create", "TASK", "42", "x9y", " ", "  ", ",", ".", "-", "\n", "\t", "_", "'",
+        "\xc3\xa9", "\xc3\x89t\xc3\xa9", "\xe4\xb8\xad\xe6\x96\x87", "\xe2\x80\x94", "\xf0\x9f\x9a\x80",
+        "\xce\xa3", "\xcf\x82", "\xc4\xb0", "\xef\xbc\x81", "\xff", "\xc3", "\xe2\x80", "\x80" "abc", "\x7f",
+        "\xef\xb8\x8f", "Stra\xc3\x9f" "e",
+    };
+    static struct minhash mh;
+    char text[3][600];
+    uint64_t r = 99;
+    for (int round = 0; round < 3000; round++) {
+        size_t shingle = 1 + (size_t)round % 6, perms = round % 3 ? 128 : 1 + (size_t)(round * 7) % 61;
+        minhash_init(&mh, shingle, perms);
+        const char *texts[3];
+        size_t lens[3], n = 1 + (size_t)round % 3;
+        for (size_t t = 0; t < n; t++) {
+            size_t len = 0;
+            r = r * 6364136223846793005ull + 1442695040888963407ull;
+            size_t count = (r >> 33) % 40;
+            for (size_t k = 0; k < count; k++) {
+                r = r * 6364136223846793005ull + 1442695040888963407ull;
+                const char *piece = pieces[(r >> 35) % (sizeof(pieces) / sizeof(*pieces))];
+                size_t pl = strlen(piece);
+                if (len + pl >= sizeof(text[t]))
+                    break;
+                memcpy(text[t] + len, piece, pl);
+                len += pl;
+            }
+            r = r * 6364136223846793005ull + 1442695040888963407ull;
+            texts[t] = text[t];
+            lens[t] = len ? (size_t)(r >> 40) % (len + 1) : 0;   /* cut anywhere, mid-character too */
+        }
+        minhash_slot got[128], want[128];
+        bool want_any;
+        bool got_any = minhash_signature_texts(&mh, got, texts, lens, n);
+        ref_signature(&mh, want, texts, lens, n, &want_any);
+        assert_int_equal(got_any, want_any);
+        assert_memory_equal(got, want, perms * sizeof(*got));
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -511,6 +674,7 @@ int main(void)
         cmocka_unit_test(test_minhash__lsh_threads_same_calls),
         cmocka_unit_test(test_minhash__lsh_matches_reference),
         cmocka_unit_test(test_minhash__store_spilled_same),
+        cmocka_unit_test(test_minhash__signature_matches_reference),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
