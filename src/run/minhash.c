@@ -298,25 +298,3 @@ void minhash_bands_choose(struct minhash_bands *out, double threshold, size_t pe
             }
         }
 }
-
-uint64_t minhash_band_key(const struct minhash_bands *bands, const minhash_slot *sig, size_t band)
-{
-    /* Four rows per multiply: each step is a bijection of the state for a given word,
-     * so vectors that differ rarely meet, and a rare false match only costs a check. */
-    const minhash_slot *row = sig + band * bands->rows;
-    uint64_t h = ((uint64_t)band + 1) * 0x9e3779b97f4a7c15ull;
-    size_t i = 0;
-    for (; i + 4 <= bands->rows; i += 4) {
-        uint64_t word;
-        memcpy(&word, row + i, sizeof(word));
-        h = (h ^ word) * 0xbf58476d1ce4e5b9ull;
-        h ^= h >> 32;
-    }
-    if (i < bands->rows) {
-        uint64_t word = 0;
-        memcpy(&word, row + i, (bands->rows - i) * sizeof(*row));
-        h = (h ^ word) * 0xbf58476d1ce4e5b9ull;
-        h ^= h >> 32;
-    }
-    return mix64(h ^ bands->rows);
-}
