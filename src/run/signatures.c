@@ -444,6 +444,18 @@ void signature_store_finish(struct signature_store *s)
         sort_by_content(s);
 }
 
+void signature_store_read_through(const struct signature_store *s, size_t first, size_t count)
+{
+    if (!s->sigs_in_file || !count)
+        return;
+    uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+    size_t row = s->mh.permutations * sizeof(*s->sigs);
+    uintptr_t from = ((uintptr_t)s->sigs + first * row + page - 1) & ~(page - 1);
+    uintptr_t to = ((uintptr_t)s->sigs + (first + count) * row) & ~(page - 1);
+    if (to > from)
+        madvise((void *)from, to - from, MADV_DONTNEED);
+}
+
 void signature_store_free(struct signature_store *s)
 {
     if (!s)
