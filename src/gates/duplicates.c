@@ -286,17 +286,7 @@ static char *duplicate_message(const struct hash_pair *p, const char *other_at, 
     return xasprintf("duplicate of %s", other_at);
 }
 
-static void hash_rec_of(struct hash_rec *out, const struct sig_rec *r)
-{
-    out->h0 = r->h0;
-    out->h1 = r->h1;
-    out->line = r->line;
-    out->file = r->file;
-    out->split = r->split;
-}
-
-/* The same pairs from the signature store: its content order (content, split, index)
- * is the hash list's (content, split, file, line), as records come in file order. */
+/* The same pairs from the signature store (see hash_rec_of_sig). */
 static void exact_pairs_from_store(const struct signature_store *ns, struct hash_pairs *ps, uint64_t *groups)
 {
     const uint32_t *v = ns->by_content;
@@ -308,9 +298,9 @@ static void exact_pairs_from_store(const struct signature_store *ns, struct hash
             j++;
         *groups += j - i > 1;
         struct hash_rec original, copy;
-        hash_rec_of(&original, first);
+        hash_rec_of_sig(&original, first);
         for (size_t k = i + 1; k < j; k++) {
-            hash_rec_of(&copy, &ns->recs[v[k]]);
+            hash_rec_of_sig(&copy, &ns->recs[v[k]]);
             hash_pairs_add(ps, &copy, &original);
         }
         i = j;
