@@ -659,6 +659,9 @@ static void test_minhash__signature_matches_reference(void **state)
 
 int main(void)
 {
+    /* the store tests choose when it spills */
+    unsetenv("DSCI_SIGNATURE_SPILL_BYTES");
+    unsetenv("DSCI_LSH_KEY_BYTES");
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_minhash__case_and_punctuation_ignored),
         cmocka_unit_test(test_minhash__no_tokens),
