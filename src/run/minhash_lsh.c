@@ -51,7 +51,7 @@ static inline uint64_t key_mix64(uint64_t x)
 
 /* Here rather than in minhash.c: the key pass calls it for every band of every
  * signature, and inlined it costs a few multiplies. */
-uint64_t minhash_band_key(const struct minhash_bands *bands, const minhash_slot *sig, size_t band)
+static inline uint64_t band_key(const struct minhash_bands *bands, const minhash_slot *sig, size_t band)
 {
     /* Four rows per multiply: each step is a bijection of the state for a given word,
      * so vectors that differ rarely meet, and a rare false match only costs a check. */
@@ -73,6 +73,11 @@ uint64_t minhash_band_key(const struct minhash_bands *bands, const minhash_slot 
     return key_mix64(h ^ bands->rows);
 }
 
+uint64_t minhash_band_key(const struct minhash_bands *bands, const minhash_slot *sig, size_t band)
+{
+    return band_key(bands, sig, band);
+}
+
 /* madvise wants page boundaries: the pages wholly inside [from, to). */
 static void drop_range(const void *from, const void *to)
 {
@@ -90,7 +95,7 @@ static void keys_range(const struct lsh *l, size_t lo, size_t hi)
     for (size_t k = lo; k < hi; k++) {
         const minhash_slot *sig = l->sigs + (size_t)l->members[k] * p;
         for (size_t b = 0; b < l->n_bands; b++)
-            l->keys[b][k] = minhash_band_key(l->bands, sig, l->first_band + b);
+            l->keys[b][k] = band_key(l->bands, sig, l->first_band + b);
         if (!l->droppable)
             continue;
         if (!dropped)
