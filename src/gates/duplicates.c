@@ -25,6 +25,7 @@
 
 struct duplicates_state {
     bool exact;
+    bool from_signatures;    /* the exact check reads the signature store's records */
     struct hash_list hashes;
 };
 
@@ -43,6 +44,9 @@ static void *duplicates_begin(const struct gate_ctx *ctx)
 {
     struct duplicates_state *st = xcalloc(1, sizeof(*st));
     st->exact = ctx->spec->gates.duplicates.exact != LEVEL_OFF;
+    /* With the near check on, the run keeps a signature store, which holds the same
+     * record (content, split, place) of every parsed example: no second copy here. */
+    st->from_signatures = duplicates_needs_signatures(ctx->spec);
     return st;
 }
 
@@ -52,7 +56,7 @@ static void duplicates_replay(void *state, const struct example *at, const void 
     struct duplicates_state *st = state;
     (void)bytes;
     (void)len;
-    if (at->parsed && st->exact)
+    if (at->parsed && st->exact && !st->from_signatures)
         hash_list_add(&st->hashes, at);
 }
 
@@ -170,7 +174,7 @@ static void near_check(struct section *sec, const struct gate_ctx *ctx)
     unsigned char *skip = near_skip(ns);
     struct minhash_bands bands;
     minhash_bands_choose(&bands, threshold, ns->mh.permutations);
-    minhash_lsh_threads(&ns->mh, &bands, ns->sigs, skip, n, near_candidate, &cl, jobs_count());
+    minhash_lsh_threads(&ns->mh, &bands, ns->sigs, skip, n, near_candidate, &cl, jobs_count(), ns->sigs_in_file);
 
     /* Members by root: sizes, one cluster per root of two or more, offsets, then the
      * members in index order (so each cluster lists its examples in file order). */
@@ -282,20 +286,45 @@ static char *duplicate_message(const struct hash_pair *p, const char *other_at, 
     return xasprintf("duplicate of %s", other_at);
 }
 
+/* The same pairs from the signature store (see hash_rec_of_sig). */
+static void exact_pairs_from_store(const struct signature_store *ns, struct hash_pairs *ps, uint64_t *groups)
+{
+    const uint32_t *v = ns->by_content;
+    for (size_t i = 0; i < ns->n;) {
+        const struct sig_rec *first = &ns->recs[v[i]];
+        size_t j = i + 1;
+        while (j < ns->n && ns->recs[v[j]].h0 == first->h0 && ns->recs[v[j]].h1 == first->h1 &&
+               ns->recs[v[j]].split == first->split)
+            j++;
+        *groups += j - i > 1;
+        struct hash_rec original, copy;
+        hash_rec_of_sig(&original, first);
+        for (size_t k = i + 1; k < j; k++) {
+            hash_rec_of_sig(&copy, &ns->recs[v[k]]);
+            hash_pairs_add(ps, &copy, &original);
+        }
+        i = j;
+    }
+}
+
 static void exact_check(struct section *sec, const struct gate_ctx *ctx, struct duplicates_state *st)
 {
-    struct hash_list *l = &st->hashes;
-    hash_list_sort(l);
-
     /* Runs of equal (hash, split): the first record is the original, the rest copies. */
     struct hash_pairs ps = HASH_PAIRS_INIT;
     uint64_t groups = 0;
-    for (size_t i = 0; i < l->n;) {
-        size_t j = hash_list_run_end(l, i, true);
-        groups += j - i > 1;
-        for (size_t k = i + 1; k < j; k++)
-            hash_pairs_add(&ps, &l->v[k], &l->v[i]);
-        i = j;
+    if (st->from_signatures && ctx->signatures) {
+        exact_pairs_from_store(ctx->signatures, &ps, &groups);
+    } else {
+        struct hash_list *l = &st->hashes;
+        hash_list_sort(l);
+        for (size_t i = 0; i < l->n;) {
+            size_t j = hash_list_run_end(l, i, true);
+            groups += j - i > 1;
+            for (size_t k = i + 1; k < j; k++)
+                hash_pairs_add(&ps, &l->v[k], &l->v[i]);
+            i = j;
+        }
+        hash_list_release(l);   /* the near check after this wants the memory */
     }
     hash_pairs_sort(&ps);
     size_t n_pairs = ps.n;

@@ -20,6 +20,7 @@
 #include "read/example.h"
 #include "gates/common.h"
 #include "gates/finding_key.h"
+#include "run/signatures.h"
 #include "util/xalloc.h"
 
 struct hash_rec {
@@ -46,6 +47,18 @@ static inline void hash_list_add(struct hash_list *l, const struct example *ex)
     r->line = gate_example_pos(ex);   /* line, or index in a JSON array file */
     r->file = (uint32_t)ex->file_index;
     r->split = (uint32_t)ex->split;
+}
+
+/* The same record from the signature store (run/signatures.h), whose content order
+ * (content, split, index) is a sorted list's (content, split, file, line): records come
+ * in file order. The gates that have the store use it rather than a second copy. */
+static inline void hash_rec_of_sig(struct hash_rec *out, const struct sig_rec *r)
+{
+    out->h0 = r->h0;
+    out->h1 = r->h1;
+    out->line = r->line;
+    out->file = r->file;
+    out->split = r->split;
 }
 
 static inline bool hash_rec_same(const struct hash_rec *a, const struct hash_rec *b)

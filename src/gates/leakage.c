@@ -110,7 +110,8 @@ static int leakage_finish(void *state, const struct gate_ctx *ctx)
         struct minhash_bands bands;
         minhash_bands_choose(&bands, threshold, st->mh.permutations);
         struct near_ctx nc = { st, m, threshold - 1e-9 };
-        minhash_lsh_threads(&st->mh, &bands, st->sigs, st->no_words, n, leak_candidate, &nc, jobs_count());
+        minhash_lsh_threads(&st->mh, &bands, st->sigs, st->no_words, n, leak_candidate, &nc, jobs_count(),
+                            st->sigs_in_file);
     }
 
     /* records are in file order already (the engine reads files in spec order) */

@@ -185,14 +185,44 @@ static char *overlap_message(const struct hash_pair *p, const char *other_at, co
     return xasprintf("also in %s (split %s)", other_at, other);
 }
 
+/* The overlaps from the signature store's content order, when the run made one: the
+ * same records, already sorted (no second sorted copy at finish). */
+static uint64_t overlaps_from_store(const struct signature_store *ns, struct hash_pairs *ps)
+{
+    const uint32_t *v = ns->by_content;
+    uint64_t overlaps = 0;
+    for (size_t i = 0; i < ns->n;) {
+        const struct sig_rec *first = &ns->recs[v[i]];
+        size_t j = i + 1;
+        while (j < ns->n && ns->recs[v[j]].h0 == first->h0 && ns->recs[v[j]].h1 == first->h1)
+            j++;
+        bool shared = false;
+        struct hash_rec original, other;
+        hash_rec_of_sig(&original, first);
+        for (size_t k = i + 1; k < j; k++) {
+            if (ns->recs[v[k]].split == ns->recs[v[k - 1]].split)
+                continue;
+            shared = true;
+            hash_rec_of_sig(&other, &ns->recs[v[k]]);
+            hash_pairs_add(ps, &original, &other);
+        }
+        overlaps += shared;
+        i = j;
+    }
+    return overlaps;
+}
+
 static void overlap_check(struct section *sec, const struct gate_ctx *ctx, struct splits_state *st)
 {
     const struct spec *spec = ctx->spec;
     struct hash_list *l = &st->hashes;
-    hash_list_sort(l);
-
     struct hash_pairs ps = HASH_PAIRS_INIT;
     uint64_t overlaps = 0;
+    if (ctx->signatures && ctx->signatures->n == l->n) {
+        hash_list_release(l);
+        overlaps = overlaps_from_store(ctx->signatures, &ps);
+    }
+    hash_list_sort(l);
     for (size_t i = 0; i < l->n;) {
         size_t j = hash_list_run_end(l, i, false);
         /* Records i..j-1 share a content; sorted by split, so a split change marks one
@@ -236,6 +266,8 @@ static int splits_finish(void *state, const struct gate_ctx *ctx)
     for (size_t i = 0; i < spec->gates.splits.n_rules; i++)
         rule_check(sec, ctx, st, &spec->gates.splits.rules[i]);
     overlap_check(sec, ctx, st);
+    /* the gates after this one (near-duplicates, leakage) need their memory at finish */
+    hash_list_release(&st->hashes);
     return 0;
 }
 

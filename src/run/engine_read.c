@@ -436,6 +436,7 @@ void engine_keep_signatures(struct run *run)
         const struct pending_sig *ps = &run->pending_sigs[i];
         buf_reset(&b);
         wire_put_raw(&b, signature_store_sig(s, ps->first), ps->count * perms * sizeof(minhash_slot));
+        signature_store_read_through(s, ps->first, ps->count);
         wire_put_raw(&b, s->no_words + ps->first, ps->count);
         unsigned char sig_key[32];
         summary_cache_sig_key(run->cache, ps->key, sig_key);

@@ -1,7 +1,6 @@
 #include "run/minhash.h"
 
 #include <math.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -145,6 +144,17 @@ static inline void token_step(struct shingler *s, uint64_t *th, bool *in, uint32
     }
 }
 
+/* ASCII word characters, lower-cased; 0 for everything else. */
+static const unsigned char ascii_word[128] = {
+    ['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3', ['4'] = '4', ['5'] = '5', ['6'] = '6', ['7'] = '7', ['8'] = '8',
+    ['9'] = '9', ['a'] = 'a', ['b'] = 'b', ['c'] = 'c', ['d'] = 'd', ['e'] = 'e', ['f'] = 'f', ['g'] = 'g', ['h'] = 'h',
+    ['i'] = 'i', ['j'] = 'j', ['k'] = 'k', ['l'] = 'l', ['m'] = 'm', ['n'] = 'n', ['o'] = 'o', ['p'] = 'p', ['q'] = 'q',
+    ['r'] = 'r', ['s'] = 's', ['t'] = 't', ['u'] = 'u', ['v'] = 'v', ['w'] = 'w', ['x'] = 'x', ['y'] = 'y', ['z'] = 'z',
+    ['A'] = 'a', ['B'] = 'b', ['C'] = 'c', ['D'] = 'd', ['E'] = 'e', ['F'] = 'f', ['G'] = 'g', ['H'] = 'h', ['I'] = 'i',
+    ['J'] = 'j', ['K'] = 'k', ['L'] = 'l', ['M'] = 'm', ['N'] = 'n', ['O'] = 'o', ['P'] = 'p', ['Q'] = 'q', ['R'] = 'r',
+    ['S'] = 's', ['T'] = 't', ['U'] = 'u', ['V'] = 'v', ['W'] = 'w', ['X'] = 'x', ['Y'] = 'y', ['Z'] = 'z',
+};
+
 static void shingle_text(struct shingler *s, const char *text, size_t len)
 {
     const unsigned char *p = (const unsigned char *)text;
@@ -154,11 +164,22 @@ static void shingle_text(struct shingler *s, const char *text, size_t len)
     while (i < len) {
         unsigned char c = p[i];
         if (c < 0x80) {
+            unsigned w = ascii_word[c];
+            if (w) {
+                /* the rest of an ASCII word in a loop of its own: the hash's multiply
+                 * chain is then all it waits on */
+                do {
+                    th = (th ^ w) * TOKEN_PRIME;
+                    if (++i == len)
+                        break;
+                    c = p[i];
+                    w = c < 0x80 ? ascii_word[c] : 0;
+                } while (w);
+                in = true;
+                continue;
+            }
             i++;
-            bool word = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z');
-            if (c <= 'Z' && c >= 'A')
-                c = (unsigned char)(c + 32);
-            token_step(s, &th, &in, c, word);
+            token_step(s, &th, &in, 0, false);
             continue;
         }
         uint32_t cp, low[3];
@@ -276,204 +297,4 @@ void minhash_bands_choose(struct minhash_bands *out, double threshold, size_t pe
                 out->rows = r;
             }
         }
-}
-
-uint64_t minhash_band_key(const struct minhash_bands *bands, const minhash_slot *sig, size_t band)
-{
-    /* Four rows per multiply: each step is a bijection of the state for a given word,
-     * so vectors that differ rarely meet, and a rare false match only costs a check. */
-    const minhash_slot *row = sig + band * bands->rows;
-    uint64_t h = ((uint64_t)band + 1) * 0x9e3779b97f4a7c15ull;
-    size_t i = 0;
-    for (; i + 4 <= bands->rows; i += 4) {
-        uint64_t word;
-        memcpy(&word, row + i, sizeof(word));
-        h = (h ^ word) * 0xbf58476d1ce4e5b9ull;
-        h ^= h >> 32;
-    }
-    if (i < bands->rows) {
-        uint64_t word = 0;
-        memcpy(&word, row + i, (bands->rows - i) * sizeof(*row));
-        h = (h ^ word) * 0xbf58476d1ce4e5b9ull;
-        h ^= h >> 32;
-    }
-    return mix64(h ^ bands->rows);
-}
-
-struct band_rec {
-    uint64_t key;
-    uint32_t idx;
-};
-
-/* Sorts by key, keeping index order within a key: one counting pass on the top bits
- * (keys are uniform) leaves buckets of a few records each for a stable insertion sort. */
-static void band_sort(struct band_rec *v, struct band_rec *tmp, size_t n, size_t *start, unsigned bits)
-{
-    size_t n_buckets = (size_t)1 << bits;
-    memset(start, 0, (n_buckets + 1) * sizeof(*start));
-    for (size_t i = 0; i < n; i++)
-        start[(v[i].key >> (64 - bits)) + 1]++;
-    for (size_t b = 0; b < n_buckets; b++)
-        start[b + 1] += start[b];
-    for (size_t i = 0; i < n; i++)
-        tmp[start[v[i].key >> (64 - bits)]++] = v[i];
-    /* start[b] now ends bucket b: walk buckets back from the ends */
-    size_t lo = 0;
-    for (size_t b = 0; b < n_buckets; b++) {
-        size_t hi = start[b];
-        for (size_t i = lo + 1; i < hi; i++) {
-            struct band_rec x = tmp[i];
-            size_t j = i;
-            while (j > lo && tmp[j - 1].key > x.key) {
-                tmp[j] = tmp[j - 1];
-                j--;
-            }
-            tmp[j] = x;
-        }
-        lo = hi;
-    }
-    memcpy(v, tmp, n * sizeof(*v));
-}
-
-/* One band's work: keys, sort, and the candidate pairs of its buckets. With `emit` set
- * the pairs go straight to the callback; otherwise they are collected for replay. */
-struct band_job {
-    const struct minhash *mh;
-    const struct minhash_bands *bands;
-    const minhash_slot *sigs;
-    const unsigned char *skip;
-    size_t n, m, band;
-    unsigned bits;
-    struct band_rec *v, *tmp;
-    size_t *start;
-    void (*emit)(void *ctx, uint32_t x, uint32_t y);
-    void *ctx;
-    uint32_t *pairs;         /* x0, y0, x1, y1, ... */
-    size_t n_pairs, alloc_pairs;
-};
-
-static void band_job_init(struct band_job *j, const struct minhash *mh, const struct minhash_bands *bands,
-                          const minhash_slot *sigs, const unsigned char *skip, size_t n, size_t m, unsigned bits)
-{
-    memset(j, 0, sizeof(*j));
-    j->mh = mh;
-    j->bands = bands;
-    j->sigs = sigs;
-    j->skip = skip;
-    j->n = n;
-    j->m = m;
-    j->bits = bits;
-    j->v = xmalloc(m * sizeof(*j->v));
-    j->tmp = xmalloc(m * sizeof(*j->tmp));
-    j->start = xmalloc((((size_t)1 << bits) + 1) * sizeof(*j->start));
-}
-
-static void band_job_release(struct band_job *j)
-{
-    free(j->v);
-    free(j->tmp);
-    free(j->start);
-    free(j->pairs);
-}
-
-static void band_run(struct band_job *j)
-{
-    struct band_rec *v = j->v;
-    size_t k = 0, m = j->m;
-    j->n_pairs = 0;
-    for (size_t i = 0; i < j->n; i++) {
-        if (j->skip && j->skip[i])
-            continue;
-        v[k].key = minhash_band_key(j->bands, j->sigs + i * j->mh->permutations, j->band);
-        v[k].idx = (uint32_t)i;
-        k++;
-    }
-    band_sort(v, j->tmp, m, j->start, j->bits);
-    for (size_t i = 0; i < m;) {
-        size_t e = i + 1;
-        while (e < m && v[e].key == v[i].key)
-            e++;
-        for (size_t y = i + 1; y < e; y++) {
-            size_t from = y - i > MINHASH_BUCKET_WINDOW ? y - MINHASH_BUCKET_WINDOW : i;
-            for (size_t x = from; x < y; x++) {
-                if (j->emit) {
-                    j->emit(j->ctx, v[x].idx, v[y].idx);
-                    continue;
-                }
-                ALLOC_GROW(j->pairs, 2 * j->n_pairs + 2, j->alloc_pairs);
-                j->pairs[2 * j->n_pairs] = v[x].idx;
-                j->pairs[2 * j->n_pairs + 1] = v[y].idx;
-                j->n_pairs++;
-            }
-        }
-        i = e;
-    }
-}
-
-static void *band_thread(void *arg)
-{
-    band_run(arg);
-    return NULL;
-}
-
-void minhash_lsh(const struct minhash *mh, const struct minhash_bands *bands, const minhash_slot *sigs,
-                 const unsigned char *skip, size_t n,
-                 void (*candidate)(void *ctx, uint32_t x, uint32_t y), void *ctx)
-{
-    minhash_lsh_threads(mh, bands, sigs, skip, n, candidate, ctx, 1);
-}
-
-/* Bands are independent: `threads` of them are keyed, sorted and scanned at once, and
- * their pairs handed to the callback afterwards in band order, so the calls are the
- * same as with one thread. */
-void minhash_lsh_threads(const struct minhash *mh, const struct minhash_bands *bands, const minhash_slot *sigs,
-                         const unsigned char *skip, size_t n,
-                         void (*candidate)(void *ctx, uint32_t x, uint32_t y), void *ctx, unsigned threads)
-{
-    size_t m = 0;
-    for (size_t i = 0; i < n; i++)
-        m += !(skip && skip[i]);
-    if (m < 2)
-        return;
-    unsigned bits = 4;
-    while (bits < 22 && ((size_t)1 << (bits + 1)) <= m / 2)
-        bits++;
-    if (threads < 1)
-        threads = 1;
-    if (threads > bands->bands)
-        threads = (unsigned)bands->bands;
-    struct band_job *jobs = xcalloc(threads, sizeof(*jobs));
-    pthread_t *tids = xcalloc(threads, sizeof(*tids));
-    bool *started = xcalloc(threads, sizeof(*started));
-    for (unsigned t = 0; t < threads; t++)
-        band_job_init(&jobs[t], mh, bands, sigs, skip, n, m, bits);
-    if (threads == 1) {
-        jobs[0].emit = candidate;
-        jobs[0].ctx = ctx;
-    }
-    for (size_t band = 0; band < bands->bands; band += threads) {
-        size_t round = bands->bands - band < threads ? bands->bands - band : threads;
-        for (size_t t = 0; t < round; t++)
-            jobs[t].band = band + t;
-        for (size_t t = 1; t < round; t++)
-            started[t] = pthread_create(&tids[t], NULL, band_thread, &jobs[t]) == 0;
-        band_run(&jobs[0]);
-        for (size_t t = 1; t < round; t++) {
-            if (started[t])
-                pthread_join(tids[t], NULL);
-            else
-                band_run(&jobs[t]);   /* no thread to be had: do it here */
-            started[t] = false;
-        }
-        if (threads == 1)
-            continue;
-        for (size_t t = 0; t < round; t++)
-            for (size_t i = 0; i < jobs[t].n_pairs; i++)
-                candidate(ctx, jobs[t].pairs[2 * i], jobs[t].pairs[2 * i + 1]);
-    }
-    for (unsigned t = 0; t < threads; t++)
-        band_job_release(&jobs[t]);
-    free(started);
-    free(tids);
-    free(jobs);
 }

@@ -83,9 +83,13 @@ void minhash_lsh(const struct minhash *mh, const struct minhash_bands *bands, co
                  void (*candidate)(void *ctx, uint32_t x, uint32_t y), void *ctx);
 
 /* The same on up to `threads` threads, with the same calls in the same order (the pairs
- * of a round of bands are held until the round is done). */
+ * of a round of bands are held until the round is done; src/run/minhash_lsh.c).
+ * droppable: sigs is a read-only file mapping whose pages may be released once read
+ * (madvise): they come back from the file when read again (signature_store's
+ * sigs_in_file). */
 void minhash_lsh_threads(const struct minhash *mh, const struct minhash_bands *bands, const minhash_slot *sigs,
                          const unsigned char *skip, size_t n,
-                         void (*candidate)(void *ctx, uint32_t x, uint32_t y), void *ctx, unsigned threads);
+                         void (*candidate)(void *ctx, uint32_t x, uint32_t y), void *ctx, unsigned threads,
+                         bool droppable);
 
 #endif

@@ -9,13 +9,25 @@
  * space (`ulimit -v`) is used according to the dataset's size. The main thread collects
  * finished batches in order and refills them: a ring of a few batches bounds the memory
  * in flight whatever the dataset size.
+ *
+ * Past SPILL_AFTER bytes the signatures go to an unlinked temporary file instead (at
+ * 128 slots they are 256 bytes an example, the largest thing a run keeps: 400 MB for
+ * 1 GB of data): workers write their batches' signatures at their place in it, and
+ * finish() maps the file read-only. The kernel keeps the pages in its cache while there
+ * is room and drops or writes them back when memory runs short, and the LSH passes
+ * release what they have read (minhash_lsh_threads' `droppable`), so the process holds
+ * only what it is reading.
  */
 #include "run/signatures.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "gates/common.h"
 #include "util/work_ring.h"
@@ -33,6 +45,7 @@ struct batch {
     size_t n_turns, turns_alloc;
     size_t ex_turns[BATCH_EXAMPLES];   /* turns per example */
     unsigned char no_words[BATCH_EXAMPLES];
+    minhash_slot *sigs;        /* spilling: the batch's signatures before they are written */
 };
 
 struct signature_work {
@@ -42,8 +55,20 @@ struct signature_work {
     struct work_ring *ring;    /* NULL: the main thread signs each example as it comes */
     size_t n_batches;
     struct batch *batches;     /* the ring's slots */
+    size_t spill_after;        /* signature bytes kept in memory; more go to spill_fd */
+    int spill_fd;              /* -1: the signatures are in sig_base */
+    void *spill_map;           /* after finish(): the file, read-only */
+    size_t spill_map_len;
+    minhash_slot *pending;     /* spilling, main thread: consecutive signatures to write */
+    size_t pending_first, pending_n;
 };
 
+/* Signatures kept in memory before the rest go to a file; DSCI_SIGNATURE_SPILL_BYTES
+ * sets it (tests). */
+#define SPILL_AFTER ((size_t)64 << 20)
+#define PENDING_EXAMPLES 256
+
+/* Signs the batch's examples into sigs[0 .. count * permutations). */
 static void batch_sign(const struct minhash *mh, minhash_slot *sigs, struct batch *b)
 {
     size_t turn = 0, at = 0, p = mh->permutations, alloc = 0;
@@ -55,7 +80,7 @@ static void batch_sign(const struct minhash *mh, minhash_slot *sigs, struct batc
             texts[t] = b->text + at;
             at += b->turn_len[turn + t];
         }
-        b->no_words[e] = !minhash_signature_texts(mh, sigs + (b->first + e) * p, texts, b->turn_len + turn, n);
+        b->no_words[e] = !minhash_signature_texts(mh, sigs + e * p, texts, b->turn_len + turn, n);
         turn += n;
     }
     free(texts);
@@ -126,10 +151,19 @@ static void sig_grow(struct signature_store *s, size_t need)
     s->sigs = (minhash_slot *)p;
 }
 
+static void spill_start(struct signature_store *s);
+
 /* Makes the signature range writable up to `bytes`, in steps of 2 MiB (a huge page). */
 static void sig_commit(struct signature_store *s, size_t bytes)
 {
     struct signature_work *w = s->work;
+    if (w->spill_fd >= 0)
+        return;
+    if (bytes > w->spill_after) {
+        spill_start(s);
+        if (w->spill_fd >= 0)
+            return;
+    }
     if (bytes <= w->sig_writable)
         return;
     size_t want = (bytes + SIG_COMMIT_STEP - 1) / SIG_COMMIT_STEP * SIG_COMMIT_STEP;
@@ -143,11 +177,102 @@ static void sig_commit(struct signature_store *s, size_t bytes)
     w->sig_writable = want;
 }
 
+/* Writes count signatures of store indices first.. at their place in the spill file
+ * (any thread: pwrite has its own offset). */
+static void spill_write(const struct signature_store *s, const minhash_slot *sigs, size_t first, size_t count)
+{
+    size_t row = s->mh.permutations * sizeof(*sigs);
+    const unsigned char *p = (const unsigned char *)sigs;
+    size_t len = count * row;
+    off_t at = (off_t)(first * row);
+    while (len) {
+        ssize_t w = pwrite(s->work->spill_fd, p, len, at);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            xalloc_die("cannot write the near-duplicate signatures to a temporary file: %s "
+                       "(is TMPDIR full?)", w < 0 ? strerror(errno) : "no space");
+        p += w;
+        len -= (size_t)w;
+        at += w;
+    }
+}
+
+static void pending_flush(struct signature_store *s)
+{
+    struct signature_work *w = s->work;
+    if (w->pending_n)
+        spill_write(s, w->pending, w->pending_first, w->pending_n);
+    w->pending_n = 0;
+}
+
+/* Spilling, on the main thread: the signature of store index `at`, written with its
+ * neighbours in one go. */
+static minhash_slot *pending_slot(struct signature_store *s, size_t at)
+{
+    struct signature_work *w = s->work;
+    if (w->pending_n && (at != w->pending_first + w->pending_n || w->pending_n == PENDING_EXAMPLES))
+        pending_flush(s);
+    if (!w->pending_n)
+        w->pending_first = at;
+    return w->pending + w->pending_n++ * s->mh.permutations;
+}
+
+static int spill_open(void)
+{
+    const char *dir = getenv("TMPDIR");
+    if (!dir || !*dir)
+        dir = "/tmp";
+    int fd = -1;
+#ifdef O_TMPFILE
+    fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+#endif
+    if (fd < 0) {
+        char *path = xasprintf("%s/dsci-signatures.XXXXXX", dir);
+        fd = mkstemp(path);
+        if (fd >= 0)
+            unlink(path);
+        free(path);
+    }
+    return fd;
+}
+
+/* From memory to the file: the signatures made so far (the workers drained first) are
+ * written out and their memory given back. Without a file the run stays in memory. */
+static void spill_start(struct signature_store *s)
+{
+    struct signature_work *w = s->work;
+    w->spill_after = SIZE_MAX;   /* one attempt */
+    int fd = spill_open();
+    if (fd < 0)
+        return;
+    if (w->ring)
+        work_ring_drain(w->ring);
+    w->spill_fd = fd;
+    if (s->n)
+        spill_write(s, (const minhash_slot *)w->sig_base, 0, s->n);
+    munmap(w->sig_base, w->sig_reserved);
+    w->sig_base = NULL;
+    w->sig_reserved = w->sig_writable = 0;
+    s->sigs = NULL;   /* until finish() maps the file */
+    w->pending = xmalloc(PENDING_EXAMPLES * s->mh.permutations * sizeof(*w->pending));
+}
+
 static void sign_slot(void *ctx, size_t slot, unsigned worker)
 {
     struct signature_store *s = ctx;
+    struct signature_work *w = s->work;
+    struct batch *b = &w->batches[slot];
+    size_t p = s->mh.permutations;
     (void)worker;
-    batch_sign(&s->mh, (minhash_slot *)s->work->sig_base, &s->work->batches[slot]);
+    if (w->spill_fd < 0) {
+        batch_sign(&s->mh, (minhash_slot *)w->sig_base + b->first * p, b);
+        return;
+    }
+    if (!b->sigs)
+        b->sigs = xmalloc(BATCH_EXAMPLES * p * sizeof(*b->sigs));
+    batch_sign(&s->mh, b->sigs, b);
+    spill_write(s, b->sigs, b->first, b->count);
 }
 
 /* Takes in a finished batch's word flags and empties it for the next round. */
@@ -168,6 +293,11 @@ struct signature_store *signature_store_new(size_t shingle, size_t permutations,
     struct signature_store *s = xcalloc(1, sizeof(*s));
     struct signature_work *w = xcalloc(1, sizeof(*w));
     s->work = w;
+    w->spill_fd = -1;
+    w->spill_after = SPILL_AFTER;
+    const char *spill_env = getenv("DSCI_SIGNATURE_SPILL_BYTES");
+    if (spill_env && *spill_env)
+        w->spill_after = (size_t)strtoull(spill_env, NULL, 10);
     minhash_init(&s->mh, shingle, permutations);
     sig_reserve(w);
     s->sigs = (minhash_slot *)w->sig_base;
@@ -195,8 +325,9 @@ void signature_store_add(struct signature_store *s, const struct example *ex)
 
     sig_commit(s, (s->n + 1) * p * sizeof(*s->sigs));
     if (!w->ring) {
+        minhash_slot *sig = w->spill_fd >= 0 ? pending_slot(s, s->n) : s->sigs + s->n * p;
         s->no_words = gate_vec_grow(&w->words_mem, s->n + 1);
-        s->no_words[s->n] = !minhash_signature(&s->mh, s->sigs + s->n * p, ex);
+        s->no_words[s->n] = !minhash_signature(&s->mh, sig, ex);
         s->n++;
         return;
     }
@@ -238,7 +369,7 @@ void signature_store_add_signed(struct signature_store *s, const struct example 
     r->file = (uint32_t)at->file_index;
     r->split = (uint32_t)at->split;
     sig_commit(s, (s->n + 1) * p * sizeof(*s->sigs));
-    memcpy(s->sigs + s->n * p, sig, p * sizeof(*sig));
+    memcpy(w->spill_fd >= 0 ? pending_slot(s, s->n) : s->sigs + s->n * p, sig, p * sizeof(*sig));
     s->no_words = gate_vec_grow(&w->words_mem, s->n + 1);
     s->no_words[s->n] = no_words;
     s->n++;
@@ -296,10 +427,33 @@ void signature_store_finish(struct signature_store *s)
     struct signature_work *w = s->work;
     if (w->ring)
         work_ring_finish(w->ring);
+    if (w->spill_fd >= 0 && !w->spill_map) {
+        pending_flush(s);
+        size_t len = s->n * s->mh.permutations * sizeof(*s->sigs);
+        void *map = mmap(NULL, len, PROT_READ, MAP_SHARED, w->spill_fd, 0);
+        if (map == MAP_FAILED)
+            sig_die("map", len);
+        w->spill_map = map;
+        w->spill_map_len = len;
+        s->sigs = map;
+        s->sigs_in_file = true;
+    }
     /* an empty store still hands out valid (empty) arrays */
     s->no_words = gate_vec_grow(&w->words_mem, s->n ? s->n : 1);
     if (!s->by_content)
         sort_by_content(s);
+}
+
+void signature_store_read_through(const struct signature_store *s, size_t first, size_t count)
+{
+    if (!s->sigs_in_file || !count)
+        return;
+    uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+    size_t row = s->mh.permutations * sizeof(*s->sigs);
+    uintptr_t from = ((uintptr_t)s->sigs + first * row + page - 1) & ~(page - 1);
+    uintptr_t to = ((uintptr_t)s->sigs + (first + count) * row) & ~(page - 1);
+    if (to > from)
+        madvise((void *)from, to - from, MADV_DONTNEED);
 }
 
 void signature_store_free(struct signature_store *s)
@@ -311,7 +465,13 @@ void signature_store_free(struct signature_store *s)
     for (size_t i = 0; i < w->n_batches; i++) {
         free(w->batches[i].text);
         free(w->batches[i].turn_len);
+        free(w->batches[i].sigs);
     }
+    if (w->spill_map)
+        munmap(w->spill_map, w->spill_map_len);
+    if (w->spill_fd >= 0)
+        close(w->spill_fd);
+    free(w->pending);
     free(w->batches);
     free(s->by_content);
     gate_vec_release(&w->recs_mem);

@@ -36,6 +36,7 @@ struct signature_store {
     minhash_slot *sigs;        /* n * mh.permutations, valid after finish() */
     unsigned char *no_words;   /* n flags: the example has no token (never compared) */
     uint32_t *by_content;      /* after finish(): indices sorted by content hash, split, index */
+    bool sigs_in_file;         /* after finish(): sigs maps a temporary file (signatures.c) */
     struct signature_work *work;   /* private */
 };
 
@@ -46,6 +47,10 @@ void signature_store_add(struct signature_store *s, const struct example *ex);
 void signature_store_add_signed(struct signature_store *s, const struct example *at, const minhash_slot *sig,
                                 bool no_words);
 void signature_store_finish(struct signature_store *s);
+/* After finish(): the signatures of examples [first, first + count) were read through
+ * (kept in the cache, say). A store in a temporary file gives their pages back; they
+ * are read from the file again if needed. Nothing otherwise. */
+void signature_store_read_through(const struct signature_store *s, size_t first, size_t count);
 void signature_store_free(struct signature_store *s);
 
 static inline const minhash_slot *signature_store_sig(const struct signature_store *s, size_t i)
