@@ -22,8 +22,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "run/classify_scan.h"
 #include "util/buf.h"
 #include "util/unicode_lower.h"
+#include "util/utf8.h"
 #include "util/xalloc.h"
 
 /* ---- Aho-Corasick DFA ---------------------------------------------------------------- */
@@ -315,6 +317,78 @@ first_category:   /* category 0 matched: nothing can beat it */
     run->best = 0;
     return false;
 }
+
+/*
+ * One text with the prefilter (run/classify_scan.h): the DFA runs from the root at each
+ * candidate position until it is back at the root, and the bytes between are skipped.
+ * That is exact: every match starts at a candidate, and at the root no match is in
+ * progress, so a skipped byte cannot be part of one. A run may go on past the text's end
+ * into the joining space and the next text, as the one scan did. Candidates on
+ * continuation bytes are skipped: the lowered stream is valid UTF-8 and so are the
+ * keywords, so no match starts inside a code point (one whose lower case is different
+ * began its own run at its lead). Where the candidates are dense, the rest of the text
+ * goes to the plain scan, which is then faster.
+ */
+static size_t ac_run_to_root(const struct ac *ac, struct ac_run *run, const char *text,
+                             size_t len, size_t i);
+
+static bool ac_scan_filtered(const struct ac *ac, const struct kw_filter *f, struct ac_run *run,
+                             const char *text, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)text;
+    size_t i = 0, runs = 0;
+    if (run->s) {   /* a match may be in progress from the text before */
+        i = ac_run_to_root(ac, run, text, len, 0);
+        if (i == SIZE_MAX)
+            return false;
+    }
+    while (i < len) {
+        size_t c = f->next(f, p, len, i);
+        if (c >= len)
+            break;
+        if ((p[c] & 0xC0) == 0x80) {
+            i = c + 1;
+            continue;
+        }
+        i = ac_run_to_root(ac, run, text, len, c);
+        if (i == SIZE_MAX)
+            return false;
+        if (++runs >= 64 && runs * 8 > i)   /* a run per 8 bytes: the filter does not pay */
+            return ac_scan_range(ac, run, text, len, i, len);
+    }
+    return run->best != 0;
+}
+
+/* Steps the DFA from text[i] until it is back at the root or the text ends. Returns
+ * where it stopped, SIZE_MAX once category 0 matched. */
+static size_t ac_run_to_root(const struct ac *ac, struct ac_run *run, const char *text,
+                             size_t len, size_t i)
+{
+    const unsigned char *p = (const unsigned char *)text;
+    const uint32_t *delta = ac->delta;
+    size_t s = run->s;
+    while (i < len) {
+        unsigned c = p[i];
+        if (__builtin_expect(ac->raw[c], 1)) {
+            s = delta[s + c];
+            i++;
+            if (__builtin_expect(s >= ac->accept_off, 0) && !ac_accept(ac, s, &run->best))
+                return SIZE_MAX;
+        } else {
+            run->s = s;
+            size_t n = ac_feed_other(ac, run, text, len, i);
+            if (!n)
+                return SIZE_MAX;
+            s = run->s;
+            i += n;
+        }
+        if (!s)
+            break;
+    }
+    run->s = s;
+    return i;
+}
+
 /* ---- classifier ---------------------------------------------------------------------- */
 
 struct classifier {
@@ -323,6 +397,8 @@ struct classifier {
     bool by_field;
     struct ac ac;
     bool have_ac;
+    struct kw_filter filter;
+    bool have_filter;             /* else the plain scan */
     int32_t empty_category;       /* lowest category with an empty keyword; INT32_MAX none */
 };
 
@@ -365,6 +441,17 @@ struct classifier *classify_new(const struct spec *spec)
     if (n_kw) {
         ac_build(&c->ac, kw, n_kw);
         c->have_ac = true;
+        /* The filter skips candidates inside code points, which needs UTF-8 keywords. */
+        struct kw_first *firsts = xmalloc(n_kw * sizeof(*firsts));
+        bool valid = true;
+        for (size_t i = 0; i < n_kw; i++) {
+            valid &= utf8_valid((const char *)kw[i].bytes, kw[i].len);
+            firsts[i].len = kw[i].len < 2 ? kw[i].len : 2;
+            firsts[i].b[0] = kw[i].bytes[0];
+            firsts[i].b[1] = kw[i].len > 1 ? kw[i].bytes[1] : 0;
+        }
+        c->have_filter = valid && kw_filter_init(&c->filter, firsts, n_kw);
+        free(firsts);
     }
     free(offsets);
     free(kw);
@@ -372,7 +459,7 @@ struct classifier *classify_new(const struct spec *spec)
     return c;
 }
 
-static size_t match_keywords(const struct classifier *c, const struct example *ex)
+static size_t match_keywords(const struct classifier *c, const struct example *ex, bool filter)
 {
     struct ac_run run = { 0, c->empty_category };
     if (run.best == 0 || !c->have_ac)
@@ -386,7 +473,8 @@ static size_t match_keywords(const struct classifier *c, const struct example *e
         if (!first && !ac_feed(&c->ac, &run, &space, 1))
             return 0;
         first = false;
-        if (!ac_scan_text(&c->ac, &run, t->text, t->text_len))
+        if (filter ? !ac_scan_filtered(&c->ac, &c->filter, &run, t->text, t->text_len)
+                   : !ac_scan_text(&c->ac, &run, t->text, t->text_len))
             return 0;
     }
     return run.best == INT32_MAX ? c->n_categories : (size_t)run.best;
@@ -408,7 +496,22 @@ size_t classify_example(const struct classifier *c, const struct example *ex)
 {
     if (ex->known_category)   /* the run classified it already, by the same spec's rules */
         return ex->known_category - 1;
-    return c->by_field ? match_field(c, ex) : match_keywords(c, ex);
+    return c->by_field ? match_field(c, ex) : match_keywords(c, ex, c->have_filter);
+}
+
+size_t classify_example_plain(const struct classifier *c, const struct example *ex)
+{
+    if (ex->known_category)
+        return ex->known_category - 1;
+    return c->by_field ? match_field(c, ex) : match_keywords(c, ex, false);
+}
+
+bool classify_use_filter_variant(struct classifier *c, size_t index)
+{
+    if (!c->have_filter)
+        return false;
+    kw_filter_use_variant(&c->filter, index);
+    return true;
 }
 
 void classify_free(struct classifier *c)
