@@ -322,35 +322,40 @@ first_category:   /* category 0 matched: nothing can beat it */
  * One text with the prefilter (run/classify_scan.h): the DFA runs from the root at each
  * candidate position until it is back at the root, and the bytes between are skipped.
  * That is exact: every match starts at a candidate, and at the root no match is in
- * progress, so a skipped byte cannot be part of one. A run may go on past the text's end
- * into the joining space and the next text, as the one scan did. Candidates on
- * continuation bytes are skipped: the lowered stream is valid UTF-8 and so are the
- * keywords, so no match starts inside a code point (one whose lower case is different
- * began its own run at its lead). Where the candidates are dense, the rest of the text
- * goes to the plain scan, which is then faster.
+ * progress, so a skipped byte cannot be part of one. At a lead whose lower case may
+ * differ, the run starts two bytes early (never before the bytes already answered): a
+ * match may begin there and go on in the lowered bytes the filter could not see. Starting
+ * from the root anywhere only finds real matches, and a lone continuation byte leaves the
+ * root alone, since the keywords are UTF-8. A run may go on past the text's end into the
+ * joining space and the next text, as the one scan did. filters[k] has the keywords of the
+ * categories before k, the last one all of them. Where the candidates are dense,
+ * the rest of the text goes to the plain scan, which is then faster.
  */
 static size_t ac_run_to_root(const struct ac *ac, struct ac_run *run, const char *text,
-                             size_t len, size_t i);
+                             size_t len, size_t i, size_t past);
 
-static bool ac_scan_filtered(const struct ac *ac, const struct kw_filter *f, struct ac_run *run,
-                             const char *text, size_t len)
+static bool ac_scan_filtered(const struct ac *ac, const struct kw_filter *filters,
+                             size_t n_filters, struct ac_run *run, const char *text, size_t len)
 {
     const unsigned char *p = (const unsigned char *)text;
     size_t i = 0, runs = 0;
     if (run->s) {   /* a match may be in progress from the text before */
-        i = ac_run_to_root(ac, run, text, len, 0);
+        i = ac_run_to_root(ac, run, text, len, 0, 0);
         if (i == SIZE_MAX)
             return false;
     }
     while (i < len) {
+        /* Once a category matched, only the keywords of earlier ones can change the
+         * answer: fewer beginnings, fewer candidates. */
+        size_t best = (size_t)run->best;
+        const struct kw_filter *f = &filters[best < n_filters ? best : n_filters - 1];
         size_t c = f->next(f, p, len, i);
         if (c >= len)
             break;
-        if ((p[c] & 0xC0) == 0x80) {
-            i = c + 1;
-            continue;
-        }
-        i = ac_run_to_root(ac, run, text, len, c);
+        size_t from = c;
+        if (!ac->raw[p[c]])
+            from = c - i >= KW_FILTER_WIDTH - 1 ? c - (KW_FILTER_WIDTH - 1) : i;
+        i = ac_run_to_root(ac, run, text, len, from, c);
         if (i == SIZE_MAX)
             return false;
         if (++runs >= 64 && runs * 8 > i)   /* a run per 8 bytes: the filter does not pay */
@@ -359,10 +364,10 @@ static bool ac_scan_filtered(const struct ac *ac, const struct kw_filter *f, str
     return run->best != 0;
 }
 
-/* Steps the DFA from text[i] until it is back at the root or the text ends. Returns
- * where it stopped, SIZE_MAX once category 0 matched. */
+/* Steps the DFA from text[i] until it is back at the root after text[past] or the text
+ * ends. Returns where it stopped, SIZE_MAX once category 0 matched. */
 static size_t ac_run_to_root(const struct ac *ac, struct ac_run *run, const char *text,
-                             size_t len, size_t i)
+                             size_t len, size_t i, size_t past)
 {
     const unsigned char *p = (const unsigned char *)text;
     const uint32_t *delta = ac->delta;
@@ -382,7 +387,7 @@ static size_t ac_run_to_root(const struct ac *ac, struct ac_run *run, const char
             s = run->s;
             i += n;
         }
-        if (!s)
+        if (!s && i > past)
             break;
     }
     run->s = s;
@@ -397,10 +402,35 @@ struct classifier {
     bool by_field;
     struct ac ac;
     bool have_ac;
-    struct kw_filter filter;
-    bool have_filter;             /* else the plain scan */
+    /* The prefilter, else the plain scan: filters[k] (k >= 1) knows the keywords of the
+     * categories before k, the last one all of them (NULL when there is none). */
+    struct kw_filter *filters;
+    size_t n_filters;
     int32_t empty_category;       /* lowest category with an empty keyword; INT32_MAX none */
 };
+
+/* More categories than this and only the filter of all keywords is built. */
+#define FILTERS_MAX 32
+
+static void build_filters(struct classifier *c, const struct ac_keyword *kw,
+                          const struct kw_first *firsts, size_t n_kw)
+{
+    size_t n = c->n_categories < FILTERS_MAX ? c->n_categories + 1 : 1;
+    c->filters = xcalloc(n, sizeof(*c->filters));
+    /* firsts[] follow the categories in order: those before k are a prefix. */
+    for (size_t k = 0; k < n; k++) {
+        size_t before = k == n - 1 ? c->n_categories : k;
+        size_t m = 0;
+        while (m < n_kw && (size_t)kw[m].category < before)
+            m++;
+        if (!kw_filter_init(&c->filters[k], firsts, m)) {
+            free(c->filters);   /* too many keywords: the last (all) would fail too */
+            c->filters = NULL;
+            return;
+        }
+    }
+    c->n_filters = n;
+}
 
 struct classifier *classify_new(const struct spec *spec)
 {
@@ -441,16 +471,16 @@ struct classifier *classify_new(const struct spec *spec)
     if (n_kw) {
         ac_build(&c->ac, kw, n_kw);
         c->have_ac = true;
-        /* The filter skips candidates inside code points, which needs UTF-8 keywords. */
+        /* The filter's runs may start inside a code point: that needs UTF-8 keywords. */
         struct kw_first *firsts = xmalloc(n_kw * sizeof(*firsts));
         bool valid = true;
         for (size_t i = 0; i < n_kw; i++) {
             valid &= utf8_valid((const char *)kw[i].bytes, kw[i].len);
-            firsts[i].len = kw[i].len < 2 ? kw[i].len : 2;
-            firsts[i].b[0] = kw[i].bytes[0];
-            firsts[i].b[1] = kw[i].len > 1 ? kw[i].bytes[1] : 0;
+            firsts[i].len = kw[i].len < KW_FILTER_WIDTH ? kw[i].len : KW_FILTER_WIDTH;
+            memcpy(firsts[i].b, kw[i].bytes, firsts[i].len);
         }
-        c->have_filter = valid && kw_filter_init(&c->filter, firsts, n_kw);
+        if (valid)
+            build_filters(c, kw, firsts, n_kw);
         free(firsts);
     }
     free(offsets);
@@ -473,7 +503,8 @@ static size_t match_keywords(const struct classifier *c, const struct example *e
         if (!first && !ac_feed(&c->ac, &run, &space, 1))
             return 0;
         first = false;
-        if (filter ? !ac_scan_filtered(&c->ac, &c->filter, &run, t->text, t->text_len)
+        if (filter ? !ac_scan_filtered(&c->ac, c->filters, c->n_filters, &run, t->text,
+                                       t->text_len)
                    : !ac_scan_text(&c->ac, &run, t->text, t->text_len))
             return 0;
     }
@@ -496,7 +527,7 @@ size_t classify_example(const struct classifier *c, const struct example *ex)
 {
     if (ex->known_category)   /* the run classified it already, by the same spec's rules */
         return ex->known_category - 1;
-    return c->by_field ? match_field(c, ex) : match_keywords(c, ex, c->have_filter);
+    return c->by_field ? match_field(c, ex) : match_keywords(c, ex, c->filters != NULL);
 }
 
 size_t classify_example_plain(const struct classifier *c, const struct example *ex)
@@ -508,9 +539,10 @@ size_t classify_example_plain(const struct classifier *c, const struct example *
 
 bool classify_use_filter_variant(struct classifier *c, size_t index)
 {
-    if (!c->have_filter)
+    if (!c->filters)
         return false;
-    kw_filter_use_variant(&c->filter, index);
+    for (size_t k = 0; k < c->n_filters; k++)
+        kw_filter_use_variant(&c->filters[k], index);
     return true;
 }
 
@@ -519,5 +551,6 @@ void classify_free(struct classifier *c)
     if (!c)
         return;
     ac_release(&c->ac);
+    free(c->filters);
     free(c);
 }

@@ -5,6 +5,8 @@
  * Case is folded as b | 0x20 on both sides: a raw byte lowers to itself or (A-Z) to
  * itself | 0x20, so when lower(b) equals a keyword byte k, b | 0x20 equals k | 0x20.
  * That lets in a few bytes more (say '@' for '`'), which only costs a DFA step.
+ * Three bytes, not two: two-byte beginnings of common words ("re", "de", "ne") are
+ * everywhere in English text, and a candidate costs a call and a few DFA steps.
  */
 #include "run/classify_scan.h"
 
@@ -17,46 +19,48 @@
 #define KW_SIMD_X86 1
 #endif
 
-#define SINGLE_BIT (UINT32_C(1) << 16)
-
+/* Positions [from, len): past the end every byte matches. */
 static size_t next_scalar(const struct kw_filter *f, const unsigned char *s, size_t len,
                           size_t from)
 {
-    size_t i = from;
-    for (; i + 1 < len; i++) {
-        unsigned a = s[i], b = s[i + 1];
-        if ((f->first_bits[a] & f->second_bits[b]) | f->changes[a] | f->changes[b])
+    for (size_t i = from; i < len; i++) {
+        if (f->changes[s[i]])
+            return i;
+        uint32_t m = f->bits[0][s[i]];
+        for (size_t k = 1; m && k < KW_FILTER_WIDTH && i + k < len; k++)
+            m &= f->bits[k][s[i + k]];
+        if (m)
             return i;
     }
-    if (i < len && (f->first_bits[s[i]] || f->changes[s[i]]))
-        return i;
     return len;
 }
 
 #ifdef KW_SIMD_X86
 /* Leads that may change, at or above 0xC3 (the lowest one), as one unsigned compare:
  * it also lets in the leads of scripts without case (CJK), which the DFA steps over. */
-static inline __m128i changes_sse2(__m128i v)
-{
-    return _mm_cmpeq_epi8(_mm_max_epu8(v, _mm_set1_epi8((char)0xC3)), v);
-}
-
 static size_t next_sse2(const struct kw_filter *f, const unsigned char *s, size_t len,
                         size_t from)
 {
     const __m128i x20 = _mm_set1_epi8(0x20);
+    const __m128i lowest_change = _mm_set1_epi8((char)0xC3);
     size_t i = from;
-    for (; i < len && len - i >= 17; i += 16) {
+    for (; i < len && len - i >= 16 + KW_FILTER_WIDTH - 1; i += 16) {
         __m128i v0 = _mm_loadu_si128((const __m128i *)(s + i));
-        __m128i v1 = _mm_loadu_si128((const __m128i *)(s + i + 1));
-        __m128i f0 = _mm_or_si128(v0, x20), f1 = _mm_or_si128(v1, x20);
-        __m128i hit = _mm_or_si128(changes_sse2(v0), changes_sse2(v1));
-        for (size_t k = 0; k < f->n_pairs; k++)
+        __m128i f0 = _mm_or_si128(v0, x20);
+        __m128i f1 = _mm_or_si128(_mm_loadu_si128((const __m128i *)(s + i + 1)), x20);
+        __m128i f2 = _mm_or_si128(_mm_loadu_si128((const __m128i *)(s + i + 2)), x20);
+        __m128i hit = _mm_cmpeq_epi8(_mm_max_epu8(v0, lowest_change), v0);
+        for (size_t k = 0; k < f->n_of_len[1]; k++)
+            hit = _mm_or_si128(hit, _mm_cmpeq_epi8(f0, _mm_set1_epi8((char)f->begin[1][k][0])));
+        for (size_t k = 0; k < f->n_of_len[2]; k++)
             hit = _mm_or_si128(hit, _mm_and_si128(
-                _mm_cmpeq_epi8(f0, _mm_set1_epi8((char)f->pair_first[k])),
-                _mm_cmpeq_epi8(f1, _mm_set1_epi8((char)f->pair_second[k]))));
-        for (size_t k = 0; k < f->n_singles; k++)
-            hit = _mm_or_si128(hit, _mm_cmpeq_epi8(f0, _mm_set1_epi8((char)f->single[k])));
+                _mm_cmpeq_epi8(f0, _mm_set1_epi8((char)f->begin[2][k][0])),
+                _mm_cmpeq_epi8(f1, _mm_set1_epi8((char)f->begin[2][k][1]))));
+        for (size_t k = 0; k < f->n_of_len[3]; k++)
+            hit = _mm_or_si128(hit, _mm_and_si128(_mm_and_si128(
+                _mm_cmpeq_epi8(f0, _mm_set1_epi8((char)f->begin[3][k][0])),
+                _mm_cmpeq_epi8(f1, _mm_set1_epi8((char)f->begin[3][k][1]))),
+                _mm_cmpeq_epi8(f2, _mm_set1_epi8((char)f->begin[3][k][2]))));
         unsigned m = (unsigned)_mm_movemask_epi8(hit);
         if (m)
             return i + (size_t)__builtin_ctz(m);
@@ -64,47 +68,63 @@ static size_t next_sse2(const struct kw_filter *f, const unsigned char *s, size_
     return next_scalar(f, s, len, i);
 }
 
+/* Candidates among the 32 positions at s (s[0..34) readable) as a bit mask. */
 __attribute__((target("avx2")))
-static inline __m256i changes_avx2(__m256i v, __m256i lo_tbl, __m256i hi_tbl)
+static inline unsigned mask_avx2(const struct kw_filter *f, const unsigned char *s,
+                                 __m256i lo_tbl, __m256i hi_tbl)
 {
+    const __m256i x20 = _mm256_set1_epi8(0x20);
     const __m256i nib = _mm256_set1_epi8(0x0F);
-    __m256i lo = _mm256_shuffle_epi8(lo_tbl, _mm256_and_si256(v, nib));
-    __m256i hi = _mm256_shuffle_epi8(hi_tbl, _mm256_and_si256(_mm256_srli_epi16(v, 4), nib));
-    return _mm256_and_si256(lo, hi);   /* non-zero bytes: leads that change */
+    __m256i v0 = _mm256_loadu_si256((const __m256i *)s);
+    __m256i f0 = _mm256_or_si256(v0, x20);
+    __m256i f1 = _mm256_or_si256(_mm256_loadu_si256((const __m256i *)(s + 1)), x20);
+    __m256i f2 = _mm256_or_si256(_mm256_loadu_si256((const __m256i *)(s + 2)), x20);
+    __m256i hit = _mm256_setzero_si256();
+    for (size_t k = 0; k < f->n_of_len[1]; k++)
+        hit = _mm256_or_si256(hit, _mm256_cmpeq_epi8(f0, _mm256_set1_epi8((char)f->begin[1][k][0])));
+    for (size_t k = 0; k < f->n_of_len[2]; k++)
+        hit = _mm256_or_si256(hit, _mm256_and_si256(
+            _mm256_cmpeq_epi8(f0, _mm256_set1_epi8((char)f->begin[2][k][0])),
+            _mm256_cmpeq_epi8(f1, _mm256_set1_epi8((char)f->begin[2][k][1]))));
+    for (size_t k = 0; k < f->n_of_len[3]; k++)
+        hit = _mm256_or_si256(hit, _mm256_and_si256(_mm256_and_si256(
+            _mm256_cmpeq_epi8(f0, _mm256_set1_epi8((char)f->begin[3][k][0])),
+            _mm256_cmpeq_epi8(f1, _mm256_set1_epi8((char)f->begin[3][k][1]))),
+            _mm256_cmpeq_epi8(f2, _mm256_set1_epi8((char)f->begin[3][k][2]))));
+    /* Exact changing leads: both nibble lookups agree on the lead's bit. */
+    __m256i lo = _mm256_shuffle_epi8(lo_tbl, _mm256_and_si256(v0, nib));
+    __m256i hi = _mm256_shuffle_epi8(hi_tbl, _mm256_and_si256(_mm256_srli_epi16(v0, 4), nib));
+    __m256i unchanged = _mm256_cmpeq_epi8(_mm256_and_si256(lo, hi), _mm256_setzero_si256());
+    return (unsigned)_mm256_movemask_epi8(hit) | ~(unsigned)_mm256_movemask_epi8(unchanged);
 }
 
 __attribute__((target("avx2")))
 static size_t next_avx2(const struct kw_filter *f, const unsigned char *s, size_t len,
                         size_t from)
 {
+    enum { SPAN = 32 + KW_FILTER_WIDTH - 1 };   /* bytes one block reads */
     size_t i = from;
-    if (i < len && len - i >= 33) {
-        const __m256i lo_tbl =
-            _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)f->changes_lo));
-        const __m256i hi_tbl =
-            _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)f->changes_hi));
-        const __m256i x20 = _mm256_set1_epi8(0x20);
-        const __m256i zero = _mm256_setzero_si256();
-        for (; len - i >= 33; i += 32) {
-            __m256i v0 = _mm256_loadu_si256((const __m256i *)(s + i));
-            __m256i v1 = _mm256_loadu_si256((const __m256i *)(s + i + 1));
-            __m256i f0 = _mm256_or_si256(v0, x20), f1 = _mm256_or_si256(v1, x20);
-            __m256i hit = zero;
-            for (size_t k = 0; k < f->n_pairs; k++)
-                hit = _mm256_or_si256(hit, _mm256_and_si256(
-                    _mm256_cmpeq_epi8(f0, _mm256_set1_epi8((char)f->pair_first[k])),
-                    _mm256_cmpeq_epi8(f1, _mm256_set1_epi8((char)f->pair_second[k]))));
-            for (size_t k = 0; k < f->n_singles; k++)
-                hit = _mm256_or_si256(hit, _mm256_cmpeq_epi8(f0, _mm256_set1_epi8((char)f->single[k])));
-            __m256i ch = _mm256_or_si256(changes_avx2(v0, lo_tbl, hi_tbl),
-                                         changes_avx2(v1, lo_tbl, hi_tbl));
-            unsigned m = (unsigned)_mm256_movemask_epi8(hit)
-                         | ~(unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(ch, zero));
-            if (m)
-                return i + (size_t)__builtin_ctz(m);
-        }
+    if (i >= len || len < SPAN)
+        return next_sse2(f, s, len, i);
+    const __m256i lo_tbl =
+        _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)f->changes_lo));
+    const __m256i hi_tbl =
+        _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)f->changes_hi));
+    for (; len - i >= SPAN; i += 32) {
+        unsigned m = mask_avx2(f, s + i, lo_tbl, hi_tbl);
+        if (m)
+            return i + (size_t)__builtin_ctz(m);
     }
-    return next_sse2(f, s, len, i);
+    /* The rest: one more block ending at the text's end, overlapping the last one (its
+     * positions before i were answered already); the last WIDTH - 1 by the scalar rule. */
+    if (len - i > KW_FILTER_WIDTH - 1) {
+        size_t at = len - SPAN;
+        unsigned m = mask_avx2(f, s + at, lo_tbl, hi_tbl) >> (i - at);
+        if (m)
+            return i + (size_t)__builtin_ctz(m);
+        i = len - (KW_FILTER_WIDTH - 1);
+    }
+    return next_scalar(f, s, len, i);
 }
 #endif
 
@@ -142,48 +162,31 @@ void kw_filter_use_variant(struct kw_filter *f, size_t index)
     f->next = variant_fns[index];
 }
 
-static bool add_unique(unsigned char *firsts, unsigned char *seconds, size_t *n,
-                       unsigned char a, unsigned char b)
-{
-    for (size_t k = 0; k < *n; k++)
-        if (firsts[k] == a && (!seconds || seconds[k] == b))
-            return true;
-    if (*n == KW_FILTER_MAX_PAIRS)
-        return false;
-    firsts[*n] = a;
-    if (seconds)
-        seconds[*n] = b;
-    (*n)++;
-    return true;
-}
-
 bool kw_filter_init(struct kw_filter *f, const struct kw_first *firsts, size_t n)
 {
     memset(f, 0, sizeof(*f));
+    size_t n_all = 0;
     for (size_t i = 0; i < n; i++) {
-        unsigned char a = firsts[i].b[0] | 0x20;
-        bool ok = firsts[i].len == 1
-                      ? add_unique(f->single, NULL, &f->n_singles, a, 0)
-                      : add_unique(f->pair_first, f->pair_second, &f->n_pairs, a,
-                                   firsts[i].b[1] | 0x20);
-        if (!ok)
+        size_t len = firsts[i].len;
+        unsigned char folded[KW_FILTER_WIDTH] = { 0 };
+        for (size_t k = 0; k < len; k++)
+            folded[k] = firsts[i].b[k] | 0x20;
+        bool seen = false;
+        for (size_t j = 0; j < f->n_of_len[len] && !seen; j++)
+            seen = !memcmp(f->begin[len][j], folded, len);
+        if (seen)
+            continue;
+        if (n_all == KW_FILTER_MAX)
             return false;
+        memcpy(f->begin[len][f->n_of_len[len]++], folded, len);
+        size_t bit = n_all++;
+        for (int b = 0; b < 256; b++)
+            for (size_t k = 0; k < KW_FILTER_WIDTH; k++)
+                if (k >= len || folded[k] == (b | 0x20))
+                    f->bits[k][b] |= UINT32_C(1) << bit;
     }
     for (int b = 0; b < 256; b++) {
-        unsigned char folded = (unsigned char)(b | 0x20);
         f->changes[b] = unicode_lower_lead_changes((unsigned char)b);
-        for (size_t k = 0; k < f->n_pairs; k++) {
-            if (f->pair_first[k] == folded)
-                f->first_bits[b] |= UINT32_C(1) << k;
-            if (f->pair_second[k] == folded)
-                f->second_bits[b] |= UINT32_C(1) << k;
-        }
-        for (size_t k = 0; k < f->n_singles; k++)
-            if (f->single[k] == folded)
-                f->first_bits[b] |= SINGLE_BIT;
-        f->second_bits[b] |= SINGLE_BIT;   /* a 1-byte keyword needs no second byte */
-        if (f->changes[b])
-            f->second_bits[b] = ~UINT32_C(0);
         if (b >= 0x80 && f->changes[b])
             f->changes_lo[b & 15] |= (unsigned char)(1u << ((b >> 4) - 8));
     }

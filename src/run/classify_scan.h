@@ -7,13 +7,14 @@
  *   if (kw_filter_init(&f, firsts, n))     // false: too many, use the DFA alone
  *       i = f.next(&f, text, len, i);       // a candidate position, or len
  *
- * A position c is a candidate when the lower-cased bytes at c, c+1 are the first two of
- * some keyword (the first one alone for a 1-byte keyword), or when c or c+1 is the lead
- * of a code point whose lower() may change (its lowered bytes are not known here), or
- * when c is the text's last byte and some keyword starts with it (the byte after it is
- * the joining space or the next text). Every real match starts at a candidate; the
- * variants may report more candidates (the vector ones fold case as b | 0x20), never
- * fewer. Kernels read only s[0..len).
+ * A position c is a candidate when the lower-cased bytes from c on begin some keyword
+ * (its first three bytes, or all of a shorter one), or when c is the lead of a code
+ * point whose lower() may change (its lowered bytes are not known here: the caller also
+ * runs the DFA from up to two bytes before it). Bytes past the text's end (the joining
+ * space, the next text) count as matching anything. Every real match starts at a
+ * candidate or within two bytes before a changing lead; the variants may report more
+ * candidates (the vector ones fold case as b | 0x20), never fewer. Kernels read only
+ * s[0..len).
  */
 #ifndef DSCI_CLASSIFY_SCAN_H
 #define DSCI_CLASSIFY_SCAN_H
@@ -22,32 +23,33 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* More distinct (first, second) byte pairs than this and the filter stops paying. */
-#define KW_FILTER_MAX_PAIRS 16
+/* More distinct keyword beginnings than this and the filter stops paying. */
+#define KW_FILTER_MAX 16
+/* How many leading bytes of a keyword the filter compares. */
+#define KW_FILTER_WIDTH 3
 
-/* A keyword's first lower-cased bytes: len 1 for a 1-byte keyword, else 2. */
+/* A keyword's first lower-cased bytes: len is min(its length, KW_FILTER_WIDTH). */
 struct kw_first {
-    unsigned char b[2];
+    unsigned char b[KW_FILTER_WIDTH];
     size_t len;
 };
 
 struct kw_filter {
     size_t (*next)(const struct kw_filter *f, const unsigned char *s, size_t len, size_t from);
-    size_t n_pairs, n_singles;
-    unsigned char pair_first[KW_FILTER_MAX_PAIRS], pair_second[KW_FILTER_MAX_PAIRS];
-    unsigned char single[KW_FILTER_MAX_PAIRS];   /* folded (| 0x20) for the vector kernels */
-    /* Exact tables for the scalar kernel, indexed by the raw text byte. */
-    uint32_t first_bits[256];    /* pairs (bits 0..15) / singles (bit 16) starting lower(b) */
-    uint32_t second_bits[256];   /* pairs whose second byte is lower(b); all bits for a lead
-                                  * that may change */
-    bool changes[256];           /* a lead byte whose code point lower() may change */
+    /* Distinct beginnings folded (| 0x20) for the vector kernels, by their length. */
+    size_t n_of_len[KW_FILTER_WIDTH + 1];
+    unsigned char begin[KW_FILTER_WIDTH + 1][KW_FILTER_MAX][KW_FILTER_WIDTH];
+    /* For the scalar kernel: bits[k][b] has bit j set when beginning j may have text byte
+     * b at its k-th place (every bit past a beginning's length). */
+    uint32_t bits[KW_FILTER_WIDTH][256];
+    bool changes[256];   /* a lead byte whose code point lower() may change */
     /* The same set by nibbles for a byte shuffle: changes_lo[b & 15] has bit (b >> 4) - 8
      * set when lead b changes; changes_hi[h] is 1 << (h - 8) (0 for ASCII). */
     unsigned char changes_lo[16], changes_hi[16];
 };
 
-/* Builds the filter of n keywords' first bytes with the fastest kernel this CPU runs;
- * false when they make too many distinct pairs to be worth it. */
+/* Builds the filter of n keywords' beginnings with the fastest kernel this CPU runs;
+ * false when they make too many distinct beginnings to be worth it. */
 bool kw_filter_init(struct kw_filter *f, const struct kw_first *firsts, size_t n);
 
 /* For tests: the names of the kernels this CPU runs, scalar first; selects one. */
