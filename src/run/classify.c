@@ -40,7 +40,43 @@ struct ac {
      * the DFA), continuation bytes, and the lead bytes of code points that never change
      * under lower() (CJK, most symbols). Other leads take the decoding path. */
     uint8_t raw[256];
+    /* For a lead that is not raw, bit (second & 63) of second_changes[lead]: some code
+     * point starting with those two bytes changes under lower(). Lets the filtered scan
+     * step over é, ü or an emoji as raw bytes. */
+    uint64_t second_changes[256];
 };
+
+/* Whether the code point whose lead (not raw) is at p[i] may change under lower(). */
+static inline bool ac_lead_changes(const struct ac *ac, const unsigned char *p, size_t len,
+                                   size_t i)
+{
+    return i + 1 >= len || (p[i + 1] & 0xC0) != 0x80
+           || (ac->second_changes[p[i]] >> (p[i + 1] & 63) & 1);
+}
+
+static void ac_build_second_changes(struct ac *ac)
+{
+    for (int b = 0; b < 256; b++)
+        ac->second_changes[b] = ac->raw[b] ? 0 : ~UINT64_C(0);
+    /* Code points with changing leads up to 0xF0 (all there are): exact masks. */
+    bool exact[256] = { false };
+    for (uint32_t cp = 0x80; cp < 0x40000; cp++) {
+        if (cp >= 0xD800 && cp < 0xE000)
+            continue;
+        unsigned char enc[4];
+        utf8_encode(cp, enc);
+        if (ac->raw[enc[0]])
+            continue;
+        if (!exact[enc[0]]) {
+            exact[enc[0]] = true;
+            ac->second_changes[enc[0]] = 0;
+        }
+        uint32_t low[3];
+        size_t k = unicode_lower(cp, low);
+        if (k != 1 || low[0] != cp)
+            ac->second_changes[enc[0]] |= UINT64_C(1) << (enc[1] & 63);
+    }
+}
 
 static void ac_release(struct ac *ac)
 {
@@ -127,6 +163,7 @@ static void ac_build(struct ac *ac, const struct ac_keyword *kw, size_t n_kw)
 
     for (int b = 0; b < 256; b++)
         ac->raw[b] = !unicode_lower_lead_changes((unsigned char)b);
+    ac_build_second_changes(ac);
     ac->n_states = n_states;
     ac->max_len = 0;
     for (size_t i = 0; i < n_kw; i++)
@@ -344,6 +381,7 @@ static bool ac_scan_filtered(const struct ac *ac, const struct kw_filter *filter
         if (i == SIZE_MAX)
             return false;
     }
+    size_t answered = i;   /* no match starts before it that is not found yet */
     while (i < len) {
         /* Once a category matched, only the keywords of earlier ones can change the
          * answer: fewer beginnings, fewer candidates. */
@@ -353,11 +391,18 @@ static bool ac_scan_filtered(const struct ac *ac, const struct kw_filter *filter
         if (c >= len)
             break;
         size_t from = c;
-        if (!ac->raw[p[c]])
-            from = c - i >= KW_FILTER_WIDTH - 1 ? c - (KW_FILTER_WIDTH - 1) : i;
+        if (!ac->raw[p[c]]) {
+            if (ac_lead_changes(ac, p, len, c))
+                from = c - answered >= KW_FILTER_WIDTH - 1 ? c - (KW_FILTER_WIDTH - 1) : answered;
+            else if (!kw_filter_begins(f, p, len, c)) {   /* é, ü, an emoji: as raw bytes */
+                i = c + 1;
+                continue;
+            }
+        }
         i = ac_run_to_root(ac, run, text, len, from, c);
         if (i == SIZE_MAX)
             return false;
+        answered = i;
         if (++runs >= 64 && runs * 8 > i)   /* a run per 8 bytes: the filter does not pay */
             return ac_scan_range(ac, run, text, len, i, len);
     }
@@ -374,7 +419,7 @@ static size_t ac_run_to_root(const struct ac *ac, struct ac_run *run, const char
     size_t s = run->s;
     while (i < len) {
         unsigned c = p[i];
-        if (__builtin_expect(ac->raw[c], 1)) {
+        if (__builtin_expect(ac->raw[c], 1) || !ac_lead_changes(ac, p, len, i)) {
             s = delta[s + c];
             i++;
             if (__builtin_expect(s >= ac->accept_off, 0) && !ac_accept(ac, s, &run->best))

@@ -5,7 +5,8 @@
  * Case is folded as b | 0x20 on both sides: a raw byte lowers to itself or (A-Z) to
  * itself | 0x20, so when lower(b) equals a keyword byte k, b | 0x20 equals k | 0x20.
  * That lets in a few bytes more (say '@' for '`'), which only costs a DFA step.
- * Three bytes, not two: two-byte beginnings of common words ("re", "de", "ne") are
+ * The AVX2 kernel looks the three bytes' nibbles up in tables, as the Teddy algorithm
+ * (Hyperscan) does, so its cost does not grow with the keywords. Three bytes, not two: two-byte beginnings of common words ("re", "de", "ne") are
  * everywhere in English text, and a candidate costs a call and a few DFA steps.
  */
 #include "run/classify_scan.h"
@@ -68,34 +69,32 @@ static size_t next_sse2(const struct kw_filter *f, const unsigned char *s, size_
     return next_scalar(f, s, len, i);
 }
 
-/* Candidates among the 32 positions at s (s[0..34) readable) as a bit mask. */
+/* Candidates among the 32 positions at s (s[0..34) readable) as a bit mask: nibble
+ * lookups whose cost does not grow with the keywords. */
 __attribute__((target("avx2")))
 static inline unsigned mask_avx2(const struct kw_filter *f, const unsigned char *s,
-                                 __m256i lo_tbl, __m256i hi_tbl)
+                                 const __m256i *tables)
 {
     const __m256i x20 = _mm256_set1_epi8(0x20);
     const __m256i nib = _mm256_set1_epi8(0x0F);
     __m256i v0 = _mm256_loadu_si256((const __m256i *)s);
-    __m256i f0 = _mm256_or_si256(v0, x20);
-    __m256i f1 = _mm256_or_si256(_mm256_loadu_si256((const __m256i *)(s + 1)), x20);
-    __m256i f2 = _mm256_or_si256(_mm256_loadu_si256((const __m256i *)(s + 2)), x20);
-    __m256i hit = _mm256_setzero_si256();
-    for (size_t k = 0; k < f->n_of_len[1]; k++)
-        hit = _mm256_or_si256(hit, _mm256_cmpeq_epi8(f0, _mm256_set1_epi8((char)f->begin[1][k][0])));
-    for (size_t k = 0; k < f->n_of_len[2]; k++)
-        hit = _mm256_or_si256(hit, _mm256_and_si256(
-            _mm256_cmpeq_epi8(f0, _mm256_set1_epi8((char)f->begin[2][k][0])),
-            _mm256_cmpeq_epi8(f1, _mm256_set1_epi8((char)f->begin[2][k][1]))));
-    for (size_t k = 0; k < f->n_of_len[3]; k++)
-        hit = _mm256_or_si256(hit, _mm256_and_si256(_mm256_and_si256(
-            _mm256_cmpeq_epi8(f0, _mm256_set1_epi8((char)f->begin[3][k][0])),
-            _mm256_cmpeq_epi8(f1, _mm256_set1_epi8((char)f->begin[3][k][1]))),
-            _mm256_cmpeq_epi8(f2, _mm256_set1_epi8((char)f->begin[3][k][2]))));
+    __m256i all = _mm256_set1_epi8((char)0xFF);
+    for (size_t k = 0; k < KW_FILTER_WIDTH; k++) {
+        __m256i v = k ? _mm256_loadu_si256((const __m256i *)(s + k)) : v0;
+        __m256i folded = _mm256_or_si256(v, x20);
+        __m256i lo = _mm256_shuffle_epi8(tables[2 * k], _mm256_and_si256(folded, nib));
+        __m256i hi = _mm256_shuffle_epi8(tables[2 * k + 1],
+                                         _mm256_and_si256(_mm256_srli_epi16(folded, 4), nib));
+        all = _mm256_and_si256(all, _mm256_and_si256(lo, hi));
+    }
+    __m256i zero = _mm256_setzero_si256();
     /* Exact changing leads: both nibble lookups agree on the lead's bit. */
-    __m256i lo = _mm256_shuffle_epi8(lo_tbl, _mm256_and_si256(v0, nib));
-    __m256i hi = _mm256_shuffle_epi8(hi_tbl, _mm256_and_si256(_mm256_srli_epi16(v0, 4), nib));
-    __m256i unchanged = _mm256_cmpeq_epi8(_mm256_and_si256(lo, hi), _mm256_setzero_si256());
-    return (unsigned)_mm256_movemask_epi8(hit) | ~(unsigned)_mm256_movemask_epi8(unchanged);
+    __m256i lo = _mm256_shuffle_epi8(tables[2 * KW_FILTER_WIDTH], _mm256_and_si256(v0, nib));
+    __m256i hi = _mm256_shuffle_epi8(tables[2 * KW_FILTER_WIDTH + 1],
+                                     _mm256_and_si256(_mm256_srli_epi16(v0, 4), nib));
+    __m256i none = _mm256_cmpeq_epi8(_mm256_or_si256(all, _mm256_and_si256(lo, hi)), zero);
+    (void)f;
+    return ~(unsigned)_mm256_movemask_epi8(none);
 }
 
 __attribute__((target("avx2")))
@@ -106,12 +105,17 @@ static size_t next_avx2(const struct kw_filter *f, const unsigned char *s, size_
     size_t i = from;
     if (i >= len || len < SPAN)
         return next_sse2(f, s, len, i);
-    const __m256i lo_tbl =
+    __m256i tables[2 * KW_FILTER_WIDTH + 2];
+    for (size_t k = 0; k < KW_FILTER_WIDTH; k++) {
+        tables[2 * k] = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)f->teddy_lo[k]));
+        tables[2 * k + 1] = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)f->teddy_hi[k]));
+    }
+    tables[2 * KW_FILTER_WIDTH] =
         _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)f->changes_lo));
-    const __m256i hi_tbl =
+    tables[2 * KW_FILTER_WIDTH + 1] =
         _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)f->changes_hi));
     for (; len - i >= SPAN; i += 32) {
-        unsigned m = mask_avx2(f, s + i, lo_tbl, hi_tbl);
+        unsigned m = mask_avx2(f, s + i, tables);
         if (m)
             return i + (size_t)__builtin_ctz(m);
     }
@@ -119,7 +123,7 @@ static size_t next_avx2(const struct kw_filter *f, const unsigned char *s, size_
      * positions before i were answered already); the last WIDTH - 1 by the scalar rule. */
     if (len - i > KW_FILTER_WIDTH - 1) {
         size_t at = len - SPAN;
-        unsigned m = mask_avx2(f, s + at, lo_tbl, hi_tbl) >> (i - at);
+        unsigned m = mask_avx2(f, s + at, tables) >> (i - at);
         if (m)
             return i + (size_t)__builtin_ctz(m);
         i = len - (KW_FILTER_WIDTH - 1);
@@ -180,6 +184,15 @@ bool kw_filter_init(struct kw_filter *f, const struct kw_first *firsts, size_t n
             return false;
         memcpy(f->begin[len][f->n_of_len[len]++], folded, len);
         size_t bit = n_all++;
+        unsigned char bucket = (unsigned char)(1u << (bit % 8));
+        for (size_t k = 0; k < KW_FILTER_WIDTH; k++)
+            for (int nb = 0; nb < 16; nb++)
+                if (k >= len || (folded[k] & 15) == nb)
+                    f->teddy_lo[k][nb] |= bucket;
+        for (size_t k = 0; k < KW_FILTER_WIDTH; k++)
+            for (int nb = 0; nb < 16; nb++)
+                if (k >= len || folded[k] >> 4 == nb)
+                    f->teddy_hi[k][nb] |= bucket;
         for (int b = 0; b < 256; b++)
             for (size_t k = 0; k < KW_FILTER_WIDTH; k++)
                 if (k >= len || folded[k] == (b | 0x20))

@@ -42,11 +42,27 @@ struct kw_filter {
     /* For the scalar kernel: bits[k][b] has bit j set when beginning j may have text byte
      * b at its k-th place (every bit past a beginning's length). */
     uint32_t bits[KW_FILTER_WIDTH][256];
+    /* For the AVX2 kernel (Teddy-like): beginning j is in bucket j % 8; teddy_lo[k][n]
+     * has a bucket's bit when one of its beginnings has low nibble n at place k (every
+     * nibble past its length), teddy_hi[k] the same for high nibbles. A position whose
+     * three places agree on a bucket is a candidate. */
+    unsigned char teddy_lo[KW_FILTER_WIDTH][16], teddy_hi[KW_FILTER_WIDTH][16];
     bool changes[256];   /* a lead byte whose code point lower() may change */
     /* The same set by nibbles for a byte shuffle: changes_lo[b & 15] has bit (b >> 4) - 8
      * set when lead b changes; changes_hi[h] is 1 << (h - 8) (0 for ASCII). */
     unsigned char changes_lo[16], changes_hi[16];
 };
+
+/* Whether the lower-cased bytes from s[i] on may begin a keyword (the test without the
+ * changing leads), by the scalar tables. */
+static inline bool kw_filter_begins(const struct kw_filter *f, const unsigned char *s, size_t len,
+                                    size_t i)
+{
+    uint32_t m = f->bits[0][s[i]];
+    for (size_t k = 1; m && k < KW_FILTER_WIDTH && i + k < len; k++)
+        m &= f->bits[k][s[i + k]];
+    return m != 0;
+}
 
 /* Builds the filter of n keywords' beginnings with the fastest kernel this CPU runs;
  * false when they make too many distinct beginnings to be worth it. */
