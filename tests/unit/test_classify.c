@@ -171,7 +171,8 @@ static void test_classify__filter_matches_plain_scan(void **state)
                 for (unsigned j = 0; j < n_p; j++)
                     add_piece(&b, rand_below(&seed, N_PIECES));
                 texts[t] = malloc(b.len ? b.len : 1);
-                memcpy(texts[t], b.ptr, b.len);
+                if (b.len)   /* an empty buf has no buffer at all */
+                    memcpy(texts[t], b.ptr, b.len);
                 turns[t].role = t % 2 ? ROLE_ASSISTANT : ROLE_USER;
                 turns[t].text = texts[t];
                 turns[t].text_len = b.len;
