@@ -22,8 +22,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "run/classify_scan.h"
 #include "util/buf.h"
 #include "util/unicode_lower.h"
+#include "util/utf8.h"
 #include "util/xalloc.h"
 
 /* ---- Aho-Corasick DFA ---------------------------------------------------------------- */
@@ -38,7 +40,43 @@ struct ac {
      * the DFA), continuation bytes, and the lead bytes of code points that never change
      * under lower() (CJK, most symbols). Other leads take the decoding path. */
     uint8_t raw[256];
+    /* For a lead that is not raw, bit (second & 63) of second_changes[lead]: some code
+     * point starting with those two bytes changes under lower(). Lets the filtered scan
+     * step over é, ü or an emoji as raw bytes. */
+    uint64_t second_changes[256];
 };
+
+/* Whether the code point whose lead (not raw) is at p[i] may change under lower(). */
+static inline bool ac_lead_changes(const struct ac *ac, const unsigned char *p, size_t len,
+                                   size_t i)
+{
+    return i + 1 >= len || (p[i + 1] & 0xC0) != 0x80
+           || (ac->second_changes[p[i]] >> (p[i + 1] & 63) & 1);
+}
+
+static void ac_build_second_changes(struct ac *ac)
+{
+    for (int b = 0; b < 256; b++)
+        ac->second_changes[b] = ac->raw[b] ? 0 : ~UINT64_C(0);
+    /* Code points with changing leads up to 0xF0 (all there are): exact masks. */
+    bool exact[256] = { false };
+    for (uint32_t cp = 0x80; cp < 0x40000; cp++) {
+        if (cp >= 0xD800 && cp < 0xE000)
+            continue;
+        unsigned char enc[4];
+        utf8_encode(cp, enc);
+        if (ac->raw[enc[0]])
+            continue;
+        if (!exact[enc[0]]) {
+            exact[enc[0]] = true;
+            ac->second_changes[enc[0]] = 0;
+        }
+        uint32_t low[3];
+        size_t k = unicode_lower(cp, low);
+        if (k != 1 || low[0] != cp)
+            ac->second_changes[enc[0]] |= UINT64_C(1) << (enc[1] & 63);
+    }
+}
 
 static void ac_release(struct ac *ac)
 {
@@ -125,6 +163,7 @@ static void ac_build(struct ac *ac, const struct ac_keyword *kw, size_t n_kw)
 
     for (int b = 0; b < 256; b++)
         ac->raw[b] = !unicode_lower_lead_changes((unsigned char)b);
+    ac_build_second_changes(ac);
     ac->n_states = n_states;
     ac->max_len = 0;
     for (size_t i = 0; i < n_kw; i++)
@@ -315,6 +354,91 @@ first_category:   /* category 0 matched: nothing can beat it */
     run->best = 0;
     return false;
 }
+
+/*
+ * One text with the prefilter (run/classify_scan.h): the DFA runs from the root at each
+ * candidate position until it is back at the root, and the bytes between are skipped.
+ * That is exact: every match starts at a candidate, and at the root no match is in
+ * progress, so a skipped byte cannot be part of one. At a lead whose lower case may
+ * differ, the run starts two bytes early (never before the bytes already answered): a
+ * match may begin there and go on in the lowered bytes the filter could not see. Starting
+ * from the root anywhere only finds real matches, and a lone continuation byte leaves the
+ * root alone, since the keywords are UTF-8. A run may go on past the text's end into the
+ * joining space and the next text, as the one scan did. filters[k] has the keywords of the
+ * categories before k, the last one all of them. Where the candidates are dense,
+ * the rest of the text goes to the plain scan, which is then faster.
+ */
+static size_t ac_run_to_root(const struct ac *ac, struct ac_run *run, const char *text,
+                             size_t len, size_t i, size_t past);
+
+static bool ac_scan_filtered(const struct ac *ac, const struct kw_filter *filters,
+                             size_t n_filters, struct ac_run *run, const char *text, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)text;
+    size_t i = 0, runs = 0;
+    if (run->s) {   /* a match may be in progress from the text before */
+        i = ac_run_to_root(ac, run, text, len, 0, 0);
+        if (i == SIZE_MAX)
+            return false;
+    }
+    size_t answered = i;   /* no match starts before it that is not found yet */
+    while (i < len) {
+        /* Once a category matched, only the keywords of earlier ones can change the
+         * answer: fewer beginnings, fewer candidates. */
+        size_t best = (size_t)run->best;
+        const struct kw_filter *f = &filters[best < n_filters ? best : n_filters - 1];
+        size_t c = f->next(f, p, len, i);
+        if (c >= len)
+            break;
+        size_t from = c;
+        if (!ac->raw[p[c]]) {
+            if (ac_lead_changes(ac, p, len, c))
+                from = c - answered >= KW_FILTER_WIDTH - 1 ? c - (KW_FILTER_WIDTH - 1) : answered;
+            else if (!kw_filter_begins(f, p, len, c)) {   /* é, ü, an emoji: as raw bytes */
+                i = c + 1;
+                continue;
+            }
+        }
+        i = ac_run_to_root(ac, run, text, len, from, c);
+        if (i == SIZE_MAX)
+            return false;
+        answered = i;
+        if (++runs >= 64 && runs * 8 > i)   /* a run per 8 bytes: the filter does not pay */
+            return ac_scan_range(ac, run, text, len, i, len);
+    }
+    return run->best != 0;
+}
+
+/* Steps the DFA from text[i] until it is back at the root after text[past] or the text
+ * ends. Returns where it stopped, SIZE_MAX once category 0 matched. */
+static size_t ac_run_to_root(const struct ac *ac, struct ac_run *run, const char *text,
+                             size_t len, size_t i, size_t past)
+{
+    const unsigned char *p = (const unsigned char *)text;
+    const uint32_t *delta = ac->delta;
+    size_t s = run->s;
+    while (i < len) {
+        unsigned c = p[i];
+        if (__builtin_expect(ac->raw[c], 1) || !ac_lead_changes(ac, p, len, i)) {
+            s = delta[s + c];
+            i++;
+            if (__builtin_expect(s >= ac->accept_off, 0) && !ac_accept(ac, s, &run->best))
+                return SIZE_MAX;
+        } else {
+            run->s = s;
+            size_t n = ac_feed_other(ac, run, text, len, i);
+            if (!n)
+                return SIZE_MAX;
+            s = run->s;
+            i += n;
+        }
+        if (!s && i > past)
+            break;
+    }
+    run->s = s;
+    return i;
+}
+
 /* ---- classifier ---------------------------------------------------------------------- */
 
 struct classifier {
@@ -323,8 +447,35 @@ struct classifier {
     bool by_field;
     struct ac ac;
     bool have_ac;
+    /* The prefilter, else the plain scan: filters[k] (k >= 1) knows the keywords of the
+     * categories before k, the last one all of them (NULL when there is none). */
+    struct kw_filter *filters;
+    size_t n_filters;
     int32_t empty_category;       /* lowest category with an empty keyword; INT32_MAX none */
 };
+
+/* More categories than this and only the filter of all keywords is built. */
+#define FILTERS_MAX 32
+
+static void build_filters(struct classifier *c, const struct ac_keyword *kw,
+                          const struct kw_first *firsts, size_t n_kw)
+{
+    size_t n = c->n_categories < FILTERS_MAX ? c->n_categories + 1 : 1;
+    c->filters = xcalloc(n, sizeof(*c->filters));
+    /* firsts[] follow the categories in order: those before k are a prefix. */
+    for (size_t k = 0; k < n; k++) {
+        size_t before = k == n - 1 ? c->n_categories : k;
+        size_t m = 0;
+        while (m < n_kw && (size_t)kw[m].category < before)
+            m++;
+        if (!kw_filter_init(&c->filters[k], firsts, m)) {
+            free(c->filters);   /* too many keywords: the last (all) would fail too */
+            c->filters = NULL;
+            return;
+        }
+    }
+    c->n_filters = n;
+}
 
 struct classifier *classify_new(const struct spec *spec)
 {
@@ -365,6 +516,17 @@ struct classifier *classify_new(const struct spec *spec)
     if (n_kw) {
         ac_build(&c->ac, kw, n_kw);
         c->have_ac = true;
+        /* The filter's runs may start inside a code point: that needs UTF-8 keywords. */
+        struct kw_first *firsts = xmalloc(n_kw * sizeof(*firsts));
+        bool valid = true;
+        for (size_t i = 0; i < n_kw; i++) {
+            valid &= utf8_valid((const char *)kw[i].bytes, kw[i].len);
+            firsts[i].len = kw[i].len < KW_FILTER_WIDTH ? kw[i].len : KW_FILTER_WIDTH;
+            memcpy(firsts[i].b, kw[i].bytes, firsts[i].len);
+        }
+        if (valid)
+            build_filters(c, kw, firsts, n_kw);
+        free(firsts);
     }
     free(offsets);
     free(kw);
@@ -372,7 +534,7 @@ struct classifier *classify_new(const struct spec *spec)
     return c;
 }
 
-static size_t match_keywords(const struct classifier *c, const struct example *ex)
+static size_t match_keywords(const struct classifier *c, const struct example *ex, bool filter)
 {
     struct ac_run run = { 0, c->empty_category };
     if (run.best == 0 || !c->have_ac)
@@ -386,7 +548,9 @@ static size_t match_keywords(const struct classifier *c, const struct example *e
         if (!first && !ac_feed(&c->ac, &run, &space, 1))
             return 0;
         first = false;
-        if (!ac_scan_text(&c->ac, &run, t->text, t->text_len))
+        if (filter ? !ac_scan_filtered(&c->ac, c->filters, c->n_filters, &run, t->text,
+                                       t->text_len)
+                   : !ac_scan_text(&c->ac, &run, t->text, t->text_len))
             return 0;
     }
     return run.best == INT32_MAX ? c->n_categories : (size_t)run.best;
@@ -408,7 +572,23 @@ size_t classify_example(const struct classifier *c, const struct example *ex)
 {
     if (ex->known_category)   /* the run classified it already, by the same spec's rules */
         return ex->known_category - 1;
-    return c->by_field ? match_field(c, ex) : match_keywords(c, ex);
+    return c->by_field ? match_field(c, ex) : match_keywords(c, ex, c->filters != NULL);
+}
+
+size_t classify_example_plain(const struct classifier *c, const struct example *ex)
+{
+    if (ex->known_category)
+        return ex->known_category - 1;
+    return c->by_field ? match_field(c, ex) : match_keywords(c, ex, false);
+}
+
+bool classify_use_filter_variant(struct classifier *c, size_t index)
+{
+    if (!c->filters)
+        return false;
+    for (size_t k = 0; k < c->n_filters; k++)
+        kw_filter_use_variant(&c->filters[k], index);
+    return true;
 }
 
 void classify_free(struct classifier *c)
@@ -416,5 +596,6 @@ void classify_free(struct classifier *c)
     if (!c)
         return;
     ac_release(&c->ac);
+    free(c->filters);
     free(c);
 }
