@@ -19,6 +19,7 @@
 #include "run/classify.h"
 
 #include <limits.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,10 +55,18 @@ static inline bool ac_lead_changes(const struct ac *ac, const unsigned char *p, 
            || (ac->second_changes[p[i]] >> (p[i + 1] & 63) & 1);
 }
 
-static void ac_build_second_changes(struct ac *ac)
+/* The masks depend on Unicode only, not on the spec: built once per process (walking
+ * 0x40000 code points takes milliseconds, and a run builds two or three classifiers). */
+static uint64_t second_changes_table[256];
+static pthread_once_t second_changes_once = PTHREAD_ONCE_INIT;
+
+static void second_changes_build(void)
 {
-    for (int b = 0; b < 256; b++)
-        ac->second_changes[b] = ac->raw[b] ? 0 : ~UINT64_C(0);
+    bool raw[256];
+    for (int b = 0; b < 256; b++) {
+        raw[b] = !unicode_lower_lead_changes((unsigned char)b);
+        second_changes_table[b] = raw[b] ? 0 : ~UINT64_C(0);
+    }
     /* Code points with changing leads up to 0xF0 (all there are): exact masks. */
     bool exact[256] = { false };
     for (uint32_t cp = 0x80; cp < 0x40000; cp++) {
@@ -65,17 +74,23 @@ static void ac_build_second_changes(struct ac *ac)
             continue;
         unsigned char enc[4];
         utf8_encode(cp, enc);
-        if (ac->raw[enc[0]])
+        if (raw[enc[0]])
             continue;
         if (!exact[enc[0]]) {
             exact[enc[0]] = true;
-            ac->second_changes[enc[0]] = 0;
+            second_changes_table[enc[0]] = 0;
         }
         uint32_t low[3];
         size_t k = unicode_lower(cp, low);
         if (k != 1 || low[0] != cp)
-            ac->second_changes[enc[0]] |= UINT64_C(1) << (enc[1] & 63);
+            second_changes_table[enc[0]] |= UINT64_C(1) << (enc[1] & 63);
     }
+}
+
+static void ac_build_second_changes(struct ac *ac)
+{
+    pthread_once(&second_changes_once, second_changes_build);
+    memcpy(ac->second_changes, second_changes_table, sizeof(ac->second_changes));
 }
 
 static void ac_release(struct ac *ac)
