@@ -16,13 +16,13 @@
 
 #include <mbedtls/sha1.h>
 
+#include "util/md_block.h"
+
 struct sha1 {
     bool hw;                    /* the SHA-extension path is in use */
     mbedtls_sha1_context ctx;   /* when !hw */
     uint32_t state[5];          /* when hw */
-    unsigned char block[64];
-    size_t block_len;
-    uint64_t total;
+    struct md_block block;        /* when hw */
 };
 
 void sha1_init(struct sha1 *h);

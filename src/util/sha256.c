@@ -131,8 +131,7 @@ void sha256_init(struct sha256 *h)
     if (sha256_hw_available()) {
         h->hw = true;
         memcpy(h->state, initial_state, sizeof(initial_state));
-        h->block_len = 0;
-        h->total = 0;
+        memset(&h->block, 0, sizeof(h->block));
         return;
     }
 #endif
@@ -148,26 +147,7 @@ void sha256_update(struct sha256 *h, const void *data, size_t len)
         return;
     }
 #ifdef DSCI_SHA_X86
-    const unsigned char *p = data;
-    h->total += len;
-    if (h->block_len) {
-        size_t take = 64 - h->block_len < len ? 64 - h->block_len : len;
-        memcpy(h->block + h->block_len, p, take);
-        h->block_len += take;
-        p += take;
-        len -= take;
-        if (h->block_len < 64)
-            return;
-        compress_hw(h->state, h->block, 1);
-        h->block_len = 0;
-    }
-    if (len >= 64) {
-        compress_hw(h->state, p, len / 64);
-        p += len & ~(size_t)63;
-        len &= 63;
-    }
-    memcpy(h->block, p, len);
-    h->block_len = len;
+    md_block_update(&h->block, h->state, compress_hw, data, len);
 #endif
 }
 
@@ -179,22 +159,7 @@ void sha256_final(struct sha256 *h, unsigned char out[32])
         return;
     }
 #ifdef DSCI_SHA_X86
-    uint64_t bits = h->total * 8;
-    unsigned char pad[72];
-    size_t pad_len = (h->block_len < 56 ? 56 : 120) - h->block_len;
-    memset(pad, 0, sizeof(pad));
-    pad[0] = 0x80;
-    for (int i = 0; i < 8; i++)
-        pad[pad_len + i] = (unsigned char)(bits >> (56 - 8 * i));
-    uint64_t total = h->total;
-    sha256_update(h, pad, pad_len + 8);
-    h->total = total;
-    for (int i = 0; i < 8; i++) {
-        out[4 * i] = (unsigned char)(h->state[i] >> 24);
-        out[4 * i + 1] = (unsigned char)(h->state[i] >> 16);
-        out[4 * i + 2] = (unsigned char)(h->state[i] >> 8);
-        out[4 * i + 3] = (unsigned char)h->state[i];
-    }
+    md_block_final(&h->block, h->state, 8, compress_hw, out);
 #endif
 }
 

@@ -16,13 +16,13 @@
 
 #include <mbedtls/sha256.h>
 
+#include "util/md_block.h"
+
 struct sha256 {
     bool hw;                      /* the SHA-extension path is in use */
     mbedtls_sha256_context ctx;   /* when !hw */
     uint32_t state[8];            /* when hw */
-    unsigned char block[64];
-    size_t block_len;
-    uint64_t total;
+    struct md_block block;        /* when hw */
 };
 
 void sha256_init(struct sha256 *h);
