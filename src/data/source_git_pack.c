@@ -407,13 +407,16 @@ static int next_op(struct pack_cursor *c)
 
 static size_t base_in_memory_max(void)
 {
+    /* read once; the read-ahead thread and the reading thread may both ask */
     static size_t max;
-    if (!max) {
+    size_t m = __atomic_load_n(&max, __ATOMIC_RELAXED);
+    if (!m) {
         const char *v = getenv("DSCI_GIT_BASE_IN_MEMORY_MAX");
         size_t n;
-        max = v && size_text_parse(v, &n) ? n : BASE_IN_MEMORY_MAX;
+        m = v && size_text_parse(v, &n) ? n : BASE_IN_MEMORY_MAX;
+        __atomic_store_n(&max, m, __ATOMIC_RELAXED);
     }
-    return max;
+    return m;
 }
 
 /* The content produced once more, whole, into memory: a base whose copies go back and

@@ -21,6 +21,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "util/size_text.h"
 #include "util/xalloc.h"
 
 #define KEYS_BUDGET ((size_t)48 << 20)
@@ -262,8 +263,9 @@ void minhash_lsh_threads(const struct minhash *mh, const struct minhash_bands *b
         threads = 64;
     size_t budget = KEYS_BUDGET;
     const char *budget_env = getenv("DSCI_LSH_KEY_BYTES");   /* tests: several rounds on little data */
-    if (budget_env && *budget_env)
-        budget = (size_t)strtoull(budget_env, NULL, 10);
+    size_t budget_set;
+    if (budget_env && size_text_parse(budget_env, &budget_set))
+        budget = budget_set;
     size_t per_round = budget / (m * sizeof(uint64_t));
     if (per_round < threads)
         per_round = threads;

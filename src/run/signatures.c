@@ -31,6 +31,7 @@
 
 #include "gates/common.h"
 #include "util/work_ring.h"
+#include "util/size_text.h"
 #include "util/xalloc.h"
 
 #define BATCH_EXAMPLES 512
@@ -296,8 +297,9 @@ struct signature_store *signature_store_new(size_t shingle, size_t permutations,
     w->spill_fd = -1;
     w->spill_after = SPILL_AFTER;
     const char *spill_env = getenv("DSCI_SIGNATURE_SPILL_BYTES");
-    if (spill_env && *spill_env)
-        w->spill_after = (size_t)strtoull(spill_env, NULL, 10);
+    size_t spill_set;
+    if (spill_env && size_text_parse(spill_env, &spill_set))
+        w->spill_after = spill_set;
     minhash_init(&s->mh, shingle, permutations);
     sig_reserve(w);
     s->sigs = (minhash_slot *)w->sig_base;
