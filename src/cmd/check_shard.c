@@ -25,10 +25,10 @@ static void say_done(const struct check_cli *o, const struct shard_job *job)
             pieces++;
             bytes += p->runs[r].pieces[i].bytes;
         }
-    fprintf(stderr, "dsci: shard %u/%u: %" PRIu64 " pieces (%.1f MB) of %s%s summarised in %s (%.1f MB); "
+    fprintf(stderr, "dsci: shard %u/%u: %" PRIu64 " pieces (%.1f MB) of the data%s summarised in %s (%.1f MB); "
                     "merge every shard's part with dsci merge\n",
-            p->id.index + 1, p->id.count, pieces, (double)bytes / 1e6, p->runs[0].source,
-            p->n_runs > 1 ? " and its baseline" : "", o->summary_out, (double)p->at / 1e6);
+            p->id.index + 1, p->id.count, pieces, (double)bytes / 1e6, p->n_runs > 1 ? " and its baseline" : "",
+            o->summary_out, (double)p->at / 1e6);
 }
 
 int check_shard(struct check_cli *o)
