@@ -8,7 +8,7 @@
 # split repository bench_speed.sh makes), SPEC: its spec (default specs/all.yaml: every
 # gate). For each N in BENCH_SHARDS, every shard runs alone, pinned to one core (taskset,
 # -j 1, --no-cache), as a matrix job on its own runner would; then dsci merge of the
-# parts (-j 1). Printed per N: the slowest shard, the sum of the shards (the CPU a matrix
+# parts (with the machine's cores, as a merge job has its runner's). Printed per N: the slowest shard, the sum of the shards (the CPU a matrix
 # pays), the merge, "matrix" = slowest shard + merge (the wall time a matrix of N runners
 # gives, job start-up aside), the merge's peak RSS, the parts' total size and its size per
 # GB of data. The reference is one `dsci check` with -j 1 and with -j 2 (this machine's
@@ -57,26 +57,31 @@ printf '%-28s %8s %8s %8s\n' "one check" "wall s" "user s" "RSS MB"
 printf '%-28s %8s %8s %8s\n' "-j 1" "$(wall check1)" "$(user check1)" "$(rss_mb check1)"
 printf '%-28s %8s %8s %8s\n' "-j 2 (both cores)" "$(wall check2)" "$(user check2)" "$(rss_mb check2)"
 echo
-printf '%4s %12s %12s %10s %12s %10s %10s %10s %10s\n' N "slowest s" "shards sum" "merge s" "matrix s" \
+printf '%4s %16s %16s %16s %16s %10s %9s %10s %8s\n' N "slowest (user)" "shards sum" "merge (user)" "matrix (user)" \
     "merge RSS" "parts MB" "MB per GB" "speedup"
 for n in $shards; do
     rm -f "$work"/*.dsum
-    slowest=0 sum=0
+    slowest=0 sum=0 slowest_u=0 sum_u=0
     for i in $(seq 1 "$n"); do
         timed "shard$i" taskset -c $(((i - 1) % $(nproc))) "$dsci" check --spec "$spec" --base "$base" --no-cache \
             -j 1 --shard "$i/$n" --summary-out "$work/$i.dsum"
-        t=$(wall "shard$i")
+        t=$(wall "shard$i") u=$(user "shard$i")
         sum=$(awk -v a="$sum" -v b="$t" 'BEGIN { print a + b }')
+        sum_u=$(awk -v a="$sum_u" -v b="$u" 'BEGIN { print a + b }')
         slowest=$(awk -v a="$slowest" -v b="$t" 'BEGIN { print (b > a ? b : a) }')
+        slowest_u=$(awk -v a="$slowest_u" -v b="$u" 'BEGIN { print (b > a ? b : a) }')
     done
-    timed merge "$dsci" merge "$work"/*.dsum -j 1 --format json --output "$work/merged.json"
+    timed merge "$dsci" merge "$work"/*.dsum -j "$(nproc)" --format json --output "$work/merged.json"
     sed '/"date":/d' "$work/merged.json" >"$work/got"
     cmp -s "$work/expect" "$work/got" || { echo "bench_shard: the merge of $n shards differs from the check" >&2; exit 1; }
     parts=$(cat "$work"/*.dsum | wc -c)
     matrix=$(awk -v a="$slowest" -v b="$(wall merge)" 'BEGIN { print a + b }')
-    printf '%4s %12s %12s %10s %12s %10s %10.1f %10.1f %9.2fx\n' "$n" "$slowest" "$sum" "$(wall merge)" "$matrix" \
+    matrix_u=$(awk -v a="$slowest_u" -v b="$(user merge)" 'BEGIN { print a + b }')
+    printf '%4s %16s %16s %16s %16s %10s %9.1f %10.1f %7.2fx\n' "$n" "$slowest ($slowest_u)" "$sum ($sum_u)" \
+        "$(wall merge) ($(user merge))" "$matrix ($matrix_u)" \
         "$(rss_mb merge)" "$(awk -v p="$parts" 'BEGIN { print p / 1e6 }')" \
         "$(awk -v p="$parts" -v g="$gb" 'BEGIN { print p / 1e6 / g }')" \
         "$(awk -v c="$(wall check2)" -v m="$matrix" 'BEGIN { print c / m }')"
 done
-echo "speedup: one check with -j 2 over the matrix (slowest shard + merge); every merge's report equals the check's"
+echo "seconds: wall (user CPU). matrix: slowest shard + merge. speedup: one check with -j 2 over the matrix, by"
+echo "wall time. Every merge's JSON report equals the check's (the date aside)."

@@ -119,12 +119,20 @@ int check_cli_set_output(struct check_cli *o, const char *v)
     return 0;
 }
 
+int check_cli_set_max_examples(struct check_cli *o, const char *v)
+{
+    char *end;
+    long n = strtol(v, &end, 10);
+    if (*end || n < 0 || n > 1000)
+        return usage_error("--max-examples takes a number from 0 to 1000, not '%s'", v);
+    o->max_examples = (size_t)n;
+    return 0;
+}
+
 static int on_option(void *ctx, const struct cli *c, int id)
 {
     struct check_cli *o = ctx;
     const char *v = c->value;
-    char *end;
-    long n;
     switch (id) {
     case CLI_POSITIONAL:
         return usage_error("check takes no arguments, got '%s'", v);
@@ -146,11 +154,7 @@ static int on_option(void *ctx, const struct cli *c, int id)
         summary_cache_disable();
         return 0;
     case O_MAX_EXAMPLES:
-        n = strtol(v, &end, 10);
-        if (*end || n < 0 || n > 1000)
-            return usage_error("--max-examples takes a number from 0 to 1000, not '%s'", v);
-        o->max_examples = (size_t)n;
-        return 0;
+        return check_cli_set_max_examples(o, v);
     }
     return 0;
 }

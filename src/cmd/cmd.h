@@ -45,6 +45,7 @@ int check_shard(struct check_cli *o);
 /* --format F and --output FILE of check and merge: 0, or the usage error's exit code. */
 int check_cli_add_format(struct check_cli *o, const char *name);
 int check_cli_set_output(struct check_cli *o, const char *path);
+int check_cli_set_max_examples(struct check_cli *o, const char *value);
 
 int cmd_check(int argc, char **argv);
 void cmd_check_help(void);

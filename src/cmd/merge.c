@@ -58,8 +58,6 @@ static int on_option(void *ctx, const struct cli *c, int id)
 {
     struct merge_cli *o = ctx;
     const char *v = c->value;
-    char *end;
-    long n;
     switch (id) {
     case CLI_POSITIONAL:
         *ALLOC_APPEND(o->parts, o->n_parts, o->alloc_parts) = (char *)v;
@@ -69,11 +67,7 @@ static int on_option(void *ctx, const struct cli *c, int id)
     case M_OUTPUT:
         return check_cli_set_output(&o->check, v);
     case M_MAX_EXAMPLES:
-        n = strtol(v, &end, 10);
-        if (*end || n < 0 || n > 1000)
-            return usage_error("--max-examples takes a number from 0 to 1000, not '%s'", v);
-        o->check.max_examples = (size_t)n;
-        return 0;
+        return check_cli_set_max_examples(&o->check, v);
     }
     return 0;
 }
