@@ -147,6 +147,8 @@ static int decode_stream(struct source *src, const char *path, struct byte_strea
     struct lfs_pointer pointer;
     int rc = lfs_peek(s, &pointer);
     char *shown = rc < 0 ? NULL : src->ops->display_path(src, path);
+    /* a git blob's stream may call libgit2, which stays on the caller's thread */
+    bool own_thread = src->thread_safe_streams;
     if (rc == 1) {
         const char *store = lfs_store(src);
         rc = store ? lfs_open_object(s, store, &pointer, shown) : 0;
@@ -154,10 +156,11 @@ static int decode_stream(struct source *src, const char *path, struct byte_strea
             free(shown);
             return 0;
         }
+        own_thread = true;   /* the object is a plain file */
     }
     enum stream_codec codec = stream_codec_of(path);
     if (rc >= 0 && codec != CODEC_NONE)
-        rc = stream_codec_wrap(s, codec, shown);
+        rc = stream_codec_wrap(s, codec, shown, own_thread);
     if (rc < 0)
         s->close(s->ctx);
     free(shown);

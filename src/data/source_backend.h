@@ -47,6 +47,7 @@ struct source {
     char *lfs_store;     /* the local Git LFS objects folder (source_lfs.h); a git backend
                           * sets it, the façade looks for the work tree's once, when needed */
     bool lfs_looked;
+    bool thread_safe_streams;   /* open_stream's streams may be read on another thread */
 };
 
 #endif

@@ -8,7 +8,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "data/source_read_ahead.h"
 #include "util/err.h"
+#include "util/jobs.h"
 #include "util/xalloc.h"
 
 static bool ends_with_ci(const char *s, size_t n, const char *suffix)
@@ -41,16 +43,63 @@ size_t stream_codec_stem_len(const char *path)
     return n;
 }
 
-int stream_codec_wrap(struct byte_stream *s, enum stream_codec codec, const char *shown)
+/* The decoder on its own thread: decompressing costs as much CPU as parsing, and the
+ * parse workers need not wait for it. */
+struct ahead_stream {
+    struct read_ahead *ra;
+    struct byte_stream decoded;
+    bool ended;              /* read gave 0: the thread is done with the decoder */
+};
+
+static ssize_t ahead_read(void *ctx, char *buf, size_t cap)
 {
+    struct ahead_stream *a = ctx;
+    ssize_t n = read_ahead_read(a->ra, buf, cap);
+    a->ended |= n == 0;
+    return n;
+}
+
+static void ahead_close(void *ctx)
+{
+    struct ahead_stream *a = ctx;
+    read_ahead_stop(a->ra);   /* first: the thread may be in the decoder */
+    a->decoded.close(a->decoded.ctx);
+    free(a);
+}
+
+/* Known once read() gave 0; before, the decoder is the thread's. */
+static int ahead_stored(void *ctx, unsigned char sha256[32], uint64_t *bytes)
+{
+    struct ahead_stream *a = ctx;
+    return a->ended ? a->decoded.stored(a->decoded.ctx, sha256, bytes) : 0;
+}
+
+int stream_codec_wrap(struct byte_stream *s, enum stream_codec codec, const char *shown, bool own_thread)
+{
+    int rc = 0;
     switch (codec) {
     case CODEC_GZIP:
-        return stream_gzip_wrap(s, shown);
-    case CODEC_ZSTD:
-        return stream_zstd_wrap(s, shown);
-    case CODEC_NONE:
+        rc = stream_gzip_wrap(s, shown);
         break;
+    case CODEC_ZSTD:
+        rc = stream_zstd_wrap(s, shown);
+        break;
+    case CODEC_NONE:
+        return 0;
     }
+    if (rc < 0 || !own_thread || jobs_count() < 2)
+        return rc;
+    struct read_ahead *ra = read_ahead_start(s->read, s->ctx);
+    if (!ra)
+        return 0;   /* no thread: decoded here */
+    struct ahead_stream *a = xmalloc(sizeof(*a));
+    a->ra = ra;
+    a->decoded = *s;
+    a->ended = false;
+    s->read = ahead_read;
+    s->close = ahead_close;
+    s->ctx = a;
+    s->stored = ahead_stored;
     return 0;
 }
 

@@ -31,8 +31,10 @@ enum stream_codec stream_codec_of(const char *path);
 size_t stream_codec_stem_len(const char *path);
 
 /* Replaces *s by a stream of its decompressed bytes, which owns the original (closing
- * the new one closes both). shown: the file's name for messages (copied). */
-int stream_codec_wrap(struct byte_stream *s, enum stream_codec codec, const char *shown);
+ * the new one closes both). shown: the file's name for messages (copied). own_thread:
+ * *s may be read on another thread (a plain file's read(2)): with more than one job the
+ * decoder then runs on a thread of its own, ahead of the reader (data/source_read_ahead.h). */
+int stream_codec_wrap(struct byte_stream *s, enum stream_codec codec, const char *shown, bool own_thread);
 
 /* --- for the codecs (stream_gzip.c, stream_zstd.c) --- */
 

@@ -2,6 +2,7 @@
  * reading (data/source_lfs.c): the same text whatever the read sizes, every member or
  * frame, the stored bytes' checksum, damage reported at the line it broke in. */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
@@ -108,16 +109,17 @@ static void check_stream(enum stream_codec codec, const unsigned char *stored, s
     sha256_update(&h, stored, stored_len);
     sha256_final(&h, want);
     for (size_t i = 0; i < sizeof(steps) / sizeof(*steps); i++)
-        for (size_t j = 0; j < sizeof(caps) / sizeof(*caps); j++) {
+        for (size_t j = 0; j < 2 * sizeof(caps) / sizeof(*caps); j++) {
+            bool own_thread = j % 2;   /* decoded here, or ahead on a thread */
             int closed = 0;
             struct mem m = { stored, stored_len, 0, steps[i], &closed };
             struct byte_stream s = { mem_read, mem_close, &m, NULL };
-            assert_int_equal(stream_codec_wrap(&s, codec, "data/a.jsonl.x"), 0);
+            assert_int_equal(stream_codec_wrap(&s, codec, "data/a.jsonl.x", own_thread), 0);
             struct buf out = BUF_INIT;
             unsigned char sha[32];
             uint64_t bytes = 0;
             assert_int_equal(s.stored(s.ctx, sha, &bytes), 0);   /* not known before the end */
-            assert_int_equal(drain(&s, caps[j], &out), 0);
+            assert_int_equal(drain(&s, caps[j / 2], &out), 0);
             assert_int_equal(out.len, text_len);
             assert_memory_equal(out.ptr, text, text_len);
             assert_int_equal(s.stored(s.ctx, sha, &bytes), 1);
@@ -184,18 +186,17 @@ static void test_members_and_frames(void **state)
 /* The error names the file and the line the decompressed text had reached. */
 static void expect_damage(enum stream_codec codec, const unsigned char *stored, size_t len, const char *want)
 {
-    struct mem m = { stored, len, 0, 0, NULL };
-    struct byte_stream s = { mem_read, mem_close, &m, NULL };
-    assert_int_equal(stream_codec_wrap(&s, codec, "data/a.jsonl.gz"), 0);
-    struct buf out = BUF_INIT;
-    assert_int_equal(drain(&s, 4096, &out), DSCI_EENV);
-    if (!strstr(err_last(), want))
-        fail_msg("'%s' lacks '%s'", err_last(), want);
-    unsigned char sha[32];
-    uint64_t bytes;
-    (void)s.stored(s.ctx, sha, &bytes);
-    s.close(s.ctx);
-    buf_release(&out);
+    for (int own_thread = 0; own_thread < 2; own_thread++) {   /* the message crosses threads */
+        struct mem m = { stored, len, 0, 0, NULL };
+        struct byte_stream s = { mem_read, mem_close, &m, NULL };
+        assert_int_equal(stream_codec_wrap(&s, codec, "data/a.jsonl.gz", own_thread), 0);
+        struct buf out = BUF_INIT;
+        assert_int_equal(drain(&s, 4096, &out), DSCI_EENV);
+        if (!strstr(err_last(), want))
+            fail_msg("'%s' lacks '%s'", err_last(), want);
+        s.close(s.ctx);
+        buf_release(&out);
+    }
 }
 
 static void test_damage_at_its_line(void **state)
@@ -213,7 +214,7 @@ static void test_damage_at_its_line(void **state)
         size_t cut = clen / 2;
         struct mem m = { c, cut, 0, 0, NULL };
         struct byte_stream s = { mem_read, mem_close, &m, NULL };
-        assert_int_equal(stream_codec_wrap(&s, (enum stream_codec)codec, "x"), 0);
+        assert_int_equal(stream_codec_wrap(&s, (enum stream_codec)codec, "x", false), 0);
         struct buf out = BUF_INIT;
         assert_true(drain(&s, 4096, &out) < 0);
         size_t lines = 0;
@@ -253,7 +254,7 @@ static void test_bomb_streams(void **state)
     assert_true(glen < big / 500);
     struct mem m = { g, glen, 0, 0, NULL };
     struct byte_stream s = { mem_read, mem_close, &m, NULL };
-    assert_int_equal(stream_codec_wrap(&s, CODEC_GZIP, "bomb.jsonl.gz"), 0);
+    assert_int_equal(stream_codec_wrap(&s, CODEC_GZIP, "bomb.jsonl.gz", true), 0);
     char piece[65536];
     size_t total = 0;
     ssize_t n;
