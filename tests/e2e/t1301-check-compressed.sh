@@ -68,6 +68,13 @@ for where in --worktree --staged --rev=HEAD; do
     defects
 done
 
+say "the decoder on its own thread (-j 2) or on the reading one (-j 1): the same report"
+test_must_fail 1 dsci check --spec spec.yaml -j 1 --format json --output j1.json
+test_must_fail 1 dsci check --spec spec.yaml -j 2 --format json --output j2.json
+grep -v '"date"' j1.json >j1.cmp
+grep -v '"date"' j2.json >j2.cmp
+test_cmp j1.cmp j2.cmp
+
 say "checksums of the stored bytes"
 test_ok dsci bump --spec spec.yaml --base none
 python3 - <<'PY'
