@@ -244,6 +244,23 @@ int source_blob_id(struct source *src, const char *path, unsigned char id[20])
     return known;
 }
 
+/* An LFS pointer whose object is in the local store stands for the object's bytes:
+ * its size is the pointer's `size` (what a sharded check plans with). */
+static void lfs_object_size(struct source *src, const char *path, uint64_t *size)
+{
+    char *text = NULL;
+    size_t len = 0;
+    struct lfs_pointer pointer;
+    if (*size >= LFS_POINTER_MAX || src->ops->read_file(src, path, &text, &len) < 0) {
+        err_clear();
+        return;
+    }
+    const char *store = lfs_pointer_parse(text, len, &pointer) ? lfs_store(src) : NULL;
+    if (store && lfs_object_present(store, &pointer))
+        *size = pointer.size;
+    free(text);
+}
+
 int source_size(struct source *src, const char *path, uint64_t *size)
 {
     char *clean = NULL;
@@ -262,6 +279,8 @@ int source_size(struct source *src, const char *path, uint64_t *size)
             rc = n < 0 ? (int)n : 0;
         }
     }
+    if (rc == 0)
+        lfs_object_size(src, clean, size);
     free(clean);
     return rc;
 }

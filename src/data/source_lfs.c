@@ -203,9 +203,23 @@ static void object_close(void *ctx)
     free(o);
 }
 
+static char *object_path(const char *store, const struct lfs_pointer *p)
+{
+    return xasprintf("%s/%.2s/%.2s/%s", store, p->oid, p->oid + 2, p->oid);
+}
+
+bool lfs_object_present(const char *store, const struct lfs_pointer *p)
+{
+    char *path = object_path(store, p);
+    struct stat st;
+    bool there = stat(path, &st) == 0 && S_ISREG(st.st_mode) && (uint64_t)st.st_size == p->size;
+    free(path);
+    return there;
+}
+
 int lfs_open_object(struct byte_stream *s, const char *store, const struct lfs_pointer *p, const char *shown)
 {
-    char *path = xasprintf("%s/%.2s/%.2s/%s", store, p->oid, p->oid + 2, p->oid);
+    char *path = object_path(store, p);
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
     if (fd < 0) {
         int e = errno;

@@ -11,6 +11,7 @@
 #ifndef DSCI_SOURCE_LFS_H
 #define DSCI_SOURCE_LFS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "data/byte_stream.h"
@@ -36,6 +37,9 @@ int lfs_peek(struct byte_stream *s, struct lfs_pointer *p);
 char *lfs_store_of_dir(const char *dir);
 /* The store of a repository whose common git dir is `common_dir`. */
 char *lfs_store_of_common_dir(const char *common_dir);
+
+/* Whether `store` holds the pointer's object (a file of the pointer's size). */
+bool lfs_object_present(const char *store, const struct lfs_pointer *p);
 
 /* The pointer's object from `store` in place of *s (closed): 1; 0 when the store does
  * not hold it (*s untouched); < 0 an object whose size is not the pointer's or that

@@ -48,6 +48,16 @@ expect_line out "data/splits/val.jsonl:3: "
 expect_line out "1 removed"
 cp out "$TRASH/with-objects.out"
 
+say "a sharded check of LFS-tracked files merges into the same report"
+test_must_fail 1 dsci check --rev HEAD --format json --output "$TRASH/whole.json"
+for i in 1 2 3; do
+    test_ok dsci check --rev HEAD --shard $i/3 --summary-out "$TRASH/part-$i.dsum"
+done
+test_must_fail 1 dsci merge "$TRASH"/part-*.dsum --format json --output "$TRASH/merged.json"
+grep -v '"date"' "$TRASH/whole.json" >"$TRASH/whole.cmp"
+grep -v '"date"' "$TRASH/merged.json" >"$TRASH/merged.cmp"
+test_cmp "$TRASH/whole.cmp" "$TRASH/merged.cmp"
+
 # (--no-cache: a summary kept from a read of the object still knows its examples, rightly:
 # the pointer names the object's bytes)
 say "the baseline's object not fetched: named once with its command, its examples left out"
