@@ -314,7 +314,7 @@ int main(int argc, char **argv)
     ro.role_system = "system";
     file.path = (char *)o.path;
     file.root_path = (char *)o.path;
-    struct byte_stream stream = { fd_read, fd_close, &fd };
+    struct byte_stream stream = { fd_read, fd_close, &fd, NULL };
     if (reader_run(&file, &stream, &ro, on_example, &set) < 0) {
         fprintf(stderr, "near_pairs: %s: %s\n", o.path, err_last());
         rc = 3;

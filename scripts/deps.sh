@@ -6,7 +6,8 @@
 #                           archives) and -DDSCI_SANITIZE=ON; the default (scripts/try.sh)
 #   scripts/deps.sh test    that, plus what the test suite runs (scripts/test.sh): cmocka,
 #                           valgrind, clang and libFuzzer, Python, jq, pre-commit,
-#                           shellcheck, xmllint, Node.js and npm (and CA certificates for npm)
+#                           shellcheck, xmllint, Node.js and npm (and CA certificates for npm),
+#                           git-lfs and zstd (to make the LFS and .zst test data)
 #   scripts/deps.sh bench   the build's, plus what bench/bench_speed.sh compares dsci with:
 #                           simdjson (its parse-only floor), jq, Python, GNU time, lscpu
 #
@@ -17,10 +18,10 @@ set -eu
 what=${1:-build}
 build_packages="build-essential cmake pkg-config git \
 libgit2-dev libmbedtls-dev libyaml-dev libyajl-dev libpcre2-dev \
-libssl-dev libssh2-1-dev libhttp-parser-dev zlib1g-dev"
+libssl-dev libssh2-1-dev libhttp-parser-dev zlib1g-dev libzstd-dev"
 test_packages="libcmocka-dev valgrind jq python3 python3-yaml pre-commit shellcheck \
-clang libclang-rt-14-dev ca-certificates libxml2-utils"
-bench_packages="libsimdjson-dev jq python3 time util-linux"
+clang libclang-rt-14-dev ca-certificates libxml2-utils git-lfs zstd"
+bench_packages="libsimdjson-dev jq python3 time util-linux zstd gzip"
 
 case $what in
 build) packages=$build_packages ;;

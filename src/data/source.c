@@ -12,8 +12,11 @@
 
 #include "data/source_git.h"
 #include "data/source_backend.h"
+#include "data/source_lfs.h"
 #include "data/source_path.h"
 #include "data/source_worktree.h"
+#include "data/stream_codec.h"
+#include "util/buf.h"
 #include "util/err.h"
 #include "util/xalloc.h"
 
@@ -73,6 +76,7 @@ void source_free(struct source *src)
         src->ops->release(src);
     free(src->root);
     free(src->description);
+    free(src->lfs_store);
     free(src);
 }
 
@@ -124,14 +128,92 @@ char *source_display_path(const struct source *src, const char *path)
     return src->ops->display_path(src, path);
 }
 
+/* The local LFS store of the source's repository; NULL outside one. */
+static const char *lfs_store(struct source *src)
+{
+    if (!src->lfs_store && !src->lfs_looked)
+        src->lfs_store = lfs_store_of_dir(src->root);
+    src->lfs_looked = true;
+    return src->lfs_store;
+}
+
+/*
+ * The bytes the reader is to see in place of the stored ones: an LFS pointer's object
+ * when the local store has it (when it does not, the pointer itself: the reader reports
+ * it), then decompressed when the name says so. On error *s is closed.
+ */
+static int decode_stream(struct source *src, const char *path, struct byte_stream *s)
+{
+    struct lfs_pointer pointer;
+    int rc = lfs_peek(s, &pointer);
+    char *shown = rc < 0 ? NULL : src->ops->display_path(src, path);
+    /* a git blob's stream may call libgit2, which stays on the caller's thread */
+    bool own_thread = src->thread_safe_streams;
+    if (rc == 1) {
+        const char *store = lfs_store(src);
+        rc = store ? lfs_open_object(s, store, &pointer, shown) : 0;
+        if (rc == 0) {   /* not fetched: the pointer, never decompressed */
+            free(shown);
+            return 0;
+        }
+        own_thread = true;   /* the object is a plain file */
+    }
+    enum stream_codec codec = stream_codec_of(path);
+    if (rc >= 0 && codec != CODEC_NONE)
+        rc = stream_codec_wrap(s, codec, shown, own_thread);
+    if (rc < 0)
+        s->close(s->ctx);
+    free(shown);
+    return rc < 0 ? rc : 0;
+}
+
 int source_open_stream(struct source *src, const char *path, struct byte_stream *out)
 {
     char *clean = NULL;
+    memset(out, 0, sizeof(*out));   /* a backend sets read, close and ctx; stored stays NULL */
     int rc = clean_path(path, &clean);
     if (rc == 0)
         rc = src->ops->open_stream(src, clean, out);
+    if (rc == 0)
+        rc = decode_stream(src, clean, out);
     free(clean);
     return rc;
+}
+
+/* What source_read_file gives for a compressed file or an LFS pointer: its decoded
+ * bytes, as a stream gives them, up to the same limit as a plain file's. */
+static int read_decoded(struct source *src, const char *path, char **out, size_t *len)
+{
+    enum { MAX_BYTES = 64 << 20 };
+    struct byte_stream s;
+    int rc = source_open_stream(src, path, &s);
+    if (rc < 0)
+        return rc;
+    struct buf b = BUF_INIT;
+    ssize_t n;
+    for (;;) {
+        buf_grow(&b, 65536);
+        n = s.read(s.ctx, b.ptr + b.len, 65536);
+        if (n <= 0)
+            break;
+        b.len += (size_t)n;
+        if (b.len > MAX_BYTES) {
+            char *shown = src->ops->display_path(src, path);
+            n = err_set(DSCI_EUSAGE, "%s: larger than %d bytes once decoded", shown, (int)MAX_BYTES);
+            free(shown);
+            break;
+        }
+    }
+    s.close(s.ctx);
+    if (n < 0) {
+        buf_release(&b);
+        return (int)n;
+    }
+    buf_grow(&b, 1);
+    b.ptr[b.len] = '\0';
+    *len = b.len;
+    *out = b.ptr;
+    return 0;
 }
 
 int source_read_file(struct source *src, const char *path, char **out, size_t *len)
@@ -140,6 +222,12 @@ int source_read_file(struct source *src, const char *path, char **out, size_t *l
     int rc = clean_path(path, &clean);
     if (rc == 0)
         rc = src->ops->read_file(src, clean, out, len);
+    struct lfs_pointer pointer;
+    if (rc == 0 && (stream_codec_of(clean) != CODEC_NONE || lfs_pointer_parse(*out, *len, &pointer))) {
+        free(*out);
+        *out = NULL;
+        rc = read_decoded(src, clean, out, len);
+    }
     free(clean);
     return rc;
 }
@@ -154,6 +242,23 @@ int source_blob_id(struct source *src, const char *path, unsigned char id[20])
     int known = src->ops->blob_id(src, clean, id);
     free(clean);
     return known;
+}
+
+/* An LFS pointer whose object is in the local store stands for the object's bytes:
+ * its size is the pointer's `size` (what a sharded check plans with). */
+static void lfs_object_size(struct source *src, const char *path, uint64_t *size)
+{
+    char *text = NULL;
+    size_t len = 0;
+    struct lfs_pointer pointer;
+    if (*size >= LFS_POINTER_MAX || src->ops->read_file(src, path, &text, &len) < 0) {
+        err_clear();
+        return;
+    }
+    const char *store = lfs_pointer_parse(text, len, &pointer) ? lfs_store(src) : NULL;
+    if (store && lfs_object_present(store, &pointer))
+        *size = pointer.size;
+    free(text);
 }
 
 int source_size(struct source *src, const char *path, uint64_t *size)
@@ -174,6 +279,8 @@ int source_size(struct source *src, const char *path, uint64_t *size)
             rc = n < 0 ? (int)n : 0;
         }
     }
+    if (rc == 0)
+        lfs_object_size(src, clean, size);
     free(clean);
     return rc;
 }

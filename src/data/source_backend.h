@@ -12,6 +12,7 @@
 #ifndef DSCI_SOURCE_IMPL_H
 #define DSCI_SOURCE_IMPL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -48,6 +49,10 @@ struct source {
     char *root;          /* the dataset root: relative to the cwd (work tree) or repo top (git) */
     char *description;
     void *impl;          /* the backend's own state, freed by ops->release */
+    char *lfs_store;     /* the local Git LFS objects folder (source_lfs.h); a git backend
+                          * sets it, the façade looks for the work tree's once, when needed */
+    bool lfs_looked;
+    bool thread_safe_streams;   /* open_stream's streams may be read on another thread */
 };
 
 #endif

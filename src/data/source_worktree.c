@@ -330,6 +330,7 @@ int source_worktree_init(struct source *src)
     struct repo *repo = NULL;
 
     src->ops = &worktree_ops;
+    src->thread_safe_streams = true;   /* plain read(2) */
     src->impl = wt;
     wt->root_real = realpath(src->root, NULL);
     if (!wt->root_real)

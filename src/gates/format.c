@@ -411,6 +411,10 @@ static void remediation_head(struct buf *b, enum format_check ck, uint64_t n)
     }
 }
 
+/* dsci reads an LFS object from the local store (data/source_lfs.h); only one that is
+ * not there leaves the pointer to report. */
+#define LFS_ABSENT "LFS pointer, object not in the local LFS store: run `git lfs pull` (or `git lfs fetch origin REV`)"
+
 /* File-level problems that make "Valid JSON" fail. Returns how many. */
 static size_t file_problems(struct check *c, const struct gate_ctx *ctx, struct buf *first)
 {
@@ -418,11 +422,11 @@ static size_t file_problems(struct check *c, const struct gate_ctx *ctx, struct 
     for (size_t i = 0; i < ctx->n_files; i++) {
         const struct run_file *f = &ctx->files[i];
         if (f->lfs_pointer) {
-            check_add_finding(c, f->path, 0, "lfs_pointer",
-                              "LFS pointer, content not available: run git lfs pull");
+            check_add_finding(c, f->path, 0, "lfs_pointer", LFS_ABSENT);
             if (!n++)
-                buf_printf(first, "%s is a git LFS pointer, its content is not available: "
-                           "run git lfs pull", f->path);
+                buf_printf(first, "%s is a git LFS pointer whose object is not in the local LFS store: "
+                           "fetch it with `git lfs pull` (for another revision: `git lfs fetch origin REV`)",
+                           f->path);
         }
         if (f->read_error) {
             check_add_finding(c, f->path, f->read_error_line, "invalid_json", "%s", f->read_error);

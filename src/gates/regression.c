@@ -132,17 +132,29 @@ void gate_regression_add(struct result *head, const struct spec *spec, const cha
     struct section *sec = result_add_section(head, "regression", title, spec->gates.regression.level,
                                              spec->gates.regression.loc);
     free(title);
-    /* An LFS pointer has no examples to compare: say why they look removed. */
+    /* A file that is an LFS pointer on either side (its object not in the local store)
+     * was left out of the diff (run/diff.h): say so once, and how to fetch the baseline's
+     * (the head's pointer is named by the format gate with its command). */
     const char *pointer = NULL;
     size_t pointers = 0;
+    bool in_base = false;
+    for (size_t i = 0; i < base->n_files; i++)
+        if (base->files[i].lfs_pointer && !pointers++) {
+            pointer = base->files[i].path;
+            in_base = true;
+        }
     for (size_t i = 0; i < head->n_files; i++)
         if (head->files[i].lfs_pointer && !pointers++)
             pointer = head->files[i].path;
-    char lfs[512] = "";
-    if (pointers)
-        snprintf(lfs, sizeof(lfs), " (%s%s %s a git LFS pointer: its examples count as removed until the "
-                 "LFS objects are fetched, e.g. `git lfs pull`)", pointer, pointers > 1 ? " and others" : "",
-                 pointers > 1 ? "are" : "is");
+    char lfs[768] = "";
+    if (pointers && in_base)
+        snprintf(lfs, sizeof(lfs), " (%s%s in %s: a git LFS pointer whose object is not in the local LFS store; its "
+                 "examples are left out of the comparison until it is fetched: `git lfs fetch origin %s`)", pointer,
+                 pointers > 1 ? " and others" : "", baseline, baseline);
+    else if (pointers)
+        snprintf(lfs, sizeof(lfs), " (%s%s: a git LFS pointer whose object is not in the local LFS store; its "
+                 "examples are left out of the comparison until it is fetched)", pointer,
+                 pointers > 1 ? " and others" : "");
     sec->note = xasprintf("%llu added, %llu removed, %llu modified, %llu unchanged%s",
                           (unsigned long long)diff->total.added, (unsigned long long)diff->total.removed,
                           (unsigned long long)diff->total.modified, (unsigned long long)diff->total.unchanged, lfs);

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "data/stream_codec.h"
 #include "init/init_impl.h"
 #include "spec/spec.h"
 #include "util/atomic_file.h"
@@ -26,6 +27,28 @@ bool init_has_suffix_ci(const char *s, const char *suffix)
 {
     size_t n = strlen(s), m = strlen(suffix);
     return n >= m && !strcasecmp(s + n - m, suffix);
+}
+
+static bool has_suffix_n(const char *s, size_t n, const char *suffix)
+{
+    size_t m = strlen(suffix);
+    return n >= m && !strncasecmp(s + n - m, suffix, m);
+}
+
+size_t init_data_ext_len(const char *name)
+{
+    size_t n = stream_codec_stem_len(name);   /* train.jsonl.gz is read decompressed */
+    size_t packed = strlen(name) - n;
+    if (has_suffix_n(name, n, ".jsonl"))
+        return packed + 6;
+    if (has_suffix_n(name, n, ".json"))
+        return packed + 5;
+    return 0;
+}
+
+bool init_is_json_name(const char *name)
+{
+    return has_suffix_n(name, stream_codec_stem_len(name), ".json");
 }
 
 static const char *base_name(const char *path)
@@ -64,15 +87,11 @@ static const char *words_split(const char *s, size_t len)
     return found;
 }
 
-/* The file name without .jsonl / .json: its bytes are path[*start .. *end). */
+/* The file name without .jsonl / .json (and .gz / .zst): its bytes are path[*start .. *end). */
 static void stem_of(const char *path, size_t *start, size_t *end)
 {
     const char *b = base_name(path);
-    size_t n = strlen(b);
-    if (init_has_suffix_ci(b, ".jsonl"))
-        n -= 6;
-    else if (init_has_suffix_ci(b, ".json"))
-        n -= 5;
+    size_t n = strlen(b) - init_data_ext_len(b);
     *start = (size_t)(b - path);
     *end = *start + n;
 }

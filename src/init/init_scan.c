@@ -1,6 +1,7 @@
 /*
  * Reading the data for dsci init, in two steps:
- *   - find: walk the folder for *.jsonl / *.json names and keep the files whose first
+ *   - find: walk the folder for *.jsonl / *.json names (also .gz / .zst compressed: the
+ *     source decompresses them, and reads an LFS pointer's object) and keep the files whose first
  *     record the reader recognizes (a probe that stops after a few records);
  *   - measure: stream every record of the kept files once through the reader, the
  *     way the gates see them, with one candidate label field; other candidates get
@@ -121,8 +122,7 @@ static int walk(struct found *f, const char *root, const char *rel, int depth)
             if (S_ISDIR(st.st_mode) && !link && !skipped_folder(names[i])) {
                 if (depth < INIT_MAX_DEPTH)
                     rc = walk(f, root, child, depth + 1);
-            } else if (S_ISREG(st.st_mode) &&
-                       (init_has_suffix_ci(names[i], ".jsonl") || init_has_suffix_ci(names[i], ".json"))) {
+            } else if (S_ISREG(st.st_mode) && init_data_ext_len(names[i])) {
                 if (f->n == INIT_MAX_FILES) {
                     f->truncated = true;
                 } else {
@@ -461,8 +461,8 @@ static void probe_file(struct found *found, struct source *src, size_t i, char *
         skip_file(found, "%s (%s)", path, err_last());
         err_clear();
     } else if (file.lfs_pointer) {
-        skip_file(found, "%s (a git LFS pointer; run git lfs pull)", path);
-    } else if (!p.parsed && !file.is_array && init_has_suffix_ci(path, ".json")) {
+        skip_file(found, "%s (a git LFS pointer whose object is not in the local LFS store; run `git lfs pull`)", path);
+    } else if (!p.parsed && !file.is_array && init_is_json_name(path)) {
         skip_file(found, "%s (one JSON document, not records)", path);
     } else if (!p.parsed) {
         skip_file(found, "%s (no JSON object among its first records)", path);
@@ -491,7 +491,7 @@ static int find_records(struct init_scan *out, struct found *found, struct sourc
 
     struct buf b = BUF_INIT;
     buf_printf(&b, "no data found in %s%s: dsci init looks for .jsonl and .json files of ShareGPT, "
-               "OpenAI chat or Alpaca records", !strcmp(out->root, ".") ? "this folder" : out->root,
+               "OpenAI chat or Alpaca records (also .gz or .zst compressed)", !strcmp(out->root, ".") ? "this folder" : out->root,
                " or its subfolders");
     if (out->n_skipped)
         buf_printf(&b, "; left out: %s%s", out->skipped[0], out->n_skipped > 1 ? ", ..." : "");

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "data/stream_codec.h"
 #include "read/reader_impl.h"
 #include "util/sha256.h"
 #include "util/xalloc.h"
@@ -105,7 +106,7 @@ void reader_release(struct reader *rd)
 
 bool reader_path_is_jsonl(const char *path)
 {
-    size_t n = path ? strlen(path) : 0;
+    size_t n = stream_codec_stem_len(path);   /* a.jsonl.gz is JSONL too */
     return n >= 6 && strncasecmp(path + n - 6, ".jsonl", 6) == 0;
 }
 

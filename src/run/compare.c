@@ -348,6 +348,7 @@ int compare_run_sharded(struct result *head_result, struct comparison *cmp, stru
         result_release(&cmp->base);   /* cmp->have stays false: release it here */
         goto done;
     }
+    diff_leave_out_unread(&base_side, &cmp->base, &head_side, head_result);
     diff_compute(&cmp->diff, &base_side, &head_side);
     cmp->have = true;
     head_result->baseline = xstrdup(cmp->baseline);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "run/classify.h"
+#include "run/result.h"
 #include "util/strv.h"
 #include "util/text_hash.h"
 #include "util/wire.h"
@@ -84,6 +85,35 @@ void diff_side_release(struct diff_side *side)
     free(side->recs);
     strv_free(side->files, side->n_files);
     memset(side, 0, sizeof(*side));
+}
+
+static bool unread_file(const struct result *r, const char *root_path)
+{
+    for (size_t i = 0; i < r->n_files; i++)
+        if (r->files[i].lfs_pointer && r->files[i].root_path && !strcmp(r->files[i].root_path, root_path))
+            return true;
+    return false;
+}
+
+static void leave_out(struct diff_side *side, const struct result *own, const struct result *a,
+                      const struct result *b)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < side->n; i++) {
+        const struct diff_rec *r = &side->recs[i];
+        const char *root = r->file < own->n_files ? own->files[r->file].root_path : NULL;
+        if (root && (unread_file(a, root) || unread_file(b, root)))
+            continue;
+        side->recs[kept++] = *r;
+    }
+    side->n = kept;
+}
+
+void diff_leave_out_unread(struct diff_side *base, const struct result *base_result, struct diff_side *head,
+                           const struct result *head_result)
+{
+    leave_out(base, base_result, base_result, head_result);
+    leave_out(head, head_result, base_result, head_result);
 }
 
 static int cmp_location(const void *pa, const void *pb)

@@ -45,6 +45,13 @@ void diff_side_init(struct diff_side *side, const struct spec *spec);
 struct engine_observer diff_side_observer(struct diff_side *side);
 void diff_side_release(struct diff_side *side);
 
+struct result;
+/* Leaves out of both sides the records of every file that either side could not read
+ * (a git LFS pointer whose object is not in the local store): its examples are unknown,
+ * not removed or added. Each result is its side's run (its files in the run's order). */
+void diff_leave_out_unread(struct diff_side *base, const struct result *base_result, struct diff_side *head,
+                           const struct result *head_result);
+
 struct diff_counts {
     uint64_t added, removed, modified, unchanged;
 };

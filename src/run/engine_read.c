@@ -654,8 +654,14 @@ int engine_read_file(struct run *run, size_t i)
             goto done;
         }
     }
-    f->bytes = ch.bytes;
-    chunker_sha256(&ch, f->sha256);
+    /* the checksum is of the stored bytes: a decompressing stream knows them, not the chunker */
+    uint64_t stored_bytes;
+    if (stream.stored && stream.stored(stream.ctx, f->sha256, &stored_bytes) == 1) {
+        f->bytes = stored_bytes;
+    } else {
+        f->bytes = ch.bytes;
+        chunker_sha256(&ch, f->sha256);
+    }
     if (shard && starts_file)
         shard_run_file_facts(shard, i, f->bytes, f->sha256);
     if (by_blob && entry.complete) {

@@ -177,7 +177,8 @@ case_submodule_glob() {
     expect_line out "0 added, 0 removed, 0 modified, 130 unchanged"
 }
 
-# (d) An LFS pointer committed in place of a split is reported, never parsed as data.
+# (d) An LFS pointer committed in place of a split, its object in no LFS store, is
+# reported, never parsed as data, and left out of the comparison (t1302: real LFS).
 case_lfs() {
     make_tagged_repo repo
     printf 'version https://git-lfs.github.com/spec/v1\noid sha256:%s\nsize 7423\n' \
@@ -185,9 +186,10 @@ case_lfs() {
     git -C repo commit -q -a -m "val through LFS"
     for where in --rev=HEAD --staged --worktree; do
         test_must_fail 1 dsci -C repo/task-api check $(echo "$where" | tr = ' ')
-        expect_line out "task-api/data/splits/val.jsonl: LFS pointer, content not available"
+        expect_line out "task-api/data/splits/val.jsonl: LFS pointer, object not in the local LFS store: run \`git lfs pull\`"
         expect_no_line out "val.jsonl:1: invalid JSON"
-        expect_line out "is a git LFS pointer: its examples count as removed until the LFS objects are fetched"
+        expect_line out "a git LFS pointer whose object is not in the local LFS store; its examples are left out of the comparison until it is fetched"
+        expect_line out "0 added, 0 removed, 0 modified, 117 unchanged"
         expect_line out "RESULT: FAIL"
     done
 }

@@ -40,7 +40,7 @@ say "deps.sh build: the build packages only, apt quiet"
 test_ok deps build
 expect_line apt-args "update"
 expect_line apt-args "install -y --no-install-recommends"
-for p in build-essential cmake pkg-config libgit2-dev libmbedtls-dev libyaml-dev libyajl-dev libpcre2-dev; do
+for p in build-essential cmake pkg-config libgit2-dev libmbedtls-dev libyaml-dev libyajl-dev libpcre2-dev libzstd-dev; do
     grep -q " $p\( \|$\)" apt-args || fail "deps.sh build does not install $p"
 done
 for p in valgrind libcmocka-dev pre-commit python3 jq clang npm nodejs shellcheck; do
@@ -62,7 +62,7 @@ expect_no_line apt-args "valgrind"
 say "deps.sh test: the test tools too, and npm from Debian when there is none"
 rm apt-args
 test_ok deps test
-for p in cmake libgit2-dev valgrind libcmocka-dev pre-commit python3 python3-yaml jq shellcheck clang libclang-rt-14-dev nodejs npm; do
+for p in cmake libgit2-dev valgrind libcmocka-dev pre-commit python3 python3-yaml jq shellcheck clang libclang-rt-14-dev nodejs npm git-lfs zstd; do
     grep -q " $p\( \|$\)" apt-args || fail "deps.sh test does not install $p"
 done
 
@@ -82,7 +82,7 @@ expect_line err "failed"
 say "deps.sh bench: the build packages and what bench/bench_speed.sh compares with"
 rm apt-args
 test_ok deps bench
-for p in cmake libgit2-dev libsimdjson-dev jq python3 time; do
+for p in cmake libgit2-dev libsimdjson-dev jq python3 time zstd gzip; do
     grep -q " $p\( \|$\)" apt-args || fail "deps.sh bench does not install $p"
 done
 expect_no_line apt-args "valgrind"

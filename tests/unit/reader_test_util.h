@@ -126,7 +126,7 @@ static int run_chunked(const char *data, size_t len, const struct reader_options
                        struct collected *c, size_t chunk)
 {
     struct mem_stream m = { data, len, 0, chunk };
-    struct byte_stream s = { mem_read, mem_close, &m };
+    struct byte_stream s = { mem_read, mem_close, &m, NULL };
     memset(f, 0, sizeof(*f));
     f->path = "data/train.json";   /* JSONL or an array, by content (.jsonl: always JSONL) */
     return reader_run(f, &s, o, collect, c);

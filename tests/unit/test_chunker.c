@@ -64,7 +64,7 @@ struct cut {
 static void cut_all(const char *data, size_t len, size_t step, size_t avg, struct cut *out)
 {
     struct mem m = { data, len, 0, step };
-    struct byte_stream in = { mem_read, mem_close, &m };
+    struct byte_stream in = { mem_read, mem_close, &m, NULL };
     struct chunker c;
     chunker_init(&c, &in, 1 << 20, avg, true);
     const char *p;
@@ -163,7 +163,7 @@ static void test_chunker__long_line_hands_over_the_rest(void **state)
     memset(data + 9, 'x', n);
     memcpy(data + 9 + n, "\n{\"b\": 2}\n", 10);
     struct mem m = { data, n + 19, 0, 4096 };
-    struct byte_stream in = { mem_read, mem_close, &m };
+    struct byte_stream in = { mem_read, mem_close, &m, NULL };
     struct chunker c;
     chunker_init(&c, &in, 100000, 16384, true);
     const char *p;

@@ -248,7 +248,7 @@ static void test_frame__jsonl_name_decides_over_content(void **state)
                        "[1, 2]\n"
                        "{\"instruction\": \"e\", \"output\": \"f\"}\n";
     struct mem_stream m = { data, strlen(data), 0, 5 };
-    struct byte_stream st = { mem_read, mem_close, &m };
+    struct byte_stream st = { mem_read, mem_close, &m, NULL };
     memset(&f, 0, sizeof(f));
     f.path = "data/train.JSONL";
     assert_int_equal(reader_run(&f, &st, &o, collect, &c), 0);

@@ -1747,7 +1747,7 @@ static void test_gates__format_file_problems(void **state)
     assert_int_equal(k->n_findings, 2);
     assert_string_equal(k->findings[0].path, "data/splits/val.jsonl");
     assert_int_equal(k->findings[0].line, 7);
-    assert_string_equal(k->findings[1].message, "LFS pointer, content not available: run git lfs pull");
+    assert_string_equal(k->findings[1].message, "LFS pointer, object not in the local LFS store: run `git lfs pull` (or `git lfs fetch origin REV`)");
     assert_string_equal(k->remediation, "Fix data/splits/val.jsonl:7: expected ',' or ']' in the array");
     fx_free(f);
 }

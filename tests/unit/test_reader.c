@@ -366,7 +366,7 @@ static int digest_run(const char *data, size_t len, const struct reader_options 
                       unsigned char out[32], size_t *n, struct run_file *f)
 {
     struct mem_stream m = { data, len, 0, chunk };
-    struct byte_stream s = { mem_read, mem_close, &m };
+    struct byte_stream s = { mem_read, mem_close, &m, NULL };
     struct digest d;
     memset(f, 0, sizeof(*f));
     f->path = "data/train.jsonl";
