@@ -663,7 +663,7 @@ int engine_read_file(struct run *run, size_t i)
         chunker_sha256(&ch, f->sha256);
     }
     if (shard && starts_file)
-        shard_run_file_facts(shard, i, f->bytes, f->sha256);
+        shard_run_file_facts(shard, i, f->bytes, ch.bytes, f->sha256);
     if (by_blob && entry.complete) {
         struct buf b = BUF_INIT;
         wire_put_varint(&b, FILE_ENTRY_VERSION);

@@ -129,7 +129,7 @@ int engine_shard_replay_file(struct run *run, size_t i)
         ended = pc->lines == UINT64_MAX;
     }
     const struct part_file_facts *facts = fp->facts;
-    if (rc == 0 && at.offset != facts->bytes)
+    if (rc == 0 && at.offset != facts->read_bytes)
         rc = misfit(run, i, NULL, "the pieces do not cover the file");
     if (rc == 0) {
         f->bytes = facts->bytes;

@@ -301,12 +301,14 @@ void shard_run_release(struct shard_run *r)
     memset(r, 0, sizeof(*r));
 }
 
-void shard_run_file_facts(struct shard_run *r, size_t file, uint64_t bytes, const unsigned char sha256[32])
+void shard_run_file_facts(struct shard_run *r, size_t file, uint64_t bytes, uint64_t read_bytes,
+                          const unsigned char sha256[32])
 {
     struct part_run *pr = r->out;
     struct part_file_facts *f = ALLOC_APPEND(pr->facts, pr->n_facts, pr->alloc_facts);
     f->file = file;
     f->bytes = bytes;
+    f->read_bytes = read_bytes;
     memcpy(f->sha256, sha256, 32);
 }
 

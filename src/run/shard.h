@@ -87,8 +87,10 @@ int shard_run_begin(struct shard_run *r, struct shard_job *job, enum part_role r
                     size_t permutations);
 void shard_run_release(struct shard_run *r);
 
-/* A shard: the file's facts, from the shard that read it from its first byte. */
-void shard_run_file_facts(struct shard_run *r, size_t file, uint64_t bytes, const unsigned char sha256[32]);
+/* A shard: the file's facts, from the shard that read it from its first byte: its size
+ * and SHA-256 as stored, and the bytes its pieces cover (more for a compressed file). */
+void shard_run_file_facts(struct shard_run *r, size_t file, uint64_t bytes, uint64_t read_bytes,
+                          const unsigned char sha256[32]);
 /* A shard: a piece it read, with its summary (and its signatures when they are known;
  * else shard_run_sign_later). Returns the piece's index, or a negative DSCI_E*. */
 int shard_run_piece(struct shard_run *r, const struct part_piece *piece, const void *summary, size_t len,

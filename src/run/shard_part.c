@@ -127,6 +127,7 @@ static void put_index(struct buf *b, const struct part *p)
             const struct part_file_facts *f = &run->facts[i];
             wire_put_varint(b, f->file);
             wire_put_varint(b, f->bytes);
+            wire_put_varint(b, f->read_bytes);
             wire_put_raw(b, f->sha256, 32);
         }
         wire_put_varint(b, run->n_pieces);
@@ -278,6 +279,7 @@ static bool parse_index(struct part *p, struct wire_in *in)
             struct part_file_facts *f = &run->facts[run->n_facts];
             f->file = wire_get_varint(in);
             f->bytes = wire_get_varint(in);
+            f->read_bytes = wire_get_varint(in);
             const void *s = wire_get_raw(in, 32);
             if (s)
                 memcpy(f->sha256, s, 32);

@@ -54,7 +54,9 @@ struct part_file {
 
 /* The facts of one file, from the shard that read it from its first byte. */
 struct part_file_facts {
-    uint64_t file, bytes;
+    uint64_t file;
+    uint64_t bytes;              /* as stored (a compressed file's compressed size) */
+    uint64_t read_bytes;         /* as read: what the file's pieces cover */
     unsigned char sha256[32];
 };
 

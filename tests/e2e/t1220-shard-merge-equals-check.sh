@@ -3,10 +3,12 @@
 # the JSON report of one `dsci check` (the date aside) and its exit code, for N = 1, 2,
 # 3, 7: every gate on, near-duplicate clusters and leaks that span shards, a baseline
 # tag, the work tree, the index and a revision, a JSON array file, a line over the
-# limit, an empty file, CRLF and a BOM. Small chunks (DSCI_CHUNK_BYTES) cut 1 MB into
+# limit, an empty file, CRLF and a BOM, a .jsonl.gz and a .jsonl.zst file (pieces cut in
+# the decompressed bytes, sizes planned by the stored ones). Small chunks (DSCI_CHUNK_BYTES) cut 1 MB into
 # dozens of pieces, so every file is spread over several shards.
 . "$DSCI_SOURCE_DIR/tests/lib.sh"
 need_command python3 "generates the data"
+need_command zstd "compresses a split file"
 
 export DSCI_CHUNK_BYTES=16384
 git init -q repo
@@ -69,7 +71,13 @@ open("data/extra-long.jsonl", "w", encoding="utf-8").write("\n".join(long) + "\n
 open("data/extra-empty.jsonl", "w").close()
 crlf = val[120:180]
 open("data/extra-crlf.jsonl", "w", encoding="utf-8", newline="").write("\ufeff" + "\r\n".join(crlf) + "\r\n")
+import gzip
+train = open("data/train.jsonl", encoding="utf-8").read().split("\n")[:-1]
+with gzip.open("data/extra-gz.jsonl.gz", "wt", encoding="utf-8") as g:
+    g.write("\n".join(train[:1500]) + "\n")
+open("data/extra-zst.jsonl", "w", encoding="utf-8").write("\n".join(train[1500:2500]) + "\n")
 PY
+zstd -q --rm data/extra-zst.jsonl
 
 # same NAME [CHECK OPTIONS]: check vs merge of N shards, for N in 1 2 3 7
 same() {
