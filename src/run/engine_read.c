@@ -555,10 +555,10 @@ int engine_read_file(struct run *run, size_t i)
             lines = ch.chunk_lines;
         }
         if (shard && shard_plan_owner(&shard->plan, i, at.offset) != shard->plan.index) {
-            bool past = shard_plan_owner(&shard->plan, i, at.offset) > shard->plan.index;
-            if (rest || (past && !starts_file))
-                break;   /* the end drains what is left into the checksum */
-            if (!past && (rc = engine_shard_skip_piece(run, i, mem.data, mem.len, start)) < 0)
+            /* past the shard's pieces: the end drains the rest into the checksum, uncut */
+            if (rest || shard_plan_owner(&shard->plan, i, at.offset) > shard->plan.index)
+                break;
+            if ((rc = engine_shard_skip_piece(run, i, mem.data, mem.len, start)) < 0)
                 goto done;
             at.offset += mem.len;
             at.pos.line_base += lines;
