@@ -398,6 +398,10 @@ static int tokens_finish(void *state, const struct gate_ctx *ctx)
 
     /* per split, then all; examples of files in no spec split (none today) count in all */
     rt->splits = xcalloc(st->n_splits ? st->n_splits : 1, sizeof(*rt->splits));
+    rt->n_splits = st->n_splits;
+    rt->split_names = xcalloc(st->n_splits ? st->n_splits : 1, sizeof(*rt->split_names));
+    for (size_t i = 0; i < st->n_splits; i++)
+        rt->split_names[i] = xstrdup(spec->dataset.splits[i].name);
     for (size_t i = 0; i < st->n_splits; i++) {
         rt->splits[i].over = st->over[i];
         rt->splits[i].under = st->under[i];

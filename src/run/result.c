@@ -93,6 +93,7 @@ void result_tokens_free(struct result_tokens *t)
     free(t->path);
     free(t->kind);
     free(t->splits);
+    strv_free(t->split_names, t->n_splits);
     free(t);
 }
 

@@ -119,7 +119,9 @@ struct result_tokens {
     char *kind;             /* "tiktoken cl100k_base"; NULL when it did not load */
     unsigned char sha256[32];
     bool sha256_valid;      /* the file was read */
-    struct result_token_stats *splits;   /* per spec split, n_splits of them */
+    struct result_token_stats *splits;   /* per spec split */
+    char **split_names;                  /* their names (owned) */
+    size_t n_splits;
     struct result_token_stats all;
     double price_per_million;            /* < 0: none given */
 };

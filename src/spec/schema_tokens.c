@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "util/xalloc.h"
 
@@ -22,7 +23,7 @@ static int get_sha256(struct ctx *c, const struct ynode *v, char **out)
 
     if (r < 0 || v->is_null)
         return r;
-    const char *hex = !strncmp(*out, "sha256:", 7) ? *out + 7 : *out;
+    const char *hex = !strncasecmp(*out, "sha256:", 7) ? *out + 7 : *out;
     size_t n = strlen(hex);
     bool ok = n == 64;
     for (size_t i = 0; ok && i < n; i++)
