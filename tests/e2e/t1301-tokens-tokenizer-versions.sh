@@ -60,8 +60,12 @@ say "--rev counts with the revision's tokenizer"
 test_ok dsci check --rev v1.0.0 --base none
 expect_line out "[PASS] Tokenizer: tok/bytes.tiktoken"
 expect_line out "sha256:$(printf %.12s "$old")"
-test_ok dsci check --base none
+say "the summary cache never serves counts made with another tokenizer (same data, new file)"
+test_ok dsci check --base none --explain-cache
 expect_line out "sha256:$(printf %.12s "$new")"
+expect_line err "cache: head: 0 of 1 chunks reused"
+test_ok dsci check --base none --explain-cache
+expect_line err "cache: head: 1 of 1 chunks reused"
 
 say "the regression section says so; the bump is major"
 test_ok dsci check
