@@ -38,6 +38,10 @@ int tokenizer_load(struct tokenizer **out, const char *name, const char *data, s
 int tokenizer_load_tiktoken(struct tokenizer **out, const char *name, const char *encoding,
                             const char *data, size_t len);
 
+/* Reads the file at path (a .tiktoken file when encoding is given) and loads it as above;
+ * a missing file is DSCI_EUSAGE, a read error DSCI_EENV. */
+int tokenizer_load_path(struct tokenizer **out, const char *path, const char *encoding);
+
 struct tokenizer_scratch *tokenizer_scratch_new(const struct tokenizer *t);
 void tokenizer_scratch_free(struct tokenizer_scratch *s);
 
