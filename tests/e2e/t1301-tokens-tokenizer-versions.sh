@@ -67,6 +67,14 @@ expect_line err "cache: head: 0 of 1 chunks reused"
 test_ok dsci check --base none --explain-cache
 expect_line err "cache: head: 1 of 1 chunks reused"
 
+say "--staged counts with the index's tokenizer, not the work tree's"
+printf 'IGhp 257\n' >>tok/bytes.tiktoken   # not staged
+test_ok dsci check --staged --base none
+expect_line out "sha256:$(printf %.12s "$new")"
+test_ok dsci check --base none
+expect_no_line out "sha256:$(printf %.12s "$new")"
+git checkout -q -- tok
+
 say "the regression section says so; the bump is major"
 test_ok dsci check
 expect_line out "[WARN] Tokenizer unchanged: sha256:$(printf %.12s "$new") (baseline sha256:$(printf %.12s "$old"))"
