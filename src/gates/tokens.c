@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "gates/common.h"
 #include "gates/gates.h"
@@ -169,6 +170,8 @@ static void tokens_extract(void *state, const struct example *ex, struct buf *ou
     struct tokens_state *st = state;
     if (!ex->parsed || !st->tok)
         return;
+    /* the one change to the state: a new thread's scratch joins the pool, under its lock;
+     * nothing replay() counts */
     struct tokenizer_scratch *s = scratch_for(st);
     uint64_t n = 0;
     for (size_t i = 0; i < ex->n_turns; i++) {
@@ -204,10 +207,14 @@ static void tokens_digest_key(const struct spec *spec, struct buf *out)
         wire_put_raw(out, last_begun.sha256, 32);
         return;
     }
-    static _Atomic uint64_t unmatched;   /* a key no other run has */
+    /* a key no other run has: this process, this moment, this call */
+    static _Atomic uint64_t unmatched;
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
     wire_put_u8(out, 0);
-    wire_put_u64(out, (uint64_t)(uintptr_t)out ^ ((uint64_t)atomic_fetch_add(&unmatched, 1) << 32));
-    wire_put_u64(out, (uint64_t)clock());
+    wire_put_u64(out, (uint64_t)getpid());
+    wire_put_u64(out, (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec);
+    wire_put_u64(out, atomic_fetch_add(&unmatched, 1));
 }
 
 static bool tokens_keepable(const void *state)
