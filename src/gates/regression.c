@@ -143,7 +143,7 @@ static void tokenizer_check(struct section *sec, const struct spec *spec, const 
     } else {
         check_set_value(c, "sha256:%.12s (baseline sha256:%.12s)", now, before);
         c->status = STATUS_FAIL;
-        check_add_finding(c, h->path, 0, "tokenizer_changed", "the tokenizer changed since the baseline: sha256 %s "
+        check_add_finding(c, h->shown_path ? h->shown_path : h->path, 0, "tokenizer_changed", "the tokenizer changed since the baseline: sha256 %s "
                           "-> %s", before, now);
         check_set_remediation(c, "The tokenizer %s changed since the baseline (sha256 %.12s -> %.12s): a model "
                               "trained on one and evaluated on the other sees other tokens; release it as a "

@@ -124,6 +124,13 @@ static void load_tokenizer(struct tokens_state *st, const struct gate_ctx *ctx)
     sha256_final(&h, st->sha256);
     st->have_file = true;
 
+    static const char lfs[] = "version https://git-lfs.github.com/spec/v1";
+    if (len >= sizeof(lfs) - 1 && !memcmp(data, lfs, sizeof(lfs) - 1)) {
+        st->load_error = xasprintf("%s is a git LFS pointer, not the tokenizer: fetch the LFS objects "
+                                   "(`git lfs pull`) before the check", path);
+        free(data);
+        return;
+    }
     const char *encoding = spec->gates.tokens.encoding;
     size_t n = strlen(path);
     bool tiktoken = encoding || (n >= 9 && !strcmp(path + n - 9, ".tiktoken"));
@@ -297,8 +304,12 @@ static bool tokenizer_check(struct section *sec, struct tokens_state *st, const 
         check_set_value(c, "%s: not loaded", shown);
         check_add_finding(c, gate_spec_path(ctx), spec->gates.tokens.tokenizer_loc.line, "tokenizer_unusable",
                           "%s", st->load_error ? st->load_error : "the tokenizer did not load");
-        check_set_remediation(c, "Commit the tokenizer file %s (or fix gates.tokens.tokenizer): %s", shown,
-                              st->load_error ? st->load_error : "it did not load");
+        if (st->have_file)
+            check_set_remediation(c, "Replace the tokenizer file %s with one dsci reads: %s", shown,
+                                  st->load_error ? st->load_error : "it did not load");
+        else
+            check_set_remediation(c, "Commit the tokenizer file %s (or fix gates.tokens.tokenizer): %s", shown,
+                                  st->load_error ? st->load_error : "it did not load");
         check_apply_level(c, spec->gates.tokens.level, false);
         free(shown);
         return false;
@@ -391,6 +402,7 @@ static int tokens_finish(void *state, const struct gate_ctx *ctx)
 
     struct result_tokens *rt = xcalloc(1, sizeof(*rt));
     rt->path = xstrdup(spec->gates.tokens.tokenizer);
+    rt->shown_path = gate_shown_path(ctx, spec->gates.tokens.tokenizer);
     memcpy(rt->sha256, st->sha256, 32);
     rt->sha256_valid = st->have_file;
     rt->price_per_million = spec->gates.tokens.price_per_million;

@@ -91,6 +91,7 @@ void result_tokens_free(struct result_tokens *t)
     if (!t)
         return;
     free(t->path);
+    free(t->shown_path);
     free(t->kind);
     free(t->splits);
     strv_free(t->split_names, t->n_splits);

@@ -116,6 +116,7 @@ struct result_token_stats {
  * version file. */
 struct result_tokens {
     char *path;             /* the tokenizer as the spec names it (dataset root) */
+    char *shown_path;       /* as findings show it (repository-relative in git) */
     char *kind;             /* "tiktoken cl100k_base"; NULL when it did not load */
     unsigned char sha256[32];
     bool sha256_valid;      /* the file was read */

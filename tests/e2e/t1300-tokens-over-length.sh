@@ -109,3 +109,12 @@ rm tok/bytes.tiktoken
 test_must_fail 1 dsci check
 expect_line out "[FAIL] Tokenizer: tok/bytes.tiktoken: not loaded"
 expect_line out "specs/task.yaml:16: cannot read the tokenizer"
+
+say "an LFS pointer or a damaged file is refused, never counted"
+printf 'version https://git-lfs.github.com/spec/v1\noid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\nsize 12345\n' >tok/bytes.tiktoken
+test_must_fail 1 dsci check
+expect_line out "tok/bytes.tiktoken is a git LFS pointer, not the tokenizer"
+head -c 2000 /dev/urandom >tok/bytes.tiktoken
+test_must_fail 1 dsci check
+expect_line out "[FAIL] Tokenizer: tok/bytes.tiktoken: not loaded"
+expect_no_line out "Within max_tokens"
