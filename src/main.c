@@ -32,6 +32,7 @@ struct command {
 
 static const struct command commands[] = {
     { "check", cmd_check, cmd_check_help, "run every gate of the spec on the dataset and report" },
+    { "merge", cmd_merge, cmd_merge_help, "merge the parts of a sharded check (check --shard) and report" },
     { "diff", cmd_diff, cmd_diff_help, "compare two versions of the dataset example by example" },
     { "bump", cmd_bump, cmd_bump_help, "compute the next version, write the version file, optionally tag" },
     { "card", cmd_card, cmd_card_help, "regenerate the dataset card from the data, the spec and the version file" },

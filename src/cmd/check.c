@@ -23,6 +23,7 @@
 #include "report/report.h"
 #include "run/check.h"
 #include "run/known_findings.h"
+#include "run/shard.h"
 #include "util/atomic_file.h"
 #include "util/buf.h"
 #include "util/err.h"
@@ -72,7 +73,7 @@ static bool in_github_actions(void)
 }
 
 enum { O_WORKTREE = 1, O_STAGED, O_REV, O_SPEC_FROM, O_BASE, O_FORMAT, O_OUTPUT, O_MAX_EXAMPLES, O_UPDATE,
-       O_NO_CACHE, O_EXPLAIN_CACHE };
+       O_NO_CACHE, O_EXPLAIN_CACHE, O_SHARD, O_SUMMARY_OUT };
 
 static const struct cli_option options[] = {
     { "--worktree", NULL, CLI_FLAG, O_WORKTREE, NULL, 0 },
@@ -86,9 +87,11 @@ static const struct cli_option options[] = {
     { "--update-baseline", NULL, CLI_FLAG, O_UPDATE, NULL, CLI_FIELD(struct check_cli, run.update_known) },
     { "--no-cache", NULL, CLI_FLAG, O_NO_CACHE, NULL, 0 },
     { "--explain-cache", NULL, CLI_FLAG, O_EXPLAIN_CACHE, NULL, CLI_FIELD(struct check_cli, explain_cache) },
+    { "--shard", NULL, CLI_VALUE, O_SHARD, "I/N", CLI_FIELD(struct check_cli, shard) },
+    { "--summary-out", NULL, CLI_VALUE, O_SUMMARY_OUT, "a file", CLI_FIELD(struct check_cli, summary_out) },
 };
 
-static int add_format(struct check_cli *o, const char *v)
+int check_cli_add_format(struct check_cli *o, const char *v)
 {
     const struct reporter *rep = report_find(v);
     if (!rep) {
@@ -106,7 +109,7 @@ static int add_format(struct check_cli *o, const char *v)
     return 0;
 }
 
-static int set_output(struct check_cli *o, const char *v)
+int check_cli_set_output(struct check_cli *o, const char *v)
 {
     if (o->n_outputs == 0)
         return usage_error("--output must follow the --format it is for");
@@ -136,9 +139,9 @@ static int on_option(void *ctx, const struct cli *c, int id)
         o->run.rev = v;
         return 0;
     case O_FORMAT:
-        return add_format(o, v);
+        return check_cli_add_format(o, v);
     case O_OUTPUT:
-        return set_output(o, v);
+        return check_cli_set_output(o, v);
     case O_NO_CACHE:
         summary_cache_disable();
         return 0;
@@ -161,6 +164,16 @@ static int parse(struct check_cli *o, int argc, char **argv)
     if (o->run.update_known && o->run.place == DATASET_REV)
         return usage_error("--update-baseline writes the work tree's %s; it does not go with --rev",
                            KNOWN_FINDINGS_FILE);
+    unsigned index, count;
+    if (o->shard && shard_plan_parse(o->shard, &index, &count) < 0)
+        return usage_error("--shard takes I/N, shard I of N counting from 1 (1/4 ... 4/4), N at most %u, not '%s'",
+                           SHARD_MAX_COUNT, o->shard);
+    if (!o->shard != !o->summary_out)
+        return usage_error(o->shard ? "--shard needs --summary-out FILE: the part that dsci merge reads"
+                                    : "--summary-out goes with --shard I/N");
+    if (o->shard && (o->n_outputs || o->run.update_known))
+        return usage_error("a shard writes its part only; the report (--format, --update-baseline) comes from "
+                           "dsci merge");
     return 0;
 }
 
@@ -308,5 +321,7 @@ int cmd_check(int argc, char **argv)
 {
     struct check_cli o = CHECK_CLI_INIT;
     int exit_code = parse(&o, argc, argv);
-    return exit_code ? exit_code : check_and_report(&o);
+    if (exit_code)
+        return exit_code;
+    return o.shard ? check_shard(&o) : check_and_report(&o);
 }

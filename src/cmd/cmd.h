@@ -29,6 +29,8 @@ struct check_cli {
     size_t n_outputs;        /* 0: text, github in GitHub Actions */
     size_t max_examples;
     bool explain_cache;      /* --explain-cache: say on stderr what the summary cache did */
+    const char *shard;       /* --shard I/N: this shard's part only, to --summary-out */
+    const char *summary_out;
 };
 
 #define CHECK_CLI_INIT { .max_examples = 5 }
@@ -36,8 +38,18 @@ struct check_cli {
 /* Runs the check and writes its reports and the GitHub Actions files; the exit code. */
 int check_and_report(struct check_cli *o);
 
+/* `dsci check --shard I/N --summary-out FILE`: reads this shard's pieces, writes the
+ * part (run/shard.h); 0 unless the shard could not be read (then 2 or 3). */
+int check_shard(struct check_cli *o);
+
+/* --format F and --output FILE of check and merge: 0, or the usage error's exit code. */
+int check_cli_add_format(struct check_cli *o, const char *name);
+int check_cli_set_output(struct check_cli *o, const char *path);
+
 int cmd_check(int argc, char **argv);
 void cmd_check_help(void);
+int cmd_merge(int argc, char **argv);
+void cmd_merge_help(void);
 int cmd_diff(int argc, char **argv);
 void cmd_diff_help(void);
 int cmd_bump(int argc, char **argv);

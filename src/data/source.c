@@ -156,6 +156,28 @@ int source_blob_id(struct source *src, const char *path, unsigned char id[20])
     return known;
 }
 
+int source_size(struct source *src, const char *path, uint64_t *size)
+{
+    char *clean = NULL;
+    *size = 0;
+    int rc = clean_path(path, &clean);
+    if (rc == 0 && src->ops->size)
+        rc = src->ops->size(src, clean, size);
+    else if (rc == 0) {   /* a backend that cannot tell without reading: read and count */
+        struct byte_stream in;
+        if ((rc = src->ops->open_stream(src, clean, &in)) == 0) {
+            char block[65536];
+            ssize_t n;
+            while ((n = in.read(in.ctx, block, sizeof(block))) > 0)
+                *size += (uint64_t)n;
+            in.close(in.ctx);
+            rc = n < 0 ? (int)n : 0;
+        }
+    }
+    free(clean);
+    return rc;
+}
+
 int source_exists(struct source *src, const char *path)
 {
     char *clean = NULL;

@@ -20,6 +20,7 @@
 #define DSCI_SOURCE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "data/byte_stream.h"
 
@@ -62,5 +63,9 @@ int source_exists(struct source *src, const char *path);
 /* 1 and the git blob id of the file's bytes when the source knows it without reading
  * them (the index, a revision), else 0 (the work tree). */
 int source_blob_id(struct source *src, const char *path, unsigned char id[20]);
+
+/* The file's stored size without reading it: 0, or a negative DSCI_E* (err_last() says
+ * why) where opening it would fail. */
+int source_size(struct source *src, const char *path, uint64_t *size);
 
 #endif

@@ -13,6 +13,7 @@
 #define DSCI_SOURCE_IMPL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "data/byte_stream.h"
 
@@ -33,6 +34,10 @@ struct source_ops {
     /* The git blob id of the file's bytes when the source knows it without reading them
      * (1, id written), else 0; NULL: never. The summary cache skips a file it has seen. */
     int (*blob_id)(struct source *src, const char *path, unsigned char id[20]);
+    /* The file's stored size in bytes, without reading it (a stat, a git object's
+     * header): 0 and *size, or a negative DSCI_E* as open_stream would fail. Shards of a
+     * check (run/shard_plan.h) balance by it. */
+    int (*size)(struct source *src, const char *path, uint64_t *size);
     /* Frees impl (only); the façade frees root, description and the struct. */
     void (*release)(struct source *src);
 };

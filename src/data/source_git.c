@@ -604,8 +604,27 @@ static int gitsrc_blob_id(struct source *src, const char *path, unsigned char id
     return 1;
 }
 
+/* From the object's header: a packed object's size without inflating it. */
+static int gitsrc_size(struct source *src, const char *path, uint64_t *size)
+{
+    struct found_blob f = { 0 };
+    int rc = find_blob(src, path, &f);
+    if (rc == 0) {
+        git_odb *odb = NULL;
+        size_t len = 0;
+        git_object_t type;
+        if (git_repository_odb(&odb, f.git) < 0 || git_odb_read_header(&len, &type, odb, &f.id) < 0)
+            rc = git_fail(DSCI_EENV, f.shown);
+        else
+            *size = len;
+        git_odb_free(odb);
+    }
+    free(f.shown);
+    return rc;
+}
+
 static const struct source_ops git_ops = {
-    git_expand_glob, git_open_stream, git_read_file, git_exists, git_display_path, gitsrc_blob_id, git_release,
+    git_expand_glob, git_open_stream, git_read_file, git_exists, git_display_path, gitsrc_blob_id, gitsrc_size, git_release,
 };
 
 int source_git_init(struct source *src, struct repo *repo, const char *rev)

@@ -237,6 +237,23 @@ static int wt_open_stream(struct source *src, const char *path, struct byte_stre
     return 0;
 }
 
+static int wt_size(struct source *src, const char *path, uint64_t *size)
+{
+    int fd = -1;
+    char *full = NULL;
+    int rc = open_checked(src, path, &fd, &full);
+    if (rc < 0)
+        return rc;
+    struct stat st;
+    if (fstat(fd, &st) != 0)
+        rc = err_set(DSCI_EENV, "%s: %s", full, strerror(errno));
+    else
+        *size = (uint64_t)st.st_size;
+    close(fd);
+    free(full);
+    return rc;
+}
+
 static int wt_read_file(struct source *src, const char *path, char **out, size_t *len)
 {
     int fd = -1;
@@ -304,7 +321,7 @@ static void wt_release(struct source *src)
 }
 
 static const struct source_ops worktree_ops = {
-    wt_expand_glob, wt_open_stream, wt_read_file, wt_exists, wt_display_path, NULL, wt_release,
+    wt_expand_glob, wt_open_stream, wt_read_file, wt_exists, wt_display_path, NULL, wt_size, wt_release,
 };
 
 int source_worktree_init(struct source *src)

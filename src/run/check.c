@@ -112,7 +112,8 @@ int check_run(struct check_outcome *out, const struct check_options *o)
     if (!o->update_known &&
         (rc = known_findings_load(&known, &known_shown, &known_edited, &out->ds, spec_rev)) < 0)
         goto done;
-    if ((rc = compare_run(&out->result, &out->cmp, &out->ds, o->base ? o->base : "auto", o->want_bump)) < 0)
+    if ((rc = compare_run_sharded(&out->result, &out->cmp, &out->ds, o->base ? o->base : "auto", o->want_bump,
+                                  o->shard)) < 0)
         goto done;
     if (known_edited)
         result_add_note(&out->result, "this change edits %s; it was judged with the one from %s (the edit "

@@ -30,7 +30,11 @@ struct check_options {
     const char *spec_from;       /* --spec-from: base, head, a revision; NULL: head (base in PRs) */
     bool update_known;           /* --update-baseline: write the known-findings file */
     bool want_bump;              /* plan the version bump (hashes both sides' files) */
+    struct shard_job *shard;     /* a shard of a sharded check, or the merge of the parts
+                                  * (run/shard.h); NULL: a whole check */
 };
+
+struct shard_job;
 
 /* Everything the run produced; the caller's to check_outcome_release. */
 struct check_outcome {

@@ -6,6 +6,7 @@
 
 #include "run/engine.h"
 #include "run/summary_ref.h"
+#include "run/shard.h"
 #include "gates/gates.h"
 #include "data/repo.h"
 #include "version/semver.h"
@@ -186,10 +187,11 @@ static void merge_splits(struct comparison *cmp, const struct spec *head)
  * the diff's observer, only the gates that measure, a missing split file an empty split. */
 static int run_baseline(struct result *out, const struct comparison *cmp, struct source *src,
                         struct diff_side *side, bool hash_files, struct cache_store *store,
-                        struct summary_cache_counts *counts, struct buf *used_keys)
+                        struct summary_cache_counts *counts, struct buf *used_keys, struct shard_job *shard)
 {
     struct engine_observer obs = diff_side_observer(side);
-    struct engine_options opts = { &obs, hash_files, true, true, NULL, store, counts, used_keys, false };
+    struct engine_options opts = { &obs, hash_files, true, true, NULL, store, counts, used_keys, false,
+                                   shard, PART_BASE };
     int rc = engine_check(out, &cmp->merged, src, &opts);
     if (rc < 0) {
         char why[512];
@@ -245,7 +247,7 @@ int compare_keep_baseline_summary(struct dataset *head, const char *rev, struct 
     if (rc == 0) {
         merge_splits(&cmp, head->spec);
         diff_side_init(&side, &cmp.merged);
-        rc = run_baseline(&base, &cmp, base_ds.src, &side, false, store, NULL, used_keys);
+        rc = run_baseline(&base, &cmp, base_ds.src, &side, false, store, NULL, used_keys, NULL);
         diff_side_release(&side);
     }
     result_release(&base);
@@ -254,8 +256,45 @@ int compare_keep_baseline_summary(struct dataset *head, const char *rev, struct 
     return rc;
 }
 
+/* An observer's replay that keeps nothing: the summaries still carry the diff's view of
+ * every example (the cache serves comparisons from them), only nobody collects it. */
+static void ignore_example(void *ctx, const struct example *at, const void *bytes, size_t len)
+{
+    (void)ctx;
+    (void)at;
+    (void)bytes;
+    (void)len;
+}
+
+/* The commit a side reads (HEAD's for the work tree and the index), "" when none: what
+ * names the data in a sharded check's parts. */
+static void commit_of(const struct repo *repo, const char *rev, char out[41])
+{
+    out[0] = '\0';
+    if (repo && repo_resolve_commit(repo, rev, out) < 0)
+        out[0] = '\0';
+    err_clear();
+}
+
+/* A shard records what the head run reads; the merge compares it, and the spec. */
+static int shard_head_source(struct shard_job *shard, const struct dataset *head, const char *baseline)
+{
+    char commit[41];
+    commit_of(head->repo, head->place == DATASET_REV && head->rev ? head->rev : "HEAD", commit);
+    if (shard->merging && memcmp(shard->id.spec_sha256, head->spec->sha256, 32) != 0)
+        return err_set(DSCI_EUSAGE, "%s: the shards were judged by another %s than the one here: merge with "
+                       "the spec the shards ran", shard->parts[0]->path, head->spec->path);
+    return shard_job_source(shard, PART_HEAD, source_describe(head->src), commit, baseline);
+}
+
 int compare_run(struct result *head_result, struct comparison *cmp, struct dataset *head, const char *base_opt,
                 bool hash_files)
+{
+    return compare_run_sharded(head_result, cmp, head, base_opt, hash_files, NULL);
+}
+
+int compare_run_sharded(struct result *head_result, struct comparison *cmp, struct dataset *head,
+                        const char *base_opt, bool hash_files, struct shard_job *shard)
 {
     struct result notes;
     struct diff_side base_side, head_side;
@@ -278,13 +317,17 @@ int compare_run(struct result *head_result, struct comparison *cmp, struct datas
     diff_side_init(&base_side, &cmp->merged);
 
     struct engine_observer obs = diff_side_observer(&head_side);
+    if (!cmp->baseline)   /* no diff to make: the head's side would hold 48 bytes per example for nothing */
+        obs.replay = ignore_example;
     summary_cache_open_store(&store, head->repo);
     cmp->cached = store != NULL;
     /* The diff's view of every example is in every head summary, with a baseline or not;
      * without one the examples' content hashes are left out (nobody reads them), and the
      * summaries' cache key says so: a comparison reads such a chunk again. */
     struct engine_options head_opts = { &obs, hash_files, false, false, head->spec_repo_path,
-                                        store, &cmp->cache_head, NULL, !cmp->baseline };
+                                        store, &cmp->cache_head, NULL, !cmp->baseline, shard, PART_HEAD };
+    if (shard && (rc = shard_head_source(shard, head, cmp->baseline)) < 0)
+        goto done;
     if ((rc = engine_check(head_result, head->spec, head->src, &head_opts)) < 0)
         goto done;
     for (size_t i = 0; i < notes.n_notes; i++)
@@ -292,9 +335,16 @@ int compare_run(struct result *head_result, struct comparison *cmp, struct datas
     if (!cmp->baseline)
         goto done;
 
-    import_summary(head_result, cmp, head, store);
-    rc = run_baseline(&cmp->base, cmp, base_ds.src, &base_side, hash_files, store, &cmp->cache_base, NULL);
-    if (rc < 0) {
+    if (!shard || !shard->merging)
+        import_summary(head_result, cmp, head, store);
+    if (shard) {
+        char commit[41];
+        commit_of(head->repo, cmp->baseline, commit);
+        if ((rc = shard_job_source(shard, PART_BASE, source_describe(base_ds.src), commit, "")) < 0)
+            goto done;
+    }
+    rc = run_baseline(&cmp->base, cmp, base_ds.src, &base_side, hash_files, store, &cmp->cache_base, NULL, shard);
+    if (rc < 0 || (shard && !shard->merging)) {
         result_release(&cmp->base);   /* cmp->have stays false: release it here */
         goto done;
     }

@@ -55,6 +55,12 @@ char *compare_no_tag_text(const struct spec *spec, const char *ref, const char *
 int compare_run(struct result *head_result, struct comparison *cmp, struct dataset *head, const char *base_opt,
                 bool hash_files);
 
+/* The same as a shard of a sharded check (the runs write their part; no diff, no
+ * verdict) or as the merge of the parts (the runs replay them): run/shard.h. */
+struct shard_job;
+int compare_run_sharded(struct result *head_result, struct comparison *cmp, struct dataset *head,
+                        const char *base_opt, bool hash_files, struct shard_job *shard);
+
 void comparison_release(struct comparison *cmp);
 
 /* Runs the revision `rev` as compare_run runs a baseline with `head`'s spec, only to fill

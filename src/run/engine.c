@@ -8,6 +8,7 @@
 
 #include "gates/gates.h"
 #include "run/reread.h"
+#include "run/shard.h"
 #include "run/signatures.h"
 #include "read/reader.h"
 #include "util/buf.h"
@@ -104,6 +105,7 @@ int engine_check(struct result *out, const struct spec *spec, struct source *src
                  const struct engine_options *opts)
 {
     struct run run = { 0 };
+    struct shard_run shard;
     struct run_file *files = NULL;
     size_t n_files = 0;
     int rc;
@@ -190,16 +192,24 @@ int engine_check(struct result *out, const struct spec *spec, struct source *src
     if (chunk_env && strtoull(chunk_env, NULL, 10) >= 64)
         run.chunk_bytes = (size_t)strtoull(chunk_env, NULL, 10);
     struct summary_cache cache;
-    if (opts && opts->cache) {
-        const struct gate *gates[64];
-        size_t n = 0;
-        for (size_t i = 0; i < run.n_gates && n < 64; i++)
-            gates[n++] = run.gates[i].gate;
-        summary_cache_init(&cache, opts->cache, spec, &run.ro, gates, n, run.extra != NULL,
-                           run.signatures ? run.signatures->mh.shingle : 0,
-                           run.signatures ? run.signatures->mh.permutations : 0);
+    const struct gate *gates[64];
+    size_t n_keyed = 0;
+    for (size_t i = 0; i < run.n_gates && n_keyed < 64; i++)
+        gates[n_keyed++] = run.gates[i].gate;
+    size_t sig_shingle = run.signatures ? run.signatures->mh.shingle : 0;
+    size_t sig_permutations = run.signatures ? run.signatures->mh.permutations : 0;
+    summary_cache_init(&cache, opts && opts->cache && !(opts->shard && opts->shard->merging) ? opts->cache : NULL,
+                       spec, &run.ro, gates, n_keyed, run.extra != NULL, sig_shingle, sig_permutations);
+    if (cache.store) {
         cache.used_keys = opts->used_keys;
         run.cache = &cache;
+    }
+    if (opts && opts->shard) {
+        rc = shard_run_begin(&shard, opts->shard, (enum part_role)opts->shard_role, src, files, n_files, cache.config,
+                             sig_shingle, sig_permutations);
+        run.shard = &shard;
+        if (rc < 0)
+            goto done;
     }
     for (size_t i = 0; i < n_files; i++) {
         if ((rc = engine_read_file(&run, i)) < 0)
@@ -234,6 +244,10 @@ int engine_check(struct result *out, const struct spec *spec, struct source *src
         if (opts->cache_counts)
             *opts->cache_counts = run.cache->counts;
     }
+    if (run.shard && !run.shard->job->merging) {   /* the verdicts are the merge's */
+        rc = engine_shard_finish(&run);
+        goto done;
+    }
     struct reread again = { src, files, n_files, run.ro, run.pieces };
     again.options.annotate = NULL;   /* an example read again is only looked at */
     ctx.reread = reread_example;
@@ -244,6 +258,8 @@ int engine_check(struct result *out, const struct spec *spec, struct source *src
 
     rc = 0;
 done:
+    if (run.shard)
+        shard_run_release(run.shard);
     for (size_t i = 0; i < run.n_gates; i++)
         if (run.gates[i].state)   /* a gate with nothing to keep (leakage) has none */
             run.gates[i].gate->free(run.gates[i].state);

@@ -45,7 +45,13 @@ struct engine_options {
     /* The observer will not read example.hash (the diff without a baseline to compare
      * with): the run computes it only when a gate asks (run/engine.c says who). */
     bool observer_without_hash;
+    /* A shard of a sharded check, or the merge of the parts (run/shard.h); NULL: neither.
+     * A shard's run ends once its part holds what it read: no gate decides anything. */
+    struct shard_job *shard;
+    int shard_role;   /* enum part_role: the head or the baseline */
 };
+
+struct shard_job;
 
 /* Returns 0 (whatever the verdict: see result_passed), or a negative DSCI_E* for a
  * usage/spec problem (a split's file is missing) or an I/O failure. `opts` may be NULL. */

@@ -49,7 +49,65 @@ struct run {
         size_t first, count;
     } *pending_sigs;
     size_t n_pending_sigs, alloc_pending_sigs;
+    /* NULL: a whole check. A shard of one (run/shard.h): reads only its pieces and writes
+     * their summaries to its part; or the merge of the parts: replays them, reads nothing. */
+    struct shard_run *shard;
 };
+
+/* Where a piece's records go in their file, carried across the slices of a piece. */
+struct replay_pos {
+    uint64_t line_base;      /* lines of the file before the piece */
+    uint64_t ordinal;        /* the next record's ordinal in the file */
+    uint64_t prev_line;      /* the previous record's line, relative to the piece */
+};
+
+/* Where the next piece of a file starts, as its pieces are replayed or read. */
+struct piece_at {
+    struct replay_pos pos;
+    uint64_t offset;         /* bytes of the file before it */
+    bool first;
+};
+
+/* One piece being read: its records' summary as the reader delivers them. */
+struct piece {
+    struct run *run;
+    size_t file_index;
+    struct buf records;
+    uint64_t n_records, parsed;
+    uint64_t prev_line;          /* the last summarised record's line, relative */
+    struct replay_pos pos;       /* where replay of this piece stands */
+    bool keep;                   /* the whole summary is wanted at the end (cached, or a shard's) */
+};
+
+/* A kept piece: its summary and, when the run signs, its signatures. */
+struct kept {
+    struct cache_blob summary, sigs;
+};
+
+struct chunk_facts;
+
+/* A piece's summary as the cache and a shard's part keep it (run/digest.h). */
+void engine_compose_summary(struct buf *out, const struct chunk_facts *facts, const struct piece *p);
+
+/* Replays a kept summary of a piece of file i that started as `start` with `lines` lines
+ * (UINT64_MAX: the rest of the file, read whole); `at` moves past it. */
+int engine_replay_summary(struct run *run, size_t i, const struct kept *k, enum reader_start start, uint64_t lines,
+                          struct piece_at *at);
+
+/* The shard's side of reading file i (run/engine_shard.c). */
+/* The merge: file i replayed from the parts. */
+int engine_shard_replay_file(struct run *run, size_t i);
+/* A shard skips a piece that is another's: the format the file's earlier pieces decided
+ * must still follow it, for the shard's own pieces after it (one record usually tells). */
+int engine_shard_skip_piece(struct run *run, size_t i, const char *data, size_t len, enum reader_start start);
+/* A shard read or replayed a piece of its own (`before`: where it started): to its part.
+ * summary: the piece's summary; sigs NULL when the piece was signed while read (its
+ * signatures are the run's from first_sig on, written at the end of the run). */
+int engine_shard_emit(struct run *run, size_t i, const struct piece_at *before, enum reader_start start,
+                      enum dataset_format format_in, uint64_t lines, const void *summary, size_t len,
+                      const struct cache_blob *sigs, size_t first_sig);
+/* The end of a shard's run: the signatures of the pieces it read cold, to its part. */
+int engine_shard_finish(struct run *run);
 
 /* Puts "spec:line: split 'name': " before the error a path of the split met; returns rc. */
 int engine_spec_error(const struct spec *spec, const struct spec_split *split, int rc);

@@ -17,17 +17,11 @@
 #include "read/chunker.h"
 #include "run/classify.h"
 #include "run/digest.h"
+#include "run/shard.h"
 #include "util/err.h"
 #include "util/wire.h"
 #include "util/xalloc.h"
 
-
-/* Where a piece's records go in their file, carried across the slices of a piece. */
-struct replay_pos {
-    uint64_t line_base;      /* lines of the file before the piece */
-    uint64_t ordinal;        /* the next record's ordinal in the file */
-    uint64_t prev_line;      /* the previous record's line, relative to the piece */
-};
 
 static int damaged_summary(const struct run *run, size_t file_index)
 {
@@ -99,17 +93,6 @@ static int replay_records(struct run *run, size_t file_index, struct wire_in *in
     }
     return in->bad ? damaged_summary(run, file_index) : 0;
 }
-
-/* One piece being read: its records' summary as the reader delivers them. */
-struct piece {
-    struct run *run;
-    size_t file_index;
-    struct buf records;
-    uint64_t n_records, parsed;
-    uint64_t prev_line;          /* the last summarised record's line, relative */
-    struct replay_pos pos;       /* where replay of this piece stands */
-    bool keep;                   /* the whole summary is wanted at the end (a cached chunk) */
-};
 
 /* One slot of a record's summary: extract()'s bytes, length first (as wire_put_bytes
  * writes them) without a second buffer: one byte is kept for the length, which most
@@ -311,11 +294,6 @@ static void note_piece(struct run *run, size_t i, uint64_t line_base, uint64_t l
     p->format_in = format_in;
 }
 
-/* A kept chunk: its summary and, when the run signs, its signatures. */
-struct kept {
-    struct cache_blob summary, sigs;
-};
-
 static void kept_release(struct kept *k)
 {
     cache_blob_release(&k->summary);
@@ -353,16 +331,11 @@ static int kept_get(struct run *run, const unsigned char key[32], struct kept *k
     return found;
 }
 
-/* Where the next piece of a file starts, as its pieces are replayed or read. */
-struct piece_at {
-    struct replay_pos pos;
-    uint64_t offset;         /* bytes of the file before it */
-    bool first;
-};
-
-/* Replays a kept chunk of `lines` lines into the gates and adds what it showed to file i
- * (facts, where it was, the cache's counts); `at` moves past it. */
-static int kept_replay(struct run *run, size_t i, const struct kept *k, uint64_t lines, struct piece_at *at)
+/* Replays a kept summary of a piece that started as `start` and had `lines` lines
+ * (UINT64_MAX: the rest of the file, read whole) into the gates, and adds what it showed
+ * to file i (facts, where it was, the cache's counts); `at` moves past it. */
+int engine_replay_summary(struct run *run, size_t i, const struct kept *k, enum reader_start start, uint64_t lines,
+                          struct piece_at *at)
 {
     struct run_file *f = &run->files[i];
     struct chunk_facts facts;
@@ -385,15 +358,22 @@ static int kept_replay(struct run *run, size_t i, const struct kept *k, uint64_t
     int rc = replay_records(run, i, &in, n, &at->pos, sigs, no_words, NULL);
     if (rc < 0)
         return rc;
-    note_piece(run, i, at->pos.line_base, lines, at->offset, facts.bytes,
-               at->first ? READER_START_JSONL : READER_START_CONTINUE, format_in);
+    bool whole = lines == UINT64_MAX;
+    note_piece(run, i, at->pos.line_base, lines, at->offset, whole ? UINT64_MAX : facts.bytes, start, format_in);
     merge_facts(f, &facts, at->pos.line_base, at->first);
-    run->cache->counts.chunks_reused++;
-    run->cache->counts.bytes_reused += facts.bytes;
+    if (run->cache) {
+        run->cache->counts.chunks_reused++;
+        run->cache->counts.bytes_reused += facts.bytes;
+    }
     at->offset += facts.bytes;
-    at->pos.line_base += lines;
+    at->pos.line_base += whole ? 0 : lines;
     at->first = false;
     return 0;
+}
+
+static int kept_replay(struct run *run, size_t i, const struct kept *k, uint64_t lines, struct piece_at *at)
+{
+    return engine_replay_summary(run, i, k, at->first ? READER_START_JSONL : READER_START_CONTINUE, lines, at);
 }
 
 static bool all_keepable(const struct run *run)
@@ -404,6 +384,13 @@ static bool all_keepable(const struct run *run)
     return true;
 }
 
+void engine_compose_summary(struct buf *out, const struct chunk_facts *facts, const struct piece *p)
+{
+    digest_put_facts(out, facts);
+    wire_put_varint(out, p->n_records);
+    wire_put_raw(out, p->records.ptr, p->records.len);
+}
+
 /* The summary of a chunk just read, kept under key; its signatures follow at the end
  * of the run, once they are made. */
 static void keep_chunk(struct run *run, const unsigned char key[32], const struct chunk_facts *facts,
@@ -411,9 +398,7 @@ static void keep_chunk(struct run *run, const unsigned char key[32], const struc
 {
     struct summary_cache *c = run->cache;
     struct buf b = BUF_INIT;
-    digest_put_facts(&b, facts);
-    wire_put_varint(&b, p->n_records);
-    wire_put_raw(&b, p->records.ptr, p->records.len);
+    engine_compose_summary(&b, facts, p);
     if (cache_store_put(c->store, key, b.ptr, b.len) == 0)
         summary_cache_used(c, key);
     buf_release(&b);
@@ -514,8 +499,16 @@ int engine_read_file(struct run *run, size_t i)
 {
     struct run_file *f = &run->files[i];
     struct summary_cache *c = run->cache;
+    struct shard_run *shard = run->shard;
+    if (shard && shard->job->merging)
+        return engine_shard_replay_file(run, i);
+    if (shard && !shard_plan_touches(&shard->plan, i))
+        return 0;
+    /* A shard that reads the file's first byte says what the whole file is (size,
+     * checksum): it reads on to the end, the others stop after their last piece. */
+    bool starts_file = !shard || shard_plan_owner(&shard->plan, i, 0) == shard->plan.index;
     unsigned char blob[20], file_key[32];
-    bool by_blob = c && source_blob_id(run->src, f->root_path, blob);
+    bool by_blob = c && !shard && source_blob_id(run->src, f->root_path, blob);
     int rc;
     if (by_blob) {
         summary_cache_file_key(c, f->root_path, blob, sizeof(blob), file_key);
@@ -528,7 +521,8 @@ int engine_read_file(struct run *run, size_t i)
         return engine_spec_error(run->spec, &run->spec->dataset.splits[f->split], rc);
     f->format = FORMAT_AUTO;
     struct chunker ch;
-    chunker_init(&ch, &stream, run->ro.max_line_bytes, run->chunk_bytes, run->hash_files || by_blob);
+    chunker_init(&ch, &stream, run->ro.max_line_bytes, run->chunk_bytes,
+                 shard ? starts_file : run->hash_files || by_blob);
     struct file_entry entry = { .bytes = BUF_INIT, .complete = c != NULL };
     const char *head;
     size_t head_len;
@@ -560,11 +554,27 @@ int engine_read_file(struct run *run, size_t i)
             mem.len = len;
             lines = ch.chunk_lines;
         }
+        if (shard && shard_plan_owner(&shard->plan, i, at.offset) != shard->plan.index) {
+            bool past = shard_plan_owner(&shard->plan, i, at.offset) > shard->plan.index;
+            if (rest || (past && !starts_file))
+                break;   /* the end drains what is left into the checksum */
+            if (!past && (rc = engine_shard_skip_piece(run, i, mem.data, mem.len, start)) < 0)
+                goto done;
+            at.offset += mem.len;
+            at.pos.line_base += lines;
+            at.first = false;
+            continue;
+        }
+        struct piece_at before = at;
+        enum dataset_format format_in = f->format;
         if (!rest && c) {
             summary_cache_chunk_key(c, start, f->format, mem.data, mem.len, key);
             struct kept k;
             if (kept_get(run, key, &k)) {
                 rc = kept_replay(run, i, &k, lines, &at);
+                if (rc == 0 && shard)
+                    rc = engine_shard_emit(run, i, &before, start, format_in, lines, k.summary.data, k.summary.len,
+                                           &k.sigs, 0);
                 kept_release(&k);
                 if (rc < 0)
                     goto done;
@@ -581,7 +591,8 @@ int engine_read_file(struct run *run, size_t i)
             piece_in.close = mem_close;
             piece_in.ctx = &mem;
         }
-        struct piece p = { .records = BUF_INIT, .keep = c && !rest };
+        bool cacheable = c && !rest;
+        struct piece p = { .records = BUF_INIT, .keep = cacheable || shard };
         struct run_file piece_file;
         size_t first_sig = run->signatures ? run->signatures->n : 0;
         p.pos = at.pos;
@@ -593,17 +604,24 @@ int engine_read_file(struct run *run, size_t i)
                        start, f->format);
             at.offset += mem.len;
         }
-        if (rc == 0 && p.keep) {   /* replayed before it is kept: a gate may have stopped on it */
+        if (rc == 0 && cacheable) {   /* replayed before it is kept: a gate may have stopped on it */
             if (all_keepable(run))
                 keep_chunk(run, key, &facts, &p, first_sig);
             else
-                p.keep = false;
+                cacheable = false;
+        }
+        if (rc == 0 && shard) {
+            struct buf summary = BUF_INIT;
+            engine_compose_summary(&summary, &facts, &p);
+            rc = engine_shard_emit(run, i, &before, start, format_in, rest ? UINT64_MAX : lines, summary.ptr,
+                                   summary.len, NULL, first_sig);
+            buf_release(&summary);
         }
         if (rc == 0) {
             merge_facts(f, &facts, at.pos.line_base, at.first);
             if (c) {
                 c->counts.bytes_read += facts.bytes;
-                if (p.keep) {
+                if (cacheable) {
                     c->counts.chunks_read++;
                     wire_put_raw(&entry.bytes, key, 32);
                     wire_put_varint(&entry.bytes, lines);
@@ -624,7 +642,7 @@ int engine_read_file(struct run *run, size_t i)
             break;
     }
     /* whatever the reader left unread (an LFS pointer) still counts in size and checksum */
-    {
+    if (!shard || starts_file) {
         struct byte_stream drain;
         chunker_rest(&ch, &drain);
         char sink[65536];
@@ -638,6 +656,8 @@ int engine_read_file(struct run *run, size_t i)
     }
     f->bytes = ch.bytes;
     chunker_sha256(&ch, f->sha256);
+    if (shard && starts_file)
+        shard_run_file_facts(shard, i, f->bytes, f->sha256);
     if (by_blob && entry.complete) {
         struct buf b = BUF_INIT;
         wire_put_varint(&b, FILE_ENTRY_VERSION);

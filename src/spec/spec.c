@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "util/err.h"
+#include "util/sha256.h"
 #include "util/path_boundary.h"
 #include "util/xalloc.h"
 
@@ -105,6 +106,10 @@ int spec_load_buffer(struct spec **out, const char *path, const char *data, size
     s = xcalloc(1, sizeof(*s));
     s->path = xstrdup(path);
     s->root = spec_root_of(path);
+    struct sha256 h;
+    sha256_init(&h);
+    sha256_update(&h, data ? data : "", len);
+    sha256_final(&h, s->sha256);
     spec_defaults(s);
     c.spec = s;
     if ((r = schema_parse(&c, root)) < 0)

@@ -111,6 +111,7 @@ struct spec {
     char *path;   /* the spec file, as given */
     char *root;   /* dataset root: the folder above specs/, or the spec's folder */
     int version;  /* the `dsci:` value */
+    unsigned char sha256[32];   /* of the spec's bytes: the parts of a sharded check name the spec by it */
 
     struct {
         char *name;

@@ -133,10 +133,12 @@ static void remove_stale_temps(const char *dir, const char *base)
     closedir(d);
 }
 
-int atomic_write_file(const char *path, const void *data, size_t len, mode_t mode)
+int atomic_open(struct atomic_out *o, const char *path)
 {
     char *dir = NULL;
     const char *base = NULL;
+    memset(o, 0, sizeof(*o));
+    o->fd = -1;
     split_path(path, &dir, &base);
     remove_stale_temps(dir, base);
     /* Hidden, and named after the target and this process: found and removed by the
@@ -146,24 +148,61 @@ int atomic_write_file(const char *path, const void *data, size_t len, mode_t mod
                        : xasprintf("%s/.%s" TEMP_TAG "%ld.XXXXXX", dir, base, (long)getpid());
     free(dir);
     int fd = mkstemp(tmp);
-    int rc = 0;
     if (fd < 0) {
-        rc = err_set(DSCI_EENV, "%s: cannot create a temporary file next to it: %s", path, strerror(errno));
+        int rc = err_set(DSCI_EENV, "%s: cannot create a temporary file next to it: %s", path, strerror(errno));
         free(tmp);
         return rc;
     }
-    if (output_write_all(fd, data, len) < 0 || fchmod(fd, mode) != 0 || fsync(fd) != 0)
-        rc = err_set(DSCI_EENV, "%s: cannot write: %s", path, strerror(errno));
-    if (close(fd) != 0 && rc == 0)
-        rc = err_set(DSCI_EENV, "%s: cannot write: %s", path, strerror(errno));
-    if (rc == 0 && rename(tmp, path) != 0)
-        rc = err_set(DSCI_EENV, "%s: cannot replace: %s", path, strerror(errno));
+    o->fd = fd;
+    o->tmp = tmp;
+    o->path = xstrdup(path);
+    return 0;
+}
+
+int atomic_finish(struct atomic_out *o, mode_t mode)
+{
+    int rc = 0;
+    if (fchmod(o->fd, mode) != 0 || fsync(o->fd) != 0)
+        rc = err_set(DSCI_EENV, "%s: cannot write: %s", o->path, strerror(errno));
+    if (close(o->fd) != 0 && rc == 0)
+        rc = err_set(DSCI_EENV, "%s: cannot write: %s", o->path, strerror(errno));
+    o->fd = -1;
+    if (rc == 0 && rename(o->tmp, o->path) != 0)
+        rc = err_set(DSCI_EENV, "%s: cannot replace: %s", o->path, strerror(errno));
     if (rc != 0)
-        unlink(tmp);
+        unlink(o->tmp);
     else
-        sync_dir(path);
-    free(tmp);
+        sync_dir(o->path);
+    free(o->tmp);
+    free(o->path);
+    o->tmp = o->path = NULL;
     return rc;
+}
+
+void atomic_abort(struct atomic_out *o)
+{
+    if (o->fd >= 0)
+        close(o->fd);
+    if (o->tmp)
+        unlink(o->tmp);
+    free(o->tmp);
+    free(o->path);
+    o->fd = -1;
+    o->tmp = o->path = NULL;
+}
+
+int atomic_write_file(const char *path, const void *data, size_t len, mode_t mode)
+{
+    struct atomic_out o;
+    int rc = atomic_open(&o, path);
+    if (rc < 0)
+        return rc;
+    if (output_write_all(o.fd, data, len) < 0) {
+        rc = err_set(DSCI_EENV, "%s: cannot write: %s", path, strerror(errno));
+        atomic_abort(&o);
+        return rc;
+    }
+    return atomic_finish(&o, mode);
 }
 
 int output_write_file(const char *path, const void *data, size_t len, mode_t mode)

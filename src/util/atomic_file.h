@@ -17,6 +17,17 @@
 
 int atomic_write_file(const char *path, const void *data, size_t len, mode_t mode);
 
+/* The same, for a file written in pieces: atomic_open gives a descriptor on the
+ * temporary (0 or DSCI_EENV), atomic_finish makes it `path` (0 or DSCI_EENV; the
+ * temporary is gone either way), atomic_abort drops it. */
+struct atomic_out {
+    int fd;
+    char *tmp, *path;
+};
+int atomic_open(struct atomic_out *o, const char *path);
+int atomic_finish(struct atomic_out *o, mode_t mode);
+void atomic_abort(struct atomic_out *o);
+
 /*
  * A file the user named (--output): a regular file, or a new one, is written with
  * atomic_write_file. Anything else is opened and written in place, never replaced: a

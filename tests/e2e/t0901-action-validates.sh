@@ -7,7 +7,7 @@
 . "$DSCI_SOURCE_DIR/tests/lib.sh"
 
 src=$DSCI_SOURCE_DIR
-files="action.yml examples/workflows/dataset-pr.yml .github/workflows/ci.yml"
+files="action.yml examples/workflows/dataset-pr.yml examples/workflows/dataset-pr-sharded.yml .github/workflows/ci.yml"
 for f in $files scripts/install-action.sh; do
     [ -f "$src/$f" ] || fail "missing $f"
 done

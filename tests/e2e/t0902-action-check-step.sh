@@ -59,3 +59,18 @@ if grep -q '^::add-mask::' log; then cat log >&2; fail "an input started a workf
 token=$(sed -n 's/^::stop-commands::\(.*\)$/\1/p' log)
 [ -n "$token" ] || fail "the command line is not echoed inside ::stop-commands::"
 expect_line log "::$token::"
+
+say "merge: dsci merge on the folder's parts; spec, base and spec-from are the parts'"
+mkdir -p parts/shard-2 'odd $(touch pwned4)'
+: >parts/shard-1.dsum
+: >parts/shard-2/part.dsum
+: >parts/notes.txt
+INPUT_MERGE=parts run_step pull_request specs/a.yaml auto "--format json" ""
+want '<merge>' '<parts/shard-1.dsum>' '<parts/shard-2/part.dsum>' '<--format>' '<json>' GITHUB_ACTIONS=true
+: >'odd $(touch pwned4)/p.dsum'
+INPUT_MERGE='odd $(touch pwned4)' run_step push "" auto "" ""
+want '<merge>' '<odd $(touch pwned4)/p.dsum>' GITHUB_ACTIONS=true
+[ ! -e pwned4 ] || fail "the merge folder's name was executed"
+set +e; INPUT_MERGE=nothing-here run_step push "" auto "" ""; rc=$?; set -e
+[ "$rc" -eq 2 ] || fail "merge of an empty folder exited $rc"
+expect_line log "input merge: no"
