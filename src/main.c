@@ -38,6 +38,7 @@ static const struct command commands[] = {
     { "card", cmd_card, cmd_card_help, "regenerate the dataset card from the data, the spec and the version file" },
     { "hook", cmd_hook, cmd_hook_help, "install the pre-commit hook in this repository" },
     { "init", cmd_init, cmd_init_help, "write a starter spec for the dataset found here" },
+    { "tokens", cmd_tokens, cmd_tokens_help, "count the tokens of each example with a model's tokenizer" },
 };
 
 enum { M_DIR = 1, M_VERSION, M_HELP };

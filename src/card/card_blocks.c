@@ -350,6 +350,37 @@ static void structure(struct buf *out, const struct card_input *in, const struct
     buf_addstr(out, "```\n");
 }
 
+/* Token counts per split, when the spec's gates.tokens counted them (the tokenizer by
+ * path, kind and hash, so a reader can count the same way). */
+static void tokens(struct buf *out, const struct card_input *in)
+{
+    const struct result_tokens *t = in->result->tokens;
+    if (!t || !t->kind)
+        return;
+    char hex[65];
+    sha256_hex(hex, t->sha256);
+    buf_addstr(out, "\nTokens counted with ");
+    card_md_code(out, t->path);
+    buf_addstr(out, " (");
+    card_md_cell(out, t->kind);
+    buf_printf(out, ", sha256 `%.12s`), with the chat template's overhead per message and per example.\n\n"
+                    "| split | tokens | mean | p50 | p95 | max |\n| --- | ---: | ---: | ---: | ---: | ---: |\n", hex);
+    size_t n = t->n_splits < in->spec->dataset.n_splits ? t->n_splits : in->spec->dataset.n_splits;
+    for (size_t s = 0; s <= n; s++) {
+        bool all = s == n;
+        const struct result_token_stats *st = all ? &t->all : &t->splits[s];
+        if (all)
+            buf_addstr(out, "| **total** | ");
+        else {
+            buf_addstr(out, "| ");
+            card_md_cell(out, t->split_names[s]);
+            buf_addstr(out, " | ");
+        }
+        buf_printf(out, "%llu | %.1f | %llu | %llu | %llu |\n", (unsigned long long)st->total, st->mean,
+                   (unsigned long long)st->p50, (unsigned long long)st->p95, (unsigned long long)st->max);
+    }
+}
+
 static void statistics(struct buf *out, const struct card_input *in)
 {
     const struct spec *spec = in->spec;
@@ -368,6 +399,7 @@ static void statistics(struct buf *out, const struct card_input *in)
                (unsigned long long)card_total_bytes(in->result));
     percent(out, total, total);
     buf_addstr(out, " |\n");
+    tokens(out, in);
 }
 
 static void coverage(struct buf *out, const struct card_input *in)

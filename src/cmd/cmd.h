@@ -61,5 +61,7 @@ int cmd_card(int argc, char **argv);
 void cmd_card_help(void);
 int cmd_init(int argc, char **argv);
 void cmd_init_help(void);
+int cmd_tokens(int argc, char **argv);
+void cmd_tokens_help(void);
 
 #endif

@@ -25,6 +25,7 @@ extern const struct gate gate_pii;              /* gates/pii.c */
 extern const struct gate gate_leakage;          /* gates/leakage.c */
 extern const struct gate gate_reproducibility;  /* gates/reproducibility.c */
 extern const struct gate gate_card;             /* gates/card.c */
+extern const struct gate gate_tokens;           /* gates/tokens.c */
 
 /* All streaming gates, in report order, NULL-terminated; static, never freed. */
 const struct gate *const *gate_list(void);

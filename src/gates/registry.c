@@ -9,6 +9,7 @@ static const struct gate *const gates[] = {
     &gate_format,
     &gate_coverage,
     &gate_quality,
+    &gate_tokens,
     &gate_splits,
     &gate_duplicates,
     &gate_pii,

@@ -13,9 +13,11 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "run/diff.h"
 #include "gates/gates.h"
+#include "util/sha256.h"
 #include "util/xalloc.h"
 
 static bool band_has(const struct spec_band *b, double v)
@@ -123,6 +125,33 @@ static void drift_checks(struct section *sec, const struct spec *spec, const str
                 b->turn_variance <= vt, h->turn_variance <= vt, text);
 }
 
+/* The tokens gate's tokenizer, by its bytes, when both runs counted tokens. A change is
+ * said (at metric_drift's level) and proposes a major version (version/bump_plan.c). */
+static void tokenizer_check(struct section *sec, const struct spec *spec, const struct result *head,
+                            const struct result *base)
+{
+    const struct result_tokens *h = head->tokens, *b = base ? base->tokens : NULL;
+    if (!h || !b || !h->sha256_valid || !b->sha256_valid)
+        return;
+    char now[65], before[65];
+    sha256_hex(now, h->sha256);
+    sha256_hex(before, b->sha256);
+    struct check *c = result_add_check(sec, "regression.tokenizer", "Tokenizer unchanged");
+    if (!strcmp(now, before)) {
+        check_set_value(c, "sha256:%.12s", now);
+        c->status = STATUS_PASS;
+    } else {
+        check_set_value(c, "sha256:%.12s (baseline sha256:%.12s)", now, before);
+        c->status = STATUS_FAIL;
+        check_add_finding(c, h->shown_path ? h->shown_path : h->path, 0, "tokenizer_changed", "the tokenizer changed since the baseline: sha256 %s "
+                          "-> %s", before, now);
+        check_set_remediation(c, "The tokenizer %s changed since the baseline (sha256 %.12s -> %.12s): a model "
+                              "trained on one and evaluated on the other sees other tokens; release it as a "
+                              "new major version", h->path, before, now);
+    }
+    check_apply_level(c, spec->gates.regression.metric_drift, false);
+}
+
 void gate_regression_add(struct result *head, const struct spec *spec, const char *baseline,
                          const struct diff *diff, const struct result *base)
 {
@@ -161,4 +190,5 @@ void gate_regression_add(struct result *head, const struct spec *spec, const cha
     coverage_checks(sec, spec, diff);
     removed_check(sec, spec, diff);
     drift_checks(sec, spec, head, base);
+    tokenizer_check(sec, spec, head, base);
 }

@@ -12,6 +12,7 @@
 #include "util/err.h"
 #include "util/gh_escape.h"
 #include "util/json_pretty.h"
+#include "util/sha256.h"
 
 /* Names from the spec, the repository or the command line on one terminal line each:
  * a line break or an escape sequence in a category or file name is shown, not obeyed. */
@@ -49,6 +50,17 @@ static const char *category_name(const struct diff_report *r, size_t i)
     return i < r->spec->gates.coverage.n_categories ? r->spec->gates.coverage.categories[i].name : "(none)";
 }
 
+/* Both runs counted tokens with a tokenizer whose bytes were read: its hash on each side. */
+static bool tokenizers(const struct diff_report *r, char base[65], char head[65])
+{
+    const struct result_tokens *b = r->base->tokens, *h = r->head->tokens;
+    if (!b || !h || !b->sha256_valid || !h->sha256_valid)
+        return false;
+    sha256_hex(base, b->sha256);
+    sha256_hex(head, h->sha256);
+    return true;
+}
+
 int report_diff_text(FILE *out, const struct diff_report *r)
 {
     const struct diff *d = r->diff;
@@ -75,6 +87,13 @@ int report_diff_text(FILE *out, const struct diff_report *r)
     for (int i = 0; i < 4; i++)
         fprintf(out, "  %-20s %10.2f %10.2f %+10.2f\n", rows[i].name, rows[i].base, rows[i].head,
                 rows[i].head - rows[i].base);
+    char tb[65], th[65];
+    if (tokenizers(r, tb, th)) {
+        fprintf(out, "  %-20s %10" PRIu64 " %10" PRIu64 " %+10" PRId64 "\n", "Tokens", r->base->tokens->all.total,
+                r->head->tokens->all.total, (int64_t)(r->head->tokens->all.total - r->base->tokens->all.total));
+        fprintf(out, "\nTOKENIZER: %s sha256:%.12s -> sha256:%.12s%s\n", esc(&e1, r->head->tokens->path), tb, th,
+                strcmp(tb, th) ? " (changed: a new major version)" : " (unchanged)");
+    }
     if (d->n_samples) {
         fputs("\nCHANGED EXAMPLES (first few; removed ones at their baseline line):\n", out);
         for (size_t i = 0; i < d->n_samples; i++)
@@ -135,6 +154,17 @@ int report_diff_json(FILE *out, const struct diff_report *r)
         jw_close(&w, '}');
     }
     jw_close(&w, '}');
+    char tb[65], th[65];
+    if (tokenizers(r, tb, th)) {
+        jw_open(&w, "tokenizer", '{');
+        jw_str(&w, "path", r->head->tokens->path);
+        jw_str(&w, "base", tb);
+        jw_str(&w, "head", th);
+        jw_bool(&w, "changed", strcmp(tb, th) != 0);
+        jw_u64(&w, "base_tokens", r->base->tokens->all.total);
+        jw_u64(&w, "head_tokens", r->head->tokens->all.total);
+        jw_close(&w, '}');
+    }
     jw_open(&w, "samples", '[');
     for (size_t i = 0; i < d->n_samples; i++) {
         jw_open(&w, NULL, '{');

@@ -13,6 +13,7 @@
 #include "util/err.h"
 #include "util/json_pretty.h"
 #include "util/json_write.h"
+#include "util/sha256.h"
 
 #ifndef DSCI_VERSION
 #define DSCI_VERSION "0.0.0"
@@ -37,6 +38,48 @@ static enum status section_status(const struct section *s)
         if (s->checks[i].status > worst)
             worst = s->checks[i].status;
     return worst;
+}
+
+static void write_token_stats(struct jw *w, const char *key, const struct result_token_stats *s)
+{
+    jw_open(w, key, '{');
+    jw_u64(w, "examples", s->examples);
+    jw_u64(w, "tokens", s->total);
+    jw_num(w, "mean", s->mean);
+    jw_u64(w, "p50", s->p50);
+    jw_u64(w, "p95", s->p95);
+    jw_u64(w, "max", s->max);
+    jw_u64(w, "over_max_tokens", s->over);
+    jw_u64(w, "under_min_tokens", s->under);
+    jw_close(w, '}');
+}
+
+/* Only when the tokens gate ran: a spec without it gives the same report as before. */
+static void write_tokens(struct jw *w, const struct result *r)
+{
+    const struct result_tokens *t = r->tokens;
+    char hex[65];
+    jw_open(w, "tokens", '{');
+    jw_str(w, "tokenizer", t->path);
+    jw_str(w, "kind", t->kind);
+    if (t->sha256_valid) {
+        sha256_hex(hex, t->sha256);
+        jw_str(w, "sha256", hex);
+    } else {
+        jw_null(w, "sha256");
+    }
+    if (t->kind) {
+        jw_open(w, "splits", '{');
+        for (size_t i = 0; i < t->n_splits; i++)
+            write_token_stats(w, t->split_names[i], &t->splits[i]);
+        jw_close(w, '}');
+        write_token_stats(w, "all", &t->all);
+    }
+    if (t->price_per_million >= 0) {
+        jw_num(w, "price_per_million", t->price_per_million);
+        jw_num(w, "cost_per_epoch", t->price_per_million * (double)t->all.total / 1e6);
+    }
+    jw_close(w, '}');
 }
 
 static void write_metrics(struct jw *w, const struct result *r)
@@ -68,6 +111,8 @@ static void write_metrics(struct jw *w, const struct result *r)
     jw_close(w, '}');
 
     jw_u64(w, "overlaps", m->overlaps);
+    if (r->tokens)
+        write_tokens(w, r);
     jw_close(w, '}');
 }
 

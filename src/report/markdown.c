@@ -244,6 +244,38 @@ static void write_coverage(struct buf *b, const struct result *r, const struct r
     buf_addstr(b, "\n");
 }
 
+/* The tokens gate's counts per split, when it ran and its tokenizer loaded. */
+static void write_tokens(struct buf *b, const struct result *r)
+{
+    const struct result_tokens *t = r->tokens;
+    if (!t || !t->kind)
+        return;
+    buf_addstr(b, "### Tokens\n\n");
+    md_code(b, t->path);
+    buf_addstr(b, " (");
+    md_text(b, t->kind);
+    buf_addstr(b, ")\n\n| Split | Examples | Tokens | Mean | p50 | p95 | Max | Over max | Under min |\n"
+                  "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+    size_t n = t->n_splits;
+    for (size_t i = 0; i <= n; i++) {
+        bool all = i == n;
+        const struct result_token_stats *s = all ? &t->all : &t->splits[i];
+        buf_addstr(b, all ? "| **all** | " : "| ");
+        if (!all) {
+            md_text(b, t->split_names[i]);
+            buf_addstr(b, " | ");
+        }
+        buf_printf(b, "%llu | %llu | %.1f | %llu | %llu | %llu | %llu | %llu |\n", (unsigned long long)s->examples,
+                   (unsigned long long)s->total, s->mean, (unsigned long long)s->p50, (unsigned long long)s->p95,
+                   (unsigned long long)s->max, (unsigned long long)s->over, (unsigned long long)s->under);
+    }
+    if (t->price_per_million >= 0)
+        buf_printf(b, "\nEstimated training cost per epoch: $%.2f (%llu tokens at $%g per million).\n",
+                   t->price_per_million * (double)t->all.total / 1e6, (unsigned long long)t->all.total,
+                   t->price_per_million);
+    buf_addstr(b, "\n");
+}
+
 static void delta_u(struct buf *b, const char *name, uint64_t base, uint64_t now)
 {
     long long d = (long long)now - (long long)base;
@@ -443,6 +475,7 @@ static int markdown_write(FILE *out, const struct result *r, const struct report
     write_gate_table(&b, r);
     write_notes(&b, r);
     write_coverage(&b, r, o);
+    write_tokens(&b, r);
     write_deltas(&b, r, o->comparison);
     write_bump(&b, r, o);
     write_details(&b, r, o);

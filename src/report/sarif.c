@@ -135,6 +135,21 @@ static const struct rule_def rule_table[] = {
       "Turn variance stays in its band.",
       "The variance of turns per conversation may not leave its target band when it was inside it in the baseline.",
       "Bring conversation lengths back toward the baseline." },
+    { "regression.tokenizer", "DSCI-REGRESSION-007", "TokenizerChanged", "The tokenizer is the baseline's.",
+      "The tokenizer file gates.tokens counts with has the same SHA-256 as in the baseline version.",
+      "Restore the baseline's tokenizer, or release the change as a new major version." },
+    { "tokens.tokenizer", "DSCI-TOKENS-001", "Tokenizer", "The tokenizer loads and is the pinned one.",
+      "The tokenizer file named by gates.tokens.tokenizer must load, and match gates.tokens.sha256 when pinned.",
+      "Commit the tokenizer file, restore the pinned one, or pin the new file's SHA-256." },
+    { "tokens.max_tokens", "DSCI-TOKENS-002", "MaxTokens", "Every example fits the context length.",
+      "An example's tokens, with the chat template's overhead, may not exceed gates.tokens.max_tokens.",
+      "Shorten or split the example; a fine-tuning job truncates or rejects it." },
+    { "tokens.min_tokens", "DSCI-TOKENS-003", "MinTokens", "Every example has a minimum of tokens.",
+      "An example's tokens, with the chat template's overhead, must reach gates.tokens.min_tokens.",
+      "Lengthen or remove the example." },
+    { "tokens.max_total_tokens", "DSCI-TOKENS-004", "MaxTotalTokens", "The dataset fits its token budget.",
+      "The tokens of all examples may not exceed gates.tokens.max_total_tokens.",
+      "Remove examples or raise the budget." },
 };
 
 #define N_RULE_DEFS (sizeof(rule_table) / sizeof(rule_table[0]))

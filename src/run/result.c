@@ -82,7 +82,20 @@ void result_release(struct result *r)
     free(r->files);
     free(r->metrics.split_examples);
     free(r->metrics.category_counts);
+    result_tokens_free(r->tokens);
     memset(r, 0, sizeof(*r));
+}
+
+void result_tokens_free(struct result_tokens *t)
+{
+    if (!t)
+        return;
+    free(t->path);
+    free(t->shown_path);
+    free(t->kind);
+    free(t->splits);
+    strv_free(t->split_names, t->n_splits);
+    free(t);
 }
 
 struct section *result_add_section(struct result *r, const char *gate, const char *title,

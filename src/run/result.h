@@ -104,6 +104,29 @@ struct result_file {
     bool lfs_pointer;
 };
 
+/* Token counts of one split (or of all), as the tokens gate measured them. p50/p95:
+ * the nearest-rank percentiles of the examples' counts. */
+struct result_token_stats {
+    uint64_t examples, total, p50, p95, max;
+    uint64_t over, under;   /* examples over max_tokens, under min_tokens */
+    double mean;
+};
+
+/* What the tokens gate says of the run, for the reports' numbers, the card and the
+ * version file. */
+struct result_tokens {
+    char *path;             /* the tokenizer as the spec names it (dataset root) */
+    char *shown_path;       /* as findings show it (repository-relative in git) */
+    char *kind;             /* "tiktoken cl100k_base"; NULL when it did not load */
+    unsigned char sha256[32];
+    bool sha256_valid;      /* the file was read */
+    struct result_token_stats *splits;   /* per spec split */
+    char **split_names;                  /* their names (owned) */
+    size_t n_splits;
+    struct result_token_stats all;
+    double price_per_million;            /* < 0: none given */
+};
+
 struct result {
     char *date;           /* ISO-8601 UTC */
     char *spec_path;
@@ -130,10 +153,12 @@ struct result {
     size_t n_splits, n_categories;
     char **split_names;            /* borrowed from the spec */
     char **category_names;         /* borrowed from the spec */
+    struct result_tokens *tokens;  /* NULL unless the tokens gate ran */
 };
 
 void result_init(struct result *r);
 void result_release(struct result *r);
+void result_tokens_free(struct result_tokens *t);   /* accepts NULL */
 
 struct section *result_add_section(struct result *r, const char *gate, const char *title,
                                    enum gate_level level, struct spec_loc loc);

@@ -132,6 +132,7 @@ static int parse_dataset(struct ctx *c, const struct ynode *key, const struct yn
 static const char *const bump_rule_names[BUMP_RULE_COUNT] = {
     "format_change", "split_removed", "category_removed", "removed_over_limit",
     "examples_added", "category_added", "examples_modified", "metadata_changed",
+    "tokenizer_changed",
 };
 
 /* versioning.rules: rule -> major | minor | patch | none. */

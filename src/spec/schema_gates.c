@@ -1,5 +1,5 @@
 /*
- * gates: the nine gates' keys. Each gate is a mapping, a bare level (`pii: off`) or
+ * gates: the gates' keys (tokens: schema_tokens.c). Each gate is a mapping, a bare level (`pii: off`) or
  * empty (defaults); each has its key table (`keys`) and one function that reads a key.
  * Checks across keys run once a gate's mapping is read in full (keys come in any order).
  */
@@ -64,7 +64,7 @@ static int gate_map_key(struct ctx *c, const struct ynode *key, const struct yno
 }
 
 /* gate_head, then each key of the mapping when there is one. 0 or negative. */
-static int gate_walk(struct ctx *c, const struct ynode *key, const struct ynode *v,
+int gate_walk(struct ctx *c, const struct ynode *key, const struct ynode *v,
                      struct spec_loc *loc, enum gate_level *level, bool *level_given,
                      const char *const *keys, size_t n_keys, spec_key_fn *each, void *arg)
 {
@@ -587,11 +587,11 @@ static int parse_regression(struct ctx *c, const struct ynode *key, const struct
 
 static const char *const gate_keys[] = {
     "format", "coverage", "quality", "duplicates", "leakage", "pii", "reproducibility",
-    "splits", "regression",
+    "splits", "regression", "tokens",
 };
 static int (*const gate_parsers[])(struct ctx *, const struct ynode *, const struct ynode *) = {
     parse_format_gate, parse_coverage, parse_quality, parse_duplicates, parse_leakage,
-    parse_pii, parse_reproducibility, parse_splits, parse_regression,
+    parse_pii, parse_reproducibility, parse_splits, parse_regression, schema_parse_tokens,
 };
 
 static int gate_key(struct ctx *c, const struct ynode *key, const struct ynode *val, void *arg)

@@ -36,6 +36,7 @@ static void spec_defaults(struct spec *s)
     s->versioning.rules[BUMP_RULE_CATEGORY_ADDED] = SEMVER_MINOR;
     s->versioning.rules[BUMP_RULE_EXAMPLES_MODIFIED] = SEMVER_PATCH;
     s->versioning.rules[BUMP_RULE_METADATA_CHANGED] = SEMVER_PATCH;
+    s->versioning.rules[BUMP_RULE_TOKENIZER_CHANGED] = SEMVER_MAJOR;
 
     s->gates.format.level = LEVEL_BLOCK;
     s->gates.format.role_human = xstrdup("human");
@@ -80,6 +81,11 @@ static void spec_defaults(struct spec *s)
     s->gates.regression.coverage_drop = LEVEL_BLOCK;
     s->gates.regression.max_removed = 0.05;
     s->gates.regression.metric_drift = LEVEL_WARN;
+
+    s->gates.tokens.level = LEVEL_OFF;   /* block once a tokenizer is given */
+    s->gates.tokens.per_message = 3;
+    s->gates.tokens.per_example = 3;
+    s->gates.tokens.price_per_million = -1;
 }
 
 int spec_load_buffer(struct spec **out, const char *path, const char *data, size_t len)
@@ -221,6 +227,9 @@ void spec_free(struct spec *spec)
     for (size_t i = 0; i < spec->gates.splits.n_rules; i++)
         free(spec->gates.splits.rules[i].name);
     free(spec->gates.splits.rules);
+    free(spec->gates.tokens.tokenizer);
+    free(spec->gates.tokens.encoding);
+    free(spec->gates.tokens.sha256);
     free(spec);
 }
 

@@ -103,6 +103,7 @@ enum bump_rule {
     BUMP_RULE_CATEGORY_ADDED,
     BUMP_RULE_EXAMPLES_MODIFIED,
     BUMP_RULE_METADATA_CHANGED,
+    BUMP_RULE_TOKENIZER_CHANGED,   /* gates.tokens' tokenizer file has other bytes */
     BUMP_RULE_COUNT
 };
 
@@ -198,6 +199,20 @@ struct spec {
             enum gate_level metric_drift;
             struct spec_loc loc;
         } regression;
+        /* Off unless a tokenizer is given (then block). Counts are of every message's
+         * role and text plus the template overhead (docs/spec.md: OpenAI's rule). */
+        struct {
+            enum gate_level level;
+            char *tokenizer;      /* relative to root; NULL: gate off */
+            char *encoding;       /* a .tiktoken file's encoding; NULL: from the file name */
+            char *sha256;         /* pinned hash, 64 lower-case hex; NULL: not pinned */
+            size_t max_tokens, min_tokens;   /* per example; 0: no limit */
+            size_t per_message, per_example; /* template overhead, default 3 and 3 */
+            size_t max_total_tokens;         /* 0: no limit */
+            double price_per_million;        /* < 0: none */
+            struct spec_loc loc, tokenizer_loc, sha256_loc, max_tokens_loc, min_tokens_loc,
+                max_total_loc;
+        } tokens;
     } gates;
 };
 

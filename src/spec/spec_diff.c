@@ -3,6 +3,7 @@
  */
 #include "spec/spec_diff.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -111,6 +112,42 @@ static void split_rules(struct lines *l, const struct spec *a, const struct spec
             add(l, xasprintf("gates.splits.%s: added", b->gates.splits.rules[i].name));
 }
 
+/* A token limit, 0 meaning none: a maximum is looser when higher or gone, a minimum when lower. */
+static void token_limit(struct lines *l, const char *key, size_t a, size_t b, bool is_max)
+{
+    if (a == b)
+        return;
+    char ta[32] = "none", tb[32] = "none";
+    if (a)
+        snprintf(ta, sizeof(ta), "%zu", a);
+    if (b)
+        snprintf(tb, sizeof(tb), "%zu", b);
+    bool looser = is_max ? (!b || (a && b > a)) : b < a;
+    add(l, xasprintf("%s: %s -> %s%s", key, ta, tb, way(looser ? LOOSER : STRICTER)));
+}
+
+static bool same_text(const char *a, const char *b)
+{
+    return a == b || (a && b && !strcmp(a, b));
+}
+
+static void tokens(struct lines *l, const struct spec *a, const struct spec *b)
+{
+    level(l, "gates.tokens.level", a->gates.tokens.level, b->gates.tokens.level);
+    if (!same_text(a->gates.tokens.tokenizer, b->gates.tokens.tokenizer) ||
+        !same_text(a->gates.tokens.encoding, b->gates.tokens.encoding))
+        add(l, xstrdup("gates.tokens.tokenizer: changed"));
+    if (!same_text(a->gates.tokens.sha256, b->gates.tokens.sha256))
+        add(l, xasprintf("gates.tokens.sha256: %s", !b->gates.tokens.sha256 ? "removed (loosens)" : "changed"));
+    token_limit(l, "gates.tokens.max_tokens", a->gates.tokens.max_tokens, b->gates.tokens.max_tokens, true);
+    token_limit(l, "gates.tokens.min_tokens", a->gates.tokens.min_tokens, b->gates.tokens.min_tokens, false);
+    token_limit(l, "gates.tokens.max_total_tokens", a->gates.tokens.max_total_tokens,
+                b->gates.tokens.max_total_tokens, true);
+    if (a->gates.tokens.per_message != b->gates.tokens.per_message ||
+        a->gates.tokens.per_example != b->gates.tokens.per_example)
+        add(l, xstrdup("gates.tokens.per_message/per_example: changed"));
+}
+
 void spec_diff_lines(char ***out, size_t *n, const struct spec *a, const struct spec *b)
 {
     struct lines l = { 0 };
@@ -154,6 +191,7 @@ void spec_diff_lines(char ***out, size_t *n, const struct spec *a, const struct 
     level(&l, "gates.regression.coverage_drop", a->gates.regression.coverage_drop, b->gates.regression.coverage_drop);
     number(&l, "gates.regression.max_removed", a->gates.regression.max_removed, b->gates.regression.max_removed, true);
     level(&l, "gates.regression.metric_drift", a->gates.regression.metric_drift, b->gates.regression.metric_drift);
+    tokens(&l, a, b);
     *out = l.v;
     *n = l.n;
 }

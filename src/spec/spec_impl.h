@@ -5,7 +5,8 @@
  *   yaml_tree.c   libyaml events -> a bounded tree of struct ynode (with locations)
  *   getters.c     typed getters on tree nodes; errors name file:line:col and the key
  *   schema.c      the top level, dataset: and versioning:
- *   schema_gates.c  the nine gates' keys
+ *   schema_gates.c  the gates' keys
+ *   schema_tokens.c gates.tokens' keys
  *   discover.c    "is this file a spec?", finding the spec, the dataset root
  *   spec.c        load, defaults, free, names
  *
@@ -114,6 +115,13 @@ int get_flags(struct ctx *c, const struct ynode *v, const char *const *names, co
 int schema_parse(struct ctx *c, const struct ynode *root);
 /* gates: */
 int schema_parse_gates(struct ctx *c, const struct ynode *v);
+/* A gate's key: a bare level, empty, or a mapping whose `level` is read here and whose
+ * other keys (checked against `keys`) go to `each` (schema_gates.c). 0 or negative. */
+int gate_walk(struct ctx *c, const struct ynode *key, const struct ynode *v, struct spec_loc *loc,
+              enum gate_level *level, bool *level_given, const char *const *keys, size_t n_keys,
+              spec_key_fn *each, void *arg);
+/* gates.tokens (schema_tokens.c), with the gate's key in `key` for its location. */
+int schema_parse_tokens(struct ctx *c, const struct ynode *key, const struct ynode *v);
 
 /* ---- spec.c --------------------------------------------------------------------- */
 

@@ -372,6 +372,28 @@ static void decide_from_record(struct bump_decision *d, const struct bump_input 
         hit(d, spec, BUMP_RULE_EXAMPLES_MODIFIED, "split '%s' changed with as many examples", first_changed);
 }
 
+/* The tokenizer gates.tokens counts with, by its bytes: the baseline's run, else the
+ * version file's record, against the head's run. A new tokenizer is a new interface to
+ * the model: mixed tokenizers between training and evaluation are a known failure. */
+static void decide_tokenizer(struct bump_decision *d, const struct bump_input *in)
+{
+    const struct result_tokens *h = in->head ? in->head->tokens : NULL;
+    if (!h || !h->sha256_valid)
+        return;
+    char now[65], before[72] = "";
+    sha256_hex(now, h->sha256);
+    const struct result_tokens *b = in->base ? in->base->tokens : NULL;
+    if (b && b->sha256_valid)
+        sha256_hex(before, b->sha256);
+    else if (in->recorded && in->recorded->tokenizer_sha256 && !strncmp(in->recorded->tokenizer_sha256, "sha256:", 7))
+        snprintf(before, sizeof(before), "%s", in->recorded->tokenizer_sha256 + 7);
+    if (!before[0] || !strcasecmp(before, now))
+        return;
+    d->data_changed = true;
+    hit(d, in->spec, BUMP_RULE_TOKENIZER_CHANGED, "the tokenizer %s changed (sha256 %.12s -> %.12s)", h->path,
+        before, now);
+}
+
 void bump_decide(struct bump_decision *d, const struct bump_input *in)
 {
     memset(d, 0, sizeof(*d));
@@ -383,6 +405,7 @@ void bump_decide(struct bump_decision *d, const struct bump_input *in)
         d->data_changed = true;
         hit(d, in->spec, BUMP_RULE_METADATA_CHANGED, "the dataset card %s changed", in->card_changed);
     }
+    decide_tokenizer(d, in);
 
     const struct bump_hit *top = NULL;
     for (size_t i = 0; i < d->n_hits; i++)

@@ -98,6 +98,9 @@ static bool same_data(const struct version_file *a, const struct version_file *b
 static bool same_record(const struct version_file *cur, const struct version_file *nv)
 {
     return streq(cur->version, nv->version) && streq(cur->previous, nv->previous) && same_data(cur, nv) &&
+           (!nv->has_tokenizer || (streq(cur->tokenizer_sha256, nv->tokenizer_sha256) &&
+                                   streq(cur->tokenizer_path, nv->tokenizer_path) &&
+                                   streq(cur->tokenizer_kind, nv->tokenizer_kind))) &&
            cur->has_changes && cur->added == nv->added && cur->removed == nv->removed &&
            cur->modified == nv->modified;
 }
@@ -168,6 +171,12 @@ static void describe_changes(struct buf *out, const struct version_file *cur, co
     if (!cur->has_changes || cur->added != nv->added || cur->removed != nv->removed || cur->modified != nv->modified)
         buf_printf(out, "  changes: added %" PRIu64 ", removed %" PRIu64 ", modified %" PRIu64 "\n", nv->added,
                    nv->removed, nv->modified);
+    if (nv->has_tokenizer && !streq(cur->tokenizer_sha256, nv->tokenizer_sha256)) {
+        char x[24], y[24];
+        short_sum(x, cur->tokenizer_sha256);
+        short_sum(y, nv->tokenizer_sha256);
+        buf_printf(out, "  tokenizer: %s -> %s\n", x, y);
+    }
     if (!streq(cur->created, nv->created))
         buf_printf(out, "  created: %s -> %s\n", shown(&t1, cur->created), shown(&t2, nv->created));
     buf_release(&t1);
@@ -263,6 +272,14 @@ void bump_record_make(struct version_file *nv, const struct bump_outcome *o, con
     nv->previous = record_previous(o, cur, baseline_vf);
     nv->created = clock_now_iso8601();
     fill_splits(nv, spec, head);
+    if (head->tokens && head->tokens->sha256_valid) {
+        char hex[65];
+        sha256_hex(hex, head->tokens->sha256);
+        nv->has_tokenizer = true;
+        nv->tokenizer_path = xstrdup(head->tokens->path);
+        nv->tokenizer_kind = head->tokens->kind ? xstrdup(head->tokens->kind) : NULL;
+        nv->tokenizer_sha256 = xasprintf("sha256:%s", hex);
+    }
     nv->has_changes = true;
     record_changes(nv, o, cur, baseline_vf, cmp);
 }

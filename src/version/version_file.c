@@ -245,6 +245,21 @@ static int parse_generation(struct version_file *vf, const struct parse *p, yajl
     return 0;
 }
 
+/* Lenient: the object is dsci's record; a value of another type is read as absent. */
+static void parse_tokenizer(struct version_file *vf, yajl_val tok)
+{
+    if (!YAJL_IS_OBJECT(tok))
+        return;
+    vf->has_tokenizer = true;
+    const char *keys[] = { "path", "kind", "sha256" };
+    char **fields[] = { &vf->tokenizer_path, &vf->tokenizer_kind, &vf->tokenizer_sha256 };
+    for (size_t i = 0; i < 3; i++) {
+        yajl_val v = member(tok, keys[i]);
+        if (v && YAJL_IS_STRING(v))
+            *fields[i] = xstrdup(YAJL_GET_STRING(v));
+    }
+}
+
 int version_file_parse(struct version_file **out, const char *path, const char *data, size_t len)
 {
     struct version_file *vf = NULL;
@@ -297,6 +312,9 @@ int version_file_parse(struct version_file **out, const char *path, const char *
     yajl_val changes = member(root, "changes");
     if (changes)
         parse_changes(vf, changes);
+    yajl_val tok = member(root, "tokenizer");
+    if (tok)
+        parse_tokenizer(vf, tok);
 
     *out = vf;
     vf = NULL;
@@ -330,7 +348,8 @@ void version_file_free(struct version_file *vf)
     for (size_t i = 0; i < vf->n_splits; i++)
         split_release(&vf->splits[i]);
     free(vf->splits);
-    char *const strings[] = { vf->version, vf->previous, vf->created, vf->seed_text, vf->model };
+    char *const strings[] = { vf->version, vf->previous, vf->created, vf->seed_text, vf->model,
+                              vf->tokenizer_path, vf->tokenizer_kind, vf->tokenizer_sha256 };
     for (size_t i = 0; i < sizeof(strings) / sizeof(strings[0]); i++)
         free(strings[i]);
     free(vf);
@@ -477,8 +496,18 @@ static int emit_file(struct jw *w, const struct version_file *vf, yajl_val root)
         jw_null(w, "model");
         jw_close(w, '}');
     }
-    if (tokenizer && emit_value(w, "tokenizer", tokenizer, 1) < 0)
+    if (vf->has_tokenizer) {
+        static const char *const tok_names[] = { "path", "kind", "sha256" };
+        jw_open(w, "tokenizer", '{');
+        jw_str(w, "path", vf->tokenizer_path);
+        jw_str(w, "kind", vf->tokenizer_kind);
+        jw_str(w, "sha256", vf->tokenizer_sha256);
+        if (emit_others(w, tokenizer && YAJL_IS_OBJECT(tokenizer) ? tokenizer : NULL, tok_names, 3) < 0)
+            return -1;
+        jw_close(w, '}');
+    } else if (tokenizer && emit_value(w, "tokenizer", tokenizer, 1) < 0) {
         return -1;
+    }
     jw_open(w, "changes", '{');
     jw_u64(w, "added", vf->added);
     jw_u64(w, "removed", vf->removed);

@@ -63,6 +63,11 @@ struct version_file {
     char *seed_text;         /* the seed as written: 20250101, or the string's value */
     bool has_model;          /* generation_config.model present and not null */
     char *model;             /* its value when a string, else NULL */
+    /* "tokenizer": {"path", "kind", "sha256": "sha256:<hex>"}: the file gates.tokens counted
+     * with. Strings NULL when absent or not strings; has_tokenizer when the object is there
+     * (or, writing, when dsci records one: it replaces the old object's three keys). */
+    bool has_tokenizer;
+    char *tokenizer_path, *tokenizer_kind, *tokenizer_sha256;
     bool has_changes;        /* "changes" present and an object */
     uint64_t added, removed, modified;   /* "changes" counts (0 when absent) */
 };
@@ -73,9 +78,9 @@ void version_file_free(struct version_file *vf);
 /*
  * The text of the version file: "version", "previous" (null when NULL), "created",
  * "splits" and "changes" from `vf` (each split: path, examples, bytes, checksum, then
- * "files" when n_files > 0); "generation_config" and "tokenizer" from `old`, the current
- * file's text (NULL when there is none; a missing generation_config is written as
- * {"random_seed": null, "model": null} for a person to fill in); then every other key
+ * "files" when n_files > 0); "generation_config" from `old`, the current file's text (NULL when there is none; a missing generation_config is written as
+ * {"random_seed": null, "model": null} for a person to fill in); "tokenizer" from `vf`
+ * when it has one (other keys of the old object kept), else from `old`; then every other key
  * of `old` in its order. Keys dsci does not know inside a split or "changes" are kept
  * too. Values are re-emitted as written: numbers keep their text (20250101, 1e3,
  * 12345678901234567890), nesting and order are kept, strings are re-escaped the one

@@ -389,6 +389,7 @@ static void test_bump__spec_rules_defaults_and_errors(void **state)
     struct spec *s = load_spec(NULL);
     static const enum semver_part defaults[BUMP_RULE_COUNT] = {
         SEMVER_MAJOR, SEMVER_MAJOR, SEMVER_MAJOR, SEMVER_MAJOR, SEMVER_MINOR, SEMVER_MINOR, SEMVER_PATCH, SEMVER_PATCH,
+        SEMVER_MAJOR,
     };
     for (int i = 0; i < BUMP_RULE_COUNT; i++)
         assert_int_equal(s->versioning.rules[i], defaults[i]);

@@ -1076,6 +1076,45 @@ static void test_spec__survives_truncation_and_mutation(void **state)
     free(copy);
 }
 
+static void test_spec__tokens_gate(void **state)
+{
+    (void)state;
+    struct spec *s = load_ok(MIN);
+    assert_int_equal(s->gates.tokens.level, LEVEL_OFF);   /* off without a tokenizer */
+    assert_int_equal(s->gates.tokens.per_message, 3);
+    assert_int_equal(s->gates.tokens.per_example, 3);
+    assert_true(s->gates.tokens.price_per_million < 0);
+    spec_free(s);
+
+    s = load_ok(MIN "gates:\n  tokens:\n    tokenizer: tok/o200k_base.tiktoken\n    sha256: SHA256:"
+                "E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855\n    max_tokens: 16385\n"
+                "    min_tokens: 2\n    per_message: 4\n    per_example: 0\n    max_total_tokens: 1000000\n"
+                "    price_per_million: 25\n");
+    assert_int_equal(s->gates.tokens.level, LEVEL_BLOCK);   /* block once a tokenizer is given */
+    assert_string_equal(s->gates.tokens.tokenizer, "tok/o200k_base.tiktoken");
+    assert_string_equal(s->gates.tokens.sha256, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    assert_int_equal(s->gates.tokens.tokenizer_loc.line, 7);
+    assert_int_equal(s->gates.tokens.sha256_loc.line, 8);
+    assert_int_equal(s->gates.tokens.max_tokens, 16385);
+    assert_int_equal(s->gates.tokens.min_tokens, 2);
+    assert_int_equal(s->gates.tokens.per_message, 4);
+    assert_int_equal(s->gates.tokens.per_example, 0);
+    assert_int_equal(s->gates.tokens.max_total_tokens, 1000000);
+    assert_true(s->gates.tokens.price_per_million == 25);
+    spec_free(s);
+
+    EXPECT_ERROR(MIN "gates:\n  tokens: {level: warn}\n",
+                 PATH ":6:3: missing required key 'gates.tokens.tokenizer' (the tokenizer file the counts use, "
+                      "relative to the dataset root)");
+    EXPECT_ERROR(MIN "gates:\n  tokens: {tokenizer: t.json, sha256: abc}\n",
+                 PATH ":6:39: gates.tokens.sha256: expected 64 hex digits (the file's SHA-256, e.g. from "
+                      "`sha256sum`), got 'abc'");
+    EXPECT_ERROR(MIN "gates:\n  tokens: {tokenizer: /abs/t.json}\n",
+                 PATH ":6:23: gates.tokens.tokenizer: paths are relative to the dataset root, got '/abs/t.json'");
+    EXPECT_ERROR(MIN "gates:\n  tokens: {tokenizer: t.json, max_tokens: 10, min_tokens: 20}\n",
+                 PATH ":6:47: gates.tokens: min_tokens 20 is above max_tokens 10");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1111,6 +1150,7 @@ int main(void)
         cmocka_unit_test(test_spec__list),
         cmocka_unit_test(test_spec__lookups_by_name),
         cmocka_unit_test(test_spec__names),
+        cmocka_unit_test(test_spec__tokens_gate),
         cmocka_unit_test(test_suggest__closest),
         cmocka_unit_test(test_spec__survives_truncation_and_mutation),
     };
