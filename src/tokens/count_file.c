@@ -100,7 +100,7 @@ int tokens_count_file(const struct tokenizer *t, const char *path, unsigned thre
     int rc = open_file(path, &f);
     if (rc < 0)
         return rc;
-    struct byte_stream in = { file_read, file_close, f };
+    struct byte_stream in = { .read = file_read, .close = file_close, .ctx = f };
     struct count_run *r = xcalloc(1, sizeof *r);
     r->t = t;
     r->cb = cb;
