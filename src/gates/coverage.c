@@ -58,8 +58,9 @@ static void coverage_extract(void *state, const struct example *ex, struct buf *
 /* What classify_example() reads of the spec: by keywords, every category's keywords in
  * order (the first category to match wins); by field, the field the reader takes the
  * label from and the names it must equal. */
-static void coverage_digest_key(const struct spec *spec, struct buf *out)
+static void coverage_digest_key(const struct spec *spec, const void *state, struct buf *out)
 {
+    (void)state;
     const size_t n = spec->gates.coverage.n_categories;
     const bool by_field = spec->gates.coverage.by == COVERAGE_FIELD;
     wire_put_u8(out, by_field);

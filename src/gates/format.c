@@ -307,8 +307,9 @@ static void format_extract(void *state, const struct example *ex, struct buf *ou
 }
 
 /* What format_extract() depends on besides the example. */
-static void format_digest_key(const struct spec *spec, struct buf *out)
+static void format_digest_key(const struct spec *spec, const void *state, struct buf *out)
 {
+    (void)state;
     const char *human = role_or(spec->gates.format.role_human, "human");
     const char *gpt = role_or(spec->gates.format.role_assistant, "gpt");
     wire_put_varint(out, (uint64_t)spec->dataset.format);   /* example_format()'s fallback */

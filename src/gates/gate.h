@@ -89,7 +89,7 @@ struct gate {
      * run keeps no summary from then on; NULL: always true. */
     bool (*keepable)(const void *state);
     /* The spec settings extract() depends on, written to out; NULL: none. */
-    void (*digest_key)(const struct spec *spec, struct buf *out);
+    void (*digest_key)(const struct spec *spec, const void *state, struct buf *out);
     int (*finish)(void *state, const struct gate_ctx *ctx);
     void (*free)(void *state);   /* only ever given the non-NULL state begin returned */
     /* Its numbers describe a version (metrics, counts, version, file checksums): a

@@ -63,18 +63,6 @@ static bool tokens_enabled(const struct spec *spec)
     return spec->gates.tokens.level != LEVEL_OFF && spec->gates.tokens.tokenizer;
 }
 
-/*
- * The summary cache's key must name the tokenizer's bytes, which only begin() reads (the
- * key function sees the spec alone). The run calls begin() and then, on the same thread,
- * builds the key: begin() leaves its hash here for the spec it was given. A key asked
- * for a spec no begin() saw gets a value of its own, so it never matches a kept summary.
- */
-static _Thread_local struct {
-    const struct spec *spec;
-    unsigned char sha256[32];
-    bool have_file;
-} last_begun;
-
 static _Atomic uint64_t next_run_id = 1;
 
 /* This thread's scratch for st's tokenizer: made once per thread and run, owned by st. */
@@ -164,9 +152,6 @@ static void *tokens_begin(const struct gate_ctx *ctx)
         for (int r = ROLE_NONE + 1; r < ROLE_OTHER; r++)
             st->role_tokens[r] = tokenizer_count(st->tok, s, role_text(r), strlen(role_text(r)));
     }
-    last_begun.spec = spec;
-    memcpy(last_begun.sha256, st->sha256, 32);
-    last_begun.have_file = st->have_file;
     return st;
 }
 
@@ -203,25 +188,18 @@ static void tokens_extract(void *state, const struct example *ex, struct buf *ou
     wire_put_varint(out, ex->n_turns);
 }
 
-/* The tokenizer's bytes (their hash), the encoding a .tiktoken file is read with; the
- * template overhead is applied at replay() and needs no key. */
-static void tokens_digest_key(const struct spec *spec, struct buf *out)
+/* The tokenizer's bytes (their hash, which begin() read), the encoding a .tiktoken file is
+ * read with; the template overhead is applied at replay() and needs no key. Without a
+ * tokenizer nothing is counted and nothing kept (tokens_keepable). */
+static void tokens_digest_key(const struct spec *spec, const void *state, struct buf *out)
 {
+    const struct tokens_state *st = state;
     const char *enc = spec->gates.tokens.encoding;
     wire_put_bytes(out, enc ? enc : "", enc ? strlen(enc) : 0);
-    if (last_begun.spec == spec && last_begun.have_file) {
-        wire_put_u8(out, 1);
-        wire_put_raw(out, last_begun.sha256, 32);
-        return;
-    }
-    /* a key no other run has: this process, this moment, this call */
-    static _Atomic uint64_t unmatched;
-    struct timespec now;
-    clock_gettime(CLOCK_REALTIME, &now);
-    wire_put_u8(out, 0);
-    wire_put_u64(out, (uint64_t)getpid());
-    wire_put_u64(out, (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec);
-    wire_put_u64(out, atomic_fetch_add(&unmatched, 1));
+    bool have = st && st->have_file;
+    wire_put_u8(out, have);
+    if (have)
+        wire_put_raw(out, st->sha256, 32);
 }
 
 static bool tokens_keepable(const void *state)

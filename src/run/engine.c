@@ -193,13 +193,16 @@ int engine_check(struct result *out, const struct spec *spec, struct source *src
         run.chunk_bytes = (size_t)strtoull(chunk_env, NULL, 10);
     struct summary_cache cache;
     const struct gate *gates[64];
+    const void *states[64];
     size_t n_keyed = 0;
-    for (size_t i = 0; i < run.n_gates && n_keyed < 64; i++)
+    for (size_t i = 0; i < run.n_gates && n_keyed < 64; i++) {
+        states[n_keyed] = run.gates[i].state;
         gates[n_keyed++] = run.gates[i].gate;
+    }
     size_t sig_shingle = run.signatures ? run.signatures->mh.shingle : 0;
     size_t sig_permutations = run.signatures ? run.signatures->mh.permutations : 0;
     summary_cache_init(&cache, opts && opts->cache && !(opts->shard && opts->shard->merging) ? opts->cache : NULL,
-                       spec, &run.ro, gates, n_keyed, run.extra != NULL, sig_shingle, sig_permutations);
+                       spec, &run.ro, gates, states, n_keyed, run.extra != NULL, sig_shingle, sig_permutations);
     if (cache.store) {
         cache.used_keys = opts->used_keys;
         run.cache = &cache;

@@ -70,7 +70,8 @@ static void put_str(struct buf *b, const char *s)
 }
 
 void summary_cache_init(struct summary_cache *c, struct cache_store *store, const struct spec *spec,
-                        const struct reader_options *ro, const struct gate *const *gates, size_t n_gates,
+                        const struct reader_options *ro, const struct gate *const *gates,
+                        const void *const *states, size_t n_gates,
                         bool observer, size_t sig_shingle, size_t sig_permutations)
 {
     (void)spec;
@@ -95,13 +96,13 @@ void summary_cache_init(struct summary_cache *c, struct cache_store *store, cons
         put_str(&b, gates[i]->name);
         buf_reset(&k);
         if (gates[i]->digest_key)
-            gates[i]->digest_key(spec, &k);
+            gates[i]->digest_key(spec, states ? states[i] : NULL, &k);
         wire_put_bytes(&b, k.ptr, k.len);
     }
     wire_put_u8(&b, observer);
     if (observer) {   /* the diff classifies every example by the coverage rules, gate on or off */
         buf_reset(&k);
-        gate_coverage.digest_key(spec, &k);
+        gate_coverage.digest_key(spec, NULL, &k);
         wire_put_bytes(&b, k.ptr, k.len);
     }
     struct sha256 h;

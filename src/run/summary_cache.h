@@ -60,9 +60,12 @@ bool summary_cache_enabled(void);
  * error (a cache never fails a run). */
 void summary_cache_open_store(struct cache_store **out, const struct repo *repo);
 
-/* gates: the run's gates in run order (only those with a replay have bytes in a summary). */
+/* gates: the run's gates in run order (only those with a replay have bytes in a summary),
+ * states: their begin()'s states (a key may name what begin() read, such as the
+ * tokenizer's bytes), or NULL. */
 void summary_cache_init(struct summary_cache *c, struct cache_store *store, const struct spec *spec,
-                        const struct reader_options *ro, const struct gate *const *gates, size_t n_gates,
+                        const struct reader_options *ro, const struct gate *const *gates,
+                        const void *const *states, size_t n_gates,
                         bool observer, size_t sig_shingle, size_t sig_permutations);
 
 void summary_cache_chunk_key(const struct summary_cache *c, enum reader_start start,
