@@ -178,7 +178,7 @@ case_submodule_glob() {
 }
 
 # (d) An LFS pointer committed in place of a split, its object in no LFS store, is
-# reported, never parsed as data, and left out of the comparison (t1302: real LFS).
+# reported, never parsed as data, and left out of the comparison (t1312: real LFS).
 case_lfs() {
     make_tagged_repo repo
     printf 'version https://git-lfs.github.com/spec/v1\noid sha256:%s\nsize 7423\n' \
