@@ -14,8 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <yajl/yajl_tree.h>
 
+#include "tokens/json_tree.h"
 #include "tokens/tokenizer_impl.h"
 #include "util/buf.h"
 #include "util/err.h"
@@ -76,7 +76,7 @@ static bool is_true(yajl_val v) { return YAJL_IS_TRUE(v); }
 static bool is_off(yajl_val v)
 {
     return !v || YAJL_IS_NULL(v) || YAJL_IS_FALSE(v) ||
-           (YAJL_IS_NUMBER(v) && YAJL_GET_NUMBER(v) == 0) ||
+           (YAJL_IS_NUMBER(v) && v->u.number.d == 0) ||
            (YAJL_IS_STRING(v) && !*YAJL_GET_STRING(v));
 }
 
@@ -254,20 +254,10 @@ static int load_model(struct tokenizer *t, const char *name, yajl_val model)
 
 int hf_json_load(struct tokenizer *t, const char *name, const char *data, size_t len)
 {
-    char *text = xmemdup(data, len);
-    if (strlen(text) != len) {
-        free(text);
-        return err_set(DSCI_EUSAGE, "%s: a NUL byte in a tokenizer.json", name);
-    }
     char why[256] = "";
-    yajl_val root = yajl_tree_parse(text, why, sizeof why);
-    free(text);
-    if (!root) {
-        char *nl = strchr(why, '\n');
-        if (nl)
-            *nl = '\0';
+    yajl_val root = json_tree_parse(data, len, why, sizeof why);
+    if (!root)
         return err_set(DSCI_EUSAGE, "%s: not valid JSON: %s", name, why[0] ? why : "parse error");
-    }
     const char *pattern = NULL;
     int rc = load_model(t, name, member(root, "model"));
     if (rc == 0)
@@ -280,6 +270,6 @@ int hf_json_load(struct tokenizer *t, const char *name, const char *data, size_t
         rc = pretok_compile(t, name, pattern);
     if (rc == 0)
         snprintf(t->kind, sizeof t->kind, "tokenizer.json BPE%s", t->nfc ? " (NFC)" : "");
-    yajl_tree_free(root);
+    json_tree_free(root);
     return rc;
 }
