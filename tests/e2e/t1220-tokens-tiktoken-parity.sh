@@ -3,7 +3,7 @@
 # core, pinned by tests/npm-tokens) counts, example by example, for cl100k_base and
 # o200k_base: on 300 + 300 hostile chat records and 300 raw lines with invalid UTF-8
 # (tests/tokens/hostile.py), and on 1 MB of the bench's ShareGPT data
-# (bench/gen_sharegpt.py, about 1,600 records). The ids of every raw line are equal too.
+# (bench/gen_sharegpt.py, 1,540 records). The ids of every raw line are equal too.
 # The .tiktoken files are the package's own rank data, written out by the test.
 . "$DSCI_SOURCE_DIR/tests/lib.sh"
 

@@ -3,7 +3,7 @@
 # files shipped in npm packages (pinned by tests/npm-tokens): Llama 3's (Split + ByteLevel,
 # ignore_merges, merges as "a b") and Qwen 3's (NFC normalizer, merges as ["a", "b"]),
 # example by example, on 150 + 150 hostile chat records and 150 raw lines with invalid
-# UTF-8 (tests/tokens/hostile.py) and on 0.5 MB of the bench's ShareGPT data (about 800
+# UTF-8 (tests/tokens/hostile.py) and on 0.5 MB of the bench's ShareGPT data (775
 # records). Added tokens count as text on both sides (the reference loads the file
 # without them).
 . "$DSCI_SOURCE_DIR/tests/lib.sh"
