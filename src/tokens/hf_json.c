@@ -255,6 +255,8 @@ static int load_model(struct tokenizer *t, const char *name, yajl_val model)
 int hf_json_load(struct tokenizer *t, const char *name, const char *data, size_t len)
 {
     char why[256] = "";
+    if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)   /* saved by an editor that adds one */
+        data += 3, len -= 3;
     yajl_val root = json_tree_parse(data, len, why, sizeof why);
     if (!root)
         return err_set(DSCI_EUSAGE, "%s: not valid JSON: %s", name, why[0] ? why : "parse error");
