@@ -85,8 +85,12 @@ static size_t naive_merge(const char *s, size_t n, uint32_t *out)
     for (;;) {
         size_t best = SIZE_MAX, at = 0;
         for (size_t i = 0; i + 1 < np; i++) {
+            /* parts hold at most 7 bytes and a NUL: two fit in 16 */
             char both[16];
-            snprintf(both, sizeof both, "%s%s", parts[i], parts[i + 1]);
+            size_t la = strnlen(parts[i], 7), lb = strnlen(parts[i + 1], 7);
+            memcpy(both, parts[i], la);
+            memcpy(both + la, parts[i + 1], lb);
+            both[la + lb] = '\0';
             for (size_t k = 0; k < N_EXTRA; k++) {
                 if (strcmp(extra[k], both) == 0 && k < best)
                     best = k, at = i;
