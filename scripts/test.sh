@@ -40,5 +40,5 @@ run_suite build-static -DDSCI_STATIC=ON
 echo "== build-fuzz: CC=clang cmake -DDSCI_FUZZ=ON -DDSCI_SANITIZE=ON (${fuzz_seconds} s per fuzz target)"
 CC=clang cmake -S . -B build-fuzz -DDSCI_FUZZ=ON -DDSCI_SANITIZE=ON -DBUILD_TESTING=ON \
     -DDSCI_FUZZ_SECONDS="$fuzz_seconds" >/dev/null
-cmake --build build-fuzz -j "$jobs" --target fuzz_check fuzz_spec fuzz_json_fast fuzz_part
+cmake --build build-fuzz -j "$jobs" --target fuzz_check fuzz_spec fuzz_json_fast fuzz_part fuzz_codec
 ctest --test-dir build-fuzz -L fuzz --output-on-failure -j "$jobs"
