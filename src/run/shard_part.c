@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "run/shard_plan.h"
 #include "util/err.h"
 #include "util/wire.h"
 #include "util/xalloc.h"
@@ -229,7 +230,7 @@ static bool parse_index(struct part *p, struct wire_in *in)
     id->dsci_version = get_str(in);
     id->digest_version = wire_get_varint(in);
     uint64_t index = wire_get_varint(in), count = wire_get_varint(in);
-    if (count == 0 || count > 1u << 20 || index >= count)
+    if (count == 0 || count > SHARD_MAX_COUNT || index >= count)
         return false;
     id->index = (unsigned)index;
     id->count = (unsigned)count;
