@@ -118,6 +118,17 @@ struct example {
     size_t n_tools;
     bool has_tools;          /* a `tools` array was present (openai) */
 
+    /* A preference pair (FORMAT_PREFERENCE): turns hold the prompt and then the chosen
+     * reply, so every gate that reads a conversation reads the one training moves
+     * towards; turns[0 .. n_prompt_turns) are the prompt. The rejected reply's turns are
+     * kept apart for the gates that compare the sides (gates/preference.c) or must read
+     * every text (PII). has_rejected: the record had a usable rejected side. In other
+     * formats n_prompt_turns is 0, rejected NULL and n_rejected 0. */
+    size_t n_prompt_turns;
+    struct turn *rejected;
+    size_t n_rejected;
+    bool has_rejected;
+
     const char *id;          /* the id field's value as text, NULL when absent */
     size_t id_len;
     const char *label;       /* coverage field value when by: field and a string */

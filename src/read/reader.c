@@ -60,6 +60,10 @@ void reader_reset_example(struct reader *rd, size_t line, size_t column, size_t 
     ex->tools = NULL;
     ex->n_tools = 0;
     ex->has_tools = false;
+    ex->n_prompt_turns = 0;
+    ex->rejected = NULL;
+    ex->n_rejected = 0;
+    ex->has_rejected = false;
     ex->id = ex->label = NULL;
     ex->id_len = ex->label_len = 0;
     ex->errors = 0;

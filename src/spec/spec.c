@@ -243,7 +243,9 @@ const char *spec_level_name(enum gate_level level)
 const char *spec_format_name(enum dataset_format format)
 {
     static const char *const names[] = { [FORMAT_AUTO] = "auto", [FORMAT_SHAREGPT] = "sharegpt",
-                                         [FORMAT_OPENAI] = "openai", [FORMAT_ALPACA] = "alpaca" };
+                                         [FORMAT_OPENAI] = "openai", [FORMAT_ALPACA] = "alpaca",
+                                         [FORMAT_PREFERENCE] = "preference",
+                                         [FORMAT_COMPLETION] = "completion", [FORMAT_TEXT] = "text" };
     return (unsigned)format < ARRAY_SIZE(names) ? names[format] : "unknown";
 }
 

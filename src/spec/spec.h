@@ -27,7 +27,19 @@
 
 enum gate_level { LEVEL_OFF = 0, LEVEL_WARN, LEVEL_BLOCK };
 
-enum dataset_format { FORMAT_AUTO = 0, FORMAT_SHAREGPT, FORMAT_OPENAI, FORMAT_ALPACA };
+/* Chat formats first, then the ones whose records are not a conversation: preference pairs
+ * (TRL prompt/chosen/rejected, implicit prompt, OpenAI preference JSONL), prompt/completion
+ * and plain text corpora (docs/formats.md). */
+enum dataset_format {
+    FORMAT_AUTO = 0,
+    FORMAT_SHAREGPT,
+    FORMAT_OPENAI,
+    FORMAT_ALPACA,
+    FORMAT_PREFERENCE,
+    FORMAT_COMPLETION,
+    FORMAT_TEXT,
+    FORMAT_COUNT
+};
 
 /* Where a key stood in the spec file (1-based), so reports can point at it. 0 = not given. */
 struct spec_loc {
