@@ -26,6 +26,7 @@ extern const struct gate gate_leakage;          /* gates/leakage.c */
 extern const struct gate gate_reproducibility;  /* gates/reproducibility.c */
 extern const struct gate gate_card;             /* gates/card.c */
 extern const struct gate gate_tokens;           /* gates/tokens.c */
+extern const struct gate gate_preference;       /* gates/preference.c */
 
 /* All streaming gates, in report order, NULL-terminated; static, never freed. */
 const struct gate *const *gate_list(void);

@@ -4,6 +4,8 @@
  * RESULT_MAX_FINDINGS per detector are kept as (file, line, redacted value) so finish()
  * can report them. Only redacted values are ever stored: no report format can carry
  * a whole secret. One check per enabled detector: "[FAIL] Emails: 3 found in 2 examples".
+ * A preference pair's rejected reply is scanned too (a secret in it is still in the data
+ * a team ships); its findings say "in the rejected reply".
  *
  * An allow regex that hits a PCRE2 limit (catastrophic backtracking, pii_detect.c) stops the
  * scan at once: finish() reports a spec error naming the regex's own line, the limit and the
@@ -38,6 +40,7 @@ struct pii_hit {
     size_t line;
     unsigned char key[FINDING_KEY_SIZE];   /* the example's */
     char value[PII_REDACTED_MAX];
+    bool rejected;   /* found in a preference pair's rejected reply */
 };
 
 #define LIMIT_WORD_MAX 24   /* "total CPU time", "KiB": the longest words of a pii_limit */
@@ -125,12 +128,18 @@ static int limit_error(struct pii_state *st, const struct gate_ctx *ctx)
  * and a limit of total CPU time depends on the whole run, not on one example); replayed
  * into a gate that has not stopped they are an error, never a silent "no PII".
  */
-enum { MATCH_TAG = 1, LIMIT_TAG = 2, STOPPED_TAG = 3 };
+enum { MATCH_TAG = 1, LIMIT_TAG = 2, STOPPED_TAG = 3, REJECTED_MATCH_TAG = 4 };
+
+struct match_out {
+    struct buf *out;
+    uint8_t tag;   /* MATCH_TAG, or REJECTED_MATCH_TAG in the rejected reply */
+};
 
 static void on_match(void *arg, enum pii_detector kind, const char *redacted)
 {
-    struct buf *out = arg;
-    wire_put_u8(out, MATCH_TAG);
+    struct match_out *m = arg;
+    struct buf *out = m->out;
+    wire_put_u8(out, m->tag);
     wire_put_varint(out, detector_index(kind));
     wire_put_bytes(out, redacted, strlen(redacted));
 }
@@ -144,8 +153,12 @@ static void pii_extract(void *state, const struct example *ex, struct buf *out)
         wire_put_u8(out, STOPPED_TAG);
         return;
     }
-    for (size_t i = 0; i < ex->n_turns; i++)
-        if (pii_scan(st->scanner, ex->turns[i].text, ex->turns[i].text_len, on_match, out) < 0) {
+    struct match_out m = { out, MATCH_TAG };
+    size_t n = ex->n_turns + ex->n_rejected;
+    for (size_t i = 0; i < n; i++) {
+        const struct turn *t = i < ex->n_turns ? &ex->turns[i] : &ex->rejected[i - ex->n_turns];
+        m.tag = i < ex->n_turns ? MATCH_TAG : REJECTED_MATCH_TAG;
+        if (pii_scan(st->scanner, t->text, t->text_len, on_match, &m) < 0) {
             const struct pii_limit *l = pii_scanner_limit(st->scanner);
             wire_put_u8(out, LIMIT_TAG);
             wire_put_varint(out, (uint64_t)l->detector);
@@ -155,9 +168,11 @@ static void pii_extract(void *state, const struct example *ex, struct buf *out)
             wire_put_bytes(out, l->unit, strlen(l->unit));
             break;
         }
+    }
 }
 
-static void add_hit(struct pii_state *st, const struct example *at, size_t d, const char *redacted, size_t len)
+static void add_hit(struct pii_state *st, const struct example *at, size_t d, const char *redacted, size_t len,
+                    bool rejected)
 {
     st->found[d]++;
     st->cur_found[d]++;
@@ -169,6 +184,7 @@ static void add_hit(struct pii_state *st, const struct example *at, size_t d, co
     h->line = gate_example_pos(at);   /* line, or index in a JSON array file */
     memcpy(h->key, at->hash, FINDING_KEY_SIZE);
     snprintf(h->value, sizeof(h->value), "%.*s", (int)len, redacted);
+    h->rejected = rejected;
 }
 
 /* A word of a pii_limit into the state's own copy; false when it cannot be one. */
@@ -196,7 +212,7 @@ static void pii_replay(void *state, const struct example *at, const void *bytes,
     struct wire_in in = wire_in(bytes, len);
     while (in.p < in.end && !st->stopped) {
         uint8_t tag = wire_get_u8(&in);
-        if (tag == MATCH_TAG) {
+        if (tag == MATCH_TAG || tag == REJECTED_MATCH_TAG) {
             uint64_t d = wire_get_varint(&in);
             size_t n;
             const char *redacted = wire_get_bytes(&in, &n);
@@ -204,7 +220,7 @@ static void pii_replay(void *state, const struct example *at, const void *bytes,
                 wire_fail(&in);
                 break;
             }
-            add_hit(st, at, (size_t)d, redacted, n);
+            add_hit(st, at, (size_t)d, redacted, n, tag == REJECTED_MATCH_TAG);
         } else if (tag == LIMIT_TAG) {
             struct pii_limit *l = &st->limit;
             l->detector = (enum pii_detector)wire_get_varint(&in);
@@ -274,7 +290,8 @@ static int pii_finish(void *state, const struct gate_ctx *ctx)
             for (size_t i = 0; i < st->n_hits[d]; i++) {
                 struct pii_hit *h = &st->hits[d][i];
                 check_add_keyed_finding(c, h->key, gate_file_path(ctx, h->file), gate_line(ctx, h->file, h->line),
-                                        detectors[d].kind, "%s %s", detectors[d].noun, h->value);
+                                        detectors[d].kind, "%s %s%s", detectors[d].noun, h->value,
+                                        h->rejected ? " in the rejected reply" : "");
                 gate_locate_last(c, ctx, h->file, h->line);
             }
             c->findings_total = n;

@@ -12,6 +12,7 @@ static const struct gate *const gates[] = {
     &gate_tokens,
     &gate_splits,
     &gate_duplicates,
+    &gate_preference,
     &gate_pii,
     &gate_leakage,
     &gate_reproducibility,

@@ -82,6 +82,19 @@ static void write_tokens(struct jw *w, const struct result *r)
     jw_close(w, '}');
 }
 
+/* Only when the preference gate saw pairs: other formats' reports stay as they were. */
+static void write_preference(struct jw *w, const struct result_preference *p)
+{
+    jw_open(w, "preference", '{');
+    jw_u64(w, "pairs", p->pairs);
+    jw_u64(w, "identical", p->identical);
+    jw_u64(w, "near_identical", p->near);
+    jw_u64(w, "contradictory", p->contradictory);
+    jw_u64(w, "chosen_longer", p->chosen_longer);
+    jw_num(w, "chosen_longer_share", p->pairs ? (double)p->chosen_longer / (double)p->pairs : 0);
+    jw_close(w, '}');
+}
+
 static void write_metrics(struct jw *w, const struct result *r)
 {
     const struct result_metrics *m = &r->metrics;
@@ -113,6 +126,8 @@ static void write_metrics(struct jw *w, const struct result *r)
     jw_u64(w, "overlaps", m->overlaps);
     if (r->tokens)
         write_tokens(w, r);
+    if (r->preference)
+        write_preference(w, r->preference);
     jw_close(w, '}');
 }
 

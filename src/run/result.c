@@ -83,6 +83,7 @@ void result_release(struct result *r)
     free(r->metrics.split_examples);
     free(r->metrics.category_counts);
     result_tokens_free(r->tokens);
+    free(r->preference);
     memset(r, 0, sizeof(*r));
 }
 

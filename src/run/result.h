@@ -127,6 +127,12 @@ struct result_tokens {
     double price_per_million;            /* < 0: none given */
 };
 
+/* What the preference gate counted (NULL in a run without preference pairs). */
+struct result_preference {
+    uint64_t pairs, identical, near, contradictory;
+    uint64_t chosen_longer;   /* pairs whose chosen reply has more code points */
+};
+
 struct result {
     char *date;           /* ISO-8601 UTC */
     char *spec_path;
@@ -154,6 +160,7 @@ struct result {
     char **split_names;            /* borrowed from the spec */
     char **category_names;         /* borrowed from the spec */
     struct result_tokens *tokens;  /* NULL unless the tokens gate ran */
+    struct result_preference *preference;   /* NULL unless the preference gate saw pairs */
 };
 
 void result_init(struct result *r);

@@ -1,5 +1,5 @@
 /*
- * gates: the gates' keys (tokens: schema_tokens.c). Each gate is a mapping, a bare level (`pii: off`) or
+ * gates: the gates' keys (tokens: schema_tokens.c; preference: schema_preference.c). Each gate is a mapping, a bare level (`pii: off`) or
  * empty (defaults); each has its key table (`keys`) and one function that reads a key.
  * Checks across keys run once a gate's mapping is read in full (keys come in any order).
  */
@@ -587,11 +587,12 @@ static int parse_regression(struct ctx *c, const struct ynode *key, const struct
 
 static const char *const gate_keys[] = {
     "format", "coverage", "quality", "duplicates", "leakage", "pii", "reproducibility",
-    "splits", "regression", "tokens",
+    "splits", "regression", "tokens", "preference",
 };
 static int (*const gate_parsers[])(struct ctx *, const struct ynode *, const struct ynode *) = {
     parse_format_gate, parse_coverage, parse_quality, parse_duplicates, parse_leakage,
     parse_pii, parse_reproducibility, parse_splits, parse_regression, schema_parse_tokens,
+    schema_parse_preference,
 };
 
 static int gate_key(struct ctx *c, const struct ynode *key, const struct ynode *val, void *arg)

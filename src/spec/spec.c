@@ -86,6 +86,14 @@ static void spec_defaults(struct spec *s)
     s->gates.tokens.per_message = 3;
     s->gates.tokens.per_example = 3;
     s->gates.tokens.price_per_million = -1;
+
+    s->gates.preference.level = LEVEL_BLOCK;
+    s->gates.preference.identical = LEVEL_BLOCK;
+    s->gates.preference.near = LEVEL_WARN;
+    s->gates.preference.contradictory = LEVEL_BLOCK;
+    s->gates.preference.length_bias = LEVEL_WARN;
+    s->gates.preference.near_threshold = 0.95;
+    s->gates.preference.length_band = (struct spec_band){ 0.35, 0.65 };
 }
 
 int spec_load_buffer(struct spec **out, const char *path, const char *data, size_t len)

@@ -225,6 +225,16 @@ struct spec {
             struct spec_loc loc, tokenizer_loc, sha256_loc, max_tokens_loc, min_tokens_loc,
                 max_total_loc;
         } tokens;
+        /* Preference pairs (docs/preference.md): every check blocks or warns by its own
+         * level, which a gate-wide `level` caps when not set; a run without pairs adds no
+         * section. */
+        struct {
+            enum gate_level level;
+            enum gate_level identical, near, contradictory, length_bias;
+            double near_threshold;         /* similarity of chosen vs rejected, 0..1 */
+            struct spec_band length_band;  /* share of pairs whose chosen reply is longer */
+            struct spec_loc loc, length_bias_loc;
+        } preference;
     } gates;
 };
 

@@ -122,6 +122,8 @@ int gate_walk(struct ctx *c, const struct ynode *key, const struct ynode *v, str
               spec_key_fn *each, void *arg);
 /* gates.tokens (schema_tokens.c), with the gate's key in `key` for its location. */
 int schema_parse_tokens(struct ctx *c, const struct ynode *key, const struct ynode *v);
+/* gates.preference (schema_preference.c). */
+int schema_parse_preference(struct ctx *c, const struct ynode *key, const struct ynode *v);
 
 /* ---- spec.c --------------------------------------------------------------------- */
 

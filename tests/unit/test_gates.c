@@ -307,16 +307,16 @@ static void test_gates__registry_order(void **state)
     const struct gate *const *g = gate_list();
     /* the card gate reports inside REPRODUCIBILITY, after the version file checks */
     static const char *const want[] = { "format", "coverage", "quality", "tokens", "splits", "duplicates",
-                                        "pii", "leakage", "reproducibility", "card" };
+                                        "preference", "pii", "leakage", "reproducibility", "card" };
     static const char *const titles[] = { "FORMAT", "COVERAGE", "QUALITY", "TOKENS", "SPLITS", "DUPLICATES",
-                                          "PII", "LEAKAGE", "REPRODUCIBILITY", "REPRODUCIBILITY" };
+                                          "PREFERENCE", "PII", "LEAKAGE", "REPRODUCIBILITY", "REPRODUCIBILITY" };
     size_t n = 0;
     for (; g[n]; n++) {
-        assert_true(n < 10);
+        assert_true(n < 11);
         assert_string_equal(g[n]->name, want[n]);
         assert_string_equal(g[n]->title, titles[n]);
     }
-    assert_int_equal(n, 10);
+    assert_int_equal(n, 11);
 }
 
 static void test_gates__off_gates_are_disabled(void **state)
