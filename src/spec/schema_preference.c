@@ -57,7 +57,7 @@ static int preference_key(struct ctx *c, const struct ynode *key, const struct y
         return get_number(c, val, 0, 1, &s->gates.preference.near_threshold);
     if (!strcmp(k, "length_bias")) {
         s->gates.preference.length_bias_loc = loc_of(key);
-        if (val->kind == Y_SEQ)
+        if (val->kind == Y_SEQ || val->kind == Y_MAP)
             return get_share_band(c, val, &s->gates.preference.length_band);
     }
     for (size_t i = 0; i < ARRAY_SIZE(check_names); i++)
