@@ -62,6 +62,20 @@ static void band(struct lines *l, const char *key, const struct spec_band_metric
                          b->acceptable.lo, b->acceptable.hi, way(band_way(&a->acceptable, &b->acceptable))));
 }
 
+static void preference(struct lines *l, const struct spec *a, const struct spec *b)
+{
+    const struct spec_band *x = &a->gates.preference.length_band, *y = &b->gates.preference.length_band;
+    level(l, "gates.preference.identical", a->gates.preference.identical, b->gates.preference.identical);
+    level(l, "gates.preference.near", a->gates.preference.near, b->gates.preference.near);
+    number(l, "gates.preference.near_threshold", a->gates.preference.near_threshold,
+           b->gates.preference.near_threshold, true);
+    level(l, "gates.preference.contradictory", a->gates.preference.contradictory, b->gates.preference.contradictory);
+    level(l, "gates.preference.length_bias", a->gates.preference.length_bias, b->gates.preference.length_bias);
+    if (x->lo != y->lo || x->hi != y->hi)
+        add(l, xasprintf("gates.preference.length_bias: [%g, %g] -> [%g, %g]%s", x->lo, x->hi, y->lo, y->hi,
+                         way(band_way(x, y))));
+}
+
 static bool same_words(char **a, size_t na, char **b, size_t nb)
 {
     if (na != nb)
@@ -192,6 +206,7 @@ void spec_diff_lines(char ***out, size_t *n, const struct spec *a, const struct 
     number(&l, "gates.regression.max_removed", a->gates.regression.max_removed, b->gates.regression.max_removed, true);
     level(&l, "gates.regression.metric_drift", a->gates.regression.metric_drift, b->gates.regression.metric_drift);
     tokens(&l, a, b);
+    preference(&l, a, b);
     *out = l.v;
     *n = l.n;
 }
