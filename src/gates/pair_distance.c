@@ -1,13 +1,27 @@
 /*
- * The banded edit distance of gates/pair_distance.h (Ukkonen's cut-off: cells more than
- * k off the diagonal are over k anyway, and once a whole row is over k so is the end).
+ * The edit distance of gates/pair_distance.h, computed only as far as the limit: by
+ * furthest-reaching diagonals, so a near pair costs about its length plus the square of
+ * its distance, and a pair far apart stops at the limit.
  */
 #include "gates/pair_distance.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 
 #include "util/xalloc.h"
+
+/* The furthest row diagonal d (j - i) reaches with the errors so far: -1 when it cannot. */
+static ptrdiff_t slide(const uint32_t *a, ptrdiff_t na, const uint32_t *b, ptrdiff_t nb, ptrdiff_t d, ptrdiff_t i)
+{
+    if (i > na)
+        i = na;
+    if (i + d > nb)
+        i = nb - d;
+    while (i < na && i + d < nb && a[i] == b[i + d])
+        i++;
+    return i;
+}
 
 size_t pair_edit_distance(const uint32_t *a, size_t na, const uint32_t *b, size_t nb, size_t limit)
 {
@@ -18,50 +32,55 @@ size_t pair_edit_distance(const uint32_t *a, size_t na, const uint32_t *b, size_
     }
     while (na && nb && a[na - 1] == b[nb - 1])
         na--, nb--;
-    if (na > nb) {
-        const uint32_t *t = a;
-        a = b;
-        b = t;
-        size_t n = na;
-        na = nb;
-        nb = n;
-    }
-    if (nb - na > limit)
+    size_t longer = na > nb ? na : nb, diff = na > nb ? na - nb : nb - na;
+    if (diff > limit)
         return limit + 1;
-    if (!na)
-        return nb;
-    const size_t over = limit + 1;
-    size_t *row = xmalloc((nb + 1) * sizeof(*row));
-    for (size_t j = 0; j <= nb; j++)
-        row[j] = j <= limit ? j : over;
-    for (size_t i = 1; i <= na; i++) {
-        size_t lo = i > limit ? i - limit : 1;
-        size_t hi = limit < nb - i ? i + limit : nb;
-        size_t diag = row[lo - 1];
-        row[lo - 1] = lo == 1 && i <= limit ? i : over;
-        size_t best = row[lo - 1];
-        for (size_t j = lo; j <= hi; j++) {
-            size_t up = row[j];
-            size_t v = diag + (a[i - 1] != b[j - 1]);
-            if (up + 1 < v)
-                v = up + 1;
-            if (row[j - 1] + 1 < v)
-                v = row[j - 1] + 1;
-            if (v > over)
-                v = over;
-            diag = up;
-            row[j] = v;
-            if (v < best)
-                best = v;
-        }
-        if (best > limit) {
-            free(row);
-            return over;
+    if (!na || !nb)
+        return longer;
+    if (limit > longer)
+        limit = longer;   /* the distance is never over the longer length */
+    /* Furthest-reaching diagonals (Ukkonen; Landau and Vishkin): with e errors, diagonal d
+     * reaches row L[d], from the rows e - 1 errors reached on d (a substitution), d - 1
+     * (an insertion) and d + 1 (a deletion), then slides down as long as the texts agree.
+     * The first e at which the last diagonal reaches the end is the distance: O(e^2)
+     * steps plus the slides, which on one diagonal never go back. */
+    ptrdiff_t n = (ptrdiff_t)na, m = (ptrdiff_t)nb, k = (ptrdiff_t)limit, target = m - n;
+    ptrdiff_t width = 2 * k + 3;
+    ptrdiff_t *prev = xmalloc((size_t)width * sizeof(*prev)), *cur = xmalloc((size_t)width * sizeof(*cur));
+    for (ptrdiff_t x = 0; x < width; x++)
+        prev[x] = cur[x] = -1;
+    size_t result = limit + 1;
+    /* index of diagonal d: d + k + 1, so d - 1 and d + 1 are in range for |d| <= k */
+    cur[k + 1] = slide(a, n, b, m, 0, 0);
+    if (target == 0 && cur[k + 1] == n)
+        result = 0;
+    for (ptrdiff_t e = 1; e <= k && result > limit; e++) {
+        ptrdiff_t *t = prev;
+        prev = cur;
+        cur = t;
+        ptrdiff_t lo = -e > -n ? -e : -n, hi = e < m ? e : m;
+        for (ptrdiff_t x = 0; x < width; x++)
+            cur[x] = -1;
+        for (ptrdiff_t d = lo; d <= hi; d++) {
+            ptrdiff_t at = d + k + 1, i = -1;
+            if (prev[at] >= 0)
+                i = prev[at] + 1;                        /* substitution */
+            if (prev[at - 1] >= 0 && prev[at - 1] > i)
+                i = prev[at - 1];                        /* insertion: from d - 1 */
+            if (prev[at + 1] >= 0 && prev[at + 1] + 1 > i)
+                i = prev[at + 1] + 1;                    /* deletion: from d + 1 */
+            if (i < 0)
+                continue;
+            if (i + d < 0)
+                i = -d;
+            cur[at] = slide(a, n, b, m, d, i);
+            if (d == target && cur[at] >= n)
+                result = (size_t)e;
         }
     }
-    size_t d = row[nb];
-    free(row);
-    return d > limit ? over : d;
+    free(prev);
+    free(cur);
+    return result;
 }
 
 size_t pair_distance_limit(size_t length, double threshold)

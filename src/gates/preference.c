@@ -131,17 +131,21 @@ static void preference_extract(void *state, const struct example *ex, struct buf
     struct buf a = BUF_INIT, b = BUF_INIT;
     enum pair_kind kind = PAIR_DISTINCT;
     struct pair_distance d = { 0, 0 };
+    size_t chosen_chars = reply_chars(chosen, n_chosen), rejected_chars = reply_chars(ex->rejected, ex->n_rejected);
+    size_t longer = chosen_chars > rejected_chars ? chosen_chars : rejected_chars;
+    size_t diff = longer - (chosen_chars < rejected_chars ? chosen_chars : rejected_chars);
     if (same_turns(chosen, n_chosen, ex->rejected, ex->n_rejected)) {
         kind = PAIR_IDENTICAL;
-    } else {
+    } else if (diff <= pair_distance_limit(longer, st->near_threshold)) {
+        /* the distance is at least the difference in length: most pairs end here */
         reply_text(&a, chosen, n_chosen);
         reply_text(&b, ex->rejected, ex->n_rejected);
         if (pair_distance_near(&d, a.len ? a.ptr : "", a.len, b.len ? b.ptr : "", b.len, st->near_threshold))
             kind = PAIR_NEAR;
     }
     wire_put_u8(out, (uint8_t)kind);
-    wire_put_varint(out, reply_chars(chosen, n_chosen));
-    wire_put_varint(out, reply_chars(ex->rejected, ex->n_rejected));
+    wire_put_varint(out, chosen_chars);
+    wire_put_varint(out, rejected_chars);
     if (kind == PAIR_NEAR) {
         wire_put_varint(out, d.distance);
         wire_put_varint(out, d.length);

@@ -15,6 +15,7 @@
 #include "gates/pair_order.h"
 #include "spec/spec.h"
 #include "util/buf.h"
+#include "util/err.h"
 #include "util/xalloc.h"
 
 /* ---- edit distance ------------------------------------------------------------------- */
@@ -389,6 +390,60 @@ static void test_preference__pii_reads_rejected(void **state)
     run_free(r);
 }
 
+/* ---- the spec ------------------------------------------------------------------------ */
+
+static struct spec *load(const char *gates)
+{
+    char text[1024];
+    snprintf(text, sizeof(text), "dsci: 1\ndataset: {name: p, format: auto, files: {train: a.jsonl}}\n"
+             "gates:\n%s", gates);
+    struct spec *s = NULL;
+    spec_load_buffer(&s, "specs/p.yaml", text, strlen(text));
+    return s;
+}
+
+static void test_preference__spec(void **state)
+{
+    (void)state;
+    struct spec *s = load("  format: {level: block}\n");
+    assert_non_null(s);
+    assert_int_equal(s->gates.preference.level, LEVEL_BLOCK);
+    assert_int_equal(s->gates.preference.identical, LEVEL_BLOCK);
+    assert_int_equal(s->gates.preference.near, LEVEL_WARN);
+    assert_int_equal(s->gates.preference.contradictory, LEVEL_BLOCK);
+    assert_int_equal(s->gates.preference.length_bias, LEVEL_WARN);
+    assert_true(s->gates.preference.near_threshold == 0.95);
+    assert_true(s->gates.preference.length_band.lo == 0.35 && s->gates.preference.length_band.hi == 0.65);
+    spec_free(s);
+
+    s = load("  preference:\n    near_threshold: 0.9\n    length_bias: [30%, 0.8]\n    contradictory: warn\n");
+    assert_non_null(s);
+    assert_true(s->gates.preference.near_threshold == 0.9);
+    assert_true(s->gates.preference.length_band.lo == 0.3 && s->gates.preference.length_band.hi == 0.8);
+    assert_int_equal(s->gates.preference.length_bias, LEVEL_WARN);
+    assert_int_equal(s->gates.preference.contradictory, LEVEL_WARN);
+    assert_int_equal(s->gates.preference.length_bias_loc.line, 6);
+    spec_free(s);
+
+    /* a gate-wide level caps what nobody set; an explicit one wins */
+    s = load("  preference: {level: warn, identical: block, length_bias: off}\n");
+    assert_non_null(s);
+    assert_int_equal(s->gates.preference.identical, LEVEL_BLOCK);
+    assert_int_equal(s->gates.preference.contradictory, LEVEL_WARN);
+    assert_int_equal(s->gates.preference.near, LEVEL_WARN);
+    assert_int_equal(s->gates.preference.length_bias, LEVEL_OFF);
+    spec_free(s);
+    s = load("  preference: off\n");
+    assert_non_null(s);
+    assert_false(gate_preference.enabled(s));
+    spec_free(s);
+
+    assert_null(load("  preference: {length_bias: [0.7, 0.2]}\n"));
+    assert_null(load("  preference: {length_bias: [0.2]}\n"));
+    assert_null(load("  preference: {near_threshold: 2}\n"));
+    assert_null(load("  preference: {nearr: warn}\n"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -400,6 +455,7 @@ int main(void)
         cmocka_unit_test(test_preference__no_pairs_no_section),
         cmocka_unit_test(test_preference__damaged_bytes),
         cmocka_unit_test(test_preference__pii_reads_rejected),
+        cmocka_unit_test(test_preference__spec),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
