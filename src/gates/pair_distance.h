@@ -4,9 +4,10 @@
  * between their texts, and similarity = 1 - distance / max(length), lengths in code
  * points. Exact, not an estimate: a pair is near-identical when the similarity reaches
  * the threshold, and the distance is computed only as far as that question needs
- * (a band of width 2k + 1 around the diagonal, k = the largest distance that still
- * counts as near, after the common prefix and suffix are cut), so a pair that is far
- * apart costs little and one that is near costs n * (2k + 1) cells at most.
+ * (k = the largest distance that still counts as near): the common prefix and suffix are
+ * cut, a length difference over k answers at once, and otherwise the distance d is found
+ * by furthest-reaching diagonals in O(n + d^2) steps typically, O(n * k) at worst, so a
+ * near pair costs little more than reading it and a pair far apart stops at k.
  *
  *   struct pair_distance d;
  *   if (pair_distance_near(&d, chosen, chosen_len, rejected, rejected_len, 0.95)) ...
