@@ -98,7 +98,7 @@ void init_describe(struct buf *out, const struct init_scan *s)
     } else {
         buf_addstr(out, "mixed formats (");
         const char *sep = "";
-        for (int f = FORMAT_SHAREGPT; f <= FORMAT_ALPACA; f++)
+        for (int f = FORMAT_SHAREGPT; f < FORMAT_COUNT; f++)
             for (size_t i = 0; i < s->n_files; i++)
                 if (s->files[i].format == (enum dataset_format)f) {
                     buf_printf(out, "%s%s", sep, spec_format_name((enum dataset_format)f));
