@@ -184,8 +184,13 @@ static int probe_cb(void *ctx, const struct example *ex)
     if (ex->parsed) {
         p->parsed = true;
         /* The reader calls an object without a known list ShareGPT; it is a record of
-         * some format only when the format's list (or Alpaca's instruction) is there. */
-        p->recognized = !example_has(ex, EX_MISSING_MESSAGES_LIST);
+         * some format only when the format's list (or Alpaca's instruction) is there.
+         * A `text`, `completion` or pair key that is not what the format wants (a config
+         * file's "text": 5) does not make a dataset either. */
+        bool keyed = ex->format == FORMAT_PREFERENCE || ex->format == FORMAT_COMPLETION ||
+                     ex->format == FORMAT_TEXT;
+        p->recognized = !example_has(ex, EX_MISSING_MESSAGES_LIST) &&
+                        !(keyed && example_has(ex, EX_MISSING_FIELD));
         return 1;
     }
     return p->seen >= INIT_PROBE_RECORDS;
