@@ -472,7 +472,7 @@ static void probe_file(struct found *found, struct source *src, size_t i, char *
     } else if (!p.parsed) {
         skip_file(found, "%s (no JSON object among its first records)", path);
     } else if (!p.recognized) {
-        skip_file(found, "%s (not ShareGPT, OpenAI or Alpaca records)", path);
+        skip_file(found, "%s (not ShareGPT, OpenAI, Alpaca, preference, completion or text records)", path);
     } else {
         taken[(*n_taken)++] = found->paths[i];
         found->paths[i] = NULL;
@@ -496,7 +496,7 @@ static int find_records(struct init_scan *out, struct found *found, struct sourc
 
     struct buf b = BUF_INIT;
     buf_printf(&b, "no data found in %s%s: dsci init looks for .jsonl and .json files of ShareGPT, "
-               "OpenAI chat or Alpaca records (also .gz or .zst compressed)", !strcmp(out->root, ".") ? "this folder" : out->root,
+               "OpenAI chat, Alpaca, preference, completion or text records (also .gz or .zst compressed)", !strcmp(out->root, ".") ? "this folder" : out->root,
                " or its subfolders");
     if (out->n_skipped)
         buf_printf(&b, "; left out: %s%s", out->skipped[0], out->n_skipped > 1 ? ", ..." : "");
