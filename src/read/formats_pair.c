@@ -155,15 +155,14 @@ size_t formats_shared_prefix(const char *a, size_t na, const char *b, size_t nb)
     size_t n = na < nb ? na : nb, k = 0;
     while (k < n && a[k] == b[k])
         k++;
-    if (k == n && n > 0) {
-        /* nothing differs: as TRL, the last character stays with the replies */
-        k = n - 1;
-    }
+    bool differ = k < n;
+    if (!differ && n > 0)
+        k = n - 1;   /* nothing differs: as TRL, the last character stays with the replies */
     /* TRL counts characters: a split inside a UTF-8 sequence moves to its start */
     while (k > 0 && ((unsigned char)a[k] & 0xC0) == 0x80)
         k--;
-    if (k > 0 && a[k - 1] == ' ')
-        k--;   /* TRL: the space before the replies goes with them */
+    if (differ && k > 0 && a[k - 1] == ' ')
+        k--;   /* TRL: the space before the first difference goes with the replies */
     return k;
 }
 

@@ -89,6 +89,7 @@ static void test_pair__string_prefix_follows_trl(void **state)
     assert_int_equal(prefix("Yes.", "No."), 0);
     /* equal strings: the last character stays a reply, as TRL's loop leaves it */
     assert_int_equal(prefix("abc", "abc"), 2);
+    assert_int_equal(prefix("ab c", "ab c"), 3);             /* no difference: no space rule */
     /* one a prefix of the other: the shorter keeps its last character */
     assert_int_equal(prefix("abc", "abcdef"), 2);
     /* a split inside a UTF-8 sequence moves to its start: "café" / "cafè" */
