@@ -53,7 +53,18 @@ for shape in explicit implicit openai completion text; do
     fi
     test_ok dsci -C $shape check
     expect_line out "RESULT: PASS"
+    sed -i 's|^  # card: README.md|  card: README.md|' $shape/specs/$shape.yaml
+    test_ok dsci -C $shape card
+    case $shape in
+        completion) expect_line $shape/README.md "Prompt/completion, as JSON Lines (one record per line): a \`prompt\` string"
+                    expect_line $shape/README.md "| \`completion\` | string |" ;;
+        text) expect_line $shape/README.md "Plain text, as JSON Lines (one record per line): one \`text\` string per record"
+              expect_line $shape/README.md "| \`text\` | string |" ;;
+        *) expect_line $shape/README.md "Preference pairs, as JSON Lines (one record per line): a prompt with a \`chosen\`" ;;
+    esac
 done
+expect_line explicit/README.md "| \`rejected\` | string |"
+expect_line openai/README.md "| \`preferred_output\` | list of {\`role\`: string, \`content\`: string} |"
 expect_line text/specs/text.yaml "human_length: no user messages to measure; the default band applies"
 
 say "a JSON file whose text is not a string is no dataset"
