@@ -65,13 +65,15 @@ static void *preference_begin(const struct gate_ctx *ctx)
 }
 
 /* A list of turns as one hash: roles and texts, each text's length first so that no two
- * lists give the same bytes. */
+ * lists give the same bytes. A known role is its kind, not its spelling, so a TRL file and
+ * an OpenAI one that hold the same pair agree (as same_turns() does). */
 static uint64_t turns_hash(struct buf *scratch, const struct turn *t, size_t n)
 {
     buf_reset(scratch);
     for (size_t i = 0; i < n; i++) {
+        bool other = t[i].role == ROLE_OTHER && t[i].role_name;
         wire_put_varint(scratch, (uint64_t)t[i].role);
-        wire_put_bytes(scratch, t[i].role_name ? t[i].role_name : "", t[i].role_name ? t[i].role_name_len : 0);
+        wire_put_bytes(scratch, other ? t[i].role_name : "", other ? t[i].role_name_len : 0);
         wire_put_bytes(scratch, t[i].text ? t[i].text : "", t[i].text ? t[i].text_len : 0);
     }
     uint64_t h[2];
@@ -86,10 +88,13 @@ static bool same_turns(const struct turn *a, size_t na, const struct turn *b, si
     for (size_t i = 0; i < na; i++) {
         if (a[i].role != b[i].role || a[i].text_len != b[i].text_len || !a[i].text != !b[i].text)
             return false;
-        if (a[i].text && memcmp(a[i].text, b[i].text, a[i].text_len))
+        if (a[i].text_len && memcmp(a[i].text, b[i].text, a[i].text_len))
             return false;
-        if (a[i].role == ROLE_OTHER &&
-            (a[i].role_name_len != b[i].role_name_len || memcmp(a[i].role_name, b[i].role_name, a[i].role_name_len)))
+        if (a[i].role != ROLE_OTHER)
+            continue;
+        if (a[i].role_name_len != b[i].role_name_len || !a[i].role_name != !b[i].role_name)
+            return false;
+        if (a[i].role_name_len && memcmp(a[i].role_name, b[i].role_name, a[i].role_name_len))
             return false;
     }
     return true;

@@ -339,6 +339,26 @@ static void test_preference__gate_findings(void **state)
     run_free(r);
 }
 
+/* A known role counts by its kind, not its spelling: a pair written with role names and
+ * the same pair without them (TRL's string form) are the same pair. */
+static void test_preference__roles_by_kind(void **state)
+{
+    (void)state;
+    struct run *r = run_new();
+    struct pair p[2];
+    pair_init(&p[0], 0, 1, "Pick one", "Yes, this one.", "No.");
+    pair_init(&p[1], 1, 1, "Pick one", "No.", "Yes, this one.");
+    for (size_t i = 0; i < 2; i++) {
+        p[1].t[i].role_name = NULL;
+        p[1].t[i].role_name_len = 0;
+    }
+    p[1].r[0].role_name = "gpt";
+    p[1].r[0].role_name_len = 3;
+    run_gate(&gate_preference, r, p, 2);
+    assert_int_equal(check(r, "preference.contradictory")->n_findings, 1);
+    run_free(r);
+}
+
 /* No pairs (a chat example in an auto run): no section at all. */
 static void test_preference__no_pairs_no_section(void **state)
 {
@@ -452,6 +472,7 @@ int main(void)
         cmocka_unit_test(test_preference__near_threshold_edges),
         cmocka_unit_test(test_preference__contradictions),
         cmocka_unit_test(test_preference__gate_findings),
+        cmocka_unit_test(test_preference__roles_by_kind),
         cmocka_unit_test(test_preference__no_pairs_no_section),
         cmocka_unit_test(test_preference__damaged_bytes),
         cmocka_unit_test(test_preference__pii_reads_rejected),
