@@ -91,7 +91,7 @@ defects() {
     expect_line out "[FAIL] Turn order: 42/45"
     expect_line out "[FAIL] Non-empty messages: 43/45"
     expect_line out "[PASS] Tool calls: 45/45"
-    expect_no_line out "data/train.jsonl:4:"
+    expect_line out "data/train.jsonl:4: chosen and rejected replies are identical"   # the preference gate
 }
 for where in --worktree --staged --rev=HEAD; do
     say "defects at their lines: $where"
