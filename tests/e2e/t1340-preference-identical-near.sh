@@ -4,9 +4,7 @@
 # points) warns at its line, in the text, JSON, github, SARIF and JUnit reports; the
 # JSON metrics count the pairs. A chat dataset's report has no PREFERENCE section.
 . "$DSCI_SOURCE_DIR/tests/lib.sh"
-. "$DSCI_SOURCE_DIR/tests/data/preference_reader.sh"
 need_command python3
-need_preference_reader
 
 mkdir ds && cd ds
 mkdir -p specs data

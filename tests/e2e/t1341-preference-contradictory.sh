@@ -4,9 +4,7 @@
 # naming the earlier one (text, JSON with the related place, github), blocking. The same
 # order twice is no contradiction, nor is another prompt with the replies swapped.
 . "$DSCI_SOURCE_DIR/tests/lib.sh"
-. "$DSCI_SOURCE_DIR/tests/data/preference_reader.sh"
 need_command python3
-need_preference_reader
 
 mkdir ds && cd ds
 mkdir -p specs data

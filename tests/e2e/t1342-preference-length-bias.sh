@@ -5,9 +5,7 @@
 # block` blocks. The spec keys: a band out of order, a share over 1 and a misspelt key are
 # clear errors (exit 2) with the line and a suggestion.
 . "$DSCI_SOURCE_DIR/tests/lib.sh"
-. "$DSCI_SOURCE_DIR/tests/data/preference_reader.sh"
 need_command python3
-need_preference_reader
 
 mkdir ds && cd ds
 mkdir -p specs data

@@ -3,9 +3,7 @@
 # only in a rejected reply blocks at the record's line, and the finding says where it
 # was (text, JSON, SARIF); one in the prompt or the chosen reply reads as before.
 . "$DSCI_SOURCE_DIR/tests/lib.sh"
-. "$DSCI_SOURCE_DIR/tests/data/preference_reader.sh"
 need_command python3
-need_preference_reader
 
 mkdir ds && cd ds
 mkdir -p specs data

@@ -6,9 +6,7 @@
 # e-mails in rejected replies, after an edit, and with another near_threshold (which must
 # not reuse summaries made with the old one).
 . "$DSCI_SOURCE_DIR/tests/lib.sh"
-. "$DSCI_SOURCE_DIR/tests/data/preference_reader.sh"
 need_command python3 "generates the data"
-need_preference_reader
 
 export DSCI_CHUNK_BYTES=16384
 git init -q repo
