@@ -150,6 +150,8 @@ static const char *format_name(enum dataset_format f)
     static const char *const names[] = {
         [FORMAT_AUTO] = "mixed formats", [FORMAT_SHAREGPT] = "ShareGPT",
         [FORMAT_OPENAI] = "OpenAI chat", [FORMAT_ALPACA] = "Alpaca",
+        [FORMAT_PREFERENCE] = "preference pairs", [FORMAT_COMPLETION] = "prompt/completion",
+        [FORMAT_TEXT] = "plain text",
     };
     return (size_t)f < sizeof(names) / sizeof(names[0]) ? names[f] : names[FORMAT_AUTO];
 }
@@ -300,6 +302,20 @@ static void format_sentence(struct buf *out, const struct card_input *in)
         break;
     case FORMAT_ALPACA:
         buf_printf(out, "Alpaca%s: an `instruction`, an optional `input` and the `output`.\n", layout);
+        break;
+    case FORMAT_PREFERENCE:
+        buf_printf(out, "Preference pairs%s: a prompt with a `chosen` and a `rejected` reply, as TRL "
+                        "reads them (`prompt`, `chosen`, `rejected`: strings or lists of "
+                        "`{\"role\": ..., \"content\": ...}` messages; without `prompt`, the shared start "
+                        "of both) or as OpenAI's preference fine-tuning takes them (`input.messages`, "
+                        "`preferred_output`, `non_preferred_output`).\n", layout);
+        break;
+    case FORMAT_COMPLETION:
+        buf_printf(out, "Prompt/completion%s: a `prompt` string (possibly empty) and the `completion` "
+                        "the model learns.\n", layout);
+        break;
+    case FORMAT_TEXT:
+        buf_printf(out, "Plain text%s: one `text` string per record, learned whole.\n", layout);
         break;
     default:
         buf_printf(out, "Records in more than one format%s.\n", layout);

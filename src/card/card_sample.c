@@ -309,8 +309,12 @@ static bool format_feature(struct card_feature *f, enum dataset_format format, c
         string_list(f, key, "role", "content");
         return true;
     }
-    if (format == FORMAT_ALPACA &&
-        (!strcmp(key, "instruction") || !strcmp(key, "input") || !strcmp(key, "output"))) {
+    /* string fields; a pair's sides may be strings or message lists: inferred */
+    bool string_key = (format == FORMAT_ALPACA && (!strcmp(key, "instruction") || !strcmp(key, "input") ||
+                                                   !strcmp(key, "output"))) ||
+                      (format == FORMAT_COMPLETION && (!strcmp(key, "prompt") || !strcmp(key, "completion"))) ||
+                      (format == FORMAT_TEXT && !strcmp(key, "text"));
+    if (string_key) {
         memset(f, 0, sizeof(*f));
         f->name = xstrdup(key);
         return true;
@@ -326,6 +330,9 @@ void card_features_build(struct card_feature **out, size_t *n, enum dataset_form
         [FORMAT_SHAREGPT] = { "conversations", NULL, NULL },
         [FORMAT_OPENAI] = { "messages", NULL, NULL },
         [FORMAT_ALPACA] = { "instruction", "input", "output" },
+        [FORMAT_PREFERENCE] = { NULL, NULL, NULL },
+        [FORMAT_COMPLETION] = { "prompt", "completion", NULL },
+        [FORMAT_TEXT] = { "text", NULL, NULL },
     };
     yajl_val rec = sample ? sample->record : NULL;
     size_t cap = 3 + (rec ? rec->u.object.len : 0);

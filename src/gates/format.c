@@ -38,7 +38,8 @@ static const uint32_t check_mask[CK_COUNT] = {
     [CK_SCHEMA] = BIT(EX_DATA_TYPE) | BIT(EX_MISSING_MESSAGES_LIST) | BIT(EX_MESSAGE_MISSING_KEY) |
                   BIT(EX_MESSAGE_UNRECOGNIZED_KEY) | BIT(EX_UNRECOGNIZED_ROLE) |
                   BIT(EX_MISSING_CONTENT) | BIT(EX_MISSING_FIELD),
-    [CK_TURNS] = BIT(EX_TURN_ORDER) | BIT(EX_EXAMPLE_MISSING_ASSISTANT_MESSAGE) | BIT(EX_ENDS_WITHOUT_REPLY),
+    [CK_TURNS] = BIT(EX_TURN_ORDER) | BIT(EX_EXAMPLE_MISSING_ASSISTANT_MESSAGE) | BIT(EX_ENDS_WITHOUT_REPLY) |
+                 BIT(EX_REPLY_NOT_ASSISTANT) | BIT(EX_NO_SHARED_PROMPT),
     [CK_EMPTY] = BIT(EX_EMPTY_MESSAGE),
     [CK_TOOLS] = BIT(EX_TOOL_ARGUMENTS_INVALID) | BIT(EX_TOOL_UNDECLARED) |
                  BIT(EX_TOOL_MISSING_PARAMETER),
@@ -87,7 +88,8 @@ static void *format_begin(const struct gate_ctx *ctx)
 {
     struct format_state *st = xcalloc(1, sizeof(*st));
     st->spec = ctx->spec;
-    st->saw_openai = ctx->spec->dataset.format == FORMAT_OPENAI;
+    st->saw_openai = ctx->spec->dataset.format == FORMAT_OPENAI ||
+                     ctx->spec->dataset.format == FORMAT_PREFERENCE;
     st->split_examples = xcalloc(ctx->spec->dataset.n_splits + 1, sizeof(*st->split_examples));
     return st;
 }
@@ -262,6 +264,9 @@ static void judge_empty(const struct example *ex, enum dataset_format fmt, struc
         put_fail_from_issues(out, ex, CK_EMPTY, bits);
         return;
     }
+    /* pairs, completions and texts: the reader judged them, knowing each turn's key */
+    if (fmt == FORMAT_PREFERENCE || fmt == FORMAT_COMPLETION || fmt == FORMAT_TEXT)
+        return;
     for (size_t i = 0; i < ex->n_turns; i++) {
         const struct turn *t = &ex->turns[i];
         if (!t->text || !utf8_is_blank(t->text, t->text_len))
@@ -357,7 +362,9 @@ static void format_replay(void *state, const struct example *at, const void *byt
             st->examples++;
             if (at->split < st->spec->dataset.n_splits)
                 st->split_examples[at->split]++;
-            st->saw_openai |= example_format(st, at) == FORMAT_OPENAI;
+            /* pairs carry tool calls too (OpenAI's preference records, TRL's lists) */
+            enum dataset_format f = example_format(st, at);
+            st->saw_openai |= f == FORMAT_OPENAI || f == FORMAT_PREFERENCE;
             st->checks[CK_TURNS].judged++;
             st->checks[CK_EMPTY].judged++;
             st->checks[CK_TOOLS].judged++;
@@ -614,7 +621,8 @@ static void hygiene_check(struct section *sec, const struct gate_ctx *ctx)
 /* "format: sharegpt (auto-detected: a.jsonl, b.jsonl); openai (auto-detected: c.jsonl)" */
 static char *auto_note(const struct gate_ctx *ctx)
 {
-    static const enum dataset_format formats[] = { FORMAT_SHAREGPT, FORMAT_OPENAI, FORMAT_ALPACA };
+    static const enum dataset_format formats[] = { FORMAT_SHAREGPT, FORMAT_OPENAI, FORMAT_ALPACA,
+                                                   FORMAT_PREFERENCE, FORMAT_COMPLETION, FORMAT_TEXT };
     struct buf b = BUF_INIT;
     for (size_t k = 0; k < sizeof(formats) / sizeof(formats[0]); k++) {
         size_t n = 0;
@@ -648,7 +656,7 @@ static int format_finish(void *state, const struct gate_ctx *ctx)
                                              spec->gates.format.level, spec->gates.format.loc);
     bool openai = st->saw_openai;
     for (size_t i = 0; i < ctx->n_files; i++)
-        openai |= ctx->files[i].format == FORMAT_OPENAI;
+        openai |= ctx->files[i].format == FORMAT_OPENAI || ctx->files[i].format == FORMAT_PREFERENCE;
     examples_check(sec, ctx, st);
     for (int ck = 0; ck < CK_COUNT; ck++)
         if (ck != CK_TOOLS || openai)

@@ -12,8 +12,9 @@
  * spec_load_buffer (the text must load) + init_write_spec (never overwrites).
  *
  * The scan finds *.jsonl and *.json files below the folder (not in hidden folders,
- * node_modules or specs/), keeps those whose first record is a ShareGPT, OpenAI chat or
- * Alpaca record (so package.json or version.json are left out), streams every record
+ * node_modules or specs/), keeps those whose first record is a ShareGPT, OpenAI chat,
+ * Alpaca, preference, completion or text record (so package.json or version.json are
+ * left out), streams every record
  * once through the reader, and measures what a starter spec needs: the format, the
  * splits (named from the file names), a label field with a few values for coverage,
  * the quality means, the split sizes, and a card or version file lying next to the

@@ -98,7 +98,7 @@ void init_describe(struct buf *out, const struct init_scan *s)
     } else {
         buf_addstr(out, "mixed formats (");
         const char *sep = "";
-        for (int f = FORMAT_SHAREGPT; f <= FORMAT_ALPACA; f++)
+        for (int f = FORMAT_SHAREGPT; f < FORMAT_COUNT; f++)
             for (size_t i = 0; i < s->n_files; i++)
                 if (s->files[i].format == (enum dataset_format)f) {
                     buf_printf(out, "%s%s", sep, spec_format_name((enum dataset_format)f));
@@ -181,7 +181,7 @@ static void render_dataset(struct buf *out, const struct init_scan *s, const cha
     buf_reset(&t);
     buf_printf(&t, "  format: %s", spec_format_name(s->format));
     emit(out, buf_cstr(&t), s->format == FORMAT_AUTO ? "the files differ: auto decides per file"
-                                                       : "sharegpt | openai | alpaca | auto (per file)");
+                                                       : "sharegpt | openai | alpaca | preference | completion | text | auto");
     render_files(out, s);
 
     optional_file(out, "card", s->card, "found: uncomment so `dsci card` keeps it current", "README.md",
@@ -330,6 +330,28 @@ static void render_quality(struct buf *out, const struct init_scan *s)
     free(c);
 }
 
+static bool has_format(const struct init_scan *s, enum dataset_format f)
+{
+    for (size_t i = 0; i < s->n_files; i++)
+        if (s->files[i].format == f)
+            return true;
+    return false;
+}
+
+/* The preference gate's block, commented: its defaults apply without it, and a spec
+ * that names it must be read by a dsci that has the gate (docs/formats.md). */
+static void render_preference(struct buf *out)
+{
+    comment_lines(out, 2, (const char *const[]){
+        "preference: chosen and rejected identical (block) or near-identical (warn, from",
+        "near_threshold similarity), the same prompt with contradictory pairs (block), and",
+        "length bias: the share of pairs whose chosen reply is the longer one, warned",
+        "outside the band. These are the defaults; uncomment to change them.",
+        NULL,
+    });
+    emit(out, "  # preference: {level: block, near_threshold: 0.95, length_bias: [0.35, 0.65]}", NULL);
+}
+
 static void render_splits(struct buf *out, const struct init_scan *s)
 {
     struct buf t = BUF_INIT;
@@ -418,6 +440,8 @@ void init_render(struct buf *out, const struct init_scan *s, const char *name)
         NULL,
     });
     emit(out, "  format: {level: block}", NULL);
+    if (has_format(s, FORMAT_PREFERENCE))
+        render_preference(out);
     render_coverage(out, s);
     render_quality(out, s);
     buf_addstr(out, fixed_gates);

@@ -184,8 +184,13 @@ static int probe_cb(void *ctx, const struct example *ex)
     if (ex->parsed) {
         p->parsed = true;
         /* The reader calls an object without a known list ShareGPT; it is a record of
-         * some format only when the format's list (or Alpaca's instruction) is there. */
-        p->recognized = !example_has(ex, EX_MISSING_MESSAGES_LIST);
+         * some format only when the format's list (or Alpaca's instruction) is there.
+         * A `text`, `completion` or pair key that is not what the format wants (a config
+         * file's "text": 5) does not make a dataset either. */
+        bool keyed = ex->format == FORMAT_PREFERENCE || ex->format == FORMAT_COMPLETION ||
+                     ex->format == FORMAT_TEXT;
+        p->recognized = !example_has(ex, EX_MISSING_MESSAGES_LIST) &&
+                        !(keyed && example_has(ex, EX_MISSING_FIELD));
         return 1;
     }
     return p->seen >= INIT_PROBE_RECORDS;
@@ -467,7 +472,7 @@ static void probe_file(struct found *found, struct source *src, size_t i, char *
     } else if (!p.parsed) {
         skip_file(found, "%s (no JSON object among its first records)", path);
     } else if (!p.recognized) {
-        skip_file(found, "%s (not ShareGPT, OpenAI or Alpaca records)", path);
+        skip_file(found, "%s (not ShareGPT, OpenAI, Alpaca, preference, completion or text records)", path);
     } else {
         taken[(*n_taken)++] = found->paths[i];
         found->paths[i] = NULL;
@@ -491,7 +496,7 @@ static int find_records(struct init_scan *out, struct found *found, struct sourc
 
     struct buf b = BUF_INIT;
     buf_printf(&b, "no data found in %s%s: dsci init looks for .jsonl and .json files of ShareGPT, "
-               "OpenAI chat or Alpaca records (also .gz or .zst compressed)", !strcmp(out->root, ".") ? "this folder" : out->root,
+               "OpenAI chat, Alpaca, preference, completion or text records (also .gz or .zst compressed)", !strcmp(out->root, ".") ? "this folder" : out->root,
                " or its subfolders");
     if (out->n_skipped)
         buf_printf(&b, "; left out: %s%s", out->skipped[0], out->n_skipped > 1 ? ", ..." : "");

@@ -27,6 +27,8 @@ static const char *const error_names[EX_ERROR_KIND_COUNT] = {
     [EX_TOOL_ARGUMENTS_INVALID] = "tool_arguments_invalid",
     [EX_TOOL_UNDECLARED] = "tool_undeclared",
     [EX_TOOL_MISSING_PARAMETER] = "tool_missing_parameter",
+    [EX_REPLY_NOT_ASSISTANT] = "reply_not_assistant",
+    [EX_NO_SHARED_PROMPT] = "no_shared_prompt",
 };
 
 const char *example_error_name(enum example_error kind)
@@ -92,26 +94,40 @@ static const char *canonical_role(const struct turn *t, size_t *len)
     return names[t->role];
 }
 
+static void put_turns(struct sha256 *h, const struct turn *turns, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const struct turn *t = &turns[i];
+        size_t role_len;
+        const char *role = canonical_role(t, &role_len);
+        put_field(h, 'r', role, role_len);
+        if (t->text)
+            put_field(h, 't', t->text, t->text_len);
+        else
+            sha256_update(h, "n", 1);
+        for (size_t j = 0; j < t->n_tool_calls; j++) {
+            const struct tool_call *c = &t->tool_calls[j];
+            put_field(h, 'c', c->name ? c->name : "", c->name ? c->name_len : 0);
+            put_field(h, 'a', c->arguments ? c->arguments : "", c->arguments ? c->arguments_len : 0);
+        }
+    }
+}
+
 void example_hash(unsigned char out[32], const struct example *ex)
 {
     struct sha256 h;
     sha256_init(&h);
     sha256_update(&h, "dsci-example-v1", 15);
     put_len(&h, ex->n_turns);
-    for (size_t i = 0; i < ex->n_turns; i++) {
-        const struct turn *t = &ex->turns[i];
-        size_t role_len;
-        const char *role = canonical_role(t, &role_len);
-        put_field(&h, 'r', role, role_len);
-        if (t->text)
-            put_field(&h, 't', t->text, t->text_len);
-        else
-            sha256_update(&h, "n", 1);
-        for (size_t j = 0; j < t->n_tool_calls; j++) {
-            const struct tool_call *c = &t->tool_calls[j];
-            put_field(&h, 'c', c->name ? c->name : "", c->name ? c->name_len : 0);
-            put_field(&h, 'a', c->arguments ? c->arguments : "", c->arguments ? c->arguments_len : 0);
-        }
+    put_turns(&h, ex->turns, ex->n_turns);
+    if (ex->format == FORMAT_PREFERENCE) {
+        /* after the chosen side, so the other formats' bytes (and hashes) stay as they
+         * were: 'P', where the prompt ends, whether there is a rejected side, its turns */
+        sha256_update(&h, "P", 1);
+        put_len(&h, ex->n_prompt_turns);
+        sha256_update(&h, ex->has_rejected ? "y" : "n", 1);
+        put_len(&h, ex->n_rejected);
+        put_turns(&h, ex->rejected, ex->n_rejected);
     }
     sha256_final(&h, out);
 }

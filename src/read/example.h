@@ -46,7 +46,7 @@ enum example_error {
     EX_MESSAGE_UNRECOGNIZED_KEY,
     EX_UNRECOGNIZED_ROLE,
     EX_MISSING_CONTENT,            /* text missing or not a string */
-    EX_MISSING_FIELD,              /* Alpaca: instruction/output missing or not strings */
+    EX_MISSING_FIELD,              /* Alpaca, completion, text, pairs: a field missing or of the wrong type */
     /* conversation shape */
     EX_TURN_ORDER,                 /* ShareGPT: human/gpt must alternate */
     EX_EXAMPLE_MISSING_ASSISTANT_MESSAGE,
@@ -56,6 +56,9 @@ enum example_error {
     EX_TOOL_ARGUMENTS_INVALID,     /* arguments is not a JSON object string */
     EX_TOOL_UNDECLARED,            /* calls a tool the record's `tools` does not declare */
     EX_TOOL_MISSING_PARAMETER,     /* a declared required parameter is absent */
+    /* preference pairs (kept after the others: their numbers are in cached summaries) */
+    EX_REPLY_NOT_ASSISTANT,        /* a reply that is not assistant messages (or not one, in OpenAI's) */
+    EX_NO_SHARED_PROMPT,           /* no prompt: an empty prompt list, or an implicit pair sharing no message */
     EX_ERROR_KIND_COUNT
 };
 
@@ -161,7 +164,8 @@ static inline bool example_has(const struct example *ex, enum example_error kind
 }
 
 /* Content hash of roles and texts in order (docs/canonical.md): reformatting a file keeps
- * it, editing a text changes it. */
+ * it, editing a text changes it. A preference pair adds where its prompt ends and its
+ * rejected side, so a pair never hashes as the chat of its prompt and chosen reply. */
 void example_hash(unsigned char out[32], const struct example *ex);
 
 /* Unicode code points in valid UTF-8. */

@@ -2,15 +2,18 @@
  * Format mapping: a parsed struct record becomes the normalized example. ShareGPT and
  * OpenAI chat share one path (their list, role and text keys differ; OpenAI adds its
  * key rules and tool calls checked against the record's declared tools); Alpaca's
- * instruction, input and output become two turns. Every problem is an issue on the
- * example, worded with the record's own key names.
+ * instruction, input and output become two turns; a completion record its prompt and
+ * completion, a text record one turn. Preference pairs are read/formats_pair.c's. Every
+ * problem is an issue on the example, worded with the record's own key names.
  */
 #include "read/reader_impl.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "read/json_fast.h"
+#include "util/utf8.h"
 #include "util/xalloc.h"
 
 /* A name from the record for a message: at most reader_quote_len() bytes, a NUL shown as
@@ -202,9 +205,15 @@ static int cmp_name_ref(const void *pa, const void *pb)
 }
 
 static void check_tool_calls(struct reader *rd, struct record *r, const struct raw_message *m,
-                             size_t msg_index, size_t *budget)
+                             const char *list_name, size_t msg_index, size_t *budget)
 {
     struct example *ex = &rd->ex;
+    /* "message 3" in a chat record, as it always read; "chosen[3]" in a pair's lists */
+    char at[64];
+    if (list_name)
+        snprintf(at, sizeof(at), "%.40s[%zu]", list_name, msg_index);
+    else
+        snprintf(at, sizeof(at), "message %zu", msg_index);
     for (size_t j = 0; j < m->n_calls; j++) {
         /* Each call is checked against the declared tools (a linear search); a record
          * with more calls than the budget has the rest parsed but not validated. */
@@ -214,21 +223,21 @@ static void check_tool_calls(struct reader *rd, struct record *r, const struct r
         const struct tool_call *c = &m->calls[j];
         struct args_scan args;
         if (!c->name) {
-            ISSUE(rd, EX_TOOL_UNDECLARED, ex->line, "message %zu: tool call %zu has no function.name",
-                                           msg_index, j);
+            ISSUE(rd, EX_TOOL_UNDECLARED, ex->line, "%s: tool call %zu has no function.name",
+                                           at, j);
             continue;
         }
         if (!c->arguments || !parse_args(&rd->arena, c->arguments, c->arguments_len, &args)) {
-            ISSUE(rd, EX_TOOL_ARGUMENTS_INVALID, ex->line, "message %zu: arguments of tool call '%s' are not a JSON object",
-                                           msg_index, shown((char[SHOWN_MAX]){0}, c->name, c->name_len));
+            ISSUE(rd, EX_TOOL_ARGUMENTS_INVALID, ex->line, "%s: arguments of tool call '%s' are not a JSON object",
+                                           at, shown((char[SHOWN_MAX]){0}, c->name, c->name_len));
             continue;
         }
         if (!r->has_tools)
             continue;
         const struct tool_decl *t = find_tool(r, c->name, c->name_len);
         if (!t) {
-            ISSUE(rd, EX_TOOL_UNDECLARED, ex->line, "message %zu: calls '%s', which `tools` does not declare",
-                                           msg_index, shown((char[SHOWN_MAX]){0}, c->name, c->name_len));
+            ISSUE(rd, EX_TOOL_UNDECLARED, ex->line, "%s: calls '%s', which `tools` does not declare",
+                                           at, shown((char[SHOWN_MAX]){0}, c->name, c->name_len));
             continue;
         }
         /* sorted once, then each required name is a binary search: a hostile call with
@@ -243,8 +252,8 @@ static void check_tool_calls(struct reader *rd, struct record *r, const struct r
             struct name_ref want = { t->required[p], t->required_len[p] };
             bool found = bsearch(&want, sorted, args.n, sizeof(*sorted), cmp_name_ref) != NULL;
             if (!found) {
-                ISSUE(rd, EX_TOOL_MISSING_PARAMETER, ex->line, "message %zu: call to '%s' lacks required parameter '%s'",
-                                               msg_index, shown((char[SHOWN_MAX]){0}, c->name, c->name_len),
+                ISSUE(rd, EX_TOOL_MISSING_PARAMETER, ex->line, "%s: call to '%s' lacks required parameter '%s'",
+                                               at, shown((char[SHOWN_MAX]){0}, c->name, c->name_len),
                                                shown((char[SHOWN_MAX]){0}, t->required[p], t->required_len[p]));
             }
         }
@@ -253,6 +262,16 @@ static void check_tool_calls(struct reader *rd, struct record *r, const struct r
 
 enum dataset_format formats_detect(const struct record *r)
 {
+    /* one side of a pair alone is still a pair, with a side missing: the format gate
+     * names it, where reading it as ShareGPT would only say "no conversations" */
+    if (r->chosen.type != V_ABSENT || r->rejected.type != V_ABSENT ||
+        r->lists[LIST_PREFERRED].present || r->lists[LIST_NON_PREFERRED].present)
+        return FORMAT_PREFERENCE;
+    if (r->completion.type != V_ABSENT)
+        return FORMAT_COMPLETION;
+    if (r->text.type != V_ABSENT && !r->lists[LIST_CONVERSATIONS].present &&
+        !r->lists[LIST_MESSAGES].present && r->instruction_type == V_ABSENT)
+        return FORMAT_TEXT;
     if (r->lists[LIST_CONVERSATIONS].present)
         return FORMAT_SHAREGPT;
     if (r->lists[LIST_MESSAGES].present)
@@ -267,20 +286,30 @@ void formats_build_chat(struct reader *rd, struct record *r, enum dataset_format
     struct example *ex = &rd->ex;
     const struct raw_list *l = &r->lists[format == FORMAT_SHAREGPT ? LIST_CONVERSATIONS : LIST_MESSAGES];
     const char *list_name = format == FORMAT_SHAREGPT ? "conversations" : "messages";
-    const char *role_key = format == FORMAT_SHAREGPT ? "from" : "role";
-    const char *text_key = format == FORMAT_SHAREGPT ? "value" : "content";
 
     if (!l->present || !l->is_array) {
         ISSUE(rd, EX_MISSING_MESSAGES_LIST, ex->line, l->present ? "'%s' is not an array" : "no '%s' array",
                                        list_name);
         return;
     }
+    size_t tool_call_budget = READER_MAX_TOOL_CALLS_CHECKED;
+    formats_list_turns(rd, r, l, list_name, format, format == FORMAT_OPENAI, &tool_call_budget);
+}
+
+void formats_list_turns(struct reader *rd, struct record *r, const struct raw_list *l,
+                        const char *list_name, enum dataset_format format, bool openai_keys,
+                        size_t *tool_call_budget)
+{
+    struct example *ex = &rd->ex;
+    const char *role_key = format == FORMAT_SHAREGPT ? "from" : "role";
+    const char *text_key = format == FORMAT_SHAREGPT ? "value" : "content";
+    /* OpenAI's rule: a message that calls a tool may do without content */
+    bool calls_excuse_content = format != FORMAT_SHAREGPT;
     if (l->has_non_object)
         ISSUE(rd, EX_DATA_TYPE, ex->line, "%s[%zu] is not an object", list_name, l->first_non_object);
     if (l->truncated)
         ISSUE(rd, EX_DATA_TYPE, ex->line, "more than %d messages in one record: only the first %d are read",
               READER_MAX_MESSAGES, READER_MAX_MESSAGES);
-    size_t tool_call_budget = READER_MAX_TOOL_CALLS_CHECKED;
     for (size_t k = 0; k < l->n; k++) {
         const struct raw_message *m = &l->items[k];
         size_t i = m->index;
@@ -304,16 +333,15 @@ void formats_build_chat(struct reader *rd, struct record *r, enum dataset_format
         t->tool_calls = m->calls;
         t->n_tool_calls = m->n_calls;
         bool carries_call = m->n_calls > 0 || m->has_function_call;
-        if (m->text_type != V_STRING && !(format == FORMAT_OPENAI && carries_call &&
+        if (m->text_type != V_STRING && !(calls_excuse_content && carries_call &&
                                           m->text_type != V_OTHER))
             ISSUE(rd, EX_MISSING_CONTENT, ex->line, "%s[%zu]: '%s' is %s", list_name, i, text_key,
                                            value_type_name(m->text_type));
-        if (format == FORMAT_OPENAI) {
-            if (m->unknown_key)
-                ISSUE(rd, EX_MESSAGE_UNRECOGNIZED_KEY, ex->line, "messages[%zu]: unrecognized key '%s'", i,
-                                               shown((char[SHOWN_MAX]){0}, m->unknown_key, m->unknown_key_len));
-            check_tool_calls(rd, r, m, i, &tool_call_budget);
-        }
+        if (openai_keys && m->unknown_key)
+            ISSUE(rd, EX_MESSAGE_UNRECOGNIZED_KEY, ex->line, "%s[%zu]: unrecognized key '%s'", list_name, i,
+                                           shown((char[SHOWN_MAX]){0}, m->unknown_key, m->unknown_key_len));
+        if (format != FORMAT_SHAREGPT)
+            check_tool_calls(rd, r, m, format == FORMAT_OPENAI ? NULL : list_name, i, tool_call_budget);
     }
 }
 
@@ -355,4 +383,40 @@ void formats_build_alpaca(struct reader *rd, struct record *r)
     }
     user->text_chars = user->text ? utf8_chars(user->text, user->text_len) : 0;
     assistant->text_chars = assistant->text ? utf8_chars(assistant->text, assistant->text_len) : 0;
+}
+
+/* A string side of a completion or text record: one turn of `role`, or an issue. An
+ * empty or whitespace-only text is an issue here (the format gate judges the other
+ * formats' empty messages from their turns, naming them by list index). */
+static void string_turn(struct reader *rd, const struct raw_field *f, const char *key, enum role role,
+                        bool may_be_empty)
+{
+    struct example *ex = &rd->ex;
+    if (f->type != V_STRING) {
+        ISSUE(rd, EX_MISSING_FIELD, ex->line, "'%s' is %s", key, value_type_name(f->type));
+        return;
+    }
+    if (may_be_empty && f->len == 0)
+        return;   /* no prompt: the completion continues nothing */
+    struct turn *t = add_turn(rd);
+    t->role = role;
+    t->text = f->s;
+    t->text_len = f->len;
+    t->text_chars = utf8_chars(f->s, f->len);
+    if (!may_be_empty && utf8_is_blank(f->s, f->len))
+        ISSUE(rd, EX_EMPTY_MESSAGE, ex->line, "'%s' is empty or whitespace only", key);
+}
+
+void formats_build_completion(struct reader *rd, struct record *r)
+{
+    /* OpenAI's legacy form allows an empty prompt, never an empty completion */
+    string_turn(rd, &r->prompt, "prompt", ROLE_USER, true);
+    string_turn(rd, &r->completion, "completion", ROLE_ASSISTANT, false);
+}
+
+void formats_build_text(struct reader *rd, struct record *r)
+{
+    /* the model learns every byte of it, as it learns a reply: quality's assistant
+     * length and the tokens gate measure it (docs/formats.md) */
+    string_turn(rd, &r->text, "text", ROLE_ASSISTANT, false);
 }

@@ -68,6 +68,11 @@ static int keep_example(void *ctx, const struct example *ex)
         memcpy(t, ex->turns, ex->n_turns * sizeof(*t));
         kept->turns = t;
     }
+    if (ex->n_rejected) {   /* the same for a pair's rejected side */
+        struct turn *t = arena_alloc(&w->rd.arena, ex->n_rejected * sizeof(*t));
+        memcpy(t, ex->rejected, ex->n_rejected * sizeof(*t));
+        kept->rejected = t;
+    }
     if (ex->note_len)   /* the reader's note buffer is the next record's */
         kept->note = arena_dup(&w->rd.arena, ex->note, ex->note_len);
     return 0;

@@ -101,9 +101,10 @@ int reader_too_long(struct reader *rd, size_t line, size_t column, size_t char_c
 void reader_release(struct reader *rd)
 {
     free(rd->turns);
+    free(rd->rejected);
     buf_release(&rd->note);
-    free(rd->lists[0].items);
-    free(rd->lists[1].items);
+    for (int i = 0; i < LIST_COUNT; i++)
+        free(rd->lists[i].items);
     arena_release(&rd->arena);
     arena_release(&rd->scratch);
 }

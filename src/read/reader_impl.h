@@ -5,8 +5,10 @@
  *   read/frame.c       framing: JSONL lines and JSON array elements, with their lines;
  *   read/record.c      one record through yajl's SAX interface into struct record;
  *   read/json_fast.c   the fast path for record.c's callbacks (yajl for what it refuses);
- *   read/formats.c     struct record -> the example: ShareGPT, OpenAI (tools), Alpaca;
- *                      also reader_json_is_object (the tool-arguments scanner);
+ *   read/formats.c     struct record -> the example: ShareGPT, OpenAI (tools), Alpaca,
+ *                      completion, text; also reader_json_is_object (the tool-arguments
+ *                      scanner);
+ *   read/formats_pair.c  preference pairs (TRL explicit/implicit prompt, OpenAI);
  *   read/json_error.c  where a broken record's first error is (line, column, message),
  *                      and reader_json_error_offset;
  *   read/pool.c        parsing JSONL records on worker threads, delivered in file order.
@@ -44,6 +46,7 @@ enum node {
     N_TOOL_PARAMS,
     N_TOOL_REQUIRED,
     N_LABEL,         /* an object on the coverage field's dotted path */
+    N_INPUT,         /* OpenAI preference: the `input` object (messages, tools) */
 };
 
 /* The key whose value comes next, decided once in the map-key callback. */
@@ -52,6 +55,7 @@ enum key {
     K_UNKNOWN,
     /* root */
     K_CONVERSATIONS, K_MESSAGES, K_TOOLS, K_INSTRUCTION, K_INPUT, K_OUTPUT, K_ID, K_LABEL,
+    K_PROMPT, K_CHOSEN, K_REJECTED, K_COMPLETION, K_TEXT, K_PREFERRED_OUTPUT, K_NON_PREFERRED_OUTPUT,
     /* message */
     K_FROM, K_VALUE, K_ROLE, K_CONTENT, K_NAME, K_TOOL_CALLS, K_TOOL_CALL_ID, K_WEIGHT,
     K_FUNCTION_CALL,
@@ -59,7 +63,12 @@ enum key {
     K_FUNCTION, K_ARGUMENTS, K_PARAMETERS, K_REQUIRED,
 };
 
-enum list_id { LIST_CONVERSATIONS = 0, LIST_MESSAGES = 1 };
+/* The message lists a record may hold: chat formats use the first two (OpenAI's
+ * preference records keep input.messages in LIST_MESSAGES), TRL pairs the next three. */
+enum list_id {
+    LIST_CONVERSATIONS = 0, LIST_MESSAGES, LIST_PROMPT, LIST_CHOSEN, LIST_REJECTED,
+    LIST_PREFERRED, LIST_NON_PREFERRED, LIST_COUNT
+};
 
 enum value_type { V_ABSENT = 0, V_STRING, V_NULL, V_OTHER };
 
@@ -119,7 +128,7 @@ struct record {
 
     enum value_type root_type;
     const char *root_type_name;
-    struct raw_list *lists;     /* [2], owned by the reader */
+    struct raw_list *lists;     /* [LIST_COUNT], owned by the reader */
     int current_list;           /* the list whose message is open */
     bool element_stored;        /* the list element just started was kept */
     struct tool_decl *tools;
@@ -130,6 +139,12 @@ struct record {
     enum value_type instruction_type, input_type, output_type;
     const char *instruction, *input, *output;
     size_t instruction_len, input_len, output_len;
+    bool input_is_object;       /* OpenAI preference `input`, not Alpaca's string */
+
+    /* The string forms of prompt/chosen/rejected (their list forms are lists[]),
+     * completion and text; a value that is a list has type V_OTHER here. */
+    struct raw_field { enum value_type type; const char *s; size_t len; }
+        prompt, chosen, rejected, completion, text;
 
     const char *id;
     size_t id_len;
@@ -167,7 +182,10 @@ struct reader {
     struct buf note;         /* the annotate hook's bytes for the current record */
     struct turn *turns;
     size_t alloc_turns;
-    struct raw_list lists[2];
+    struct turn *rejected;   /* a preference pair's rejected side, reused like turns */
+    size_t n_rejected, alloc_rejected;
+    size_t rejected_from;    /* where its reply starts: after the prompt it shares (implicit) */
+    struct raw_list lists[LIST_COUNT];
     uint64_t ordinal;
     const char *label_seg[LABEL_MAX_SEGMENTS];
     size_t label_seg_len[LABEL_MAX_SEGMENTS];
@@ -253,6 +271,29 @@ void formats_build_chat(struct reader *rd, struct record *r, enum dataset_format
 
 /* The example's two turns from an Alpaca record. */
 void formats_build_alpaca(struct reader *rd, struct record *r);
+
+/* The example from a completion record (prompt + completion) or a text record. */
+void formats_build_completion(struct reader *rd, struct record *r);
+void formats_build_text(struct reader *rd, struct record *r);
+
+/* Turns (the reader's turn array) from a list of messages, with its issues; the
+ * message rules and tool-call checks of `format`. Shared with read/formats_pair.c. */
+void formats_list_turns(struct reader *rd, struct record *r, const struct raw_list *l,
+                        const char *list_name, enum dataset_format format, bool openai_keys,
+                        size_t *tool_call_budget);
+
+/* ---- read/formats_pair.c */
+
+/* The example from a preference record: TRL explicit or implicit prompt, or OpenAI's
+ * preference fine-tuning form. */
+void formats_build_preference(struct reader *rd, struct record *r);
+
+/* TRL's implicit prompt: how many leading turns two message lists share, and how many
+ * leading bytes two strings share (a character boundary, a space before the replies
+ * left to them); when nothing differs, the shorter side keeps its last message or
+ * character as its reply, as TRL's extract_prompt does. */
+size_t formats_shared_turns(const struct turn *a, size_t na, const struct turn *b, size_t nb);
+size_t formats_shared_prefix(const char *a, size_t na, const char *b, size_t nb);
 
 /* ---- read/json_error.c */
 

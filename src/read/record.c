@@ -1,7 +1,8 @@
 /*
  * One record through yajl's SAX interface: the callbacks keep only what the formats
- * need (lists of messages, tool calls and tools, Alpaca's fields, the id and the
- * coverage label) in struct record, deciding at each container from its parent and
+ * need (lists of messages, tool calls and tools, Alpaca's fields, the string or list
+ * sides of a preference pair, completion and text, the id and the coverage label) in
+ * struct record, deciding at each container from its parent and
  * key what it is (child_node), so nothing else of the record is stored. Strings that
  * need no unescaping are used in place.
  */
@@ -73,6 +74,18 @@ static enum node child_node(struct record *r, uint16_t *aux)
         case K_MESSAGES: *aux = LIST_MESSAGES; return N_LIST;
         case K_TOOLS: return N_TOOLS;
         case K_LABEL: *aux = 1; return N_LABEL;
+        case K_INPUT: return N_INPUT;
+        case K_PROMPT: *aux = LIST_PROMPT; return N_LIST;
+        case K_CHOSEN: *aux = LIST_CHOSEN; return N_LIST;
+        case K_REJECTED: *aux = LIST_REJECTED; return N_LIST;
+        case K_PREFERRED_OUTPUT: *aux = LIST_PREFERRED; return N_LIST;
+        case K_NON_PREFERRED_OUTPUT: *aux = LIST_NON_PREFERRED; return N_LIST;
+        default: return N_IGNORE;
+        }
+    case N_INPUT:
+        switch (r->key) {
+        case K_MESSAGES: *aux = LIST_MESSAGES; return N_LIST;
+        case K_TOOLS: return N_TOOLS;
         default: return N_IGNORE;
         }
     case N_MESSAGE:
@@ -94,6 +107,24 @@ static enum node child_node(struct record *r, uint16_t *aux)
     default:
         return N_IGNORE;
     }
+}
+
+/* A list key's value arrives: a repeated key replaces the earlier value, as in most
+ * JSON readers; `present` false keeps a list that only a parent implies unseen. */
+static void list_restart(struct record *r, enum list_id id, bool present)
+{
+    struct raw_list *l = &r->lists[id];
+    l->present = present;
+    l->is_array = false;
+    l->n = l->n_elements = 0;
+    l->has_non_object = l->truncated = false;
+}
+
+static void set_field(struct raw_field *f, enum value_type type, const char *str, size_t len)
+{
+    f->type = type;
+    f->s = str;
+    f->len = len;
 }
 
 /* A scalar or a container start arrives at the current position. */
@@ -148,18 +179,22 @@ static void on_value(struct record *r, enum value_type type, const unsigned char
     case N_ROOT:
         switch (r->key) {
         case K_INSTRUCTION: r->instruction_type = type; r->instruction = str; r->instruction_len = len; break;
-        case K_INPUT: r->input_type = type; r->input = str; r->input_len = len; break;
-        case K_OUTPUT: r->output_type = type; r->output = str; r->output_len = len; break;
-        case K_CONVERSATIONS:
-        case K_MESSAGES: {
-            /* a repeated key: the last value wins, as in most JSON readers */
-            struct raw_list *l = &r->lists[r->key == K_CONVERSATIONS ? LIST_CONVERSATIONS : LIST_MESSAGES];
-            l->present = true;
-            l->is_array = false;
-            l->n = l->n_elements = 0;
-            l->has_non_object = l->truncated = false;
+        case K_INPUT:
+            r->input_type = type; r->input = str; r->input_len = len;
+            r->input_is_object = type == V_OTHER && !strcmp(type_name, "an object");
+            if (r->input_is_object)
+                list_restart(r, LIST_MESSAGES, false);   /* input.messages may be absent */
             break;
-        }
+        case K_OUTPUT: r->output_type = type; r->output = str; r->output_len = len; break;
+        case K_CONVERSATIONS: list_restart(r, LIST_CONVERSATIONS, true); break;
+        case K_MESSAGES: list_restart(r, LIST_MESSAGES, true); break;
+        case K_PROMPT: set_field(&r->prompt, type, str, len); list_restart(r, LIST_PROMPT, true); break;
+        case K_CHOSEN: set_field(&r->chosen, type, str, len); list_restart(r, LIST_CHOSEN, true); break;
+        case K_REJECTED: set_field(&r->rejected, type, str, len); list_restart(r, LIST_REJECTED, true); break;
+        case K_PREFERRED_OUTPUT: list_restart(r, LIST_PREFERRED, true); break;
+        case K_NON_PREFERRED_OUTPUT: list_restart(r, LIST_NON_PREFERRED, true); break;
+        case K_COMPLETION: set_field(&r->completion, type, str, len); break;
+        case K_TEXT: set_field(&r->text, type, str, len); break;
         case K_TOOLS: r->has_tools = true; break;
         case K_ID:
             if (type == V_STRING || (type == V_OTHER && s)) {
@@ -175,6 +210,12 @@ static void on_value(struct record *r, enum value_type type, const unsigned char
             break;
         default: break;
         }
+        break;
+    case N_INPUT:
+        if (r->key == K_MESSAGES)
+            list_restart(r, LIST_MESSAGES, true);
+        else if (r->key == K_TOOLS)
+            r->has_tools = true;
         break;
     case N_MESSAGE: {
         struct raw_message *m = open_message(r);
@@ -259,7 +300,7 @@ static int push(struct record *r, bool is_map)
     bool fits = true;
     switch (node) {
     case N_ROOT: case N_MESSAGE: case N_TOOL_CALL: case N_TOOL_CALL_FN: case N_TOOL:
-    case N_TOOL_FN: case N_TOOL_PARAMS: case N_LABEL:
+    case N_TOOL_FN: case N_TOOL_PARAMS: case N_LABEL: case N_INPUT:
         fits = is_map;
         break;
     case N_LIST: case N_TOOL_CALLS: case N_TOOLS: case N_TOOL_REQUIRED:
@@ -334,6 +375,18 @@ static const struct key_name root_keys[] = {
     KEY_NAME("tools", K_TOOLS), KEY_NAME("instruction", K_INSTRUCTION),
     KEY_NAME("input", K_INPUT), KEY_NAME("output", K_OUTPUT),
 };
+/* Looked up after the id and coverage fields, which a spec may name after one of these
+ * (a "text" label in a ShareGPT file) and which kept their meaning before these existed. */
+static const struct key_name pair_keys[] = {
+    KEY_NAME("prompt", K_PROMPT), KEY_NAME("chosen", K_CHOSEN), KEY_NAME("rejected", K_REJECTED),
+    KEY_NAME("completion", K_COMPLETION), KEY_NAME("text", K_TEXT),
+    KEY_NAME("preferred_output", K_PREFERRED_OUTPUT),
+    KEY_NAME("non_preferred_output", K_NON_PREFERRED_OUTPUT),
+};
+/* OpenAI preference `input`. */
+static const struct key_name input_keys[] = {
+    KEY_NAME("messages", K_MESSAGES), KEY_NAME("tools", K_TOOLS),
+};
 /* ShareGPT turns: only these two count. */
 static const struct key_name turn_keys[] = {
     KEY_NAME("from", K_FROM), KEY_NAME("value", K_VALUE),
@@ -361,6 +414,7 @@ static const struct {
     [N_TOOL_CALL_FN] = NODE_KEYS(call_fn_keys),
     [N_TOOL_FN] = NODE_KEYS(tool_fn_keys),
     [N_TOOL_PARAMS] = NODE_KEYS(params_keys),
+    [N_INPUT] = NODE_KEYS(input_keys),
 };
 
 static enum key key_lookup(const struct key_name *t, size_t n_t, const unsigned char *k, size_t n)
@@ -384,6 +438,7 @@ static int cb_map_key(void *ctx, const unsigned char *k, size_t n)
             break;
         if (r->o->id_field && key_is(k, n, r->o->id_field, strlen(r->o->id_field))) r->key = K_ID;
         else if (r->n_label_segs && key_is(k, n, r->label_seg[0], r->label_seg_len[0])) r->key = K_LABEL;
+        else r->key = KEY_LOOKUP(pair_keys, k, n);
         break;
     case N_MESSAGE: {
         struct raw_message *m = open_message(r);
@@ -459,7 +514,7 @@ yajl_alloc_funcs record_yajl_funcs(struct arena *a)
 static void record_start(struct record *r, struct reader *rd, const char *s, size_t len)
 {
     memset(r, 0, sizeof(*r));
-    for (int i = 0; i < 2; i++) {
+    for (int i = 0; i < LIST_COUNT; i++) {
         struct raw_list *l = &rd->lists[i];
         l->present = l->is_array = l->has_non_object = l->truncated = false;
         l->n = l->n_elements = 0;
@@ -526,11 +581,18 @@ parsed:
     }
     ex->format = format;
     ex->parsed = true;
-    if (format == FORMAT_ALPACA)
-        formats_build_alpaca(rd, &r);
-    else
-        formats_build_chat(rd, &r, format);
+    switch (format) {
+    case FORMAT_ALPACA: formats_build_alpaca(rd, &r); break;
+    case FORMAT_PREFERENCE: formats_build_preference(rd, &r); break;
+    case FORMAT_COMPLETION: formats_build_completion(rd, &r); break;
+    case FORMAT_TEXT: formats_build_text(rd, &r); break;
+    default: formats_build_chat(rd, &r, format); break;
+    }
     ex->turns = rd->turns;
+    if (format == FORMAT_PREFERENCE && rd->n_rejected > rd->rejected_from) {
+        ex->rejected = rd->rejected + rd->rejected_from;
+        ex->n_rejected = rd->n_rejected - rd->rejected_from;
+    }
     ex->tools = r.tools;
     ex->n_tools = r.n_tools;
     ex->has_tools = r.has_tools;

@@ -67,7 +67,7 @@ bool digest_get_facts(struct wire_in *in, struct chunk_facts *f)
         f->read_error = wire_get_bytes(in, &f->read_error_len);
         f->read_error_line = wire_get_varint(in);
     }
-    return !in->bad && f->format_out <= FORMAT_ALPACA;
+    return !in->bad && f->format_out < FORMAT_COUNT;
 }
 
 void digest_put_place(struct buf *out, const struct example *ex, uint64_t prev_line)
@@ -96,5 +96,5 @@ bool digest_get_place(struct wire_in *in, struct example *at, uint64_t prev_line
         if (h)
             memcpy(at->hash, h, sizeof(at->hash));
     }
-    return !in->bad && (flags >> 1) <= FORMAT_ALPACA;
+    return !in->bad && (flags >> 1) < FORMAT_COUNT;
 }

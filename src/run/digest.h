@@ -27,7 +27,8 @@
 
 /* Bumped whenever what a summary holds, or what any gate's extract() writes, changes:
  * it is part of every cache key, so old entries are never read as new ones. */
-#define DIGEST_VERSION 1
+#define DIGEST_VERSION 2   /* 2: preference, completion and text records (a file of them
+                              * was read as ShareGPT before) */
 
 struct chunk_facts {
     uint64_t bytes, records, lines;

@@ -70,8 +70,10 @@ static int parse_files(struct ctx *c, const struct ynode *v)
 
 static int dataset_key(struct ctx *c, const struct ynode *key, const struct ynode *val, void *arg)
 {
-    static const char *const formats[] = { "sharegpt", "openai", "alpaca", "auto" };
-    static const int format_values[] = { FORMAT_SHAREGPT, FORMAT_OPENAI, FORMAT_ALPACA, FORMAT_AUTO };
+    static const char *const formats[] = { "sharegpt", "openai", "alpaca", "preference", "completion",
+                                           "text", "auto" };
+    static const int format_values[] = { FORMAT_SHAREGPT, FORMAT_OPENAI, FORMAT_ALPACA, FORMAT_PREFERENCE,
+                                         FORMAT_COMPLETION, FORMAT_TEXT, FORMAT_AUTO };
     struct spec *s = c->spec;
     const char *k = key->value;
     int format = (int)s->dataset.format, r = 0;

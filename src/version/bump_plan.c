@@ -70,7 +70,7 @@ static void formats_text(char *out, size_t size, unsigned bits)
 {
     size_t used = 0;
     out[0] = '\0';
-    for (int f = FORMAT_SHAREGPT; f <= FORMAT_ALPACA && used < size; f++)
+    for (int f = FORMAT_SHAREGPT; f < FORMAT_COUNT && used < size; f++)
         if (bits & (1u << f))
             used += (size_t)snprintf(out + used, size - used, "%s%s", used ? "+" : "",
                                      spec_format_name((enum dataset_format)f));

@@ -48,7 +48,7 @@ printf '{"version": "1.0.0", "splits": {}}\n' >alpaca/data/version.json
 test_ok dsci -C alpaca init
 expect_line out "detected: 1 file, alpaca, 12 examples, categories from category (3 values)"
 expect_line out "left out: package.json (one JSON document, not records)"
-expect_line out "left out: data/version.json (not ShareGPT, OpenAI or Alpaca records)"
+expect_line out "left out: data/version.json (not ShareGPT, OpenAI, Alpaca, preference, completion or text records)"
 expect_line alpaca/specs/alpaca.yaml "  format: alpaca"
 expect_line alpaca/specs/alpaca.yaml "    train: data/alpaca_data.json"
 expect_line alpaca/specs/alpaca.yaml "    field: category"

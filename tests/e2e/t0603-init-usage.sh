@@ -20,7 +20,7 @@ expect_line out "  init     write a starter spec for the dataset found here"
 say "an empty folder"
 mkdir empty
 test_must_fail 2 dsci -C empty init
-expect_line err "dsci: no data found in this folder or its subfolders: dsci init looks for .jsonl and .json files of ShareGPT, OpenAI chat or Alpaca records (also .gz or .zst compressed)"
+expect_line err "dsci: no data found in this folder or its subfolders: dsci init looks for .jsonl and .json files of ShareGPT, OpenAI chat, Alpaca, preference, completion or text records (also .gz or .zst compressed)"
 [ ! -s out ] || fail "unexpected stdout: $(cat out)"
 nothing_written empty
 

@@ -472,7 +472,7 @@ static void test_spec__rejects_wrong_types(void **state)
     EXPECT_ERROR(MIN "  language: [en, {x: 1}]\n",
                  PATH ":5:18: dataset.language[1]: expected a string, got a mapping");
     EXPECT_ERROR(MIN "  format: sharegtp\n",
-                 PATH ":5:11: dataset.format: expected one of sharegpt, openai, alpaca, auto, got 'sharegtp' (did you mean 'sharegpt'?)");
+                 PATH ":5:11: dataset.format: expected one of sharegpt, openai, alpaca, preference, completion, text, auto, got 'sharegtp' (did you mean 'sharegpt'?)");
     EXPECT_ERROR(MIN "gates:\n  pii: {detect: [email, phnoe]}\n",
                  PATH ":6:25: gates.pii.detect[1]: expected one of email, phone, credit_card, ipv4, ipv6, api_key, got 'phnoe' (did you mean 'phone'?)");
     EXPECT_ERROR(MIN "gates:\n  reproducibility: {require: [seed]}\n",
