@@ -520,6 +520,13 @@ int engine_read_file(struct run *run, size_t i)
     if ((rc = source_open_stream(run->src, f->root_path, &stream)) < 0)   /* missing, a folder, a FIFO, unreadable */
         return engine_spec_error(run->spec, &run->spec->dataset.splits[f->split], rc);
     f->format = FORMAT_AUTO;
+    const struct engine_progress *progress = engine_progress_display;
+    if (progress) {
+        uint64_t stored = 0;
+        if (source_size(run->src, f->root_path, &stored) < 0)
+            err_clear();
+        progress->file(progress->ctx, i, f->path, stored, stream.stored != NULL);
+    }
     struct chunker ch;
     chunker_init(&ch, &stream, run->ro.max_line_bytes, run->chunk_bytes,
                  shard ? starts_file : run->hash_files || by_blob);
@@ -533,6 +540,8 @@ int engine_read_file(struct run *run, size_t i)
     bool whole = reader_is_lfs_pointer(head, head_len) ||
                  reader_starts_array(f->root_path ? f->root_path : f->path, head, head_len);
     for (;;) {
+        if (progress)
+            progress->tick(progress->ctx, at.offset, run->result->metrics.records);
         struct byte_stream piece_in;
         struct mem_stream mem = { 0 };
         enum reader_start start = at.first ? READER_START_JSONL : READER_START_CONTINUE;
