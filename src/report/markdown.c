@@ -248,7 +248,7 @@ static void write_coverage(struct buf *b, const struct result *r, const struct r
 static void write_splits(struct buf *b, const struct result *r, const struct report_options *o)
 {
     struct buf chart = BUF_INIT;
-    markdown_split_chart(&chart, r);
+    markdown_split_chart(&chart, r, o->spec);
     add_chart(b, &chart, o->max_bytes);
 }
 

@@ -21,6 +21,7 @@
 
 #include "report/report.h"
 #include "run/compare.h"
+#include "spec/spec.h"
 #include "util/buf.h"
 #include "util/utf8.h"
 #include "util/xalloc.h"
@@ -184,17 +185,43 @@ void markdown_coverage_chart(struct buf *b, const struct result *r, const struct
     free(v);
 }
 
-void markdown_split_chart(struct buf *b, const struct result *r)
+/* Examples per split: the splits gate's counts, or (that gate off) the files' own. */
+static uint64_t *split_counts(const struct result *r, const struct spec *spec, size_t *n, const char *const **names)
 {
-    const uint64_t *count = r->metrics.split_examples;
-    size_t shown = 0, n = r->n_splits;
-    uint64_t total = 0;
-    if (!count || n < 2)
-        return;
+    if (r->metrics.split_examples && r->split_names && r->n_splits) {
+        *n = r->n_splits;
+        *names = (const char *const *)r->split_names;
+        uint64_t *v = xcalloc(*n, sizeof(*v));
+        memcpy(v, r->metrics.split_examples, *n * sizeof(*v));
+        return v;
+    }
+    if (!spec || !spec->dataset.n_splits)
+        return NULL;
+    *n = spec->dataset.n_splits;
+    const char **all = xcalloc(*n, sizeof(*all));
+    for (size_t i = 0; i < *n; i++)
+        all[i] = spec->dataset.splits[i].name;
+    *names = all;
+    uint64_t *v = xcalloc(*n, sizeof(*v));
+    for (size_t i = 0; i < r->n_files; i++)
+        if (r->files[i].split < *n)
+            v[r->files[i].split] += r->files[i].examples;
+    return v;
+}
+
+void markdown_split_chart(struct buf *b, const struct result *r, const struct spec *spec)
+{
+    size_t shown = 0, n = 0;
+    const char *const *names = NULL;
+    uint64_t *count = split_counts(r, spec, &n, &names), total = 0;
     for (size_t i = 0; i < n; i++)
         total += count[i];
-    if (!total)
+    if (n < 2 || !total) {
+        free(count);
+        if (names != (const char *const *)r->split_names)
+            free((void *)names);
         return;
+    }
     buf_addstr(b, "### Splits\n\n_Chart: the share of examples in each split; the counts are in the "
                   "chart's legend._\n\n```mermaid\npie showData\n  title Examples per split\n"
                   "  accTitle: Examples per split\n");
@@ -203,7 +230,7 @@ void markdown_split_chart(struct buf *b, const struct result *r)
         if (!count[i])   /* a slice of nothing draws nothing */
             continue;
         buf_addstr(b, "  ");
-        mermaid_label(b, r->split_names[i], MERMAID_LABEL_CHARS);
+        mermaid_label(b, names[i], MERMAID_LABEL_CHARS);
         buf_printf(b, " : %llu\n", (unsigned long long)count[i]);
         shown++;
     }
@@ -217,4 +244,7 @@ void markdown_split_chart(struct buf *b, const struct result *r)
     if (empty)
         buf_printf(b, "_%zu split%s with no examples %s not drawn._\n\n", empty, empty == 1 ? "" : "s",
                    empty == 1 ? "is" : "are");
+    free(count);
+    if (names != (const char *const *)r->split_names)
+        free((void *)names);
 }

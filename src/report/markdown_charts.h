@@ -4,7 +4,7 @@
  * baseline, and examples per split. The tables around them keep the exact numbers.
  *
  *   markdown_coverage_chart(&b, result, opts);   // nothing when there is no coverage
- *   markdown_split_chart(&b, result);            // nothing for fewer than two splits
+ *   markdown_split_chart(&b, result, spec);      // nothing for fewer than two splits
  */
 #ifndef DSCI_MARKDOWN_CHARTS_H
 #define DSCI_MARKDOWN_CHARTS_H
@@ -17,6 +17,7 @@ struct buf;
 struct comparison;
 struct report_options;
 struct result;
+struct spec;
 
 /* Categories (and splits) one chart shows at most; the rest are counted under it. */
 #define MERMAID_MAX_BARS 30
@@ -39,6 +40,7 @@ void mermaid_label(struct buf *b, const char *name, size_t max_chars);
 bool markdown_base_count(const struct comparison *cmp, const char *name, uint64_t *out);
 
 void markdown_coverage_chart(struct buf *b, const struct result *r, const struct report_options *o);
-void markdown_split_chart(struct buf *b, const struct result *r);
+/* Examples per split; spec names the splits when the splits gate did not run. */
+void markdown_split_chart(struct buf *b, const struct result *r, const struct spec *spec);
 
 #endif

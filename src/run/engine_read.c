@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "data/source.h"
+#include "data/stream_codec.h"
 #include "read/chunker.h"
 #include "run/classify.h"
 #include "run/digest.h"
@@ -507,6 +508,13 @@ int engine_read_file(struct run *run, size_t i)
     /* A shard that reads the file's first byte says what the whole file is (size,
      * checksum): it reads on to the end, the others stop after their last piece. */
     bool starts_file = !shard || shard_plan_owner(&shard->plan, i, 0) == shard->plan.index;
+    const struct engine_progress *progress = engine_progress_display;
+    if (progress) {   /* before a whole-file replay too, so the display counts the file */
+        uint64_t stored = 0;
+        if (source_size(run->src, f->root_path, &stored) < 0)
+            err_clear();
+        progress->file(progress->ctx, i, f->path, stored, stream_codec_of(f->root_path) != CODEC_NONE);
+    }
     unsigned char blob[20], file_key[32];
     bool by_blob = c && !shard && source_blob_id(run->src, f->root_path, blob);
     int rc;
@@ -520,13 +528,6 @@ int engine_read_file(struct run *run, size_t i)
     if ((rc = source_open_stream(run->src, f->root_path, &stream)) < 0)   /* missing, a folder, a FIFO, unreadable */
         return engine_spec_error(run->spec, &run->spec->dataset.splits[f->split], rc);
     f->format = FORMAT_AUTO;
-    const struct engine_progress *progress = engine_progress_display;
-    if (progress) {
-        uint64_t stored = 0;
-        if (source_size(run->src, f->root_path, &stored) < 0)
-            err_clear();
-        progress->file(progress->ctx, i, f->path, stored, stream.stored != NULL);
-    }
     struct chunker ch;
     chunker_init(&ch, &stream, run->ro.max_line_bytes, run->chunk_bytes,
                  shard ? starts_file : run->hash_files || by_blob);

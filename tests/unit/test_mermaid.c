@@ -196,7 +196,7 @@ static void test_mermaid__split_chart(void **state)
     r.split_names = names;
     r.metrics.split_examples = counts;
     struct buf b = BUF_INIT;
-    markdown_split_chart(&b, &r);
+    markdown_split_chart(&b, &r, NULL);
     const char *c = buf_cstr(&b);
     assert_non_null(strstr(c, "```mermaid\npie showData\n"));
     assert_non_null(strstr(c, "  \"train\" : 90\n  \"te#34;st\" : 10\n```"));
@@ -204,7 +204,7 @@ static void test_mermaid__split_chart(void **state)
     buf_release(&b);
 
     r.n_splits = 1;   /* one split: nothing to compare */
-    markdown_split_chart(&b, &r);
+    markdown_split_chart(&b, &r, NULL);
     assert_int_equal(b.len, 0);
     r.split_names = NULL;
     r.metrics.split_examples = NULL;
