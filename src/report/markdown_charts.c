@@ -92,6 +92,21 @@ bool markdown_base_count(const struct comparison *cmp, const char *name, uint64_
     return false;
 }
 
+/* Characters of s (bytes that are not UTF-8 count one each). */
+static size_t name_chars(const char *str)
+{
+    const unsigned char *p = (const unsigned char *)(str ? str : "");
+    size_t n = 0;
+    for (; *p; p++)
+        n += (*p & 0xC0) != 0x80;
+    return n;
+}
+
+/* An upright chart while its labels fit side by side in Mermaid's default 700 pixels
+ * (about 90 characters of axis text); else on its side. */
+#define MERMAID_UPRIGHT_BARS 8
+#define MERMAID_UPRIGHT_CHARS 90
+
 struct bar {
     size_t index;          /* the check's place in the coverage section (spec order) */
     uint64_t have, min, base, need;
@@ -162,8 +177,17 @@ void markdown_coverage_chart(struct buf *b, const struct result *r, const struct
     buf_printf(b, "_Chart: examples per category (%s), with each category's minimum as a line; "
                   "the table below has the exact numbers._\n\n",
                with_base ? "bars: this run in front of the baseline's" : "bars");
-    buf_addstr(b, "```mermaid\nxychart-beta\n  title \"Examples per category\"\n"
-                  "  accTitle: Examples per category\n");
+    /* Mermaid neither turns nor wraps x-axis labels: side by side they overlap once
+     * they are many or long, so such a chart lies on its side, a label per row. */
+    size_t longest = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t chars = name_chars(s->checks[v[i].index].name);
+        longest = chars > longest ? chars : longest;
+    }
+    longest = longest < MERMAID_LABEL_CHARS ? longest : MERMAID_LABEL_CHARS + 1;
+    bool sideways = n > MERMAID_UPRIGHT_BARS || n * (longest + 2) > MERMAID_UPRIGHT_CHARS;
+    buf_printf(b, "```mermaid\nxychart-beta%s\n  title \"Examples per category\"\n"
+                  "  accTitle: Examples per category\n", sideways ? " horizontal" : "");
     buf_printf(b, "  accDescr: Bars of the examples in each of %zu categories%s, and a line of each "
                   "category's minimum\n", n, with_base ? " in this run and in the baseline" : "");
     buf_addstr(b, "  x-axis [");

@@ -22,7 +22,7 @@ struct spec;
 /* Categories (and splits) one chart shows at most; the rest are counted under it. */
 #define MERMAID_MAX_BARS 30
 /* Characters of a name a label keeps before it is cut with "…". */
-#define MERMAID_LABEL_CHARS 40
+#define MERMAID_LABEL_CHARS 24
 
 /*
  * Appends `name` as a quoted Mermaid string ("..."), safe for any bytes: every ASCII

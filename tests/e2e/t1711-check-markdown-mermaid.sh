@@ -2,7 +2,7 @@
 # The Mermaid charts of the markdown summary (issue 17) go through Mermaid's own parser
 # (tests/npm-mermaid, pinned) with hostile category and split names: every block
 # parses, each series has a value per label, and the labels read back (entity codes
-# decoded) are the names, cut at 40 characters, with line breaks as spaces and bidi
+# decoded) are the names, cut at 24 characters, with line breaks as spaces and bidi
 # overrides as U+FFFD. The fence is never closed early; a baseline adds its bar series;
 # more than 30 categories are capped. The github step summary carries the same charts.
 . "$DSCI_SOURCE_DIR/tests/lib.sh"
@@ -60,7 +60,7 @@ with open('ds/data/s1.jsonl', 'w') as f:
         f.write(ex(i, i % len(names)) + '\n')
 def shown(n):
     n = n.replace('\n', ' ').replace('\u202e', '\ufffd')
-    return n if len(n) <= 40 else n[:40] + '\u2026'
+    return n if len(n) <= 24 else n[:24] + '\u2026'
 json.dump({"blocks": 2, "categories": [shown(n) for n in names], "splits": splits,
            "series": ["this run", "minimum"]}, open('want.json', 'w'))
 json.dump({"blocks": 2, "categories": [shown(n) for n in names], "splits": splits,

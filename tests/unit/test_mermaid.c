@@ -175,12 +175,28 @@ static void test_mermaid__coverage_chart_caps_bars(void **state)
     for (const char *p = axis; *p != '\n'; p++)
         labels += *p == '"';
     assert_int_equal(labels / 2, MERMAID_MAX_BARS);
+    assert_non_null(strstr(c, "```mermaid\nxychart-beta horizontal\n"));   /* a label per row */
     /* the two below their minimum first (cat0, cat1), then the largest; in spec order */
     assert_non_null(strstr(c, "x-axis [\"cat0\", \"cat1\", \"cat172\","));
     assert_non_null(strstr(c, "\"cat199\"]"));
     assert_non_null(strstr(c, "The chart shows 30 of 200 categories"));
     assert_non_null(strstr(c, "170 more are in the table"));
     assert_true(strlen(c) < 4000);
+    free(c);
+    result_release(&r);
+}
+
+static void test_mermaid__long_names_lie_on_their_side(void **state)
+{
+    (void)state;
+    struct result r;
+    result_init(&r);
+    static const char *const names[] = { "Multi-turn tool use with retries", "Refusals of unsafe requests",
+                                         "Summaries of long documents", "Code review comments" };
+    coverage(&r, 4, names);
+    char *c = chart(&r);
+    assert_non_null(strstr(c, "```mermaid\nxychart-beta horizontal\n"));
+    assert_non_null(strstr(c, "\"Multi-turn tool use with\xe2\x80\xa6\""));
     free(c);
     result_release(&r);
 }
@@ -220,6 +236,7 @@ int main(void)
         cmocka_unit_test(test_mermaid__long_names_are_cut),
         cmocka_unit_test(test_mermaid__coverage_chart_shape),
         cmocka_unit_test(test_mermaid__coverage_chart_caps_bars),
+        cmocka_unit_test(test_mermaid__long_names_lie_on_their_side),
         cmocka_unit_test(test_mermaid__split_chart),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
