@@ -19,6 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli/progress.h"
 #include "report/ci_outputs.h"
 #include "report/report.h"
 #include "run/check.h"
@@ -283,6 +284,7 @@ int check_and_report(struct check_cli *o)
     int exit_code, rc;
 
     settle_outputs(o);
+    progress_setup(o->g.quiet);
     o->run.spec = o->g.spec;
     o->run.want_bump = want_bump(o);
     if ((rc = check_run(&out, &o->run)) < 0) {
