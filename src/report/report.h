@@ -44,6 +44,7 @@ extern const struct reporter report_json;
 extern const struct reporter report_github;
 extern const struct reporter report_markdown;
 extern const struct reporter report_sarif, report_junit;
+extern const struct reporter report_html;
 
 /* The step summary of a run that ended in exit 2 or 3: what went wrong, escaped. */
 int report_markdown_error(FILE *out, const char *command, const char *message, int exit_code);
