@@ -297,6 +297,9 @@ int check_and_report(struct check_cli *o)
         .comparison = &out.cmp,
         .spec = out.ds.spec,
     };
+    struct quote_source quoting = { out.ds.src, &out.result };
+    ro.quote = quote_lines;
+    ro.quote_ctx = &quoting;
     if (out.planned) {
         ro.bump = semver_part_name(out.plan.v.decision.part);
         ro.bump_reason = out.plan.v.decision.reason;

@@ -9,10 +9,12 @@
 #include "report/html.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "spec/spec.h"
 #include "util/err.h"
+#include "util/xalloc.h"
 
 static const char page_style[] =
     ":root{color-scheme:light dark;--fg:#1f2328;--bg:#fff;--muted:#59636e;--line:#d1d9e0;"
@@ -235,7 +237,73 @@ static void write_tokens(struct buf *b, const struct result *r)
     buf_addstr(b, "</tbody>\n</table>\n");
 }
 
-static void finding_item(struct buf *b, const struct check *c, const struct finding *f)
+/* The quotes of the listed duplicates and leaks: the example and its first related
+ * place, two per finding. */
+struct quotes {
+    const struct finding **of;
+    struct quote *q;          /* 2 per finding */
+    size_t n, alloc;
+};
+
+static bool quoted_gate(const struct section *s)
+{
+    return !strcmp(s->gate, "duplicates") || !strcmp(s->gate, "leakage");
+}
+
+/* An example the PII gate flagged is not quoted: the page would show what the PII
+ * findings redact. */
+static bool has_pii(const struct result *r, const char *path, size_t line)
+{
+    for (size_t i = 0; i < r->n_sections; i++) {
+        if (strcmp(r->sections[i].gate, "pii"))
+            continue;
+        for (size_t k = 0; k < r->sections[i].n_checks; k++) {
+            const struct check *c = &r->sections[i].checks[k];
+            for (size_t f = 0; f < c->n_findings; f++)
+                if (c->findings[f].path && c->findings[f].line == line && !strcmp(c->findings[f].path, path))
+                    return true;
+        }
+    }
+    return false;
+}
+
+static void quote_add(struct quotes *qs, const struct result *r, const struct finding *f)
+{
+    if (!f->path || !f->line || f->has_record || !f->n_related)
+        return;
+    if (qs->n == qs->alloc) {
+        qs->alloc = qs->alloc ? 2 * qs->alloc : 64;
+        qs->of = xreallocarray(qs->of, qs->alloc, sizeof(*qs->of));
+        qs->q = xreallocarray(qs->q, 2 * qs->alloc, sizeof(*qs->q));
+    }
+    const struct finding_ref *other = &f->related[0];
+    qs->of[qs->n] = f;
+    struct quote *q = &qs->q[2 * qs->n++];
+    q[0] = (struct quote){ has_pii(r, f->path, f->line) ? NULL : f->path, f->line, NULL };
+    q[1] = (struct quote){ other->path && !has_pii(r, other->path, other->line) ? other->path : NULL, other->line, NULL };
+}
+
+static const struct quote *quote_of(const struct quotes *qs, const struct finding *f)
+{
+    for (size_t i = 0; i < qs->n; i++)
+        if (qs->of[i] == f)
+            return &qs->q[2 * i];
+    return NULL;
+}
+
+static void quote_box(struct buf *b, const struct quote *q)
+{
+    buf_addstr(b, "<div class=\"quote\"><code>");
+    if (q->text)
+        html_text_cut(b, q->text, HTML_QUOTE_CHARS);
+    else
+        buf_addstr(b, "<span class=\"muted\">(not quoted");
+    if (!q->text)
+        buf_addstr(b, q->path ? ": not readable)</span>" : ": it has a PII finding, or no place)</span>");
+    buf_addstr(b, "</code></div>");
+}
+
+static void finding_item(struct buf *b, const struct check *c, const struct finding *f, const struct quotes *qs)
 {
     char place[FINDING_PLACE_SIZE];
     buf_addstr(b, "<li>");
@@ -261,11 +329,78 @@ static void finding_item(struct buf *b, const struct check *c, const struct find
         if (f->n_related > 20)
             buf_printf(b, " and %zu more", f->n_related - 20);
     }
+    const struct quote *q = f ? quote_of(qs, f) : NULL;
+    if (q && (q[0].text || q[1].text)) {
+        buf_addstr(b, "<div class=\"pair\">");
+        quote_box(b, &q[0]);
+        quote_box(b, &q[1]);
+        buf_addstr(b, "</div>");
+    }
     buf_addstr(b, "</li>\n");
 }
 
-static void write_findings(struct buf *b, const struct result *r)
+/* The findings write_findings lists, in its order, to fn. */
+static void each_listed(const struct section *s, void (*fn)(void *arg, const struct check *c, const struct finding *f),
+                        void *arg, uint64_t *listed_out)
 {
+    uint64_t listed = 0;
+    for (size_t k = 0; k < s->n_checks && listed < HTML_LIST_CAP; k++) {
+        const struct check *c = &s->checks[k];
+        if (c->status != STATUS_FAIL && c->status != STATUS_WARN)
+            continue;
+        if (!c->n_findings) {
+            if (!c->findings_total) {
+                fn(arg, c, NULL);
+                listed++;
+            }
+            continue;
+        }
+        for (size_t f = 0; f < c->n_findings && listed < HTML_LIST_CAP; f++)
+            if (!c->findings[f].accepted) {
+                fn(arg, c, &c->findings[f]);
+                listed++;
+            }
+    }
+    *listed_out = listed;
+}
+
+struct quote_pass {
+    struct quotes *qs;
+    const struct result *r;
+};
+
+static void collect_quote(void *arg, const struct check *c, const struct finding *f)
+{
+    struct quote_pass *p = arg;
+    (void)c;
+    if (f)
+        quote_add(p->qs, p->r, f);
+}
+
+struct item_pass {
+    struct buf *b;
+    const struct quotes *qs;
+};
+
+static void list_item(void *arg, const struct check *c, const struct finding *f)
+{
+    struct item_pass *p = arg;
+    finding_item(p->b, c, f, p->qs);
+}
+
+static void write_findings(struct buf *b, const struct result *r, const struct report_options *o)
+{
+    struct quotes qs = { 0 };
+    if (o->quote) {
+        struct quote_pass qp = { &qs, r };
+        uint64_t ignored;
+        for (size_t i = 0; i < r->n_sections; i++)
+            if (quoted_gate(&r->sections[i]))
+                each_listed(&r->sections[i], collect_quote, &qp, &ignored);
+        /* bytes, not code points: enough for HTML_QUOTE_CHARS of any script */
+        if (qs.n)
+            o->quote(o->quote_ctx, qs.q, 2 * qs.n, 4 * HTML_QUOTE_CHARS);
+    }
     bool heading = false;
     for (size_t i = 0; i < r->n_sections; i++) {
         const struct section *s = &r->sections[i];
@@ -287,23 +422,8 @@ static void write_findings(struct buf *b, const struct result *r)
         buf_addstr(b, ": ");
         html_count(b, total);
         buf_printf(b, " finding%s</h3>\n<ul class=\"findings\">\n", total == 1 ? "" : "s");
-        for (size_t k = 0; k < s->n_checks && listed < HTML_LIST_CAP; k++) {
-            const struct check *c = &s->checks[k];
-            if (c->status != STATUS_FAIL && c->status != STATUS_WARN)
-                continue;
-            if (!c->n_findings) {
-                if (!c->findings_total) {
-                    finding_item(b, c, NULL);
-                    listed++;
-                }
-                continue;
-            }
-            for (size_t f = 0; f < c->n_findings && listed < HTML_LIST_CAP; f++)
-                if (!c->findings[f].accepted) {
-                    finding_item(b, c, &c->findings[f]);
-                    listed++;
-                }
-        }
+        struct item_pass ip = { b, &qs };
+        each_listed(s, list_item, &ip, &listed);
         buf_addstr(b, "</ul>\n");
         if (listed < total) {
             buf_addstr(b, "<p class=\"muted\">Showing ");
@@ -313,6 +433,9 @@ static void write_findings(struct buf *b, const struct result *r)
             buf_addstr(b, " (every finding is in <code>dsci check --format json</code> or <code>--format sarif</code>).</p>\n");
         }
     }
+    quote_release(qs.q, 2 * qs.n);
+    free(qs.q);
+    free(qs.of);
 }
 
 static int html_write(FILE *out, const struct result *r, const struct report_options *o)
@@ -328,7 +451,7 @@ static int html_write(FILE *out, const struct result *r, const struct report_opt
     html_length_charts(&b, r, o);
     write_tokens(&b, r);
     html_diff_section(&b, r, o);
-    write_findings(&b, r);
+    write_findings(&b, r, o);
     buf_addstr(&b, "</main>\n<footer><p class=\"muted\">Written by dsci. This page has no scripts and loads "
                    "nothing.</p></footer>\n</body>\n</html>\n");
     int rc = fwrite(b.ptr ? b.ptr : "", 1, b.len, out) == b.len && !ferror(out) ? 0 : DSCI_EENV;

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "run/quote.h"
 #include "run/result.h"
 
 struct buf;
@@ -31,6 +32,13 @@ struct report_options {
     const char *next_version;            /* the proposed version; NULL when none */
     const char *bump_reason;             /* why; NULL when none */
     size_t max_bytes;                    /* markdown: stay below this size; 0 for no cap */
+    /* Reads a few examples' lines again for quotes (html: duplicates and leaks side by
+     * side): run/quote.h's quote_lines with its quote_source; NULL: nothing is quoted. */
+    void (*quote)(void *ctx, struct quote *q, size_t n, size_t max_bytes);
+    void *quote_ctx;
+    /* markdown: where the HTML report can be downloaded (the run's page, validated by
+     * html_run_url()); NULL: no link. */
+    const char *html_report_url;
 };
 
 struct reporter {
