@@ -45,7 +45,7 @@ void cmd_check_help(void)
           "                       the regression gates\n"
           "  --spec PATH          the spec (default: the only spec in ./specs/)\n"
           "  --format F           text (default; github in GitHub Actions), json, github,\n"
-          "                       markdown, ...; repeatable\n"
+          "                       markdown, sarif, junit, html; repeatable\n"
           "  --output FILE        write the preceding --format to FILE instead of stdout\n"
           "                       ('-' is stdout; a FIFO or device is written in place)\n"
           "  --max-examples N     offending examples listed per failed check (default 5)\n"
@@ -246,6 +246,16 @@ static const char *json_report_path(const struct check_cli *o)
     return path;
 }
 
+/* The HTML report's file, for the step summary's link to the run's artifacts. */
+static const char *html_report_path(const struct check_cli *o)
+{
+    const char *path = NULL;
+    for (size_t i = 0; i < o->n_outputs; i++)
+        if (o->outputs[i].reporter == &report_html && o->outputs[i].path && strcmp(o->outputs[i].path, "-"))
+            path = o->outputs[i].path;
+    return path;
+}
+
 static void explain_side(const char *side, const struct summary_cache_counts *c)
 {
     uint64_t chunks = c->chunks_reused + c->chunks_read;
@@ -317,6 +327,9 @@ int check_and_report(struct check_cli *o)
     }
     if (o->explain_cache)
         explain_cache(&out.cmp);
+    char run_url[REPORT_RUN_URL_SIZE];
+    ro.html_report_path = html_report_path(o);
+    ro.html_report_url = ro.html_report_path && report_run_url(run_url) ? run_url : NULL;
     if (in_github_actions() && (rc = ci_outputs_write_check(&out.result, &ro, json_report_path(o))) < 0)
         exit_code = report_error(rc);
 done:

@@ -44,10 +44,7 @@ void html_place(struct buf *b, const char *path, size_t line, const char *place)
 /* https://SERVER/OWNER/REPO/blob/SHA/ from GITHUB_SERVER_URL, GITHUB_REPOSITORY and
  * GITHUB_SHA in GitHub Actions when each is well formed; NULL otherwise. */
 const char *html_link_base(void);
-/* The run's page (…/actions/runs/ID, where its artifacts are) from the same checks
- * and GITHUB_RUN_ID, into out (size HTML_RUN_URL_SIZE); false when unknown. */
-#define HTML_RUN_URL_SIZE 512
-bool html_run_url(char out[HTML_RUN_URL_SIZE]);
+#define HTML_RUN_URL_SIZE REPORT_RUN_URL_SIZE
 
 /* The charts (html_svg.c): each an <svg role="img"> with <title> and <desc>, followed by
  * a table with the same numbers. */

@@ -83,14 +83,14 @@ const char *html_link_base(void)
     return n > 0 && (size_t)n < sizeof(base) ? base : NULL;
 }
 
-bool html_run_url(char out[HTML_RUN_URL_SIZE])
+bool report_run_url(char out[REPORT_RUN_URL_SIZE])
 {
     char url[HTML_RUN_URL_SIZE];
     const char *id = getenv("GITHUB_RUN_ID");
     if (!repo_url(url, sizeof(url)) || !digits_ok(id))
         return false;
-    int n = snprintf(out, HTML_RUN_URL_SIZE, "%.400s/actions/runs/%s", url, id);
-    return n > 0 && n < HTML_RUN_URL_SIZE;
+    int n = snprintf(out, REPORT_RUN_URL_SIZE, "%.400s/actions/runs/%s", url, id);
+    return n > 0 && n < REPORT_RUN_URL_SIZE;
 }
 
 /* A path as a URL's path: unreserved bytes and '/' as they are, every other byte

@@ -36,9 +36,9 @@ struct report_options {
      * side): run/quote.h's quote_lines with its quote_source; NULL: nothing is quoted. */
     void (*quote)(void *ctx, struct quote *q, size_t n, size_t max_bytes);
     void *quote_ctx;
-    /* markdown: where the HTML report can be downloaded (the run's page, validated by
-     * html_run_url()); NULL: no link. */
-    const char *html_report_url;
+    /* markdown: the HTML report's file and where it can be downloaded (the run's page,
+     * from report_run_url()); NULL: no link. */
+    const char *html_report_path, *html_report_url;
 };
 
 struct reporter {
@@ -56,6 +56,12 @@ extern const struct reporter report_html;
 
 /* The step summary of a run that ended in exit 2 or 3: what went wrong, escaped. */
 int report_markdown_error(FILE *out, const char *command, const char *message, int exit_code);
+
+/* The GitHub Actions run's page (https://SERVER/OWNER/REPO/actions/runs/ID, where its
+ * artifacts are) from the runner's environment, each part validated; false when not in
+ * GitHub Actions or a part is malformed. */
+#define REPORT_RUN_URL_SIZE 512
+bool report_run_url(char out[REPORT_RUN_URL_SIZE]);
 
 const struct reporter *report_find(const char *name);
 /* The i-th registered reporter, NULL past the end (for "known: ..." messages). */
