@@ -45,7 +45,7 @@ void cmd_check_help(void)
           "                       the regression gates\n"
           "  --spec PATH          the spec (default: the only spec in ./specs/)\n"
           "  --format F           text (default; github in GitHub Actions), json, github,\n"
-          "                       markdown, sarif, junit, html; repeatable\n"
+          "                       markdown, ...; repeatable\n"
           "  --output FILE        write the preceding --format to FILE instead of stdout\n"
           "                       ('-' is stdout; a FIFO or device is written in place)\n"
           "  --max-examples N     offending examples listed per failed check (default 5)\n"
