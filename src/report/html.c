@@ -303,12 +303,14 @@ static void quote_box(struct buf *b, const struct quote *q)
     buf_addstr(b, "</code></div>");
 }
 
-static void finding_item(struct buf *b, const struct check *c, const struct finding *f, const struct quotes *qs)
+/* The regression gate's places are in the baseline (a removed example), not the head. */
+static void finding_item(struct buf *b, const struct check *c, const struct finding *f, const struct quotes *qs,
+                         bool related_in_baseline)
 {
     char place[FINDING_PLACE_SIZE];
     buf_addstr(b, "<li>");
     if (f && f->path) {
-        html_place(b, f->path, f->line, finding_place(place, f));
+        html_place(b, f->path, f->line, finding_place(place, f), true);
         buf_addstr(b, " ");
     }
     buf_addstr(b, "<strong>");
@@ -320,11 +322,12 @@ static void finding_item(struct buf *b, const struct check *c, const struct find
         check_line(b, c);
     if (f && f->n_related) {
         /* a duplicate's original, a cluster's other members, the train copy of a leak */
-        buf_addstr(b, "<br><span class=\"muted\">with</span> ");
+        buf_addstr(b, related_in_baseline ? "<br><span class=\"muted\">in the baseline:</span> "
+                                          : "<br><span class=\"muted\">with</span> ");
         for (size_t i = 0; i < f->n_related && i < 20; i++) {
             if (i)
                 buf_addstr(b, ", ");
-            html_place(b, f->related[i].path, f->related[i].line, "");
+            html_place(b, f->related[i].path, f->related[i].line, "", !related_in_baseline);
         }
         if (f->n_related > 20)
             buf_printf(b, " and %zu more", f->n_related - 20);
@@ -380,12 +383,13 @@ static void collect_quote(void *arg, const struct check *c, const struct finding
 struct item_pass {
     struct buf *b;
     const struct quotes *qs;
+    bool related_in_baseline;
 };
 
 static void list_item(void *arg, const struct check *c, const struct finding *f)
 {
     struct item_pass *p = arg;
-    finding_item(p->b, c, f, p->qs);
+    finding_item(p->b, c, f, p->qs, p->related_in_baseline);
 }
 
 static void write_findings(struct buf *b, const struct result *r, const struct report_options *o)
@@ -422,7 +426,7 @@ static void write_findings(struct buf *b, const struct result *r, const struct r
         buf_addstr(b, ": ");
         html_count(b, total);
         buf_printf(b, " finding%s</h3>\n<ul class=\"findings\">\n", total == 1 ? "" : "s");
-        struct item_pass ip = { b, &qs };
+        struct item_pass ip = { b, &qs, !strcmp(s->gate, "regression") };
         each_listed(s, list_item, &ip, &listed);
         buf_addstr(b, "</ul>\n");
         if (listed < total) {

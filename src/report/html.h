@@ -36,10 +36,10 @@ bool html_text_cut(struct buf *b, const char *s, size_t max);
 /* A number with thousands separators: 13402 -> "13,402". */
 void html_count(struct buf *b, uint64_t n);
 
-/* "path:line" of a finding (with its column or record when it has one), escaped, as a
- * link to the file at the run's commit on GitHub when html_link_base() has one. */
-struct finding;
-void html_place(struct buf *b, const char *path, size_t line, const char *place);
+/* "path:line" of a finding (with its column or record when it has one), escaped; with
+ * `link`, as a link to the file at the run's commit on GitHub when html_link_base() has
+ * one (never for a place in the baseline: the line is not the head's). */
+void html_place(struct buf *b, const char *path, size_t line, const char *place, bool link);
 
 /* https://SERVER/OWNER/REPO/blob/SHA/ from GITHUB_SERVER_URL, GITHUB_REPOSITORY and
  * GITHUB_SHA in GitHub Actions when each is well formed; NULL otherwise. */

@@ -81,7 +81,7 @@ void html_diff_section(struct buf *b, const struct result *r, const struct repor
     for (size_t i = 0; i < d->n_samples; i++) {
         const struct diff_sample *s = &d->samples[i];
         buf_printf(b, "<tr><td>%s</td><td>", diff_kind_name(s->kind));
-        html_place(b, s->path, s->line, "");
+        html_place(b, s->path, s->line, "", s->kind != DIFF_REMOVED);
         if (s->kind == DIFF_REMOVED)
             buf_addstr(b, " <span class=\"muted\">(in the baseline)</span>");
         buf_addstr(b, "</td><td>");

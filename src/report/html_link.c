@@ -107,9 +107,9 @@ static void url_path(struct buf *b, const char *path)
     }
 }
 
-void html_place(struct buf *b, const char *path, size_t line, const char *place)
+void html_place(struct buf *b, const char *path, size_t line, const char *place, bool link)
 {
-    const char *base = path ? html_link_base() : NULL;
+    const char *base = path && link ? html_link_base() : NULL;
     /* "..": a path that climbs out of the repository has no blob to link to. */
     bool linked = base && *path != '/' && !strstr(path, "..");
     if (linked) {
