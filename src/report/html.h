@@ -44,7 +44,8 @@ void html_place(struct buf *b, const char *path, size_t line, const char *place,
 /* https://SERVER/OWNER/REPO/blob/SHA/ from GITHUB_SERVER_URL, GITHUB_REPOSITORY and
  * GITHUB_SHA in GitHub Actions when each is well formed; NULL otherwise. */
 const char *html_link_base(void);
-#define HTML_RUN_URL_SIZE REPORT_RUN_URL_SIZE
+/* Room for a URL html_link.c builds (report_run_url(), report.h, is the other). */
+#define HTML_URL_SIZE REPORT_RUN_URL_SIZE
 
 /* The charts (html_svg.c): each an <svg role="img"> with <title> and <desc>, followed by
  * a table with the same numbers. */

@@ -74,8 +74,8 @@ static bool repo_url(char *out, size_t size)
 
 const char *html_link_base(void)
 {
-    static char base[HTML_RUN_URL_SIZE];
-    char url[HTML_RUN_URL_SIZE];
+    static char base[HTML_URL_SIZE];
+    char url[HTML_URL_SIZE];
     const char *sha = getenv("GITHUB_SHA");
     if (!repo_url(url, sizeof(url)) || !hex_ok(sha))
         return NULL;
@@ -85,7 +85,7 @@ const char *html_link_base(void)
 
 bool report_run_url(char out[REPORT_RUN_URL_SIZE])
 {
-    char url[HTML_RUN_URL_SIZE];
+    char url[HTML_URL_SIZE];
     const char *id = getenv("GITHUB_RUN_ID");
     if (!repo_url(url, sizeof(url)) || !digits_ok(id))
         return false;

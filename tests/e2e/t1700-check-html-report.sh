@@ -82,6 +82,8 @@ sha=$(git -C task-api rev-parse HEAD)
     test_must_fail 1 "$DSCI" check --format html --output ../gh.html)
 expect_line gh.html "<a href=\"https://github.com/o/r/blob/$sha/data/splits/train.jsonl#L"
 python3 dom_check.py gh.html "https://github.com/o/r/blob/$sha/" >dom.txt || { cat dom.txt >&2; fail "gh.html"; }
+others=$(grep -Eo 'https?://[^"<> ]*' gh.html | grep -v "^https://github.com/o/r/blob/$sha/" || true)
+[ -z "$others" ] || fail "URLs other than the blob links: $others"
 # a removed example's place is in the baseline: shown, never linked at the head's commit
 expect_line gh.html 'in the baseline:</span> <code>data/splits/train.jsonl:3</code>'
 expect_line gh.html '<td>removed</td><td><code>data/splits/train.jsonl:3</code>' 
