@@ -149,6 +149,16 @@ static void write_verdict(struct buf *b, const struct result *r)
         buf_addstr(b, "\n\n");
 }
 
+/* Where the HTML report of this run is (an artifact the workflow uploads). */
+static void write_html_link(struct buf *b, const struct report_options *o)
+{
+    if (!o->html_report_url || !o->html_report_path)
+        return;
+    buf_addstr(b, "HTML report with charts: ");
+    md_code(b, o->html_report_path);
+    buf_printf(b, " in [this run's artifacts](%s).\n\n", o->html_report_url);
+}
+
 static void write_gate_table(struct buf *b, const struct result *r)
 {
     if (!r->n_sections)
@@ -480,6 +490,7 @@ static int markdown_write(FILE *out, const struct result *r, const struct report
 {
     struct buf b = BUF_INIT;
     write_verdict(&b, r);
+    write_html_link(&b, o);
     write_gate_table(&b, r);
     write_notes(&b, r);
     write_coverage(&b, r, o);
