@@ -79,8 +79,7 @@ static size_t clean_path(struct buf *out, const char *path)
     while (avail) {
         uint32_t cp;
         size_t n = utf8_decode(s, avail, &cp);
-        if (!n || cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || (cp >= 0x202a && cp <= 0x202e) ||
-            (cp >= 0x2066 && cp <= 0x2069)) {
+        if (!n || cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || utf8_is_bidi_control(cp)) {
             buf_addch(out, '?');
             n = n ? n : 1;
         } else {

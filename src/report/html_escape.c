@@ -13,8 +13,7 @@
 /* Code points shown as [U+XXXX] instead of themselves. */
 static bool shown_by_name(uint32_t cp)
 {
-    return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || (cp >= 0x202a && cp <= 0x202e) ||
-           (cp >= 0x2066 && cp <= 0x2069);
+    return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || utf8_is_bidi_control(cp);
 }
 
 bool html_text_cut(struct buf *b, const char *str, size_t max)

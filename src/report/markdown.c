@@ -26,12 +26,19 @@
 
 /* Bytes that are not well-formed UTF-8 (a lone surrogate decoded from "\udc00" is
  * ED B0 80) become U+FFFD, as in the JSON and XML writers: the summary stays UTF-8.
- * Returns the bytes of s consumed when they were copied or replaced, 0 for ASCII. */
+ * A bidi control shows as [U+XXXX], as in the HTML page: passed on, it would reorder
+ * the table cell around it. Returns the bytes of s consumed when they were copied or
+ * replaced, 0 for ASCII. */
 static size_t md_utf8(struct buf *b, const unsigned char *s)
 {
     if (*s < 0x80)
         return 0;
     size_t n = utf8_len(s);
+    uint32_t cp;
+    if (n && utf8_decode(s, n, &cp) == n && utf8_is_bidi_control(cp)) {
+        buf_printf(b, "[U+%04X]", (unsigned)cp);
+        return n;
+    }
     if (n) {
         buf_add(b, s, n);
         return n;
