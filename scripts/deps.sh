@@ -20,7 +20,7 @@ build_packages="build-essential cmake pkg-config git \
 libgit2-dev libmbedtls-dev libyaml-dev libyajl-dev libpcre2-dev libutf8proc-dev \
 libssl-dev libssh2-1-dev libhttp-parser-dev zlib1g-dev libzstd-dev"
 test_packages="libcmocka-dev valgrind jq python3 python3-yaml pre-commit shellcheck \
-clang libclang-rt-14-dev ca-certificates libxml2-utils git-lfs zstd"
+clang libclang-rt-14-dev ca-certificates libxml2-utils git-lfs zstd chromium"
 bench_packages="libsimdjson-dev jq python3 time util-linux zstd gzip"
 
 case $what in

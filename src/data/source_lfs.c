@@ -133,12 +133,44 @@ int lfs_peek(struct byte_stream *s, struct lfs_pointer *p)
     return ended && lfs_pointer_parse(h->head, h->len, p);
 }
 
-char *lfs_store_of_common_dir(const char *common_dir)
+/* git-lfs keeps objects in <lfs dir>/objects, the lfs dir being `lfs.storage` from git's
+ * config when set (relative to the common git dir when not absolute; "~/" is the home
+ * folder, as git-lfs expands it) and <common dir>/lfs otherwise. A config that cannot be
+ * read leaves the default: the store is only where objects are looked for, and a missing
+ * object is reported with the command that fetches it. */
+static char *lfs_dir_from_config(git_repository *git, const char *common_dir)
 {
-    if (!common_dir)
+    git_config *config = NULL;
+    git_buf value = { 0 };
+    char *dir = NULL;
+    if (git_repository_config_snapshot(&config, git) == 0 &&
+        git_config_get_string_buf(&value, config, "lfs.storage") == 0 && value.size > 0) {
+        const char *home = getenv("HOME");
+        if (value.ptr[0] == '/')
+            dir = xstrdup(value.ptr);
+        else if (value.ptr[0] == '~' && value.ptr[1] == '/' && home && *home)
+            dir = xasprintf("%s/%s", home, value.ptr + 2);
+        else
+            dir = xasprintf("%s%s%s", common_dir, common_dir[strlen(common_dir) - 1] == '/' ? "" : "/",
+                            value.ptr);
+    }
+    git_buf_dispose(&value);
+    git_config_free(config);
+    return dir;
+}
+
+char *lfs_store_of_repository(git_repository *git)
+{
+    const char *common_dir = git_repository_commondir(git);
+    if (!common_dir || !*common_dir)
         return NULL;
-    size_t n = strlen(common_dir);
-    return xasprintf("%s%slfs/objects", common_dir, n && common_dir[n - 1] == '/' ? "" : "/");
+    char *dir = lfs_dir_from_config(git, common_dir);
+    if (!dir)
+        dir = xasprintf("%s%slfs", common_dir, common_dir[strlen(common_dir) - 1] == '/' ? "" : "/");
+    size_t n = strlen(dir);
+    char *store = xasprintf("%s%sobjects", dir, n && dir[n - 1] == '/' ? "" : "/");
+    free(dir);
+    return store;
 }
 
 char *lfs_store_of_dir(const char *dir)
@@ -147,7 +179,7 @@ char *lfs_store_of_dir(const char *dir)
     git_repository *git = NULL;
     char *store = NULL;
     if (git_repository_open_ext(&git, dir, 0, NULL) == 0)
-        store = lfs_store_of_common_dir(git_repository_commondir(git));
+        store = lfs_store_of_repository(git);
     git_repository_free(git);
     git_libgit2_shutdown();
     return store;

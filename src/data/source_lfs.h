@@ -16,6 +16,8 @@
 
 #include "data/byte_stream.h"
 
+struct git_repository;
+
 /* The LFS spec's limit: a pointer file is smaller than this. */
 enum { LFS_POINTER_MAX = 1024 };
 
@@ -35,8 +37,9 @@ int lfs_peek(struct byte_stream *s, struct lfs_pointer *p);
 /* The store of the repository that `dir` is in (its objects folder), malloc'd; NULL
  * outside a repository. */
 char *lfs_store_of_dir(const char *dir);
-/* The store of a repository whose common git dir is `common_dir`. */
-char *lfs_store_of_common_dir(const char *common_dir);
+/* The store of an open repository: `lfs.storage` from its config, else <common dir>/lfs,
+ * then objects/. */
+char *lfs_store_of_repository(struct git_repository *git);
 
 /* Whether `store` holds the pointer's object (a file of the pointer's size). */
 bool lfs_object_present(const char *store, const struct lfs_pointer *p);

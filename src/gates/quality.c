@@ -201,6 +201,7 @@ struct quality_state {
     bool forget_names;           /* DSCI_TEST_FORGET_NAMES: every quote read again */
     bool damaged;                /* replay() met bytes no extract() wrote */
     struct top human_low, human_high, assistant_low, assistant_high, turns_low, turns_high;
+    struct result_lengths lengths;   /* handed to the result by finish */
 };
 
 static bool quality_enabled(const struct spec *spec)
@@ -215,6 +216,8 @@ static void *quality_begin(const struct gate_ctx *ctx)
     st->human_high.sign = st->assistant_high.sign = st->turns_high.sign = 1.0;
     const char *forget = getenv("DSCI_TEST_FORGET_NAMES");
     st->forget_names = forget && !strcmp(forget, "1");
+    st->lengths.n_splits = ctx->spec->dataset.n_splits;
+    st->lengths.counts = xcalloc(st->lengths.n_splits ? st->lengths.n_splits : 1, sizeof(*st->lengths.counts));
     return st;
 }
 
@@ -323,6 +326,9 @@ static void quality_replay(void *state, const struct example *at, const void *by
             assistant_chars += chars;
             assistant_n++;
         }
+        if (side != SIDE_OTHER && at->split < st->lengths.n_splits)
+            st->lengths.counts[at->split][side == SIDE_USER ? RESULT_ROLE_USER : RESULT_ROLE_ASSISTANT]
+                              [result_length_bucket(chars)]++;
         struct text_rec *r = &st->texts[st->n_texts++];
         r->h0 = h[0];
         r->h1 = h[1];
@@ -608,6 +614,9 @@ static int quality_finish(void *state, const struct gate_ctx *ctx)
     if (rc < 0)
         return rc;
     variance_check(sec, ctx, mt->turn_variance, mean, st);
+    free(ctx->result->lengths.counts);
+    ctx->result->lengths = st->lengths;
+    st->lengths.counts = NULL;
     return 0;
 }
 
@@ -617,6 +626,7 @@ static void quality_free(void *state)
     gate_vec_release(&st->texts_mem);
     gate_vec_release(&st->locs_mem);
     quality_names_release(&st->names);
+    free(st->lengths.counts);
     free(st);
 }
 

@@ -8,6 +8,7 @@
  */
 #include "read/reader_impl.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -204,9 +205,15 @@ static int cmp_name_ref(const void *pa, const void *pb)
 }
 
 static void check_tool_calls(struct reader *rd, struct record *r, const struct raw_message *m,
-                             size_t msg_index, size_t *budget)
+                             const char *list_name, size_t msg_index, size_t *budget)
 {
     struct example *ex = &rd->ex;
+    /* "message 3" in a chat record, as it always read; "chosen[3]" in a pair's lists */
+    char at[64];
+    if (list_name)
+        snprintf(at, sizeof(at), "%.40s[%zu]", list_name, msg_index);
+    else
+        snprintf(at, sizeof(at), "message %zu", msg_index);
     for (size_t j = 0; j < m->n_calls; j++) {
         /* Each call is checked against the declared tools (a linear search); a record
          * with more calls than the budget has the rest parsed but not validated. */
@@ -216,21 +223,21 @@ static void check_tool_calls(struct reader *rd, struct record *r, const struct r
         const struct tool_call *c = &m->calls[j];
         struct args_scan args;
         if (!c->name) {
-            ISSUE(rd, EX_TOOL_UNDECLARED, ex->line, "message %zu: tool call %zu has no function.name",
-                                           msg_index, j);
+            ISSUE(rd, EX_TOOL_UNDECLARED, ex->line, "%s: tool call %zu has no function.name",
+                                           at, j);
             continue;
         }
         if (!c->arguments || !parse_args(&rd->arena, c->arguments, c->arguments_len, &args)) {
-            ISSUE(rd, EX_TOOL_ARGUMENTS_INVALID, ex->line, "message %zu: arguments of tool call '%s' are not a JSON object",
-                                           msg_index, shown((char[SHOWN_MAX]){0}, c->name, c->name_len));
+            ISSUE(rd, EX_TOOL_ARGUMENTS_INVALID, ex->line, "%s: arguments of tool call '%s' are not a JSON object",
+                                           at, shown((char[SHOWN_MAX]){0}, c->name, c->name_len));
             continue;
         }
         if (!r->has_tools)
             continue;
         const struct tool_decl *t = find_tool(r, c->name, c->name_len);
         if (!t) {
-            ISSUE(rd, EX_TOOL_UNDECLARED, ex->line, "message %zu: calls '%s', which `tools` does not declare",
-                                           msg_index, shown((char[SHOWN_MAX]){0}, c->name, c->name_len));
+            ISSUE(rd, EX_TOOL_UNDECLARED, ex->line, "%s: calls '%s', which `tools` does not declare",
+                                           at, shown((char[SHOWN_MAX]){0}, c->name, c->name_len));
             continue;
         }
         /* sorted once, then each required name is a binary search: a hostile call with
@@ -245,8 +252,8 @@ static void check_tool_calls(struct reader *rd, struct record *r, const struct r
             struct name_ref want = { t->required[p], t->required_len[p] };
             bool found = bsearch(&want, sorted, args.n, sizeof(*sorted), cmp_name_ref) != NULL;
             if (!found) {
-                ISSUE(rd, EX_TOOL_MISSING_PARAMETER, ex->line, "message %zu: call to '%s' lacks required parameter '%s'",
-                                               msg_index, shown((char[SHOWN_MAX]){0}, c->name, c->name_len),
+                ISSUE(rd, EX_TOOL_MISSING_PARAMETER, ex->line, "%s: call to '%s' lacks required parameter '%s'",
+                                               at, shown((char[SHOWN_MAX]){0}, c->name, c->name_len),
                                                shown((char[SHOWN_MAX]){0}, t->required[p], t->required_len[p]));
             }
         }
@@ -334,7 +341,7 @@ void formats_list_turns(struct reader *rd, struct record *r, const struct raw_li
             ISSUE(rd, EX_MESSAGE_UNRECOGNIZED_KEY, ex->line, "%s[%zu]: unrecognized key '%s'", list_name, i,
                                            shown((char[SHOWN_MAX]){0}, m->unknown_key, m->unknown_key_len));
         if (format != FORMAT_SHAREGPT)
-            check_tool_calls(rd, r, m, i, tool_call_budget);
+            check_tool_calls(rd, r, m, format == FORMAT_OPENAI ? NULL : list_name, i, tool_call_budget);
     }
 }
 

@@ -192,8 +192,8 @@ static void implicit_strings(struct reader *rd, const struct raw_field *c, const
     for (int s = 0; s < 2; s++) {
         const struct turn *t = &rd->turns[ex->n_turns - 2 + s];
         if (utf8_is_blank(t->text, t->text_len))
-            ISSUE(rd, EX_EMPTY_MESSAGE, ex->line, k ? "'%s' is empty or whitespace only after the shared prompt"
-                                                    : "'%s' is empty or whitespace only", names[s]);
+            ISSUE(rd, EX_EMPTY_MESSAGE, ex->line, "'%s' is empty or whitespace only%s", names[s],
+                  k ? " after the shared prompt" : "");
     }
     move_to_rejected(rd, ex->n_turns - 1);
 }

@@ -589,7 +589,7 @@ parsed:
     default: formats_build_chat(rd, &r, format); break;
     }
     ex->turns = rd->turns;
-    if (format == FORMAT_PREFERENCE) {
+    if (format == FORMAT_PREFERENCE && rd->n_rejected > rd->rejected_from) {
         ex->rejected = rd->rejected + rd->rejected_from;
         ex->n_rejected = rd->n_rejected - rd->rejected_from;
     }

@@ -1,6 +1,7 @@
 /*
  * GitHub-flavoured markdown (--format markdown, and what dsci appends to
- * $GITHUB_STEP_SUMMARY): the verdict, a gate table, the coverage-gap table, metric
+ * $GITHUB_STEP_SUMMARY): the verdict, a gate table, the coverage chart and gap table,
+ * the split chart (report/markdown_charts.h draws the Mermaid charts), metric
  * deltas against the baseline, the proposed version, and the first findings of each
  * gate in collapsible <details>.
  *
@@ -14,6 +15,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "report/markdown_charts.h"
 #include "run/compare.h"
 #include "spec/spec.h"
 #include "util/buf.h"
@@ -24,12 +26,19 @@
 
 /* Bytes that are not well-formed UTF-8 (a lone surrogate decoded from "\udc00" is
  * ED B0 80) become U+FFFD, as in the JSON and XML writers: the summary stays UTF-8.
- * Returns the bytes of s consumed when they were copied or replaced, 0 for ASCII. */
+ * A bidi control shows as [U+XXXX], as in the HTML page: passed on, it would reorder
+ * the table cell around it. Returns the bytes of s consumed when they were copied or
+ * replaced, 0 for ASCII. */
 static size_t md_utf8(struct buf *b, const unsigned char *s)
 {
     if (*s < 0x80)
         return 0;
     size_t n = utf8_len(s);
+    uint32_t cp;
+    if (n && utf8_decode(s, n, &cp) == n && utf8_is_bidi_control(cp)) {
+        buf_printf(b, "[U+%04X]", (unsigned)cp);
+        return n;
+    }
     if (n) {
         buf_add(b, s, n);
         return n;
@@ -110,6 +119,14 @@ static enum status section_status(const struct section *s, bool *blocking, size_
     return worst;
 }
 
+/* A chart is left out whole when it would not fit under the cap with the tables. */
+static void add_chart(struct buf *b, struct buf *chart, size_t max)
+{
+    if (!max || b->len + chart->len + MD_RESERVE <= max)
+        buf_add(b, chart->ptr ? chart->ptr : "", chart->len);
+    buf_release(chart);
+}
+
 static void write_verdict(struct buf *b, const struct result *r)
 {
     size_t blocking = result_blocking_failures(r), warnings = 0;
@@ -139,6 +156,16 @@ static void write_verdict(struct buf *b, const struct result *r)
         buf_addstr(b, "\n\n");
 }
 
+/* Where the HTML report of this run is (an artifact the workflow uploads). */
+static void write_html_link(struct buf *b, const struct report_options *o)
+{
+    if (!o->html_report_url || !o->html_report_path)
+        return;
+    buf_addstr(b, "HTML report with charts: ");
+    md_code(b, o->html_report_path);
+    buf_printf(b, " in [this run's artifacts](%s).\n\n", o->html_report_url);
+}
+
 static void write_gate_table(struct buf *b, const struct result *r)
 {
     if (!r->n_sections)
@@ -165,18 +192,6 @@ static const struct spec_category *find_category(const struct spec *spec, const 
     return NULL;
 }
 
-static bool base_category(const struct comparison *cmp, const char *name, uint64_t *out)
-{
-    if (!cmp || !cmp->have || !cmp->base.metrics.category_counts)
-        return false;
-    for (size_t i = 0; i < cmp->base.n_categories; i++)
-        if (!strcmp(cmp->base.category_names[i], name)) {
-            *out = cmp->base.metrics.category_counts[i];
-            return true;
-        }
-    return false;
-}
-
 static void write_coverage(struct buf *b, const struct result *r, const struct report_options *o)
 {
     const struct section *s = NULL;
@@ -185,14 +200,17 @@ static void write_coverage(struct buf *b, const struct result *r, const struct r
             s = &r->sections[i];
     if (!s || !s->n_checks)
         return;
-    buf_addstr(b, "### Coverage gaps\n\n"
-                  "| Category | Count | Minimum | Baseline count | Gap | What to add |\n"
+    buf_addstr(b, "### Coverage gaps\n\n");
+    struct buf chart = BUF_INIT;
+    markdown_coverage_chart(&chart, r, o);
+    add_chart(b, &chart, o->max_bytes);
+    buf_addstr(b, "| Category | Count | Minimum | Baseline count | Gap | What to add |\n"
                   "| --- | ---: | ---: | ---: | ---: | --- |\n");
     for (size_t i = 0; i < s->n_checks; i++) {
         const struct check *c = &s->checks[i];
         uint64_t have = isnan(c->value) ? 0 : (uint64_t)c->value;
         uint64_t min = isnan(c->threshold) ? 0 : (uint64_t)c->threshold, base = 0;
-        bool has_base = base_category(o->comparison, c->name, &base);
+        bool has_base = markdown_base_count(o->comparison, c->name, &base);
         uint64_t gap = min > have ? min - have : 0;
         uint64_t drop = has_base && base > have ? base - have : 0;
 
@@ -242,6 +260,13 @@ static void write_coverage(struct buf *b, const struct result *r, const struct r
                    (unsigned long long)r->metrics.category_counts[r->n_categories],
                    r->metrics.category_counts[r->n_categories] == 1 ? "" : "s");
     buf_addstr(b, "\n");
+}
+
+static void write_splits(struct buf *b, const struct result *r, const struct report_options *o)
+{
+    struct buf chart = BUF_INIT;
+    markdown_split_chart(&chart, r, o->spec);
+    add_chart(b, &chart, o->max_bytes);
 }
 
 /* The tokens gate's counts per split, when it ran and its tokenizer loaded. */
@@ -472,9 +497,11 @@ static int markdown_write(FILE *out, const struct result *r, const struct report
 {
     struct buf b = BUF_INIT;
     write_verdict(&b, r);
+    write_html_link(&b, o);
     write_gate_table(&b, r);
     write_notes(&b, r);
     write_coverage(&b, r, o);
+    write_splits(&b, r, o);
     write_tokens(&b, r);
     write_deltas(&b, r, o->comparison);
     write_bump(&b, r, o);

@@ -16,6 +16,7 @@ static const struct reporter *const reporters[] = {
     &report_markdown,
     &report_sarif,
     &report_junit,
+    &report_html,
     NULL,
 };
 

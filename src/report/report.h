@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "run/quote.h"
 #include "run/result.h"
 
 struct buf;
@@ -31,6 +32,13 @@ struct report_options {
     const char *next_version;            /* the proposed version; NULL when none */
     const char *bump_reason;             /* why; NULL when none */
     size_t max_bytes;                    /* markdown: stay below this size; 0 for no cap */
+    /* Reads a few examples' lines again for quotes (html: duplicates and leaks side by
+     * side): run/quote.h's quote_lines with its quote_source; NULL: nothing is quoted. */
+    void (*quote)(void *ctx, struct quote *q, size_t n, size_t max_bytes);
+    void *quote_ctx;
+    /* markdown: the HTML report's file and where it can be downloaded (the run's page,
+     * from report_run_url()); NULL: no link. */
+    const char *html_report_path, *html_report_url;
 };
 
 struct reporter {
@@ -44,9 +52,16 @@ extern const struct reporter report_json;
 extern const struct reporter report_github;
 extern const struct reporter report_markdown;
 extern const struct reporter report_sarif, report_junit;
+extern const struct reporter report_html;
 
 /* The step summary of a run that ended in exit 2 or 3: what went wrong, escaped. */
 int report_markdown_error(FILE *out, const char *command, const char *message, int exit_code);
+
+/* The GitHub Actions run's page (https://SERVER/OWNER/REPO/actions/runs/ID, where its
+ * artifacts are) from the runner's environment, each part validated; false when not in
+ * GitHub Actions or a part is malformed. */
+#define REPORT_RUN_URL_SIZE 512
+bool report_run_url(char out[REPORT_RUN_URL_SIZE]);
 
 const struct reporter *report_find(const char *name);
 /* The i-th registered reporter, NULL past the end (for "known: ..." messages). */

@@ -24,15 +24,14 @@
 #define COLOR_RESET "\033[0m"
 
 
-/* U+2028/U+2029 and the bidi controls (U+200E/F, U+202A..E, U+2066..9), which
- * can break a line or reorder what the reader sees ("Trojan Source"). */
+/* U+2028/U+2029 and the bidi controls, which can break a line or reorder what the
+ * reader sees ("Trojan Source"). */
 static bool is_format_control(const unsigned char *s, size_t n)
 {
-    if (n != 3 || s[0] != 0xe2)
+    uint32_t cp;
+    if (n == 0 || utf8_decode(s, n, &cp) != n)
         return false;
-    if (s[1] == 0x80)
-        return s[2] == 0x8e || s[2] == 0x8f || (s[2] >= 0xa8 && s[2] <= 0xae);
-    return s[1] == 0x81 && s[2] >= 0xa6 && s[2] <= 0xa9;
+    return cp == 0x2028 || cp == 0x2029 || utf8_is_bidi_control(cp);
 }
 
 /*

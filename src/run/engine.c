@@ -101,6 +101,27 @@ static void free_files(struct run_file *files, size_t n)
     free(files);
 }
 
+const struct engine_progress *engine_progress_display;
+
+void engine_set_progress(const struct engine_progress *p)
+{
+    engine_progress_display = p;
+}
+
+/* Sizes are looked up only for a display (a stat or an object header per file). */
+static void progress_begin(struct source *src, const struct run_file *files, size_t n_files)
+{
+    const struct engine_progress *p = engine_progress_display;
+    uint64_t total = 0, size;
+    if (!p)
+        return;
+    for (size_t i = 0; i < n_files; i++)
+        if (source_size(src, files[i].root_path, &size) == 0)
+            total += size;
+    err_clear();   /* a file that cannot be sized fails later, where it is read */
+    p->begin(p->ctx, n_files, total);
+}
+
 int engine_check(struct result *out, const struct spec *spec, struct source *src,
                  const struct engine_options *opts)
 {
@@ -214,6 +235,7 @@ int engine_check(struct result *out, const struct spec *spec, struct source *src
         if (rc < 0)
             goto done;
     }
+    progress_begin(src, files, n_files);
     for (size_t i = 0; i < n_files; i++) {
         if ((rc = engine_read_file(&run, i)) < 0)
             goto done;
@@ -221,6 +243,8 @@ int engine_check(struct result *out, const struct spec *spec, struct source *src
         out->metrics.bytes += files[i].bytes;
         out->metrics.files++;
     }
+    if (engine_progress_display)   /* cleared before the gates finish and anything is printed */
+        engine_progress_display->end(engine_progress_display->ctx);
     out->files = xcalloc(n_files ? n_files : 1, sizeof(*out->files));
     for (size_t i = 0; i < n_files; i++) {
         struct result_file *rf = &out->files[out->n_files++];
@@ -261,6 +285,8 @@ int engine_check(struct result *out, const struct spec *spec, struct source *src
 
     rc = 0;
 done:
+    if (engine_progress_display)
+        engine_progress_display->end(engine_progress_display->ctx);
     if (run.shard)
         shard_run_release(run.shard);
     for (size_t i = 0; i < run.n_gates; i++)

@@ -53,6 +53,26 @@ struct engine_options {
 
 struct shard_job;
 
+/*
+ * What the reading thread tells a progress display as it goes (cli/progress.h draws
+ * it); process-wide because a check runs the engine for the head and the baseline.
+ * begin(): the run's files and their stored size in all; file(): one starts (stored:
+ * its stored size; decompressed: its bytes are not the stored ones, so offsets do not
+ * measure them); tick(): after each chunk, the file offset reached (bytes the reader
+ * has) and the run's records so far; end(): reading is over, or failed. Called only on
+ * the reading thread, once per chunk (a few MB), never per record.
+ */
+struct engine_progress {
+    void (*begin)(void *ctx, size_t n_files, uint64_t total_stored);
+    void (*file)(void *ctx, size_t index, const char *path, uint64_t stored, bool decompressed);
+    void (*tick)(void *ctx, uint64_t offset, uint64_t records);
+    void (*end)(void *ctx);
+    void *ctx;
+};
+
+/* Sets the display every later engine_check reports to; NULL for none (the default). */
+void engine_set_progress(const struct engine_progress *p);
+
 /* Returns 0 (whatever the verdict: see result_passed), or a negative DSCI_E* for a
  * usage/spec problem (a split's file is missing) or an I/O failure. `opts` may be NULL. */
 int engine_check(struct result *out, const struct spec *spec, struct source *src,

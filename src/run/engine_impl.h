@@ -115,6 +115,9 @@ int engine_spec_error(const struct spec *spec, const struct spec_split *split, i
 /* Reads file i of the run (run->files[i]) into the gates. 0 or a negative DSCI_E*. */
 int engine_read_file(struct run *run, size_t i);
 
+/* The progress display engine_set_progress() chose; NULL for none. */
+extern const struct engine_progress *engine_progress_display;
+
 /* reader_options.annotate for every run (ctx: the run): what the parsing threads do per
  * record (run/engine_read.c). */
 void engine_annotate(void *ctx, struct example *ex, struct buf *out);

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "data/source.h"
+#include "data/stream_codec.h"
 #include "read/chunker.h"
 #include "run/classify.h"
 #include "run/digest.h"
@@ -507,6 +508,13 @@ int engine_read_file(struct run *run, size_t i)
     /* A shard that reads the file's first byte says what the whole file is (size,
      * checksum): it reads on to the end, the others stop after their last piece. */
     bool starts_file = !shard || shard_plan_owner(&shard->plan, i, 0) == shard->plan.index;
+    const struct engine_progress *progress = engine_progress_display;
+    if (progress) {   /* before a whole-file replay too, so the display counts the file */
+        uint64_t stored = 0;
+        if (source_size(run->src, f->root_path, &stored) < 0)
+            err_clear();
+        progress->file(progress->ctx, i, f->path, stored, stream_codec_of(f->root_path) != CODEC_NONE);
+    }
     unsigned char blob[20], file_key[32];
     bool by_blob = c && !shard && source_blob_id(run->src, f->root_path, blob);
     int rc;
@@ -533,6 +541,8 @@ int engine_read_file(struct run *run, size_t i)
     bool whole = reader_is_lfs_pointer(head, head_len) ||
                  reader_starts_array(f->root_path ? f->root_path : f->path, head, head_len);
     for (;;) {
+        if (progress)
+            progress->tick(progress->ctx, at.offset, run->result->metrics.records);
         struct byte_stream piece_in;
         struct mem_stream mem = { 0 };
         enum reader_start start = at.first ? READER_START_JSONL : READER_START_CONTINUE;

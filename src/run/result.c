@@ -84,7 +84,18 @@ void result_release(struct result *r)
     free(r->metrics.category_counts);
     result_tokens_free(r->tokens);
     free(r->preference);
+    free(r->lengths.counts);
     memset(r, 0, sizeof(*r));
+}
+
+size_t result_length_bucket(uint64_t chars)
+{
+    size_t k = 0;
+    while (chars && k < RESULT_LENGTH_BUCKETS - 1) {
+        chars >>= 1;
+        k++;
+    }
+    return k;
 }
 
 void result_tokens_free(struct result_tokens *t)

@@ -133,6 +133,19 @@ struct result_preference {
     uint64_t chosen_longer;   /* pairs whose chosen reply has more code points */
 };
 
+/* Message lengths per split and role, in code points, on a fixed log scale: bucket 0
+ * holds empty messages, bucket k (1..RESULT_LENGTH_BUCKETS-1) lengths in [2^(k-1), 2^k),
+ * the last one everything longer. The quality gate counts them in replay(), so a warm
+ * cache and a sharded merge give the same counts as a cold check; for the HTML charts
+ * (the JSON report does not carry them). */
+#define RESULT_LENGTH_BUCKETS 21
+enum result_length_role { RESULT_ROLE_USER = 0, RESULT_ROLE_ASSISTANT, RESULT_ROLES };
+struct result_lengths {
+    size_t n_splits;
+    uint64_t (*counts)[RESULT_ROLES][RESULT_LENGTH_BUCKETS];   /* [split][role][bucket] */
+};
+size_t result_length_bucket(uint64_t chars);
+
 struct result {
     char *date;           /* ISO-8601 UTC */
     char *spec_path;
@@ -161,6 +174,7 @@ struct result {
     char **category_names;         /* borrowed from the spec */
     struct result_tokens *tokens;  /* NULL unless the tokens gate ran */
     struct result_preference *preference;   /* NULL unless the preference gate saw pairs */
+    struct result_lengths lengths; /* counts NULL unless the quality gate ran */
 };
 
 void result_init(struct result *r);

@@ -67,11 +67,20 @@ size_t utf8_len(const unsigned char *s);
  * or len when all of it is UTF-8 (a NUL byte is valid UTF-8). */
 size_t utf8_invalid_at(const unsigned char *s, size_t len);
 
-/* All of s[0..len) is well-formed UTF-8. */
+/* The bidirectional controls (U+061C, U+200E/F, U+202A..E, U+2066..9): invisible, they
+ * reorder the text around them, so a name can read as another ("Trojan Source").
+ * Every writer of untrusted text for a person shows them instead of passing them on. */
+static inline bool utf8_is_bidi_control(uint32_t cp)
+{
+    return cp == 0x061c || cp == 0x200e || cp == 0x200f || (cp >= 0x202a && cp <= 0x202e) ||
+           (cp >= 0x2066 && cp <= 0x2069);
+}
+
 /* Only whitespace as Python's str.isspace() means it (what strip() strips), or empty;
  * false for invalid UTF-8. */
 bool utf8_is_blank(const char *text, size_t len);
 
+/* All of s[0..len) is well-formed UTF-8. */
 static inline bool utf8_valid(const char *s, size_t len)
 {
     return utf8_invalid_at((const unsigned char *)s, len) == len;

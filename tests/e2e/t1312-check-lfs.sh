@@ -120,3 +120,26 @@ expect_line out "data/splits/val.jsonl:3: "
 expect_no_line out "LFS pointer"
 expect_no_line out "invalid JSON"
 expect_line out "data/splits/test.jsonl.gz: in split 'test' but not in the version file"
+cd ..
+
+say "lfs.storage moves the store: the objects are read from there, as git-lfs reads them"
+GIT_LFS_SKIP_SMUDGE=1 git clone -q repo moved
+cd moved
+git config lfs.storage "$TRASH/lfs-elsewhere"
+git lfs fetch origin dataset-v1.0.0 >/dev/null 2>&1
+git lfs fetch >/dev/null 2>&1
+test -d "$TRASH/lfs-elsewhere/objects" || fail "git-lfs did not use lfs.storage"
+test ! -d .git/lfs/objects || [ -z "$(find .git/lfs/objects -type f)" ] || fail "objects still in .git/lfs"
+test_must_fail 1 dsci check --rev HEAD~1 --no-cache
+expect_line out "data/splits/val.jsonl:3: "
+expect_line out "1 removed"
+expect_no_line out "LFS pointer"
+say "a relative lfs.storage is inside the git dir"
+mv "$TRASH/lfs-elsewhere" .git/lfs-rel
+git config lfs.storage lfs-rel
+test_must_fail 1 dsci check --rev HEAD~1 --no-cache
+expect_line out "1 removed"
+expect_no_line out "LFS pointer"
+git config --unset lfs.storage
+test_must_fail 1 dsci check --rev HEAD~1 --no-cache
+expect_line out "data/splits/val.jsonl: LFS pointer, object not in the local LFS store: run \`git lfs pull\`"

@@ -312,6 +312,14 @@ static void test_markdown__escapes_and_caps(void **state)
     assert_non_null(strstr(md, "<details><summary>COVERAGE: 1000 findings</summary>"));
     assert_non_null(strstr(md, "- `data/a.jsonl:1` **"));
     free(md);
+
+    /* a bidi override in a name would reorder the table cell: shown, not passed on */
+    struct check *rtl = result_add_check(s, "coverage.rtl", "evil \xe2\x80\xae fdp.exe");
+    rtl->status = STATUS_PASS;
+    md = render(&report_markdown, &r, 0);
+    assert_null(strstr(md, "\xe2\x80\xae"));
+    assert_non_null(strstr(md, "evil [U+202E] fdp.exe"));
+    free(md);
     md = render(&report_markdown, &r, 4000);
     assert_true(strlen(md) < 4000);
     assert_non_null(strstr(md, "</details>"));

@@ -186,6 +186,26 @@ static void test_pair__problems_are_named(void **state)
     pairs_release(&p);
 }
 
+static void test_pair__openai_tool_calls_are_checked(void **state)
+{
+    (void)state;
+    struct pairs p;
+    read_pairs("{\"input\": {\"messages\": [{\"role\": \"user\", \"content\": \"U\"}],"
+               " \"tools\": [{\"type\": \"function\", \"function\": {\"name\": \"f\", \"parameters\": {\"required\": [\"a\"]}}}]},"
+               " \"preferred_output\": [{\"role\": \"assistant\", \"content\": null, \"tool_calls\": [{\"id\": \"1\","
+               " \"type\": \"function\", \"function\": {\"name\": \"g\", \"arguments\": \"{}\"}}]}],"
+               " \"non_preferred_output\": [{\"role\": \"assistant\", \"content\": null, \"tool_calls\": [{\"id\": \"1\","
+               " \"type\": \"function\", \"function\": {\"name\": \"f\", \"arguments\": \"{\\\"b\\\": 1}\"}}]}]}\n",
+               FORMAT_PREFERENCE, &p);
+    assert_int_equal(p.n, 1);
+    assert_true(has(p.v[0], EX_TOOL_UNDECLARED));
+    assert_true(has(p.v[0], EX_TOOL_MISSING_PARAMETER));
+    assert_false(has(p.v[0], EX_MISSING_CONTENT));   /* a message that calls tools needs no content */
+    assert_false(has(p.v[0], EX_EMPTY_MESSAGE));
+    assert_string_equal(p.v[0].first_issue, "preferred_output[0]: calls 'g', which `tools` does not declare");
+    pairs_release(&p);
+}
+
 static void test_pair__hash_counts_the_rejected_side(void **state)
 {
     (void)state;
@@ -256,6 +276,7 @@ int main(void)
         cmocka_unit_test(test_pair__message_prefix_follows_trl),
         cmocka_unit_test(test_pair__shapes_read_as_prompt_chosen_rejected),
         cmocka_unit_test(test_pair__problems_are_named),
+        cmocka_unit_test(test_pair__openai_tool_calls_are_checked),
         cmocka_unit_test(test_pair__hash_counts_the_rejected_side),
         cmocka_unit_test(test_pair__completion_and_text),
     };

@@ -1,0 +1,96 @@
+#!/bin/sh
+# Progress on stderr (issue 17): under a pseudo-terminal a check draws "reading FILE:
+# ... MB/s" redrawn with \r and erases it ("\r ESC[K") before the report; nothing when
+# stderr is piped, with -q, in CI (CI or GITHUB_ACTIONS set) or for a run shorter than
+# the delay. DSCI_PROGRESS_AFTER_MS=0 (a test knob) draws from the first chunk; small
+# chunks (DSCI_CHUNK_BYTES) give several redraws from little data. A file name with an
+# escape sequence reaches the terminal as '?'.
+. "$DSCI_SOURCE_DIR/tests/lib.sh"
+
+need_command script "util-linux"
+unset CI
+
+mkdir -p ds/specs ds/data
+esc=$(printf '\033')
+cat >ds/specs/ds.yaml <<'YAML'
+dsci: 1
+dataset:
+  name: progress
+  format: sharegpt
+  files:
+    train: "data/t\e[31mrain.jsonl"
+    test: data/test.jsonl
+gates:
+  reproducibility: {level: off}
+  duplicates: {level: off}
+  leakage: {level: off}
+  coverage: {level: off}
+  splits: {level: off}
+YAML
+i=0
+while [ $i -lt 3000 ]; do
+    printf '{"conversations": [{"from": "human", "value": "question number %d, please"}, {"from": "gpt", "value": "the answer to question %d is here"}]}\n' $i $i
+    i=$((i + 1))
+done >"ds/data/t${esc}[31mrain.jsonl"
+head -n 50 "ds/data/t${esc}[31mrain.jsonl" >ds/data/test.jsonl
+
+# pty CMD: runs CMD (a shell command line) with stdin, stdout and stderr on a pseudo-
+# terminal of 100 columns; what the terminal got goes to ./tty.
+pty() {
+    script -qec "stty cols 100 2>/dev/null; $1" /dev/null </dev/null >tty 2>&1 || true
+}
+run="'$DSCI' -C ds check --no-cache"
+
+say "a terminal: the line is drawn, then erased before the report"
+pty "DSCI_PROGRESS_AFTER_MS=0 DSCI_CHUNK_BYTES=4096 $run"
+expect_line tty "MB/s"
+expect_line tty " records, "
+expect_line tty "RESULT: PASS"
+# the escape in the file name is shown as '?', never sent
+grep -q "reading data/t?\[31mrain.jsonl (1/2): " tty || { cat -v tty >&2; fail "the file name was not cleaned"; }
+if grep -q "t${esc}\[31mrain.jsonl (1/2)" tty; then
+    fail "a raw escape sequence from a file name reached the terminal"
+fi
+# every drawn line is erased before the report starts: the last "\r ESC[K" comes
+# before the first line of the report, and the report has no \r in it
+python3 - <<'PY' || fail "the progress line interleaves with the report"
+data = open("tty", "rb").read()
+clear = data.rfind(b"\r\x1b[K")
+report = data.find(b"=====")
+assert clear >= 0 and report > clear, (clear, report)
+assert b"MB/s" not in data[report:], "progress after the report started"
+PY
+
+say "the same run redraws in place, at most ten times a second"
+draws=$(tr '\r' '\n' <tty | grep -c "MB/s" || true)
+[ "$draws" -ge 1 ] || fail "no progress line drawn"
+
+say "stderr piped: nothing"
+DSCI_PROGRESS_AFTER_MS=0 DSCI_CHUNK_BYTES=4096 dsci -C ds check --no-cache >out 2>err
+expect_no_line err "MB/s"
+expect_no_line out "MB/s"
+
+say "-q, CI, GITHUB_ACTIONS, TERM=dumb: nothing"
+for env in "DSCI_PROGRESS_AFTER_MS=0 $run -q" "CI=true DSCI_PROGRESS_AFTER_MS=0 $run" \
+           "GITHUB_ACTIONS=true DSCI_PROGRESS_AFTER_MS=0 $run" "TERM=dumb DSCI_PROGRESS_AFTER_MS=0 $run"; do
+    pty "DSCI_CHUNK_BYTES=4096 $env"
+    expect_no_line tty "MB/s"
+    expect_line tty "RESULT: PASS"
+done
+
+say "a run shorter than the default second: nothing"
+# whole files as one chunk each: the engine reports in only as each file starts
+pty "$run"
+expect_no_line tty "MB/s"
+expect_line tty "RESULT: PASS"
+
+say "an error mid-run erases the line before the message"
+rm ds/data/test.jsonl
+pty "DSCI_PROGRESS_AFTER_MS=0 DSCI_CHUNK_BYTES=4096 $run; echo exit=\$?"
+expect_line tty "exit=2"
+python3 - <<'PY' || fail "the error message shares a line with the progress"
+data = open("tty", "rb").read()
+msg = data.find(b"dsci: ")
+assert msg > 0, data
+assert data.rfind(b"\r\x1b[K", 0, msg) >= 0 and b"MB/s" not in data[msg:], data
+PY

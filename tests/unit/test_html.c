@@ -1,0 +1,155 @@
+/*
+ * The HTML report's escaper, its GitHub links (built only from valid runner values) and
+ * the length buckets the quality gate counts for its histograms.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "test_helpers.h"
+
+#include "report/html.h"
+#include "run/result.h"
+#include "util/buf.h"
+
+static char *escaped(const char *s, size_t max)
+{
+    struct buf b = BUF_INIT;
+    html_text_cut(&b, s, max);
+    return buf_detach(&b, NULL);
+}
+
+static void expect_escape(const char *in, const char *want)
+{
+    char *got = escaped(in, SIZE_MAX);
+    assert_string_equal(got, want);
+    free(got);
+}
+
+static void test_html__escapes_markup_and_quotes(void **state)
+{
+    (void)state;
+    expect_escape("<script>alert(1)</script>", "&lt;script&gt;alert(1)&lt;/script&gt;");
+    expect_escape("\" onmouseover='x' & y", "&quot; onmouseover=&#39;x&#39; &amp; y");
+    expect_escape("</svg><script>", "&lt;/svg&gt;&lt;script&gt;");
+}
+
+static void test_html__shows_controls_and_bidi_by_name(void **state)
+{
+    (void)state;
+    expect_escape("a\xe2\x80\xae" "b", "a[U+202E]b");          /* RLO */
+    expect_escape("\xe2\x81\xa6x\xe2\x81\xa9", "[U+2066]x[U+2069]");
+    expect_escape("a\x01" "b\x7f" "c\xc2\x85", "a[U+0001]b[U+007F]c[U+0085]");
+    expect_escape("line\nbreak\ttab", "line break tab");
+    expect_escape("ok é 日本", "ok é 日本");
+}
+
+static void test_html__replaces_invalid_utf8(void **state)
+{
+    (void)state;
+    expect_escape("a\xff" "b", "a\xef\xbf\xbd" "b");
+    /* a lone surrogate: one U+FFFD per maximal subpart, as the other writers do */
+    expect_escape("\xed\xb0\x80", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
+    expect_escape("x\xe2\x82", "x\xef\xbf\xbd");                     /* cut short */
+}
+
+static void test_html__cuts_at_code_points(void **state)
+{
+    (void)state;
+    char *got = escaped("日本語テキスト", 3);
+    assert_string_equal(got, "日本語…");
+    free(got);
+    got = escaped("abc", 3);
+    assert_string_equal(got, "abc");
+    free(got);
+}
+
+static void test_html__count_separates_thousands(void **state)
+{
+    (void)state;
+    struct buf b = BUF_INIT;
+    html_count(&b, 13402);
+    buf_addch(&b, ' ');
+    html_count(&b, 999);
+    buf_addch(&b, ' ');
+    html_count(&b, 1000000);
+    assert_string_equal(buf_cstr(&b), "13,402 999 1,000,000");
+    buf_release(&b);
+}
+
+static void set_runner(const char *server, const char *repo, const char *sha)
+{
+    setenv("GITHUB_ACTIONS", "true", 1);
+    setenv("GITHUB_SERVER_URL", server, 1);
+    setenv("GITHUB_REPOSITORY", repo, 1);
+    setenv("GITHUB_SHA", sha, 1);
+    setenv("GITHUB_RUN_ID", "42", 1);
+}
+
+#define SHA "0123456789abcdef0123456789abcdef01234567"
+
+static void test_html__links_only_from_valid_runner_values(void **state)
+{
+    (void)state;
+    set_runner("https://github.com", "o/r", SHA);
+    struct buf b = BUF_INIT;
+    html_place(&b, "data/a b\"#.jsonl", 7, "", true);
+    assert_string_equal(buf_cstr(&b), "<a href=\"https://github.com/o/r/blob/" SHA "/data/a%20b%22%23.jsonl#L7\">"
+                                      "<code>data/a b&quot;#.jsonl:7</code></a>");
+    char run[REPORT_RUN_URL_SIZE];
+    assert_true(report_run_url(run));
+    assert_string_equal(run, "https://github.com/o/r/actions/runs/42");
+
+    const char *bad[][3] = {
+        { "javascript:alert(1)//", "o/r", SHA },
+        { "http://github.com", "o/r", SHA },
+        { "https://github.com/x", "o/r", SHA },
+        { "https://git\"hub.com", "o/r", SHA },
+        { "https://github.com", "o/r/x", SHA },
+        { "https://github.com", "o/..", SHA },
+        { "https://github.com", "o/r\" onclick=\"x", SHA },
+        { "https://github.com", "o/r", "abc" },
+        { "https://github.com", "o/r", SHA "\"" },
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        set_runner(bad[i][0], bad[i][1], bad[i][2]);
+        buf_reset(&b);
+        html_place(&b, "data/a.jsonl", 3, "", true);
+        assert_null(strstr(buf_cstr(&b), "href"));
+    }
+    set_runner("https://github.com", "o/r", SHA);
+    setenv("GITHUB_RUN_ID", "42)[x](javascript:1", 1);
+    assert_false(report_run_url(run));
+    unsetenv("GITHUB_ACTIONS");
+    buf_reset(&b);
+    html_place(&b, "data/a.jsonl", 3, "", true);
+    assert_string_equal(buf_cstr(&b), "<code>data/a.jsonl:3</code>");
+    buf_release(&b);
+}
+
+static void test_html__length_buckets_double(void **state)
+{
+    (void)state;
+    assert_int_equal(result_length_bucket(0), 0);
+    assert_int_equal(result_length_bucket(1), 1);
+    assert_int_equal(result_length_bucket(2), 2);
+    assert_int_equal(result_length_bucket(3), 2);
+    assert_int_equal(result_length_bucket(4), 3);
+    assert_int_equal(result_length_bucket(1023), 10);
+    assert_int_equal(result_length_bucket(1024), 11);
+    assert_int_equal(result_length_bucket(UINT64_MAX), RESULT_LENGTH_BUCKETS - 1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_html__escapes_markup_and_quotes),
+        cmocka_unit_test(test_html__shows_controls_and_bidi_by_name),
+        cmocka_unit_test(test_html__replaces_invalid_utf8),
+        cmocka_unit_test(test_html__cuts_at_code_points),
+        cmocka_unit_test(test_html__count_separates_thousands),
+        cmocka_unit_test(test_html__links_only_from_valid_runner_values),
+        cmocka_unit_test(test_html__length_buckets_double),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
