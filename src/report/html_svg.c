@@ -27,18 +27,6 @@ static const struct section *find_section(const struct result *r, const char *ga
     return NULL;
 }
 
-static bool base_category(const struct comparison *cmp, const char *name, uint64_t *out)
-{
-    if (!cmp || !cmp->have || !cmp->base.metrics.category_counts)
-        return false;
-    for (size_t i = 0; i < cmp->base.n_categories; i++)
-        if (!strcmp(cmp->base.category_names[i], name)) {
-            *out = cmp->base.metrics.category_counts[i];
-            return true;
-        }
-    return false;
-}
-
 static uint64_t check_count(double v)
 {
     return isnan(v) || v < 0 ? 0 : (uint64_t)v;
@@ -58,7 +46,7 @@ void html_coverage_chart(struct buf *b, const struct result *r, const struct rep
     for (size_t i = 0; i < s->n_checks; i++) {
         const struct check *c = &s->checks[i];
         uint64_t have = check_count(c->value), min = check_count(c->threshold), base = 0;
-        bool has_base = base_category(o->comparison, c->name, &base);
+        bool has_base = comparison_base_category(o->comparison, c->name, &base);
         if (have > max)
             max = have;
         if (min > max)
@@ -71,7 +59,7 @@ void html_coverage_chart(struct buf *b, const struct result *r, const struct rep
         const struct check *c = &s->checks[i];
         uint64_t have = check_count(c->value), base = 0;
         gaps += have < check_count(c->threshold) ||
-                (base_category(o->comparison, c->name, &base) && base > have);
+                (comparison_base_category(o->comparison, c->name, &base) && base > have);
     }
     size_t height = (s->n_checks + 1) * ROW_HEIGHT + 10;
     buf_addstr(b, "<h2 id=\"coverage\">Coverage</h2>\n");
@@ -85,7 +73,7 @@ void html_coverage_chart(struct buf *b, const struct result *r, const struct rep
     for (size_t i = 0; i < s->n_checks; i++) {
         const struct check *c = &s->checks[i];
         uint64_t have = check_count(c->value), min = check_count(c->threshold), base = 0;
-        bool has_base = base_category(o->comparison, c->name, &base);
+        bool has_base = comparison_base_category(o->comparison, c->name, &base);
         bool below = have < min, dropped = has_base && base > have;
         size_t y = i * ROW_HEIGHT + 6;
         buf_printf(b, "<text x=\"%d\" y=\"%zu\" text-anchor=\"end\">", LABEL_WIDTH - 6, y + 16);
@@ -123,7 +111,7 @@ void html_coverage_chart(struct buf *b, const struct result *r, const struct rep
     for (size_t i = 0; i < s->n_checks; i++) {
         const struct check *c = &s->checks[i];
         uint64_t have = check_count(c->value), min = check_count(c->threshold), base = 0;
-        bool has_base = base_category(o->comparison, c->name, &base);
+        bool has_base = comparison_base_category(o->comparison, c->name, &base);
         buf_addstr(b, "<tr><td>");
         html_text(b, c->name);
         buf_printf(b, "</td><td class=\"n\">%llu</td><td class=\"n\">%llu</td><td class=\"n\">", (unsigned long long)have,

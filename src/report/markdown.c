@@ -210,7 +210,7 @@ static void write_coverage(struct buf *b, const struct result *r, const struct r
         const struct check *c = &s->checks[i];
         uint64_t have = isnan(c->value) ? 0 : (uint64_t)c->value;
         uint64_t min = isnan(c->threshold) ? 0 : (uint64_t)c->threshold, base = 0;
-        bool has_base = markdown_base_count(o->comparison, c->name, &base);
+        bool has_base = comparison_base_category(o->comparison, c->name, &base);
         uint64_t gap = min > have ? min - have : 0;
         uint64_t drop = has_base && base > have ? base - have : 0;
 

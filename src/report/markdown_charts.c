@@ -80,18 +80,6 @@ void mermaid_label(struct buf *b, const char *name, size_t max_chars)
     buf_addch(b, '"');
 }
 
-bool markdown_base_count(const struct comparison *cmp, const char *name, uint64_t *out)
-{
-    if (!cmp || !cmp->have || !cmp->base.metrics.category_counts)
-        return false;
-    for (size_t i = 0; i < cmp->base.n_categories; i++)
-        if (!strcmp(cmp->base.category_names[i], name)) {
-            *out = cmp->base.metrics.category_counts[i];
-            return true;
-        }
-    return false;
-}
-
 /* Characters of s (bytes that are not UTF-8 count one each). */
 static size_t name_chars(const char *str)
 {
@@ -155,7 +143,7 @@ void markdown_coverage_chart(struct buf *b, const struct result *r, const struct
         v[i].index = i;
         v[i].have = isnan(c->value) ? 0 : (uint64_t)c->value;
         v[i].min = isnan(c->threshold) ? 0 : (uint64_t)c->threshold;
-        if (markdown_base_count(o->comparison, c->name, &v[i].base))
+        if (comparison_base_category(o->comparison, c->name, &v[i].base))
             with_base = true;
         uint64_t gap = v[i].min > v[i].have ? v[i].min - v[i].have : 0;
         uint64_t drop = v[i].base > v[i].have ? v[i].base - v[i].have : 0;

@@ -35,10 +35,6 @@ struct spec;
  */
 void mermaid_label(struct buf *b, const char *name, size_t max_chars);
 
-/* The baseline's count of category `name`; false when there is no baseline or it has
- * no such category. */
-bool markdown_base_count(const struct comparison *cmp, const char *name, uint64_t *out);
-
 void markdown_coverage_chart(struct buf *b, const struct result *r, const struct report_options *o);
 /* Examples per split; spec names the splits when the splits gate did not run. */
 void markdown_split_chart(struct buf *b, const struct result *r, const struct spec *spec);

@@ -375,3 +375,15 @@ void comparison_release(struct comparison *cmp)
     }
     memset(cmp, 0, sizeof(*cmp));
 }
+
+bool comparison_base_category(const struct comparison *cmp, const char *name, uint64_t *out)
+{
+    if (!cmp || !cmp->have || !cmp->base.metrics.category_counts)
+        return false;
+    for (size_t i = 0; i < cmp->base.n_categories; i++)
+        if (!strcmp(cmp->base.category_names[i], name)) {
+            *out = cmp->base.metrics.category_counts[i];
+            return true;
+        }
+    return false;
+}

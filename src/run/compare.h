@@ -63,6 +63,10 @@ int compare_run_sharded(struct result *head_result, struct comparison *cmp, stru
 
 void comparison_release(struct comparison *cmp);
 
+/* The baseline's count of the coverage category `name`, for the reports that draw it
+ * beside the head's: false when there is no baseline or it has no such category. */
+bool comparison_base_category(const struct comparison *cmp, const char *name, uint64_t *out);
+
 /* Runs the revision `rev` as compare_run runs a baseline with `head`'s spec, only to fill
  * `store` with its summary: `used_keys` gets the key of every entry the run found or kept
  * (what `dsci bump --tag` stores with the tag: run/summary_ref.h). */
