@@ -103,6 +103,49 @@ static void amount(struct buf *b, uint64_t n, uint64_t total)
         buf_printf(b, "%.1f %s", (double)n / (double)scale, unit);
 }
 
+/* "412k": a count in at most 4 characters and a unit, for a line that must fit 80 columns. */
+static void count(struct buf *b, uint64_t n)
+{
+    if (n < 10000)
+        buf_printf(b, "%llu", (unsigned long long)n);
+    else if (n < 10000000)
+        buf_printf(b, "%lluk", (unsigned long long)(n / 1000));
+    else
+        buf_printf(b, "%lluM", (unsigned long long)(n / 1000000));
+}
+
+/* Everything after the file's name. The record count is the first thing dropped when the
+ * name would not fit: which file is being read matters more. */
+static void describe(struct buf *tail, uint64_t at, uint64_t read, double elapsed, bool with_records)
+{
+    if (st.n_files > 1)
+        buf_printf(tail, " (%zu/%zu)", st.index + 1, st.n_files);
+    buf_addstr(tail, ": ");
+    if (st.decompressed) {   /* the stored size says nothing of how far in this file is */
+        amount(tail, st.offset, 0);
+        buf_addstr(tail, " decompressed");
+    } else {
+        amount(tail, at, st.total);
+        if (st.total)
+            buf_printf(tail, " (%.0f%%)", 100.0 * (double)at / (double)st.total);
+    }
+    if (with_records) {
+        buf_addstr(tail, ", ");
+        count(tail, st.records);
+        buf_addstr(tail, " records");
+    }
+    if (elapsed > 0)
+        buf_printf(tail, ", %.0f MB/s", (double)read / 1e6 / elapsed);
+    if (st.total && at > 0 && at < st.total && elapsed > 0) {
+        double left = (double)(st.total - at) * elapsed / (double)at;
+        unsigned long s = (unsigned long)(left + 0.5);
+        if (s >= 3600)
+            buf_printf(tail, ", ETA %luh%02lum", s / 3600, s / 60 % 60);
+        else
+            buf_printf(tail, ", ETA %lu:%02lu", s / 60, s % 60);
+    }
+}
+
 static void draw(double now)
 {
     double elapsed = now - st.run_started;
@@ -110,33 +153,15 @@ static void draw(double now)
     uint64_t at = st.done + (st.decompressed ? 0 : (st.offset < st.stored ? st.offset : st.stored));
     struct buf tail = BUF_INIT, line = BUF_INIT, path = BUF_INIT;
 
-    if (st.n_files > 1)
-        buf_printf(&tail, " (%zu/%zu)", st.index + 1, st.n_files);
-    buf_addstr(&tail, ": ");
-    if (st.decompressed) {   /* the stored size says nothing of how far in this file is */
-        amount(&tail, st.offset, 0);
-        buf_addstr(&tail, " decompressed");
-    } else {
-        amount(&tail, at, st.total);
-        if (st.total)
-            buf_printf(&tail, " (%.0f%%)", 100.0 * (double)at / (double)st.total);
-    }
-    buf_printf(&tail, ", %llu records", (unsigned long long)st.records);
-    if (elapsed > 0)
-        buf_printf(&tail, ", %.0f MB/s", (double)read / 1e6 / elapsed);
-    if (st.total && at > 0 && at < st.total && elapsed > 0) {
-        double left = (double)(st.total - at) * elapsed / (double)at;
-        unsigned long s = (unsigned long)(left + 0.5);
-        if (s >= 3600)
-            buf_printf(&tail, ", ETA %luh%02lum", s / 3600, s / 60 % 60);
-        else
-            buf_printf(&tail, ", ETA %lu:%02lu", s / 60, s % 60);
-    }
-
     const char *head = "reading ";
     size_t width = terminal_width() - 1;   /* the last column would wrap on some terminals */
-    size_t fixed = strlen(head) + tail.len;   /* tail is ASCII */
     size_t chars = clean_path(&path, st.path);
+    describe(&tail, at, read, elapsed, true);
+    if (strlen(head) + tail.len + chars > width) {
+        buf_reset(&tail);
+        describe(&tail, at, read, elapsed, false);
+    }
+    size_t fixed = strlen(head) + tail.len;   /* tail is ASCII */
     buf_addstr(&line, "\r");
     buf_addstr(&line, head);
     if (fixed + chars <= width) {

@@ -94,3 +94,22 @@ msg = data.find(b"dsci: ")
 assert msg > 0, data
 assert data.rfind(b"\r\x1b[K", 0, msg) >= 0 and b"MB/s" not in data[msg:], data
 PY
+
+say "a line too wide for the terminal drops the record count before the file's name"
+mkdir -p ds2/specs ds2/data
+long=data/a-rather-long-name-for-a-training-split.jsonl
+printf 'dsci: 1\ndataset:\n  name: p2\n  format: sharegpt\n  files:\n    train: %s\n    test: data/test.jsonl\n' "$long" >ds2/specs/ds.yaml
+cp "ds/data/t${esc}[31mrain.jsonl" "ds2/$long"
+head -n 50 "ds2/$long" >ds2/data/test.jsonl
+# at 100 columns "reading NAME (1/2): 0.0 of 0.9 MB (0%), 0 records, 0 MB/s" is 104 wide
+script -qec "stty cols 100 2>/dev/null; DSCI_PROGRESS_AFTER_MS=0 '$DSCI' -C ds2 check --no-cache" /dev/null </dev/null >tty 2>&1 || true
+grep -q "reading $long (1/2): [0-9.]* of [0-9.]* MB ([0-9]*%), [0-9]* MB/s" tty ||
+    { cat -v tty >&2; fail "the name should stay whole and the record count go"; }
+expect_no_line tty " records, "
+tr '\r' '\n' <tty | python3 -c '
+import sys
+for line in sys.stdin.buffer:
+    line = line.rstrip(b"\n").replace(b"\x1b[K", b"")
+    if b"MB/s" in line:
+        assert len(line.decode("utf-8", "replace")) <= 99, line
+' || fail "a progress line is wider than the terminal"
