@@ -202,7 +202,15 @@ static void build_trl(struct reader *rd, struct record *r)
 {
     struct example *ex = &rd->ex;
     size_t budget = READER_MAX_TOOL_CALLS_CHECKED;
-    bool explicit = r->prompt.type != V_ABSENT;
+    /* TRL's maybe_extract_prompt: a prompt of the other form than the replies (a string
+     * beside message lists, as HuggingFaceH4/ultrafeedback_binarized keeps one for
+     * display) is not what the trainer uses: it takes the prompt from chosen and
+     * rejected. Only a prompt of the replies' form is explicit. */
+    bool prompt_is_list = r->lists[LIST_PROMPT].present && r->lists[LIST_PROMPT].is_array;
+    bool chosen_is_list = r->lists[LIST_CHOSEN].present && r->lists[LIST_CHOSEN].is_array;
+    bool chosen_is_string = r->chosen.type == V_STRING;
+    bool explicit = r->prompt.type != V_ABSENT && !(chosen_is_list && !prompt_is_list) &&
+                    !(chosen_is_string && prompt_is_list);
 
     if (!explicit && r->chosen.type == V_STRING && r->rejected.type == V_STRING) {
         implicit_strings(rd, &r->chosen, &r->rejected);

@@ -159,6 +159,35 @@ static void test_pair__shapes_read_as_prompt_chosen_rejected(void **state)
     pairs_release(&p);
 }
 
+/* HuggingFaceH4/ultrafeedback_binarized: a string prompt kept beside conversational
+ * replies that hold it again. TRL extracts the prompt from the replies; so does dsci. */
+static void test_pair__string_prompt_beside_lists_is_implicit(void **state)
+{
+    (void)state;
+    struct pairs p;
+    read_pairs("{\"prompt\": \"Hi\", \"prompt_id\": \"x\","
+               " \"chosen\": [{\"role\": \"user\", \"content\": \"Hi\"}, {\"role\": \"assistant\", \"content\": \"Hello\"}],"
+               " \"rejected\": [{\"role\": \"user\", \"content\": \"Hi\"}, {\"role\": \"assistant\", \"content\": \"Go\"}],"
+               " \"score_chosen\": 8.0, \"score_rejected\": 2.0}\n"
+               "{\"prompt\": [{\"role\": \"user\", \"content\": \"Q\"}], \"chosen\": \"Q A\", \"rejected\": \"Q B\"}\n",
+               FORMAT_PREFERENCE, &p);
+    assert_int_equal(p.n, 2);
+    assert_int_equal(p.v[0].errors, 0);
+    assert_int_equal(p.v[0].n_prompt_turns, 1);
+    assert_int_equal(p.v[0].n_turns, 2);
+    assert_int_equal(p.v[0].roles[0], ROLE_USER);
+    assert_string_equal(p.v[0].turns[0], "Hi");
+    assert_string_equal(p.v[0].turns[1], "Hello");
+    assert_int_equal(p.v[0].n_rejected, 1);
+    assert_string_equal(p.v[0].rejected[0], "Go");
+    /* a list prompt beside string replies: the strings' shared start is the prompt */
+    assert_int_equal(p.v[1].errors, 0);
+    assert_string_equal(p.v[1].turns[0], "Q");
+    assert_string_equal(p.v[1].turns[1], " A");
+    assert_string_equal(p.v[1].rejected[0], " B");
+    pairs_release(&p);
+}
+
 static void test_pair__problems_are_named(void **state)
 {
     (void)state;
@@ -275,6 +304,7 @@ int main(void)
         cmocka_unit_test(test_pair__string_prefix_follows_trl),
         cmocka_unit_test(test_pair__message_prefix_follows_trl),
         cmocka_unit_test(test_pair__shapes_read_as_prompt_chosen_rejected),
+        cmocka_unit_test(test_pair__string_prompt_beside_lists_is_implicit),
         cmocka_unit_test(test_pair__problems_are_named),
         cmocka_unit_test(test_pair__openai_tool_calls_are_checked),
         cmocka_unit_test(test_pair__hash_counts_the_rejected_side),
