@@ -409,6 +409,11 @@ static void string_turn(struct reader *rd, const struct raw_field *f, const char
 
 void formats_build_completion(struct reader *rd, struct record *r)
 {
+    if ((r->lists[LIST_PROMPT].present && r->lists[LIST_PROMPT].is_array) ||
+        (r->lists[LIST_COMPLETION].present && r->lists[LIST_COMPLETION].is_array)) {
+        formats_build_completion_messages(rd, r);
+        return;
+    }
     /* OpenAI's legacy form allows an empty prompt, never an empty completion */
     string_turn(rd, &r->prompt, "prompt", ROLE_USER, true);
     string_turn(rd, &r->completion, "completion", ROLE_ASSISTANT, false);

@@ -312,6 +312,22 @@ static void build_openai(struct reader *rd, struct record *r)
     move_to_rejected(rd, rejected_at);
 }
 
+void formats_build_completion_messages(struct reader *rd, struct record *r)
+{
+    struct example *ex = &rd->ex;
+    size_t budget = READER_MAX_TOOL_CALLS_CHECKED;
+    /* the prompt may be empty, as in the string form: then the completion continues nothing */
+    if (!(r->prompt.type == V_STRING && r->prompt.len == 0)) {
+        enum side_form pf = read_side(rd, r, &r->prompt, LIST_PROMPT, "prompt", ROLE_USER, &budget);
+        check_blank(rd, 0, 0, "prompt", pf == SIDE_STRING);
+    }
+    size_t completion_at = ex->n_turns;
+    enum side_form cf = read_side(rd, r, &r->completion, LIST_COMPLETION, "completion", ROLE_ASSISTANT, &budget);
+    check_blank(rd, completion_at, completion_at, "completion", cf == SIDE_STRING);
+    if (cf == SIDE_LIST)
+        check_reply_roles(rd, completion_at, completion_at, "completion");
+}
+
 void formats_build_preference(struct reader *rd, struct record *r)
 {
     rd->n_rejected = 0;

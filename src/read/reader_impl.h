@@ -67,7 +67,7 @@ enum key {
  * preference records keep input.messages in LIST_MESSAGES), TRL pairs the next three. */
 enum list_id {
     LIST_CONVERSATIONS = 0, LIST_MESSAGES, LIST_PROMPT, LIST_CHOSEN, LIST_REJECTED,
-    LIST_PREFERRED, LIST_NON_PREFERRED, LIST_COUNT
+    LIST_PREFERRED, LIST_NON_PREFERRED, LIST_COMPLETION, LIST_COUNT
 };
 
 enum value_type { V_ABSENT = 0, V_STRING, V_NULL, V_OTHER };
@@ -274,6 +274,9 @@ void formats_build_alpaca(struct reader *rd, struct record *r);
 
 /* The example from a completion record (prompt + completion) or a text record. */
 void formats_build_completion(struct reader *rd, struct record *r);
+/* ... from TRL's conversational prompt-completion record (read/formats_pair.c): either
+ * side a list of messages, the completion's the assistant's. */
+void formats_build_completion_messages(struct reader *rd, struct record *r);
 void formats_build_text(struct reader *rd, struct record *r);
 
 /* Turns (the reader's turn array) from a list of messages, with its issues; the

@@ -80,6 +80,7 @@ static enum node child_node(struct record *r, uint16_t *aux)
         case K_REJECTED: *aux = LIST_REJECTED; return N_LIST;
         case K_PREFERRED_OUTPUT: *aux = LIST_PREFERRED; return N_LIST;
         case K_NON_PREFERRED_OUTPUT: *aux = LIST_NON_PREFERRED; return N_LIST;
+        case K_COMPLETION: *aux = LIST_COMPLETION; return N_LIST;
         default: return N_IGNORE;
         }
     case N_INPUT:
@@ -193,7 +194,7 @@ static void on_value(struct record *r, enum value_type type, const unsigned char
         case K_REJECTED: set_field(&r->rejected, type, str, len); list_restart(r, LIST_REJECTED, true); break;
         case K_PREFERRED_OUTPUT: list_restart(r, LIST_PREFERRED, true); break;
         case K_NON_PREFERRED_OUTPUT: list_restart(r, LIST_NON_PREFERRED, true); break;
-        case K_COMPLETION: set_field(&r->completion, type, str, len); break;
+        case K_COMPLETION: set_field(&r->completion, type, str, len); list_restart(r, LIST_COMPLETION, true); break;
         case K_TEXT: set_field(&r->text, type, str, len); break;
         case K_TOOLS: r->has_tools = true; break;
         case K_ID:

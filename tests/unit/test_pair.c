@@ -286,6 +286,24 @@ static void test_pair__completion_and_text(void **state)
     assert_true(has(p.v[2], EX_MISSING_FIELD));
     pairs_release(&p);
 
+    /* TRL's conversational prompt-completion form */
+    read_pairs("{\"prompt\": [{\"role\": \"system\", \"content\": \"S\"}, {\"role\": \"user\", \"content\": \"Sky?\"}],"
+               " \"completion\": [{\"role\": \"assistant\", \"content\": \"Blue.\"}]}\n"
+               "{\"prompt\": [{\"role\": \"user\", \"content\": \"Sky?\"}], \"completion\": [{\"role\": \"user\", \"content\": \"x\"}]}\n"
+               "{\"prompt\": [{\"role\": \"user\", \"content\": \"Sky?\"}], \"completion\": [{\"role\": \"assistant\", \"content\": \" \"}]}\n",
+               FORMAT_AUTO, &p);
+    assert_int_equal(p.n, 3);
+    assert_int_equal(p.v[0].format, FORMAT_COMPLETION);
+    assert_int_equal(p.v[0].errors, 0);
+    assert_int_equal(p.v[0].n_turns, 3);
+    assert_int_equal(p.v[0].roles[0], ROLE_SYSTEM);
+    assert_int_equal(p.v[0].roles[1], ROLE_USER);
+    assert_int_equal(p.v[0].roles[2], ROLE_ASSISTANT);
+    assert_string_equal(p.v[0].turns[2], "Blue.");
+    assert_string_equal(p.v[1].first_issue, "completion[0] is a user message: a reply holds assistant messages only");
+    assert_string_equal(p.v[2].first_issue, "completion[0] is empty or whitespace only");
+    pairs_release(&p);
+
     read_pairs("{\"text\": \"A corpus line.\"}\n{\"text\": \"\"}\n{\"text\": null}\n", FORMAT_AUTO, &p);
     assert_int_equal(p.n, 3);
     assert_int_equal(p.v[0].format, FORMAT_TEXT);
