@@ -19,14 +19,6 @@
 #define ROW_HEIGHT 26
 #define LABEL_CHARS 28         /* code points of a name inside the chart (the table has it whole) */
 
-static const struct section *find_section(const struct result *r, const char *gate)
-{
-    for (size_t i = 0; i < r->n_sections; i++)
-        if (!strcmp(r->sections[i].gate, gate))
-            return &r->sections[i];
-    return NULL;
-}
-
 static uint64_t check_count(double v)
 {
     return isnan(v) || v < 0 ? 0 : (uint64_t)v;
@@ -39,7 +31,7 @@ static double bar_x(uint64_t v, uint64_t max)
 
 void html_coverage_chart(struct buf *b, const struct result *r, const struct report_options *o)
 {
-    const struct section *s = find_section(r, "coverage");
+    const struct section *s = result_find_section(r, "coverage");
     if (!s || !s->n_checks)
         return;
     uint64_t max = 1;

@@ -194,10 +194,7 @@ static const struct spec_category *find_category(const struct spec *spec, const 
 
 static void write_coverage(struct buf *b, const struct result *r, const struct report_options *o)
 {
-    const struct section *s = NULL;
-    for (size_t i = 0; i < r->n_sections && !s; i++)
-        if (!strcmp(r->sections[i].gate, "coverage"))
-            s = &r->sections[i];
+    const struct section *s = result_find_section(r, "coverage");
     if (!s || !s->n_checks)
         return;
     buf_addstr(b, "### Coverage gaps\n\n");

@@ -130,10 +130,7 @@ static void series(struct buf *b, const char *kind, const char *title, const str
 
 void markdown_coverage_chart(struct buf *b, const struct result *r, const struct report_options *o)
 {
-    const struct section *s = NULL;
-    for (size_t i = 0; i < r->n_sections && !s; i++)
-        if (!strcmp(r->sections[i].gate, "coverage"))
-            s = &r->sections[i];
+    const struct section *s = result_find_section(r, "coverage");
     if (!s || !s->n_checks)
         return;
     struct bar *v = xcalloc(s->n_checks, sizeof(*v));

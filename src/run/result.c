@@ -110,6 +110,14 @@ void result_tokens_free(struct result_tokens *t)
     free(t);
 }
 
+const struct section *result_find_section(const struct result *r, const char *gate)
+{
+    for (size_t i = 0; i < r->n_sections; i++)
+        if (!strcmp(r->sections[i].gate, gate))
+            return &r->sections[i];
+    return NULL;
+}
+
 struct section *result_add_section(struct result *r, const char *gate, const char *title,
                                    enum gate_level level, struct spec_loc loc)
 {

@@ -184,6 +184,8 @@ void result_tokens_free(struct result_tokens *t);   /* accepts NULL */
 struct section *result_add_section(struct result *r, const char *gate, const char *title,
                                    enum gate_level level, struct spec_loc loc);
 struct check *result_add_check(struct section *s, const char *id, const char *name);
+/* The section of `gate` ("coverage"), NULL when the gate did not run. */
+const struct section *result_find_section(const struct result *r, const char *gate);
 /* A note the result already has is not added again. */
 void result_add_note(struct result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
