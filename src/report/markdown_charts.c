@@ -9,9 +9,10 @@
  * mermaid_label() keeps a small safe set of ASCII as it is and writes every other ASCII
  * character as #NN;, which Mermaid turns back into that character only when drawing.
  *
- * Mermaid draws the bar series of an xychart over each other, not side by side: the
- * baseline's bars come first so the head's cover them and a category that lost
- * examples shows the baseline's bar standing above the head's.
+ * Mermaid draws the bar series of an xychart over each other, not side by side, and
+ * has no legend. So with a baseline each category gets two places on the axis, this
+ * run's and the baseline's ("name (baseline)"), and each series is zero at the other's
+ * places: the bars stand beside each other and each is named on the axis.
  */
 #include "report/markdown_charts.h"
 
@@ -42,11 +43,11 @@ static bool label_hidden(uint32_t cp)
            (cp >= 0xfff9 && cp <= 0xfffb);
 }
 
-void mermaid_label(struct buf *b, const char *name, size_t max_chars)
+/* The inside of mermaid_label's quotes. */
+static void label_text(struct buf *b, const char *name, size_t max_chars)
 {
     const unsigned char *s = (const unsigned char *)(name ? name : "");
     size_t avail = strlen((const char *)s), chars = 0;
-    buf_addch(b, '"');
     if (!avail)
         buf_addstr(b, "(empty)");
     while (avail) {
@@ -77,8 +78,16 @@ void mermaid_label(struct buf *b, const char *name, size_t max_chars)
         s += n;
         avail -= n;
     }
+}
+
+void mermaid_label(struct buf *b, const char *name, size_t max_chars)
+{
+    buf_addch(b, '"');
+    label_text(b, name, max_chars);
     buf_addch(b, '"');
 }
+
+#define BASELINE_SUFFIX " (baseline)"
 
 /* Characters of s (bytes that are not UTF-8 count one each). */
 static size_t name_chars(const char *str)
@@ -117,13 +126,24 @@ static int bar_order(const void *pa, const void *pb)
     return a->index < b->index ? -1 : a->index > b->index;
 }
 
+enum bar_field { BAR_HAVE, BAR_MIN, BAR_BASE };
+
+/* One series over the axis: with `paired` each category has two places, this run's then
+ * the baseline's; a bar series is zero at the other series' place, a line goes through both. */
 static void series(struct buf *b, const char *kind, const char *title, const struct bar *v, size_t n,
-                   size_t field)
+                   enum bar_field field, bool paired)
 {
     buf_printf(b, "  %s \"%s\" [", kind, title);
     for (size_t i = 0; i < n; i++) {
-        uint64_t x = field == 0 ? v[i].have : field == 1 ? v[i].min : v[i].base;
-        buf_printf(b, "%s%llu", i ? ", " : "", (unsigned long long)x);
+        uint64_t x = field == BAR_HAVE ? v[i].have : field == BAR_MIN ? v[i].min : v[i].base;
+        if (!paired)
+            buf_printf(b, "%s%llu", i ? ", " : "", (unsigned long long)x);
+        else if (field == BAR_MIN)
+            buf_printf(b, "%s%llu, %llu", i ? ", " : "", (unsigned long long)x, (unsigned long long)x);
+        else if (field == BAR_HAVE)
+            buf_printf(b, "%s%llu, 0", i ? ", " : "", (unsigned long long)x);
+        else
+            buf_printf(b, "%s0, %llu", i ? ", " : "", (unsigned long long)x);
     }
     buf_addstr(b, "]\n");
 }
@@ -146,10 +166,11 @@ void markdown_coverage_chart(struct buf *b, const struct result *r, const struct
         uint64_t drop = v[i].base > v[i].have ? v[i].base - v[i].have : 0;
         v[i].need = gap > drop ? gap : drop;
     }
-    size_t n = s->n_checks;
-    if (n > MERMAID_MAX_BARS) {
+    /* paired, every category takes two places: the cap is on places */
+    size_t n = s->n_checks, cap = with_base ? MERMAID_MAX_BARS / 2 : MERMAID_MAX_BARS;
+    if (n > cap) {
         qsort(v, n, sizeof(*v), bar_rank);
-        n = MERMAID_MAX_BARS;
+        n = cap;
         qsort(v, n, sizeof(*v), bar_order);
     }
     uint64_t top = 1;
@@ -161,7 +182,7 @@ void markdown_coverage_chart(struct buf *b, const struct result *r, const struct
 
     buf_printf(b, "_Chart: examples per category (%s), with each category's minimum as a line; "
                   "the table below has the exact numbers._\n\n",
-               with_base ? "bars: this run in front of the baseline's" : "bars");
+               with_base ? "bars: this run, and beside it the baseline's" : "bars");
     /* Mermaid neither turns nor wraps x-axis labels: side by side they overlap once
      * they are many or long, so such a chart lies on its side, a label per row. */
     size_t longest = 0;
@@ -170,22 +191,31 @@ void markdown_coverage_chart(struct buf *b, const struct result *r, const struct
         longest = chars > longest ? chars : longest;
     }
     longest = longest < MERMAID_LABEL_CHARS ? longest : MERMAID_LABEL_CHARS + 1;
-    bool sideways = n > MERMAID_UPRIGHT_BARS || n * (longest + 2) > MERMAID_UPRIGHT_CHARS;
+    if (with_base)
+        longest += strlen(BASELINE_SUFFIX);
+    size_t places = with_base ? 2 * n : n;
+    bool sideways = places > MERMAID_UPRIGHT_BARS || places * (longest + 2) > MERMAID_UPRIGHT_CHARS;
     buf_printf(b, "```mermaid\nxychart-beta%s\n  title \"Examples per category\"\n"
                   "  accTitle: Examples per category\n", sideways ? " horizontal" : "");
     buf_printf(b, "  accDescr: Bars of the examples in each of %zu categories%s, and a line of each "
-                  "category's minimum\n", n, with_base ? " in this run and in the baseline" : "");
+                  "category's minimum\n", n, with_base ? " in this run and, beside each, in the baseline" : "");
     buf_addstr(b, "  x-axis [");
     for (size_t i = 0; i < n; i++) {
+        const char *name = s->checks[v[i].index].name;
         if (i)
             buf_addstr(b, ", ");
-        mermaid_label(b, s->checks[v[i].index].name, MERMAID_LABEL_CHARS);
+        mermaid_label(b, name, MERMAID_LABEL_CHARS);
+        if (with_base) {
+            buf_addstr(b, ", \"");
+            label_text(b, name, MERMAID_LABEL_CHARS);
+            buf_addstr(b, BASELINE_SUFFIX "\"");
+        }
     }
     buf_printf(b, "]\n  y-axis \"Examples\" 0 --> %llu\n", (unsigned long long)top);
+    series(b, "bar", "this run", v, n, BAR_HAVE, with_base);
     if (with_base)
-        series(b, "bar", "baseline", v, n, 2);
-    series(b, "bar", "this run", v, n, 0);
-    series(b, "line", "minimum", v, n, 1);
+        series(b, "bar", "baseline", v, n, BAR_BASE, true);
+    series(b, "line", "minimum", v, n, BAR_MIN, with_base);
     buf_addstr(b, "```\n\n");
     if (n < s->n_checks)
         buf_printf(b, "_The chart shows %zu of %zu categories: those furthest below their minimum or the "

@@ -19,7 +19,8 @@ struct report_options;
 struct result;
 struct spec;
 
-/* Categories (and splits) one chart shows at most; the rest are counted under it. */
+/* Categories (and splits) one chart shows at most, half as many categories beside a
+ * baseline (two bars each); the rest are counted under it. */
 #define MERMAID_MAX_BARS 30
 /* Characters of a name a label keeps before it is cut with "…". */
 #define MERMAID_LABEL_CHARS 24

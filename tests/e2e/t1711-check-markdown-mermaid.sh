@@ -3,7 +3,8 @@
 # (tests/npm-mermaid, pinned) with hostile category and split names: every block
 # parses, each series has a value per label, and the labels read back (entity codes
 # decoded) are the names, cut at 24 characters, with line breaks as spaces and bidi
-# overrides as U+FFFD. The fence is never closed early; a baseline adds its bar series;
+# overrides as U+FFFD. The fence is never closed early; a baseline adds its bar series,
+# each bar beside this run's ("name (baseline)" on the axis);
 # more than 30 categories are capped. The github step summary carries the same charts.
 . "$DSCI_SOURCE_DIR/tests/lib.sh"
 
@@ -63,8 +64,8 @@ def shown(n):
     return n if len(n) <= 24 else n[:24] + '\u2026'
 json.dump({"blocks": 2, "categories": [shown(n) for n in names], "splits": splits,
            "series": ["this run", "minimum"]}, open('want.json', 'w'))
-json.dump({"blocks": 2, "categories": [shown(n) for n in names], "splits": splits,
-           "series": ["baseline", "this run", "minimum"]}, open('want-base.json', 'w'))
+json.dump({"blocks": 2, "categories": [x for n in names for x in (shown(n), shown(n) + " (baseline)")],
+           "splits": splits, "series": ["this run", "baseline", "minimum"]}, open('want-base.json', 'w'))
 PY
 
 say "hostile names: Mermaid parses the charts and reads the names back"
@@ -83,7 +84,7 @@ for block in re.findall(r"^```mermaid\n(.*?)^```$", md, re.S | re.M):
             assert not re.search(r'[<>%`&:]', inner.split("[", 1)[-1] if "x-axis" in line else inner.rsplit(":", 1)[0]), line
 PY
 
-say "with a baseline: its bars are a series of their own"
+say "with a baseline: its bars are a series of their own, beside this run's"
 make_repo ds
 git -C ds tag v1.0.0
 head -n 30 ds/data/s0.jsonl >ds/data/s0.tmp && mv ds/data/s0.tmp ds/data/s0.jsonl

@@ -12,6 +12,7 @@
 
 #include "report/markdown_charts.h"
 #include "report/report.h"
+#include "run/compare.h"
 #include "run/result.h"
 #include "util/buf.h"
 #include "util/utf8.h"
@@ -162,6 +163,49 @@ static void test_mermaid__coverage_chart_shape(void **state)
     result_release(&r);
 }
 
+/* With a baseline, each category's baseline bar stands beside its own, named on the
+ * axis: Mermaid draws series over each other and has no legend. */
+static void test_mermaid__baseline_beside_this_run(void **state)
+{
+    (void)state;
+    struct result r;
+    result_init(&r);
+    static const char *const names[] = { "Create", "Query" };
+    coverage(&r, 2, names);
+    struct comparison cmp = { .have = true };
+    char *base_names[] = { "Query", "Create" };
+    uint64_t base_counts[] = { 4, 25 };
+    cmp.base.n_categories = 2;
+    cmp.base.category_names = base_names;
+    cmp.base.metrics.category_counts = base_counts;
+    struct report_options o = { .comparison = &cmp };
+    struct buf b = BUF_INIT;
+    markdown_coverage_chart(&b, &r, &o);
+    const char *c = buf_cstr(&b);
+    assert_non_null(strstr(c, "  x-axis [\"Create\", \"Create (baseline)\", \"Query\", \"Query (baseline)\"]\n"));
+    assert_non_null(strstr(c, "  y-axis \"Examples\" 0 --> 25\n"));
+    assert_non_null(strstr(c, "  bar \"this run\" [0, 0, 10, 0]\n"));
+    assert_non_null(strstr(c, "  bar \"baseline\" [0, 25, 0, 4]\n"));
+    assert_non_null(strstr(c, "  line \"minimum\" [15, 15, 15, 15]\n"));
+    assert_int_equal(count(c, "```"), 2);
+    buf_release(&b);
+
+    /* the cap counts places: half as many categories, the furthest below first */
+    result_release(&r);
+    result_init(&r);
+    coverage(&r, 40, NULL);
+    b = (struct buf)BUF_INIT;
+    char *one[] = { "cat39" };
+    cmp.base.category_names = one;
+    cmp.base.n_categories = 1;
+    markdown_coverage_chart(&b, &r, &o);
+    c = buf_cstr(&b);
+    assert_non_null(strstr(c, "The chart shows 15 of 40 categories"));
+    assert_non_null(strstr(c, "xychart-beta horizontal\n"));
+    buf_release(&b);
+    result_release(&r);
+}
+
 static void test_mermaid__coverage_chart_caps_bars(void **state)
 {
     (void)state;
@@ -235,6 +279,7 @@ int main(void)
         cmocka_unit_test(test_mermaid__hostile_names_are_inert),
         cmocka_unit_test(test_mermaid__long_names_are_cut),
         cmocka_unit_test(test_mermaid__coverage_chart_shape),
+        cmocka_unit_test(test_mermaid__baseline_beside_this_run),
         cmocka_unit_test(test_mermaid__coverage_chart_caps_bars),
         cmocka_unit_test(test_mermaid__long_names_lie_on_their_side),
         cmocka_unit_test(test_mermaid__split_chart),
