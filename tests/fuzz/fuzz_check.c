@@ -5,8 +5,8 @@
  * The input is split at each "\n%%\n" into up to five files, served from memory:
  *   data/train.jsonl  data/val.json  data/test.jsonl  data/version.json  data/README.md
  * (a missing part is an empty file), so one input can carry a JSON Lines split, a JSON
- * array split, a version file and a card. The input's length modulo 4 picks the spec's
- * format: auto, sharegpt, openai or alpaca. The engine runs on one thread so a crash
+ * array split, a version file and a card. The input's length modulo 7 picks the spec's
+ * format: auto, sharegpt, openai, alpaca, preference, completion or text. The engine runs on one thread so a crash
  * reproduces; every reporter writes the result to /dev/null.
  *
  *   build-fuzz/tests/fuzz/fuzz_check -max_total_time=60 tests/fuzz/corpus/check
@@ -58,6 +58,7 @@ static const char spec_yaml[] =
     "    turn_variance: {target: 2.0, acceptable: 3.0}\n"
     "  duplicates: {exact: block, near: warn, threshold: 0.8, shingle: 3, permutations: 16}\n"
     "  leakage: {level: block, near_threshold: 0.9}\n"
+    "  preference: {level: block, near: warn, near_threshold: 0.9, length_bias: [0.4, 0.6]}\n"
     "  pii:\n"
     "    level: block\n"
     "    detect: [email, phone, credit_card, ipv4, api_key]\n"
@@ -175,7 +176,7 @@ static const struct source_ops mem_ops = {
 
 /* One spec per dataset format; the input's length picks one, so every format's
  * validation sees every input shape. */
-static const char *const formats[] = { "auto", "sharegpt", "openai", "alpaca" };
+static const char *const formats[] = { "auto", "sharegpt", "openai", "alpaca", "preference", "completion", "text" };
 #define N_FORMATS (sizeof(formats) / sizeof(formats[0]))
 static struct spec *specs[N_FORMATS];
 static FILE *devnull;
