@@ -79,10 +79,18 @@ for env in "DSCI_PROGRESS_AFTER_MS=0 $run -q" "CI=true DSCI_PROGRESS_AFTER_MS=0 
 done
 
 say "a run shorter than the default second: nothing"
-# whole files as one chunk each: the engine reports in only as each file starts
+# whole files as one chunk each: the engine reports in only as each file starts. A
+# machine so loaded that the run itself lasts a second may rightly draw: then only the
+# report is checked, and the reason printed.
+started=$(date +%s%N)
 pty "$run"
-expect_no_line tty "MB/s"
+elapsed_ms=$((($(date +%s%N) - started) / 1000000))
 expect_line tty "RESULT: PASS"
+if [ "$elapsed_ms" -lt 900 ]; then
+    expect_no_line tty "MB/s"
+else
+    say "the run took $elapsed_ms ms (a loaded machine): whether it drew is not checked"
+fi
 
 say "an error mid-run erases the line before the message"
 rm ds/data/test.jsonl
