@@ -5,7 +5,8 @@
  * `per_message` plus the tokens of its role and its text (and of a tool call's name and
  * arguments). Checks: the file is the pinned one, examples within max_tokens and
  * min_tokens, the total within max_total_tokens; per split the total, mean, p50, p95
- * and max (result.tokens, for the JSON, markdown, card and version file).
+ * and max (result.tokens, for the JSON, markdown, card and version file), and a histogram
+ * of the examples' counts per split (result.token_lengths, for the HTML charts).
  *
  * Parse workers count (extract on their threads): the tokenizer is shared and read-only,
  * each thread has a scratch of its own from the state's pool (scratch_for()).
@@ -53,6 +54,7 @@ struct tokens_state {
     struct token_counts *counts;   /* per split */
     uint64_t *over, *under;        /* per split */
     struct token_places over_at, under_at;
+    struct result_token_lengths lengths;   /* handed to the result by finish */
     bool damaged;                  /* replay() met bytes no extract() wrote */
 };
 
@@ -144,6 +146,8 @@ static void *tokens_begin(const struct gate_ctx *ctx)
     st->counts = xcalloc(st->n_splits + 1, sizeof(*st->counts));
     st->over = xcalloc(st->n_splits + 1, sizeof(*st->over));
     st->under = xcalloc(st->n_splits + 1, sizeof(*st->under));
+    st->lengths.n_splits = st->n_splits;
+    st->lengths.counts = xcalloc(st->n_splits ? st->n_splits : 1, sizeof(*st->lengths.counts));
     load_tokenizer(st, ctx);
     if (st->tok) {
         struct tokenizer_scratch *s = scratch_for(st);
@@ -230,6 +234,8 @@ static void tokens_replay(void *state, const struct example *at, const void *byt
     size_t split = at->split < st->n_splits ? at->split : st->n_splits;
     uint64_t n = text + st->per_example + messages * st->per_message;
     token_counts_add(&st->counts[split], n);
+    if (split < st->lengths.n_splits)
+        st->lengths.counts[split][result_length_bucket(n)]++;
     if (st->max_tokens && n > st->max_tokens) {
         st->over[split]++;
         place_add(&st->over_at, at, n);
@@ -390,6 +396,9 @@ static int tokens_finish(void *state, const struct gate_ctx *ctx)
     if (!tokenizer_check(sec, st, ctx))
         return 0;
     rt->kind = xstrdup(tokenizer_kind(st->tok));
+    free(ctx->result->token_lengths.counts);
+    ctx->result->token_lengths = st->lengths;
+    st->lengths.counts = NULL;
 
     /* per split, then all; examples of files in no spec split (none today) count in all */
     rt->splits = xcalloc(st->n_splits ? st->n_splits : 1, sizeof(*rt->splits));
@@ -457,6 +466,7 @@ static void tokens_free(void *state)
     free(st->under);
     free(st->over_at.v);
     free(st->under_at.v);
+    free(st->lengths.counts);
     free(st);
 }
 

@@ -1,8 +1,8 @@
 /*
  * A self-contained HTML page (--format html): the verdict and the blocking failures on
- * top, then the gates, the coverage chart, the splits, the length histograms, the
- * tokens, the regression diff and every gate's findings, each list capped with the cap
- * stated (HTML_LIST_CAP). No script, no external resource: inline CSS (light and dark
+ * top, then the gates, the coverage chart, the splits, the length histograms (code
+ * points per message, tokens per example), the tokens, the regression diff and every
+ * gate's findings, each list capped with the cap stated (HTML_LIST_CAP). No script, no external resource: inline CSS (light and dark
  * by prefers-color-scheme) and inline SVG, so it reads the same offline, in a CI
  * artifact or a mail. Every string from the data or the spec goes through html_text().
  */
@@ -453,6 +453,7 @@ static int html_write(FILE *out, const struct result *r, const struct report_opt
     html_coverage_chart(&b, r, o);
     html_split_chart(&b, r, o);
     html_length_charts(&b, r, o);
+    html_token_length_charts(&b, r, o);
     write_tokens(&b, r);
     html_diff_section(&b, r, o);
     write_findings(&b, r, o);

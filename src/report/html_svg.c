@@ -8,6 +8,7 @@
 #include "report/html.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "run/compare.h"
@@ -200,10 +201,20 @@ static void bucket_range(struct buf *b, size_t k)
 #define HIST_HEIGHT 120
 #define HIST_COL 34
 
-static void length_chart(struct buf *b, const char *split, size_t split_index, size_t role,
+/* What one histogram counts, in the words its caption, title and table use. */
+struct hist_words {
+    const char *what;        /* caption: "<split>, <what> (<n><count_unit>)" */
+    const char *count_unit;  /* "" or " examples" */
+    const char *title;       /* title: "Lengths of <split> <title>, on a doubling scale; ..." */
+    const char *value_head;  /* the table's columns */
+    const char *count_head;
+};
+
+/* One histogram of doubling buckets (result.h) from its first to its last non-empty one;
+ * `id` names its title for aria-labelledby. Nothing when every bucket is empty. */
+static void length_chart(struct buf *b, const char *split, const char *id, const struct hist_words *w,
                          const uint64_t *counts)
 {
-    static const char *const roles[RESULT_ROLES] = { "user", "assistant" };
     size_t lo = RESULT_LENGTH_BUCKETS, hi = 0;
     uint64_t max = 0, total = 0;
     for (size_t k = 0; k < RESULT_LENGTH_BUCKETS; k++)
@@ -218,15 +229,14 @@ static void length_chart(struct buf *b, const char *split, size_t split_index, s
     size_t cols = hi - lo + 1, width = cols * HIST_COL + 60;
     buf_addstr(b, "<figure>\n<figcaption>");
     html_text(b, split);
-    buf_printf(b, ", %s messages (", roles[role]);
+    buf_printf(b, ", %s (", w->what);
     html_count(b, total);
-    buf_addstr(b, ")</figcaption>\n");
-    buf_printf(b, "<svg role=\"img\" aria-labelledby=\"len-%zu-%zu-t\" viewBox=\"0 0 %zu %d\" width=\"%zu\" "
-                  "height=\"%d\">\n<title id=\"len-%zu-%zu-t\">Lengths of ",
-               split_index, role, width, HIST_HEIGHT + 56, width, HIST_HEIGHT + 56, split_index, role);
+    buf_printf(b, "%s)</figcaption>\n", w->count_unit);
+    buf_printf(b, "<svg role=\"img\" aria-labelledby=\"%s-t\" viewBox=\"0 0 %zu %d\" width=\"%zu\" "
+                  "height=\"%d\">\n<title id=\"%s-t\">Lengths of ",
+               id, width, HIST_HEIGHT + 56, width, HIST_HEIGHT + 56, id);
     html_text(b, split);
-    buf_printf(b, " %s messages in code points, on a doubling scale; the table next to it has the counts</title>\n",
-               roles[role]);
+    buf_printf(b, " %s, on a doubling scale; the table next to it has the counts</title>\n", w->title);
     for (size_t k = lo; k <= hi; k++) {
         double h = (double)HIST_HEIGHT * (double)counts[k] / (double)max;
         size_t x = 10 + (k - lo) * HIST_COL;
@@ -237,8 +247,8 @@ static void length_chart(struct buf *b, const char *split, size_t split_index, s
         bucket_range(b, k);
         buf_addstr(b, "</text>");
     }
-    buf_addstr(b, "\n</svg>\n<details><summary>Counts</summary><table>\n<thead><tr><th>Code points</th>"
-                  "<th class=\"n\">Messages</th></tr></thead>\n<tbody>\n");
+    buf_printf(b, "\n</svg>\n<details><summary>Counts</summary><table>\n<thead><tr><th>%s</th>"
+                  "<th class=\"n\">%s</th></tr></thead>\n<tbody>\n", w->value_head, w->count_head);
     for (size_t k = lo; k <= hi; k++) {
         buf_addstr(b, "<tr><td>");
         bucket_range(b, k);
@@ -247,17 +257,48 @@ static void length_chart(struct buf *b, const char *split, size_t split_index, s
     buf_addstr(b, "</tbody>\n</table></details>\n</figure>\n");
 }
 
+static const char *split_name(const struct result *r, const struct report_options *o, size_t s)
+{
+    return s < r->n_splits ? r->split_names[s]
+           : o->spec && s < o->spec->dataset.n_splits ? o->spec->dataset.splits[s].name : "?";
+}
+
 void html_length_charts(struct buf *b, const struct result *r, const struct report_options *o)
 {
+    static const struct hist_words roles[RESULT_ROLES] = {
+        { "user messages", "", "user messages in code points", "Code points", "Messages" },
+        { "assistant messages", "", "assistant messages in code points", "Code points", "Messages" },
+    };
     const struct result_lengths *l = &r->lengths;
     if (!l->counts || !l->n_splits)
         return;
     buf_addstr(b, "<h2 id=\"lengths\">Message lengths</h2>\n<p>Per split and role, in code points; each bar "
                   "covers twice the lengths of the one before.</p>\n<div class=\"pair\">\n");
     for (size_t s = 0; s < l->n_splits; s++)
-        for (size_t role = 0; role < RESULT_ROLES; role++)
-            length_chart(b, s < r->n_splits ? r->split_names[s]
-                            : o->spec && s < o->spec->dataset.n_splits ? o->spec->dataset.splits[s].name : "?",
-                         s, role, l->counts[s][role]);
+        for (size_t role = 0; role < RESULT_ROLES; role++) {
+            char id[48];
+            snprintf(id, sizeof(id), "len-%zu-%zu", s, role);
+            length_chart(b, split_name(r, o, s), id, &roles[role], l->counts[s][role]);
+        }
+    buf_addstr(b, "</div>\n");
+}
+
+void html_token_length_charts(struct buf *b, const struct result *r, const struct report_options *o)
+{
+    static const struct hist_words words = { "tokens per example", " examples",
+                                             "examples in tokens (each whole example as the tokens gate counts it)",
+                                             "Tokens", "Examples" };
+    const struct result_token_lengths *l = &r->token_lengths;
+    if (!l->counts || !l->n_splits)
+        return;
+    buf_addstr(b, "<h2 id=\"token-lengths\">Tokens per example</h2>\n<p>Per split, as the tokens gate counts "
+                  "them: each whole example, its texts and roles through the chat template (the gate does "
+                  "not count tokens per role); each bar covers twice the counts of the one before.</p>\n"
+                  "<div class=\"pair\">\n");
+    for (size_t s = 0; s < l->n_splits; s++) {
+        char id[32];
+        snprintf(id, sizeof(id), "tok-%zu", s);
+        length_chart(b, split_name(r, o, s), id, &words, l->counts[s]);
+    }
     buf_addstr(b, "</div>\n");
 }

@@ -85,6 +85,7 @@ void result_release(struct result *r)
     result_tokens_free(r->tokens);
     free(r->preference);
     free(r->lengths.counts);
+    free(r->token_lengths.counts);
     memset(r, 0, sizeof(*r));
 }
 

@@ -146,6 +146,15 @@ struct result_lengths {
 };
 size_t result_length_bucket(uint64_t chars);
 
+/* Tokens per example per split, on the same doubling scale. The tokens gate counts whole
+ * examples (texts, roles and the chat template's per-message and per-example tokens), not
+ * messages by role, so there is one histogram per split. Counted in its replay() like
+ * result_lengths, for the HTML charts (the JSON report does not carry them). */
+struct result_token_lengths {
+    size_t n_splits;
+    uint64_t (*counts)[RESULT_LENGTH_BUCKETS];   /* [split][bucket] */
+};
+
 struct result {
     char *date;           /* ISO-8601 UTC */
     char *spec_path;
@@ -175,6 +184,7 @@ struct result {
     struct result_tokens *tokens;  /* NULL unless the tokens gate ran */
     struct result_preference *preference;   /* NULL unless the preference gate saw pairs */
     struct result_lengths lengths; /* counts NULL unless the quality gate ran */
+    struct result_token_lengths token_lengths;   /* counts NULL unless the tokens gate counted */
 };
 
 void result_init(struct result *r);

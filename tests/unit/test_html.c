@@ -1,6 +1,7 @@
 /*
  * The HTML report's escaper, its GitHub links (built only from valid runner values) and
- * the length buckets the quality gate counts for its histograms.
+ * the length buckets the quality and tokens gates count for its histograms, and the
+ * token histograms drawn from them.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -140,6 +141,42 @@ static void test_html__length_buckets_double(void **state)
     assert_int_equal(result_length_bucket(UINT64_MAX), RESULT_LENGTH_BUCKETS - 1);
 }
 
+/* Tokens per example: one figure per split that counted something, from its first to its
+ * last non-empty bucket (empty ones between shown as 0), the split's name escaped. */
+static void test_html__token_charts_per_split(void **state)
+{
+    (void)state;
+    struct result r;
+    result_init(&r);
+    struct report_options o = { 0 };
+    struct buf b = BUF_INIT;
+    html_token_length_charts(&b, &r, &o);
+    assert_int_equal(b.len, 0);   /* the tokens gate did not count */
+
+    char *names[] = { "<b>train", "empty" };
+    r.n_splits = 2;
+    r.split_names = names;
+    r.token_lengths.n_splits = 2;
+    r.token_lengths.counts = calloc(2, sizeof(*r.token_lengths.counts));
+    assert_non_null(r.token_lengths.counts);
+    r.token_lengths.counts[0][result_length_bucket(5)] = 3;      /* 4-7 */
+    r.token_lengths.counts[0][result_length_bucket(40)] = 1200;  /* 32-63 */
+    html_token_length_charts(&b, &r, &o);
+    const char *page = buf_cstr(&b);
+    assert_non_null(strstr(page, "<h2 id=\"token-lengths\">Tokens per example</h2>"));
+    assert_non_null(strstr(page, "<figcaption>&lt;b&gt;train, tokens per example (1,203 examples)</figcaption>"));
+    assert_non_null(strstr(page, "<tr><td>4–7</td><td class=\"n\">3</td></tr>\n"
+                                 "<tr><td>8–15</td><td class=\"n\">0</td></tr>\n"
+                                 "<tr><td>16–31</td><td class=\"n\">0</td></tr>\n"
+                                 "<tr><td>32–63</td><td class=\"n\">1200</td></tr>\n</tbody>"));
+    assert_null(strstr(page, "<b>"));
+    assert_null(strstr(page, "empty"));   /* a split without examples has no figure */
+    assert_null(strstr(page, "tok-1-t"));
+    buf_release(&b);
+    r.split_names = NULL;
+    result_release(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -150,6 +187,7 @@ int main(void)
         cmocka_unit_test(test_html__count_separates_thousands),
         cmocka_unit_test(test_html__links_only_from_valid_runner_values),
         cmocka_unit_test(test_html__length_buckets_double),
+        cmocka_unit_test(test_html__token_charts_per_split),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
