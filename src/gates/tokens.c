@@ -5,8 +5,9 @@
  * `per_message` plus the tokens of its role and its text (and of a tool call's name and
  * arguments). Checks: the file is the pinned one, examples within max_tokens and
  * min_tokens, the total within max_total_tokens; per split the total, mean, p50, p95
- * and max (result.tokens, for the JSON, markdown, card and version file), and a histogram
- * of the examples' counts per split (result.token_lengths, for the HTML charts).
+ * and max (result.tokens, for the JSON, markdown, card and version file), and histograms
+ * per split of the examples' counts and of the user and assistant messages' counts
+ * (result.token_lengths, for the HTML charts).
  *
  * Parse workers count (extract on their threads): the tokenizer is shared and read-only,
  * each thread has a scratch of its own from the state's pool (scratch_for()).
@@ -148,6 +149,7 @@ static void *tokens_begin(const struct gate_ctx *ctx)
     st->under = xcalloc(st->n_splits + 1, sizeof(*st->under));
     st->lengths.n_splits = st->n_splits;
     st->lengths.counts = xcalloc(st->n_splits ? st->n_splits : 1, sizeof(*st->lengths.counts));
+    st->lengths.roles = xcalloc(st->n_splits ? st->n_splits : 1, sizeof(*st->lengths.roles));
     load_tokenizer(st, ctx);
     if (st->tok) {
         struct tokenizer_scratch *s = scratch_for(st);
@@ -157,8 +159,15 @@ static void *tokens_begin(const struct gate_ctx *ctx)
     return st;
 }
 
-/* What the tokenizer, the file and the template make of the example's texts; nothing for an
- * example that did not parse, or when there is no tokenizer (then nothing is kept). */
+/* A user or assistant message in the record: its tokens shifted left once, the low bit set
+ * for the assistant, so each costs one varint and no role byte. */
+#define ROLE_BIT_ASSISTANT 1u
+
+/* What the tokenizer, the file and the template make of the example's texts: the texts'
+ * tokens, the number of messages, then per user or assistant message in turn order its
+ * tokens and role (ROLE_BIT_ASSISTANT; the other roles count in the example only, as the
+ * code-point histograms leave them out). Nothing for an example that did not parse, or
+ * when there is no tokenizer (then nothing is kept). */
 static void tokens_extract(void *state, const struct example *ex, struct buf *out)
 {
     struct tokens_state *st = state;
@@ -168,34 +177,53 @@ static void tokens_extract(void *state, const struct example *ex, struct buf *ou
      * nothing replay() counts */
     struct tokenizer_scratch *s = scratch_for(st);
     uint64_t n = 0;
+    /* the messages' counts go after the example's, which is known only at the end: kept
+     * here first (a small buffer of their own, as chats are short) */
+    uint64_t small[32], *per_role = small;
+    size_t n_role = 0;
+    if (ex->n_turns > sizeof(small) / sizeof(small[0]))
+        per_role = xcalloc(ex->n_turns, sizeof(*per_role));   /* checks the product */
     for (size_t i = 0; i < ex->n_turns; i++) {
         const struct turn *t = &ex->turns[i];
+        uint64_t m = 0;
         if (t->role > ROLE_NONE && t->role < ROLE_OTHER)
-            n += st->role_tokens[t->role];
+            m += st->role_tokens[t->role];
         else if (t->role_name)
-            n += tokenizer_count(st->tok, s, t->role_name, t->role_name_len);
+            m += tokenizer_count(st->tok, s, t->role_name, t->role_name_len);
         if (t->text)
-            n += tokenizer_count(st->tok, s, t->text, t->text_len);
+            m += tokenizer_count(st->tok, s, t->text, t->text_len);
         for (size_t k = 0; k < t->n_tool_calls; k++) {
             const struct tool_call *call = &t->tool_calls[k];
             if (call->name)
-                n += tokenizer_count(st->tok, s, call->name, call->name_len);
+                m += tokenizer_count(st->tok, s, call->name, call->name_len);
             if (call->arguments)
-                n += tokenizer_count(st->tok, s, call->arguments, call->arguments_len);
+                m += tokenizer_count(st->tok, s, call->arguments, call->arguments_len);
         }
+        n += m;
+        if (t->role == ROLE_USER || t->role == ROLE_ASSISTANT)
+            per_role[n_role++] = m << 1 | (t->role == ROLE_ASSISTANT ? ROLE_BIT_ASSISTANT : 0);
     }
     /* the texts' tokens and the number of messages: the template is added at replay(), so
      * its overhead is the spec's and not a kept summary's */
     wire_put_varint(out, n);
     wire_put_varint(out, ex->n_turns);
+    for (size_t i = 0; i < n_role; i++)
+        wire_put_varint(out, per_role[i]);
+    if (per_role != small)
+        free(per_role);
 }
 
-/* The tokenizer's bytes (their hash, which begin() read), the encoding a .tiktoken file is
- * read with; the template overhead is applied at replay() and needs no key. Without a
- * tokenizer nothing is counted and nothing kept (tokens_keepable). */
+/* What extract() writes, bumped when that changes, so a kept summary of another shape is
+ * never read as this one. 2: the user and assistant messages' counts. */
+#define TOKENS_RECORD_VERSION 2
+
+/* The record's version, the tokenizer's bytes (their hash, which begin() read), the
+ * encoding a .tiktoken file is read with; the template overhead is applied at replay() and
+ * needs no key. Without a tokenizer nothing is counted and nothing kept (tokens_keepable). */
 static void tokens_digest_key(const struct spec *spec, const void *state, struct buf *out)
 {
     const struct tokens_state *st = state;
+    wire_put_varint(out, TOKENS_RECORD_VERSION);
     const char *enc = spec->gates.tokens.encoding;
     wire_put_bytes(out, enc ? enc : "", enc ? strlen(enc) : 0);
     bool have = st && st->have_file;
@@ -227,15 +255,29 @@ static void tokens_replay(void *state, const struct example *at, const void *byt
     }
     struct wire_in in = wire_in(bytes, len);
     uint64_t text = wire_get_varint(&in), messages = wire_get_varint(&in);
-    if (in.bad || in.p != in.end) {
+    /* the messages' counts are read before anything is counted: damaged bytes count nothing */
+    const unsigned char *first = in.p;
+    uint64_t n_role = 0;
+    while (!in.bad && in.p < in.end) {
+        wire_get_varint(&in);
+        n_role++;
+    }
+    if (in.bad || n_role > messages) {
         st->damaged = true;
         return;
     }
     size_t split = at->split < st->n_splits ? at->split : st->n_splits;
     uint64_t n = text + st->per_example + messages * st->per_message;
     token_counts_add(&st->counts[split], n);
-    if (split < st->lengths.n_splits)
+    if (split < st->lengths.n_splits) {
         st->lengths.counts[split][result_length_bucket(n)]++;
+        in.p = first;
+        for (uint64_t i = 0; i < n_role; i++) {
+            uint64_t m = wire_get_varint(&in);
+            size_t role = m & ROLE_BIT_ASSISTANT ? RESULT_ROLE_ASSISTANT : RESULT_ROLE_USER;
+            st->lengths.roles[split][role][result_length_bucket((m >> 1) + st->per_message)]++;
+        }
+    }
     if (st->max_tokens && n > st->max_tokens) {
         st->over[split]++;
         place_add(&st->over_at, at, n);
@@ -397,8 +439,10 @@ static int tokens_finish(void *state, const struct gate_ctx *ctx)
         return 0;
     rt->kind = xstrdup(tokenizer_kind(st->tok));
     free(ctx->result->token_lengths.counts);
+    free(ctx->result->token_lengths.roles);
     ctx->result->token_lengths = st->lengths;
     st->lengths.counts = NULL;
+    st->lengths.roles = NULL;
 
     /* per split, then all; examples of files in no spec split (none today) count in all */
     rt->splits = xcalloc(st->n_splits ? st->n_splits : 1, sizeof(*rt->splits));
@@ -467,6 +511,7 @@ static void tokens_free(void *state)
     free(st->over_at.v);
     free(st->under_at.v);
     free(st->lengths.counts);
+    free(st->lengths.roles);
     free(st);
 }
 

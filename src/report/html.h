@@ -52,7 +52,8 @@ const char *html_link_base(void);
 void html_coverage_chart(struct buf *b, const struct result *r, const struct report_options *o);
 void html_split_chart(struct buf *b, const struct result *r, const struct report_options *o);
 void html_length_charts(struct buf *b, const struct result *r, const struct report_options *o);
-/* Tokens per example per split (result.token_lengths), when the tokens gate counted them. */
+/* Tokens per example per split, then per user and assistant message per split
+ * (result.token_lengths), when the tokens gate counted them. */
 void html_token_length_charts(struct buf *b, const struct result *r, const struct report_options *o);
 
 /* The regression diff and its changed examples (html_diff.c). */

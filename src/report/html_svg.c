@@ -283,22 +283,51 @@ void html_length_charts(struct buf *b, const struct result *r, const struct repo
     buf_addstr(b, "</div>\n");
 }
 
+static bool any_count(const uint64_t *counts, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (counts[i])
+            return true;
+    return false;
+}
+
 void html_token_length_charts(struct buf *b, const struct result *r, const struct report_options *o)
 {
     static const struct hist_words words = { "tokens per example", " examples",
                                              "examples in tokens (each whole example as the tokens gate counts it)",
                                              "Tokens", "Examples" };
+    static const struct hist_words roles[RESULT_ROLES] = {
+        { "tokens per user message", " messages",
+          "user messages in tokens (each its role, text and tool calls and the template's per-message tokens)",
+          "Tokens", "Messages" },
+        { "tokens per assistant message", " messages",
+          "assistant messages in tokens (each its role, text and tool calls and the template's per-message tokens)",
+          "Tokens", "Messages" },
+    };
     const struct result_token_lengths *l = &r->token_lengths;
     if (!l->counts || !l->n_splits)
         return;
     buf_addstr(b, "<h2 id=\"token-lengths\">Tokens per example</h2>\n<p>Per split, as the tokens gate counts "
-                  "them: each whole example, its texts and roles through the chat template (the gate does "
-                  "not count tokens per role); each bar covers twice the counts of the one before.</p>\n"
+                  "them (its limits are per example): each whole example, its texts and roles through the chat "
+                  "template; each bar covers twice the counts of the one before.</p>\n"
                   "<div class=\"pair\">\n");
     for (size_t s = 0; s < l->n_splits; s++) {
         char id[32];
         snprintf(id, sizeof(id), "tok-%zu", s);
         length_chart(b, split_name(r, o, s), id, &words, l->counts[s]);
     }
+    buf_addstr(b, "</div>\n");
+    if (!l->roles || !any_count(&l->roles[0][0][0], l->n_splits * RESULT_ROLES * RESULT_LENGTH_BUCKETS))
+        return;   /* no user or assistant message (all system and tool): no empty section */
+    buf_addstr(b, "<h2 id=\"token-roles\">Tokens per message</h2>\n<p>Per split and role, the user and "
+                  "assistant messages as the tokens gate counts them: each its role, text and tool calls and "
+                  "the chat template's per-message tokens (other roles count in their examples only); each bar "
+                  "covers twice the counts of the one before.</p>\n<div class=\"pair\">\n");
+    for (size_t s = 0; s < l->n_splits; s++)
+        for (size_t role = 0; role < RESULT_ROLES; role++) {
+            char id[48];
+            snprintf(id, sizeof(id), "tok-%zu-%zu", s, role);
+            length_chart(b, split_name(r, o, s), id, &roles[role], l->roles[s][role]);
+        }
     buf_addstr(b, "</div>\n");
 }

@@ -86,6 +86,7 @@ void result_release(struct result *r)
     free(r->preference);
     free(r->lengths.counts);
     free(r->token_lengths.counts);
+    free(r->token_lengths.roles);
     memset(r, 0, sizeof(*r));
 }
 

@@ -146,13 +146,15 @@ struct result_lengths {
 };
 size_t result_length_bucket(uint64_t chars);
 
-/* Tokens per example per split, on the same doubling scale. The tokens gate counts whole
- * examples (texts, roles and the chat template's per-message and per-example tokens), not
- * messages by role, so there is one histogram per split. Counted in its replay() like
+/* Token counts per split on the same doubling scale, as the tokens gate counts them: whole
+ * examples (texts, roles and the chat template's per-message and per-example tokens; its
+ * limits are per example), and user and assistant messages (each its role, text, tool
+ * calls and the template's per-message tokens). Counted in its replay() like
  * result_lengths, for the HTML charts (the JSON report does not carry them). */
 struct result_token_lengths {
     size_t n_splits;
-    uint64_t (*counts)[RESULT_LENGTH_BUCKETS];   /* [split][bucket] */
+    uint64_t (*counts)[RESULT_LENGTH_BUCKETS];   /* [split][bucket]: examples */
+    uint64_t (*roles)[RESULT_ROLES][RESULT_LENGTH_BUCKETS];   /* [split][role][bucket]: messages */
 };
 
 struct result {
