@@ -177,6 +177,50 @@ static void test_html__token_charts_per_split(void **state)
     result_release(&r);
 }
 
+/* Tokens per message: per split a user and an assistant figure after the examples', only
+ * for the roles that counted something; no section when no message counted. */
+static void test_html__token_charts_per_role(void **state)
+{
+    (void)state;
+    struct result r;
+    result_init(&r);
+    struct report_options o = { 0 };
+    struct buf b = BUF_INIT;
+    char *names[] = { "train", "val" };
+    r.n_splits = 2;
+    r.split_names = names;
+    r.token_lengths.n_splits = 2;
+    r.token_lengths.counts = calloc(2, sizeof(*r.token_lengths.counts));
+    r.token_lengths.roles = calloc(2, sizeof(*r.token_lengths.roles));
+    assert_non_null(r.token_lengths.counts);
+    assert_non_null(r.token_lengths.roles);
+    r.token_lengths.counts[0][result_length_bucket(30)] = 2;
+    html_token_length_charts(&b, &r, &o);
+    assert_null(strstr(buf_cstr(&b), "token-roles"));   /* only system messages, say */
+
+    r.token_lengths.roles[0][RESULT_ROLE_USER][result_length_bucket(9)] = 2;          /* 8-15 */
+    r.token_lengths.roles[0][RESULT_ROLE_ASSISTANT][result_length_bucket(20)] = 1;    /* 16-31 */
+    r.token_lengths.roles[0][RESULT_ROLE_ASSISTANT][result_length_bucket(70)] = 1001; /* 64-127 */
+    buf_reset(&b);
+    html_token_length_charts(&b, &r, &o);
+    const char *page = buf_cstr(&b);
+    const char *roles = strstr(page, "<h2 id=\"token-roles\">Tokens per message</h2>");
+    assert_non_null(roles);
+    assert_true(strstr(page, "tokens per example (2 examples)") < roles);
+    assert_non_null(strstr(roles, "<figcaption>train, tokens per user message (2 messages)</figcaption>"));
+    assert_non_null(strstr(roles, "<title id=\"tok-0-0-t\">Lengths of train user messages in tokens"));
+    assert_non_null(strstr(roles, "<figcaption>train, tokens per assistant message (1,002 messages)</figcaption>"));
+    assert_non_null(strstr(roles, "<tr><td>16–31</td><td class=\"n\">1</td></tr>\n"
+                                  "<tr><td>32–63</td><td class=\"n\">0</td></tr>\n"
+                                  "<tr><td>64–127</td><td class=\"n\">1001</td></tr>\n</tbody>"));
+    assert_true(strstr(roles, "tokens per user message") < strstr(roles, "tokens per assistant message"));
+    assert_null(strstr(page, "val, tokens per"));   /* a split that counted nothing has no figure */
+    assert_null(strstr(page, "tok-1-0-t"));
+    buf_release(&b);
+    r.split_names = NULL;
+    result_release(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -188,6 +232,7 @@ int main(void)
         cmocka_unit_test(test_html__links_only_from_valid_runner_values),
         cmocka_unit_test(test_html__length_buckets_double),
         cmocka_unit_test(test_html__token_charts_per_split),
+        cmocka_unit_test(test_html__token_charts_per_role),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
