@@ -16,6 +16,7 @@
 #   DSCI=path                the dsci binary (default build/dsci, relative to the repository root)
 #   BENCH_RUNS=N             runs per measurement, the median is reported (default 3)
 #   BENCH_MB=N               size of the generated file in MB (default 120, ~44,000 pairs)
+#   BENCH_PAIRS=N            generate N pairs instead (~2.7 KB each)
 #   BENCH_DATA=path          an existing TRL preference JSONL to use instead of generating one
 #   BENCH_NEAR_THRESHOLD=x   gates.preference.near_threshold, for both sides (default 0.95)
 #
@@ -29,6 +30,10 @@ SIZE_MB=${BENCH_MB:-120}
 THRESHOLD=${BENCH_NEAR_THRESHOLD:-0.95}
 [[ $RUNS =~ ^[1-9][0-9]*$ ]] || die "BENCH_RUNS must be a positive integer, got '$RUNS'"
 [[ $SIZE_MB =~ ^[1-9][0-9]*$ ]] || die "BENCH_MB must be a positive integer, got '$SIZE_MB'"
+PAIRS=${BENCH_PAIRS:-}
+[[ -z $PAIRS || $PAIRS =~ ^[1-9][0-9]*$ ]] || die "BENCH_PAIRS must be a positive integer, got '$PAIRS'"
+STAMP="size_mb=$SIZE_MB seed=1"
+[[ -n $PAIRS ]] && STAMP="pairs=$PAIRS seed=1"
 [[ $THRESHOLD =~ ^(0(\.[0-9]+)?|1(\.0*)?)$ ]] || die "BENCH_NEAR_THRESHOLD must be a number in [0, 1], got '$THRESHOLD'"
 ORIG_PWD=$PWD
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -104,11 +109,13 @@ if [[ -n ${BENCH_DATA:-} ]]; then
     [[ -f $BENCH_DATA ]] || die "BENCH_DATA=$BENCH_DATA is not a file"
     rm -f "$DATA" "$DATA.stamp"
     ln "$BENCH_DATA" "$DATA" 2>/dev/null || cp "$BENCH_DATA" "$DATA"
-elif [[ ! -f $DATA || $(cat "$DATA.stamp" 2>/dev/null) != "size_mb=$SIZE_MB seed=1" ]]; then
-    echo "generating $DATA ($SIZE_MB MB) ..."
-    python3 "$ROOT/bench/gen_preference.py" "$DATA.tmp" "$SIZE_MB" --seed 1 >/dev/null
+elif [[ ! -f $DATA || $(cat "$DATA.stamp" 2>/dev/null) != "$STAMP" ]]; then
+    what="$SIZE_MB MB"
+    [[ -n $PAIRS ]] && what="$PAIRS pairs"
+    echo "generating $DATA ($what) ..."
+    python3 "$ROOT/bench/gen_preference.py" "$DATA.tmp" "$SIZE_MB" ${PAIRS:+--pairs "$PAIRS"} --seed 1 >/dev/null
     mv "$DATA.tmp" "$DATA"
-    echo "size_mb=$SIZE_MB seed=1" >"$DATA.stamp"
+    echo "$STAMP" >"$DATA.stamp"
 fi
 BYTES=$(stat -c %s "$DATA")
 LINES=$(wc -l <"$DATA")

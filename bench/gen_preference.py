@@ -2,10 +2,11 @@
 """Generate a TRL preference JSONL (prompt / chosen / rejected as message lists) for
 benchmarking the DPO gate (bench/bench_preference.sh, docs/preference.md).
 
-Usage:  python3 bench/gen_preference.py OUT_PATH [SIZE_MB] [--seed N]
+Usage:  python3 bench/gen_preference.py OUT_PATH [SIZE_MB] [--pairs N] [--seed N]
 
 SIZE_MB defaults to 120 (1 MB = 1,000,000 bytes); generation stops at the first record that
-reaches the size. The output is deterministic for a given seed and size.
+reaches the size, or after N pairs with --pairs. The output is deterministic for a given
+seed and size (the first N pairs of a seed are always the same).
 
 Each line is {"prompt": [...], "chosen": [...], "rejected": [...]}: the prompt a user message
 of 10-60 words (1 in 10 after a system message, 1 in 25 a three-turn conversation), each
@@ -172,15 +173,16 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("out")
     ap.add_argument("size_mb", nargs="?", type=int, default=120)
+    ap.add_argument("--pairs", type=int, default=0, help="stop after this many pairs instead")
     ap.add_argument("--seed", type=int, default=1)
     args = ap.parse_args()
-    if args.size_mb <= 0:
-        sys.exit("gen_preference: SIZE_MB must be positive")
+    if args.size_mb <= 0 or args.pairs < 0:
+        sys.exit("gen_preference: SIZE_MB and --pairs must be positive")
     g = Gen(args.seed)
     limit = args.size_mb * MB
     written = records = 0
     with open(args.out, "w", encoding="utf-8", newline="\n") as f:
-        while written < limit:
+        while (records < args.pairs) if args.pairs else (written < limit):
             rec = g.record()
             line = json.dumps(rec, ensure_ascii=g.rng.random() < 0.125) + "\n"
             f.write(line)
