@@ -195,16 +195,16 @@ static bool want_bump(const struct check_cli *o)
 
 /* Writes one report. A file is written whole or not at all, so a reader of
  * report.json never sees half a report; a FIFO, a device or /dev/stdout is written
- * as it is, never replaced; "-" is standard output. */
+ * as it is, never replaced; "-" is standard output. Standard error is written from
+ * memory in one go: it is unbuffered, and a JSON report written to it directly took
+ * one write() per token (276,411 for 850 KB, 0.7 s). */
 static int write_output(const struct check_output *out, const struct result *r, const struct report_options *ro)
 {
     int std = !out->path || !strcmp(out->path, "-") ? 1 : output_std_alias(out->path);
-    if (std) {
-        FILE *f = std == 1 ? stdout : stderr;
-        int rc = out->reporter->write(f, r, ro);
-        if (rc < 0 || fflush(f) != 0)
-            return err_set(DSCI_EENV, "cannot write the %s report to standard %s", out->reporter->name,
-                           std == 1 ? "output" : "error");
+    if (std == 1) {
+        int rc = out->reporter->write(stdout, r, ro);
+        if (rc < 0 || fflush(stdout) != 0)
+            return err_set(DSCI_EENV, "cannot write the %s report to standard output", out->reporter->name);
         return 0;
     }
     char *text = NULL;
@@ -215,7 +215,9 @@ static int write_output(const struct check_output *out, const struct result *r, 
     int rc = out->reporter->write(mem, r, ro);
     if (fclose(mem) != 0 && rc == 0)
         rc = err_set(DSCI_EENV, "cannot build the %s report", out->reporter->name);
-    if (rc == 0)
+    if (rc == 0 && std == 2 && (fwrite(text, 1, len, stderr) != len || fflush(stderr) != 0))
+        rc = err_set(DSCI_EENV, "cannot write the %s report to standard error", out->reporter->name);
+    else if (rc == 0 && std != 2)
         rc = output_write_file(out->path, text, len, 0644);
     free(text);
     return rc;
