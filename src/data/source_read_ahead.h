@@ -24,7 +24,10 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#define READ_AHEAD_SLOTS 4
+/* Room for most of the next content-defined chunk (read/chunker.h: 1 MB and 4 MB more
+ * on average) to be decoded while the current one is parsed; with 4 MB the reading
+ * thread still waited for the decoder at most chunks. */
+#define READ_AHEAD_SLOTS 8
 #define READ_AHEAD_SLOT_BYTES ((size_t)1 << 20)
 
 /* fn's "stop here, the caller goes on reading itself": read_ahead_read returns it (with
