@@ -93,11 +93,23 @@ static struct slot *next_filled(struct read_ahead *ra)
     return &ra->slots[ra->taken % READ_AHEAD_SLOTS];
 }
 
+/* The slot at `taken` when the thread has filled it, else NULL: no waiting. */
+static struct slot *filled_now(struct read_ahead *ra)
+{
+    pthread_mutex_lock(&ra->lock);
+    bool ready = ra->filled != ra->taken;
+    pthread_mutex_unlock(&ra->lock);
+    return ready ? &ra->slots[ra->taken % READ_AHEAD_SLOTS] : NULL;
+}
+
 ssize_t read_ahead_read(struct read_ahead *ra, char *buf, size_t cap)
 {
     size_t put = 0;
     while (put < cap) {
-        struct slot *s = next_filled(ra);
+        /* what is ready goes out at once (source_read_ahead.h) */
+        struct slot *s = put ? filled_now(ra) : next_filled(ra);
+        if (!s)
+            break;
         if (s->last <= 0) {
             /* the end or an error stays in its slot: every later call returns it too */
             if (put)

@@ -3,9 +3,11 @@
  * into a small ring of buffers while the caller works on what it already has, so a
  * source that costs CPU per byte (inflating and verifying a git blob) overlaps with
  * parsing instead of stalling it. What the caller gets is exactly what it would have
- * got reading the stream itself: the same bytes in the same order, every read but the
- * last filled to its cap, then 0 or the same error (its message carried over from the
- * thread to the caller's err_last()).
+ * got reading the stream itself: the same bytes in the same order, then 0 or the same
+ * error (its message carried over from the thread to the caller's err_last()). A read
+ * returns what is ready, up to its cap, and waits only when nothing is (as read(2)
+ * does): waiting to fill the cap would idle the caller while the thread decodes bytes
+ * the caller does not need yet.
  *
  *   struct read_ahead *ra = read_ahead_start(fn, ctx);   // NULL: read fn yourself
  *   while ((n = read_ahead_read(ra, buf, cap)) > 0) ...
@@ -22,7 +24,10 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#define READ_AHEAD_SLOTS 4
+/* Room for most of the next content-defined chunk (read/chunker.h: 1 MB and 4 MB more
+ * on average) to be decoded while the current one is parsed; with 4 MB the reading
+ * thread still waited for the decoder at most chunks. */
+#define READ_AHEAD_SLOTS 8
 #define READ_AHEAD_SLOT_BYTES ((size_t)1 << 20)
 
 /* fn's "stop here, the caller goes on reading itself": read_ahead_read returns it (with
