@@ -52,27 +52,14 @@ mkdir -p "$DATA_DIR/specs"
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 
-median() { sort -g | awk '{ v[NR] = $1 } END { m = int((NR + 1) / 2); printf "%.3f", NR % 2 ? v[m] : (v[m] + v[m + 1]) / 2 }'; }
+. "$ROOT/bench/lib_timing.sh"
 # measure NAME CMD...: M_WALL, M_USER (medians of RUNS), M_RSS (KB, the highest); exit 0 or 1
 # is a run (dsci exits 1 when a gate blocks, as identical pairs do); the last run's stdout
 # stays in $WORK/stdout
 measure() {
-    local name=$1 run rc wall user rss
+    local name=$1
     shift
-    : >"$WORK/walls"
-    : >"$WORK/users"
-    M_RSS=0
-    for ((run = 1; run <= RUNS; run++)); do
-        if /usr/bin/time -f "%e %U %M" -o "$WORK/time" bash -c "$*" >"$WORK/stdout" 2>"$WORK/stderr"; then rc=0; else rc=$?; fi
-        [[ $rc -le 1 ]] || { head -n 5 "$WORK/stderr" >&2; die "$name exited with $rc"; }
-        read -r wall user rss < <(tail -n 1 "$WORK/time")
-        echo "$wall" >>"$WORK/walls"
-        echo "$user" >>"$WORK/users"
-        ((rss > M_RSS)) && M_RSS=$rss
-        printf '  %-30s run %d: %6.2f s wall %6.2f s user %7.1f MB RSS\n' "$name" "$run" "$wall" "$user" "$(awk -v k="$rss" 'BEGIN { print k / 1024 }')"
-    done
-    M_WALL=$(median <"$WORK/walls")
-    M_USER=$(median <"$WORK/users")
+    timed_runs "$name" 30 "$@"
     printf '%-34s %8.2f %8.2f %9.1f %10.0f %9.1f\n' "$name" "$M_WALL" "$M_USER" \
         "$(awk -v b="$BYTES" -v w="$M_WALL" 'BEGIN { if (w <= 0) w = 0.001; print b / 1e6 / w }')" \
         "$(awk -v n="$LINES" -v w="$M_WALL" 'BEGIN { if (w <= 0) w = 0.001; print n / w }')" \
