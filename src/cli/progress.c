@@ -231,6 +231,30 @@ static void on_tick(void *ctx, uint64_t offset, uint64_t records)
     maybe_draw();
 }
 
+/* Reading is over: one line for the wait while the gates decide, drawn only when the run
+ * has lasted long enough to show progress at all. It is not redrawn (nothing moves). */
+static void on_finishing(void *ctx)
+{
+    (void)ctx;
+    double now = now_seconds();
+    if (now - st.started < st.after)
+        return;
+    uint64_t read = st.read_before + st.offset;
+    struct buf line = BUF_INIT;
+    buf_addstr(&line, "\rchecking: ");
+    amount(&line, read, 0);
+    buf_printf(&line, " read from %zu file%s in %.1f s; the gates are deciding", st.n_files,
+               st.n_files == 1 ? "" : "s", now - st.run_started);
+    size_t width = terminal_width() - 1;
+    if (line.len > 1 + width)   /* ASCII: any byte ends a character */
+        line.len = 1 + width;
+    buf_addstr(&line, "\033[K");
+    put(line.ptr, line.len);
+    st.drawn = true;
+    st.last_draw = now;
+    buf_release(&line);
+}
+
 static void on_end(void *ctx)
 {
     (void)ctx;
@@ -238,7 +262,9 @@ static void on_end(void *ctx)
     st.path = NULL;
 }
 
-static const struct engine_progress display = { on_begin, on_file, on_tick, on_end, NULL };
+static const struct engine_progress display = {
+    .begin = on_begin, .file = on_file, .tick = on_tick, .finishing = on_finishing, .end = on_end,
+};
 
 static bool set(const char *name)
 {

@@ -3,8 +3,9 @@
  * the total, records, MB/s and the time left, redrawn in place with \r. Only for a
  * person watching: stderr is a terminal (not TERM=dumb), not in CI (CI or
  * GITHUB_ACTIONS set), not with -q; it appears once the run has lasted a second
- * (DSCI_PROGRESS_AFTER_MS changes that, for tests) and is erased as reading ends, so
- * it is gone before any report or message is printed.
+ * (DSCI_PROGRESS_AFTER_MS changes that, for tests). When reading ends, a line says the
+ * gates are deciding, until the engine's run ends; the line is erased then, so it is
+ * gone before any report or message is printed.
  *
  *   progress_setup(quiet);    // before the run: installs the display when it is wanted
  *   ...engine_check...        // the engine reports to it (run/engine.h)

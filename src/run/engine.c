@@ -243,8 +243,8 @@ int engine_check(struct result *out, const struct spec *spec, struct source *src
         out->metrics.bytes += files[i].bytes;
         out->metrics.files++;
     }
-    if (engine_progress_display)   /* cleared before the gates finish and anything is printed */
-        engine_progress_display->end(engine_progress_display->ctx);
+    if (engine_progress_display && engine_progress_display->finishing)   /* cleared at done: */
+        engine_progress_display->finishing(engine_progress_display->ctx);   /* before any print */
     out->files = xcalloc(n_files ? n_files : 1, sizeof(*out->files));
     for (size_t i = 0; i < n_files; i++) {
         struct result_file *rf = &out->files[out->n_files++];

@@ -66,6 +66,9 @@ struct engine_progress {
     void (*begin)(void *ctx, size_t n_files, uint64_t total_stored);
     void (*file)(void *ctx, size_t index, const char *path, uint64_t stored, bool decompressed);
     void (*tick)(void *ctx, uint64_t offset, uint64_t records);
+    /* Reading is done and the gates decide, which can take a while on a big run (near
+     * duplicates, leakage, quotes read again); NULL: nothing to show then. */
+    void (*finishing)(void *ctx);
     void (*end)(void *ctx);
     void *ctx;
 };

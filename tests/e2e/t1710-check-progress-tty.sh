@@ -2,7 +2,8 @@
 # Progress on stderr (issue 17): under a pseudo-terminal a check draws "reading FILE:
 # ... MB/s" redrawn with \r and erases it ("\r ESC[K") before the report; nothing when
 # stderr is piped, with -q, in CI (CI or GITHUB_ACTIONS set) or for a run shorter than
-# the delay. DSCI_PROGRESS_AFTER_MS=0 (a test knob) draws from the first chunk; small
+# the delay; when reading ends, a line says the gates are deciding, erased before the
+# report too. DSCI_PROGRESS_AFTER_MS=0 (a test knob) draws from the first chunk; small
 # chunks (DSCI_CHUNK_BYTES) give several redraws from little data. A file name with an
 # escape sequence reaches the terminal as '?'.
 . "$DSCI_SOURCE_DIR/tests/lib.sh"
@@ -59,6 +60,11 @@ clear = data.rfind(b"\r\x1b[K")
 report = data.find(b"=====")
 assert clear >= 0 and report > clear, (clear, report)
 assert b"MB/s" not in data[report:], "progress after the report started"
+# after reading, one line says the gates are deciding; it too is gone before the report
+deciding = data.find(b"\rchecking: ")
+assert 0 <= deciding < clear, (deciding, clear)
+assert b"read from 2 files in " in data[deciding:clear] and b"the gates are deciding" in data[deciding:clear], data[deciding:clear]
+assert b"checking: " not in data[report:], "the gates' line after the report started"
 PY
 
 say "the same run redraws in place, at most ten times a second"
