@@ -119,7 +119,11 @@ head -n 50 "ds2/$long" >ds2/data/test.jsonl
 script -qec "stty cols 100 2>/dev/null; DSCI_PROGRESS_AFTER_MS=0 '$DSCI' -C ds2 check --no-cache" /dev/null </dev/null >tty 2>&1 || true
 grep -q "reading $long (1/2): [0-9.]* of [0-9.]* MB ([0-9]*%), [0-9]* MB/s" tty ||
     { cat -v tty >&2; fail "the name should stay whole and the record count go"; }
-expect_no_line tty " records, "
+# (the short-named second file may be drawn too, on a slow run, and has room for its count)
+if tr '\r' '\n' <tty | grep -F "$long" | grep -q " records, "; then
+    cat -v tty >&2
+    fail "the long name's line kept its record count"
+fi
 tr '\r' '\n' <tty | python3 -c '
 import sys
 for line in sys.stdin.buffer:
