@@ -146,6 +146,15 @@ static void describe(struct buf *tail, uint64_t at, uint64_t read, double elapse
     }
 }
 
+/* Puts a line ("\r" and what fits the terminal) up, erasing the rest of the old one. */
+static void show(struct buf *line, double now)
+{
+    buf_addstr(line, "\033[K");
+    put(line->ptr, line->len);
+    st.drawn = true;
+    st.last_draw = now;
+}
+
 static void draw(double now)
 {
     double elapsed = now - st.run_started;
@@ -180,10 +189,7 @@ static void draw(double now)
     buf_add(&line, tail.ptr, tail.len);
     if (fixed > width)   /* a very narrow terminal: a wrapped line could not be redrawn */
         line.len = 1 + width;   /* tail is ASCII: any byte is a character's end */
-    buf_addstr(&line, "\033[K");
-    put(line.ptr, line.len);
-    st.drawn = true;
-    st.last_draw = now;
+    show(&line, now);
     buf_release(&tail);
     buf_release(&line);
     buf_release(&path);
@@ -248,10 +254,7 @@ static void on_finishing(void *ctx)
     size_t width = terminal_width() - 1;
     if (line.len > 1 + width)   /* ASCII: any byte ends a character */
         line.len = 1 + width;
-    buf_addstr(&line, "\033[K");
-    put(line.ptr, line.len);
-    st.drawn = true;
-    st.last_draw = now;
+    show(&line, now);
     buf_release(&line);
 }
 

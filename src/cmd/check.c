@@ -215,10 +215,12 @@ static int write_output(const struct check_output *out, const struct result *r, 
     int rc = out->reporter->write(mem, r, ro);
     if (fclose(mem) != 0 && rc == 0)
         rc = err_set(DSCI_EENV, "cannot build the %s report", out->reporter->name);
-    if (rc == 0 && std == 2 && (fwrite(text, 1, len, stderr) != len || fflush(stderr) != 0))
-        rc = err_set(DSCI_EENV, "cannot write the %s report to standard error", out->reporter->name);
-    else if (rc == 0 && std != 2)
+    if (rc == 0 && std == 2) {
+        if (fwrite(text, 1, len, stderr) != len || fflush(stderr) != 0)
+            rc = err_set(DSCI_EENV, "cannot write the %s report to standard error", out->reporter->name);
+    } else if (rc == 0) {
         rc = output_write_file(out->path, text, len, 0644);
+    }
     free(text);
     return rc;
 }
